@@ -1,0 +1,37 @@
+// Forward declarations of relstore's public types.
+#pragma once
+
+#include <cstdint>
+
+namespace relstore {
+
+template <class T>
+class result;
+struct error;
+enum class errc : int;
+enum class on_delete : std::uint8_t;
+struct model_info;
+struct field_info;
+struct relation_info;
+class registry;
+template <class... Models>
+struct models;
+template <class Models, class... Relations>
+struct schema;
+template <class Schema>
+class store;
+template <class Schema, class Model>
+class repository;
+template <class Schema, class Relation>
+class has_many_repository;
+template <class Model>
+class filter;
+template <class Model>
+class where;
+template <class Model>
+class patch;
+template <class Model>
+class row;
+struct query_plan;
+
+}  // namespace relstore

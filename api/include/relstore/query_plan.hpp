@@ -1,0 +1,25 @@
+// query_plan: how a find was answered, for tests and tuning (repository::explain).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace relstore {
+
+enum class access_kind : std::uint8_t {
+  full_scan,    // every entity of the model was examined
+  index_equal,  // one equal_range of an index
+  index_in,     // one equal_range per `inq` value
+  index_range,  // a bounded range of an ordered index
+};
+
+struct query_plan {
+  std::string model;
+  std::string index;  // the indexed field used; empty for a full scan
+  access_kind access = access_kind::full_scan;
+  std::size_t examined = 0;  // entities the where clause was evaluated on
+  std::size_t matched = 0;   // entities it accepted (before skip and limit)
+};
+
+}  // namespace relstore

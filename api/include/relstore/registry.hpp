@@ -1,0 +1,92 @@
+// The run-time registry: every model and relation of a schema, with keys and
+// on-delete policies. Tools and snapshots read it; a tool that has no C++
+// types builds one with add_model() and add_has_many().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relstore/error.hpp"
+#include "relstore/model.hpp"
+
+namespace relstore {
+
+// What deleting a parent does to its children.
+enum class on_delete : std::uint8_t {
+  restrict = 0,  // reject the delete while a child would survive it (the default)
+  cascade = 1,   // delete the children, down chains of any depth
+  set_null = 2,  // keep the children with a null foreign key (needs an optional key)
+};
+
+std::string_view to_string(on_delete policy) noexcept;
+
+enum class relation_kind : std::uint8_t { has_many, belongs_to };
+
+std::string_view to_string(relation_kind kind) noexcept;
+
+// One direction of a relation. A has_many declaration registers two: the
+// has_many from the parent (Customer.orders) and its belongs_to inverse
+// (Order.customer). Both share keys and policy.
+struct relation_info {
+  std::string name;           // "orders", or "customer" for the inverse
+  relation_kind kind = relation_kind::has_many;
+  std::size_t source = 0;     // the model the relation is walked from
+  std::size_t parent = 0;     // the "one" side (Customer)
+  std::size_t child = 0;      // the "many" side (Order)
+  std::size_t parent_key = 0; // keyFrom: field of the parent, unique
+  std::size_t child_key = 0;  // keyTo: the foreign key field of the child
+  on_delete policy = on_delete::restrict;
+  std::size_t inverse = 0;    // index of the other direction
+};
+
+struct has_many_options {
+  std::string key_to;    // empty: camelCase(parent) + "Id"
+  std::string key_from;  // empty: the parent's primary key
+  std::string inverse;   // empty: camelCase(parent)
+  on_delete policy = on_delete::restrict;
+};
+
+// Thread-safety: const member functions may be called concurrently; adding
+// models or relations needs exclusive access. Returned pointers and references
+// are invalidated by nothing but the registry's destruction.
+class registry {
+ public:
+  registry() = default;
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+
+  // Adds a model; fails with schema_error on a duplicate name, an out of range
+  // primary key, or a primary key that is not int64 or string.
+  result<std::size_t> add_model(model_info model);
+
+  // Declares `parent` has many `child` through `name`, following LoopBack's
+  // key inference. Fails with schema_error naming the model and field, e.g.
+  // "target model Order is missing definition of foreign key customerId".
+  result<std::size_t> add_has_many(std::string_view name, std::string_view parent,
+                                   std::string_view child, const has_many_options& options = {});
+
+  std::size_t model_count() const noexcept { return models_.size(); }
+  const model_info& model(std::size_t index) const { return *models_[index]; }
+  std::optional<std::size_t> find_model(std::string_view name) const noexcept;
+
+  const std::vector<relation_info>& relations() const noexcept { return relations_; }
+  // The relation called `name` walked from model `source`, if any.
+  const relation_info* find_relation(std::size_t source, std::string_view name) const noexcept;
+  // Every relation (either direction) whose index has `model` as the parent.
+  std::vector<std::size_t> relations_from_parent(std::size_t model) const;
+
+  // REQUIRES: `model` outlives the registry. Used for compile-time schemas.
+  result<std::size_t> add_static_model(const model_info& model);
+
+ private:
+  std::deque<model_info> owned_;
+  std::vector<const model_info*> models_;
+  std::vector<relation_info> relations_;
+};
+
+}  // namespace relstore

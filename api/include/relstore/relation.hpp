@@ -1,0 +1,170 @@
+// has_many: the C++ analog of LoopBack's @hasMany, with its belongsTo inverse.
+//
+//   using customer_orders = relstore::has_many<"orders", Customer, Order>;
+//   using reports = relstore::has_many<"reports", Employee, Employee,
+//                                      relstore::key_to<&Employee::managerId>,
+//                                      relstore::inverse<"manager">,
+//                                      relstore::on_delete::set_null>;
+//
+// Options, in any order:
+//   key_to<&Child::field>     the foreign key; default camelCase(Parent) + "Id"
+//   key_from<&Parent::field>  the parent key; default the primary key. It must
+//                             be unique: the parent's table gets a unique index.
+//   inverse<"name">           the belongs_to name; default camelCase(Parent)
+//   on_delete::cascade / on_delete::set_null / on_delete::restrict (default)
+//
+// Checked at compile time: the foreign key field exists, its type is the
+// parent key's type or std::optional of it, set_null has an optional key, and
+// neither name shadows a field (a model never carries its related entities).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+#include "relstore/detail/meta.hpp"
+#include "relstore/model.hpp"
+#include "relstore/registry.hpp"
+
+namespace relstore {
+
+template <auto Member>
+struct key_to_t {};
+template <auto Member>
+inline constexpr key_to_t<Member> key_to{};
+
+template <auto Member>
+struct key_from_t {};
+template <auto Member>
+inline constexpr key_from_t<Member> key_from{};
+
+template <detail::fixed_string Name>
+struct inverse_t {};
+template <detail::fixed_string Name>
+inline constexpr inverse_t<Name> inverse{};
+
+namespace detail {
+
+template <class T>
+struct key_to_option : std::false_type {};
+template <auto M>
+struct key_to_option<key_to_t<M>> : std::true_type {
+  static constexpr auto pointer = M;
+};
+template <class T>
+struct key_from_option : std::false_type {};
+template <auto M>
+struct key_from_option<key_from_t<M>> : std::true_type {
+  static constexpr auto pointer = M;
+};
+template <class T>
+struct inverse_option : std::false_type {};
+template <fixed_string N>
+struct inverse_option<inverse_t<N>> : std::true_type {
+  static constexpr auto name = N;
+};
+
+template <template <class> class Trait, auto... Options>
+constexpr std::size_t option_position() {
+  std::size_t pos = npos, i = 0;
+  ((Trait<std::remove_cv_t<decltype(Options)>>::value ? (pos = (pos == npos ? i : pos), ++i) : ++i), ...);
+  return pos;
+}
+
+template <template <class> class Trait, auto... Options>
+constexpr std::size_t option_count() {
+  return (std::size_t{0} + ... + (Trait<std::remove_cv_t<decltype(Options)>>::value ? 1u : 0u));
+}
+
+template <std::size_t I, auto... Options>
+using option_type = std::remove_cv_t<mp::mp_at_c<mp::mp_list<decltype(Options)...>, I>>;
+
+template <class T>
+struct policy_option : std::is_same<T, on_delete> {};
+
+template <auto O>
+constexpr void take_policy(on_delete& p) {
+  if constexpr (std::is_same_v<std::remove_cv_t<decltype(O)>, on_delete>) p = O;
+}
+
+}  // namespace detail
+
+template <detail::fixed_string Name, class Parent, class Child, auto... Options>
+struct has_many {
+  using parent = Parent;
+  using child = Child;
+
+  static constexpr std::string_view name() { return Name.view(); }
+
+  // keyFrom: a field of Parent (the primary key unless overridden).
+  static constexpr std::size_t parent_key = [] {
+    constexpr std::size_t pos = detail::option_position<detail::key_from_option, Options...>();
+    if constexpr (pos == detail::npos) {
+      return detail::field_index<Parent>(detail::primary_key_name<Parent>());
+    } else {
+      using O = detail::key_from_option<detail::option_type<pos, Options...>>;
+      static_assert(std::is_same_v<typename detail::member_pointer_traits<decltype(O::pointer)>::class_type, Parent>,
+                    "relstore: key_from must name a field of the parent model");
+      return detail::member_index<Parent, O::pointer>();
+    }
+  }();
+
+  // keyTo: the foreign key field of Child.
+  static constexpr std::size_t child_key = [] {
+    constexpr std::size_t pos = detail::option_position<detail::key_to_option, Options...>();
+    if constexpr (pos == detail::npos) {
+      return detail::default_key_to_index<Child>(detail::model_name<Parent>());
+    } else {
+      using O = detail::key_to_option<detail::option_type<pos, Options...>>;
+      static_assert(std::is_same_v<typename detail::member_pointer_traits<decltype(O::pointer)>::class_type, Child>,
+                    "relstore: key_to must name a field of the target model");
+      return detail::member_index<Child, O::pointer>();
+    }
+  }();
+
+  static constexpr on_delete policy = [] {
+    on_delete p = on_delete::restrict;
+    (detail::take_policy<Options>(p), ...);
+    return p;
+  }();
+
+  static constexpr bool has_inverse_option =
+      detail::option_position<detail::inverse_option, Options...>() != detail::npos;
+
+  static constexpr std::string inverse_name() {
+    constexpr std::size_t pos = detail::option_position<detail::inverse_option, Options...>();
+    if constexpr (pos == detail::npos) {
+      std::string n(detail::model_name<Parent>());
+      n[0] = detail::ascii_lower(n[0]);
+      return n;
+    } else {
+      return std::string(detail::inverse_option<detail::option_type<pos, Options...>>::name.view());
+    }
+  }
+
+  static_assert(detail::option_count<detail::key_to_option, Options...>() <= 1, "relstore: key_to given twice");
+  static_assert(detail::option_count<detail::key_from_option, Options...>() <= 1, "relstore: key_from given twice");
+  static_assert(detail::option_count<detail::inverse_option, Options...>() <= 1, "relstore: inverse given twice");
+  static_assert(detail::option_count<detail::policy_option, Options...>() <= 1, "relstore: on_delete given twice");
+  static_assert(child_key != detail::npos,
+                "relstore: target model is missing definition of foreign key camelCase(Parent)+\"Id\"; "
+                "add the field or name it with relstore::key_to<&Child::field>");
+  static_assert(parent_key != detail::npos, "relstore: key_from names no described field of the parent");
+
+  using parent_key_type = detail::member_type<Parent, parent_key>;
+  using child_key_type = detail::member_type<Child, child_key>;
+
+  static_assert(std::is_same_v<parent_key_type, std::int64_t> || std::is_same_v<parent_key_type, std::string>,
+                "relstore: a relation's parent key is std::int64_t or std::string");
+  static_assert(std::is_same_v<detail::unwrap_optional_t<child_key_type>, parent_key_type>,
+                "relstore: the foreign key's type must be the parent key's type or std::optional of it");
+  static_assert(policy != on_delete::set_null || detail::is_optional_v<child_key_type>,
+                "relstore: on_delete::set_null needs an std::optional foreign key");
+  static_assert(detail::field_index<Parent>(Name.view()) == detail::npos,
+                "relstore: a relation name must not be a field of the parent: models never carry related entities");
+  static_assert(!detail::is_optional_v<parent_key_type>, "relstore: a parent key cannot be optional");
+
+  static constexpr bool child_key_nullable = detail::is_optional_v<child_key_type>;
+};
+
+}  // namespace relstore

@@ -1,0 +1,103 @@
+// row<M>: one result of a find, with the related entities its filter included.
+//
+// A row owns copies; it stays valid after the store changes or is destroyed.
+#pragma once
+
+#include <any>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relstore/assert.hpp"
+#include "relstore/model.hpp"
+
+namespace relstore {
+
+namespace detail {
+void write_json(const model_info& model, const void* entity, std::uint64_t mask, std::string& out);
+}  // namespace detail
+
+template <class M>
+class row;
+
+// One included relation of a row. `data` holds std::vector<row<T>> for a
+// has_many and std::optional<row<T>> for a belongs_to.
+struct related_entry {
+  std::string name;
+  std::any data;
+  void (*write_json)(const std::any& data, std::string& out) = nullptr;
+};
+
+template <class M>
+class row {
+ public:
+  row() = default;
+  explicit row(M v, std::uint64_t mask = ~std::uint64_t{0}) : value(std::move(v)), fields(mask) {}
+
+  M value;
+  std::uint64_t fields = ~std::uint64_t{0};  // bit i set: field i was selected
+  std::vector<related_entry> related;
+
+  const M& operator*() const noexcept { return value; }
+  M& operator*() noexcept { return value; }
+  const M* operator->() const noexcept { return &value; }
+  M* operator->() noexcept { return &value; }
+
+  bool has(std::string_view relation) const noexcept { return entry(relation) != nullptr; }
+
+  // The children included through has_many `relation`; empty when there are none.
+  // REQUIRES: the filter included `relation`, and its target model is T.
+  template <class T>
+  const std::vector<row<T>>& many(std::string_view relation) const {
+    const related_entry* e = entry(relation);
+    RELSTORE_ASSERT(e != nullptr, "relation was not included");
+    const auto* v = std::any_cast<std::vector<row<T>>>(&e->data);
+    RELSTORE_ASSERT(v != nullptr, "relation is not a has_many of this model");
+    return *v;
+  }
+
+  // The parent included through belongs_to `relation`; nullptr for a null key.
+  // REQUIRES: the filter included `relation`, and its target model is T.
+  template <class T>
+  const row<T>* one(std::string_view relation) const {
+    const related_entry* e = entry(relation);
+    RELSTORE_ASSERT(e != nullptr, "relation was not included");
+    const auto* v = std::any_cast<std::optional<row<T>>>(&e->data);
+    RELSTORE_ASSERT(v != nullptr, "relation is not a belongs_to of this model");
+    return *v ? &**v : nullptr;
+  }
+
+  // The row as a JSON object: selected fields, then included relations.
+  std::string to_json() const {
+    std::string out;
+    append_json(out);
+    return out;
+  }
+  void append_json(std::string& out) const {
+    detail::write_json(model_info_of<M>(), &value, fields, out);
+    for (const auto& e : related) {
+      out.pop_back();  // '}'
+      if (out.back() != '{') out += ',';
+      out += '"';
+      out += e.name;
+      out += "\":";
+      e.write_json(e.data, out);
+      out += '}';
+    }
+  }
+
+ private:
+  const related_entry* entry(std::string_view relation) const noexcept {
+    for (const auto& e : related) {
+      if (e.name == relation) return &e;
+    }
+    return nullptr;
+  }
+};
+
+template <class M>
+using rows = std::vector<row<M>>;
+
+}  // namespace relstore

@@ -1,0 +1,80 @@
+// A schema: the models of a store and the relations between them.
+//
+//   using schema = relstore::schema<relstore::models<Customer, Order>, customer_orders>;
+#pragma once
+
+#include <boost/mp11/algorithm.hpp>
+#include <type_traits>
+
+#include "relstore/registry.hpp"
+#include "relstore/relation.hpp"
+
+namespace relstore {
+
+template <class... Models>
+struct models {};
+
+template <class Models, class... Relations>
+struct schema;
+
+template <class... Models, class... Relations>
+struct schema<models<Models...>, Relations...> {
+  using model_list = boost::mp11::mp_list<Models...>;
+  using relation_list = boost::mp11::mp_list<Relations...>;
+
+  static_assert(sizeof...(Models) > 0, "relstore: a schema has at least one model");
+  static_assert(boost::mp11::mp_is_set<model_list>::value, "relstore: a model is listed twice");
+  static_assert((boost::mp11::mp_contains<model_list, typename Relations::parent>::value && ...),
+                "relstore: a relation's parent model is not in the schema");
+  static_assert((boost::mp11::mp_contains<model_list, typename Relations::child>::value && ...),
+                "relstore: a relation's target model is not in the schema");
+
+  template <class M>
+  static constexpr std::size_t model_index = boost::mp11::mp_find<model_list, M>::value;
+
+  // The registry of this schema; built once, immutable, thread-safe.
+  // Relation i of relation_list is registered as relations()[2 * i] (has_many)
+  // and relations()[2 * i + 1] (its belongs_to inverse).
+  static const relstore::registry& registry();
+};
+
+namespace detail {
+// Builds the registry; a definition error here is a bug the compile-time
+// checks could not see (duplicate relation names), reported by RELSTORE_ASSERT.
+template <class S>
+struct registry_builder;
+
+template <class... Models, class... Relations>
+struct registry_builder<schema<models<Models...>, Relations...>> {
+  static void build(registry& reg) {
+    (check(reg.add_static_model(model_info_of<Models>())), ...);
+    (add<Relations>(reg), ...);
+  }
+  static void check(const result<std::size_t>& r) {
+    RELSTORE_ASSERT(r.has_value(), r.has_value() ? "" : r.error().message.c_str());
+  }
+  template <class R>
+  static void add(registry& reg) {
+    const model_info& p = model_info_of<typename R::parent>();
+    const model_info& c = model_info_of<typename R::child>();
+    has_many_options o;
+    o.key_to = c.fields[R::child_key].name;
+    o.key_from = p.fields[R::parent_key].name;
+    o.inverse = R::inverse_name();
+    o.policy = R::policy;
+    check(reg.add_has_many(R::name(), p.name, c.name, o));
+  }
+};
+}  // namespace detail
+
+template <class... Models, class... Relations>
+const registry& schema<models<Models...>, Relations...>::registry() {
+  static const relstore::registry& reg = []() -> const relstore::registry& {
+    static relstore::registry r;
+    detail::registry_builder<schema>::build(r);
+    return r;
+  }();
+  return reg;
+}
+
+}  // namespace relstore

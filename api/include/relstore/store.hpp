@@ -1,0 +1,75 @@
+// store<Schema>: the in-memory object store. Owns every entity of every model
+// of the schema; repositories are handles onto it.
+//
+// Thread-safety: a store is not synchronised. Any number of threads may call
+// const member functions (finds, counts) concurrently; a write needs exclusive
+// access to the whole store.
+#pragma once
+
+#include <cstddef>
+
+#include "relstore/detail/engine.hpp"
+#include "relstore/fwd.hpp"
+#include "relstore/registry.hpp"
+#include "relstore/schema.hpp"
+
+namespace relstore {
+
+template <class Schema>
+class store {
+ public:
+  using schema_type = Schema;
+
+  store() = default;
+  store(const store&) = default;  // deep copy of every entity
+  store& operator=(const store&) = default;
+  store(store&&) noexcept = default;
+  store& operator=(store&&) noexcept = default;
+
+  // A handle on model M's repository. It refers to this store and is
+  // invalidated when the store is destroyed or moved from.
+  template <class M>
+  repository<Schema, M> repo() {
+    static_assert(boost::mp11::mp_contains<typename Schema::model_list, M>::value,
+                  "relstore: the model is not part of this store's schema");
+    return repository<Schema, M>(this);
+  }
+
+  // Number of entities of model M.
+  template <class M>
+  std::size_t size() const noexcept {
+    return engine_.template tab<M>().items.size();
+  }
+
+  // Removes every entity of every model (no policy applies: nothing survives).
+  void clear() noexcept {
+    boost::mp11::mp_for_each<typename Schema::model_list>([&](auto m) {
+      auto& t = engine_.template tab<decltype(m)>();
+      t.items.clear();
+      t.next_id = 1;
+    });
+  }
+
+  // The models and relations of this store's schema.
+  static const relstore::registry& registry() { return Schema::registry(); }
+
+  // Same entities, field by field (doubles compared bit for bit).
+  friend bool operator==(const store& a, const store& b) { return a.engine_ == b.engine_; }
+
+  // Calls fn(const M&) for every entity of M in primary key order. REQUIRES:
+  // fn does not write to the store.
+  template <class M, class Fn>
+  void for_each(Fn&& fn) const {
+    for (const M& e : engine_.template tab<M>().items) fn(e);
+  }
+
+ private:
+  template <class, class>
+  friend class repository;
+  template <class, class>
+  friend class has_many_repository;
+
+  detail::engine<Schema> engine_;
+};
+
+}  // namespace relstore

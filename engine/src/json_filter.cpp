@@ -1,0 +1,331 @@
+// LoopBack-shaped JSON filters, where clauses and entity payloads.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <cctype>
+#include <string>
+
+#include "relstore/filter.hpp"
+#include "relstore/registry.hpp"
+
+namespace relstore::detail {
+namespace {
+
+namespace json = boost::json;
+
+error bad_filter(const model_info& m, const std::string& what) {
+  return make_error(errc::invalid_filter, "invalid filter on " + m.name + ": " + what);
+}
+
+std::string kind_of(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64: return "an integer";
+    case json::kind::double_: return "a number";
+    case json::kind::string: return "a string";
+    case json::kind::array: return "an array";
+    case json::kind::object: return "an object";
+  }
+  return "unknown";
+}
+
+std::string text_of(const json::value& v) { return json::serialize(v); }
+
+result<json::value> parse_json(std::string_view text, errc code, const std::string& what) {
+  std::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = 64;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opt);
+  if (ec) return make_error(code, what + " is not valid JSON: " + ec.message());
+  return v;
+}
+
+// A JSON scalar as a value; nullopt for arrays, objects and huge integers.
+std::optional<value> scalar(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: return value(null);
+    case json::kind::bool_: return value(v.get_bool());
+    case json::kind::int64: return value(v.get_int64());
+    case json::kind::uint64:
+      if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+      return value(static_cast<std::int64_t>(v.get_uint64()));
+    case json::kind::double_: return value(v.get_double());
+    case json::kind::string: return value(std::string(v.get_string()));
+    default: return std::nullopt;
+  }
+}
+
+std::optional<op> operator_named(std::string_view s) {
+  static constexpr op ops[] = {op::eq, op::neq, op::gt, op::gte, op::lt, op::lte,
+                               op::inq, op::nin, op::between, op::like, op::nlike};
+  for (op o : ops) {
+    if (to_string(o) == s) return o;
+  }
+  return std::nullopt;
+}
+
+result<where_node> parse_where_value(const model_info& m, const json::value& v);
+
+result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op kind, const json::value& operand) {
+  where_node n;
+  n.kind = kind;
+  n.field = field;
+  const std::string where = m.fields[field].name + " " + std::string(to_string(kind));
+  if (kind == op::inq || kind == op::nin || kind == op::between) {
+    if (!operand.is_array()) {
+      return bad_filter(m, where + " needs an array, got " + kind_of(operand) + " " + text_of(operand));
+    }
+    for (const auto& e : operand.get_array()) {
+      auto s = scalar(e);
+      if (!s) return bad_filter(m, where + ": element " + text_of(e) + " is not a scalar");
+      n.operands.push_back(std::move(*s));
+    }
+  } else {
+    auto s = scalar(operand);
+    if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " is not a scalar");
+    n.operands.push_back(std::move(*s));
+  }
+  if (auto r = validate_where(m, n); !r) return r.error();
+  return n;
+}
+
+result<where_node> parse_where_value(const model_info& m, const json::value& v) {
+  if (!v.is_object()) return bad_filter(m, "where must be an object, got " + kind_of(v));
+  where_node all;
+  all.kind = op::and_;
+  for (const auto& [key, val] : v.get_object()) {
+    const std::string_view k(key.data(), key.size());
+    if (k == "and" || k == "or") {
+      if (!val.is_array()) return bad_filter(m, std::string(k) + " needs an array of where objects");
+      where_node group;
+      group.kind = k == "and" ? op::and_ : op::or_;
+      for (const auto& c : val.get_array()) {
+        auto child = parse_where_value(m, c);
+        if (!child) return child;
+        group.children.push_back(std::move(*child));
+      }
+      all.children.push_back(std::move(group));
+      continue;
+    }
+    auto f = m.find_field(k);
+    if (!f) return bad_filter(m, "unknown field \"" + std::string(k) + "\"");
+    const auto field = static_cast<std::uint32_t>(*f);
+    if (val.is_object()) {
+      if (val.get_object().empty()) return bad_filter(m, std::string(k) + ": empty condition object");
+      for (const auto& [ok, ov] : val.get_object()) {
+        auto o = operator_named(std::string_view(ok.data(), ok.size()));
+        if (!o) return bad_filter(m, std::string(k) + ": unknown operator \"" + std::string(ok) + "\"");
+        auto c = parse_comparison(m, field, *o, ov);
+        if (!c) return c;
+        all.children.push_back(std::move(*c));
+      }
+    } else {
+      auto c = parse_comparison(m, field, op::eq, val);
+      if (!c) return c;
+      all.children.push_back(std::move(*c));
+    }
+  }
+  if (all.children.size() == 1) return std::move(all.children.front());
+  return all;
+}
+
+result<std::int64_t> non_negative(const model_info& m, const char* name, const json::value& v) {
+  std::optional<std::int64_t> n;
+  if (v.is_int64()) n = v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    n = static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (v.is_double() && std::floor(v.get_double()) == v.get_double() && std::abs(v.get_double()) < 9e15) {
+    n = static_cast<std::int64_t>(v.get_double());
+  }
+  if (!n) return bad_filter(m, std::string(name) + " must be a non-negative integer, got " + text_of(v));
+  if (*n < 0) return bad_filter(m, std::string(name) + " must not be negative, got " + std::to_string(*n));
+  return *n;
+}
+
+result<void> parse_order(const model_info& m, const json::value& v, filter_spec& out) {
+  auto one = [&](const json::value& e) -> result<void> {
+    if (!e.is_string()) return bad_filter(m, "order entries must be strings like \"total DESC\", got " + text_of(e));
+    std::string s(e.get_string());
+    std::string name, dir;
+    std::size_t i = 0;
+    while (i < s.size() && s[i] == ' ') ++i;
+    while (i < s.size() && s[i] != ' ') name += s[i++];
+    while (i < s.size() && s[i] == ' ') ++i;
+    while (i < s.size() && s[i] != ' ') dir += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++])));
+    while (i < s.size() && s[i] == ' ') ++i;
+    if (i != s.size()) return bad_filter(m, "order \"" + s + "\" has extra words");
+    auto f = m.find_field(name);
+    if (!f) return bad_filter(m, "order names unknown field \"" + name + "\"");
+    if (!dir.empty() && dir != "ASC" && dir != "DESC") {
+      return bad_filter(m, "order \"" + s + "\": direction must be ASC or DESC");
+    }
+    out.order.push_back({static_cast<std::uint32_t>(*f), dir == "DESC"});
+    return {};
+  };
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (auto r = one(e); !r) return r;
+    }
+    return {};
+  }
+  return one(v);
+}
+
+result<void> parse_fields(const model_info& m, const json::value& v, filter_spec& out) {
+  auto bit = [&](std::string_view name) -> result<std::uint64_t> {
+    auto f = m.find_field(name);
+    if (!f) return bad_filter(m, "fields names unknown field \"" + std::string(name) + "\"");
+    return std::uint64_t{1} << *f;
+  };
+  std::uint64_t mask = 0;
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (!e.is_string()) return bad_filter(m, "fields entries must be field names, got " + text_of(e));
+      auto b = bit(std::string_view(e.get_string().data(), e.get_string().size()));
+      if (!b) return b.error();
+      mask |= *b;
+    }
+  } else if (v.is_object()) {
+    std::uint64_t on = 0, off = 0;
+    for (const auto& [k, e] : v.get_object()) {
+      if (!e.is_bool()) return bad_filter(m, "fields values must be true or false, got " + text_of(e));
+      auto b = bit(std::string_view(k.data(), k.size()));
+      if (!b) return b.error();
+      (e.get_bool() ? on : off) |= *b;
+    }
+    const std::uint64_t all = m.fields.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m.fields.size()) - 1;
+    mask = on != 0 ? on : (all & ~off);
+  } else {
+    return bad_filter(m, "fields must be an array or an object, got " + kind_of(v));
+  }
+  out.fields = mask;
+  return {};
+}
+
+result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, const json::value& v);
+
+result<void> parse_include(const registry& reg, std::size_t model, const json::value& v, filter_spec& out) {
+  const model_info& m = reg.model(model);
+  auto one = [&](const json::value& e) -> result<void> {
+    std::string name;
+    const json::value* scope = nullptr;
+    if (e.is_string()) {
+      name = std::string(e.get_string());
+    } else if (e.is_object()) {
+      const auto& o = e.get_object();
+      for (const auto& [k, x] : o) {
+        if (k != "relation" && k != "scope") {
+          return bad_filter(m, "Invalid \"filter.include\" entries: unknown key \"" + std::string(k) + "\"");
+        }
+      }
+      const auto* r = o.if_contains("relation");
+      if (r == nullptr || !r->is_string()) {
+        return bad_filter(m, "Invalid \"filter.include\" entries: " + text_of(e) + " has no relation name");
+      }
+      name = std::string(r->get_string());
+      scope = o.if_contains("scope");
+    } else {
+      return bad_filter(m, "Invalid \"filter.include\" entries: " + text_of(e));
+    }
+    const relation_info* rel = reg.find_relation(model, name);
+    if (rel == nullptr) {
+      return bad_filter(m, "Invalid \"filter.include\" entries: \"" + name + "\" is not a relation of model " + m.name);
+    }
+    const std::size_t target = rel->kind == relation_kind::has_many ? rel->child : rel->parent;
+    include_spec inc;
+    inc.relation = name;
+    if (scope != nullptr) {
+      auto s = parse_filter_value(reg, target, *scope);
+      if (!s) return s.error();
+      inc.scope = std::move(*s);
+    } else {
+      inc.scope.model = &reg.model(target);
+    }
+    out.include.push_back(std::move(inc));
+    return {};
+  };
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (auto r = one(e); !r) return r;
+    }
+    return {};
+  }
+  return one(v);
+}
+
+result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, const json::value& v) {
+  const model_info& m = reg.model(model);
+  if (!v.is_object()) return bad_filter(m, "a filter must be a JSON object, got " + kind_of(v));
+  filter_spec spec;
+  spec.model = &m;
+  for (const auto& [key, val] : v.get_object()) {
+    const std::string_view k(key.data(), key.size());
+    if (k == "where") {
+      auto w = parse_where_value(m, val);
+      if (!w) return w.error();
+      spec.where = std::move(*w);
+    } else if (k == "order") {
+      if (auto r = parse_order(m, val, spec); !r) return r.error();
+    } else if (k == "limit") {
+      auto n = non_negative(m, "limit", val);
+      if (!n) return n.error();
+      spec.limit = *n;
+    } else if (k == "skip" || k == "offset") {
+      auto n = non_negative(m, "skip", val);
+      if (!n) return n.error();
+      spec.skip = *n;
+    } else if (k == "fields") {
+      if (auto r = parse_fields(m, val, spec); !r) return r.error();
+    } else if (k == "include") {
+      if (auto r = parse_include(reg, model, val, spec); !r) return r.error();
+    } else {
+      return bad_filter(m, "unknown filter key \"" + std::string(k) + "\"");
+    }
+  }
+  return spec;
+}
+
+}  // namespace
+
+result<filter_spec> parse_filter_json(const registry& reg, std::size_t model, std::string_view text) {
+  auto v = parse_json(text, errc::invalid_filter, "filter for " + reg.model(model).name);
+  if (!v) return std::move(v).error();
+  return parse_filter_value(reg, model, *v);
+}
+
+result<where_node> parse_where_json(const registry& reg, std::size_t model, std::string_view text) {
+  auto v = parse_json(text, errc::invalid_filter, "where for " + reg.model(model).name);
+  if (!v) return std::move(v).error();
+  return parse_where_value(reg.model(model), *v);
+}
+
+result<std::vector<std::pair<std::uint32_t, value>>> parse_object_json(const registry& reg, std::size_t model,
+                                                                       std::string_view text) {
+  const model_info& m = reg.model(model);
+  auto v = parse_json(text, errc::invalid_argument, "data for " + m.name);
+  if (!v) return std::move(v).error();
+  if (!v->is_object()) return make_error(errc::invalid_argument, "data for " + m.name + " must be a JSON object");
+  std::vector<std::pair<std::uint32_t, value>> out;
+  for (const auto& [key, val] : v->get_object()) {
+    const std::string_view k(key.data(), key.size());
+    auto f = m.find_field(k);
+    if (!f) {
+      if (reg.find_relation(model, k) != nullptr) {
+        return make_error(errc::invalid_argument, "Navigational properties are not allowed in model data (model \"" +
+                                                      m.name + "\" property \"" + std::string(k) + "\")");
+      }
+      return make_error(errc::invalid_argument, m.name + " has no field \"" + std::string(k) + "\"");
+    }
+    auto s = scalar(val);
+    if (!s) {
+      return make_error(errc::invalid_argument, m.name + "." + std::string(k) + ": " + text_of(val) + " is not a scalar");
+    }
+    out.emplace_back(static_cast<std::uint32_t>(*f), std::move(*s));
+  }
+  return out;
+}
+
+}  // namespace relstore::detail

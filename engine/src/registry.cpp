@@ -1,0 +1,132 @@
+// The run-time registry and LoopBack's key inference for dynamic schemas.
+#include "relstore/registry.hpp"
+
+#include "relstore/detail/meta.hpp"
+
+namespace relstore {
+namespace {
+
+error schema_error(std::string message) { return make_error(errc::schema_error, std::move(message)); }
+
+bool is_key_type(field_type t) { return t == field_type::int64 || t == field_type::string; }
+
+}  // namespace
+
+result<std::size_t> registry::add_static_model(const model_info& model) {
+  if (find_model(model.name)) return schema_error("model " + model.name + " is defined twice");
+  if (model.primary_key >= model.fields.size()) return schema_error("model " + model.name + " has no primary key field");
+  const field_info& pk = model.fields[model.primary_key];
+  if (!is_key_type(pk.type) || pk.nullable) {
+    return schema_error("model " + model.name + ": primary key " + pk.name + " must be int64 or string, not " +
+                        std::string(to_string(pk.type)) + (pk.nullable ? " (optional)" : ""));
+  }
+  models_.push_back(&model);
+  return models_.size() - 1;
+}
+
+result<std::size_t> registry::add_model(model_info model) {
+  owned_.push_back(std::move(model));
+  auto r = add_static_model(owned_.back());
+  if (!r) owned_.pop_back();
+  return r;
+}
+
+std::optional<std::size_t> registry::find_model(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    if (models_[i]->name == name) return i;
+  }
+  return std::nullopt;
+}
+
+const relation_info* registry::find_relation(std::size_t source, std::string_view name) const noexcept {
+  for (const auto& r : relations_) {
+    if (r.source == source && r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<std::size_t> registry::relations_from_parent(std::size_t model) const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < relations_.size(); ++i) {
+    if (relations_[i].parent == model && relations_[i].kind == relation_kind::has_many) out.push_back(i);
+  }
+  return out;
+}
+
+result<std::size_t> registry::add_has_many(std::string_view name, std::string_view parent, std::string_view child,
+                                           const has_many_options& options) {
+  auto p = find_model(parent);
+  if (!p) return schema_error("relation " + std::string(name) + ": source model " + std::string(parent) + " is not defined");
+  auto c = find_model(child);
+  if (!c) return schema_error("relation " + std::string(name) + ": target model " + std::string(child) + " is not defined");
+  const model_info& pm = *models_[*p];
+  const model_info& cm = *models_[*c];
+  const std::string label = pm.name + "." + std::string(name);
+  if (name.empty()) return schema_error("a relation of " + pm.name + " has an empty name");
+
+  std::string key_to = options.key_to;
+  if (key_to.empty()) {
+    key_to = pm.name;
+    key_to[0] = detail::ascii_lower(key_to[0]);
+    key_to += "Id";
+  }
+  auto ck = cm.find_field(key_to);
+  if (!ck) return schema_error("target model " + cm.name + " is missing definition of foreign key " + key_to);
+
+  const std::string key_from = options.key_from.empty() ? pm.fields[pm.primary_key].name : options.key_from;
+  auto pk = pm.find_field(key_from);
+  if (!pk) return schema_error("relation " + label + ": source model " + pm.name + " has no key field " + key_from);
+  const field_info& pf = pm.fields[*pk];
+  const field_info& cf = cm.fields[*ck];
+  if (!is_key_type(pf.type) || pf.nullable) {
+    return schema_error("relation " + label + ": key " + pm.name + "." + pf.name + " must be a non-optional int64 or string");
+  }
+  if (cf.type != pf.type) {
+    return schema_error("relation " + label + ": foreign key " + cm.name + "." + cf.name + " is " +
+                        std::string(to_string(cf.type)) + " but " + pm.name + "." + pf.name + " is " +
+                        std::string(to_string(pf.type)));
+  }
+  if (options.policy == on_delete::set_null && !cf.nullable) {
+    return schema_error("relation " + label + ": on_delete set_null needs an optional foreign key, but " + cm.name +
+                        "." + cf.name + " is not optional");
+  }
+  std::string inverse = options.inverse;
+  if (inverse.empty()) {
+    inverse = pm.name;
+    inverse[0] = detail::ascii_lower(inverse[0]);
+  }
+  if (pm.find_field(name)) {
+    return schema_error("relation " + label + ": the name is a field of " + pm.name +
+                        " (a model cannot carry its navigational property)");
+  }
+  if (cm.find_field(inverse)) {
+    return schema_error("relation " + label + ": the inverse name " + inverse + " is a field of " + cm.name);
+  }
+  if (find_relation(*p, name)) return schema_error("relation " + label + " is defined twice");
+  if (find_relation(*c, inverse)) {
+    return schema_error("relation " + label + ": " + cm.name + " already has a relation named " + inverse);
+  }
+  if (*p == *c && inverse == name) return schema_error("relation " + label + ": the inverse needs another name");
+
+  relation_info many;
+  many.name = std::string(name);
+  many.kind = relation_kind::has_many;
+  many.source = *p;
+  many.parent = *p;
+  many.child = *c;
+  many.parent_key = *pk;
+  many.child_key = *ck;
+  many.policy = options.policy;
+  relation_info one = many;
+  one.name = inverse;
+  one.kind = relation_kind::belongs_to;
+  one.source = *c;
+  const std::size_t at = relations_.size();
+  many.inverse = at + 1;
+  one.inverse = at;
+  relations_.push_back(std::move(many));
+  relations_.push_back(std::move(one));
+  return at;
+}
+
+}  // namespace relstore

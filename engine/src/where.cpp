@@ -1,0 +1,200 @@
+// Where clauses: validation against a model and evaluation on an entity.
+#include <cmath>
+#include <string>
+
+#include "relstore/detail/engine.hpp"
+#include "relstore/filter.hpp"
+
+namespace relstore::detail {
+namespace {
+
+bool is_number(const value& v) { return v.index() == 2 || v.index() == 3; }
+
+bool compatible(field_type type, const value& v) {
+  switch (type) {
+    case field_type::boolean: return v.index() == 1;
+    case field_type::string: return v.index() == 4;
+    default: return is_number(v);
+  }
+}
+
+const char* kind_name(const value& v) {
+  switch (v.index()) {
+    case 0: return "null";
+    case 1: return "a boolean";
+    case 2: return "an integer";
+    case 3: return "a number";
+    default: return "a string";
+  }
+}
+
+error bad(const model_info& m, const where_node& n, const std::string& what) {
+  std::string where = m.name;
+  if (n.field < m.fields.size()) where += "." + m.fields[n.field].name;
+  return make_error(errc::invalid_filter, "invalid where on " + where + " (" + std::string(to_string(n.kind)) + "): " + what);
+}
+
+// Three-way comparison of a non-null field value with a non-null operand of a
+// compatible type; nullopt when unordered (NaN).
+std::optional<int> compare(const value_view& f, const value& o) {
+  switch (f.index()) {
+    case 1: {
+      const int a = std::get<bool>(f), b = std::get<bool>(o);
+      return a - b;
+    }
+    case 2:
+    case 3: {
+      if (f.index() == 2 && o.index() == 2) {
+        auto a = std::get<std::int64_t>(f), b = std::get<std::int64_t>(o);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      const long double a = f.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(f)) : std::get<double>(f);
+      const long double b = o.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(o)) : std::get<double>(o);
+      if (std::isnan(a) || std::isnan(b)) return std::nullopt;
+      return a < b ? -1 : a > b ? 1 : 0;
+    }
+    default: {
+      int c = std::get<std::string_view>(f).compare(std::get<std::string>(o));
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+  }
+}
+
+bool equals(const value_view& f, const value& o) {
+  if (f.index() == 0 || o.index() == 0) return f.index() == 0 && o.index() == 0;
+  auto c = compare(f, o);
+  return c && *c == 0;
+}
+
+}  // namespace
+
+result<void> validate_where(const model_info& m, const where_node& n) {
+  if (n.kind == op::and_ || n.kind == op::or_) {
+    for (const auto& c : n.children) {
+      if (auto r = validate_where(m, c); !r) return r;
+    }
+    return {};
+  }
+  if (n.field >= m.fields.size()) return bad(m, n, "unknown field");
+  const field_info& f = m.fields[n.field];
+  auto check_operand = [&](const value& v, bool null_ok) -> result<void> {
+    if (v.index() == 0) {
+      if (null_ok) return {};
+      return bad(m, n, "null is only allowed with eq, neq, inq and nin");
+    }
+    if (!compatible(f.type, v)) {
+      return bad(m, n, "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " +
+                           std::string(to_string(f.type)));
+    }
+    return {};
+  };
+  switch (n.kind) {
+    case op::eq:
+    case op::neq:
+    case op::gt:
+    case op::gte:
+    case op::lt:
+    case op::lte:
+      if (n.operands.size() != 1) return bad(m, n, "needs exactly one operand");
+      return check_operand(n.operands[0], n.kind == op::eq || n.kind == op::neq);
+    case op::inq:
+    case op::nin:
+      for (const auto& v : n.operands) {
+        if (auto r = check_operand(v, true); !r) return r;
+      }
+      return {};
+    case op::between:
+      if (n.operands.size() != 2) {
+        return bad(m, n, "needs exactly 2 values, got " + std::to_string(n.operands.size()));
+      }
+      for (const auto& v : n.operands) {
+        if (auto r = check_operand(v, false); !r) return r;
+      }
+      return {};
+    case op::like:
+    case op::nlike:
+      if (f.type != field_type::string) return bad(m, n, "needs a string field");
+      if (n.operands.size() != 1 || n.operands[0].index() != 4) return bad(m, n, "needs one string pattern");
+      return {};
+    default: return bad(m, n, "unknown operator");
+  }
+}
+
+bool evaluate(const model_info& m, const where_node& n, const void* entity) {
+  switch (n.kind) {
+    case op::and_:
+      for (const auto& c : n.children) {
+        if (!evaluate(m, c, entity)) return false;
+      }
+      return true;
+    case op::or_:
+      for (const auto& c : n.children) {
+        if (evaluate(m, c, entity)) return true;
+      }
+      return false;
+    default: break;
+  }
+  const value_view f = m.fields[n.field].get(entity);
+  const bool is_null = f.index() == 0;
+  switch (n.kind) {
+    case op::eq: return equals(f, n.operands[0]);
+    case op::neq: return !equals(f, n.operands[0]);
+    case op::inq:
+    case op::nin: {
+      bool hit = false;
+      for (const auto& o : n.operands) {
+        if (equals(f, o)) {
+          hit = true;
+          break;
+        }
+      }
+      return n.kind == op::inq ? hit : !hit;
+    }
+    case op::like:
+    case op::nlike: {
+      if (is_null) return n.kind == op::nlike;
+      const bool hit = like_match(std::get<std::string_view>(f), std::get<std::string>(n.operands[0]));
+      return n.kind == op::like ? hit : !hit;
+    }
+    default: break;
+  }
+  if (is_null) return false;
+  if (n.kind == op::between) {
+    auto lo = compare(f, n.operands[0]), hi = compare(f, n.operands[1]);
+    return lo && hi && *lo >= 0 && *hi <= 0;
+  }
+  auto c = compare(f, n.operands[0]);
+  if (!c) return false;
+  switch (n.kind) {
+    case op::gt: return *c > 0;
+    case op::gte: return *c >= 0;
+    case op::lt: return *c < 0;
+    case op::lte: return *c <= 0;
+    default: return false;
+  }
+}
+
+// Anchored SQL LIKE: % matches any run of bytes, _ exactly one byte.
+// Greedy with one backtrack point: O(|text| * |pattern|) at worst, no recursion.
+bool like_match(std::string_view text, std::string_view pattern) noexcept {
+  std::size_t t = 0, p = 0;
+  std::size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] != '%' && pattern[p] == text[t]))) {
+      ++t;
+      ++p;
+    } else if (p < pattern.size() && pattern[p] == '%') {
+      star_p = p++;
+      star_t = t;
+    } else if (star_p != std::string_view::npos) {
+      p = star_p + 1;
+      t = ++star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '%') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace relstore::detail
