@@ -19,14 +19,21 @@ error bad_filter(const model_info& m, const std::string& what) {
 
 std::string kind_of(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "an integer";
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::uint64:
+      return "an integer";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "unknown";
 }
@@ -45,20 +52,26 @@ result<json::value> parse_json(std::string_view text, errc code, const std::stri
 // A JSON scalar as a value; nullopt for arrays, objects and huge integers.
 std::optional<value> scalar(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return value(null);
-    case json::kind::bool_: return value(v.get_bool());
-    case json::kind::int64: return value(v.get_int64());
+    case json::kind::null:
+      return value(null);
+    case json::kind::bool_:
+      return value(v.get_bool());
+    case json::kind::int64:
+      return value(v.get_int64());
     case json::kind::uint64:
       if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
       return value(static_cast<std::int64_t>(v.get_uint64()));
-    case json::kind::double_: return value(v.get_double());
-    case json::kind::string: return value(std::string(v.get_string()));
-    default: return std::nullopt;
+    case json::kind::double_:
+      return value(v.get_double());
+    case json::kind::string:
+      return value(std::string(v.get_string()));
+    default:
+      return std::nullopt;
   }
 }
 
 std::optional<op> operator_named(std::string_view s) {
-  static constexpr op ops[] = {op::eq, op::neq, op::gt, op::gte, op::lt, op::lte,
+  static constexpr op ops[] = {op::eq,  op::neq, op::gt,      op::gte,  op::lt,   op::lte,
                                op::inq, op::nin, op::between, op::like, op::nlike};
   for (op o : ops) {
     if (to_string(o) == s) return o;
@@ -321,7 +334,8 @@ result<std::vector<std::pair<std::uint32_t, value>>> parse_object_json(const reg
     }
     auto s = scalar(val);
     if (!s) {
-      return make_error(errc::invalid_argument, m.name + "." + std::string(k) + ": " + text_of(val) + " is not a scalar");
+      return make_error(errc::invalid_argument,
+                        m.name + "." + std::string(k) + ": " + text_of(val) + " is not a scalar");
     }
     out.emplace_back(static_cast<std::uint32_t>(*f), std::move(*s));
   }

@@ -15,11 +15,21 @@ void write_string(std::string_view s, std::string& out) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -35,9 +45,15 @@ void write_string(std::string_view s, std::string& out) {
 
 void write_value(const value_view& v, std::string& out) {
   switch (v.index()) {
-    case 0: out += "null"; break;
-    case 1: out += std::get<bool>(v) ? "true" : "false"; break;
-    case 2: out += std::to_string(std::get<std::int64_t>(v)); break;
+    case 0:
+      out += "null";
+      break;
+    case 1:
+      out += std::get<bool>(v) ? "true" : "false";
+      break;
+    case 2:
+      out += std::to_string(std::get<std::int64_t>(v));
+      break;
     case 3: {
       const double d = std::get<double>(v);
       if (!std::isfinite(d)) {
@@ -49,7 +65,8 @@ void write_value(const value_view& v, std::string& out) {
       out.append(buf, res.ptr);
       break;
     }
-    default: write_string(std::get<std::string_view>(v), out);
+    default:
+      write_string(std::get<std::string_view>(v), out);
   }
 }
 

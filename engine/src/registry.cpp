@@ -14,7 +14,8 @@ bool is_key_type(field_type t) { return t == field_type::int64 || t == field_typ
 
 result<std::size_t> registry::add_static_model(const model_info& model) {
   if (find_model(model.name)) return schema_error("model " + model.name + " is defined twice");
-  if (model.primary_key >= model.fields.size()) return schema_error("model " + model.name + " has no primary key field");
+  if (model.primary_key >= model.fields.size())
+    return schema_error("model " + model.name + " has no primary key field");
   const field_info& pk = model.fields[model.primary_key];
   if (!is_key_type(pk.type) || pk.nullable) {
     return schema_error("model " + model.name + ": primary key " + pk.name + " must be int64 or string, not " +
@@ -56,9 +57,11 @@ std::vector<std::size_t> registry::relations_from_parent(std::size_t model) cons
 result<std::size_t> registry::add_has_many(std::string_view name, std::string_view parent, std::string_view child,
                                            const has_many_options& options) {
   auto p = find_model(parent);
-  if (!p) return schema_error("relation " + std::string(name) + ": source model " + std::string(parent) + " is not defined");
+  if (!p)
+    return schema_error("relation " + std::string(name) + ": source model " + std::string(parent) + " is not defined");
   auto c = find_model(child);
-  if (!c) return schema_error("relation " + std::string(name) + ": target model " + std::string(child) + " is not defined");
+  if (!c)
+    return schema_error("relation " + std::string(name) + ": target model " + std::string(child) + " is not defined");
   const model_info& pm = *models_[*p];
   const model_info& cm = *models_[*c];
   const std::string label = pm.name + "." + std::string(name);
@@ -79,7 +82,8 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const field_info& pf = pm.fields[*pk];
   const field_info& cf = cm.fields[*ck];
   if (!is_key_type(pf.type) || pf.nullable) {
-    return schema_error("relation " + label + ": key " + pm.name + "." + pf.name + " must be a non-optional int64 or string");
+    return schema_error("relation " + label + ": key " + pm.name + "." + pf.name +
+                        " must be a non-optional int64 or string");
   }
   if (cf.type != pf.type) {
     return schema_error("relation " + label + ": foreign key " + cm.name + "." + cf.name + " is " +

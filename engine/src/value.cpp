@@ -45,11 +45,16 @@ std::string describe_impl(const V& v) {
 
 const char* kind_name(const value& v) {
   switch (v.index()) {
-    case 0: return "null";
-    case 1: return "a boolean";
-    case 2: return "an integer";
-    case 3: return "a number";
-    default: return "a string";
+    case 0:
+      return "null";
+    case 1:
+      return "a boolean";
+    case 2:
+      return "an integer";
+    case 3:
+      return "a number";
+    default:
+      return "a string";
   }
 }
 
@@ -128,11 +133,15 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
 namespace {
 int rank(const value_view& v) {
   switch (v.index()) {
-    case 0: return 0;  // null
+    case 0:
+      return 0;  // null
     case 2:
-    case 3: return 1;  // numbers
-    case 4: return 2;  // strings
-    default: return 3; // booleans
+    case 3:
+      return 1;  // numbers
+    case 4:
+      return 2;  // strings
+    default:
+      return 3;  // booleans
   }
 }
 int three_way_number(const value_view& a, const value_view& b) {
@@ -152,13 +161,16 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
   const int ra = rank(a), rb = rank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (ra) {
-    case 0: return 0;
-    case 1: return three_way_number(a, b);
+    case 0:
+      return 0;
+    case 1:
+      return three_way_number(a, b);
     case 2: {
       int c = std::get<std::string_view>(a).compare(std::get<std::string_view>(b));
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
-    default: return static_cast<int>(std::get<bool>(a)) - static_cast<int>(std::get<bool>(b));
+    default:
+      return static_cast<int>(std::get<bool>(a)) - static_cast<int>(std::get<bool>(b));
   }
 }
 

@@ -12,26 +12,35 @@ bool is_number(const value& v) { return v.index() == 2 || v.index() == 3; }
 
 bool compatible(field_type type, const value& v) {
   switch (type) {
-    case field_type::boolean: return v.index() == 1;
-    case field_type::string: return v.index() == 4;
-    default: return is_number(v);
+    case field_type::boolean:
+      return v.index() == 1;
+    case field_type::string:
+      return v.index() == 4;
+    default:
+      return is_number(v);
   }
 }
 
 const char* kind_name(const value& v) {
   switch (v.index()) {
-    case 0: return "null";
-    case 1: return "a boolean";
-    case 2: return "an integer";
-    case 3: return "a number";
-    default: return "a string";
+    case 0:
+      return "null";
+    case 1:
+      return "a boolean";
+    case 2:
+      return "an integer";
+    case 3:
+      return "a number";
+    default:
+      return "a string";
   }
 }
 
 error bad(const model_info& m, const where_node& n, const std::string& what) {
   std::string where = m.name;
   if (n.field < m.fields.size()) where += "." + m.fields[n.field].name;
-  return make_error(errc::invalid_filter, "invalid where on " + where + " (" + std::string(to_string(n.kind)) + "): " + what);
+  return make_error(errc::invalid_filter,
+                    "invalid where on " + where + " (" + std::string(to_string(n.kind)) + "): " + what);
 }
 
 // Three-way comparison of a non-null field value with a non-null operand of a
@@ -83,8 +92,9 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       return bad(m, n, "null is only allowed with eq, neq, inq and nin");
     }
     if (!compatible(f.type, v)) {
-      return bad(m, n, "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " +
-                           std::string(to_string(f.type)));
+      return bad(
+          m, n,
+          "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " + std::string(to_string(f.type)));
     }
     return {};
   };
@@ -116,7 +126,8 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       if (f.type != field_type::string) return bad(m, n, "needs a string field");
       if (n.operands.size() != 1 || n.operands[0].index() != 4) return bad(m, n, "needs one string pattern");
       return {};
-    default: return bad(m, n, "unknown operator");
+    default:
+      return bad(m, n, "unknown operator");
   }
 }
 
@@ -132,13 +143,16 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
         if (evaluate(m, c, entity)) return true;
       }
       return false;
-    default: break;
+    default:
+      break;
   }
   const value_view f = m.fields[n.field].get(entity);
   const bool is_null = f.index() == 0;
   switch (n.kind) {
-    case op::eq: return equals(f, n.operands[0]);
-    case op::neq: return !equals(f, n.operands[0]);
+    case op::eq:
+      return equals(f, n.operands[0]);
+    case op::neq:
+      return !equals(f, n.operands[0]);
     case op::inq:
     case op::nin: {
       bool hit = false;
@@ -156,7 +170,8 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
       const bool hit = like_match(std::get<std::string_view>(f), std::get<std::string>(n.operands[0]));
       return n.kind == op::like ? hit : !hit;
     }
-    default: break;
+    default:
+      break;
   }
   if (is_null) return false;
   if (n.kind == op::between) {
@@ -166,11 +181,16 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
   auto c = compare(f, n.operands[0]);
   if (!c) return false;
   switch (n.kind) {
-    case op::gt: return *c > 0;
-    case op::gte: return *c >= 0;
-    case op::lt: return *c < 0;
-    case op::lte: return *c <= 0;
-    default: return false;
+    case op::gt:
+      return *c > 0;
+    case op::gte:
+      return *c >= 0;
+    case op::lt:
+      return *c < 0;
+    case op::lte:
+      return *c <= 0;
+    default:
+      return false;
   }
 }
 

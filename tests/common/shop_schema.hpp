@@ -78,9 +78,8 @@ using coupon_orders = relstore::has_many<"orders", Coupon, Order, relstore::key_
                                          relstore::inverse<"coupon">, relstore::on_delete::set_null>;
 using reports = relstore::has_many<"reports", Employee, Employee, relstore::key_to<&Employee::managerId>,
                                    relstore::inverse<"manager">, relstore::on_delete::cascade>;
-using account_sessions =
-    relstore::has_many<"sessions", Account, Session, relstore::key_from<&Account::code>,
-                       relstore::key_to<&Session::accountCode>, relstore::on_delete::cascade>;
+using account_sessions = relstore::has_many<"sessions", Account, Session, relstore::key_from<&Account::code>,
+                                            relstore::key_to<&Session::accountCode>, relstore::on_delete::cascade>;
 
 using schema = relstore::schema<relstore::models<Customer, Coupon, Order, OrderLine, Employee, Account, Session>,
                                 customer_orders, order_lines, coupon_orders, reports, account_sessions>;

@@ -10,8 +10,7 @@ namespace relstore {
 // Called with the failed expression, a message, and the source location.
 // The default handler prints to stderr and aborts. A handler must not return
 // normally if the program is to stay well defined; it may throw or abort.
-using assert_handler = void (*)(const char* expr, const char* message, const char* file,
-                                int line);
+using assert_handler = void (*)(const char* expr, const char* message, const char* file, int line);
 
 // Installs `handler` (nullptr restores the default); returns the previous one.
 // Thread-safety: not synchronised; install once at start-up.
@@ -24,7 +23,6 @@ namespace detail {
 }  // namespace relstore
 
 #ifndef RELSTORE_ASSERT
-#define RELSTORE_ASSERT(cond, message)                                                 \
-  ((cond) ? static_cast<void>(0)                                                       \
-          : ::relstore::detail::assert_failed(#cond, (message), __FILE__, __LINE__))
+#define RELSTORE_ASSERT(cond, message) \
+  ((cond) ? static_cast<void>(0) : ::relstore::detail::assert_failed(#cond, (message), __FILE__, __LINE__))
 #endif

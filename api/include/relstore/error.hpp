@@ -24,6 +24,11 @@ enum class errc : int {
   invalid_filter = 6,         // a filter, where, order or include is malformed
   invalid_argument = 7,       // a malformed payload, patch or JSON document
   schema_error = 8,           // a relation or model definition is inconsistent
+  io_error = 9,               // a file could not be read, written, synced or renamed
+  snapshot_corrupt = 10,      // a snapshot's envelope, checksum or contents are damaged
+  snapshot_version = 11,      // a snapshot was written by a newer format or Boost version
+  snapshot_platform = 12,     // a binary snapshot from a platform with other byte order or type sizes
+  schema_mismatch = 13,       // a snapshot's schema is incompatible with the program's
 };
 
 // Returns the stable name of `code`, e.g. "foreign_key_violation".
@@ -41,9 +46,9 @@ class [[nodiscard]] result {
   using value_type = T;
 
   template <class U = T>
-    requires std::is_constructible_v<T, U&&>
-  result(U&& value) : state_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
-  result(relstore::error err) : state_(std::in_place_index<1>, std::move(err)) {}          // NOLINT
+  requires std::is_constructible_v<T, U&&> result(U&& value)
+      : state_(std::in_place_index<0>, std::forward<U>(value)) {}                  // NOLINT
+  result(relstore::error err) : state_(std::in_place_index<1>, std::move(err)) {}  // NOLINT
 
   bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -89,9 +94,7 @@ class [[nodiscard]] result<void> {
 
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return has_value(); }
-  void value() const {
-    RELSTORE_ASSERT(has_value(), failed_ ? error_.message.c_str() : "");
-  }
+  void value() const { RELSTORE_ASSERT(has_value(), failed_ ? error_.message.c_str() : ""); }
   const relstore::error& error() const& {
     RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
     return error_;

@@ -43,9 +43,9 @@ namespace detail {
 
 struct where_node {
   op kind = op::and_;
-  std::uint32_t field = 0;          // for comparisons
-  std::vector<value> operands;      // for comparisons
-  std::vector<where_node> children; // for and_ / or_
+  std::uint32_t field = 0;           // for comparisons
+  std::vector<value> operands;       // for comparisons
+  std::vector<where_node> children;  // for and_ / or_
 };
 
 struct order_key {
@@ -147,24 +147,40 @@ class field_ref {
   explicit field_ref(std::uint32_t index) : index_(index) {}
 
   template <class U>
-  where<M> operator==(U&& v) const { return cmp(op::eq, std::forward<U>(v)); }
+  where<M> operator==(U&& v) const {
+    return cmp(op::eq, std::forward<U>(v));
+  }
   template <class U>
-  where<M> operator!=(U&& v) const { return cmp(op::neq, std::forward<U>(v)); }
+  where<M> operator!=(U&& v) const {
+    return cmp(op::neq, std::forward<U>(v));
+  }
   template <class U>
-  where<M> operator<(U&& v) const { return cmp(op::lt, std::forward<U>(v)); }
+  where<M> operator<(U&& v) const {
+    return cmp(op::lt, std::forward<U>(v));
+  }
   template <class U>
-  where<M> operator<=(U&& v) const { return cmp(op::lte, std::forward<U>(v)); }
+  where<M> operator<=(U&& v) const {
+    return cmp(op::lte, std::forward<U>(v));
+  }
   template <class U>
-  where<M> operator>(U&& v) const { return cmp(op::gt, std::forward<U>(v)); }
+  where<M> operator>(U&& v) const {
+    return cmp(op::gt, std::forward<U>(v));
+  }
   template <class U>
-  where<M> operator>=(U&& v) const { return cmp(op::gte, std::forward<U>(v)); }
+  where<M> operator>=(U&& v) const {
+    return cmp(op::gte, std::forward<U>(v));
+  }
 
   where<M> inq(std::initializer_list<scalar> vs) const { return list(op::inq, vs); }
   where<M> nin(std::initializer_list<scalar> vs) const { return list(op::nin, vs); }
   template <class Range>
-  where<M> inq(const Range& vs) const { return list(op::inq, vs); }
+  where<M> inq(const Range& vs) const {
+    return list(op::inq, vs);
+  }
   template <class Range>
-  where<M> nin(const Range& vs) const { return list(op::nin, vs); }
+  where<M> nin(const Range& vs) const {
+    return list(op::nin, vs);
+  }
   where<M> between(const scalar& lo, const scalar& hi) const {
     detail::where_node n{op::between, index_, {detail::to_operand<scalar>(lo), detail::to_operand<scalar>(hi)}, {}};
     return where<M>(std::move(n));
@@ -223,7 +239,9 @@ class filter {
     return *this;
   }
   template <class T>
-  filter&& order(T M::*member, direction d = asc) && { return std::move(this->order(member, d)); }
+  filter&& order(T M::*member, direction d = asc) && {
+    return std::move(this->order(member, d));
+  }
 
   filter& limit(std::size_t n) & {
     spec_.limit = static_cast<std::int64_t>(n);
@@ -245,7 +263,9 @@ class filter {
     return *this;
   }
   template <class... T>
-  filter&& fields(T M::*... member) && { return std::move(this->fields(member...)); }
+  filter&& fields(T M::*... member) && {
+    return std::move(this->fields(member...));
+  }
 
   // Includes relation `relation` (has_many or belongs_to) of M. An unknown name
   // or a scope of the wrong model is invalid_filter when the filter is run.

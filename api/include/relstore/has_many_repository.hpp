@@ -36,8 +36,7 @@ class has_many_repository {
   using parent_key_type = typename R::parent_key_type;
   using key_type = typename engine::template key_t<C>;
 
-  has_many_repository(store<Schema>* s, parent_key_type parent_key)
-      : store_(s), parent_key_(std::move(parent_key)) {
+  has_many_repository(store<Schema>* s, parent_key_type parent_key) : store_(s), parent_key_(std::move(parent_key)) {
     constraint_.kind = op::eq;
     constraint_.field = static_cast<std::uint32_t>(R::child_key);
     constraint_.operands.push_back(detail::to_operand<parent_key_type>(parent_key_));

@@ -22,17 +22,13 @@
 #include "relstore/detail/meta.hpp"
 #include "relstore/value.hpp"
 
-#define RELSTORE_MODEL(Type, ...)                                             \
-  BOOST_DESCRIBE_STRUCT(Type, (), (__VA_ARGS__))                              \
-  [[maybe_unused]] constexpr ::std::string_view relstore_model_name(const Type*) noexcept { \
-    return #Type;                                                             \
-  }
+#define RELSTORE_MODEL(Type, ...)                \
+  BOOST_DESCRIBE_STRUCT(Type, (), (__VA_ARGS__)) \
+  [[maybe_unused]] constexpr ::std::string_view relstore_model_name(const Type*) noexcept { return #Type; }
 
-#define RELSTORE_MODEL_KEY(Type, Key, ...)                                    \
-  RELSTORE_MODEL(Type, __VA_ARGS__)                                           \
-  [[maybe_unused]] constexpr ::std::string_view relstore_primary_key(const Type*) noexcept { \
-    return #Key;                                                              \
-  }
+#define RELSTORE_MODEL_KEY(Type, Key, ...) \
+  RELSTORE_MODEL(Type, __VA_ARGS__)        \
+  [[maybe_unused]] constexpr ::std::string_view relstore_primary_key(const Type*) noexcept { return #Key; }
 
 namespace relstore {
 
@@ -92,7 +88,9 @@ struct field_traits<std::string> {
 };
 
 template <class T>
-concept supported_field = requires { field_traits<unwrap_optional_t<T>>::type; };
+concept supported_field = requires {
+  field_traits<unwrap_optional_t<T>>::type;
+};
 
 template <class T>
 value_view view_of(const T& v) {
@@ -111,8 +109,7 @@ value_view view_of(const T& v) {
 }
 
 // Converts `v` to a field of type T; false with a reason on mismatch.
-bool convert_value(const value& v, field_type type, bool nullable, void* out_scalar, bool* out_null,
-                   std::string* why);
+bool convert_value(const value& v, field_type type, bool nullable, void* out_scalar, bool* out_null, std::string* why);
 
 template <class T>
 bool assign_from(T& field, const value& v, std::string* why) {

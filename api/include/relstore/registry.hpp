@@ -33,15 +33,15 @@ std::string_view to_string(relation_kind kind) noexcept;
 // has_many from the parent (Customer.orders) and its belongs_to inverse
 // (Order.customer). Both share keys and policy.
 struct relation_info {
-  std::string name;           // "orders", or "customer" for the inverse
+  std::string name;  // "orders", or "customer" for the inverse
   relation_kind kind = relation_kind::has_many;
-  std::size_t source = 0;     // the model the relation is walked from
-  std::size_t parent = 0;     // the "one" side (Customer)
-  std::size_t child = 0;      // the "many" side (Order)
-  std::size_t parent_key = 0; // keyFrom: field of the parent, unique
-  std::size_t child_key = 0;  // keyTo: the foreign key field of the child
+  std::size_t source = 0;      // the model the relation is walked from
+  std::size_t parent = 0;      // the "one" side (Customer)
+  std::size_t child = 0;       // the "many" side (Order)
+  std::size_t parent_key = 0;  // keyFrom: field of the parent, unique
+  std::size_t child_key = 0;   // keyTo: the foreign key field of the child
   on_delete policy = on_delete::restrict;
-  std::size_t inverse = 0;    // index of the other direction
+  std::size_t inverse = 0;  // index of the other direction
 };
 
 struct has_many_options {
@@ -67,8 +67,8 @@ class registry {
   // Declares `parent` has many `child` through `name`, following LoopBack's
   // key inference. Fails with schema_error naming the model and field, e.g.
   // "target model Order is missing definition of foreign key customerId".
-  result<std::size_t> add_has_many(std::string_view name, std::string_view parent,
-                                   std::string_view child, const has_many_options& options = {});
+  result<std::size_t> add_has_many(std::string_view name, std::string_view parent, std::string_view child,
+                                   const has_many_options& options = {});
 
   std::size_t model_count() const noexcept { return models_.size(); }
   const model_info& model(std::size_t index) const { return *models_[index]; }

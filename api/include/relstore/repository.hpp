@@ -107,7 +107,8 @@ class repository {
     spec.limit = 1;
     auto r = find(filter<M>(std::move(spec)));
     if (!r) return std::move(r).error();
-    if (r->empty()) return make_error(errc::not_found, std::string(detail::model_name<M>()) + ": no entity matches the filter");
+    if (r->empty())
+      return make_error(errc::not_found, std::string(detail::model_name<M>()) + ": no entity matches the filter");
     return std::move(r->front());
   }
 
@@ -225,7 +226,7 @@ class repository {
   // (key_from) is `parent_key`: customers.related<"orders">(customer_id).
   template <detail::fixed_string Name>
   auto related(const typename boost::mp11::mp_at_c<typename Schema::relation_list,
-                                                    detail::find_has_many<Schema, M, Name>()>::parent_key_type&
+                                                   detail::find_has_many<Schema, M, Name>()>::parent_key_type&
                    parent_key) const {
     constexpr std::size_t i = detail::find_has_many<Schema, M, Name>();
     static_assert(i != detail::npos, "relstore: no has_many relation of this model has that name");

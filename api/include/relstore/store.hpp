@@ -15,6 +15,11 @@
 
 namespace relstore {
 
+namespace detail {
+template <class Schema>
+struct snapshot_bridge;
+}  // namespace detail
+
 template <class Schema>
 class store {
  public:
@@ -68,6 +73,8 @@ class store {
   friend class repository;
   template <class, class>
   friend class has_many_repository;
+  template <class>
+  friend struct detail::snapshot_bridge;
 
   detail::engine<Schema> engine_;
 };

@@ -95,13 +95,16 @@ class engine {
       if (auto r = validate_where(info, *spec.where); !r) return r;
     }
     for (const auto& o : spec.order) {
-      if (o.field >= info.fields.size()) return make_error(errc::invalid_filter, "order names no field of " + info.name);
+      if (o.field >= info.fields.size())
+        return make_error(errc::invalid_filter, "order names no field of " + info.name);
     }
     if (spec.limit && *spec.limit < 0) {
-      return make_error(errc::invalid_filter, info.name + ": limit must not be negative, got " + std::to_string(*spec.limit));
+      return make_error(errc::invalid_filter,
+                        info.name + ": limit must not be negative, got " + std::to_string(*spec.limit));
     }
     if (spec.skip < 0) {
-      return make_error(errc::invalid_filter, info.name + ": skip must not be negative, got " + std::to_string(spec.skip));
+      return make_error(errc::invalid_filter,
+                        info.name + ": skip must not be negative, got " + std::to_string(spec.skip));
     }
     for (const auto& inc : spec.include) {
       result<void> r = make_error(errc::invalid_filter, "Invalid \"filter.include\" entries: \"" + inc.relation +
@@ -163,16 +166,15 @@ class engine {
     if (!used_index) {
       for (const M& e : t.items) consider(e);
     } else if (best->kind != op::eq || best->field != pk<M>) {
-      std::sort(out.begin(), out.end(), [](const M* a, const M* b) {
-        return a->*member_pointer<M, pk<M>> < b->*member_pointer<M, pk<M>>;
-      });
+      std::sort(out.begin(), out.end(),
+                [](const M* a, const M* b) { return a->*member_pointer<M, pk<M>> < b->*member_pointer<M, pk<M>>; });
       out.erase(std::unique(out.begin(), out.end()), out.end());
     }
     if (plan != nullptr) {
       plan->model = info.name;
       plan->index = used_index ? info.fields[best->field].name : std::string();
-      plan->access = !used_index ? access_kind::full_scan
-                     : best->kind == op::eq ? access_kind::index_equal
+      plan->access = !used_index             ? access_kind::full_scan
+                     : best->kind == op::eq  ? access_kind::index_equal
                      : best->kind == op::inq ? access_kind::index_in
                                              : access_kind::index_range;
       plan->examined = examined;
@@ -261,9 +263,8 @@ class engine {
       tab<C>().template for_each_equal<R::child_key>(CK(p.value.*member_pointer<P, R::parent_key>), [&](const C& c) {
         if (!scope.where || evaluate(cinfo, *scope.where, &c)) kids.push_back(&c);
       });
-      std::sort(kids.begin(), kids.end(), [](const C* a, const C* b) {
-        return a->*member_pointer<C, pk<C>> < b->*member_pointer<C, pk<C>>;
-      });
+      std::sort(kids.begin(), kids.end(),
+                [](const C* a, const C* b) { return a->*member_pointer<C, pk<C>> < b->*member_pointer<C, pk<C>>; });
       order_rows<C>(kids, scope.order);
       page<C>(kids, scope);
       p.related.push_back({inc.relation, std::any(materialize<C>(kids, scope)), &write_many<C>});
@@ -440,8 +441,7 @@ class engine {
     for (const auto& c : p.changes()) {
       std::string why;
       if (!info.fields[c.field].set(&n, c.value, &why)) {
-        return make_error(errc::invalid_argument,
-                          info.name + "." + info.fields[c.field].name + ": " + why);
+        return make_error(errc::invalid_argument, info.name + "." + info.fields[c.field].name + ": " + why);
       }
     }
     return n;
@@ -471,6 +471,31 @@ class engine {
       }
     });
     return roots.size();
+  }
+
+  // Every foreign key names a parent and every index holds every entity.
+  result<void> verify_all() const {
+    result<void> out;
+    mp::mp_for_each<model_list>([&](auto m) {
+      using M = decltype(m);
+      if (!out) return;
+      const auto& t = tab<M>();
+      mp::mp_for_each<mp::mp_iota_c<mp::mp_size<typename table_t<M>::defs>::value>>([&](auto I) {
+        if (out && t.items.template get<I>().size() != t.items.size()) {
+          out = make_error(errc::snapshot_corrupt, std::string(model_name<M>()) + ": an index disagrees with the data");
+        }
+      });
+      for (const M& e : t.items) {
+        if (!out) return;
+        if (auto r = check_parents<M>(e); !r) {
+          out =
+              make_error(r.error().code, "dangling foreign key in " + std::string(model_name<M>()) + " " +
+                                             std::string(field_names<M>()[pk<M>]) + " " +
+                                             key_text(view_of(e.*member_pointer<M, pk<M>>)) + ": " + r.error().message);
+        }
+      }
+    });
+    return out;
   }
 
   bool operator==(const engine& other) const {
@@ -520,10 +545,18 @@ class engine {
       });
       if (!indexed) return 100;
       switch (n.kind) {
-        case op::eq: return n.field == pk<M> ? 0 : unique ? 1 : 2;
-        case op::inq: return 3;
-        case op::gt: case op::gte: case op::lt: case op::lte: case op::between: return 4;
-        default: return 100;
+        case op::eq:
+          return n.field == pk<M> ? 0 : unique ? 1 : 2;
+        case op::inq:
+          return 3;
+        case op::gt:
+        case op::gte:
+        case op::lt:
+        case op::lte:
+        case op::between:
+          return 4;
+        default:
+          return 100;
       }
     };
     auto consider = [&](const where_node& n) {
@@ -565,15 +598,24 @@ class engine {
           for (; a != b; ++a) consider(*a);
         }
         return true;
-      case op::gt: for (auto a = idx.upper_bound(keys[0]); a != idx.end(); ++a) consider(*a); return true;
-      case op::gte: for (auto a = idx.lower_bound(keys[0]); a != idx.end(); ++a) consider(*a); return true;
-      case op::lt: for (auto a = idx.begin(), b = idx.lower_bound(keys[0]); a != b; ++a) consider(*a); return true;
-      case op::lte: for (auto a = idx.begin(), b = idx.upper_bound(keys[0]); a != b; ++a) consider(*a); return true;
+      case op::gt:
+        for (auto a = idx.upper_bound(keys[0]); a != idx.end(); ++a) consider(*a);
+        return true;
+      case op::gte:
+        for (auto a = idx.lower_bound(keys[0]); a != idx.end(); ++a) consider(*a);
+        return true;
+      case op::lt:
+        for (auto a = idx.begin(), b = idx.lower_bound(keys[0]); a != b; ++a) consider(*a);
+        return true;
+      case op::lte:
+        for (auto a = idx.begin(), b = idx.upper_bound(keys[0]); a != b; ++a) consider(*a);
+        return true;
       case op::between:
         if (keys[1] < keys[0]) return true;
         for (auto a = idx.lower_bound(keys[0]), b = idx.upper_bound(keys[1]); a != b; ++a) consider(*a);
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -593,9 +635,9 @@ class engine {
         if (idx.find(*key) == idx.end()) {
           out = make_error(errc::foreign_key_violation,
                            field_text<M, R::child_key>() + " = " + key_text(view_of(*key)) + ": no " +
-                               std::string(model_name<P>()) + " with " +
-                               std::string(field_names<P>()[R::parent_key]) + " " + key_text(view_of(*key)) +
-                               " (relation " + std::string(model_name<P>()) + "." + std::string(R::name()) + ")");
+                               std::string(model_name<P>()) + " with " + std::string(field_names<P>()[R::parent_key]) +
+                               " " + key_text(view_of(*key)) + " (relation " + std::string(model_name<P>()) + "." +
+                               std::string(R::name()) + ")");
         }
       }
     });
@@ -726,13 +768,12 @@ class engine {
           });
           if constexpr (R::policy == on_delete::restrict) {
             if (survivors > 0) {
-              out = make_error(errc::restrict_violation,
-                               "cannot delete " + std::string(model_name<P>()) + " with " +
-                                   std::string(field_names<P>()[pk<P>]) + " " +
-                                   key_text(view_of(e->*member_pointer<P, pk<P>>)) + ": relation " +
-                                   std::string(model_name<P>()) + "." + std::string(R::name()) +
-                                   " (on_delete restrict) has " + std::to_string(survivors) + " " +
-                                   std::string(model_name<C>()) + " referencing it");
+              out = make_error(
+                  errc::restrict_violation,
+                  "cannot delete " + std::string(model_name<P>()) + " with " + std::string(field_names<P>()[pk<P>]) +
+                      " " + key_text(view_of(e->*member_pointer<P, pk<P>>)) + ": relation " +
+                      std::string(model_name<P>()) + "." + std::string(R::name()) + " (on_delete restrict) has " +
+                      std::to_string(survivors) + " " + std::string(model_name<C>()) + " referencing it");
               return;
             }
           }

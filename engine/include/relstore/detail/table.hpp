@@ -4,13 +4,14 @@
 // Internal: no type from here appears in a public signature.
 #pragma once
 
+#include <boost/mp11/algorithm.hpp>
 #include <boost/multi_index/member.hpp>
 #include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/tag.hpp>
 #include <boost/multi_index_container.hpp>
-#include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -37,23 +38,22 @@ using same_field = mp::mp_bool<A::field == B::field>;
 
 template <class M, class R>
 using parent_index_defs =
-    mp::mp_if_c<std::is_same_v<typename R::parent, M> &&
-                    R::parent_key != field_index<M>(primary_key_name<M>()),
+    mp::mp_if_c<std::is_same_v<typename R::parent, M> && R::parent_key != field_index<M>(primary_key_name<M>()),
                 mp::mp_list<index_def<R::parent_key, true>>, mp::mp_list<>>;
 
 template <class M, class R>
-using child_index_defs = mp::mp_if_c<std::is_same_v<typename R::child, M>,
-                                     mp::mp_list<index_def<R::child_key, false>>, mp::mp_list<>>;
+using child_index_defs =
+    mp::mp_if_c<std::is_same_v<typename R::child, M>, mp::mp_list<index_def<R::child_key, false>>, mp::mp_list<>>;
 
 template <class M>
 struct index_spec_of {
   template <class D>
-  using fn = mp::mp_if_c<
-      D::unique,
-      bmi::ordered_unique<bmi::tag<field_tag<D::field>>,
-                          bmi::member<M, member_type<M, D::field>, member_pointer<M, D::field>>>,
-      bmi::ordered_non_unique<bmi::tag<field_tag<D::field>>,
-                              bmi::member<M, member_type<M, D::field>, member_pointer<M, D::field>>>>;
+  using fn =
+      mp::mp_if_c<D::unique,
+                  bmi::ordered_unique<bmi::tag<field_tag<D::field>>,
+                                      bmi::member<M, member_type<M, D::field>, member_pointer<M, D::field>>>,
+                  bmi::ordered_non_unique<bmi::tag<field_tag<D::field>>,
+                                          bmi::member<M, member_type<M, D::field>, member_pointer<M, D::field>>>>;
 };
 
 template <class M, class Relations>
@@ -66,9 +66,10 @@ struct table_layout {
   using child_defs = child_index_defs<M, R>;
 
   using defs = mp::mp_unique_if<
-      mp::mp_append<mp::mp_list<index_def<pk, true>>,
-                    mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<parent_defs, Relations>, mp::mp_list<>>>,
-                    mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<child_defs, Relations>, mp::mp_list<>>>>,
+      mp::mp_append<
+          mp::mp_list<index_def<pk, true>>,
+          mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<parent_defs, Relations>, mp::mp_list<>>>,
+          mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<child_defs, Relations>, mp::mp_list<>>>>,
       same_field>;
 
   using indices = mp::mp_apply<bmi::indexed_by, mp::mp_transform_q<index_spec_of<M>, defs>>;

@@ -1,0 +1,341 @@
+// relstore-demo: a small game world run for some ticks through relstore.
+//
+// Zones hold players (restrict: a zone with players cannot close), guilds
+// have members (set_null: a disbanded guild's members stay guildless), and a
+// player's items and their enchantments form a cascade chain (a player who
+// leaves the game takes them along). Every write goes through a repository
+// or a constrained repository; rejected writes are counted and the first of
+// each kind is shown.
+#include <relstore/relstore.hpp>
+#include <relstore/snapshot.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace world {
+
+struct Zone {
+  std::int64_t id = 0;
+  std::string name;
+};
+RELSTORE_MODEL(Zone, id, name)
+
+struct Guild {
+  std::int64_t id = 0;
+  std::string name;
+};
+RELSTORE_MODEL(Guild, id, name)
+
+struct Player {
+  std::int64_t id = 0;
+  std::int64_t zoneId = 0;
+  std::optional<std::int64_t> guildId;
+  std::string name;
+  std::int32_t level = 1;
+  double gold = 0;
+};
+RELSTORE_MODEL(Player, id, zoneId, guildId, name, level, gold)
+
+struct Item {
+  std::int64_t id = 0;
+  std::int64_t playerId = 0;
+  std::string kind;
+  std::int32_t power = 0;
+};
+RELSTORE_MODEL(Item, id, playerId, kind, power)
+
+struct Enchantment {
+  std::int64_t id = 0;
+  std::int64_t itemId = 0;
+  std::string rune;
+};
+RELSTORE_MODEL(Enchantment, id, itemId, rune)
+
+using zone_players = relstore::has_many<"players", Zone, Player>;  // restrict
+using guild_members = relstore::has_many<"members", Guild, Player, relstore::key_to<&Player::guildId>,
+                                         relstore::inverse<"guild">, relstore::on_delete::set_null>;
+using player_items = relstore::has_many<"items", Player, Item, relstore::on_delete::cascade>;
+using item_enchantments = relstore::has_many<"enchantments", Item, Enchantment, relstore::on_delete::cascade>;
+
+using schema = relstore::schema<relstore::models<Zone, Guild, Player, Item, Enchantment>, zone_players, guild_members,
+                                player_items, item_enchantments>;
+using store = relstore::store<schema>;
+
+}  // namespace world
+
+namespace {
+
+using namespace world;
+using relstore::field;
+
+struct options {
+  int ticks = 200;
+  std::uint64_t seed = 42;
+  std::string snapshot = (std::filesystem::temp_directory_path() / "relstore-demo.snap").string();
+  int zones = 20;
+  int guilds = 100;
+  int players = 2000;
+};
+
+bool parse_options(int argc, char** argv, options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto next = [&](long long& out) {
+      if (i + 1 >= argc) return false;
+      char* end = nullptr;
+      out = std::strtoll(argv[++i], &end, 10);
+      return end != nullptr && *end == '\0' && out >= 0;
+    };
+    long long v = 0;
+    if (a == "--ticks" && next(v)) {
+      o.ticks = static_cast<int>(v);
+    } else if (a == "--seed" && next(v)) {
+      o.seed = static_cast<std::uint64_t>(v);
+    } else if (a == "--snapshot" && i + 1 < argc) {
+      o.snapshot = argv[++i];
+    } else if (a == "--players" && next(v) && v > 0) {
+      o.players = static_cast<int>(v);
+    } else {
+      std::fprintf(stderr,
+                   "usage: relstore-demo [--ticks N] [--seed S] [--players N] [--snapshot PATH]\n"
+                   "Runs a small game world through relstore and prints a summary.\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+class simulation {
+ public:
+  explicit simulation(const options& o) : opt_(o), rng_(o.seed) {}
+
+  void populate() {
+    auto zones = db_.repo<Zone>();
+    for (int z = 0; z < opt_.zones; ++z) keep(zones.create({.name = "zone-" + std::to_string(z)}));
+    auto guilds = db_.repo<Guild>();
+    for (int g = 0; g < opt_.guilds; ++g) keep(guilds.create({.name = "guild-" + std::to_string(g)}));
+    for (int p = 0; p < opt_.players; ++p) spawn_player();
+  }
+
+  void tick() {
+    for (int i = 0; i < opt_.players / 100 + 1; ++i) spawn_player();
+    loot();
+    move_players();
+    level_up_guild();
+    retire_players();
+    if (pick(0, 9) == 0) disband_and_refound_guild();
+    attempt_bad_writes();
+  }
+
+  void report(const std::vector<double>& tick_us) {
+    std::vector<double> sorted = tick_us;
+    std::sort(sorted.begin(), sorted.end());
+    double total = 0;
+    for (double t : tick_us) total += t;
+    std::printf("\nsummary after %zu ticks (seed %llu)\n", tick_us.size(), static_cast<unsigned long long>(opt_.seed));
+    std::printf("  zones %zu, guilds %zu, players %zu, items %zu, enchantments %zu\n", db_.size<Zone>(),
+                db_.size<Guild>(), db_.size<Player>(), db_.size<Item>(), db_.size<Enchantment>());
+    auto guildless = db_.repo<Player>().count(field(&Player::guildId).is_null());
+    std::printf("  guildless players %zu\n", guildless.value_or(0));
+    std::printf("  writes accepted %llu, rejected %llu\n", static_cast<unsigned long long>(accepted_),
+                static_cast<unsigned long long>(rejected_total()));
+    for (const auto& [code, n] : rejected_) {
+      std::printf("    rejected %-22s %llu\n", std::string(relstore::to_string(code)).c_str(),
+                  static_cast<unsigned long long>(n));
+    }
+    if (!sorted.empty()) {
+      std::printf("  time per tick: median %.1f us, p90 %.1f us, mean %.1f us\n", sorted[sorted.size() / 2],
+                  sorted[sorted.size() * 9 / 10], total / static_cast<double>(sorted.size()));
+    }
+  }
+
+  // Saves the world, loads it into a fresh store and compares.
+  bool save_and_reload(const std::string& path) {
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    if (auto r = relstore::save(db_, path); !r) {
+      std::printf("  snapshot save failed: %s\n", r.error().message.c_str());
+      return false;
+    }
+    const auto t1 = clock::now();
+    store loaded;
+    if (auto r = relstore::load(loaded, path); !r) {
+      std::printf("  snapshot load failed: %s\n", r.error().message.c_str());
+      return false;
+    }
+    const auto t2 = clock::now();
+    const bool same = loaded == db_;
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    std::printf("  snapshot %s: %llu bytes, save %.2f ms, load %.2f ms, reloaded world %s\n", path.c_str(),
+                static_cast<unsigned long long>(bytes), std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                std::chrono::duration<double, std::milli>(t2 - t1).count(), same ? "equal" : "DIFFERENT");
+    return same;
+  }
+
+  bool consistent() {
+    // Every foreign key names an existing parent: checked through belongs_to.
+    bool ok = true;
+    db_.for_each<Item>([&](const Item& it) { ok = ok && db_.repo<Player>().exists(it.playerId); });
+    db_.for_each<Player>([&](const Player& p) {
+      ok = ok && db_.repo<Zone>().exists(p.zoneId) && (!p.guildId || db_.repo<Guild>().exists(*p.guildId));
+    });
+    return ok;
+  }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  template <class T>
+  std::optional<T> keep(relstore::result<T> r) {
+    if (r) {
+      ++accepted_;
+      return std::move(*r);
+    }
+    note(r.error());
+    return std::nullopt;
+  }
+
+  void note(const relstore::error& e) {
+    if (rejected_[e.code]++ == 0) {
+      std::printf("rejected (%s): %s\n", std::string(relstore::to_string(e.code)).c_str(), e.message.c_str());
+    }
+  }
+
+  std::uint64_t rejected_total() const {
+    std::uint64_t n = 0;
+    for (const auto& kv : rejected_) n += kv.second;
+    return n;
+  }
+
+  std::int64_t random_id(std::int64_t next) {
+    return std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(1, next - 1))(rng_);
+  }
+
+  void spawn_player() {
+    const std::int64_t zone = pick(1, opt_.zones);
+    std::optional<std::int64_t> guild;
+    if (pick(0, 3) != 0) guild = pick(1, static_cast<int>(guild_high_));
+    if (guild && !db_.repo<Guild>().exists(*guild)) guild.reset();
+    auto p = keep(db_.repo<Zone>().related<"players">(zone).create(
+        {.guildId = guild, .name = "player-" + std::to_string(++spawned_), .level = 1, .gold = 10}));
+    if (p) player_high_ = std::max(player_high_, p->id);
+  }
+
+  void loot() {
+    for (int i = 0; i < opt_.players / 50 + 1; ++i) {
+      const std::int64_t pid = random_id(player_high_ + 1);
+      if (!db_.repo<Player>().exists(pid)) continue;
+      auto item = keep(
+          db_.repo<Player>().related<"items">(pid).create({.kind = i % 2 ? "sword" : "shield", .power = pick(1, 100)}));
+      if (item && item->power > 50) {
+        (void)keep(db_.repo<Item>().related<"enchantments">(item->id).create({.rune = "fire"}));
+      }
+    }
+  }
+
+  void move_players() {
+    for (int i = 0; i < opt_.players / 100 + 1; ++i) {
+      const std::int64_t pid = random_id(player_high_ + 1);
+      if (!db_.repo<Player>().exists(pid)) continue;
+      (void)keep(
+          db_.repo<Player>().update_by_id(pid, relstore::patch<Player>{}.set(&Player::zoneId, pick(1, opt_.zones))));
+    }
+  }
+
+  void level_up_guild() {
+    const std::int64_t gid = pick(1, static_cast<int>(guild_high_));
+    auto members = db_.repo<Guild>().related<"members">(gid);
+    auto n = members.patch(relstore::patch<Player>{}.set(&Player::level, 2), field(&Player::level) < 2);
+    if (n) accepted_ += *n;
+  }
+
+  void retire_players() {
+    for (int i = 0; i < opt_.players / 100 + 1; ++i) {
+      const std::int64_t pid = random_id(player_high_ + 1);
+      if (!db_.repo<Player>().exists(pid)) continue;
+      if (auto r = db_.repo<Player>().delete_by_id(pid); r) {
+        ++accepted_;
+      } else {
+        note(r.error());
+      }
+    }
+  }
+
+  void disband_and_refound_guild() {
+    const std::int64_t gid = pick(1, static_cast<int>(guild_high_));
+    if (auto r = db_.repo<Guild>().delete_by_id(gid); !r) note(r.error());
+    auto g = keep(db_.repo<Guild>().create({.name = "guild-new-" + std::to_string(gid)}));
+    if (g) guild_high_ = std::max(guild_high_, g->id);
+  }
+
+  void attempt_bad_writes() {
+    // A player spawned into a zone that does not exist.
+    (void)keep(db_.repo<Zone>().related<"players">(opt_.zones + 1000).create({.name = "ghost"}));
+    // Closing a zone that still has players.
+    const std::int64_t zone = pick(1, opt_.zones);
+    if (auto r = db_.repo<Zone>().delete_by_id(zone); !r) note(r.error());
+    // Handing an item to another player through the owner's constrained repository.
+    db_.for_each<Item>([&](const Item& it) {
+      if (handed_) return;
+      handed_ = true;
+      auto r = db_.repo<Player>()
+                   .related<"items">(it.playerId)
+                   .patch(relstore::patch<Item>{}.set(&Item::playerId, it.playerId + 1), field(&Item::id) == it.id);
+      if (!r) note(r.error());
+    });
+    handed_ = false;
+    // A malformed filter from a mod script.
+    if (auto r = db_.repo<Player>().find(R"({"where":{"level":{"gt":"high"}}})"); !r) note(r.error());
+  }
+
+  options opt_;
+  std::mt19937_64 rng_;
+  store db_;
+  std::int64_t player_high_ = 0;
+  std::int64_t guild_high_ = 1;
+  std::uint64_t spawned_ = 0;
+  std::uint64_t accepted_ = 0;
+  bool handed_ = false;
+  std::map<relstore::errc, std::uint64_t> rejected_;
+
+ public:
+  void set_guild_high(std::int64_t g) { guild_high_ = g; }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  if (!parse_options(argc, argv, opt)) return 2;
+  simulation sim(opt);
+  sim.set_guild_high(opt.guilds);
+  sim.populate();
+  std::printf("relstore-demo: %d zones, %d guilds, %d players; running %d ticks\n", opt.zones, opt.guilds, opt.players,
+              opt.ticks);
+  std::vector<double> tick_us;
+  tick_us.reserve(static_cast<std::size_t>(opt.ticks));
+  for (int t = 0; t < opt.ticks; ++t) {
+    const auto start = std::chrono::steady_clock::now();
+    sim.tick();
+    const auto end = std::chrono::steady_clock::now();
+    tick_us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+  }
+  sim.report(tick_us);
+  if (!sim.consistent()) {
+    std::printf("integrity check FAILED\n");
+    return 1;
+  }
+  std::printf("  integrity check: every foreign key names an existing parent\n");
+  return sim.save_and_reload(opt.snapshot) ? 0 : 1;
+}
