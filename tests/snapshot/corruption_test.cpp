@@ -1,0 +1,271 @@
+// Damaged and hostile snapshots: every one gives a clean error, never a crash,
+// a huge allocation, or a change to the caller's store.
+#include <gtest/gtest.h>
+
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/serialization/array_wrapper.hpp>
+#include <cstring>
+#include <sstream>
+#include <string>
+
+#include <relstore/snapshot.hpp>
+#include <relstore/snapshot_tools.hpp>
+
+#include "common/shop_schema.hpp"
+#include "relstore/detail/snapshot_io.hpp"
+
+namespace {
+
+using namespace shop;
+using relstore::errc;
+
+store small_store() {
+  store db;
+  auto ada = db.repo<Customer>().create({.name = "Ada", .email = "a@x"}).value();
+  (void)db.repo<Customer>().related<"orders">(ada.id).create({.total = 3.5, .note = "n"}).value();
+  auto acct = db.repo<Account>().create({.code = "K"}).value();
+  (void)db.repo<Account>().related<"sessions">(acct.code).create({.token = "t"}).value();
+  return db;
+}
+
+std::string saved_bytes(const store& db, relstore::archive_format format = relstore::archive_format::binary) {
+  std::stringstream out;
+  EXPECT_TRUE(relstore::save(db, out, {.format = format}));
+  return out.str();
+}
+
+relstore::result<void> load_bytes(store& db, const std::string& bytes) {
+  std::istringstream in(bytes);
+  return relstore::load(db, in);
+}
+
+bool is_clean_snapshot_error(errc c) {
+  return c == errc::snapshot_corrupt || c == errc::snapshot_version || c == errc::snapshot_platform ||
+         c == errc::schema_mismatch;
+}
+
+TEST(Crc32c, MatchesTheStandardCheckValueOnBothPaths) {
+  const char* check = "123456789";
+  EXPECT_EQ(relstore::detail::crc32c(check, 9), 0xE3069283u);
+  EXPECT_EQ(relstore::detail::crc32c_portable(check, 9), 0xE3069283u);
+  std::string big(100003, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 + 7);
+  EXPECT_EQ(relstore::detail::crc32c(big.data(), big.size()),
+            relstore::detail::crc32c_portable(big.data(), big.size()));
+}
+
+TEST(Corruption, EverySingleByteFlipIsACleanErrorAndLeavesTheStoreUntouched) {
+  const std::string good = saved_bytes(small_store());
+  store target = small_store();
+  (void)target.repo<Customer>().create({.name = "Extra"});
+  const store before = target;
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x5A);
+    auto r = load_bytes(target, bad);
+    ASSERT_FALSE(r) << "flipped byte " << i << " loaded";
+    EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << "byte " << i << ": " << r.error().message;
+  }
+  EXPECT_TRUE(target == before);
+}
+
+TEST(Corruption, TruncationAtEveryOffsetIsSnapshotCorrupt) {
+  const std::string good = saved_bytes(small_store());
+  store target;
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    auto r = load_bytes(target, good.substr(0, n));
+    ASSERT_FALSE(r) << "truncated at " << n << " loaded";
+    EXPECT_EQ(r.error().code, errc::snapshot_corrupt) << n << ": " << r.error().message;
+  }
+  EXPECT_EQ(target.size<Customer>(), 0u);
+}
+
+TEST(Corruption, TrailingBytesAreRejected) {
+  store target;
+  auto r = load_bytes(target, saved_bytes(small_store()) + "x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("trailing"), std::string::npos) << r.error().message;
+}
+
+// Re-seals a damaged payload with a valid envelope: the parser itself must cope.
+TEST(Corruption, PayloadByteFlipsUnderAValidChecksumNeverCrash) {
+  for (auto format : {relstore::archive_format::binary, relstore::archive_format::text}) {
+    const std::string good = saved_bytes(small_store(), format);
+    const std::string payload = good.substr(relstore::snapshot_header_size);
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+      std::string p = payload;
+      p[i] = static_cast<char>(p[i] ^ 0x41);
+      store target;
+      auto r = load_bytes(target, relstore::detail::seal_snapshot(p, format));
+      if (!r) {
+        EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << i << ": " << r.error().message;
+        EXPECT_EQ(target.size<Customer>(), 0u);
+      }
+    }
+  }
+}
+
+std::string patch_header_field(std::string bytes, std::size_t offset, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) bytes[offset + static_cast<std::size_t>(i)] = static_cast<char>(v >> (8 * i));
+  const std::uint32_t crc = relstore::detail::crc32c(bytes.data(), 44);
+  for (int i = 0; i < 4; ++i) bytes[44 + static_cast<std::size_t>(i)] = static_cast<char>(crc >> (8 * i));
+  return bytes;
+}
+
+TEST(Corruption, NewerFormatVersionIsSnapshotVersion) {
+  store target;
+  auto r = load_bytes(target, patch_header_field(saved_bytes(small_store()), 8, relstore::snapshot_format_version + 1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_version);
+  EXPECT_NE(r.error().message.find("format version 2"), std::string::npos) << r.error().message;
+}
+
+TEST(Corruption, NewerBoostArchiveVersionIsSnapshotVersion) {
+  store target;
+  auto r = load_bytes(target, patch_header_field(saved_bytes(small_store()), 12, 1000));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_version);
+}
+
+TEST(Corruption, BinarySnapshotFromAnotherPlatformIsSnapshotPlatform) {
+  std::string bytes = saved_bytes(small_store());
+  bytes[17] = 2;  // big-endian
+  const std::uint32_t crc = relstore::detail::crc32c(bytes.data(), 44);
+  for (int i = 0; i < 4; ++i) bytes[44 + static_cast<std::size_t>(i)] = static_cast<char>(crc >> (8 * i));
+  store target;
+  auto r = load_bytes(target, bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_platform);
+  EXPECT_NE(r.error().message.find("big-endian"), std::string::npos) << r.error().message;
+}
+
+TEST(Corruption, NotASnapshotAtAll) {
+  store target;
+  auto r = load_bytes(target, std::string(100, 'x'));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("magic"), std::string::npos);
+}
+
+// A payload in the snapshot layout, written field by field so that tests
+// can lie in it. One model "Customer" with fields id:int64, name:string.
+class hostile_writer {
+ public:
+  hostile_writer() : ar_(os_, boost::archive::no_header) {}
+  template <class T>
+  hostile_writer& put(T v) {
+    ar_ << v;
+    return *this;
+  }
+  hostile_writer& text(const std::string& s) {
+    put<std::uint64_t>(s.size());
+    if (!s.empty()) ar_ << boost::serialization::make_array(s.data(), s.size());
+    return *this;
+  }
+  hostile_writer& customer_schema() {
+    put<std::uint32_t>(1).text("Customer").put<std::uint32_t>(0).put<std::uint32_t>(2);
+    text("id").put<std::uint8_t>(2).put<std::uint8_t>(0);
+    text("name").put<std::uint8_t>(5).put<std::uint8_t>(0);
+    return put<std::uint32_t>(0);  // relations
+  }
+  std::string sealed() { return relstore::detail::seal_snapshot(os_.str(), relstore::archive_format::binary); }
+
+ private:
+  std::ostringstream os_;
+  boost::archive::binary_oarchive ar_;
+};
+
+TEST(Hostile, AbsurdRowCountIsRejectedBeforeAllocating) {
+  hostile_writer w;
+  w.customer_schema().put<std::uint64_t>(std::uint64_t{1} << 60);
+  std::istringstream in(w.sealed());
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("exceeds"), std::string::npos) << r.error().message;
+}
+
+TEST(Hostile, AbsurdModelCountIsRejected) {
+  hostile_writer w;
+  w.put<std::uint32_t>(0xFFFFFFFFu);
+  std::istringstream in(w.sealed());
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+}
+
+TEST(Hostile, StringLongerThanTheFileIsRejected) {
+  hostile_writer w;
+  w.customer_schema().put<std::uint64_t>(1);
+  const std::int64_t id = 1;
+  w.put(boost::serialization::make_array(&id, 1));
+  const std::uint64_t huge = std::uint64_t{1} << 40;
+  w.put(boost::serialization::make_array(&huge, 1)).put<std::uint64_t>(huge);
+  std::istringstream in(w.sealed());
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+}
+
+TEST(Hostile, ModelNameLongerThanTheFileIsRejected) {
+  hostile_writer w;
+  w.put<std::uint32_t>(1).put<std::uint64_t>(std::uint64_t{1} << 50);
+  std::istringstream in(w.sealed());
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+}
+
+relstore::dataset dataset_of(const store& db) {
+  std::stringstream out;
+  EXPECT_TRUE(relstore::save(db, out));
+  auto ds = relstore::read_snapshot(out);
+  EXPECT_TRUE(ds);
+  return *ds;
+}
+
+TEST(Hostile, DanglingForeignKeyIsRejectedAndNamesTheKey) {
+  relstore::dataset ds = dataset_of(small_store());
+  auto order = *ds.find_model("Order");
+  ds.models[order].columns[1].ints[0] = 77;  // customerId
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  store target = small_store();
+  const store before = target;
+  auto r = relstore::load(target, bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("Order.customerId = 77"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(target == before);
+}
+
+TEST(Hostile, DuplicatePrimaryKeyIsRejected) {
+  relstore::dataset ds = dataset_of(small_store());
+  auto customer = *ds.find_model("Customer");
+  const std::size_t row = ds.add_row(customer);
+  ASSERT_TRUE(ds.set(customer, row, 0, std::int64_t{1}, nullptr));
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  store target;
+  auto r = relstore::load(target, bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("duplicate key in Customer"), std::string::npos) << r.error().message;
+  EXPECT_EQ(target.size<Customer>(), 0u);
+}
+
+TEST(Hostile, OutOfRangeInt32IsRejected) {
+  relstore::dataset ds = dataset_of(small_store());
+  auto lines = *ds.find_model("OrderLine");
+  const std::size_t row = ds.add_row(lines);
+  ds.models[lines].columns[3].ints[row] = std::int64_t{1} << 40;  // qty is int32
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  auto r = relstore::read_snapshot(bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("OrderLine.qty"), std::string::npos) << r.error().message;
+}
+
+}  // namespace

@@ -1,0 +1,223 @@
+// Runs the built relstore-snapshot binary on real files, as a user would.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <relstore/snapshot.hpp>
+
+#include "common/shop_schema.hpp"
+#include "common/temp_dir.hpp"
+
+namespace {
+
+using namespace shop;
+
+struct run_result {
+  int code = -1;
+  std::string out;
+};
+
+// Runs `command` with sh, capturing stdout (and stderr when asked).
+run_result run(const std::string& command, bool with_stderr = false) {
+  run_result r;
+  FILE* p = ::popen((command + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string tool() { return RELSTORE_SNAPSHOT_TOOL; }
+std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+store sample() {
+  store db;
+  auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  auto bob = db.repo<Customer>().create({.name = "Bob"}).value();
+  auto coupon = db.repo<Coupon>().create({.label = "it's 10%"}).value();
+  auto o = db.repo<Customer>().related<"orders">(ada.id).create({.total = 30, .couponId = coupon.id}).value();
+  (void)db.repo<Customer>().related<"orders">(ada.id).create({.total = 5}).value();
+  (void)db.repo<Customer>().related<"orders">(bob.id).create({.total = 12}).value();
+  (void)db.repo<Order>().related<"lines">(o.id).create({.sku = "X", .qty = 2}).value();
+  auto boss = db.repo<Employee>().create({.name = "Boss"}).value();
+  auto mid = db.repo<Employee>().related<"reports">(boss.id).create({.name = "Mid"}).value();
+  (void)db.repo<Employee>().related<"reports">(mid.id).create({.name = "Low"}).value();
+  // A row whose parent has a larger key: the export must still order parents first.
+  auto top = db.repo<Employee>().create({.id = 50, .name = "Top"}).value();
+  (void)db.repo<Employee>()
+      .update_by_id(boss.id, relstore::patch<Employee>{}.set(&Employee::managerId, top.id))
+      .value();
+  auto acct = db.repo<Account>().create({.code = "A1"}).value();
+  (void)db.repo<Account>().related<"sessions">(acct.code).create({.token = "s1"}).value();
+  return db;
+}
+
+class SnapshotTool : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = dir_.path() / "shop.snap";
+    ASSERT_TRUE(relstore::save(sample(), file_));
+  }
+  test::temp_dir dir_;
+  std::filesystem::path file_;
+};
+
+TEST_F(SnapshotTool, HelpAndUsageExitCodes) {
+  auto help = run(tool() + " --help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("export-sql"), std::string::npos);
+  EXPECT_EQ(run(tool()).code, 2);
+  EXPECT_EQ(run(tool() + " frobnicate x").code, 2);
+  EXPECT_EQ(run(tool() + " info").code, 2);
+  EXPECT_EQ(run(tool() + " convert " + q(file_) + " -o x --format json").code, 2);
+}
+
+TEST_F(SnapshotTool, InfoShowsVersionsSchemaRelationsAndCounts) {
+  auto r = run(tool() + " info " + q(file_));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("relstore snapshot version 1, binary archive"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("checksum: CRC32C"), std::string::npos);
+  EXPECT_NE(r.out.find("Order: 3 entities, primary key id"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("couponId int64 (optional)"), std::string::npos);
+  EXPECT_NE(
+      r.out.find(
+          "Coupon.orders: has_many Order (Order.couponId -> Coupon.id), inverse Order.coupon, on_delete set_null"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Session.accountCode -> Account.code"), std::string::npos);
+}
+
+TEST_F(SnapshotTool, VerifyPassesAGoodFileAndReportsEveryViolationPrecisely) {
+  auto good = run(tool() + " verify " + q(file_));
+  EXPECT_EQ(good.code, 0) << good.out;
+  EXPECT_NE(good.out.find("ok"), std::string::npos);
+
+  auto ds = relstore::read_snapshot(file_).value();
+  auto order = *ds.find_model("Order");
+  ds.models[order].columns[1].ints[1] = 99;  // customerId of order 2
+  const auto bad = dir_.path() / "bad.snap";
+  ASSERT_TRUE(relstore::write_snapshot(ds, bad));
+  auto r = run(tool() + " verify " + q(bad));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("violation: model Order, key 2, field customerId = 99: Order id 2: customerId = 99 names no "
+                       "Customer with id 99 (relation Customer.orders)"),
+            std::string::npos)
+      << r.out;
+
+  std::string bytes;
+  {
+    std::ifstream in(file_, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[bytes.size() / 2] ^= 1;
+  const auto damaged = dir_.path() / "damaged.snap";
+  write_file(damaged, bytes);
+  auto d = run(tool() + " verify " + q(damaged), true);
+  EXPECT_EQ(d.code, 1);
+  EXPECT_NE(d.out.find("snapshot_corrupt"), std::string::npos) << d.out;
+}
+
+TEST_F(SnapshotTool, DumpWritesJsonLinesFilteredWithTheJsonFilterLanguage) {
+  auto all = run(tool() + " dump " + q(file_) + " --model Order");
+  ASSERT_EQ(all.code, 0);
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 3);
+  auto r =
+      run(tool() + " dump " + q(file_) +
+          R"( --model Order --filter '{"where":{"total":{"gt":6}},"order":["total DESC"],"fields":["id","total"]}')");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "{\"model\":\"Order\",\"row\":{\"id\":1,\"total\":30}}\n"
+            "{\"model\":\"Order\",\"row\":{\"id\":3,\"total\":12}}\n");
+  auto bad = run(tool() + " dump " + q(file_) + R"( --model Order --filter '{"where":{"nope":1}}')", true);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("invalid_filter"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("nope"), std::string::npos);
+  EXPECT_EQ(run(tool() + " dump " + q(file_) + " --model Nope").code, 1);
+}
+
+TEST_F(SnapshotTool, ImportBuildsASnapshotAndRefusesADanglingKeyWithoutWriting) {
+  const std::string schema = R"({"models":[
+      {"name":"Customer","fields":[{"name":"id","type":"int64"},{"name":"name","type":"string"}]},
+      {"name":"Order","fields":[{"name":"id","type":"int64"},{"name":"customerId","type":"int64"},
+                                {"name":"total","type":"float64"}]}],
+    "relations":[{"name":"orders","source":"Customer","target":"Order","onDelete":"cascade"}]})";
+  write_file(dir_.path() / "schema.json", schema);
+  write_file(dir_.path() / "good.json",
+             R"({"Customer":[{"id":1,"name":"Ada"}],"Order":[{"id":1,"customerId":1,"total":2.5}]})");
+  write_file(dir_.path() / "bad.json",
+             R"({"Customer":[{"id":1,"name":"Ada"}],"Order":[{"id":1,"customerId":7,"total":2.5}]})");
+  const auto out = dir_.path() / "imported.snap";
+  auto ok = run(tool() + " import " + q(dir_.path() / "good.json") + " -o " + q(out) + " --schema " +
+                q(dir_.path() / "schema.json"));
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(run(tool() + " verify " + q(out)).code, 0);
+  auto info = run(tool() + " info " + q(out));
+  EXPECT_NE(info.out.find("Customer.orders: has_many Order (Order.customerId -> Customer.id)"), std::string::npos)
+      << info.out;
+
+  const auto refused = dir_.path() / "refused.snap";
+  auto bad = run(tool() + " import " + q(dir_.path() / "bad.json") + " -o " + q(refused) + " --schema " +
+                     q(dir_.path() / "schema.json"),
+                 true);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("customerId = 7 names no Customer with id 7"), std::string::npos) << bad.out;
+  EXPECT_FALSE(std::filesystem::exists(refused));
+}
+
+TEST_F(SnapshotTool, ConvertToTextAndXmlAndBackIsLossless) {
+  const auto text = dir_.path() / "shop.txt.snap";
+  const auto xml = dir_.path() / "shop.xml.snap";
+  const auto back = dir_.path() / "back.snap";
+  ASSERT_EQ(run(tool() + " convert " + q(file_) + " -o " + q(text) + " --format text").code, 0);
+  ASSERT_EQ(run(tool() + " convert " + q(text) + " -o " + q(xml) + " --format xml").code, 0);
+  ASSERT_EQ(run(tool() + " convert " + q(xml) + " -o " + q(back) + " --format binary").code, 0);
+  EXPECT_NE(run(tool() + " info " + q(xml)).out.find("xml archive"), std::string::npos);
+  store loaded;
+  ASSERT_TRUE(relstore::load(loaded, back));
+  EXPECT_TRUE(loaded == sample());
+}
+
+TEST_F(SnapshotTool, DiffCountsAddedRemovedAndChangedPerModel) {
+  store changed = sample();
+  ASSERT_TRUE(changed.repo<Customer>().create({.name = "Cy"}));
+  ASSERT_TRUE(changed.repo<Order>().update_by_id(3, relstore::patch<Order>{}.set(&Order::total, 1.0)));
+  ASSERT_TRUE(changed.repo<OrderLine>().delete_by_id(1));
+  const auto other = dir_.path() / "other.snap";
+  ASSERT_TRUE(relstore::save(changed, other));
+  auto r = run(tool() + " diff " + q(file_) + " " + q(other));
+  ASSERT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("Customer: added 1, removed 0, changed 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Order: added 0, removed 0, changed 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OrderLine: added 0, removed 1, changed 0"), std::string::npos) << r.out;
+}
+
+TEST_F(SnapshotTool, ExportSqlLoadsIntoSqliteWithForeignKeysOnAndChecksClean) {
+  const auto sql = dir_.path() / "shop.sql";
+  auto r = run(tool() + " export-sql " + q(file_) + " > " + q(sql));
+  ASSERT_EQ(r.code, 0);
+  const auto db = dir_.path() / "shop.db";
+  auto loaded = run(std::string(RELSTORE_SQLITE3) + " -bail " + q(db) + " < " + q(sql), true);
+  ASSERT_EQ(loaded.code, 0) << loaded.out;
+  auto check =
+      run(std::string(RELSTORE_SQLITE3) + " " + q(db) + " 'PRAGMA foreign_keys=ON; PRAGMA foreign_key_check;'", true);
+  EXPECT_EQ(check.code, 0);
+  EXPECT_EQ(check.out, "") << check.out;
+  auto counts = run(std::string(RELSTORE_SQLITE3) + " " + q(db) +
+                    " 'SELECT count(*) FROM \"Order\"; SELECT label FROM Coupon; SELECT count(*) FROM Employee;'");
+  EXPECT_EQ(counts.out, "3\nit's 10%\n4\n");
+  // The exported ON DELETE actions behave as relstore's: cascade removes lines.
+  auto cascade = run(std::string(RELSTORE_SQLITE3) + " " + q(db) +
+                     " 'PRAGMA foreign_keys=ON; DELETE FROM \"Order\" WHERE id=1; SELECT count(*) FROM OrderLine;'");
+  EXPECT_EQ(cascade.out, "0\n");
+}
+
+}  // namespace
