@@ -55,10 +55,11 @@ class [[nodiscard]] result {
 
   T& value() & { return checked(); }
   const T& value() const& { return const_cast<result*>(this)->checked(); }
-  T&& value() && { return std::move(checked()); }
+  // By value: `for (auto& x : repo.find().value())` must not dangle.
+  T value() && { return std::move(checked()); }
   T& operator*() & { return checked(); }
   const T& operator*() const& { return const_cast<result*>(this)->checked(); }
-  T&& operator*() && { return std::move(checked()); }
+  T operator*() && { return std::move(checked()); }
   T* operator->() { return &checked(); }
   const T* operator->() const { return &const_cast<result*>(this)->checked(); }
 

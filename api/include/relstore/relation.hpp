@@ -82,6 +82,17 @@ using option_type = std::remove_cv_t<mp::mp_at_c<mp::mp_list<decltype(Options)..
 template <class T>
 struct policy_option : std::is_same<T, on_delete> {};
 
+// A relation name held in a constant expression.
+struct name_buffer {
+  char data[128]{};
+  std::size_t size = 0;
+  constexpr name_buffer(std::string_view s, bool lower_first) : size(s.size()) {
+    for (std::size_t i = 0; i < s.size() && i < sizeof data; ++i) data[i] = s[i];
+    if (lower_first && size > 0) data[0] = ascii_lower(data[0]);
+  }
+  constexpr std::string_view view() const { return {data, size}; }
+};
+
 template <auto O>
 constexpr void take_policy(on_delete& p) {
   if constexpr (std::is_same_v<std::remove_cv_t<decltype(O)>, on_delete>) p = O;
@@ -131,17 +142,22 @@ struct has_many {
   static constexpr bool has_inverse_option =
       detail::option_position<detail::inverse_option, Options...>() != detail::npos;
 
-  static constexpr std::string inverse_name() {
+ private:
+  static constexpr detail::name_buffer inverse_storage = [] {
     constexpr std::size_t pos = detail::option_position<detail::inverse_option, Options...>();
     if constexpr (pos == detail::npos) {
-      std::string n(detail::model_name<Parent>());
-      n[0] = detail::ascii_lower(n[0]);
-      return n;
+      return detail::name_buffer(detail::model_name<Parent>(), true);
     } else {
-      return std::string(detail::inverse_option<detail::option_type<pos, Options...>>::name.view());
+      return detail::name_buffer(detail::inverse_option<detail::option_type<pos, Options...>>::name.view(), false);
     }
-  }
+  }();
 
+ public:
+  // The belongs_to name: the inverse<> option, or camelCase(Parent).
+  static constexpr std::string_view inverse_name() { return inverse_storage.view(); }
+
+  static_assert(inverse_name().size() < 128 && name().size() < 128,
+                "relstore: a relation name has at most 127 characters");
   static_assert(detail::option_count<detail::key_to_option, Options...>() <= 1, "relstore: key_to given twice");
   static_assert(detail::option_count<detail::key_from_option, Options...>() <= 1, "relstore: key_from given twice");
   static_assert(detail::option_count<detail::inverse_option, Options...>() <= 1, "relstore: inverse given twice");

@@ -60,7 +60,7 @@ struct registry_builder<schema<models<Models...>, Relations...>> {
     has_many_options o;
     o.key_to = c.fields[R::child_key].name;
     o.key_from = p.fields[R::parent_key].name;
-    o.inverse = R::inverse_name();
+    o.inverse = std::string(R::inverse_name());
     o.policy = R::policy;
     check(reg.add_has_many(R::name(), p.name, c.name, o));
   }

@@ -1,0 +1,5 @@
+#include "common.hpp"
+int use() {
+  auto p = relstore::patch<Order>{}.set(&Order::note, 42.5);
+  return static_cast<int>(p.changes().size());
+}
