@@ -535,7 +535,8 @@ void sql_value(const value_view& v, std::string& out) {
       if (s.find('\0') != std::string_view::npos) {
         static const char hex[] = "0123456789ABCDEF";
         out += "CAST(X'";
-        for (unsigned char c : s) {
+        for (char ch : s) {
+          const auto c = static_cast<unsigned char>(ch);
           out += hex[c >> 4];
           out += hex[c & 15];
         }

@@ -394,6 +394,8 @@ class engine {
     for (const M* old : targets) {
       result<M> n = make(*old);
       if (!n) return std::move(n).error();
+      // A taken key is reported before children that block the change, as SQLite does.
+      if (auto r = check_unique_conflict<M>(*n, old); !r) return r.error();
       if (auto r = check_key_change<M>(*old, *n); !r) return r.error();
       fresh.push_back(std::move(*n));
     }
@@ -447,16 +449,21 @@ class engine {
     return n;
   }
 
-  // Deletes `roots` and whatever their relations' policies reach. Returns the
-  // number of roots. Nothing changes unless the whole operation is valid.
+  // Deletes `roots` (in key order) and whatever their relations' policies
+  // reach. Returns how many roots it deleted itself: as with SQLite's change
+  // count, a root that the cascade of an earlier root already took is not
+  // counted. Nothing changes unless the whole operation is valid.
   template <class M>
   result<std::size_t> erase(const std::vector<const M*>& roots) {
     doomed_sets sets;
     auto& mine = std::get<doomed<M>>(sets);
+    std::size_t deleted = 0;
     for (const M* e : roots) {
-      if (mine.set.insert(e).second) mine.list.push_back(e);
+      if (!mine.set.insert(e).second) continue;
+      mine.list.push_back(e);
+      ++deleted;
+      close_cascades(sets);
     }
-    close_cascades(sets);
     null_lists nulls;
     if (auto r = check_deletes(sets, nulls); !r) return r.error();
     apply_nulls(nulls);
@@ -470,7 +477,7 @@ class engine {
         for (const T* e : d.list) items.erase(items.iterator_to(*e));
       }
     });
-    return roots.size();
+    return deleted;
   }
 
   // Every foreign key names a parent and every index holds every entity.
