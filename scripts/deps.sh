@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3
   clang libclang-rt-14-dev
-  gnuplot-nox
+  gnuplot-nox python3
 )
 
 missing=()

@@ -8,7 +8,7 @@ flavor=${1:-release}
 
 scripts/deps.sh
 
-args=(-G Ninja -DRELSTORE_BUILD_TESTS=ON -DRELSTORE_WERROR="${RELSTORE_WERROR:-OFF}")
+args=(-G Ninja -DRELSTORE_BUILD_TESTS=ON -DRELSTORE_BUILD_BENCH=ON -DRELSTORE_WERROR="${RELSTORE_WERROR:-OFF}")
 case "$flavor" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release) ;;
   debug) args+=(-DCMAKE_BUILD_TYPE=Debug) ;;

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Turns relstore-bench's JSON into a Markdown table and a gnuplot data file.
+
+For each phase and scale: the median ns/op of relstore, the floor and SQLite,
+then relstore/floor (lower is better, target <= 1.2) and SQLite/relstore
+(how many times faster relstore is). Snapshot phases add MB/s; the memory
+phase gives bytes per child.
+"""
+import json
+import sys
+from collections import defaultdict
+
+# usage: report.py OUT.md OUT.dat RESULTS.json [MORE.json ...]
+md_out, dat_out = sys.argv[1:3]
+docs = []
+for src in sys.argv[3:]:
+    with open(src) as f:
+        docs.append(json.load(f))
+doc = {"context": docs[0].get("context", {}), "benchmarks": [b for d in docs for b in d["benchmarks"]]}
+
+ns = defaultdict(dict)     # (phase, scale) -> system -> ns/op
+mbs = defaultdict(dict)    # (phase, scale) -> system -> MB/s
+mem = defaultdict(dict)    # scale -> system -> bytes per child
+for b in doc["benchmarks"]:
+    if b.get("aggregate_name") != "median":
+        continue
+    parts = b["run_name"].split("/")
+    phase, system, scale = parts[0], parts[1], int(parts[2])
+    if phase == "memory":
+        mem[scale][system] = b["bytes_per_child"]
+        continue
+    ns[(phase, scale)][system] = b["ns_per_op"]
+    if "bytes_per_second" in b:
+        mbs[(phase, scale)][system] = b["bytes_per_second"] / 1e6
+
+phases = []
+for phase, _ in ns:
+    if phase not in phases:
+        phases.append(phase)
+scales = sorted({s for _, s in ns})
+
+def fmt(x):
+    if x is None:
+        return "-"
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+ctx = doc.get("context", {})
+lines = [f"Machine: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs at "
+         f"{ctx.get('mhz_per_cpu', '?')} MHz, {ctx.get('date', '')}. Medians of "
+         f"{doc['benchmarks'][0].get('repetitions', '?')} repetitions, ns per operation.", "",
+         "| phase | children | relstore | floor | SQLite | relstore/floor | SQLite/relstore |",
+         "|---|---:|---:|---:|---:|---:|---:|"]
+for phase in phases:
+    for scale in scales:
+        row = ns.get((phase, scale), {})
+        r, fl, sq = row.get("relstore"), row.get("floor"), row.get("sqlite")
+        ratio_floor = f"{r / fl:.2f}" if r and fl else "-"
+        ratio_sql = f"{sq / r:.1f}" if r and sq else "-"
+        extra = ""
+        if (phase, scale) in mbs:
+            m = mbs[(phase, scale)]
+            extra = " (MB/s: relstore {}, floor {}, SQLite {})".format(
+                fmt(m.get("relstore")), fmt(m.get("floor")), fmt(m.get("sqlite")))
+        lines.append(f"| {phase}{extra} | {scale:,} | {fmt(r)} | {fmt(fl)} | {fmt(sq)} | {ratio_floor} | {ratio_sql} |")
+lines += ["", "| memory | children | relstore | floor | SQLite |", "|---|---:|---:|---:|---:|"]
+for scale in sorted(mem):
+    m = mem[scale]
+    lines.append(f"| bytes per child | {scale:,} | {fmt(m.get('relstore'))} | {fmt(m.get('floor'))} | "
+                 f"{fmt(m.get('sqlite'))} |")
+with open(md_out, "w") as f:
+    f.write("\n".join(lines) + "\n")
+
+# gnuplot: one data block and one panel per phase.
+with open(dat_out, "w") as f:
+    for phase in phases:
+        for scale in scales:
+            row = ns.get((phase, scale), {})
+            f.write(f"{scale} {row.get('relstore', 'NaN')} {row.get('floor', 'NaN')} {row.get('sqlite', 'NaN')}\n")
+        f.write("\n\n")
+png = dat_out.rsplit(".", 1)[0] + ".png"
+gp = dat_out.rsplit(".", 1)[0] + ".gp"
+with open(gp, "w") as f:
+    f.write('set terminal pngcairo size 1600,1200 font ",9"\n')
+    f.write(f'set output "{png}"\n')
+    f.write("set termoption noenhanced\nset logscale xy\nset format x \"%.0s%c\"\nset key top left\n")
+    f.write('set multiplot layout 4,4 title "relstore vs bare Boost.MultiIndex floor vs SQLite in memory '
+            '(median ns/op against children)"\n')
+    for i, phase in enumerate(phases):
+        f.write(f'set title "{phase}"\n')
+        f.write(f'plot "{dat_out}" index {i} using 1:2 with linespoints title "relstore", '
+                f'"" index {i} using 1:3 with linespoints title "floor", '
+                f'"" index {i} using 1:4 with linespoints title "SQLite"\n')
+    f.write("unset multiplot\n")
+print(f"wrote {md_out}, {dat_out} and {gp}")
