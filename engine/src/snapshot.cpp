@@ -79,49 +79,45 @@ std::size_t dataset::add_row(std::size_t model) {
   return m.rows++;
 }
 
+namespace {
+// Converts `v` into a scalar of type T and stores it with `put`.
+template <class T, class Put>
+bool set_cell(const value& v, const field_info& f, bool* is_null, std::string* why, Put put) {
+  T x{};
+  if (!detail::convert_value(v, f.type, f.nullable, &x, is_null, why)) return false;
+  put(std::move(x));
+  return true;
+}
+}  // namespace
+
 bool dataset::set(std::size_t model, std::size_t row, std::size_t field, const value& v, std::string* why) {
   dataset_model& m = models[model];
   const field_info& f = m.info.fields[field];
   column& c = m.columns[field];
   bool is_null = false;
+  auto to_int = [&](auto x) { c.ints[row] = static_cast<std::int64_t>(x); };
+  bool ok = false;
   switch (f.type) {
-    case field_type::float64: {
-      double d = 0;
-      if (!detail::convert_value(v, f.type, f.nullable, &d, &is_null, why)) return false;
-      c.doubles[row] = d;
+    case field_type::float64:
+      ok = set_cell<double>(v, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
       break;
-    }
-    case field_type::string: {
-      std::string s;
-      if (!detail::convert_value(v, f.type, f.nullable, &s, &is_null, why)) return false;
-      c.strings[row] = std::move(s);
+    case field_type::string:
+      ok = set_cell<std::string>(v, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
       break;
-    }
-    case field_type::boolean: {
-      bool b = false;
-      if (!detail::convert_value(v, f.type, f.nullable, &b, &is_null, why)) return false;
-      c.ints[row] = b;
+    case field_type::boolean:
+      ok = set_cell<bool>(v, f, &is_null, why, to_int);
       break;
-    }
-    case field_type::int32: {
-      std::int32_t i = 0;
-      if (!detail::convert_value(v, f.type, f.nullable, &i, &is_null, why)) return false;
-      c.ints[row] = i;
+    case field_type::int32:
+      ok = set_cell<std::int32_t>(v, f, &is_null, why, to_int);
       break;
-    }
-    case field_type::uint32: {
-      std::uint32_t i = 0;
-      if (!detail::convert_value(v, f.type, f.nullable, &i, &is_null, why)) return false;
-      c.ints[row] = i;
+    case field_type::uint32:
+      ok = set_cell<std::uint32_t>(v, f, &is_null, why, to_int);
       break;
-    }
-    case field_type::int64: {
-      std::int64_t i = 0;
-      if (!detail::convert_value(v, f.type, f.nullable, &i, &is_null, why)) return false;
-      c.ints[row] = i;
+    case field_type::int64:
+      ok = set_cell<std::int64_t>(v, f, &is_null, why, to_int);
       break;
-    }
   }
+  if (!ok) return false;
   if (f.nullable) c.nulls[row] = is_null ? 1 : 0;
   return true;
 }

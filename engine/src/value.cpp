@@ -43,21 +43,6 @@ std::string describe_impl(const V& v) {
       v);
 }
 
-const char* kind_name(const value& v) {
-  switch (v.index()) {
-    case 0:
-      return "null";
-    case 1:
-      return "a boolean";
-    case 2:
-      return "an integer";
-    case 3:
-      return "a number";
-    default:
-      return "a string";
-  }
-}
-
 }  // namespace
 
 std::string describe(const value& v) { return describe_impl(v); }
@@ -71,6 +56,21 @@ std::optional<std::size_t> model_info::find_field(std::string_view field) const 
 }
 
 namespace detail {
+
+const char* kind_name(const value& v) noexcept {
+  switch (v.index()) {
+    case 0:
+      return "null";
+    case 1:
+      return "a boolean";
+    case 2:
+      return "an integer";
+    case 3:
+      return "a number";
+    default:
+      return "a string";
+  }
+}
 
 bool convert_value(const value& v, field_type type, bool nullable, void* out, bool* out_null, std::string* why) {
   auto fail = [&](const std::string& reason) {

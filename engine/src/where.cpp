@@ -21,21 +21,6 @@ bool compatible(field_type type, const value& v) {
   }
 }
 
-const char* kind_name(const value& v) {
-  switch (v.index()) {
-    case 0:
-      return "null";
-    case 1:
-      return "a boolean";
-    case 2:
-      return "an integer";
-    case 3:
-      return "a number";
-    default:
-      return "a string";
-  }
-}
-
 error bad(const model_info& m, const where_node& n, const std::string& what) {
   std::string where = m.name;
   if (n.field < m.fields.size()) where += "." + m.fields[n.field].name;

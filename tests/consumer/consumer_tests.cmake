@@ -2,7 +2,11 @@
 # add_subdirectory. Packaging does not change under sanitizers, so the
 # sanitizer build skips these (they would only rebuild the library again).
 if(NOT RELSTORE_SANITIZE)
-  foreach(mode package subdirectory)
+  set(_modes subdirectory)
+  if(RELSTORE_INSTALL)
+    list(PREPEND _modes package)  # needs the install rules
+  endif()
+  foreach(mode ${_modes})
     add_test(NAME consumer.${mode}
              COMMAND ${CMAKE_COMMAND} -DMODE=${mode} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
                      -DBUILD_DIR=${PROJECT_BINARY_DIR} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/consumer-${mode}

@@ -12,6 +12,7 @@
 #include <relstore/snapshot_tools.hpp>
 
 #include "common/shop_schema.hpp"
+#include "common/snapshot_helpers.hpp"
 #include "relstore/detail/snapshot_io.hpp"
 
 namespace {
@@ -217,16 +218,8 @@ TEST(Hostile, ModelNameLongerThanTheFileIsRejected) {
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
 }
 
-relstore::dataset dataset_of(const store& db) {
-  std::stringstream out;
-  EXPECT_TRUE(relstore::save(db, out));
-  auto ds = relstore::read_snapshot(out);
-  EXPECT_TRUE(ds);
-  return *ds;
-}
-
 TEST(Hostile, DanglingForeignKeyIsRejectedAndNamesTheKey) {
-  relstore::dataset ds = dataset_of(small_store());
+  relstore::dataset ds = test::dataset_of(small_store());
   auto order = *ds.find_model("Order");
   ds.models[order].columns[1].ints[0] = 77;  // customerId
   std::stringstream bytes;
@@ -241,7 +234,7 @@ TEST(Hostile, DanglingForeignKeyIsRejectedAndNamesTheKey) {
 }
 
 TEST(Hostile, DuplicatePrimaryKeyIsRejected) {
-  relstore::dataset ds = dataset_of(small_store());
+  relstore::dataset ds = test::dataset_of(small_store());
   auto customer = *ds.find_model("Customer");
   const std::size_t row = ds.add_row(customer);
   ASSERT_TRUE(ds.set(customer, row, 0, std::int64_t{1}, nullptr));
@@ -256,7 +249,7 @@ TEST(Hostile, DuplicatePrimaryKeyIsRejected) {
 }
 
 TEST(Hostile, OutOfRangeInt32IsRejected) {
-  relstore::dataset ds = dataset_of(small_store());
+  relstore::dataset ds = test::dataset_of(small_store());
   auto lines = *ds.find_model("OrderLine");
   const std::size_t row = ds.add_row(lines);
   ds.models[lines].columns[3].ints[row] = std::int64_t{1} << 40;  // qty is int32

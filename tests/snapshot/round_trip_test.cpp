@@ -10,6 +10,7 @@
 #include <relstore/snapshot.hpp>
 
 #include "common/shop_schema.hpp"
+#include "common/snapshot_helpers.hpp"
 #include "common/temp_dir.hpp"
 
 namespace {
@@ -75,14 +76,6 @@ namespace {
 
 using relstore::errc;
 
-relstore::dataset dataset_of(const store& db) {
-  std::stringstream out;
-  EXPECT_TRUE(relstore::save(db, out));
-  auto ds = relstore::read_snapshot(out);
-  EXPECT_TRUE(ds);
-  return *ds;
-}
-
 relstore::result<void> load_dataset(store& db, const relstore::dataset& ds) {
   std::stringstream bytes;
   EXPECT_TRUE(relstore::write_snapshot(ds, bytes));
@@ -115,7 +108,7 @@ TEST(RoundTripShapes, EmptyStoreAndExtremeValues) {
 }
 
 TEST(SchemaEvolution, AFieldTheProgramGainedKeepsItsDefault) {
-  relstore::dataset ds = dataset_of(sample_store());
+  relstore::dataset ds = test::dataset_of(sample_store());
   auto order = *ds.find_model("Order");
   auto note = *ds.models[order].info.find_field("note");
   ds.models[order].info.fields.erase(ds.models[order].info.fields.begin() + static_cast<std::ptrdiff_t>(note));
@@ -133,7 +126,7 @@ TEST(SchemaEvolution, AFieldTheProgramGainedKeepsItsDefault) {
 }
 
 TEST(SchemaEvolution, AFieldTheProgramLostIsIgnored) {
-  relstore::dataset ds = dataset_of(sample_store());
+  relstore::dataset ds = test::dataset_of(sample_store());
   auto customer = *ds.find_model("Customer");
   auto& m = ds.models[customer];
   m.info.fields.push_back({"loyalty", relstore::field_type::int32, false, nullptr, nullptr});
@@ -146,7 +139,7 @@ TEST(SchemaEvolution, AFieldTheProgramLostIsIgnored) {
 }
 
 TEST(SchemaEvolution, AChangedKeyTypeIsSchemaMismatch) {
-  relstore::dataset ds = dataset_of(sample_store());
+  relstore::dataset ds = test::dataset_of(sample_store());
   auto customer = *ds.find_model("Customer");
   auto& m = ds.models[customer];
   m.info.fields[0].type = relstore::field_type::string;
@@ -171,7 +164,7 @@ TEST(SchemaEvolution, AChangedKeyTypeIsSchemaMismatch) {
 }
 
 TEST(SchemaEvolution, ARelationWhoseTargetTheProgramLacksIsSchemaMismatch) {
-  relstore::dataset ds = dataset_of(sample_store());
+  relstore::dataset ds = test::dataset_of(sample_store());
   relstore::dataset_model ghost;
   ghost.info.name = "Ghost";
   ghost.info.fields = {{"id", relstore::field_type::int64, false, nullptr, nullptr},
@@ -188,7 +181,7 @@ TEST(SchemaEvolution, ARelationWhoseTargetTheProgramLacksIsSchemaMismatch) {
 }
 
 TEST(SchemaEvolution, OptionalInTheSnapshotButRequiredInTheProgramIsSchemaMismatch) {
-  relstore::dataset ds = dataset_of(sample_store());
+  relstore::dataset ds = test::dataset_of(sample_store());
   auto customer = *ds.find_model("Customer");
   ds.models[customer].info.fields[1].nullable = true;
   ds.models[customer].columns[1].nulls.assign(ds.models[customer].rows, 0);

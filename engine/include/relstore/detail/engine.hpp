@@ -32,6 +32,8 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept;
 // Bitwise equality of two field values (NaN equals NaN, -0.0 differs from 0.0).
 bool same_value(const value_view& a, const value_view& b) noexcept;
 std::string key_text(const value_view& v);
+// "an integer", "a string", ... for error messages.
+const char* kind_name(const value& v) noexcept;
 
 template <class M>
 bool same_entity(const M& a, const M& b) {
