@@ -1,7 +1,8 @@
 set terminal pngcairo size 1600,1200 font ",9"
 set output "bench/results/latest.png"
+set termoption noenhanced
 set logscale xy
-set format x "10^{%L}"
+set format x "%.0s%c"
 set key top left
 set multiplot layout 4,4 title "relstore vs bare Boost.MultiIndex floor vs SQLite in memory (median ns/op against children)"
 set title "insert_parents"
