@@ -38,24 +38,57 @@
 
 // ------------------------------------------------------------ allocation counting
 
+// Live heap bytes requested through operator new, for memory per entity. Not
+// under AddressSanitizer, whose own operator new must stay in charge.
+#if defined(__SANITIZE_ADDRESS__)
+#define RELSTORE_BENCH_COUNTING 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RELSTORE_BENCH_COUNTING 0
+#endif
+#endif
+#ifndef RELSTORE_BENCH_COUNTING
+#define RELSTORE_BENCH_COUNTING 1
+#endif
+
 namespace {
 std::atomic<std::int64_t> live_bytes{0};
 }  // namespace
 
-void* operator new(std::size_t n) {
+#if RELSTORE_BENCH_COUNTING
+namespace {
+void* counted_alloc(std::size_t n) noexcept {
   auto* p = static_cast<std::size_t*>(std::malloc(n + 16));
-  if (p == nullptr) throw std::bad_alloc();
+  if (p == nullptr) return nullptr;
   *p = n;
   live_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
   return reinterpret_cast<char*>(p) + 16;
 }
-void operator delete(void* q) noexcept {
+void counted_free(void* q) noexcept {
   if (q == nullptr) return;
   auto* p = reinterpret_cast<std::size_t*>(static_cast<char*>(q) - 16);
   live_bytes.fetch_sub(static_cast<std::int64_t>(*p), std::memory_order_relaxed);
   std::free(p);
 }
-void operator delete(void* q, std::size_t) noexcept { operator delete(q); }
+void* counted_new(std::size_t n) {
+  void* p = counted_alloc(n);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+}  // namespace
+
+// Every replaceable form that pairs with another, so no block crosses allocators.
+void* operator new(std::size_t n) { return counted_new(n); }
+void* operator new[](std::size_t n) { return counted_new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_alloc(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_alloc(n); }
+void operator delete(void* q) noexcept { counted_free(q); }
+void operator delete[](void* q) noexcept { counted_free(q); }
+void operator delete(void* q, std::size_t) noexcept { counted_free(q); }
+void operator delete[](void* q, std::size_t) noexcept { counted_free(q); }
+void operator delete(void* q, const std::nothrow_t&) noexcept { counted_free(q); }
+void operator delete[](void* q, const std::nothrow_t&) noexcept { counted_free(q); }
+#endif
 
 namespace bench {
 
