@@ -68,11 +68,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   if (name.empty()) return schema_error("a relation of " + pm.name + " has an empty name");
 
   std::string key_to = options.key_to;
-  if (key_to.empty()) {
-    key_to = pm.name;
-    key_to[0] = detail::ascii_lower(key_to[0]);
-    key_to += "Id";
-  }
+  if (key_to.empty()) key_to = std::string(detail::default_key_to(pm.name).view());
   auto ck = cm.find_field(key_to);
   if (!ck) return schema_error("target model " + cm.name + " is missing definition of foreign key " + key_to);
 
@@ -95,10 +91,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
                         "." + cf.name + " is not optional");
   }
   std::string inverse = options.inverse;
-  if (inverse.empty()) {
-    inverse = pm.name;
-    inverse[0] = detail::ascii_lower(inverse[0]);
-  }
+  if (inverse.empty()) inverse = std::string(detail::camel_case(pm.name).view());
   if (pm.find_field(name)) {
     return schema_error("relation " + label + ": the name is a field of " + pm.name +
                         " (a model cannot carry its navigational property)");

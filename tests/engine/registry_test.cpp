@@ -1,5 +1,11 @@
-// The run-time registry and LoopBack's key inference.
+// The run-time registry of a compile-time schema, LoopBack's key inference,
+// and dynamic registries built by hand (as tools without C++ types do).
 #include <gtest/gtest.h>
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/shop_schema.hpp"
 
@@ -10,129 +16,499 @@ using relstore::field_type;
 using relstore::on_delete;
 using relstore::relation_kind;
 
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// LoopBack's keyTo rule, checked at compile time.
 static_assert(relstore::detail::is_default_key_to("Customer", "customerId"));
 static_assert(relstore::detail::is_default_key_to("OrderLine", "orderLineId"));
+static_assert(relstore::detail::is_default_key_to("A", "aId"));
 static_assert(!relstore::detail::is_default_key_to("Customer", "customer_id"));
-static_assert(shop::customer_orders::child_key == 1, "customerId is inferred");
+static_assert(!relstore::detail::is_default_key_to("Customer", "CustomerId"));
+static_assert(!relstore::detail::is_default_key_to("Customer", "customerID"));
+static_assert(!relstore::detail::is_default_key_to("OrderLine", "orderlineId"));
+static_assert(!relstore::detail::is_default_key_to("Customer", "customerIdx"));
+static_assert(!relstore::detail::is_default_key_to("", "Id"));
+
+// The compile-time relations infer the same keys.
+static_assert(shop::customer_orders::child_key == 1, "Order.customerId is inferred from Customer");
+static_assert(shop::customer_orders::parent_key == 0, "keyFrom defaults to the primary key");
+static_assert(shop::order_lines::child_key == 1, "OrderLine.orderId is inferred from Order");
+static_assert(shop::coupon_orders::child_key == 4, "key_to<&Order::couponId>");
+static_assert(shop::account_sessions::parent_key == 1, "key_from<&Account::code>");
 static_assert(shop::customer_orders::policy == on_delete::restrict, "restrict is the default");
+static_assert(shop::customer_orders::inverse_name() == "customer", "the inverse defaults to camelCase(Parent)");
+static_assert(shop::reports::inverse_name() == "manager");
 
-TEST(Registry, ListsEveryModelWithItsFieldsAndKey) {
-  const relstore::registry& reg = shop::store::registry();
-  ASSERT_EQ(reg.model_count(), 7u);
-  const auto order = reg.find_model("Order");
-  ASSERT_TRUE(order);
-  const relstore::model_info& m = reg.model(*order);
-  ASSERT_EQ(m.fields.size(), 5u);
-  EXPECT_EQ(m.fields[m.primary_key].name, "id");
-  EXPECT_EQ(m.fields[2].name, "total");
-  EXPECT_EQ(m.fields[2].type, field_type::float64);
-  EXPECT_TRUE(m.fields[4].nullable);
-  const auto session = reg.model(*reg.find_model("Session"));
-  EXPECT_EQ(session.fields[session.primary_key].name, "token");
-  EXPECT_EQ(session.fields[session.primary_key].type, field_type::string);
-}
-
-TEST(Registry, ListsEachRelationInBothDirectionsWithKeysAndPolicy) {
-  const relstore::registry& reg = shop::store::registry();
-  struct expect {
-    const char* parent;
-    const char* many;
-    const char* one;
-    const char* child;
-    const char* key_from;
-    const char* key_to;
-    on_delete policy;
-  };
-  const expect all[] = {{"Customer", "orders", "customer", "Order", "id", "customerId", on_delete::restrict},
-                        {"Order", "lines", "order", "OrderLine", "id", "orderId", on_delete::cascade},
-                        {"Coupon", "orders", "coupon", "Order", "id", "couponId", on_delete::set_null},
-                        {"Employee", "reports", "manager", "Employee", "id", "managerId", on_delete::cascade},
-                        {"Account", "sessions", "account", "Session", "code", "accountCode", on_delete::cascade}};
-  ASSERT_EQ(reg.relations().size(), 10u);
-  for (const auto& e : all) {
-    const auto parent = *reg.find_model(e.parent);
-    const auto child = *reg.find_model(e.child);
-    const relstore::relation_info* many = reg.find_relation(parent, e.many);
-    const relstore::relation_info* one = reg.find_relation(child, e.one);
-    ASSERT_NE(many, nullptr) << e.many;
-    ASSERT_NE(one, nullptr) << e.one;
-    EXPECT_EQ(many->kind, relation_kind::has_many);
-    EXPECT_EQ(one->kind, relation_kind::belongs_to);
-    EXPECT_EQ(&reg.relations()[many->inverse], one);
-    EXPECT_EQ(reg.model(parent).fields[many->parent_key].name, e.key_from);
-    EXPECT_EQ(reg.model(child).fields[many->child_key].name, e.key_to);
-    EXPECT_EQ(many->policy, e.policy);
-    EXPECT_EQ(one->policy, e.policy);
-  }
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Order")).size(), 1u);
-}
-
-relstore::field_info f(const char* name, field_type t, bool nullable = false) {
-  return {name, t, nullable, nullptr, nullptr};
-}
-
-class DynamicRegistry : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(reg.add_model({"Customer", {f("id", field_type::int64), f("code", field_type::string)}, 0}));
-    ASSERT_TRUE(reg.add_model({"Order",
-                               {f("id", field_type::int64), f("customerId", field_type::int64),
-                                f("custId", field_type::int64, true), f("customerCode", field_type::string)},
-                               0}));
-    ASSERT_TRUE(reg.add_model({"Invoice", {f("id", field_type::int64)}, 0}));
-  }
-  relstore::registry reg;
+struct field_expect {
+  const char* name;
+  field_type type;
+  bool nullable;
+};
+struct model_expect {
+  const char* name;
+  std::size_t schema_index;
+  std::size_t primary_key;
+  std::vector<field_expect> fields;
 };
 
-TEST_F(DynamicRegistry, InfersKeyToFromTheSourceModelName) {
+TEST(Registry, ListsAllSevenModelsWithTheirFieldsAndPrimaryKeys) {
+  const relstore::registry& reg = shop::store::registry();
+  const std::vector<model_expect> all = {
+      {"Customer",
+       shop::schema::model_index<shop::Customer>,
+       0,
+       {{"id", field_type::int64, false}, {"name", field_type::string, false}, {"email", field_type::string, true}}},
+      {"Coupon",
+       shop::schema::model_index<shop::Coupon>,
+       0,
+       {{"id", field_type::int64, false}, {"label", field_type::string, false}}},
+      {"Order",
+       shop::schema::model_index<shop::Order>,
+       0,
+       {{"id", field_type::int64, false},
+        {"customerId", field_type::int64, false},
+        {"total", field_type::float64, false},
+        {"note", field_type::string, false},
+        {"couponId", field_type::int64, true}}},
+      {"OrderLine",
+       shop::schema::model_index<shop::OrderLine>,
+       0,
+       {{"id", field_type::int64, false},
+        {"orderId", field_type::int64, false},
+        {"sku", field_type::string, false},
+        {"qty", field_type::int32, false}}},
+      {"Employee",
+       shop::schema::model_index<shop::Employee>,
+       0,
+       {{"id", field_type::int64, false}, {"name", field_type::string, false}, {"managerId", field_type::int64, true}}},
+      {"Account",
+       shop::schema::model_index<shop::Account>,
+       0,
+       {{"id", field_type::int64, false}, {"code", field_type::string, false}}},
+      {"Session",
+       shop::schema::model_index<shop::Session>,
+       0,
+       {{"token", field_type::string, false},
+        {"accountCode", field_type::string, false},
+        {"active", field_type::boolean, false}}},
+  };
+  ASSERT_EQ(reg.model_count(), 7u);
+  for (const auto& e : all) {
+    SCOPED_TRACE(e.name);
+    const auto index = reg.find_model(e.name);
+    ASSERT_TRUE(index.has_value());
+    EXPECT_EQ(*index, e.schema_index) << "the registry lists models in schema order";
+    const relstore::model_info& m = reg.model(*index);
+    EXPECT_EQ(m.name, e.name);
+    EXPECT_EQ(m.primary_key, e.primary_key);
+    ASSERT_EQ(m.fields.size(), e.fields.size());
+    for (std::size_t i = 0; i < e.fields.size(); ++i) {
+      EXPECT_EQ(m.fields[i].name, e.fields[i].name);
+      EXPECT_EQ(m.fields[i].type, e.fields[i].type) << e.fields[i].name;
+      EXPECT_EQ(m.fields[i].nullable, e.fields[i].nullable) << e.fields[i].name;
+      EXPECT_EQ(m.find_field(e.fields[i].name), std::optional<std::size_t>(i));
+    }
+  }
+  EXPECT_FALSE(reg.find_model("Nope").has_value());
+  EXPECT_EQ(reg.model(*reg.find_model("Session")).fields[0].name, "token") << "RELSTORE_MODEL_KEY names the key";
+}
+
+TEST(Registry, TheCompileTimeModelsHaveWorkingFieldAccessors) {
+  const relstore::registry& reg = shop::store::registry();
+  const relstore::model_info& m = reg.model(*reg.find_model("Order"));
+  shop::Order o{.id = 3, .customerId = 4, .total = 2.5, .note = "n"};
+  EXPECT_EQ(std::get<std::int64_t>(m.fields[1].get(&o)), 4);
+  EXPECT_TRUE(std::holds_alternative<relstore::null_t>(m.fields[4].get(&o)));
+  std::string why;
+  ASSERT_TRUE(m.fields[2].set(&o, relstore::value(7.5), &why)) << why;
+  EXPECT_EQ(o.total, 7.5);
+  EXPECT_FALSE(m.fields[2].set(&o, relstore::value(std::string("x")), &why));
+  EXPECT_EQ(o.total, 7.5) << "a mismatched set leaves the entity unchanged";
+  EXPECT_FALSE(why.empty());
+}
+
+struct relation_expect {
+  const char* parent;
+  const char* many;
+  const char* child;
+  const char* one;
+  std::size_t parent_key;
+  std::size_t child_key;
+  on_delete policy;
+};
+
+TEST(Registry, RegistersEachHasManyWithItsBelongsToInverseKeysAndPolicy) {
+  const relstore::registry& reg = shop::store::registry();
+  // In schema order: relation i is relations()[2 i] and its inverse 2 i + 1.
+  const relation_expect all[] = {
+      {"Customer", "orders", "Order", "customer", 0, 1, on_delete::restrict},
+      {"Order", "lines", "OrderLine", "order", 0, 1, on_delete::cascade},
+      {"Coupon", "orders", "Order", "coupon", 0, 4, on_delete::set_null},
+      {"Employee", "reports", "Employee", "manager", 0, 2, on_delete::cascade},
+      {"Account", "sessions", "Session", "account", 1, 1, on_delete::cascade},
+  };
+  ASSERT_EQ(reg.relations().size(), 10u);
+  for (std::size_t i = 0; i < std::size(all); ++i) {
+    const auto& e = all[i];
+    SCOPED_TRACE(std::string(e.parent) + "." + e.many);
+    const std::size_t parent = *reg.find_model(e.parent);
+    const std::size_t child = *reg.find_model(e.child);
+    const relstore::relation_info& many = reg.relations()[2 * i];
+    const relstore::relation_info& one = reg.relations()[2 * i + 1];
+    EXPECT_EQ(many.name, e.many);
+    EXPECT_EQ(one.name, e.one);
+    EXPECT_EQ(many.kind, relation_kind::has_many);
+    EXPECT_EQ(one.kind, relation_kind::belongs_to);
+    EXPECT_EQ(many.source, parent);
+    EXPECT_EQ(one.source, child);
+    for (const auto* r : {&many, &one}) {
+      EXPECT_EQ(r->parent, parent);
+      EXPECT_EQ(r->child, child);
+      EXPECT_EQ(r->parent_key, e.parent_key);
+      EXPECT_EQ(r->child_key, e.child_key);
+      EXPECT_EQ(r->policy, e.policy);
+    }
+    EXPECT_EQ(many.inverse, 2 * i + 1);
+    EXPECT_EQ(one.inverse, 2 * i);
+    EXPECT_EQ(reg.find_relation(parent, e.many), &many);
+    EXPECT_EQ(reg.find_relation(child, e.one), &one);
+  }
+  // Key names, through the models.
+  const auto& sessions = reg.relations()[8];
+  EXPECT_EQ(reg.model(sessions.parent).fields[sessions.parent_key].name, "code");
+  EXPECT_EQ(reg.model(sessions.child).fields[sessions.child_key].name, "accountCode");
+  const auto& coupons = reg.relations()[4];
+  EXPECT_EQ(reg.model(coupons.child).fields[coupons.child_key].name, "couponId");
+}
+
+TEST(Registry, FindRelationLooksOnlyAtRelationsWalkedFromTheModel) {
+  const relstore::registry& reg = shop::store::registry();
+  const std::size_t order = *reg.find_model("Order");
+  const std::size_t customer = *reg.find_model("Customer");
+  ASSERT_NE(reg.find_relation(order, "lines"), nullptr);
+  EXPECT_EQ(reg.find_relation(order, "lines")->kind, relation_kind::has_many);
+  ASSERT_NE(reg.find_relation(order, "customer"), nullptr);
+  ASSERT_NE(reg.find_relation(order, "coupon"), nullptr);
+  EXPECT_EQ(reg.find_relation(order, "coupon")->parent, *reg.find_model("Coupon"));
+  EXPECT_EQ(reg.find_relation(order, "orders"), nullptr) << "orders is walked from Customer and Coupon, not Order";
+  EXPECT_EQ(reg.find_relation(customer, "customer"), nullptr);
+  EXPECT_EQ(reg.find_relation(customer, "lines"), nullptr);
+  EXPECT_EQ(reg.find_relation(customer, "nope"), nullptr);
+  const std::size_t employee = *reg.find_model("Employee");
+  ASSERT_NE(reg.find_relation(employee, "reports"), nullptr);
+  ASSERT_NE(reg.find_relation(employee, "manager"), nullptr);
+  EXPECT_EQ(reg.find_relation(employee, "manager")->kind, relation_kind::belongs_to);
+}
+
+TEST(Registry, RelationsFromParentListsTheHasManyOfEachParent) {
+  const relstore::registry& reg = shop::store::registry();
+  using v = std::vector<std::size_t>;
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Customer")), v{0});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Order")), v{2});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Coupon")), v{4});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Employee")), v{6});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Account")), v{8});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("OrderLine")), v{});
+  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Session")), v{});
+}
+
+TEST(Registry, TheRegistryIsBuiltOnce) {
+  EXPECT_EQ(&shop::store::registry(), &shop::schema::registry());
+  EXPECT_EQ(&shop::store::registry(), &shop::store::registry());
+}
+
+// ------------------------------------------------------------ dynamic registry
+
+relstore::field_info f(const char* name, field_type type, bool nullable = false) {
+  relstore::field_info out;
+  out.name = name;
+  out.type = type;
+  out.nullable = nullable;
+  return out;
+}
+
+relstore::model_info model(const char* name, std::vector<relstore::field_info> fields, std::size_t pk = 0) {
+  relstore::model_info m;
+  m.name = name;
+  m.fields = std::move(fields);
+  m.primary_key = pk;
+  return m;
+}
+
+// A hand-built registry: Customer(id, code) and
+// Order(id, customerId, custId?, customerCode, note?).
+struct dynamic_shop {
+  dynamic_shop() {
+    auto c = reg.add_model(model("Customer", {f("id", field_type::int64), f("code", field_type::string)}));
+    EXPECT_TRUE(c) << c.error().message;
+    customer = c.value_or(0);
+    auto o = reg.add_model(model(
+        "Order", {f("id", field_type::int64), f("customerId", field_type::int64), f("custId", field_type::int64, true),
+                  f("customerCode", field_type::string), f("note", field_type::string, true)}));
+    EXPECT_TRUE(o) << o.error().message;
+    order = o.value_or(0);
+  }
+  relstore::registry reg;
+  std::size_t customer = 0;
+  std::size_t order = 0;
+};
+
+TEST(Registry, AddModelKeepsTheHandBuiltDescription) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  EXPECT_EQ(reg.model_count(), 2u);
+  EXPECT_EQ(reg.find_model("Order"), std::optional<std::size_t>(d.order));
+  const auto& m = reg.model(d.order);
+  EXPECT_EQ(m.name, "Order");
+  ASSERT_EQ(m.fields.size(), 5u);
+  EXPECT_EQ(m.fields[2].name, "custId");
+  EXPECT_TRUE(m.fields[2].nullable);
+  EXPECT_EQ(m.fields[3].type, field_type::string);
+  EXPECT_EQ(m.primary_key, 0u);
+}
+
+TEST(Registry, InfersKeyToAsCamelCaseOfTheSourceModelPlusId) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
   auto r = reg.add_has_many("orders", "Customer", "Order");
   ASSERT_TRUE(r) << r.error().message;
   const auto& rel = reg.relations()[*r];
+  EXPECT_EQ(rel.kind, relation_kind::has_many);
+  EXPECT_EQ(rel.parent, d.customer);
+  EXPECT_EQ(rel.child, d.order);
+  EXPECT_EQ(rel.child_key, 1u);
   EXPECT_EQ(reg.model(rel.child).fields[rel.child_key].name, "customerId");
-  EXPECT_EQ(reg.model(rel.parent).fields[rel.parent_key].name, "id");
-  EXPECT_EQ(reg.relations()[rel.inverse].name, "customer");
+  EXPECT_EQ(rel.parent_key, 0u) << "keyFrom defaults to the primary key";
+  EXPECT_EQ(rel.policy, on_delete::restrict);
+  const auto& inv = reg.relations()[rel.inverse];
+  EXPECT_EQ(inv.name, "customer");
+  EXPECT_EQ(inv.kind, relation_kind::belongs_to);
+  EXPECT_EQ(inv.inverse, *r);
+  EXPECT_EQ(reg.find_relation(d.order, "customer"), &inv);
 }
 
-TEST_F(DynamicRegistry, AMissingForeignKeyIsRejectedWithLoopbacksMessage) {
-  auto r = reg.add_has_many("invoices", "Customer", "Invoice");
+TEST(Registry, AMultiWordModelNameGivesCamelCaseId) {
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model(model("OrderLine", {f("id", field_type::int64)})));
+  // Only orderLineId follows the rule; the near misses must not be picked.
+  ASSERT_TRUE(reg.add_model(model("Shipment", {f("id", field_type::int64), f("order_line_id", field_type::int64),
+                                               f("orderlineId", field_type::int64), f("OrderLineId", field_type::int64),
+                                               f("orderLineId", field_type::int64)})));
+  auto r = reg.add_has_many("shipments", "OrderLine", "Shipment");
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& rel = reg.relations()[*r];
+  const std::string key = reg.model(rel.child).fields[rel.child_key].name;
+  EXPECT_EQ(key, "orderLineId");
+  EXPECT_EQ(rel.child_key, 4u);
+  EXPECT_TRUE(relstore::detail::is_default_key_to(reg.model(rel.parent).name, key))
+      << "the run-time and compile-time rules agree";
+  EXPECT_EQ(reg.relations()[rel.inverse].name, "orderLine");
+}
+
+TEST(Registry, TheRunTimeRuleAgreesWithIsDefaultKeyTo) {
+  // Not constant expressions: is_default_key_to at run time.
+  const std::vector<std::string> parents = {"Customer", "OrderLine", "A", "Shop2Item"};
+  for (const std::string& parent : parents) {
+    SCOPED_TRACE(parent);
+    std::string key = parent;
+    key[0] = static_cast<char>(key[0] - 'A' + 'a');
+    key += "Id";
+    EXPECT_TRUE(relstore::detail::is_default_key_to(parent, key)) << key;
+    EXPECT_FALSE(relstore::detail::is_default_key_to(parent, parent + "Id"));
+    relstore::registry reg;
+    ASSERT_TRUE(reg.add_model(model(parent.c_str(), {f("id", field_type::int64)})));
+    ASSERT_TRUE(reg.add_model(model("Kid", {f("id", field_type::int64), f(key.c_str(), field_type::int64)})));
+    auto r = reg.add_has_many("kids", parent, "Kid");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(reg.model(1).fields[reg.relations()[*r].child_key].name, key);
+  }
+}
+
+// LoopBack computes keyTo as lodash's camelCase(modelName + "_id"), which
+// lower-cases a leading acronym and drops underscores: XMLDoc gives xmlDocId
+// and order_line gives orderLineId.
+TEST(Registry, KeyInferenceFollowsLoopbacksCamelCaseForAcronymsAndUnderscores) {
+  const std::vector<std::pair<std::string, std::string>> cases = {{"XMLDoc", "xmlDocId"},
+                                                                  {"order_line", "orderLineId"}};
+  for (const auto& [parent, key] : cases) {
+    SCOPED_TRACE(parent);
+    relstore::registry reg;
+    ASSERT_TRUE(reg.add_model(model(parent.c_str(), {f("id", field_type::int64)})));
+    ASSERT_TRUE(reg.add_model(model("Kid", {f("id", field_type::int64), f(key.c_str(), field_type::int64)})));
+    auto r = reg.add_has_many("kids", parent, "Kid");
+    EXPECT_TRUE(r) << r.error().message;  // not ASSERT: report every case
+    if (r) {
+      EXPECT_EQ(reg.model(1).fields[reg.relations()[*r].child_key].name, key);
+    }
+  }
+}
+
+TEST(Registry, AMissingForeignKeyIsRejectedWithLoopbacksMessage) {
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model(model("Customer", {f("id", field_type::int64)})));
+  ASSERT_TRUE(reg.add_model(model(
+      "Order", {f("id", field_type::int64), f("customer_id", field_type::int64), f("custId", field_type::int64)})));
+  auto r = reg.add_has_many("orders", "Customer", "Order");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_NE(r.error().message.find("target model Invoice is missing definition of foreign key customerId"),
-            std::string::npos)
+  EXPECT_TRUE(has(r.error().message, "target model Order is missing definition of foreign key customerId"))
       << r.error().message;
+  EXPECT_TRUE(reg.relations().empty()) << "nothing is registered";
 }
 
-TEST_F(DynamicRegistry, KeysCanBeOverridden) {
+TEST(Registry, ACustomKeyToIsUsed) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
   relstore::has_many_options o;
   o.key_to = "custId";
   o.policy = on_delete::set_null;
-  ASSERT_TRUE(reg.add_has_many("orders", "Customer", "Order", o));
-  relstore::has_many_options by_code;
-  by_code.key_to = "customerCode";
-  by_code.key_from = "code";
-  by_code.inverse = "buyer";
-  auto r = reg.add_has_many("coded", "Customer", "Order", by_code);
+  auto r = reg.add_has_many("orders", "Customer", "Order", o);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(reg.model(0).fields[reg.relations()[*r].parent_key].name, "code");
+  const auto& rel = reg.relations()[*r];
+  EXPECT_EQ(rel.child_key, 2u);
+  EXPECT_EQ(reg.model(rel.child).fields[rel.child_key].name, "custId");
+  EXPECT_EQ(rel.policy, on_delete::set_null);
+  EXPECT_EQ(reg.relations()[rel.inverse].policy, on_delete::set_null);
 }
 
-TEST_F(DynamicRegistry, InconsistentDefinitionsAreSchemaErrors) {
-  relstore::has_many_options wrong_type;
-  wrong_type.key_to = "customerCode";  // string vs int64 id
-  EXPECT_EQ(reg.add_has_many("a", "Customer", "Order", wrong_type).error().code, errc::schema_error);
-  relstore::has_many_options not_null;
-  not_null.policy = on_delete::set_null;  // customerId is not optional
-  auto sn = reg.add_has_many("b", "Customer", "Order", not_null);
-  ASSERT_FALSE(sn);
-  EXPECT_NE(sn.error().message.find("set_null needs an optional foreign key"), std::string::npos);
-  auto shadow = reg.add_has_many("code", "Customer", "Order");
-  ASSERT_FALSE(shadow);
-  EXPECT_NE(shadow.error().message.find("navigational"), std::string::npos) << shadow.error().message;
+TEST(Registry, ACustomKeyToThatIsNotAFieldIsRejected) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  relstore::has_many_options o;
+  o.key_to = "buyerId";
+  auto r = reg.add_has_many("orders", "Customer", "Order", o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::schema_error);
+  EXPECT_TRUE(has(r.error().message, "target model Order is missing definition of foreign key buyerId"))
+      << r.error().message;
+}
+
+TEST(Registry, ACustomKeyFromUsesAnotherFieldOfTheParent) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  relstore::has_many_options o;
+  o.key_from = "code";
+  o.key_to = "customerCode";
+  o.inverse = "buyer";
+  auto r = reg.add_has_many("coded", "Customer", "Order", o);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& rel = reg.relations()[*r];
+  EXPECT_EQ(rel.parent_key, 1u);
+  EXPECT_EQ(reg.model(rel.parent).fields[rel.parent_key].name, "code");
+  EXPECT_EQ(reg.model(rel.child).fields[rel.child_key].name, "customerCode");
+  EXPECT_EQ(reg.relations()[rel.inverse].name, "buyer");
+  EXPECT_EQ(reg.find_relation(d.order, "buyer"), &reg.relations()[rel.inverse]);
+
+  relstore::has_many_options missing;
+  missing.key_from = "nope";
+  auto bad = reg.add_has_many("other", "Customer", "Order", missing);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::schema_error);
+  EXPECT_TRUE(has(bad.error().message, "nope")) << bad.error().message;
+}
+
+TEST(Registry, AForeignKeyOfAnotherTypeThanTheParentKeyIsASchemaError) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  relstore::has_many_options o;
+  o.key_to = "customerCode";  // string, but Customer.id is int64
+  auto r = reg.add_has_many("orders", "Customer", "Order", o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::schema_error);
+  EXPECT_TRUE(has(r.error().message, "Order.customerCode")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, "Customer.id")) << r.error().message;
+  EXPECT_TRUE(reg.relations().empty());
+}
+
+TEST(Registry, SetNullOnANonOptionalForeignKeyIsASchemaError) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  relstore::has_many_options o;
+  o.policy = on_delete::set_null;  // customerId is not optional
+  auto r = reg.add_has_many("orders", "Customer", "Order", o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::schema_error);
+  EXPECT_TRUE(has(r.error().message, "set_null")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, "Order.customerId")) << r.error().message;
+  EXPECT_TRUE(reg.relations().empty());
+}
+
+TEST(Registry, ARelationNamedLikeAFieldOfTheParentIsASchemaError) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  auto r = reg.add_has_many("code", "Customer", "Order");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::schema_error);
+  EXPECT_TRUE(has(r.error().message, "Customer.code")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, "navigational")) << r.error().message;
+  relstore::has_many_options o;
+  o.inverse = "note";  // a field of the child
+  auto inverse = reg.add_has_many("orders", "Customer", "Order", o);
+  ASSERT_FALSE(inverse);
+  EXPECT_EQ(inverse.error().code, errc::schema_error);
+  EXPECT_TRUE(reg.relations().empty());
+}
+
+TEST(Registry, ADuplicateRelationIsASchemaError) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
   ASSERT_TRUE(reg.add_has_many("orders", "Customer", "Order"));
-  EXPECT_EQ(reg.add_has_many("orders", "Customer", "Order").error().code, errc::schema_error);
-  EXPECT_EQ(reg.add_has_many("x", "Nope", "Order").error().code, errc::schema_error);
-  EXPECT_EQ(reg.add_model({"Customer", {f("id", field_type::int64)}, 0}).error().code, errc::schema_error);
-  EXPECT_EQ(reg.add_model({"Bad", {f("id", field_type::float64)}, 0}).error().code, errc::schema_error);
+  auto r = reg.add_has_many("orders", "Customer", "Order");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::schema_error);
+  EXPECT_TRUE(has(r.error().message, "Customer.orders")) << r.error().message;
+  // A second relation whose inverse would also be Order.customer is rejected too.
+  relstore::has_many_options o;
+  o.key_to = "custId";
+  auto same_inverse = reg.add_has_many("others", "Customer", "Order", o);
+  ASSERT_FALSE(same_inverse);
+  EXPECT_EQ(same_inverse.error().code, errc::schema_error);
+  EXPECT_EQ(reg.relations().size(), 2u);
+}
+
+TEST(Registry, UnknownModelsAndBadModelsAreSchemaErrors) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  auto parent = reg.add_has_many("x", "Nope", "Order");
+  ASSERT_FALSE(parent);
+  EXPECT_EQ(parent.error().code, errc::schema_error);
+  EXPECT_TRUE(has(parent.error().message, "Nope")) << parent.error().message;
+  EXPECT_EQ(reg.add_has_many("x", "Customer", "Nope").error().code, errc::schema_error);
+  auto twice = reg.add_model(model("Customer", {f("id", field_type::int64)}));
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, errc::schema_error);
+  EXPECT_EQ(reg.add_model(model("Bad", {f("id", field_type::float64)})).error().code, errc::schema_error);
+  EXPECT_EQ(reg.add_model(model("Bad", {f("id", field_type::int64, true)})).error().code, errc::schema_error);
+  EXPECT_EQ(reg.add_model(model("Bad", {f("id", field_type::int64)}, 1)).error().code, errc::schema_error);
+  EXPECT_EQ(reg.model_count(), 2u) << "a rejected model is not added";
+  EXPECT_FALSE(reg.find_model("Bad").has_value());
+}
+
+TEST(Registry, FindRelationAndRelationsFromParentSeeDynamicRelations) {
+  dynamic_shop d;
+  relstore::registry& reg = d.reg;
+  auto a = reg.add_has_many("orders", "Customer", "Order");
+  ASSERT_TRUE(a) << a.error().message;
+  relstore::has_many_options o;
+  o.key_from = "code";
+  o.key_to = "customerCode";
+  o.inverse = "buyer";
+  o.policy = on_delete::cascade;
+  auto b = reg.add_has_many("coded", "Customer", "Order", o);
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(reg.relations_from_parent(d.customer), (std::vector<std::size_t>{*a, *b}));
+  EXPECT_TRUE(reg.relations_from_parent(d.order).empty());
+  ASSERT_NE(reg.find_relation(d.customer, "coded"), nullptr);
+  EXPECT_EQ(reg.find_relation(d.customer, "coded")->policy, on_delete::cascade);
+  EXPECT_EQ(reg.find_relation(d.order, "customer"), &reg.relations()[*a + 1]);
+  EXPECT_EQ(reg.find_relation(d.order, "coded"), nullptr);
+  EXPECT_EQ(reg.find_relation(d.customer, "buyer"), nullptr);
 }
 
 }  // namespace
+
+// LoopBack's camelCase(modelName + '_id'), at compile time too.
+static_assert(relstore::detail::default_key_to("XMLDoc").view() == "xmlDocId");
+static_assert(relstore::detail::default_key_to("order_line").view() == "orderLineId");
+static_assert(relstore::detail::default_key_to("Model2Go").view() == "model2GoId");
+static_assert(relstore::detail::camel_case("HTTPServer").view() == "httpServer");

@@ -92,15 +92,23 @@ std::uint32_t field_of(T M::*member) {
   return found;
 }
 
+// The run-time value of operand `v` for a field whose scalar type is S.
+// Numbers keep their own kind and width (1.5 stays 1.5 for an integer field,
+// 2^32 + 1 is not wrapped to an int32), so comparisons are numeric and a patch
+// that does not fit the field is rejected, never truncated.
 template <class S, class U>
 value to_operand(U&& v) {
-  if constexpr (std::is_same_v<std::remove_cvref_t<U>, null_t> ||
-                std::is_same_v<std::remove_cvref_t<U>, std::nullopt_t>) {
+  using V = std::remove_cvref_t<U>;
+  if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
     return null;
   } else if constexpr (std::is_same_v<S, std::string>) {
     return std::string(std::forward<U>(v));
-  } else if constexpr (std::is_same_v<S, bool>) {
+  } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool>) {
     return static_cast<bool>(v);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    return static_cast<double>(v);
+  } else if constexpr (std::is_integral_v<V>) {
+    return static_cast<std::int64_t>(v);
   } else if constexpr (std::is_integral_v<S>) {
     return static_cast<std::int64_t>(static_cast<S>(v));
   } else {

@@ -82,17 +82,6 @@ using option_type = std::remove_cv_t<mp::mp_at_c<mp::mp_list<decltype(Options)..
 template <class T>
 struct policy_option : std::is_same<T, on_delete> {};
 
-// A relation name held in a constant expression.
-struct name_buffer {
-  char data[128]{};
-  std::size_t size = 0;
-  constexpr name_buffer(std::string_view s, bool lower_first) : size(s.size()) {
-    for (std::size_t i = 0; i < s.size() && i < sizeof data; ++i) data[i] = s[i];
-    if (lower_first && size > 0) data[0] = ascii_lower(data[0]);
-  }
-  constexpr std::string_view view() const { return {data, size}; }
-};
-
 template <auto O>
 constexpr void take_policy(on_delete& p) {
   if constexpr (std::is_same_v<std::remove_cv_t<decltype(O)>, on_delete>) p = O;
@@ -146,9 +135,11 @@ struct has_many {
   static constexpr detail::name_buffer inverse_storage = [] {
     constexpr std::size_t pos = detail::option_position<detail::inverse_option, Options...>();
     if constexpr (pos == detail::npos) {
-      return detail::name_buffer(detail::model_name<Parent>(), true);
+      return detail::camel_case(detail::model_name<Parent>());
     } else {
-      return detail::name_buffer(detail::inverse_option<detail::option_type<pos, Options...>>::name.view(), false);
+      detail::name_buffer n;
+      for (char c : detail::inverse_option<detail::option_type<pos, Options...>>::name.view()) n.push(c);
+      return n;
     }
   }();
 

@@ -111,19 +111,62 @@ constexpr std::string_view primary_key_name() {
 
 constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// LoopBack's keyTo rule: camelCase(source model name) + "Id", so Customer
-// gives customerId and OrderLine gives orderLineId.
-constexpr bool is_default_key_to(std::string_view parent_model, std::string_view field) {
-  if (parent_model.empty() || field.size() != parent_model.size() + 2) return false;
-  if (field[0] != ascii_lower(parent_model[0])) return false;
-  if (field.substr(1, parent_model.size() - 1) != parent_model.substr(1)) return false;
-  return field.substr(parent_model.size()) == "Id";
+constexpr bool ascii_upper_p(char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool ascii_lower_p(char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool ascii_digit_p(char c) { return c >= '0' && c <= '9'; }
+constexpr char ascii_upper(char c) { return ascii_lower_p(c) ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// A name computed in a constant expression (at most 127 characters).
+struct name_buffer {
+  char data[128]{};
+  std::size_t size = 0;
+  constexpr name_buffer() = default;
+  constexpr void push(char c) {
+    if (size < sizeof data - 1) data[size] = c;
+    ++size;
+  }
+  constexpr std::string_view view() const { return {data, size < sizeof data ? size : sizeof data - 1}; }
+};
+
+// lodash's camelCase on ASCII, which LoopBack uses for key inference: words
+// are split at non-alphanumerics, lower-to-upper changes, the end of an
+// upper-case run followed by a lower-case letter (XMLDoc: XML, Doc) and
+// digit boundaries; the first word is lower-cased, the others capitalised.
+constexpr name_buffer camel_case(std::string_view s) {
+  name_buffer out;
+  bool first_word = true, in_word = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!ascii_upper_p(c) && !ascii_lower_p(c) && !ascii_digit_p(c)) {
+      in_word = false;
+      continue;
+    }
+    bool starts = !in_word;
+    if (in_word) {
+      const char p = s[i - 1];
+      const bool next_lower = i + 1 < s.size() && ascii_lower_p(s[i + 1]);
+      starts = (ascii_digit_p(c) != ascii_digit_p(p)) || (ascii_upper_p(c) && ascii_lower_p(p)) ||
+               (ascii_upper_p(c) && ascii_upper_p(p) && next_lower);
+    }
+    if (starts && in_word) first_word = false;
+    if (starts && !in_word && out.size > 0) first_word = false;
+    in_word = true;
+    out.push(starts && !first_word ? ascii_upper(c) : ascii_lower(c));
+  }
+  return out;
 }
 
-// LoopBack's default inverse (belongsTo) name: camelCase(parent model name).
-constexpr bool is_default_inverse(std::string_view parent_model, std::string_view name) {
-  if (parent_model.empty() || name.size() != parent_model.size()) return false;
-  return name[0] == ascii_lower(parent_model[0]) && name.substr(1) == parent_model.substr(1);
+// LoopBack's keyTo rule: camelCase(source model name + "_id"), so Customer
+// gives customerId, OrderLine orderLineId, XMLDoc xmlDocId, order_line orderLineId.
+constexpr name_buffer default_key_to(std::string_view parent_model) {
+  name_buffer out = camel_case(parent_model);
+  out.push('I');
+  out.push('d');
+  return out;
+}
+
+constexpr bool is_default_key_to(std::string_view parent_model, std::string_view field) {
+  return !parent_model.empty() && default_key_to(parent_model).view() == field;
 }
 
 template <class M>

@@ -92,6 +92,13 @@ std::optional<K> key_from_value(const value& v) {
     if (const auto* b = std::get_if<bool>(&v)) return std::optional<K>(K(*b));
     return std::nullopt;
   } else if constexpr (std::is_integral_v<S>) {
+    if (const auto* d = std::get_if<double>(&v)) {
+      // An integral double (2.0) equals the integer key; any other never does.
+      if (!(*d >= -9.2e18 && *d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(*d)) != *d) {
+        return std::nullopt;
+      }
+      return key_from_value<K>(value(static_cast<std::int64_t>(*d)));
+    }
     if (const auto* i = std::get_if<std::int64_t>(&v)) {
       if (*i < static_cast<std::int64_t>(std::numeric_limits<S>::min()) ||
           (*i > 0 && static_cast<std::uint64_t>(*i) > static_cast<std::uint64_t>(std::numeric_limits<S>::max()))) {
