@@ -1,16 +1,20 @@
-// Schemas for cascade chains and their interplay with restrict.
+// Schemas for cascade chains and their interplay with restrict and set_null
+// (tests/engine/integrity_test.cpp and tests/engine/cascade_test.cpp).
 //
 // deep:   A --cascade--> B --cascade--> C --restrict--> D
-// mixed:  P --cascade--> Q --cascade--> R (the semantics.md example:
-//         P --cascade--> R too, and Q --restrict--> R)
+// mixed:  the semantics.md "cascade meets restrict" example, with
+//         A = P, B = Q, C = R:
+//         P --cascade--> Q, P --cascade--> R, Q --restrict--> R
 // tree:   Node --children (cascade, self)--> Node, Node --tags (restrict)--> Tag,
 //         Node --notes (set_null)--> Note
+// family: Parent --children (cascade)--> Child --items (set_null)--> Item
 #pragma once
 
 #include <relstore/relstore.hpp>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace chain {
 
@@ -79,5 +83,26 @@ using tree = relstore::schema<relstore::models<Node, Tag, Note>,
                                                  relstore::inverse<"parent">, relstore::on_delete::cascade>,
                               relstore::has_many<"tags", Node, Tag>,
                               relstore::has_many<"notes", Node, Note, relstore::on_delete::set_null>>;
+
+struct Parent {
+  std::int64_t id = 0;
+  std::string name;
+};
+RELSTORE_MODEL(Parent, id, name)
+struct Child {
+  std::int64_t id = 0;
+  std::int64_t parentId = 0;
+};
+RELSTORE_MODEL(Child, id, parentId)
+struct Item {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> childId;
+  std::string label;
+};
+RELSTORE_MODEL(Item, id, childId, label)
+
+using family = relstore::schema<relstore::models<Parent, Child, Item>,
+                                relstore::has_many<"children", Parent, Child, relstore::on_delete::cascade>,
+                                relstore::has_many<"items", Child, Item, relstore::on_delete::set_null>>;
 
 }  // namespace chain

@@ -1,4 +1,6 @@
-// Shared models for the compile-fail tests.
+// Shared models for the compile-fail tests: each test file must fail to
+// compile with exactly one relstore static_assert; control_ok.cpp uses the
+// same constructs correctly and must compile.
 #pragma once
 
 #include <relstore/relstore.hpp>
@@ -6,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
+namespace cf {
 
 struct Customer {
   std::int64_t id = 0;
@@ -16,12 +20,16 @@ RELSTORE_MODEL(Customer, id, name)
 struct Order {
   std::int64_t id = 0;
   std::int64_t customerId = 0;
+  std::optional<std::int64_t> giftFor;
   std::string note;
 };
-RELSTORE_MODEL(Order, id, customerId, note)
+RELSTORE_MODEL(Order, id, customerId, giftFor, note)
 
+// Has no customerId: LoopBack's rule finds no key for Customer.invoices.
 struct Invoice {
   std::int64_t id = 0;
   std::int64_t buyer = 0;
 };
 RELSTORE_MODEL(Invoice, id, buyer)
+
+}  // namespace cf

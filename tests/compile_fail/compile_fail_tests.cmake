@@ -1,19 +1,33 @@
-# Each file must fail to compile with the named static_assert; the control
-# must compile. ctest builds them on demand.
-set(_cf_dir ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail)
-function(relstore_compile_test name regex)
-  add_library(cf_${name} OBJECT EXCLUDE_FROM_ALL ${_cf_dir}/${name}.cpp)
+# Compile-fail tests: each file in tests/compile_fail must fail to compile with
+# its intended relstore static_assert, and control_ok.cpp must compile (so a
+# broken harness or library cannot make every test "pass"). Included from
+# tests/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is tests/.
+#
+# Each file is an EXCLUDE_FROM_ALL object library that ctest builds on demand.
+# The failing ones use PASS_REGULAR_EXPRESSION on a distinctive part of the
+# static_assert message: ctest then ignores the build's exit code and passes
+# only if that message was printed, i.e. the build failed for the right reason.
+set(_relstore_cf_dir ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail)
+
+function(relstore_compile_test name)
+  add_library(cf_${name} OBJECT EXCLUDE_FROM_ALL ${_relstore_cf_dir}/${name}.cpp)
   target_link_libraries(cf_${name} PRIVATE relstore::relstore)
   add_test(NAME compile_fail.${name}
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target cf_${name})
-  if(regex)
-    set_tests_properties(compile_fail.${name} PROPERTIES PASS_REGULAR_EXPRESSION "${regex}")
-  endif()
-  set_tests_properties(compile_fail.${name} PROPERTIES RESOURCE_LOCK compile_fail TIMEOUT 300)
+  # Builds share the build directory's lock: run them one at a time.
+  set_tests_properties(compile_fail.${name} PROPERTIES RESOURCE_LOCK relstore_compile_fail TIMEOUT 300
+                                                       LABELS compile_fail)
 endfunction()
-relstore_compile_test(control_ok "")
-relstore_compile_test(missing_foreign_key "missing definition of foreign key")
-relstore_compile_test(set_null_needs_optional "set_null needs an std::optional foreign key")
-relstore_compile_test(key_type_mismatch "must be the parent key's type")
-relstore_compile_test(patch_wrong_type "does not match the field's type")
-relstore_compile_test(relation_shadows_field "must not be a field of the parent")
+
+# relstore_compile_fail(name regex): must not compile, and must print regex.
+function(relstore_compile_fail name regex)
+  relstore_compile_test(${name})
+  set_tests_properties(compile_fail.${name} PROPERTIES PASS_REGULAR_EXPRESSION "${regex}")
+endfunction()
+
+relstore_compile_test(control_ok)
+relstore_compile_fail(missing_foreign_key "missing definition of foreign key")
+relstore_compile_fail(set_null_needs_optional "set_null needs an std::optional foreign key")
+relstore_compile_fail(key_type_mismatch "foreign key's type must be the parent key's type")
+relstore_compile_fail(patch_wrong_type "value's type does not match the field's type")
+relstore_compile_fail(relation_shadows_field "relation name must not be a field of the parent")

@@ -1,3 +1,7 @@
+// (c) key_to names a std::string field, but Customer's key is std::int64_t.
 #include "common.hpp"
+
+namespace cf {
 using bad = relstore::has_many<"orders", Customer, Order, relstore::key_to<&Order::note>>;
-int use() { return static_cast<int>(bad::child_key); }
+std::size_t use() { return bad::child_key; }
+}  // namespace cf

@@ -1,4 +1,7 @@
-// Invoice has no customerId: LoopBack's rule finds no foreign key.
+// (a) The target lacks the inferred foreign key: Invoice has no customerId.
 #include "common.hpp"
+
+namespace cf {
 using bad = relstore::has_many<"invoices", Customer, Invoice>;
-int use() { return static_cast<int>(bad::child_key); }
+std::size_t use() { return bad::child_key; }
+}  // namespace cf

@@ -1,5 +1,9 @@
+// (d) A patch setting a std::string field from a double.
 #include "common.hpp"
-int use() {
+
+namespace cf {
+std::size_t use() {
   auto p = relstore::patch<Order>{}.set(&Order::note, 42.5);
-  return static_cast<int>(p.changes().size());
+  return p.changes().size();
 }
+}  // namespace cf

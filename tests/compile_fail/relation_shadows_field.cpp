@@ -1,4 +1,8 @@
-// A relation may not be named like a field: models never carry children.
+// (e) A relation called like a field of its parent (Customer::name): a model
+// never carries its related entities.
 #include "common.hpp"
+
+namespace cf {
 using bad = relstore::has_many<"name", Customer, Order>;
-int use() { return static_cast<int>(bad::child_key); }
+std::size_t use() { return bad::child_key; }
+}  // namespace cf

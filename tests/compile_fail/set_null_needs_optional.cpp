@@ -1,3 +1,7 @@
+// (b) on_delete::set_null with a foreign key that cannot be null.
 #include "common.hpp"
+
+namespace cf {
 using bad = relstore::has_many<"orders", Customer, Order, relstore::on_delete::set_null>;
-int use() { return static_cast<int>(bad::child_key); }
+std::size_t use() { return bad::child_key; }
+}  // namespace cf
