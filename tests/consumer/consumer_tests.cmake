@@ -1,16 +1,34 @@
-# Proves both integration paths in ctest: find_package after an install, and
-# add_subdirectory. Packaging does not change under sanitizers, so the
-# sanitizer build skips these (they would only rebuild the library again).
-if(NOT RELSTORE_SANITIZE)
-  set(_modes subdirectory)
-  if(RELSTORE_INSTALL)
-    list(PREPEND _modes package)  # needs the install rules
-  endif()
-  foreach(mode ${_modes})
-    add_test(NAME consumer.${mode}
-             COMMAND ${CMAKE_COMMAND} -DMODE=${mode} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
-                     -DBUILD_DIR=${PROJECT_BINARY_DIR} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/consumer-${mode}
-                     -DCXX=${CMAKE_CXX_COMPILER} -P ${CMAKE_CURRENT_SOURCE_DIR}/consumer/run_consumer.cmake)
-    set_tests_properties(consumer.${mode} PROPERTIES TIMEOUT 900 RESOURCE_LOCK consumer)
-  endforeach()
+# Proves both integration paths in ctest, by building tests/consumer as a
+# separate project and running it:
+#   consumer.find_package     cmake --install this build, then find_package(relstore)
+#   consumer.add_subdirectory add_subdirectory(<relstore source tree>)
+# Included from tests/CMakeLists.txt: PROJECT_SOURCE_DIR is the relstore root,
+# PROJECT_BINARY_DIR its build tree (built before ctest runs).
+#
+# The consumer uses this build's compiler and build type: the build type picks
+# the Boost.MultiIndex safe-mode definitions, which the installed library and
+# the consumer must agree on.
+set(_relstore_consumer_build_type "${CMAKE_BUILD_TYPE}")
+if(NOT _relstore_consumer_build_type)
+  set(_relstore_consumer_build_type Release)
 endif()
+
+set(_relstore_consumer_modes add_subdirectory)
+if(RELSTORE_INSTALL)
+  list(PREPEND _relstore_consumer_modes find_package)  # needs the install rules
+endif()
+
+foreach(_mode IN LISTS _relstore_consumer_modes)
+  set(_args -DMODE=${_mode} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -DBUILD_DIR=${PROJECT_BINARY_DIR}
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/consumer-${_mode} -DCXX=${CMAKE_CXX_COMPILER}
+            -DBUILD_TYPE=${_relstore_consumer_build_type})
+  # An installed sanitizer build holds instrumented code: the consumer must link
+  # the sanitizer runtimes. (add_subdirectory builds relstore afresh, uninstrumented.)
+  if(_mode STREQUAL "find_package" AND RELSTORE_SANITIZE)
+    list(APPEND _args "-DLINKER_FLAGS=-fsanitize=address,undefined")
+  endif()
+  add_test(NAME consumer.${_mode}
+           COMMAND ${CMAKE_COMMAND} ${_args} -P ${CMAKE_CURRENT_LIST_DIR}/run_consumer.cmake)
+  # Each runs a parallel build of its own; one at a time.
+  set_tests_properties(consumer.${_mode} PROPERTIES TIMEOUT 600 RESOURCE_LOCK relstore_consumer)
+endforeach()

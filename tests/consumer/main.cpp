@@ -23,11 +23,11 @@ using schema = relstore::schema<relstore::models<Customer, Order>, customer_orde
 
 int main() {
   relstore::store<schema> db;
-  auto c = db.repo<Customer>().create({.id = 0, .name = "Ada"});
+  auto c = db.repo<Customer>().create({.name = "Ada"});
   if (!c) return 1;
   auto orders = db.repo<Customer>().related<"orders">(c->id);
-  if (!orders.create({.id = 0, .customerId = 0, .total = 12.5})) return 1;
-  auto bad = db.repo<Order>().create({.id = 0, .customerId = 999, .total = 1});
+  if (!orders.create({.total = 12.5})) return 1;
+  auto bad = db.repo<Order>().create({.customerId = 999, .total = 1});
   if (bad || bad.error().code != relstore::errc::foreign_key_violation) return 1;
   auto n = orders.count();
   if (!n || *n != 1) return 1;
