@@ -1,5 +1,10 @@
-// The constrained repository: customers.related<"orders">(id).
+// The constrained repository: customers.related<"orders">(id), LoopBack's
+// customerRepo.orders(id), plus the count/find_by_id/exists relstore adds.
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "common/shop_schema.hpp"
 
@@ -9,30 +14,48 @@ using namespace shop;
 using relstore::errc;
 using relstore::field;
 
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+template <class M>
+std::vector<M> values_of(const relstore::rows<M>& rows) {
+  std::vector<M> out;
+  for (const auto& r : rows) out.push_back(r.value);
+  return out;
+}
+
+const std::string kCannotChange = "Property \"customerId\" cannot be changed!";
+
+// Ada (id 1) has orders with totals 5, 15, 25; Bob (id 2) has 10, 20.
 class ConstrainedRepository : public ::testing::Test {
  protected:
+  auto orders_of(std::int64_t id) { return db.repo<Customer>().related<"orders">(id); }
+
   void SetUp() override {
     ada = db.repo<Customer>().create({.name = "Ada"}).value();
     bob = db.repo<Customer>().create({.name = "Bob"}).value();
-    for (double t : {5.0, 15.0, 25.0}) ASSERT_TRUE(db.repo<Customer>().related<"orders">(ada.id).create({.total = t}));
-    for (double t : {10.0, 20.0}) ASSERT_TRUE(db.repo<Customer>().related<"orders">(bob.id).create({.total = t}));
+    for (double t : {5.0, 15.0, 25.0}) ASSERT_TRUE(orders_of(ada.id).create({.total = t}));
+    for (double t : {10.0, 20.0}) ASSERT_TRUE(orders_of(bob.id).create({.total = t}));
   }
-  auto orders_of(std::int64_t id) { return db.repo<Customer>().related<"orders">(id); }
+  std::vector<Order> all_orders() { return values_of(db.repo<Order>().find().value()); }
+
   store db;
   Customer ada, bob;
 };
 
 TEST_F(ConstrainedRepository, CreateFillsTheForeignKey) {
-  auto o = orders_of(ada.id).create({.total = 1});
-  ASSERT_TRUE(o);
+  auto o = orders_of(ada.id).create({.total = 1, .note = "n"});
+  ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->customerId, ada.id);
-  EXPECT_EQ(db.repo<Order>().find_by_id(o->id).value().customerId, ada.id);
+  EXPECT_EQ(db.repo<Order>().find_by_id(o->id).value(), *o);
+  EXPECT_EQ(orders_of(ada.id).count().value(), 4u);
+  EXPECT_EQ(orders_of(bob.id).count().value(), 2u);
 }
 
 TEST_F(ConstrainedRepository, CreateAcceptsThePayloadCarryingTheSameKey) {
-  auto o = orders_of(ada.id).create({.customerId = ada.id, .total = 1});
+  auto o = orders_of(bob.id).create({.customerId = bob.id, .total = 1});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->customerId, ada.id);
+  EXPECT_EQ(o->customerId, bob.id);
+  EXPECT_TRUE(db.repo<Order>().exists(o->id));
 }
 
 TEST_F(ConstrainedRepository, CreateRejectsAnotherParentsKeyWithLoopbacksMessage) {
@@ -40,7 +63,7 @@ TEST_F(ConstrainedRepository, CreateRejectsAnotherParentsKeyWithLoopbacksMessage
   auto o = orders_of(ada.id).create({.customerId = bob.id, .total = 1});
   ASSERT_FALSE(o);
   EXPECT_EQ(o.error().code, errc::constraint_violation);
-  EXPECT_EQ(o.error().message, "Property \"customerId\" cannot be changed!");
+  EXPECT_EQ(o.error().message, kCannotChange);
   EXPECT_TRUE(db == before);
 }
 
@@ -49,114 +72,321 @@ TEST_F(ConstrainedRepository, CreateForAMissingParentIsForeignKeyViolation) {
   auto o = orders_of(404).create({.total = 1});
   ASSERT_FALSE(o);
   EXPECT_EQ(o.error().code, errc::foreign_key_violation);
-  EXPECT_NE(o.error().message.find("404"), std::string::npos);
-  EXPECT_TRUE(db == before);
-}
-
-TEST_F(ConstrainedRepository, CreateAllIsConstrainedAndAllOrNothing) {
-  auto all = orders_of(bob.id).create_all({Order{.total = 1}, Order{.total = 2}});
-  ASSERT_TRUE(all);
-  for (const auto& o : *all) EXPECT_EQ(o.customerId, bob.id);
-  const store before = db;
-  auto bad = orders_of(bob.id).create_all({Order{.total = 3}, Order{.customerId = ada.id}});
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, errc::constraint_violation);
+  EXPECT_TRUE(has(o.error().message, "customerId")) << o.error().message;
+  EXPECT_TRUE(has(o.error().message, "404")) << o.error().message;
+  EXPECT_TRUE(has(o.error().message, "Customer")) << o.error().message;
   EXPECT_TRUE(db == before);
 }
 
 TEST_F(ConstrainedRepository, FindAndsTheConstraintWithTheUsersWhere) {
-  auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::total) > 10.0)).value();
-  ASSERT_EQ(r.size(), 2u);
-  for (const auto& o : r) {
+  auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::total) > 10.0));
+  ASSERT_TRUE(r) << r.error().message;
+  auto expected = db.repo<Order>().find(
+      relstore::filter<Order>{}.where(field(&Order::customerId) == ada.id && field(&Order::total) > 10.0));
+  ASSERT_TRUE(expected);
+  ASSERT_EQ(r->size(), 2u);  // 15 and 25; Bob's 20 is not Ada's
+  EXPECT_EQ(values_of(*r), values_of(*expected));
+  for (const auto& o : *r) {
     EXPECT_EQ(o->customerId, ada.id);
     EXPECT_GT(o->total, 10.0);
   }
-  auto json = orders_of(ada.id).find(R"({"where":{"total":{"gt":10}},"order":["total DESC"]})").value();
-  ASSERT_EQ(json.size(), 2u);
-  EXPECT_EQ(json[0]->total, 25.0);
+  // An OR in the user's where cannot escape the constraint.
+  auto either = orders_of(ada.id).find(
+      relstore::filter<Order>{}.where(field(&Order::total) == 5.0 || field(&Order::customerId) == bob.id));
+  ASSERT_TRUE(either);
+  ASSERT_EQ(either->size(), 1u);
+  EXPECT_EQ((*either)[0]->total, 5.0);
 }
 
 TEST_F(ConstrainedRepository, AWhereOnAnotherParentsKeyFindsNothing) {
-  auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::customerId) == bob.id)).value();
-  EXPECT_TRUE(r.empty());
-  auto j = orders_of(ada.id).find(R"({"where":{"customerId":2}})").value();
-  EXPECT_TRUE(j.empty());
+  auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::customerId) == bob.id));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->empty());
+  auto j = orders_of(ada.id).find(R"({"where":{"customerId":)" + std::to_string(bob.id) + "}}");
+  ASSERT_TRUE(j) << j.error().message;
+  EXPECT_TRUE(j->empty());
 }
 
-TEST_F(ConstrainedRepository, PatchCountsOnlyThisParentsMatches) {
+TEST_F(ConstrainedRepository, JsonFindOnTheConstrainedRepository) {
+  auto r = orders_of(ada.id).find(
+      R"({"where":{"total":{"gt":1}},"order":["total DESC"],"skip":1,"limit":1,"fields":["id","total"]})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0]->total, 15.0);
+  // Only id and total were selected: customerId is value-initialised.
+  EXPECT_EQ((*r)[0]->customerId, 0);
+  auto all = orders_of(bob.id).find(R"({"order":["total DESC"]})");
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0]->total, 20.0);
+  EXPECT_EQ((*all)[1]->total, 10.0);
+  auto bad = orders_of(ada.id).find(R"({"where":{"nope":1}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::invalid_filter);
+}
+
+TEST_F(ConstrainedRepository, PatchReturnsTheCountAndChangesOnlyThisParentsMatches) {
+  const auto bobs_before = values_of(orders_of(bob.id).find().value());
   auto n = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::note, "big"), field(&Order::total) >= 10.0);
-  ASSERT_TRUE(n);
-  EXPECT_EQ(*n, 2u);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 2u);  // Ada's 15 and 25; Bob's 10 and 20 also match the where but are not Ada's
   EXPECT_EQ(db.repo<Order>().count(field(&Order::note) == "big").value(), 2u);
-  for (const auto& o : orders_of(bob.id).find().value()) EXPECT_EQ(o->note, "");
+  for (const auto& o : orders_of(ada.id).find().value()) EXPECT_EQ(o->note, o->total >= 10.0 ? "big" : "");
+  EXPECT_EQ(values_of(orders_of(bob.id).find().value()), bobs_before);
+
+  auto everything = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::note, "all"));
+  ASSERT_TRUE(everything);
+  EXPECT_EQ(*everything, 3u);
+  EXPECT_EQ(values_of(orders_of(bob.id).find().value()), bobs_before);
 }
 
-TEST_F(ConstrainedRepository, PatchCannotChangeTheForeignKeyButMayRestateIt) {
-  const store before = db;
-  auto bad = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::customerId, bob.id));
+TEST_F(ConstrainedRepository, PatchCannotChangeTheForeignKeyAndLeavesTheStoreUnchanged) {
+  auto before = db;
+  auto bad = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::note, "x").set(&Order::customerId, bob.id));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::constraint_violation);
-  EXPECT_EQ(bad.error().message, "Property \"customerId\" cannot be changed!");
+  EXPECT_EQ(bad.error().message, kCannotChange);
   EXPECT_TRUE(db == before);
+
+  // Also when the where would match nothing, and to a missing parent.
+  auto none =
+      orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::customerId, bob.id), field(&Order::total) > 1000.0);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, errc::constraint_violation);
+  auto missing = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::customerId, std::int64_t{404}));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, errc::constraint_violation);
+  EXPECT_TRUE(db == before);
+}
+
+TEST_F(ConstrainedRepository, PatchMayRestateTheForeignKey) {
   auto same = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::customerId, ada.id).set(&Order::note, "k"));
-  ASSERT_TRUE(same);
+  ASSERT_TRUE(same) << same.error().message;
   EXPECT_EQ(*same, 3u);
+  for (const auto& o : orders_of(ada.id).find().value()) {
+    EXPECT_EQ(o->customerId, ada.id);
+    EXPECT_EQ(o->note, "k");
+  }
+  EXPECT_EQ(db.repo<Order>().count(field(&Order::note) == "k").value(), 3u);
 }
 
-TEST_F(ConstrainedRepository, DeleteCountsAndNeverTouchesAnotherParent) {
+TEST_F(ConstrainedRepository, PatchWithADanglingOtherForeignKeyChangesNothing) {
+  const store before = db;
+  auto r = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::couponId, std::int64_t{77}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(r.error().message, "couponId")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, "77")) << r.error().message;
+  EXPECT_TRUE(db == before);
+}
+
+TEST_F(ConstrainedRepository, DeleteAllReturnsTheCountAndNeverTouchesAnotherParent) {
+  const auto bobs = values_of(orders_of(bob.id).find().value());
   auto n = orders_of(ada.id).delete_all(field(&Order::total) < 20.0);
-  ASSERT_TRUE(n);
-  EXPECT_EQ(*n, 2u);
-  EXPECT_EQ(orders_of(ada.id).count().value(), 1u);
-  EXPECT_EQ(orders_of(bob.id).count().value(), 2u);
-  auto all = orders_of(bob.id).delete_all(R"({"total":{"gt":0}})");
-  ASSERT_TRUE(all);
-  EXPECT_EQ(*all, 2u);
-  EXPECT_EQ(db.size<Order>(), 1u);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 2u);  // Ada's 5 and 15; Bob's 10 matches the where but is not Ada's
+  auto left = orders_of(ada.id).find().value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0]->total, 25.0);
+  EXPECT_EQ(values_of(orders_of(bob.id).find().value()), bobs);
+
+  auto json = orders_of(ada.id).delete_all(R"({"total":{"gt":0}})");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(*json, 1u);
+  EXPECT_EQ(all_orders(), bobs);
+
+  auto again = orders_of(ada.id).delete_all();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0u);
+  EXPECT_EQ(all_orders(), bobs);
 }
 
-TEST_F(ConstrainedRepository, CountFindByIdAndExistsStayWithinTheParent) {
+TEST_F(ConstrainedRepository, DeleteAllCascadesButCountsOnlyMatchedChildren) {
+  auto o = orders_of(ada.id).find().value().front().value;
+  auto lines = db.repo<OrderLine>();
+  ASSERT_TRUE(lines.create({.orderId = o.id, .sku = "a", .qty = 1}));
+  ASSERT_TRUE(lines.create({.orderId = o.id, .sku = "b", .qty = 2}));
+  auto n = orders_of(ada.id).delete_all(field(&Order::id) == o.id);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(db.size<OrderLine>(), 0u);
+  EXPECT_EQ(db.size<Order>(), 4u);
+}
+
+TEST_F(ConstrainedRepository, CountAppliesTheWhereWithinTheParent) {
   EXPECT_EQ(orders_of(ada.id).count().value(), 3u);
-  EXPECT_EQ(orders_of(ada.id).count(R"({"total":{"lt":10}})").value(), 1u);
+  EXPECT_EQ(orders_of(bob.id).count().value(), 2u);
+  auto typed = orders_of(ada.id).count(field(&Order::total) >= 10.0);
+  ASSERT_TRUE(typed) << typed.error().message;
+  EXPECT_EQ(*typed, 2u);
+  auto json = orders_of(bob.id).count(R"({"total":{"lt":15}})");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(*json, 1u);
+  EXPECT_EQ(orders_of(ada.id).count(field(&Order::customerId) == bob.id).value(), 0u);
+  auto bad = orders_of(ada.id).count(R"({"total":{"lt":"x"}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::invalid_filter);
+}
+
+TEST_F(ConstrainedRepository, FindByIdOfAnotherParentsChildIsNotFound) {
   const std::int64_t bobs = orders_of(bob.id).find().value().front()->id;
-  EXPECT_TRUE(orders_of(bob.id).exists(bobs));
-  EXPECT_FALSE(orders_of(ada.id).exists(bobs));
   auto r = orders_of(ada.id).find_by_id(bobs);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
-  EXPECT_NE(r.error().message.find("not found under Customer 1"), std::string::npos) << r.error().message;
-  EXPECT_TRUE(orders_of(bob.id).find_by_id(bobs));
+  EXPECT_TRUE(has(r.error().message, "Order")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, std::to_string(bobs))) << r.error().message;
+  auto mine = orders_of(bob.id).find_by_id(bobs);
+  ASSERT_TRUE(mine) << mine.error().message;
+  EXPECT_EQ(mine->customerId, bob.id);
+  EXPECT_EQ(*mine, db.repo<Order>().find_by_id(bobs).value());
+  auto nowhere = orders_of(bob.id).find_by_id(9999);
+  ASSERT_FALSE(nowhere);
+  EXPECT_EQ(nowhere.error().code, errc::not_found);
 }
 
-TEST_F(ConstrainedRepository, AMissingParentTouchesNothing) {
+TEST_F(ConstrainedRepository, ExistsOnlyForThisParentsChildren) {
+  const std::int64_t adas = orders_of(ada.id).find().value().front()->id;
+  const std::int64_t bobs = orders_of(bob.id).find().value().front()->id;
+  EXPECT_TRUE(orders_of(ada.id).exists(adas));
+  EXPECT_FALSE(orders_of(ada.id).exists(bobs));
+  EXPECT_TRUE(orders_of(bob.id).exists(bobs));
+  EXPECT_FALSE(orders_of(bob.id).exists(adas));
+  EXPECT_FALSE(orders_of(ada.id).exists(9999));
+}
+
+TEST_F(ConstrainedRepository, OperationsOnANonexistentParentTouchNothing) {
   const store before = db;
-  EXPECT_EQ(orders_of(404).patch(relstore::patch<Order>{}.set(&Order::total, 0.0)).value(), 0u);
-  EXPECT_EQ(orders_of(404).delete_all().value(), 0u);
-  EXPECT_TRUE(orders_of(404).find().value().empty());
+  auto patched = orders_of(404).patch(relstore::patch<Order>{}.set(&Order::total, 0.0));
+  ASSERT_TRUE(patched) << patched.error().message;
+  EXPECT_EQ(*patched, 0u);
+  auto deleted = orders_of(404).delete_all();
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_EQ(*deleted, 0u);
+  auto found = orders_of(404).find();
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->empty());
   EXPECT_EQ(orders_of(404).count().value(), 0u);
+  EXPECT_TRUE(db == before);
+  auto created = orders_of(404).create({.total = 1});
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, errc::foreign_key_violation);
   EXPECT_TRUE(db == before);
 }
 
-TEST_F(ConstrainedRepository, OptionalForeignKeyRelationFillsTheKey) {
-  auto coupon = db.repo<Coupon>().create({.label = "X"}).value();
-  auto o = db.repo<Coupon>().related<"orders">(coupon.id).create({.customerId = ada.id, .total = 3});
+TEST_F(ConstrainedRepository, OptionalForeignKeyRelationCreateSetsTheKey) {
+  auto coupons = db.repo<Coupon>();
+  auto x = coupons.create({.label = "X"}).value();
+  auto y = coupons.create({.label = "Y"}).value();
+  auto o = coupons.related<"orders">(x.id).create({.customerId = ada.id, .total = 3});
   ASSERT_TRUE(o) << o.error().message;
-  EXPECT_EQ(o->couponId, coupon.id);
-  EXPECT_EQ(db.repo<Coupon>().related<"orders">(coupon.id).count().value(), 1u);
-  // Orders without a coupon are nobody's under this relation.
-  EXPECT_EQ(db.repo<Coupon>().related<"orders">(coupon.id).find().value().size(), 1u);
+  ASSERT_TRUE(o->couponId.has_value());
+  EXPECT_EQ(*o->couponId, x.id);
+  EXPECT_EQ(db.repo<Order>().find_by_id(o->id).value().couponId, x.id);
+
+  auto same = coupons.related<"orders">(x.id).create({.customerId = bob.id, .couponId = x.id});
+  ASSERT_TRUE(same) << same.error().message;
+  auto other = coupons.related<"orders">(x.id).create({.customerId = bob.id, .couponId = y.id});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, errc::constraint_violation);
+  EXPECT_EQ(other.error().message, "Property \"couponId\" cannot be changed!");
+
+  // Orders without a coupon belong to no coupon under this relation.
+  EXPECT_EQ(coupons.related<"orders">(x.id).count().value(), 2u);
+  EXPECT_EQ(coupons.related<"orders">(y.id).count().value(), 0u);
+  // Nulling the key through the relation would change it.
+  auto nulled = coupons.related<"orders">(x.id).patch(relstore::patch<Order>{}.set(&Order::couponId, relstore::null));
+  ASSERT_FALSE(nulled);
+  EXPECT_EQ(nulled.error().code, errc::constraint_violation);
 }
 
-TEST_F(ConstrainedRepository, StringKeysWork) {
-  auto acct = db.repo<Account>().create({.code = "A-1"}).value();
-  auto sessions = db.repo<Account>().related<"sessions">(acct.code);
-  ASSERT_TRUE(sessions.create({.token = "x"}));
+TEST_F(ConstrainedRepository, AParentKeyMatchingNothingNeverWidensToOtherChildren) {
+  // Orders exist under other keys (customerId 1 and 2; couponId null).
+  const store before = db;
+  for (std::int64_t key : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{404}}) {
+    SCOPED_TRACE("customer key " + std::to_string(key));
+    EXPECT_TRUE(orders_of(key).find().value().empty());
+    EXPECT_EQ(orders_of(key).count().value(), 0u);
+    EXPECT_EQ(orders_of(key).patch(relstore::patch<Order>{}.set(&Order::note, "w")).value(), 0u);
+    EXPECT_EQ(orders_of(key).delete_all().value(), 0u);
+    EXPECT_EQ(orders_of(key).delete_all(R"({})").value(), 0u);
+  }
+  auto coupon_orders = db.repo<Coupon>().related<"orders">(0);
+  EXPECT_TRUE(coupon_orders.find().value().empty()) << "orders with a null couponId must not match";
+  EXPECT_EQ(coupon_orders.count().value(), 0u);
+  EXPECT_EQ(coupon_orders.patch(relstore::patch<Order>{}.set(&Order::note, "w")).value(), 0u);
+  EXPECT_EQ(coupon_orders.delete_all().value(), 0u);
+  auto sessions = db.repo<Account>().related<"sessions">("");
+  EXPECT_TRUE(sessions.find().value().empty());
+  EXPECT_TRUE(db == before);
+}
+
+TEST_F(ConstrainedRepository, StringKeysThroughKeyFromCode) {
+  auto accounts = db.repo<Account>();
+  auto a1 = accounts.create({.code = "A-1"}).value();
+  auto b2 = accounts.create({.code = "B-2"}).value();
+  auto sessions = accounts.related<"sessions">(a1.code);
+  auto x = sessions.create({.token = "x"});
+  ASSERT_TRUE(x) << x.error().message;
+  EXPECT_EQ(x->accountCode, "A-1");
   ASSERT_TRUE(sessions.create({.token = "y", .accountCode = "A-1"}));
-  auto wrong = sessions.create({.token = "z", .accountCode = "B-2"});
+  ASSERT_TRUE(accounts.related<"sessions">(b2.code).create({.token = "z"}));
+
+  const store before = db;
+  auto wrong = sessions.create({.token = "w", .accountCode = "B-2"});
   ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, errc::constraint_violation);
   EXPECT_EQ(wrong.error().message, "Property \"accountCode\" cannot be changed!");
+  EXPECT_TRUE(db == before);
+  auto missing = accounts.related<"sessions">("C-3").create({.token = "c"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(missing.error().message, "\"C-3\"")) << missing.error().message;
+
   EXPECT_EQ(sessions.count().value(), 2u);
   EXPECT_TRUE(sessions.exists("x"));
+  EXPECT_FALSE(sessions.exists("z"));
+  EXPECT_EQ(sessions.find_by_id("y").value().accountCode, "A-1");
+  EXPECT_EQ(sessions.find_by_id("z").error().code, errc::not_found);
+  auto found = sessions.find(R"({"order":["token DESC"]})");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0]->token, "y");
+  EXPECT_EQ((*found)[1]->token, "x");
+
+  EXPECT_EQ(sessions.patch(relstore::patch<Session>{}.set(&Session::active, false)).value(), 2u);
+  EXPECT_TRUE(db.repo<Session>().find_by_id("z").value().active);
+  EXPECT_EQ(sessions.delete_all(field(&Session::token) == "x").value(), 1u);
+  EXPECT_EQ(db.size<Session>(), 2u);
+  EXPECT_TRUE(db.repo<Session>().exists("z"));
+}
+
+TEST_F(ConstrainedRepository, CreateAllFillsEveryKeyAndIsAllOrNothing) {
+  auto all = orders_of(bob.id).create_all({Order{.total = 1}, Order{.customerId = bob.id, .total = 2}});
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  for (const auto& o : *all) {
+    EXPECT_EQ(o.customerId, bob.id);
+    EXPECT_EQ(db.repo<Order>().find_by_id(o.id).value(), o);
+  }
+  EXPECT_EQ(orders_of(bob.id).count().value(), 4u);
+
+  const store before = db;
+  auto bad = orders_of(bob.id).create_all({Order{.total = 3}, Order{.customerId = ada.id}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::constraint_violation);
+  EXPECT_TRUE(has(bad.error().message, "customerId")) << bad.error().message;
+  EXPECT_TRUE(db == before);
+
+  auto dangling = orders_of(bob.id).create_all({Order{.total = 3}, Order{.couponId = 55}});
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(dangling.error().message, "element 1")) << dangling.error().message;
+  EXPECT_TRUE(db == before);
+
+  auto orphans = orders_of(404).create_all({Order{.total = 3}});
+  ASSERT_FALSE(orphans);
+  EXPECT_EQ(orphans.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(db == before);
 }
 
 TEST_F(ConstrainedRepository, ABadWhereIsInvalidFilterAndChangesNothing) {
@@ -164,6 +394,10 @@ TEST_F(ConstrainedRepository, ABadWhereIsInvalidFilterAndChangesNothing) {
   auto r = orders_of(ada.id).delete_all(R"({"total":{"gt":"lots"}})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
+  auto c = orders_of(ada.id).count(R"({"nope":1})");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, errc::invalid_filter);
+  EXPECT_TRUE(has(c.error().message, "nope")) << c.error().message;
   EXPECT_TRUE(db == before);
 }
 
