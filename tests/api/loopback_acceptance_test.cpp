@@ -8,21 +8,15 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace {
 
+using test::has;
+using test::values_of;
 using namespace shop;
 using relstore::errc;
 using relstore::field;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-template <class M>
-std::vector<M> values_of(const relstore::rows<M>& rows) {
-  std::vector<M> out;
-  for (const auto& r : rows) out.push_back(r.value);
-  return out;
-}
 
 class LoopbackAcceptance : public ::testing::Test {
  protected:

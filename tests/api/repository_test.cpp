@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace {
 
+using test::has;
 using namespace shop;
 using relstore::errc;
 using relstore::field;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class Repository : public ::testing::Test {
  protected:

@@ -9,12 +9,14 @@
 
 #include "common/chain_schema.hpp"
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace {
 
 using relstore::errc;
 using relstore::field;
 using shop::Employee;
+using test::has;
 
 // Debug builds define BOOST_MULTI_INDEX_ENABLE_INVARIANT_CHECKING, which
 // walks every index of a container after every write: each insert and erase
@@ -29,8 +31,6 @@ constexpr std::int64_t deep_chain = 100000;
 // The chain blocked at its end is only ever rejected, so it costs just its
 // creation; half the length keeps the Debug run short and is still deep.
 constexpr std::int64_t blocked_chain = deep_chain / 2;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::int64_t> employee_ids(shop::store& db) {
   std::vector<std::int64_t> out;

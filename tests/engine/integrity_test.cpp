@@ -11,6 +11,7 @@
 
 #include "common/chain_schema.hpp"
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace {
 
@@ -23,8 +24,7 @@ using shop::Employee;
 using shop::Order;
 using shop::OrderLine;
 using shop::Session;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::has;
 
 std::vector<std::int64_t> ids_of_lines(shop::store& db) {
   std::vector<std::int64_t> out;

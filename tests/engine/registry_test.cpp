@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace {
 
@@ -15,8 +16,7 @@ using relstore::errc;
 using relstore::field_type;
 using relstore::on_delete;
 using relstore::relation_kind;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::has;
 
 // LoopBack's keyTo rule, checked at compile time.
 static_assert(relstore::detail::is_default_key_to("Customer", "customerId"));
