@@ -441,6 +441,29 @@ TEST_F(Filter, ARangeOnThePrimaryKeyUsesAnIndexRange) {
   EXPECT_EQ(between.matched, 10u);
 }
 
+// Foreign key indexes hash (relations only ask them for equality), so a range
+// on one is answered by a scan, with the same rows in key order.
+TEST_F(Filter, ARangeOnAForeignKeyScansAndStillReturnsTheRightRowsInKeyOrder) {
+  const auto customers = seed_many();
+  const std::int64_t bound = customers[25];
+  ids_t expected;
+  db.for_each<Order>([&](const Order& o) {
+    if (o.customerId > bound) expected.push_back(o.id);
+  });
+  ASSERT_GT(expected.size(), 200u);
+  auto f = filter<Order>{}.where(field(&Order::customerId) > bound);
+  auto plan = orders.explain(f).value();
+  EXPECT_EQ(plan.access, access_kind::full_scan);
+  EXPECT_EQ(plan.examined, db.size<Order>());
+  EXPECT_EQ(plan.matched, expected.size());
+  EXPECT_EQ(ids(f), expected);
+  // ANDed with an equality on the same key, the equality still uses the index.
+  auto both = filter<Order>{}.where(field(&Order::customerId) > bound && field(&Order::customerId) == customers[30]);
+  auto plan2 = orders.explain(both).value();
+  EXPECT_EQ(plan2.access, access_kind::index_equal);
+  EXPECT_EQ(plan2.examined, orders_of(customers[30]));
+}
+
 TEST_F(Filter, AWhereOnANonIndexedFieldScansEverything) {
   ASSERT_EQ(seed_many().size(), 50u);
   std::size_t expected = 0;

@@ -221,6 +221,39 @@ TEST_F(Integrity, ADuplicateKeyIsReportedBeforeADanglingForeignKey) {
   EXPECT_TRUE(db == before);
 }
 
+// Keys above every present key skip the duplicate lookup; one below must not.
+TEST_F(Integrity, AnExplicitKeyBelowTheLargestIsCheckedForDuplicatesAndKeptInKeyOrder) {
+  auto orders = db.repo<Order>();
+  ASSERT_TRUE(orders.create({.id = 100, .customerId = bob.id}));
+  const shop::store before = db;
+  auto dup = orders.create({.id = o2.id, .customerId = bob.id});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, errc::already_exists);
+  EXPECT_TRUE(has(dup.error().message, "Order with id " + std::to_string(o2.id))) << dup.error().message;
+  EXPECT_TRUE(db == before);
+  ASSERT_TRUE(orders.create({.id = 50, .customerId = bob.id}));
+  std::vector<std::int64_t> ids;
+  for (const auto& r : orders.find().value()) ids.push_back(r->id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{o1.id, o2.id, 50, 100}));
+  EXPECT_EQ(orders.create({.customerId = bob.id}).value().id, 101);  // assigned keys stay above all
+  EXPECT_EQ(db.repo<Customer>().related<"orders">(bob.id).count().value(), 3u);
+}
+
+// A patch that leaves the foreign key alone still rejects a dangling one
+// written in the same call, and one that changes only other fields succeeds.
+TEST_F(Integrity, APatchOfOtherFieldsKeepsItsParentAndAForeignKeyChangeIsStillChecked) {
+  auto orders = db.repo<Order>();
+  ASSERT_TRUE(orders.update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::note, std::string("renamed"))));
+  EXPECT_EQ(orders.find_by_id(o1.id).value().customerId, ada.id);
+  const shop::store before = db;
+  auto r = orders.update_by_id(
+      o1.id, relstore::patch<Order>{}.set(&Order::note, std::string("x")).set(&Order::customerId, std::int64_t{77}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(r.error().message, "Order.customerId = 77")) << r.error().message;
+  EXPECT_TRUE(db == before);
+}
+
 TEST_F(Integrity, ReplaceByIdRejectsADanglingForeignKey) {
   const shop::store before = db;
   auto r = db.repo<Order>().replace_by_id(o1.id, {.customerId = 99, .total = 5});

@@ -25,7 +25,9 @@ using relstore::errc;
 store world(int customers) {
   store db;
   for (int i = 0; i < customers; ++i) {
-    auto c = db.repo<Customer>().create({.name = "c" + std::to_string(i)}).value();
+    auto c = db.repo<Customer>()
+                 .create({.name = std::string("c").append(std::to_string(i))})
+                 .value();  // not "c" + s: GCC 12 -Wrestrict false positive
     (void)db.repo<Customer>().related<"orders">(c.id).create({.total = i * 1.5}).value();
   }
   return db;

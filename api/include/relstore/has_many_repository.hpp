@@ -36,11 +36,8 @@ class has_many_repository {
   using parent_key_type = typename R::parent_key_type;
   using key_type = typename engine::template key_t<C>;
 
-  has_many_repository(store<Schema>* s, parent_key_type parent_key) : store_(s), parent_key_(std::move(parent_key)) {
-    constraint_.kind = op::eq;
-    constraint_.field = static_cast<std::uint32_t>(R::child_key);
-    constraint_.operands.push_back(detail::to_operand<parent_key_type>(parent_key_));
-  }
+  has_many_repository(store<Schema>* s, parent_key_type parent_key)
+      : store_(s), parent_key_(std::move(parent_key)), child_key_(parent_key_) {}
 
   const parent_key_type& parent_key() const noexcept { return parent_key_; }
 
@@ -62,7 +59,7 @@ class has_many_repository {
   // The user's where is ANDed with the constraint.
   result<rows<C>> find(const filter<C>& f = {}) const {
     if (auto r = eng().template validate<C>(f.spec()); !r) return r.error();
-    return eng().template run<C>(f.spec(), &constraint_);
+    return eng().template run_children<R>(child_key_, f.spec());
   }
   result<rows<C>> find(std::string_view json) const {
     auto f = repo().parse_filter(json);
@@ -92,7 +89,7 @@ class has_many_repository {
   // Changing the foreign key is constraint_violation.
   result<std::size_t> patch(const relstore::patch<C>& p, const where<C>& w = {}) {
     if (const value* v = p.find(R::child_key)) {
-      if (*v != constraint_.operands.front()) return changed();
+      if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed();
     }
     if (auto r = detail::validate_where(model_info_of<C>(), w.node()); !r) return r.error();
     auto targets = select(w);
@@ -117,12 +114,7 @@ class has_many_repository {
   repository<Schema, C> repo() const { return repository<Schema, C>(store_); }
   engine& eng() const { return store_->engine_; }
 
-  std::vector<const C*> select(const where<C>& w) const {
-    detail::where_node both;
-    both.kind = op::and_;
-    both.children = {constraint_, w.node()};
-    return eng().template select<C>(&both);
-  }
+  std::vector<const C*> select(const where<C>& w) const { return eng().template children_of<R>(child_key_, &w.node()); }
 
   const C* mine(const key_type& id) const {
     const C* e = eng().template tab<C>().find(id);
@@ -161,7 +153,7 @@ class has_many_repository {
 
   store<Schema>* store_;
   parent_key_type parent_key_;
-  detail::where_node constraint_;
+  detail::member_type<C, R::child_key> child_key_;  // parent_key_ as the foreign key's type
 };
 
 }  // namespace relstore

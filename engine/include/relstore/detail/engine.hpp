@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/table.hpp"
 #include "relstore/error.hpp"
@@ -258,19 +259,39 @@ class engine {
     using P = typename R::parent;
     using C = typename R::child;
     using CK = member_type<C, R::child_key>;
-    const model_info& cinfo = model_info_of<C>();
-    const filter_spec& scope = inc.scope;
     for (auto& p : parents) {
-      std::vector<const C*> kids;
-      tab<C>().template for_each_equal<R::child_key>(CK(p.value.*member_pointer<P, R::parent_key>), [&](const C& c) {
-        if (!scope.where || evaluate(cinfo, *scope.where, &c)) kids.push_back(&c);
-      });
-      std::sort(kids.begin(), kids.end(),
-                [](const C* a, const C* b) { return a->*member_pointer<C, pk<C>> < b->*member_pointer<C, pk<C>>; });
-      order_rows<C>(kids, scope.order);
-      page<C>(kids, scope);
-      p.related.push_back({inc.relation, std::any(materialize<C>(kids, scope)), &write_many<C>});
+      p.related.push_back({inc.relation,
+                           std::any(run_children<R>(CK(p.value.*member_pointer<P, R::parent_key>), inc.scope)),
+                           &write_many<C>});
     }
+  }
+
+  // R's children of the parent whose key is `key` that match `w` (null or
+  // empty: all), in primary key order. One index range, never a scan.
+  template <class R>
+  std::vector<const typename R::child*> children_of(const member_type<typename R::child, R::child_key>& key,
+                                                    const where_node* w) const {
+    using C = typename R::child;
+    const model_info& cinfo = model_info_of<C>();
+    const bool all = w == nullptr || (w->kind == op::and_ && w->children.empty());
+    std::vector<const C*> kids;
+    tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
+      if (all || evaluate(cinfo, *w, &c)) kids.push_back(&c);
+    });
+    std::sort(kids.begin(), kids.end(),
+              [](const C* a, const C* b) { return a->*member_pointer<C, pk<C>> < b->*member_pointer<C, pk<C>>; });
+    return kids;
+  }
+
+  // find(spec) on R's children of one parent. REQUIRES: spec validated.
+  template <class R>
+  rows<typename R::child> run_children(const member_type<typename R::child, R::child_key>& key,
+                                       const filter_spec& spec) const {
+    using C = typename R::child;
+    std::vector<const C*> kids = children_of<R>(key, spec.where ? &*spec.where : nullptr);
+    order_rows<C>(kids, spec.order);
+    page<C>(kids, spec);
+    return materialize<C>(kids, spec);
   }
 
   template <class R>
@@ -317,12 +338,16 @@ class engine {
 
   // ---------------------------------------------------------------- writes
 
-  // Inserts one entity after assigning its key; checks keys and parents.
+  // Inserts one entity after assigning its key; checks keys and parents
+  // before anything is linked, so a rejected insert allocates nothing.
   // On failure nothing is inserted (next_id may advance; callers restore it).
   template <class M>
   result<const M*> insert_one(M e) {
     auto& t = tab<M>();
     auto& key = e.*member_pointer<M, pk<M>>;
+    auto& items = t.items;
+    // A key above every present key cannot collide: the common case of
+    // assigned and increasing keys costs no lookup.
     if constexpr (table_t<M>::auto_key) {
       if (key == 0) key = t.next_id++;
     } else {
@@ -330,24 +355,24 @@ class engine {
         return make_error(errc::invalid_argument, field_text<M, pk<M>>() + ": the primary key must not be empty");
       }
     }
-    if (t.find(key) != nullptr) {
-      return make_error(errc::already_exists, std::string(model_name<M>()) + " with " +
-                                                  std::string(field_names<M>()[pk<M>]) + " " + key_text(view_of(key)) +
-                                                  " already exists");
-    }
+    const bool above_all = items.empty() || (*items.rbegin()).*member_pointer<M, pk<M>> < key;
+    if (!above_all && t.find(key) != nullptr) return duplicate_key<M>(key);
     if (auto r = check_unique_keys<M>(e, nullptr); !r) return r.error();
-    auto [it, inserted] = t.items.insert(std::move(e));
-    if (!inserted) {
-      return make_error(errc::already_exists, std::string(model_name<M>()) + ": a unique key is already taken");
-    }
+    if (auto r = check_parents<M>(e); !r) return r.error();
+    const std::size_t before = items.size();
+    auto it = items.insert(items.end(), std::move(e));  // hint: keys mostly grow
+    RELSTORE_ASSERT(items.size() != before, "relstore: an insert collided after its keys were checked");
     if constexpr (table_t<M>::auto_key) {
       if ((*it).*member_pointer<M, pk<M>> >= t.next_id) t.next_id = (*it).*member_pointer<M, pk<M>> + 1;
     }
-    if (auto r = check_parents<M>(*it); !r) {
-      t.items.erase(it);
-      return r.error();
-    }
     return &*it;
+  }
+
+  template <class M>
+  static error duplicate_key(const key_t<M>& key) {
+    return make_error(errc::already_exists, std::string(model_name<M>()) + " with " +
+                                                std::string(field_names<M>()[pk<M>]) + " " + key_text(view_of(key)) +
+                                                " already exists");
   }
 
   template <class M>
@@ -424,7 +449,7 @@ class engine {
       undo.emplace_back(node, std::move(before));
     }
     for (const auto& u : undo) {
-      if (auto r = check_parents<M>(*u.first); !r) {
+      if (auto r = check_parents<M>(*u.first, &u.second); !r) {
         rollback();
         return r.error();
       }
@@ -544,12 +569,13 @@ class engine {
     const where_node* best = nullptr;
     int best_rank = 100;
     auto rank_of = [](const where_node& n) -> int {
-      bool indexed = false, unique = false;
+      bool indexed = false, unique = false, ordered = false;
       mp::mp_for_each<typename table_t<M>::defs>([&](auto d) {
         using D = decltype(d);
         if (D::field == n.field) {
           indexed = true;
           unique = D::unique;
+          ordered = table_t<M>::template ordered_index<D::field>;
         }
       });
       if (!indexed) return 100;
@@ -563,7 +589,7 @@ class engine {
         case op::lt:
         case op::lte:
         case op::between:
-          return 4;
+          return ordered ? 4 : 100;  // a hashed index answers only equality
         default:
           return 100;
       }
@@ -599,14 +625,23 @@ class engine {
       }
       keys.push_back(std::move(*k));
     }
-    switch (n.kind) {
-      case op::eq:
-      case op::inq:
-        for (const auto& k : keys) {
-          auto [a, b] = idx.equal_range(k);
-          for (; a != b; ++a) consider(*a);
-        }
-        return true;
+    if (n.kind == op::eq || n.kind == op::inq) {
+      for (const auto& k : keys) {
+        auto [a, b] = idx.equal_range(k);
+        for (; a != b; ++a) consider(*a);
+      }
+      return true;
+    }
+    if constexpr (table_t<M>::template ordered_index<F>) {
+      return scan_range(idx, n.kind, keys, consider);
+    } else {
+      return false;
+    }
+  }
+
+  template <class Index, class K, class Consider>
+  static bool scan_range(const Index& idx, op kind, const std::vector<K>& keys, Consider& consider) {
+    switch (kind) {
       case op::gt:
         for (auto a = idx.upper_bound(keys[0]); a != idx.end(); ++a) consider(*a);
         return true;
@@ -628,9 +663,12 @@ class engine {
     }
   }
 
-  // Every foreign key of e names an existing parent (or is null).
+  // Every foreign key of e names an existing parent (or is null). A key
+  // naming e itself (a self relation) counts as present, whether or not e is
+  // linked yet. With `before`, a foreign key it already held is not looked
+  // up again: its parent is there, since referenced keys cannot change.
   template <class M>
-  result<void> check_parents(const M& e) const {
+  result<void> check_parents(const M& e, const M* before = nullptr) const {
     result<void> out;
     mp::mp_for_each<relation_list>([&](auto rel) {
       using R = decltype(rel);
@@ -638,8 +676,12 @@ class engine {
         using P = typename R::parent;
         if (!out) return;
         const auto& fk = e.*member_pointer<M, R::child_key>;
+        if (before != nullptr && fk == before->*member_pointer<M, R::child_key>) return;
         const auto* key = key_ptr(fk);
         if (key == nullptr) return;
+        if constexpr (std::is_same_v<P, M>) {
+          if (*key == e.*member_pointer<M, R::parent_key>) return;
+        }
         const auto& idx = tab<P>().template index<R::parent_key>();
         if (idx.find(*key) == idx.end()) {
           out = make_error(errc::foreign_key_violation,
@@ -662,6 +704,7 @@ class engine {
       using D = decltype(d);
       if constexpr (D::unique && D::field != pk<M>) {
         if (!out) return;
+        if (self != nullptr && e.*member_pointer<M, D::field> == self->*member_pointer<M, D::field>) return;
         const auto& idx = tab<M>().template index<D::field>();
         auto it = idx.find(e.*member_pointer<M, D::field>);
         if (it != idx.end() && &*it != self) {
@@ -674,13 +717,14 @@ class engine {
     return out;
   }
 
+  // No other entity holds e's primary or unique keys. `self` is the entity
+  // e replaces; a key it already holds is not looked up.
   template <class M>
   result<void> check_unique_conflict(const M& e, const M* self) const {
-    const M* other = tab<M>().find(e.*member_pointer<M, pk<M>>);
-    if (other != nullptr && other != self) {
-      return make_error(errc::already_exists, std::string(model_name<M>()) + " with " +
-                                                  std::string(field_names<M>()[pk<M>]) + " " +
-                                                  key_text(view_of(e.*member_pointer<M, pk<M>>)) + " already exists");
+    const auto& key = e.*member_pointer<M, pk<M>>;
+    if (self == nullptr || key != self->*member_pointer<M, pk<M>>) {
+      const M* other = tab<M>().find(key);
+      if (other != nullptr && other != self) return duplicate_key<M>(key);
     }
     return check_unique_keys<M>(e, self);
   }
