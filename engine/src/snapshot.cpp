@@ -21,6 +21,7 @@
 #include <istream>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <streambuf>
 
 #include "relstore/detail/snapshot_bridge.hpp"
@@ -516,14 +517,52 @@ result<void> validate(const dataset& ds) {
   return {};
 }
 
+// An output streambuf appending to a string reserved up front, so a large
+// payload is written once instead of copied at every doubling.
+class string_sink : public std::streambuf {
+ public:
+  explicit string_sink(std::size_t expected) { out_.reserve(expected); }
+  std::string take() { return std::move(out_); }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_.append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) out_.push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+
+ private:
+  std::string out_;
+};
+
+// The binary payload's size, near enough: 8 bytes a cell, the string bytes,
+// a null flag a nullable cell, and a little for the schema.
+std::size_t expected_payload_size(const dataset& ds) {
+  std::size_t n = 4096;
+  for (const auto& m : ds.models) {
+    n += 256 + m.info.fields.size() * 64;
+    for (const auto& c : m.columns) {
+      n += (c.ints.size() + c.doubles.size() + c.strings.size()) * 8 + c.nulls.size();
+      for (const auto& str : c.strings) n += str.size();
+    }
+  }
+  return n;
+}
+
 template <class Ar>
 std::string write_payload_with(const dataset& ds) {
-  std::ostringstream os(std::ios::binary);
+  string_sink sink(expected_payload_size(ds));
   {
+    std::ostream os(&sink);
     Ar ar(os, boost::archive::no_header);
     payload_writer<Ar>{ar}.write(ds);
+    os.flush();
+    if (!os) throw std::runtime_error("the payload stream failed");
   }
-  return std::move(os).str();
+  return sink.take();
 }
 
 std::string write_payload(const dataset& ds, archive_format format) {

@@ -422,46 +422,28 @@ TEST_F(Filter, InqOnAForeignKeyLooksUpEachValue) {
   EXPECT_EQ(plan.matched, orders_of(a) + orders_of(b));
 }
 
-TEST_F(Filter, ARangeOnThePrimaryKeyUsesAnIndexRange) {
+// Every index hashes, so a range on the primary key is a scan that still
+// returns the right rows in key order.
+TEST_F(Filter, ARangeOnThePrimaryKeyScansAndReturnsTheRangeInKeyOrder) {
   ASSERT_EQ(seed_many().size(), 50u);
   const std::size_t n = db.size<Order>();
   ASSERT_GT(n, 490u);
   auto gt = orders.explain(filter<Order>{}.where(field(&Order::id) > std::int64_t{490})).value();
-  EXPECT_EQ(gt.access, access_kind::index_range);
-  EXPECT_EQ(gt.index, "id");
-  EXPECT_EQ(gt.examined, n - 490);
+  EXPECT_EQ(gt.access, access_kind::full_scan);
+  EXPECT_EQ(gt.examined, n);
   EXPECT_EQ(gt.matched, n - 490);
   auto lte = orders.explain(filter<Order>{}.where(field(&Order::id) <= std::int64_t{3})).value();
-  EXPECT_EQ(lte.access, access_kind::index_range);
-  EXPECT_EQ(lte.examined, 3u);
-  auto between =
-      orders.explain(filter<Order>{}.where(field(&Order::id).between(std::int64_t{10}, std::int64_t{19}))).value();
-  EXPECT_EQ(between.access, access_kind::index_range);
-  EXPECT_EQ(between.examined, 10u);
-  EXPECT_EQ(between.matched, 10u);
-}
-
-// Foreign key indexes hash (relations only ask them for equality), so a range
-// on one is answered by a scan, with the same rows in key order.
-TEST_F(Filter, ARangeOnAForeignKeyScansAndStillReturnsTheRightRowsInKeyOrder) {
-  const auto customers = seed_many();
-  const std::int64_t bound = customers[25];
-  ids_t expected;
-  db.for_each<Order>([&](const Order& o) {
-    if (o.customerId > bound) expected.push_back(o.id);
-  });
-  ASSERT_GT(expected.size(), 200u);
-  auto f = filter<Order>{}.where(field(&Order::customerId) > bound);
-  auto plan = orders.explain(f).value();
-  EXPECT_EQ(plan.access, access_kind::full_scan);
-  EXPECT_EQ(plan.examined, db.size<Order>());
-  EXPECT_EQ(plan.matched, expected.size());
-  EXPECT_EQ(ids(f), expected);
-  // ANDed with an equality on the same key, the equality still uses the index.
-  auto both = filter<Order>{}.where(field(&Order::customerId) > bound && field(&Order::customerId) == customers[30]);
-  auto plan2 = orders.explain(both).value();
-  EXPECT_EQ(plan2.access, access_kind::index_equal);
-  EXPECT_EQ(plan2.examined, orders_of(customers[30]));
+  EXPECT_EQ(lte.matched, 3u);
+  auto between = filter<Order>{}.where(field(&Order::id).between(std::int64_t{10}, std::int64_t{19}));
+  EXPECT_EQ(orders.explain(between).value().matched, 10u);
+  EXPECT_EQ(ids(between), (ids_t{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}));
+  // With an equality on the primary key in the same and, the key is looked up.
+  auto one =
+      orders.explain(filter<Order>{}.where(field(&Order::id) > std::int64_t{3} && field(&Order::id) == std::int64_t{7}))
+          .value();
+  EXPECT_EQ(one.access, access_kind::index_equal);
+  EXPECT_EQ(one.examined, 1u);
+  EXPECT_EQ(one.matched, 1u);
 }
 
 TEST_F(Filter, AWhereOnANonIndexedFieldScansEverything) {

@@ -11,8 +11,8 @@ enum class access_kind : std::uint8_t {
   full_scan,    // every entity of the model was examined
   index_equal,  // one equal_range of an index
   index_in,     // one equal_range per `inq` value
-  index_range,  // a bounded range of an ordered index
 };
+// Every index hashes, so ranges (gt, lt, between) are answered by a scan.
 
 struct query_plan {
   std::string model;

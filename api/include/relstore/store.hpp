@@ -61,10 +61,16 @@ class store {
   // Same entities, field by field (doubles compared bit for bit).
   friend bool operator==(const store& a, const store& b) { return a.engine_ == b.engine_; }
 
-  // Calls fn(const M&) for every entity of M in primary key order. REQUIRES:
-  // fn does not write to the store.
+  // Calls fn(const M&) for every entity of M in primary key order (sorting
+  // costs O(n log n); for_each_unordered does not). REQUIRES: fn does not
+  // write to the store.
   template <class M, class Fn>
   void for_each(Fn&& fn) const {
+    for (const M* e : engine_.template tab<M>().in_key_order()) fn(*e);
+  }
+  // As for_each, in storage order, which any write may change.
+  template <class M, class Fn>
+  void for_each_unordered(Fn&& fn) const {
     for (const M& e : engine_.template tab<M>().items) fn(e);
   }
 

@@ -145,8 +145,8 @@ class engine {
     return found;
   }
 
-  // Collects the entities matching `w` (null: all), using the best index.
-  // REQUIRES: w was validated. Sets *ordered when the result is in key order.
+  // Collects the entities matching `w` (null: all) in key order, using the
+  // best index. REQUIRES: w was validated.
   template <class M>
   std::vector<const M*> select(const where_node* w, query_plan* plan = nullptr) const {
     const model_info& info = model_info_of<M>();
@@ -163,23 +163,23 @@ class engine {
       mp::mp_for_each<typename table_t<M>::defs>([&](auto d) {
         using D = decltype(d);
         if (D::field != best->field || used_index) return;
-        used_index = scan_index<M, D::field>(*best, consider);
+        scan_index<M, D::field>(*best, consider);
+        used_index = true;
       });
     }
     if (!used_index) {
       for (const M& e : t.items) consider(e);
-    } else if (best->kind != op::eq || best->field != pk<M>) {
-      std::sort(out.begin(), out.end(),
-                [](const M* a, const M* b) { return a->*member_pointer<M, pk<M>> < b->*member_pointer<M, pk<M>>; });
-      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    if (!used_index || best->kind != op::eq || best->field != pk<M>) {
+      table_t<M>::sort_by_key(out);
+      if (used_index) out.erase(std::unique(out.begin(), out.end()), out.end());  // inq may repeat a value
     }
     if (plan != nullptr) {
       plan->model = info.name;
       plan->index = used_index ? info.fields[best->field].name : std::string();
-      plan->access = !used_index             ? access_kind::full_scan
-                     : best->kind == op::eq  ? access_kind::index_equal
-                     : best->kind == op::inq ? access_kind::index_in
-                                             : access_kind::index_range;
+      plan->access = !used_index            ? access_kind::full_scan
+                     : best->kind == op::eq ? access_kind::index_equal
+                                            : access_kind::index_in;
       plan->examined = examined;
       plan->matched = out.size();
     }
@@ -348,20 +348,22 @@ class engine {
     auto& items = t.items;
     // A key above every present key cannot collide: the common case of
     // assigned and increasing keys costs no lookup.
+    bool assigned = false;  // an assigned key is above every present key
     if constexpr (table_t<M>::auto_key) {
-      if (key == 0) key = t.next_id++;
+      if (key == 0) {
+        key = t.next_id++;
+        assigned = true;
+      }
     } else {
       if (key.empty()) {
         return make_error(errc::invalid_argument, field_text<M, pk<M>>() + ": the primary key must not be empty");
       }
     }
-    const bool above_all = items.empty() || (*items.rbegin()).*member_pointer<M, pk<M>> < key;
-    if (!above_all && t.find(key) != nullptr) return duplicate_key<M>(key);
+    if (!assigned && t.find(key) != nullptr) return duplicate_key<M>(key);
     if (auto r = check_unique_keys<M>(e, nullptr); !r) return r.error();
     if (auto r = check_parents<M>(e); !r) return r.error();
-    const std::size_t before = items.size();
-    auto it = items.insert(items.end(), std::move(e));  // hint: keys mostly grow
-    RELSTORE_ASSERT(items.size() != before, "relstore: an insert collided after its keys were checked");
+    auto [it, inserted] = items.insert(std::move(e));
+    RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
     if constexpr (table_t<M>::auto_key) {
       if ((*it).*member_pointer<M, pk<M>> >= t.next_id) t.next_id = (*it).*member_pointer<M, pk<M>> + 1;
     }
@@ -507,26 +509,29 @@ class engine {
     return deleted;
   }
 
-  // Every foreign key names a parent and every index holds every entity.
+  // Every foreign key names a parent. Walks each foreign key index group by
+  // group (equal keys are adjacent in it), so a parent is looked up once
+  // however many children name it.
   result<void> verify_all() const {
     result<void> out;
-    mp::mp_for_each<model_list>([&](auto m) {
-      using M = decltype(m);
+    mp::mp_for_each<relation_list>([&](auto rel) {
+      using R = decltype(rel);
+      using C = typename R::child;
       if (!out) return;
-      const auto& t = tab<M>();
-      mp::mp_for_each<mp::mp_iota_c<mp::mp_size<typename table_t<M>::defs>::value>>([&](auto I) {
-        if (out && t.items.template get<I>().size() != t.items.size()) {
-          out = make_error(errc::snapshot_corrupt, std::string(model_name<M>()) + ": an index disagrees with the data");
-        }
-      });
-      for (const M& e : t.items) {
-        if (!out) return;
-        if (auto r = check_parents<M>(e); !r) {
-          out =
-              make_error(r.error().code, "dangling foreign key in " + std::string(model_name<M>()) + " " +
-                                             std::string(field_names<M>()[pk<M>]) + " " +
-                                             key_text(view_of(e.*member_pointer<M, pk<M>>)) + ": " + r.error().message);
-        }
+      const auto& parents = tab<typename R::parent>().template index<R::parent_key>();
+      const member_type<C, R::child_key>* group = nullptr;
+      for (const C& c : tab<C>().template index<R::child_key>()) {
+        const auto& fk = c.*member_pointer<C, R::child_key>;
+        if (group != nullptr && *group == fk) continue;
+        group = &fk;
+        const auto* key = key_ptr(fk);
+        if (key == nullptr || parents.find(*key) != parents.end()) continue;
+        auto r = check_parents<C>(c);
+        RELSTORE_ASSERT(!r, "relstore: a dangling key passed check_parents");
+        out = make_error(r.error().code, "dangling foreign key in " + std::string(model_name<C>()) + " " +
+                                             std::string(field_names<C>()[pk<C>]) + " " +
+                                             key_text(view_of(c.*member_pointer<C, pk<C>>)) + ": " + r.error().message);
+        return;
       }
     });
     return out;
@@ -537,9 +542,12 @@ class engine {
     mp::mp_for_each<model_list>([&](auto m) {
       using T = decltype(m);
       const auto& a = tab<T>().items;
-      const auto& b = other.template tab<T>().items;
-      same = same && a.size() == b.size() &&
-             std::equal(a.begin(), a.end(), b.begin(), [](const T& x, const T& y) { return same_entity(x, y); });
+      const auto& b = other.template tab<T>();
+      same = same && a.size() == b.items.size();
+      for (auto it = a.begin(); same && it != a.end(); ++it) {
+        const T* y = b.find((*it).*member_pointer<T, pk<T>>);
+        same = y != nullptr && same_entity(*it, *y);
+      }
     });
     return same;
   }
@@ -569,13 +577,12 @@ class engine {
     const where_node* best = nullptr;
     int best_rank = 100;
     auto rank_of = [](const where_node& n) -> int {
-      bool indexed = false, unique = false, ordered = false;
+      bool indexed = false, unique = false;
       mp::mp_for_each<typename table_t<M>::defs>([&](auto d) {
         using D = decltype(d);
         if (D::field == n.field) {
           indexed = true;
           unique = D::unique;
-          ordered = table_t<M>::template ordered_index<D::field>;
         }
       });
       if (!indexed) return 100;
@@ -584,14 +591,8 @@ class engine {
           return n.field == pk<M> ? 0 : unique ? 1 : 2;
         case op::inq:
           return 3;
-        case op::gt:
-        case op::gte:
-        case op::lt:
-        case op::lte:
-        case op::between:
-          return ordered ? 4 : 100;  // a hashed index answers only equality
         default:
-          return 100;
+          return 100;  // a hashed index answers only equality
       }
     };
     auto consider = [&](const where_node& n) {
@@ -610,56 +611,19 @@ class engine {
     return best;
   }
 
-  // Feeds `consider` the candidates of index F for conjunct n. Returns false
-  // when the operands cannot be index keys (the caller scans instead).
+  // Feeds `consider` the candidates of index F for an eq or inq conjunct n.
+  // An operand that cannot be a key of F matches nothing.
   template <class M, std::size_t F, class Consider>
-  bool scan_index(const where_node& n, Consider& consider) const {
+  void scan_index(const where_node& n, Consider& consider) const {
     using K = member_type<M, F>;
     const auto& idx = tab<M>().template index<F>();
     std::vector<K> keys;
     for (const auto& v : n.operands) {
-      auto k = key_from_value<K>(v);
-      if (!k) {
-        if (n.kind == op::eq || n.kind == op::inq) continue;  // can never match
-        return false;
-      }
-      keys.push_back(std::move(*k));
+      if (auto k = key_from_value<K>(v)) keys.push_back(std::move(*k));
     }
-    if (n.kind == op::eq || n.kind == op::inq) {
-      for (const auto& k : keys) {
-        auto [a, b] = idx.equal_range(k);
-        for (; a != b; ++a) consider(*a);
-      }
-      return true;
-    }
-    if constexpr (table_t<M>::template ordered_index<F>) {
-      return scan_range(idx, n.kind, keys, consider);
-    } else {
-      return false;
-    }
-  }
-
-  template <class Index, class K, class Consider>
-  static bool scan_range(const Index& idx, op kind, const std::vector<K>& keys, Consider& consider) {
-    switch (kind) {
-      case op::gt:
-        for (auto a = idx.upper_bound(keys[0]); a != idx.end(); ++a) consider(*a);
-        return true;
-      case op::gte:
-        for (auto a = idx.lower_bound(keys[0]); a != idx.end(); ++a) consider(*a);
-        return true;
-      case op::lt:
-        for (auto a = idx.begin(), b = idx.lower_bound(keys[0]); a != b; ++a) consider(*a);
-        return true;
-      case op::lte:
-        for (auto a = idx.begin(), b = idx.upper_bound(keys[0]); a != b; ++a) consider(*a);
-        return true;
-      case op::between:
-        if (keys[1] < keys[0]) return true;
-        for (auto a = idx.lower_bound(keys[0]), b = idx.upper_bound(keys[1]); a != b; ++a) consider(*a);
-        return true;
-      default:
-        return false;
+    for (const auto& k : keys) {
+      auto [first, last] = idx.equal_range(k);
+      for (; first != last; ++first) consider(*first);
     }
   }
 
@@ -684,11 +648,15 @@ class engine {
         }
         const auto& idx = tab<P>().template index<R::parent_key>();
         if (idx.find(*key) == idx.end()) {
-          out = make_error(errc::foreign_key_violation,
-                           field_text<M, R::child_key>() + " = " + key_text(view_of(*key)) + ": no " +
-                               std::string(model_name<P>()) + " with " + std::string(field_names<P>()[R::parent_key]) +
-                               " " + key_text(view_of(*key)) + " (relation " + std::string(model_name<P>()) + "." +
-                               std::string(R::name()) + ")");
+          // Built in one buffer: a rejected write costs one allocation here.
+          const std::string k = key_text(view_of(*key));
+          std::string m;
+          m.reserve(96 + 2 * k.size());
+          m.append(model_name<M>()).append(".").append(field_names<M>()[R::child_key]).append(" = ").append(k);
+          m.append(": no ").append(model_name<P>()).append(" with ").append(field_names<P>()[R::parent_key]);
+          m.append(" ").append(k).append(" (relation ").append(model_name<P>()).append(".").append(R::name());
+          m.append(")");
+          out = make_error(errc::foreign_key_violation, std::move(m));
         }
       }
     });

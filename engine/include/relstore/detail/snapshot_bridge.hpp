@@ -65,7 +65,8 @@ struct snapshot_bridge {
       f.get = nullptr;
       f.set = nullptr;
     }
-    dm.rows = t.items.size();
+    const std::vector<const M*> order = t.in_key_order();  // snapshots list rows in key order
+    dm.rows = order.size();
     dm.columns.resize(field_count<M>);
     mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
       using T = member_type<M, I>;
@@ -79,8 +80,14 @@ struct snapshot_bridge {
       } else {
         col.ints.reserve(dm.rows);
       }
-      for (const M& e : t.items) {
-        const T& v = e.*member_pointer<M, I>;
+    });
+    // One pass over the rows: each entity is read once, for all its fields.
+    for (const M* e : order) {
+      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
+        using T = member_type<M, I>;
+        using S = unwrap_optional_t<T>;
+        column& col = dm.columns[I];
+        const T& v = e->*member_pointer<M, I>;
         const S* p = nullptr;
         static const S empty{};
         if constexpr (is_optional_v<T>) {
@@ -96,8 +103,8 @@ struct snapshot_bridge {
         } else {
           col.ints.push_back(static_cast<std::int64_t>(*p));
         }
-      }
-    });
+      });
+    }
     return dm;
   }
 
@@ -110,6 +117,7 @@ struct snapshot_bridge {
     if (!mapping) return std::move(mapping).error();
     const std::vector<std::size_t>& map = *mapping;
     auto& items = t.items;
+    t.reserve(dm.rows);
     for (std::size_t row = 0; row < dm.rows; ++row) {
       M e{};
       mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
@@ -133,9 +141,8 @@ struct snapshot_bridge {
           dst = static_cast<S>(col.ints[row]);
         }
       });
-      const std::size_t before = items.size();
-      auto it = items.insert(items.end(), std::move(e));  // hint: snapshots are in key order
-      if (items.size() == before) {
+      auto [it, inserted] = items.insert(std::move(e));
+      if (!inserted) {
         return snapshot_corrupt("duplicate key in " + std::string(model_name<M>()) + " at row " + std::to_string(row) +
                                 " (" + field_text<M, engine_t::template pk<M>>() + " = " +
                                 key_text(view_of((*it).*member_pointer<M, engine_t::template pk<M>>)) + ")");

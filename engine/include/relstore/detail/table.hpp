@@ -1,16 +1,16 @@
-// The storage of one model: a Boost.MultiIndex container with a unique
-// ordered index on the primary key (key order, ranges), a unique hashed index
-// on every other parent key (key_from) and a non-unique hashed index on every
-// foreign key a relation uses. Relations only ever ask a foreign key for
-// equality, and a hash costs one or two cache misses where a 1M-node tree
-// costs twenty.
+// The storage of one model: a Boost.MultiIndex container with a unique hashed
+// index on the primary key, a unique hashed index on every other parent key
+// (key_from) and a non-unique hashed index on every foreign key a relation
+// uses. Relations and lookups ask keys only for equality, and a hash answers
+// in one or two cache misses where a 1M-node tree costs twenty. Key order,
+// where a result needs it, comes from sorting the (few) matches.
 // Internal: no type from here appears in a public signature.
 #pragma once
 
+#include <algorithm>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/multi_index/hashed_index.hpp>
 #include <boost/multi_index/member.hpp>
-#include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/tag.hpp>
 #include <boost/multi_index_container.hpp>
 #include <cstddef>
@@ -20,6 +20,8 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "relstore/detail/meta.hpp"
 #include "relstore/model.hpp"
@@ -55,14 +57,11 @@ using key_of = bmi::member<M, member_type<M, F>, member_pointer<M, F>>;
 
 template <class M>
 struct index_spec_of {
-  static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
   template <class D>
-  using fn = mp::mp_if_c<D::field == pk, bmi::ordered_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>>,
-                         mp::mp_if_c<D::unique,
-                                     bmi::hashed_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>,
-                                                        std::hash<member_type<M, D::field>>>,
-                                     bmi::hashed_non_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>,
-                                                            std::hash<member_type<M, D::field>>>>>;
+  using fn = mp::mp_if_c<
+      D::unique,
+      bmi::hashed_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>, std::hash<member_type<M, D::field>>>,
+      bmi::hashed_non_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>, std::hash<member_type<M, D::field>>>>;
 };
 
 template <class M, class Relations>
@@ -132,10 +131,6 @@ class table {
   using key_type = member_type<M, pk>;
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
 
-  // Only the primary key index is ordered (answers ranges); the others hash.
-  template <std::size_t F>
-  static constexpr bool ordered_index = F == pk;
-
   template <std::size_t F>
   static constexpr bool has_index = mp::mp_any_of_q<defs, mp::mp_bind_front<same_field, index_def<F, false>>>::value;
 
@@ -166,7 +161,7 @@ class table {
   void reserve(std::size_t n) {
     mp::mp_for_each<defs>([&](auto d) {
       using D = decltype(d);
-      if constexpr (!ordered_index<D::field>) index<D::field>().reserve(n);
+      index<D::field>().reserve(n);
     });
   }
 
@@ -176,8 +171,32 @@ class table {
     return index<F>().count(key);
   }
 
+  // Every entity, in primary key order.
+  std::vector<const M*> in_key_order() const {
+    std::vector<const M*> out;
+    out.reserve(items.size());
+    for (const M& e : items) out.push_back(&e);
+    sort_by_key(out);
+    return out;
+  }
+
+  // Sorts entity pointers by primary key. Large inputs sort (key, pointer)
+  // pairs, so comparisons do not chase pointers.
+  static void sort_by_key(std::vector<const M*>& v) {
+    constexpr auto key = member_pointer<M, pk>;
+    if (v.size() < 64 || !std::is_arithmetic_v<key_type>) {
+      std::sort(v.begin(), v.end(), [](const M* a, const M* b) { return a->*key < b->*key; });
+      return;
+    }
+    std::vector<std::pair<key_type, const M*>> keyed;
+    keyed.reserve(v.size());
+    for (const M* e : v) keyed.emplace_back(e->*key, e);
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
+  }
+
   container items;
-  std::int64_t next_id = 1;  // the next automatically assigned integer key
+  std::int64_t next_id = 1;  // above every key present: assigned keys never collide
 };
 
 }  // namespace relstore::detail
