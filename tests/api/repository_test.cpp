@@ -1,6 +1,7 @@
 // The per-model repository: keys, CRUD, patches, JSON payloads, belongs_to.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -26,6 +27,39 @@ class Repository : public ::testing::Test {
 };
 
 // ------------------------------------------------------------------ keys
+
+// Storage hashes every key; every output promises key order anyway. 500 keys
+// in a scrambled order (also past the size where sorting switches to
+// (key, pointer) pairs), then deletions and string keys.
+TEST_F(Repository, FindAndForEachReturnKeyOrderWhateverTheInsertOrder) {
+  std::vector<std::int64_t> keys;
+  for (std::int64_t i = 1; i <= 500; ++i) keys.push_back((i * 7919) % 1009);
+  for (std::int64_t k : keys) ASSERT_TRUE(customers.create({.id = k, .name = "c"}));
+  for (std::int64_t k : {keys[3], keys[100], keys[499]}) ASSERT_TRUE(customers.delete_by_id(k));
+  std::vector<std::int64_t> expected = keys;
+  std::sort(expected.begin(), expected.end());
+  for (std::int64_t k : {keys[3], keys[100], keys[499]}) std::erase(expected, k);
+  std::vector<std::int64_t> found, visited, unordered;
+  for (const auto& r : customers.find().value()) found.push_back(r->id);
+  db.for_each<Customer>([&](const Customer& c) { visited.push_back(c.id); });
+  db.for_each_unordered<Customer>([&](const Customer& c) { unordered.push_back(c.id); });
+  EXPECT_EQ(found, expected);
+  EXPECT_EQ(visited, expected);
+  std::sort(unordered.begin(), unordered.end());
+  EXPECT_EQ(unordered, expected);  // the same entities, in some order
+  auto limited = customers.find(relstore::filter<Customer>{}.skip(10).limit(3)).value();
+  ASSERT_EQ(limited.size(), 3u);
+  EXPECT_EQ(limited[0]->id, expected[10]);
+  EXPECT_EQ(limited[2]->id, expected[12]);
+  auto accounts = db.repo<Account>();
+  for (const char* code : {"m", "b", "z", "a"}) ASSERT_TRUE(accounts.create({.code = code}));
+  std::vector<std::string> sessions_keys;
+  for (const char* t : {"t3", "t1", "t2"}) {
+    ASSERT_TRUE(accounts.related<"sessions">("m").create({.token = t}));
+  }
+  for (const auto& r : accounts.related<"sessions">("m").find().value()) sessions_keys.push_back(r->token);
+  EXPECT_EQ(sessions_keys, (std::vector<std::string>{"t1", "t2", "t3"}));
+}
 
 TEST_F(Repository, IntegerKeysAreAssignedIncreasingFromOne) {
   std::vector<std::int64_t> ids;
