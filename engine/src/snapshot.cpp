@@ -21,7 +21,6 @@
 #include <istream>
 #include <ostream>
 #include <sstream>
-#include <stdexcept>
 #include <streambuf>
 
 #include "relstore/detail/snapshot_bridge.hpp"
@@ -559,8 +558,6 @@ std::string write_payload_with(const dataset& ds) {
     std::ostream os(&sink);
     Ar ar(os, boost::archive::no_header);
     payload_writer<Ar>{ar}.write(ds);
-    os.flush();
-    if (!os) throw std::runtime_error("the payload stream failed");
   }
   return sink.take();
 }

@@ -278,8 +278,7 @@ class engine {
     tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
       if (all || evaluate(cinfo, *w, &c)) kids.push_back(&c);
     });
-    std::sort(kids.begin(), kids.end(),
-              [](const C* a, const C* b) { return a->*member_pointer<C, pk<C>> < b->*member_pointer<C, pk<C>>; });
+    table_t<C>::sort_by_key(kids);
     return kids;
   }
 
@@ -345,10 +344,7 @@ class engine {
   result<const M*> insert_one(M e) {
     auto& t = tab<M>();
     auto& key = e.*member_pointer<M, pk<M>>;
-    auto& items = t.items;
-    // A key above every present key cannot collide: the common case of
-    // assigned and increasing keys costs no lookup.
-    bool assigned = false;  // an assigned key is above every present key
+    bool assigned = false;  // an assigned key is above every present key: no lookup
     if constexpr (table_t<M>::auto_key) {
       if (key == 0) {
         key = t.next_id++;
@@ -359,10 +355,11 @@ class engine {
         return make_error(errc::invalid_argument, field_text<M, pk<M>>() + ": the primary key must not be empty");
       }
     }
-    if (!assigned && t.find(key) != nullptr) return duplicate_key<M>(key);
-    if (auto r = check_unique_keys<M>(e, nullptr); !r) return r.error();
+    if (auto r = assigned ? check_unique_keys<M>(e, nullptr) : check_unique_conflict<M>(e, nullptr); !r) {
+      return r.error();
+    }
     if (auto r = check_parents<M>(e); !r) return r.error();
-    auto [it, inserted] = items.insert(std::move(e));
+    auto [it, inserted] = t.items.insert(std::move(e));
     RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
     if constexpr (table_t<M>::auto_key) {
       if ((*it).*member_pointer<M, pk<M>> >= t.next_id) t.next_id = (*it).*member_pointer<M, pk<M>> + 1;
@@ -674,8 +671,7 @@ class engine {
         if (!out) return;
         if (self != nullptr && e.*member_pointer<M, D::field> == self->*member_pointer<M, D::field>) return;
         const auto& idx = tab<M>().template index<D::field>();
-        auto it = idx.find(e.*member_pointer<M, D::field>);
-        if (it != idx.end() && &*it != self) {
+        if (idx.find(e.*member_pointer<M, D::field>) != idx.end()) {
           out = make_error(errc::already_exists, field_text<M, D::field>() + " = " +
                                                      key_text(view_of(e.*member_pointer<M, D::field>)) +
                                                      " already exists");
@@ -690,9 +686,8 @@ class engine {
   template <class M>
   result<void> check_unique_conflict(const M& e, const M* self) const {
     const auto& key = e.*member_pointer<M, pk<M>>;
-    if (self == nullptr || key != self->*member_pointer<M, pk<M>>) {
-      const M* other = tab<M>().find(key);
-      if (other != nullptr && other != self) return duplicate_key<M>(key);
+    if ((self == nullptr || key != self->*member_pointer<M, pk<M>>)&&tab<M>().find(key) != nullptr) {
+      return duplicate_key<M>(key);
     }
     return check_unique_keys<M>(e, self);
   }

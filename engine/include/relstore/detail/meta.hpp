@@ -148,8 +148,7 @@ constexpr name_buffer camel_case(std::string_view s) {
       starts = (ascii_digit_p(c) != ascii_digit_p(p)) || (ascii_upper_p(c) && ascii_lower_p(p)) ||
                (ascii_upper_p(c) && ascii_upper_p(p) && next_lower);
     }
-    if (starts && in_word) first_word = false;
-    if (starts && !in_word && out.size > 0) first_word = false;
+    if (starts && out.size > 0) first_word = false;
     in_word = true;
     out.push(starts && !first_word ? ascii_upper(c) : ascii_lower(c));
   }
