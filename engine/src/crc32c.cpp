@@ -3,7 +3,7 @@
 #include <boost/crc.hpp>
 #include <cstring>
 
-#include "relstore/detail/snapshot_io.hpp"
+#include "relstore/detail/crc32c.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <nmmintrin.h>

@@ -1,12 +1,13 @@
 // LoopBack-shaped JSON filters, where clauses and entity payloads.
+#include "relstore/detail/json_filter.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
 #include <string>
 
-#include "relstore/filter.hpp"
-#include "relstore/registry.hpp"
+#include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -315,13 +316,12 @@ result<where_node> parse_where_json(const registry& reg, std::size_t model, std:
   return parse_where_value(reg.model(model), *v);
 }
 
-result<std::vector<std::pair<std::uint32_t, value>>> parse_object_json(const registry& reg, std::size_t model,
-                                                                       std::string_view text) {
+result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view text) {
   const model_info& m = reg.model(model);
   auto v = parse_json(text, errc::invalid_argument, "data for " + m.name);
   if (!v) return std::move(v).error();
   if (!v->is_object()) return make_error(errc::invalid_argument, "data for " + m.name + " must be a JSON object");
-  std::vector<std::pair<std::uint32_t, value>> out;
+  field_changes out;
   for (const auto& [key, val] : v->get_object()) {
     const std::string_view k(key.data(), key.size());
     auto f = m.find_field(k);
@@ -337,7 +337,7 @@ result<std::vector<std::pair<std::uint32_t, value>>> parse_object_json(const reg
       return make_error(errc::invalid_argument,
                         m.name + "." + std::string(k) + ": " + text_of(val) + " is not a scalar");
     }
-    out.emplace_back(static_cast<std::uint32_t>(*f), std::move(*s));
+    out.push_back({static_cast<std::uint32_t>(*f), std::move(*s)});
   }
   return out;
 }

@@ -1,11 +1,10 @@
 // Entities as JSON objects (row::to_json, tools).
+#include "relstore/detail/json_write.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string>
-
-#include "relstore/model.hpp"
-#include "relstore/row.hpp"
 
 namespace relstore::detail {
 namespace {

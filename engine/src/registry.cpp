@@ -12,16 +12,52 @@ bool is_key_type(field_type t) { return t == field_type::int64 || t == field_typ
 
 }  // namespace
 
+std::string_view to_string(on_delete policy) noexcept {
+  switch (policy) {
+    case on_delete::restrict:
+      return "restrict";
+    case on_delete::cascade:
+      return "cascade";
+    case on_delete::set_null:
+      return "set_null";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(relation_kind kind) noexcept {
+  switch (kind) {
+    case relation_kind::has_many:
+      return "has_many";
+    case relation_kind::belongs_to:
+      return "belongs_to";
+  }
+  return "unknown";
+}
+
 result<std::size_t> registry::add_static_model(const model_info& model) {
+  if (model.name.empty()) return schema_error("a model has an empty name");
   if (find_model(model.name)) return schema_error("model " + model.name + " is defined twice");
-  if (model.primary_key >= model.fields.size())
+  if (model.fields.empty() || model.fields.size() > max_fields) {
+    return schema_error("model " + model.name + " has " + std::to_string(model.fields.size()) + " fields (1 to " +
+                        std::to_string(max_fields) + " allowed)");
+  }
+  name_map fields;
+  for (std::size_t i = 0; i < model.fields.size(); ++i) {
+    const std::string& f = model.fields[i].name;
+    if (f.empty()) return schema_error("model " + model.name + " has a field with an empty name");
+    if (!fields.emplace(f, i).second) return schema_error("model " + model.name + ": field " + f + " appears twice");
+  }
+  if (model.primary_key >= model.fields.size()) {
     return schema_error("model " + model.name + " has no primary key field");
+  }
   const field_info& pk = model.fields[model.primary_key];
   if (!is_key_type(pk.type) || pk.nullable) {
     return schema_error("model " + model.name + ": primary key " + pk.name + " must be int64 or string, not " +
                         std::string(to_string(pk.type)) + (pk.nullable ? " (optional)" : ""));
   }
   models_.push_back(&model);
+  model_index_.emplace(model.name, models_.size() - 1);
+  relation_index_.emplace_back();
   return models_.size() - 1;
 }
 
@@ -33,25 +69,26 @@ result<std::size_t> registry::add_model(model_info model) {
 }
 
 std::optional<std::size_t> registry::find_model(std::string_view name) const noexcept {
-  for (std::size_t i = 0; i < models_.size(); ++i) {
-    if (models_[i]->name == name) return i;
-  }
-  return std::nullopt;
+  auto it = model_index_.find(name);
+  if (it == model_index_.end()) return std::nullopt;
+  return it->second;
 }
 
 const relation_info* registry::find_relation(std::size_t source, std::string_view name) const noexcept {
-  for (const auto& r : relations_) {
-    if (r.source == source && r.name == name) return &r;
-  }
-  return nullptr;
+  if (source >= relation_index_.size()) return nullptr;
+  const name_map& m = relation_index_[source];
+  auto it = m.find(name);
+  return it == m.end() ? nullptr : &relations_[it->second];
 }
 
-std::vector<std::size_t> registry::relations_from_parent(std::size_t model) const {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < relations_.size(); ++i) {
-    if (relations_[i].parent == model && relations_[i].kind == relation_kind::has_many) out.push_back(i);
-  }
-  return out;
+has_many_options registry::declaration(std::size_t index) const {
+  const relation_info& r = relations_[index];
+  has_many_options o;
+  o.key_to = models_[r.child]->fields[r.child_key].name;
+  o.key_from = models_[r.parent]->fields[r.parent_key].name;
+  o.inverse = relations_[r.inverse].name;
+  o.policy = r.policy;
+  return o;
 }
 
 result<std::size_t> registry::add_has_many(std::string_view name, std::string_view parent, std::string_view child,
@@ -121,6 +158,8 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const std::size_t at = relations_.size();
   many.inverse = at + 1;
   one.inverse = at;
+  relation_index_[*p].emplace(many.name, at);
+  relation_index_[*c].emplace(one.name, at + 1);
   relations_.push_back(std::move(many));
   relations_.push_back(std::move(one));
   return at;

@@ -1,9 +1,11 @@
 // Where clauses: validation against a model and evaluation on an entity.
+#include "relstore/detail/where.hpp"
+
 #include <cmath>
+#include <optional>
 #include <string>
 
-#include "relstore/detail/engine.hpp"
-#include "relstore/filter.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 namespace {

@@ -363,11 +363,12 @@ TEST_F(Filter, StringsCompareByteWise) {
 // ------------------------------------------------------------ invalid builder filters
 
 TEST_F(Filter, AnOrderingComparisonWithNullIsInvalidFilter) {
-  auto r = orders.find(filter<Order>{}.where(relstore::where<Order>(relstore::detail::where_node{
-      relstore::op::gt,
-      static_cast<std::uint32_t>(relstore::model_info_of<Order>().find_field("couponId").value()),
-      {relstore::null},
-      {}})));
+  auto r = orders.find(
+      filter<Order>{}.where(relstore::detail::spec_access::make<relstore::where<Order>>(relstore::detail::where_node{
+          relstore::op::gt,
+          static_cast<std::uint32_t>(relstore::model_info_of<Order>().find_field("couponId").value()),
+          {relstore::null},
+          {}})));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
   EXPECT_NE(r.error().message.find("Order.couponId"), std::string::npos) << r.error().message;
@@ -483,8 +484,8 @@ TEST_F(Filter, IndexedResultsAreStillInKeyOrder) {
 }
 
 TEST_F(Filter, ExplainRejectsAnInvalidFilter) {
-  auto plan = orders.explain(filter<Order>{}.where(
-      relstore::where<Order>(relstore::detail::where_node{relstore::op::between, 0, {std::int64_t{1}}, {}})));
+  auto plan = orders.explain(filter<Order>{}.where(relstore::detail::spec_access::make<relstore::where<Order>>(
+      relstore::detail::where_node{relstore::op::between, 0, {std::int64_t{1}}, {}})));
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, errc::invalid_filter);
   EXPECT_NE(plan.error().message.find("Order.id"), std::string::npos) << plan.error().message;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "common/shop_schema.hpp"
@@ -570,6 +571,30 @@ TEST_F(Include, IncludedRowsAreCopiesThatOutliveLaterWrites) {
   EXPECT_TRUE(orders_of(customer_ids[0]).empty());
   EXPECT_EQ(rows[0].to_json(), before);
   EXPECT_EQ(rows[0].many<Order>("orders").size(), 5u);
+}
+
+// The compile-time forms: include<"orders">() and many<"orders">() name the
+// same relations as the strings, and many<> deduces the row type.
+TEST_F(Include, TemplateNamesIncludeTheSameRowsAsStrings) {
+  auto typed = customers.find(filter<Customer>{}.include<"orders">(filter<Order>{}.include<"lines">())).value();
+  auto named = customers.find(filter<Customer>{}.include("orders", filter<Order>{}.include("lines"))).value();
+  ASSERT_EQ(typed.size(), named.size());
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    const auto& a = typed[i].many<"orders">();
+    const auto& b = named[i].many<Order>("orders");
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(a)>, relstore::rows<Order>>);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      EXPECT_EQ(a[j]->id, b[j]->id);
+      EXPECT_EQ(a[j].many<"lines">().size(), b[j].many<OrderLine>("lines").size());
+    }
+  }
+  EXPECT_EQ(typed.back().many<"orders">().size(), 0u) << "the lonely customer has an empty list";
+  auto orders = db.repo<Order>().find(filter<Order>{}.include<"customer">()).value();
+  ASSERT_FALSE(orders.empty());
+  const relstore::row<Customer>* parent = orders.front().one<"customer">();
+  ASSERT_NE(parent, nullptr);
+  EXPECT_EQ((*parent)->id, orders.front()->customerId);
 }
 
 }  // namespace

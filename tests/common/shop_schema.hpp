@@ -83,6 +83,7 @@ using account_sessions = relstore::has_many<"sessions", Account, Session, relsto
 
 using schema = relstore::schema<relstore::models<Customer, Coupon, Order, OrderLine, Employee, Account, Session>,
                                 customer_orders, order_lines, coupon_orders, reports, account_sessions>;
+RELSTORE_SCHEMA(schema)  // relation names as template arguments are checked against it
 using store = relstore::store<schema>;
 
 }  // namespace shop

@@ -11,11 +11,17 @@ using gifts =
                        relstore::on_delete::set_null>;  // optional key
 using invoices = relstore::has_many<"invoices", Customer, Invoice, relstore::key_to<&Invoice::buyer>>;
 using schema = relstore::schema<relstore::models<Customer, Order, Invoice>, orders, gifts, invoices>;
+RELSTORE_SCHEMA(schema)
 
 std::size_t use() {
   relstore::store<schema> db;
   auto p = relstore::patch<Order>{}.set(&Order::note, "text").set(&Order::giftFor, relstore::null);
-  return orders::child_key + gifts::child_key + invoices::child_key + p.changes().size() + db.size<Order>();
+  auto f = relstore::filter<Customer>{}.include<"orders">(relstore::filter<Order>{}.include<"customer">());
+  const relstore::store<schema>& read_only = db;
+  auto found = read_only.repo<Customer>().related<"orders">(1).find();  // reads work on a const store
+  std::size_t n = found ? found->size() : 0;
+  for (const auto& r : *read_only.repo<Customer>().find(f)) n += r.many<"orders">().size();
+  return orders::child_key + gifts::child_key + invoices::child_key + p.size() + db.size<Order>() + n;
 }
 
 }  // namespace cf

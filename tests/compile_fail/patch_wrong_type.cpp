@@ -4,6 +4,6 @@
 namespace cf {
 std::size_t use() {
   auto p = relstore::patch<Order>{}.set(&Order::note, 42.5);
-  return p.changes().size();
+  return p.size();
 }
 }  // namespace cf

@@ -200,16 +200,37 @@ TEST(Registry, FindRelationLooksOnlyAtRelationsWalkedFromTheModel) {
   EXPECT_EQ(reg.find_relation(employee, "manager")->kind, relation_kind::belongs_to);
 }
 
-TEST(Registry, RelationsFromParentListsTheHasManyOfEachParent) {
+// declaration() spells out every name, so a registry rebuilt from the
+// declarations (as a snapshot reader or a dataset does) is the same.
+TEST(Registry, DeclarationsRebuildTheSameRelations) {
   const relstore::registry& reg = shop::store::registry();
-  using v = std::vector<std::size_t>;
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Customer")), v{0});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Order")), v{2});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Coupon")), v{4});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Employee")), v{6});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Account")), v{8});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("OrderLine")), v{});
-  EXPECT_EQ(reg.relations_from_parent(*reg.find_model("Session")), v{});
+  relstore::registry copy;
+  for (std::size_t m = 0; m < reg.model_count(); ++m) ASSERT_TRUE(copy.add_model(reg.model(m)));
+  for (std::size_t i = 0; i < reg.relations().size(); ++i) {
+    const relstore::relation_info& r = reg.relations()[i];
+    if (r.kind != relation_kind::has_many) continue;
+    const relstore::has_many_options o = reg.declaration(i);
+    EXPECT_EQ(o.key_to, reg.model(r.child).fields[r.child_key].name);
+    EXPECT_EQ(o.key_from, reg.model(r.parent).fields[r.parent_key].name);
+    EXPECT_EQ(o.inverse, reg.relations()[r.inverse].name);
+    EXPECT_EQ(o.policy, r.policy);
+    auto added = copy.add_has_many(r.name, reg.model(r.parent).name, reg.model(r.child).name, o);
+    ASSERT_TRUE(added) << added.error().message;
+    EXPECT_EQ(*added, i);
+  }
+  ASSERT_EQ(copy.relations().size(), reg.relations().size());
+  for (std::size_t i = 0; i < reg.relations().size(); ++i) {
+    const auto& x = reg.relations()[i];
+    const auto& y = copy.relations()[i];
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.parent, y.parent);
+    EXPECT_EQ(x.child, y.child);
+    EXPECT_EQ(x.parent_key, y.parent_key);
+    EXPECT_EQ(x.child_key, y.child_key);
+    EXPECT_EQ(x.policy, y.policy);
+    EXPECT_EQ(x.inverse, y.inverse);
+  }
 }
 
 TEST(Registry, TheRegistryIsBuiltOnce) {
@@ -484,7 +505,7 @@ TEST(Registry, UnknownModelsAndBadModelsAreSchemaErrors) {
   EXPECT_FALSE(reg.find_model("Bad").has_value());
 }
 
-TEST(Registry, FindRelationAndRelationsFromParentSeeDynamicRelations) {
+TEST(Registry, FindRelationAndDeclarationSeeDynamicRelations) {
   dynamic_shop d;
   relstore::registry& reg = d.reg;
   auto a = reg.add_has_many("orders", "Customer", "Order");
@@ -496,13 +517,31 @@ TEST(Registry, FindRelationAndRelationsFromParentSeeDynamicRelations) {
   o.policy = on_delete::cascade;
   auto b = reg.add_has_many("coded", "Customer", "Order", o);
   ASSERT_TRUE(b) << b.error().message;
-  EXPECT_EQ(reg.relations_from_parent(d.customer), (std::vector<std::size_t>{*a, *b}));
-  EXPECT_TRUE(reg.relations_from_parent(d.order).empty());
+  EXPECT_EQ(reg.declaration(*b).key_from, "code");
+  EXPECT_EQ(reg.declaration(*b).inverse, "buyer");
+  EXPECT_EQ(reg.declaration(*a).key_to, "customerId") << "the inferred key is spelled out";
+  EXPECT_EQ(reg.declaration(*a).inverse, "customer");
   ASSERT_NE(reg.find_relation(d.customer, "coded"), nullptr);
   EXPECT_EQ(reg.find_relation(d.customer, "coded")->policy, on_delete::cascade);
   EXPECT_EQ(reg.find_relation(d.order, "customer"), &reg.relations()[*a + 1]);
   EXPECT_EQ(reg.find_relation(d.order, "coded"), nullptr);
   EXPECT_EQ(reg.find_relation(d.customer, "buyer"), nullptr);
+}
+
+// The registry refuses a model the snapshot reader used to accept.
+TEST(Registry, RefusesEmptyAndRepeatedFieldNames) {
+  relstore::registry reg;
+  auto twice =
+      reg.add_model(model("M", {f("id", field_type::int64), f("x", field_type::int32), f("x", field_type::string)}));
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, errc::schema_error);
+  EXPECT_TRUE(test::has(twice.error().message, "field x appears twice")) << twice.error().message;
+  auto empty = reg.add_model(model("M", {f("id", field_type::int64), f("", field_type::int32)}));
+  ASSERT_FALSE(empty);
+  EXPECT_TRUE(test::has(empty.error().message, "empty name")) << empty.error().message;
+  auto nameless = reg.add_model(model("", {f("id", field_type::int64)}));
+  ASSERT_FALSE(nameless);
+  EXPECT_EQ(reg.model_count(), 0u);
 }
 
 }  // namespace

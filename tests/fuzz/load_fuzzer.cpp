@@ -9,7 +9,8 @@
 #include <relstore/snapshot_tools.hpp>
 
 #include "common/shop_schema.hpp"
-#include "relstore/detail/snapshot_io.hpp"
+#include "relstore/detail/crc32c.hpp"
+#include "relstore/detail/envelope.hpp"
 
 namespace {
 

@@ -13,7 +13,8 @@
 
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
-#include "relstore/detail/snapshot_io.hpp"
+#include "relstore/detail/crc32c.hpp"
+#include "relstore/detail/envelope.hpp"
 
 namespace {
 
@@ -221,7 +222,7 @@ TEST(Hostile, ModelNameLongerThanTheFileIsRejected) {
 TEST(Hostile, DanglingForeignKeyIsRejectedAndNamesTheKey) {
   relstore::dataset ds = test::dataset_of(small_store());
   auto order = *ds.find_model("Order");
-  ds.models[order].columns[1].ints[0] = 77;  // customerId
+  ds.cells(order, 1).ints[0] = 77;  // customerId
   std::stringstream bytes;
   ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
   store target = small_store();
@@ -252,7 +253,7 @@ TEST(Hostile, OutOfRangeInt32IsRejected) {
   relstore::dataset ds = test::dataset_of(small_store());
   auto lines = *ds.find_model("OrderLine");
   const std::size_t row = ds.add_row(lines);
-  ds.models[lines].columns[3].ints[row] = std::int64_t{1} << 40;  // qty is int32
+  ds.cells(lines, 3).ints[row] = std::int64_t{1} << 40;  // qty is int32
   std::stringstream bytes;
   ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
   auto r = relstore::read_snapshot(bytes);

@@ -86,7 +86,7 @@ TEST_P(RoundTrip, RowsAreWrittenInKeyOrderAndTheSameContentsSaveTheSameBytes) {
   ASSERT_TRUE(ds) << ds.error().message;
   auto m = ds->find_model("Customer");
   ASSERT_TRUE(m.has_value());
-  const auto& ids = ds->models[*m].columns[ds->models[*m].info.primary_key].ints;
+  const auto& ids = ds->cells(*m, ds->model(*m).primary_key).ints;
   ASSERT_EQ(ids.size(), 300u);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
 }
@@ -134,14 +134,13 @@ TEST(RoundTripShapes, EmptyStoreAndExtremeValues) {
 }
 
 TEST(SchemaEvolution, AFieldTheProgramGainedKeepsItsDefault) {
-  relstore::dataset ds = test::dataset_of(sample_store());
-  auto order = *ds.find_model("Order");
-  auto note = *ds.models[order].info.find_field("note");
-  ds.models[order].info.fields.erase(ds.models[order].info.fields.begin() + static_cast<std::ptrdiff_t>(note));
-  ds.models[order].columns.erase(ds.models[order].columns.begin() + static_cast<std::ptrdiff_t>(note));
-  for (auto& r : ds.relations) {
-    if (r.child == order && r.child_key > note) --r.child_key;
-  }
+  relstore::dataset ds = test::reshape(test::dataset_of(sample_store()), [](auto& models, auto&) {
+    for (auto& m : models) {
+      if (m.name != "Order") continue;
+      auto note = *m.find_field("note");
+      m.fields.erase(m.fields.begin() + static_cast<std::ptrdiff_t>(note));
+    }
+  });
   store loaded;
   auto r = load_dataset(loaded, ds);
   ASSERT_TRUE(r) << r.error().message;
@@ -152,12 +151,13 @@ TEST(SchemaEvolution, AFieldTheProgramGainedKeepsItsDefault) {
 }
 
 TEST(SchemaEvolution, AFieldTheProgramLostIsIgnored) {
-  relstore::dataset ds = test::dataset_of(sample_store());
-  auto customer = *ds.find_model("Customer");
-  auto& m = ds.models[customer];
-  m.info.fields.push_back({"loyalty", relstore::field_type::int32, false, nullptr, nullptr});
-  m.columns.push_back({});
-  m.columns.back().ints.assign(m.rows, 7);
+  relstore::dataset ds = test::reshape(test::dataset_of(sample_store()), [](auto& models, auto&) {
+    for (auto& m : models) {
+      if (m.name == "Customer") m.fields.push_back({"loyalty", relstore::field_type::int32, false, nullptr, nullptr});
+    }
+  });
+  const auto customer = *ds.find_model("Customer");
+  ds.cells(customer, 3).ints.assign(ds.rows(customer), 7);
   store loaded;
   auto r = load_dataset(loaded, ds);
   ASSERT_TRUE(r) << r.error().message;
@@ -165,20 +165,14 @@ TEST(SchemaEvolution, AFieldTheProgramLostIsIgnored) {
 }
 
 TEST(SchemaEvolution, AChangedKeyTypeIsSchemaMismatch) {
-  relstore::dataset ds = test::dataset_of(sample_store());
-  auto customer = *ds.find_model("Customer");
-  auto& m = ds.models[customer];
-  m.info.fields[0].type = relstore::field_type::string;
-  m.columns[0].strings.assign(m.rows, "k");
-  m.columns[0].ints.clear();
-  for (auto& r : ds.relations) {
-    if (r.parent == customer) {
-      r.parent_key = 1;  // keep the snapshot self-consistent: name is a string
+  relstore::dataset ds = test::reshape(test::dataset_of(sample_store()), [](auto& models, auto& relations) {
+    for (auto& m : models) {
+      if (m.name == "Customer") m.fields[0].type = relstore::field_type::string;
     }
-  }
-  ds.relations.erase(
-      std::remove_if(ds.relations.begin(), ds.relations.end(), [&](const auto& r) { return r.parent == customer; }),
-      ds.relations.end());
+    std::erase_if(relations, [](const auto& r) { return r.parent == "Customer"; });
+  });
+  const auto customer = *ds.find_model("Customer");
+  ds.cells(customer, 0).strings.assign(ds.rows(customer), "k");
   store loaded = sample_store();
   const store before = loaded;
   auto r = load_dataset(loaded, ds);
@@ -190,15 +184,15 @@ TEST(SchemaEvolution, AChangedKeyTypeIsSchemaMismatch) {
 }
 
 TEST(SchemaEvolution, ARelationWhoseTargetTheProgramLacksIsSchemaMismatch) {
-  relstore::dataset ds = test::dataset_of(sample_store());
-  relstore::dataset_model ghost;
-  ghost.info.name = "Ghost";
-  ghost.info.fields = {{"id", relstore::field_type::int64, false, nullptr, nullptr},
-                       {"customerId", relstore::field_type::int64, false, nullptr, nullptr}};
-  ghost.columns.resize(2);
-  ds.models.push_back(ghost);
-  ds.relations.push_back(
-      {"ghosts", "customer", *ds.find_model("Customer"), ds.models.size() - 1, 0, 1, relstore::on_delete::restrict});
+  relstore::dataset ds = test::reshape(test::dataset_of(sample_store()), [](auto& models, auto& relations) {
+    relstore::model_info ghost;
+    ghost.name = "Ghost";
+    ghost.fields = {{"id", relstore::field_type::int64, false, nullptr, nullptr},
+                    {"customerId", relstore::field_type::int64, false, nullptr, nullptr}};
+    models.push_back(ghost);
+    relations.push_back(
+        {"ghosts", "Customer", "Ghost", {"customerId", "id", "haunted", relstore::on_delete::restrict}});
+  });
   store loaded;
   auto r = load_dataset(loaded, ds);
   ASSERT_FALSE(r);
@@ -207,10 +201,11 @@ TEST(SchemaEvolution, ARelationWhoseTargetTheProgramLacksIsSchemaMismatch) {
 }
 
 TEST(SchemaEvolution, OptionalInTheSnapshotButRequiredInTheProgramIsSchemaMismatch) {
-  relstore::dataset ds = test::dataset_of(sample_store());
-  auto customer = *ds.find_model("Customer");
-  ds.models[customer].info.fields[1].nullable = true;
-  ds.models[customer].columns[1].nulls.assign(ds.models[customer].rows, 0);
+  relstore::dataset ds = test::reshape(test::dataset_of(sample_store()), [](auto& models, auto&) {
+    for (auto& m : models) {
+      if (m.name == "Customer") m.fields[1].nullable = true;
+    }
+  });
   store loaded;
   auto r = load_dataset(loaded, ds);
   ASSERT_FALSE(r);

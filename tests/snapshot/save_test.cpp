@@ -15,7 +15,6 @@
 
 #include "common/shop_schema.hpp"
 #include "common/temp_dir.hpp"
-#include "relstore/detail/snapshot_io.hpp"
 
 namespace {
 
@@ -38,62 +37,56 @@ struct fault {
   enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync } at = none;
   int err = EIO;
 };
-fault current;
-int fsyncs = 0;
-int opens = 0;
+// Fails the step `at` with `err`; every other call is the real one.
+class faulty_fs : public relstore::file_system {
+ public:
+  explicit faulty_fs(fault f) : f_(f) {}
+  int open(const char* p, int flags, mode_t mode) override {
+    ++opens_;
+    if ((f_.at == fault::open && opens_ == 1) || (f_.at == fault::dir_open && opens_ == 2)) return fail<int>();
+    return file_system::open(p, flags, mode);
+  }
+  ssize_t write(int fd, const void* d, std::size_t n) override {
+    if (f_.at == fault::write) {
+      // A short write first, then the failure: partial data must not survive.
+      half_ = !half_;
+      if (half_ && n > 1) return file_system::write(fd, d, n / 2);
+      return fail<ssize_t>();
+    }
+    return file_system::write(fd, d, n);
+  }
+  int fsync(int fd) override {
+    ++fsyncs_;
+    if ((f_.at == fault::fsync && fsyncs_ == 1) || (f_.at == fault::dir_fsync && fsyncs_ == 2)) return fail<int>();
+    return file_system::fsync(fd);
+  }
+  int close(int fd) override {
+    const int r = file_system::close(fd);
+    if (f_.at == fault::close) return fail<int>();
+    return r;
+  }
+  int rename(const char* a, const char* b) override {
+    if (f_.at == fault::rename) return fail<int>();
+    return file_system::rename(a, b);
+  }
 
-int f_open(const char* p, int flags, mode_t mode) {
-  ++opens;
-  if ((current.at == fault::open && opens == 1) || (current.at == fault::dir_open && opens == 2)) {
-    errno = current.err;
+ private:
+  template <class T>
+  T fail() {
+    errno = f_.err;
     return -1;
   }
-  return relstore::detail::system_file_ops().open(p, flags, mode);
-}
-ssize_t f_write(int fd, const void* d, std::size_t n) {
-  if (current.at == fault::write) {
-    // A short write first, then the failure: partial data must not survive.
-    static bool half = false;
-    half = !half;
-    if (half && n > 1) return relstore::detail::system_file_ops().write(fd, d, n / 2);
-    errno = current.err;
-    return -1;
-  }
-  return relstore::detail::system_file_ops().write(fd, d, n);
-}
-int f_fsync(int fd) {
-  ++fsyncs;
-  if ((current.at == fault::fsync && fsyncs == 1) || (current.at == fault::dir_fsync && fsyncs == 2)) {
-    errno = current.err;
-    return -1;
-  }
-  return relstore::detail::system_file_ops().fsync(fd);
-}
-int f_close(int fd) {
-  const int r = relstore::detail::system_file_ops().close(fd);
-  if (current.at == fault::close) {
-    errno = current.err;
-    return -1;
-  }
-  return r;
-}
-int f_rename(const char* a, const char* b) {
-  if (current.at == fault::rename) {
-    errno = current.err;
-    return -1;
-  }
-  return relstore::detail::system_file_ops().rename(a, b);
-}
-const relstore::detail::file_ops faulty{&f_open, &f_write, &f_fsync, &f_close, &f_rename};
+  fault f_;
+  int opens_ = 0, fsyncs_ = 0;
+  bool half_ = false;
+};
 
 std::string fault_name(const ::testing::TestParamInfo<fault>& param_info) {
   static const char* const names[] = {"none", "open", "write", "fsync", "close", "rename", "dir_open", "dir_fsync"};
   return std::string(names[param_info.param.at]) + "_" + std::to_string(param_info.param.err);
 }
 
-struct SaveFault : ::testing::TestWithParam<fault> {
-  void TearDown() override { relstore::detail::set_file_ops(nullptr); }
-};
+struct SaveFault : ::testing::TestWithParam<fault> {};
 
 TEST_P(SaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
   test::temp_dir dir;
@@ -101,12 +94,8 @@ TEST_P(SaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
   const store old_world = world(3);
   ASSERT_TRUE(relstore::save(old_world, path));
 
-  current = GetParam();
-  fsyncs = 0;
-  opens = 0;
-  relstore::detail::set_file_ops(&faulty);
-  auto r = relstore::save(world(5), path);
-  relstore::detail::set_file_ops(nullptr);
+  faulty_fs fs(GetParam());
+  auto r = relstore::save(world(5), path, {.fs = &fs});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
   EXPECT_NE(r.error().message.find(std::strerror(GetParam().err)), std::string::npos) << r.error().message;

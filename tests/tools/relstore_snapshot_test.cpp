@@ -103,12 +103,12 @@ TEST_F(SnapshotTool, VerifyPassesAGoodFileAndReportsEveryViolationPrecisely) {
 
   auto ds = relstore::read_snapshot(file_).value();
   auto order = *ds.find_model("Order");
-  ds.models[order].columns[1].ints[1] = 99;  // customerId of order 2
+  ds.cells(order, 1).ints[1] = 99;  // customerId of order 2
   const auto bad = dir_.path() / "bad.snap";
   ASSERT_TRUE(relstore::write_snapshot(ds, bad));
   auto r = run(tool() + " verify " + q(bad));
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.out.find("violation: model Order, key 2, field customerId = 99: Order id 2: customerId = 99 names no "
+  EXPECT_NE(r.out.find("violation: model Order, key 2, field customerId = 99: Order id 2: Order.customerId = 99: no "
                        "Customer with id 99 (relation Customer.orders)"),
             std::string::npos)
       << r.out;
@@ -169,7 +169,7 @@ TEST_F(SnapshotTool, ImportBuildsASnapshotAndRefusesADanglingKeyWithoutWriting) 
                      q(dir_.path() / "schema.json"),
                  true);
   EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.out.find("customerId = 7 names no Customer with id 7"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("Order.customerId = 7: no Customer with id 7"), std::string::npos) << bad.out;
   EXPECT_FALSE(std::filesystem::exists(refused));
 }
 

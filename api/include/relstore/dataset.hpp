@@ -1,60 +1,81 @@
-// dataset: the self-described contents of a store, column by column, with
-// its schema. It is what a snapshot holds, and what tools work on when they
-// do not have the application's C++ types.
+// dataset: the contents of a store without its C++ types: every model's rows,
+// column by column, with the schema as a registry. It is what a snapshot
+// holds, and what tools work on when they do not have the application's
+// types. The same engine checks it: its schema passed the registry's rules,
+// and verify_dataset runs the integrity check a typed store's load runs.
+//
+// Not synchronised. Cell views (string values) are invalidated by any write.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "relstore/detail/column_store.hpp"
 #include "relstore/error.hpp"
+#include "relstore/model_info.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/value.hpp"
 
 namespace relstore {
 
-// One field's values for every row of a model. Integers and booleans are
-// held in `ints`, doubles in `doubles`, strings in `strings`; exactly one of
-// them has `rows` elements. `nulls` has `rows` elements when the field is
-// nullable (1 = null; the value slot then holds a default).
-struct column {
-  std::vector<std::int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<std::string> strings;
-  std::vector<std::uint8_t> nulls;
+// One field's values for every row of a model (see detail::column).
+using column = detail::column;
+
+namespace detail {
+struct dataset_access;
+}  // namespace detail
+
+class dataset {
+ public:
+  // No models.
+  dataset() = default;
+  // No rows, with `schema`'s models and relations.
+  explicit dataset(const registry& schema) : data_(detail::column_store::like(schema)) {}
+  dataset(dataset&&) noexcept = default;
+  dataset& operator=(dataset&&) noexcept = default;
+
+  const registry& schema() const noexcept { return data_.schema(); }
+  std::size_t model_count() const noexcept { return data_.model_count(); }
+  std::optional<std::size_t> find_model(std::string_view name) const noexcept { return schema().find_model(name); }
+  // REQUIRES for all below: model < model_count(), row < rows(model), field
+  // < the model's field count.
+  const model_info& model(std::size_t model) const { return schema().model(model); }
+  std::size_t rows(std::size_t model) const { return data_.table(model).rows(); }
+  std::size_t total_rows() const noexcept { return data_.total_rows(); }
+
+  value_view get(std::size_t model, std::size_t row, std::size_t field) const {
+    return data_.table(model).get(row, field);
+  }
+  // Sets one cell; false with a reason on a type or range mismatch.
+  bool set(std::size_t model, std::size_t row, std::size_t field, const value& v, std::string* why) {
+    return data_.table(model).set(row, field, v, why);
+  }
+  // Appends a row of default values (null where nullable); returns its index.
+  std::size_t add_row(std::size_t model) { return data_.table(model).add_row(); }
+
+  // Direct access to a column, e.g. to build or damage data in bulk. After
+  // changing the number of values, call resize(model, rows).
+  column& cells(std::size_t model, std::size_t field) { return data_.table(model).at(field); }
+  const column& cells(std::size_t model, std::size_t field) const { return data_.table(model).at(field); }
+  // REQUIRES: every column of `model` holds `rows` values.
+  void resize(std::size_t model, std::size_t rows) { data_.table(model).set_rows(rows); }
+
+ private:
+  friend struct detail::dataset_access;
+  explicit dataset(detail::column_store data) : data_(std::move(data)) {}
+
+  detail::column_store data_;
 };
 
-struct dataset_model {
-  model_info info;  // accessors are null: a dataset has no C++ types
-  std::size_t rows = 0;
-  std::vector<column> columns;  // one per field of info
+namespace detail {
+// The engine's view of a dataset, for snapshots and tools.
+struct dataset_access {
+  static column_store& of(dataset& d) noexcept { return d.data_; }
+  static const column_store& of(const dataset& d) noexcept { return d.data_; }
+  static dataset make(column_store data) { return dataset(std::move(data)); }
 };
-
-struct dataset {
-  std::vector<dataset_model> models;
-  // Only has_many relations; parent and child index `models`, keys index fields.
-  struct relation {
-    std::string name;
-    std::string inverse;
-    std::size_t parent = 0;
-    std::size_t child = 0;
-    std::size_t parent_key = 0;
-    std::size_t child_key = 0;
-    on_delete policy = on_delete::restrict;
-  };
-  std::vector<relation> relations;
-
-  // REQUIRES: model < models.size(), row < rows, field < fields.
-  value get(std::size_t model, std::size_t row, std::size_t field) const;
-  // Appends a row of default values to `model` and returns its index.
-  std::size_t add_row(std::size_t model);
-  // Sets one cell; false with a reason on a type mismatch.
-  bool set(std::size_t model, std::size_t row, std::size_t field, const value& v, std::string* why);
-  std::optional<std::size_t> find_model(std::string_view name) const noexcept;
-  std::size_t total_rows() const noexcept;
-};
+}  // namespace detail
 
 }  // namespace relstore

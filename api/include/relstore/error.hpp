@@ -1,11 +1,17 @@
 // Error codes and the result type returned by every fallible call.
 //
 // No exception crosses the public API. A fallible call returns a
-// [[nodiscard]] result<T>, shaped like std::expected<T, error>.
+// [[nodiscard]] result<T>, shaped like std::expected<T, error>, with its
+// monadic members (and_then, transform, or_else, value_or).
+//
+// Vocabulary header: includes only other vocabulary headers.
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -15,6 +21,12 @@
 namespace relstore {
 
 // Stable error codes. The numeric values are part of the API and never reused.
+//
+// Precedence, when one call breaks several rules: the most specific code wins.
+// A duplicate key (already_exists) is reported before a dangling foreign key
+// (foreign_key_violation), as SQLite does; foreign_key_violation and
+// restrict_violation before invalid_argument; snapshot_version and
+// snapshot_platform before snapshot_corrupt (the envelope is read first).
 enum class errc : int {
   not_found = 1,              // no entity with that key (or not under that parent)
   already_exists = 2,         // a unique key (primary key or key_from) is taken
@@ -29,17 +41,42 @@ enum class errc : int {
   snapshot_version = 11,      // a snapshot was written by a newer format or Boost version
   snapshot_platform = 12,     // a binary snapshot from a platform with other byte order or type sizes
   schema_mismatch = 13,       // a snapshot's schema is incompatible with the program's
+  key_space_exhausted = 14,   // an automatic int64 key is needed, but a key of INT64_MAX exists
 };
 
 // Returns the stable name of `code`, e.g. "foreign_key_violation".
 std::string_view to_string(errc code) noexcept;
 
+// The category of relstore's codes: std::error_code{errc::not_found} works,
+// and its message() is the code's name.
+const std::error_category& error_category() noexcept;
+std::error_code make_error_code(errc code) noexcept;
+
 struct error {
   errc code;
   std::string message;  // names the model, relation, field, key and value involved
+
+  std::error_code error_code() const noexcept { return make_error_code(code); }
 };
 
-// A value of type T or an error. REQUIRES for value access: has_value().
+// Prints "code: message", e.g. "not_found: Customer with id 7 not found".
+std::ostream& operator<<(std::ostream& out, const error& e);
+
+template <class T>
+class result;
+
+namespace detail {
+template <class T>
+struct is_result : std::false_type {};
+template <class T>
+struct is_result<result<T>> : std::true_type {};
+}  // namespace detail
+
+// A value of type T or an error.
+//
+// REQUIRES for value(), operator* and operator->: has_value(); otherwise
+// RELSTORE_ASSERT fires with the error's message. REQUIRES for error():
+// !has_value().
 template <class T>
 class [[nodiscard]] result {
  public:
@@ -67,8 +104,11 @@ class [[nodiscard]] result {
   T value_or(U&& fallback) const& {
     return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
   }
+  template <class U>
+  T value_or(U&& fallback) && {
+    return has_value() ? std::move(std::get<0>(state_)) : static_cast<T>(std::forward<U>(fallback));
+  }
 
-  // REQUIRES: !has_value().
   const relstore::error& error() const& {
     RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
     return std::get<1>(state_);
@@ -78,7 +118,66 @@ class [[nodiscard]] result {
     return std::get<1>(std::move(state_));
   }
 
+  // f(value) returns a result<U>; an error passes through unchanged.
+  template <class F>
+  auto and_then(F&& f) & {
+    return bind(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto and_then(F&& f) const& {
+    return bind(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto and_then(F&& f) && {
+    return bind(std::move(*this), std::forward<F>(f));
+  }
+
+  // f(value) returns a U (or void); the result is result<U>.
+  template <class F>
+  auto transform(F&& f) & {
+    return map(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F&& f) const& {
+    return map(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F&& f) && {
+    return map(std::move(*this), std::forward<F>(f));
+  }
+
+  // f(error) returns a result<T>; a value passes through unchanged.
+  template <class F>
+  result or_else(F&& f) const& {
+    if (has_value()) return *this;
+    return std::invoke(std::forward<F>(f), error());
+  }
+  template <class F>
+  result or_else(F&& f) && {
+    if (has_value()) return std::move(*this);
+    return std::invoke(std::forward<F>(f), std::move(*this).error());
+  }
+
  private:
+  template <class Self, class F>
+  static auto bind(Self&& self, F&& f) {
+    using R = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self))>>;
+    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
+    if (!self.has_value()) return R(std::forward<Self>(self).error());
+    return std::invoke(std::forward<F>(f), *std::forward<Self>(self));
+  }
+  template <class Self, class F>
+  static auto map(Self&& self, F&& f) {
+    using U = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self))>>;
+    if (!self.has_value()) return result<U>(std::forward<Self>(self).error());
+    if constexpr (std::is_void_v<U>) {
+      std::invoke(std::forward<F>(f), *std::forward<Self>(self));
+      return result<U>();
+    } else {
+      return result<U>(std::invoke(std::forward<F>(f), *std::forward<Self>(self)));
+    }
+  }
+
   T& checked() {
     RELSTORE_ASSERT(has_value(), has_value() ? "" : std::get<1>(state_).message.c_str());
     return std::get<0>(state_);
@@ -100,6 +199,36 @@ class [[nodiscard]] result<void> {
     RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
     return error_;
   }
+  relstore::error&& error() && {
+    RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
+    return std::move(error_);
+  }
+
+  // f() returns a result<U>; an error passes through unchanged.
+  template <class F>
+  auto and_then(F&& f) const {
+    using R = std::remove_cvref_t<std::invoke_result_t<F>>;
+    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
+    if (failed_) return R(error_);
+    return std::invoke(std::forward<F>(f));
+  }
+  // f() returns a U (or void); the result is result<U>.
+  template <class F>
+  auto transform(F&& f) const {
+    using U = std::remove_cvref_t<std::invoke_result_t<F>>;
+    if (failed_) return result<U>(error_);
+    if constexpr (std::is_void_v<U>) {
+      std::invoke(std::forward<F>(f));
+      return result<U>();
+    } else {
+      return result<U>(std::invoke(std::forward<F>(f)));
+    }
+  }
+  template <class F>
+  result or_else(F&& f) const {
+    if (!failed_) return *this;
+    return std::invoke(std::forward<F>(f), error_);
+  }
 
  private:
   relstore::error error_{};
@@ -110,3 +239,6 @@ class [[nodiscard]] result<void> {
 inline error make_error(errc code, std::string message) { return error{code, std::move(message)}; }
 
 }  // namespace relstore
+
+template <>
+struct std::is_error_code_enum<relstore::errc> : std::true_type {};

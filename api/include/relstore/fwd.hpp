@@ -10,6 +10,10 @@ class result;
 struct error;
 enum class errc : int;
 enum class on_delete : std::uint8_t;
+enum class relation_kind : std::uint8_t;
+enum class field_type : std::uint8_t;
+enum class op : std::uint8_t;
+enum class direction : std::uint8_t;
 struct model_info;
 struct field_info;
 struct relation_info;
@@ -33,5 +37,7 @@ class patch;
 template <class Model>
 class row;
 struct query_plan;
+struct violation;
+class dataset;
 
 }  // namespace relstore

@@ -4,20 +4,25 @@
 // Every operation acts only on children whose foreign key equals the parent
 // key given at construction; none ever widens to the whole table (the key is a
 // value, never "undefined"). Writes enforce referential integrity as the
-// child's own repository does.
+// child's own repository does. With a const Schema (from a read-only
+// repository) it reads only: its writes do not compile.
 //
 // A handle: invalidated when its store is destroyed or moved from.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "relstore/detail/errors.hpp"
+#include "relstore/detail/json_filter.hpp"
+#include "relstore/detail/where.hpp"
 #include "relstore/error.hpp"
 #include "relstore/filter.hpp"
+#include "relstore/fwd.hpp"
 #include "relstore/patch.hpp"
-#include "relstore/repository.hpp"
 #include "relstore/row.hpp"
 #include "relstore/store.hpp"
 
@@ -25,10 +30,14 @@ namespace relstore {
 
 template <class Schema, class R>
 class has_many_repository {
-  using engine = detail::engine<Schema>;
+  using S = std::remove_const_t<Schema>;
+  using engine = detail::engine<S>;
   using P = typename R::parent;
   using C = typename R::child;
   using child_key_type = typename R::child_key_type;
+  static constexpr bool writable = !std::is_const_v<Schema>;
+  using store_type = std::conditional_t<writable, store<S>, const store<S>>;
+  using spec = detail::spec_access;
 
  public:
   using parent_type = P;
@@ -36,7 +45,7 @@ class has_many_repository {
   using parent_key_type = typename R::parent_key_type;
   using key_type = typename engine::template key_t<C>;
 
-  has_many_repository(store<Schema>* s, parent_key_type parent_key)
+  has_many_repository(store_type* s, parent_key_type parent_key)
       : store_(s), parent_key_(std::move(parent_key)), child_key_(parent_key_) {}
 
   const parent_key_type& parent_key() const noexcept { return parent_key_; }
@@ -44,27 +53,29 @@ class has_many_repository {
   // Creates a child of this parent. The foreign key is filled in; a payload
   // carrying another value is constraint_violation, a missing parent is
   // foreign_key_violation.
+  template <bool W = writable>
   result<C> create(C data) {
-    if (auto r = claim(data); !r) return r.error();
-    return repo().create(std::move(data));
+    return claim(data).and_then([&] { return writer<W>().template create<C>(std::move(data)); });
   }
 
+  template <bool W = writable>
   result<std::vector<C>> create_all(std::vector<C> data) {
     for (auto& d : data) {
-      if (auto r = claim(d); !r) return r.error();
+      if (auto r = claim(d); !r) return std::move(r).error();
     }
-    return repo().create_all(std::move(data));
+    return writer<W>().template create_all<C>(std::move(data));
   }
 
   // The user's where is ANDed with the constraint.
   result<rows<C>> find(const filter<C>& f = {}) const {
-    if (auto r = eng().template validate<C>(f.spec()); !r) return r.error();
-    return eng().template run_children<R>(child_key_, f.spec());
+    return eng().template validate<C>(spec::spec(f)).transform([&] {
+      return eng().template run_children<R>(child_key_, spec::spec(f));
+    });
   }
   result<rows<C>> find(std::string_view json) const {
-    auto f = repo().parse_filter(json);
-    if (!f) return std::move(f).error();
-    return find(*f);
+    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
+      return find(spec::make<filter<C>>(std::move(s)));
+    });
   }
 
   // not_found if there is no such child of this parent.
@@ -76,45 +87,56 @@ class has_many_repository {
   bool exists(const key_type& id) const { return mine(id) != nullptr; }
 
   result<std::size_t> count(const where<C>& w = {}) const {
-    if (auto r = detail::validate_where(model_info_of<C>(), w.node()); !r) return r.error();
-    return select(w).size();
+    return checked(w).transform([&] { return select(w).size(); });
   }
   result<std::size_t> count(std::string_view json_where) const {
-    auto w = repo().parse_where(json_where);
-    if (!w) return std::move(w).error();
-    return count(*w);
+    return parse_where(json_where).and_then([&](const where<C>& w) { return count(w); });
   }
 
   // Patches this parent's matching children; returns how many matched.
   // Changing the foreign key is constraint_violation.
+  template <bool W = writable>
   result<std::size_t> patch(const relstore::patch<C>& p, const where<C>& w = {}) {
     if (const value* v = p.find(R::child_key)) {
       if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed();
     }
-    if (auto r = detail::validate_where(model_info_of<C>(), w.node()); !r) return r.error();
-    auto targets = select(w);
-    auto r = eng().template update<C>(targets, [&](const C& old) { return engine::apply_patch(old, p); });
-    if (!r) return std::move(r).error();
-    return targets.size();
+    return checked(w).and_then([&]() -> result<std::size_t> {
+      auto targets = select(w);
+      return writer<W>()
+          .template update<C>(targets, [&](const C& old) { return detail::apply_changes(old, spec::spec(p)); })
+          .transform([&] { return targets.size(); });
+    });
   }
 
   // Deletes this parent's matching children (policies apply); returns how
   // many matched. Another parent's children are never touched.
+  template <bool W = writable>
   result<std::size_t> delete_all(const where<C>& w = {}) {
-    if (auto r = detail::validate_where(model_info_of<C>(), w.node()); !r) return r.error();
-    return eng().template erase<C>(select(w));
+    return checked(w).and_then([&] { return writer<W>().template erase<C>(select(w)); });
   }
+  template <bool W = writable>
   result<std::size_t> delete_all(std::string_view json_where) {
-    auto w = repo().parse_where(json_where);
-    if (!w) return std::move(w).error();
-    return delete_all(*w);
+    return parse_where(json_where).and_then([&](const where<C>& w) { return delete_all<W>(w); });
   }
 
  private:
-  repository<Schema, C> repo() const { return repository<Schema, C>(store_); }
-  engine& eng() const { return store_->engine_; }
+  static std::size_t child_index() { return S::template model_index<C>; }
+  const engine& eng() const { return detail::store_access::of(*store_); }
+  template <bool W>
+  engine& writer() const {
+    static_assert(W, "relstore: this repository is read-only (its store is const); writes need a non-const store");
+    return const_cast<engine&>(eng());
+  }
 
-  std::vector<const C*> select(const where<C>& w) const { return eng().template children_of<R>(child_key_, &w.node()); }
+  result<where<C>> parse_where(std::string_view json) const {
+    return detail::parse_where_json(S::registry(), child_index(), json).transform([](detail::where_node n) {
+      return spec::make<where<C>>(std::move(n));
+    });
+  }
+  static result<void> checked(const where<C>& w) { return detail::validate_where(model_info_of<C>(), spec::spec(w)); }
+  std::vector<const void*> select(const where<C>& w) const {
+    return eng().template children_of<R>(child_key_, &spec::spec(w));
+  }
 
   const C* mine(const key_type& id) const {
     const C* e = eng().template tab<C>().find(id);
@@ -139,19 +161,13 @@ class has_many_repository {
     return {};
   }
 
-  static error changed() {
-    return make_error(errc::constraint_violation,
-                      "Property \"" + std::string(detail::field_names<C>()[R::child_key]) + "\" cannot be changed!");
-  }
+  static error changed() { return detail::key_cannot_change(model_info_of<C>(), R::child_key); }
   error not_found(const key_type& id) const {
-    return make_error(errc::not_found, std::string(detail::model_name<C>()) + " with " +
-                                           std::string(detail::field_names<C>()[engine::template pk<C>]) + " " +
-                                           detail::key_text(detail::view_of(id)) + " not found under " +
-                                           std::string(detail::model_name<P>()) + " " +
-                                           detail::key_text(detail::view_of(parent_key_)));
+    return detail::not_found_under(model_info_of<C>(), detail::view_of(id), model_info_of<P>(),
+                                   detail::view_of(parent_key_));
   }
 
-  store<Schema>* store_;
+  store_type* store_;
   parent_key_type parent_key_;
   detail::member_type<C, R::child_key> child_key_;  // parent_key_ as the foreign key's type
 };

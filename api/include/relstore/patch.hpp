@@ -6,12 +6,13 @@
 // navigational properties instead of dropping them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
-#include "relstore/filter.hpp"
+#include "relstore/detail/filter_spec.hpp"
+#include "relstore/detail/meta.hpp"
 #include "relstore/model.hpp"
 #include "relstore/value.hpp"
 
@@ -20,11 +21,6 @@ namespace relstore {
 template <class M>
 class patch {
  public:
-  struct change {
-    std::uint32_t field;
-    relstore::value value;
-  };
-
   patch() = default;
 
   // Sets `member` to `v`. Setting null requires an std::optional field.
@@ -43,34 +39,31 @@ class patch {
     return std::move(this->set(member, std::forward<U>(v)));
   }
 
-  // Adds a change by field index. REQUIRES: field < field count of M.
+  // The value set for field number `field`, or null if the patch leaves it.
+  const relstore::value* find(std::size_t field) const noexcept {
+    for (const auto& c : spec_) {
+      if (c.field == field) return &c.value;
+    }
+    return nullptr;
+  }
+  bool empty() const noexcept { return spec_.empty(); }
+  // Number of fields the patch sets.
+  std::size_t size() const noexcept { return spec_.size(); }
+
+ private:
+  friend struct detail::spec_access;
+
   void put(std::uint32_t field, relstore::value v) {
-    for (auto& c : changes_) {
+    for (auto& c : spec_) {
       if (c.field == field) {
         c.value = std::move(v);
         return;
       }
     }
-    changes_.push_back({field, std::move(v)});
+    spec_.push_back({field, std::move(v)});
   }
 
-  bool touches(std::size_t field) const noexcept {
-    for (const auto& c : changes_) {
-      if (c.field == field) return true;
-    }
-    return false;
-  }
-  const relstore::value* find(std::size_t field) const noexcept {
-    for (const auto& c : changes_) {
-      if (c.field == field) return &c.value;
-    }
-    return nullptr;
-  }
-  bool empty() const noexcept { return changes_.empty(); }
-  const std::vector<change>& changes() const noexcept { return changes_; }
-
- private:
-  std::vector<change> changes_;
+  detail::field_changes spec_;
 };
 
 }  // namespace relstore

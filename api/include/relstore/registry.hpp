@@ -1,18 +1,24 @@
 // The run-time registry: every model and relation of a schema, with keys and
-// on-delete policies. Tools and snapshots read it; a tool that has no C++
-// types builds one with add_model() and add_has_many().
+// on-delete policies. It is the one run-time schema model: typed stores build
+// theirs from schema<...>, a snapshot's is read from the file, and a tool that
+// has no C++ types builds one with add_model() and add_has_many(). All of them
+// pass the same checks.
+//
+// Vocabulary header: includes only other vocabulary headers.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "relstore/error.hpp"
-#include "relstore/model.hpp"
+#include "relstore/model_info.hpp"
 
 namespace relstore {
 
@@ -44,6 +50,8 @@ struct relation_info {
   std::size_t inverse = 0;  // index of the other direction
 };
 
+// How a has_many is declared, by field and relation names (LoopBack's
+// @hasMany options). Empty names take LoopBack's defaults.
 struct has_many_options {
   std::string key_to;    // empty: camelCase(parent) + "Id"
   std::string key_from;  // empty: the parent's primary key
@@ -53,40 +61,56 @@ struct has_many_options {
 
 // Thread-safety: const member functions may be called concurrently; adding
 // models or relations needs exclusive access. Returned pointers and references
-// are invalidated by nothing but the registry's destruction.
+// are invalidated by nothing but the registry's destruction (a move keeps
+// them valid: they then belong to the registry moved to).
 class registry {
  public:
   registry() = default;
   registry(const registry&) = delete;
   registry& operator=(const registry&) = delete;
+  registry(registry&&) noexcept = default;
+  registry& operator=(registry&&) noexcept = default;
 
-  // Adds a model; fails with schema_error on a duplicate name, an out of range
-  // primary key, or a primary key that is not int64 or string.
+  // Adds a model. Fails with schema_error on an empty or duplicate name, no
+  // fields or more than max_fields, an empty or repeated field name, or a
+  // primary key that is out of range, optional, or not int64 or string.
   result<std::size_t> add_model(model_info model);
 
   // Declares `parent` has many `child` through `name`, following LoopBack's
-  // key inference. Fails with schema_error naming the model and field, e.g.
+  // key inference, and its belongs_to inverse. Fails with schema_error naming
+  // the model and field, e.g.
   // "target model Order is missing definition of foreign key customerId".
+  // Returns the index of the has_many; the inverse is the next one.
   result<std::size_t> add_has_many(std::string_view name, std::string_view parent, std::string_view child,
                                    const has_many_options& options = {});
 
   std::size_t model_count() const noexcept { return models_.size(); }
+  // REQUIRES: index < model_count().
   const model_info& model(std::size_t index) const { return *models_[index]; }
   std::optional<std::size_t> find_model(std::string_view name) const noexcept;
 
   const std::vector<relation_info>& relations() const noexcept { return relations_; }
   // The relation called `name` walked from model `source`, if any.
   const relation_info* find_relation(std::size_t source, std::string_view name) const noexcept;
-  // Every relation (either direction) whose index has `model` as the parent.
-  std::vector<std::size_t> relations_from_parent(std::size_t model) const;
+  // How has_many relation `index` was declared, with every name spelled out.
+  // REQUIRES: relations()[index].kind == relation_kind::has_many.
+  has_many_options declaration(std::size_t index) const;
 
   // REQUIRES: `model` outlives the registry. Used for compile-time schemas.
   result<std::size_t> add_static_model(const model_info& model);
 
  private:
+  struct name_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using name_map = std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>>;
+
   std::deque<model_info> owned_;
   std::vector<const model_info*> models_;
   std::vector<relation_info> relations_;
+  name_map model_index_;
+  std::vector<name_map> relation_index_;  // per source model: relation name -> index
 };
 
 }  // namespace relstore

@@ -23,6 +23,7 @@
 #include <type_traits>
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/reflect.hpp"
 #include "relstore/model.hpp"
 #include "relstore/registry.hpp"
 
@@ -91,6 +92,14 @@ constexpr void take_policy(on_delete& p) {
 
 template <detail::fixed_string Name, class Parent, class Child, auto... Options>
 struct has_many {
+ private:
+  // Both models pass their own checks first; otherwise their placeholders
+  // stand in, so the model's error is the only one printed.
+  static constexpr bool models_ok = detail::model_checks<Parent>::ok && detail::model_checks<Child>::ok;
+  using P = detail::checked_model<Parent>;
+  using C = detail::checked_model<Child>;
+
+ public:
   using parent = Parent;
   using child = Child;
 
@@ -99,8 +108,8 @@ struct has_many {
   // keyFrom: a field of Parent (the primary key unless overridden).
   static constexpr std::size_t parent_key = [] {
     constexpr std::size_t pos = detail::option_position<detail::key_from_option, Options...>();
-    if constexpr (pos == detail::npos) {
-      return detail::field_index<Parent>(detail::primary_key_name<Parent>());
+    if constexpr (pos == detail::npos || !models_ok) {
+      return detail::field_index<P>(detail::primary_key_name<P>());
     } else {
       using O = detail::key_from_option<detail::option_type<pos, Options...>>;
       static_assert(std::is_same_v<typename detail::member_pointer_traits<decltype(O::pointer)>::class_type, Parent>,
@@ -112,7 +121,9 @@ struct has_many {
   // keyTo: the foreign key field of Child.
   static constexpr std::size_t child_key = [] {
     constexpr std::size_t pos = detail::option_position<detail::key_to_option, Options...>();
-    if constexpr (pos == detail::npos) {
+    if constexpr (!models_ok) {
+      return std::size_t{0};
+    } else if constexpr (pos == detail::npos) {
       return detail::default_key_to_index<Child>(detail::model_name<Parent>());
     } else {
       using O = detail::key_to_option<detail::option_type<pos, Options...>>;
@@ -128,20 +139,21 @@ struct has_many {
     return p;
   }();
 
-  static constexpr bool has_inverse_option =
-      detail::option_position<detail::inverse_option, Options...>() != detail::npos;
-
  private:
   static constexpr detail::name_buffer inverse_storage = [] {
     constexpr std::size_t pos = detail::option_position<detail::inverse_option, Options...>();
     if constexpr (pos == detail::npos) {
-      return detail::camel_case(detail::model_name<Parent>());
+      return detail::camel_case(detail::model_name<P>());
     } else {
       detail::name_buffer n;
       for (char c : detail::inverse_option<detail::option_type<pos, Options...>>::name.view()) n.push(c);
       return n;
     }
   }();
+
+  static constexpr bool keys_found = child_key != detail::npos && parent_key != detail::npos;
+  static constexpr std::size_t safe_parent_key = keys_found ? parent_key : 0;
+  static constexpr std::size_t safe_child_key = keys_found ? child_key : 0;
 
  public:
   // The belongs_to name: the inverse<> option, or camelCase(Parent).
@@ -158,18 +170,18 @@ struct has_many {
                 "add the field or name it with relstore::key_to<&Child::field>");
   static_assert(parent_key != detail::npos, "relstore: key_from names no described field of the parent");
 
-  using parent_key_type = detail::member_type<Parent, parent_key>;
-  using child_key_type = detail::member_type<Child, child_key>;
+  using parent_key_type = detail::member_type<P, safe_parent_key>;
+  using child_key_type = detail::member_type<C, safe_child_key>;
 
-  static_assert(std::is_same_v<parent_key_type, std::int64_t> || std::is_same_v<parent_key_type, std::string>,
+  static_assert(!models_ok || !keys_found || std::is_same_v<parent_key_type, std::int64_t> ||
+                    std::is_same_v<parent_key_type, std::string>,
                 "relstore: a relation's parent key is std::int64_t or std::string");
-  static_assert(std::is_same_v<detail::unwrap_optional_t<child_key_type>, parent_key_type>,
+  static_assert(!models_ok || !keys_found || std::is_same_v<detail::unwrap_optional_t<child_key_type>, parent_key_type>,
                 "relstore: the foreign key's type must be the parent key's type or std::optional of it");
-  static_assert(policy != on_delete::set_null || detail::is_optional_v<child_key_type>,
+  static_assert(!models_ok || policy != on_delete::set_null || detail::is_optional_v<child_key_type>,
                 "relstore: on_delete::set_null needs an std::optional foreign key");
-  static_assert(detail::field_index<Parent>(Name.view()) == detail::npos,
+  static_assert(!models_ok || detail::field_index<P>(Name.view()) == detail::npos,
                 "relstore: a relation name must not be a field of the parent: models never carry related entities");
-  static_assert(!detail::is_optional_v<parent_key_type>, "relstore: a parent key cannot be optional");
 
   static constexpr bool child_key_nullable = detail::is_optional_v<child_key_type>;
 };

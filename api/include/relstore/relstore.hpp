@@ -6,6 +6,8 @@
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"
 #include "relstore/model.hpp"
+#include "relstore/model_info.hpp"
+#include "relstore/op.hpp"
 #include "relstore/patch.hpp"
 #include "relstore/query_plan.hpp"
 #include "relstore/registry.hpp"

@@ -1,6 +1,8 @@
 // row<M>: one result of a find, with the related entities its filter included.
 //
 // A row owns copies; it stays valid after the store changes or is destroyed.
+//
+// Vocabulary header: includes only other vocabulary headers and the engine.
 #pragma once
 
 #include <any>
@@ -11,13 +13,11 @@
 #include <vector>
 
 #include "relstore/assert.hpp"
-#include "relstore/model.hpp"
+#include "relstore/detail/json_write.hpp"
+#include "relstore/detail/reflect.hpp"
+#include "relstore/detail/relations.hpp"
 
 namespace relstore {
-
-namespace detail {
-void write_json(const model_info& model, const void* entity, std::uint64_t mask, std::string& out);
-}  // namespace detail
 
 template <class M>
 class row;
@@ -69,6 +69,30 @@ class row {
     return *v ? &**v : nullptr;
   }
 
+  // The same, with the relation's name checked at compile time against the
+  // schema RELSTORE_SCHEMA declared for M, and its target type deduced:
+  // row.many<"orders">(), row.one<"customer">().
+  template <detail::fixed_string Name>
+  const auto& many() const {
+    using found = typename detail::checked_relation<M, Name>::found;
+    static_assert(!found::found || found::is_many, "relstore: that relation is a belongs_to: use one<\"name\">()");
+    if constexpr (found::found && found::is_many) {
+      return many<typename found::target>(Name.view());
+    } else {
+      return related;  // unreachable: a static_assert failed
+    }
+  }
+  template <detail::fixed_string Name>
+  auto one() const {
+    using found = typename detail::checked_relation<M, Name>::found;
+    static_assert(!found::found || !found::is_many, "relstore: that relation is a has_many: use many<\"name\">()");
+    if constexpr (found::found && !found::is_many) {
+      return one<typename found::target>(Name.view());
+    } else {
+      return this;  // unreachable: a static_assert failed
+    }
+  }
+
   // The row as a JSON object: selected fields, then included relations.
   std::string to_json() const {
     std::string out;
@@ -76,7 +100,7 @@ class row {
     return out;
   }
   void append_json(std::string& out) const {
-    detail::write_json(model_info_of<M>(), &value, fields, out);
+    detail::write_json(detail::info_of<M>(), &value, fields, out);
     for (const auto& e : related) {
       out.pop_back();  // '}'
       if (out.back() != '{') out += ',';

@@ -4,10 +4,22 @@
 #pragma once
 
 #include <boost/mp11/algorithm.hpp>
+#include <string>
 #include <type_traits>
 
+#include "relstore/detail/reflect.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/relation.hpp"
+
+// Declares `Schema` as the schema of its models, so that relation names given
+// as template arguments (filter::include<"orders">(), row::many<"orders">())
+// are checked at compile time. Put it at namespace scope in the models'
+// namespace, after the schema's alias; a model may belong to one declared
+// schema.
+#define RELSTORE_SCHEMA(Schema)                                                                                     \
+  template <class RelstoreModel>                                                                                    \
+  requires ::boost::mp11::mp_contains<typename Schema::model_list, RelstoreModel>::value Schema relstore_schema_of( \
+      const RelstoreModel*);
 
 namespace relstore {
 
@@ -19,6 +31,11 @@ struct schema;
 
 template <class... Models, class... Relations>
 struct schema<models<Models...>, Relations...> {
+  // Each model's own checks come first (each failing one is a static_assert
+  // of its own): an undescribed model is reported as such, before anything
+  // reads its fields.
+  static_assert(((sizeof(detail::model_checks<Models>) > 0) && ...));
+
   using model_list = boost::mp11::mp_list<Models...>;
   using relation_list = boost::mp11::mp_list<Relations...>;
 
@@ -39,15 +56,16 @@ struct schema<models<Models...>, Relations...> {
 };
 
 namespace detail {
-// Builds the registry; a definition error here is a bug the compile-time
-// checks could not see (duplicate relation names), reported by RELSTORE_ASSERT.
+// Builds the registry: the compile-time schema goes through the same checks
+// as any other. A definition error here is one the compile-time checks could
+// not see (duplicate relation names), reported by RELSTORE_ASSERT.
 template <class S>
 struct registry_builder;
 
 template <class... Models, class... Relations>
 struct registry_builder<schema<models<Models...>, Relations...>> {
   static void build(registry& reg) {
-    (check(reg.add_static_model(model_info_of<Models>())), ...);
+    (check(reg.add_static_model(info_of<Models>())), ...);
     (add<Relations>(reg), ...);
   }
   static void check(const result<std::size_t>& r) {
@@ -55,8 +73,8 @@ struct registry_builder<schema<models<Models...>, Relations...>> {
   }
   template <class R>
   static void add(registry& reg) {
-    const model_info& p = model_info_of<typename R::parent>();
-    const model_info& c = model_info_of<typename R::child>();
+    const model_info& p = info_of<typename R::parent>();
+    const model_info& c = info_of<typename R::child>();
     has_many_options o;
     o.key_to = c.fields[R::child_key].name;
     o.key_from = p.fields[R::parent_key].name;

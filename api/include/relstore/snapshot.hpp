@@ -3,17 +3,17 @@
 // A snapshot is an envelope (magic, relstore format version, Boost archive
 // version, platform fingerprint, payload length, CRC32C of the payload and of
 // the envelope) followed by a Boost.Serialization archive of the schema and
-// then every entity, column by column. Everything in the envelope is checked
-// before Boost reads a byte; every count read from the payload is bounded by
-// the bytes that remain; and the loaded data is fully checked (unique keys,
-// every foreign key) before it replaces the caller's store.
+// then every entity, column by column (docs/snapshot_format.md). Everything in
+// the envelope is checked before Boost reads a byte; every count read from the
+// payload is bounded by the bytes that remain; the schema passes the
+// registry's checks; and the loaded data is fully checked (unique keys, every
+// foreign key) before it replaces the caller's store.
 //
 // save() to a path writes a temporary file in the same folder, fsyncs and
 // closes it, renames it over the target and fsyncs the folder. On any error
 // the previous snapshot is untouched and still loads.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <string>
@@ -21,56 +21,54 @@
 #include "relstore/dataset.hpp"
 #include "relstore/detail/snapshot_bridge.hpp"
 #include "relstore/error.hpp"
+#include "relstore/file_system.hpp"
+#include "relstore/snapshot_format.hpp"
 #include "relstore/store.hpp"
 
 namespace relstore {
 
-enum class archive_format : std::uint8_t {
-  binary = 0,  // fast, platform-specific (the envelope records the platform)
-  text = 1,    // Boost text archive, for debugging
-  xml = 2,     // Boost XML archive, for debugging
-};
-
-std::string_view to_string(archive_format f) noexcept;
-
 struct save_options {
   archive_format format = archive_format::binary;
+  file_system* fs = nullptr;  // null: default_file_system()
 };
 
-// What the envelope of a snapshot says.
-struct snapshot_header {
-  std::uint32_t format_version = 0;
-  std::uint32_t boost_archive_version = 0;
-  archive_format format = archive_format::binary;
-  std::uint64_t payload_length = 0;
-  std::uint32_t payload_crc = 0;
-  bool little_endian = true;
-  std::uint8_t sizes[7] = {};  // int, long, long long, double, size_t, wchar_t, bool
+struct load_options {
+  file_system* fs = nullptr;  // null: default_file_system()
 };
-
-// The relstore snapshot format version this build writes and reads.
-inline constexpr std::uint32_t snapshot_format_version = 1;
-// Bytes of the envelope before the payload.
-inline constexpr std::size_t snapshot_header_size = 48;
 
 // Writes `data` as a snapshot. Errors: io_error (with the OS reason).
 result<void> write_snapshot(const dataset& data, const std::filesystem::path& path, save_options options = {});
 result<void> write_snapshot(const dataset& data, std::ostream& out, save_options options = {});
 
 // Reads a snapshot without the application's types. Errors: io_error,
-// snapshot_corrupt, snapshot_version, snapshot_platform. Does not check
-// referential integrity (see verify_snapshot in snapshot_tools.hpp).
-result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header* header = nullptr);
+// snapshot_corrupt (also for a schema the registry refuses, with its
+// message), snapshot_version, snapshot_platform. Does not check keys (see
+// verify_dataset).
+result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header* header = nullptr,
+                              load_options options = {});
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header = nullptr);
+
+namespace detail {
+result<void> save_columns(const column_store& data, const std::filesystem::path& path, const save_options& options);
+result<void> save_columns(const column_store& data, std::ostream& out, const save_options& options);
+result<column_store> load_columns(const std::filesystem::path& path, const load_options& options);
+result<column_store> load_columns(std::istream& in);
+
+template <class Schema>
+result<void> load_into(store<Schema>& db, const column_store& data) {
+  store<Schema> fresh;
+  return snapshot_bridge<Schema>::from_columns(data, store_access::of(fresh)).transform([&] { db = std::move(fresh); });
+}
+}  // namespace detail
 
 // Saves every entity of `db`.
 template <class Schema>
 result<void> save(const store<Schema>& db, const std::filesystem::path& path, save_options options = {}) {
-  return write_snapshot(detail::snapshot_bridge<Schema>::to_dataset(db), path, options);
+  return detail::save_columns(detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db)), path, options);
 }
 template <class Schema>
 result<void> save(const store<Schema>& db, std::ostream& out, save_options options = {}) {
-  return write_snapshot(detail::snapshot_bridge<Schema>::to_dataset(db), out, options);
+  return detail::save_columns(detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db)), out, options);
 }
 
 // Loads a snapshot into `db`, replacing its contents only if everything
@@ -79,16 +77,21 @@ result<void> save(const store<Schema>& db, std::ostream& out, save_options optio
 // schema_mismatch (a changed key type, a missing relation target, ...), and
 // snapshot_corrupt for a duplicate key or a dangling foreign key.
 template <class Schema>
-result<void> load(store<Schema>& db, const std::filesystem::path& path) {
-  auto data = read_snapshot(path);
-  if (!data) return std::move(data).error();
-  return detail::snapshot_bridge<Schema>::from_dataset(*data, db);
+result<void> load(store<Schema>& db, const std::filesystem::path& path, load_options options = {}) {
+  return detail::load_columns(path, options).and_then([&](const detail::column_store& data) {
+    return detail::load_into(db, data);
+  });
 }
 template <class Schema>
 result<void> load(store<Schema>& db, std::istream& in) {
-  auto data = read_snapshot(in);
-  if (!data) return std::move(data).error();
-  return detail::snapshot_bridge<Schema>::from_dataset(*data, db);
+  return detail::load_columns(in).and_then(
+      [&](const detail::column_store& data) { return detail::load_into(db, data); });
+}
+
+// Loads `data` into `db` as load() does.
+template <class Schema>
+result<void> load(store<Schema>& db, const dataset& data) {
+  return detail::load_into(db, detail::dataset_access::of(data));
 }
 
 }  // namespace relstore

@@ -6,6 +6,7 @@
 // access to the whole store.
 #pragma once
 
+#include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 
 #include "relstore/detail/engine.hpp"
@@ -16,8 +17,7 @@
 namespace relstore {
 
 namespace detail {
-template <class Schema>
-struct snapshot_bridge;
+struct store_access;
 }  // namespace detail
 
 template <class Schema>
@@ -39,6 +39,13 @@ class store {
                   "relstore: the model is not part of this store's schema");
     return repository<Schema, M>(this);
   }
+  // A read-only handle: its finds work, its writes do not compile.
+  template <class M>
+  repository<const Schema, M> repo() const {
+    static_assert(boost::mp11::mp_contains<typename Schema::model_list, M>::value,
+                  "relstore: the model is not part of this store's schema");
+    return repository<const Schema, M>(this);
+  }
 
   // Number of entities of model M.
   template <class M>
@@ -47,13 +54,7 @@ class store {
   }
 
   // Removes every entity of every model (no policy applies: nothing survives).
-  void clear() noexcept {
-    boost::mp11::mp_for_each<typename Schema::model_list>([&](auto m) {
-      auto& t = engine_.template tab<decltype(m)>();
-      t.items.clear();
-      t.next_id = 1;
-    });
-  }
+  void clear() noexcept { engine_.clear(); }
 
   // The models and relations of this store's schema.
   static const relstore::registry& registry() { return Schema::registry(); }
@@ -75,14 +76,23 @@ class store {
   }
 
  private:
-  template <class, class>
-  friend class repository;
-  template <class, class>
-  friend class has_many_repository;
-  template <class>
-  friend struct detail::snapshot_bridge;
+  friend struct detail::store_access;
 
   detail::engine<Schema> engine_;
 };
+
+namespace detail {
+// The engine of a store, for repositories and snapshots.
+struct store_access {
+  template <class S>
+  static engine<S>& of(store<S>& s) noexcept {
+    return s.engine_;
+  }
+  template <class S>
+  static const engine<S>& of(const store<S>& s) noexcept {
+    return s.engine_;
+  }
+};
+}  // namespace detail
 
 }  // namespace relstore

@@ -1,9 +1,12 @@
-// The storage of one model: a Boost.MultiIndex container with a unique hashed
-// index on the primary key, a unique hashed index on every other parent key
-// (key_from) and a non-unique hashed index on every foreign key a relation
-// uses. Relations and lookups ask keys only for equality, and a hash answers
-// in one or two cache misses where a 1M-node tree costs twenty. Key order,
-// where a result needs it, comes from sorting the (few) matches.
+// table<M>: the storage of one model, a Boost.MultiIndex container with a
+// unique hashed index on the primary key, a unique hashed index on every other
+// parent key (key_from) and a non-unique hashed index on every foreign key a
+// relation uses. Relations and lookups ask keys only for equality, and a hash
+// answers in one or two cache misses where a 1M-node tree costs twenty. Key
+// order, where a result needs it, comes from sorting the (few) matches.
+//
+// It implements table_base, so the run-time pipelines (queries, verify,
+// snapshots) reach it without its type; typed callers use it directly.
 // Internal: no type from here appears in a public signature.
 #pragma once
 
@@ -19,13 +22,14 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "relstore/detail/meta.hpp"
-#include "relstore/model.hpp"
-#include "relstore/value.hpp"
+#include "relstore/detail/reflect.hpp"
+#include "relstore/detail/table_base.hpp"
 
 namespace relstore::detail {
 
@@ -84,45 +88,63 @@ struct table_layout {
   using container = bmi::multi_index_container<M, indices>;
 };
 
-// Converts a run-time value to the key type K (possibly optional). Returns
-// nullopt when no key of type K can equal `v` (so an index lookup finds nothing).
-template <class K>
-std::optional<K> key_from_value(const value& v) {
+// Compares a lookup key with a stored one, either way round.
+struct loose_equal {
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return a == b;
+  }
+};
+
+// Calls fn(key, hash, eq) with a lookup key for an index on values of type K
+// equal to `v`, and returns true; returns false when no K can equal `v` (a
+// string for an integer key, 2.5 or 2^40 for an int32 one), so the lookup
+// would find nothing. Strings are looked up as string_views: no allocation.
+template <class K, class Fn>
+bool with_lookup_key(const value_view& v, Fn&& fn) {
   using S = unwrap_optional_t<K>;
   if (std::holds_alternative<null_t>(v)) {
-    if constexpr (is_optional_v<K>) return std::optional<K>(K{});
-    return std::nullopt;
-  }
-  if constexpr (std::is_same_v<S, std::string>) {
-    if (const auto* s = std::get_if<std::string>(&v)) return std::optional<K>(K(*s));
-    return std::nullopt;
+    if constexpr (is_optional_v<K>) {
+      fn(K{}, std::hash<K>{}, loose_equal{});
+      return true;
+    } else {
+      return false;
+    }
+  } else if constexpr (std::is_same_v<S, std::string>) {
+    const auto* s = std::get_if<std::string_view>(&v);
+    if (s == nullptr) return false;
+    fn(*s, std::hash<std::string_view>{}, loose_equal{});
+    return true;
   } else if constexpr (std::is_same_v<S, bool>) {
-    if (const auto* b = std::get_if<bool>(&v)) return std::optional<K>(K(*b));
-    return std::nullopt;
+    const auto* b = std::get_if<bool>(&v);
+    if (b == nullptr) return false;
+    fn(K(*b), std::hash<K>{}, loose_equal{});
+    return true;
   } else if constexpr (std::is_integral_v<S>) {
+    std::int64_t i = 0;
     if (const auto* d = std::get_if<double>(&v)) {
       // An integral double (2.0) equals the integer key; any other never does.
-      if (!(*d >= -9.2e18 && *d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(*d)) != *d) {
-        return std::nullopt;
-      }
-      return key_from_value<K>(value(static_cast<std::int64_t>(*d)));
+      if (!(*d >= -9.2e18 && *d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(*d)) != *d) return false;
+      i = static_cast<std::int64_t>(*d);
+    } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      i = *n;
+    } else {
+      return false;
     }
-    if (const auto* i = std::get_if<std::int64_t>(&v)) {
-      if (*i < static_cast<std::int64_t>(std::numeric_limits<S>::min()) ||
-          (*i > 0 && static_cast<std::uint64_t>(*i) > static_cast<std::uint64_t>(std::numeric_limits<S>::max()))) {
-        return std::nullopt;
-      }
-      return std::optional<K>(K(static_cast<S>(*i)));
+    if (i < static_cast<std::int64_t>(std::numeric_limits<S>::min()) ||
+        (i > 0 && static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<S>::max()))) {
+      return false;
     }
-    return std::nullopt;
+    fn(K(static_cast<S>(i)), std::hash<K>{}, loose_equal{});
+    return true;
   } else {
-    return std::nullopt;  // doubles are never index keys
+    return false;  // doubles are never index keys
   }
 }
 
 // One model's entities. Owned by the store.
 template <class M, class Relations>
-class table {
+class table final : public table_base {
  public:
   using layout = table_layout<M, Relations>;
   using container = typename layout::container;
@@ -131,8 +153,12 @@ class table {
   using key_type = member_type<M, pk>;
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
 
-  template <std::size_t F>
-  static constexpr bool has_index = mp::mp_any_of_q<defs, mp::mp_bind_front<same_field, index_def<F, false>>>::value;
+  table() : table_base(info_of<M>()) {}
+  table(const table&) = default;
+  table& operator=(const table&) = default;
+  table(table&&) noexcept = default;
+  table& operator=(table&&) noexcept = default;
+  ~table() = default;
 
   template <std::size_t F>
   auto& index() {
@@ -159,10 +185,7 @@ class table {
 
   // Sizes every hashed index for `n` entities, so a bulk load never rehashes.
   void reserve(std::size_t n) {
-    mp::mp_for_each<defs>([&](auto d) {
-      using D = decltype(d);
-      index<D::field>().reserve(n);
-    });
+    mp::mp_for_each<defs>([&](auto d) { index<decltype(d)::field>().reserve(n); });
   }
 
   // Number of entities whose field F equals `key`.
@@ -176,27 +199,97 @@ class table {
     std::vector<const M*> out;
     out.reserve(items.size());
     for (const M& e : items) out.push_back(&e);
-    sort_by_key(out);
+    sort_keys(out);
     return out;
   }
 
   // Sorts entity pointers by primary key. Large inputs sort (key, pointer)
   // pairs, so comparisons do not chase pointers.
-  static void sort_by_key(std::vector<const M*>& v) {
+  template <class P>
+  static void sort_keys(std::vector<P>& v) {
     constexpr auto key = member_pointer<M, pk>;
+    auto entity = [](P p) { return static_cast<const M*>(p); };
     if (v.size() < 64 || !std::is_arithmetic_v<key_type>) {
-      std::sort(v.begin(), v.end(), [](const M* a, const M* b) { return a->*key < b->*key; });
+      std::sort(v.begin(), v.end(), [&](P a, P b) { return entity(a)->*key < entity(b)->*key; });
       return;
     }
-    std::vector<std::pair<key_type, const M*>> keyed;
+    std::vector<std::pair<key_type, P>> keyed;
     keyed.reserve(v.size());
-    for (const M* e : v) keyed.emplace_back(e->*key, e);
+    for (P e : v) keyed.emplace_back(entity(e)->*key, e);
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
   }
 
+  // ------------------------------------------------------------ table_base
+
+  std::size_t size() const noexcept override { return items.size(); }
+
+  void for_each(visitor fn) const override {
+    for (const M& e : items) fn(&e);
+  }
+
+  void sort_by_key(std::vector<const void*>& entities) const override { sort_keys(entities); }
+
+  index_kind index_on(std::size_t field) const noexcept override {
+    index_kind kind = index_kind::none;
+    mp::mp_for_each<defs>([&](auto d) {
+      using D = decltype(d);
+      if (D::field == field) kind = D::unique ? index_kind::unique : index_kind::non_unique;
+    });
+    return kind;
+  }
+
+  void for_each_equal(std::size_t field, const value_view& key, visitor fn) const override {
+    with_index(field, [&](const auto& idx, auto d) {
+      using K = member_type<M, decltype(d)::field>;
+      with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
+        auto [first, last] = idx.equal_range(k, hash, eq);
+        for (; first != last; ++first) fn(&*first);
+      });
+    });
+  }
+
+  const void* find(std::size_t field, const value_view& key) const override {
+    const void* found = nullptr;
+    with_index(field, [&](const auto& idx, auto d) {
+      using K = member_type<M, decltype(d)::field>;
+      with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
+        auto it = idx.find(k, hash, eq);
+        if (it != idx.end()) found = &*it;
+      });
+    });
+    return found;
+  }
+
+  void for_each_distinct(std::size_t field, visitor fn) const override {
+    with_index(field, [&](const auto& idx, auto d) {
+      constexpr std::size_t F = decltype(d)::field;
+      using K = member_type<M, F>;
+      const K* group = nullptr;  // equal keys are adjacent in a hashed index
+      for (const M& e : idx) {
+        const K& k = e.*member_pointer<M, F>;
+        if (group != nullptr && *group == k) continue;
+        group = &k;
+        if constexpr (is_optional_v<K>) {
+          if (!k) continue;
+        }
+        fn(&e);
+      }
+    });
+  }
+
+  void for_each_duplicate(std::size_t, visitor) const override {}  // unique indexes refuse duplicates
+
   container items;
-  std::int64_t next_id = 1;  // above every key present: assigned keys never collide
+
+ private:
+  // Calls fn(index, index_def) for the index on `field`, if there is one.
+  template <class Fn>
+  void with_index(std::size_t field, Fn&& fn) const {
+    mp::mp_for_each<defs>([&](auto d) {
+      if (decltype(d)::field == field) fn(index<decltype(d)::field>(), d);
+    });
+  }
 };
 
 }  // namespace relstore::detail

@@ -1,0 +1,49 @@
+// model_info: a model's fields as seen at run time, by JSON filters, the
+// registry, snapshots and tools.
+//
+// Vocabulary header: includes only other vocabulary headers.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relstore/value.hpp"
+
+namespace relstore {
+
+// The largest number of fields a model may have (projection masks are 64 bits).
+inline constexpr std::size_t max_fields = 64;
+
+// One field of a model. The accessors read and write an entity of the
+// model's storage: a C++ object for a typed store, a row of a dataset.
+struct field_info {
+  std::string name;
+  field_type type = field_type::int64;
+  bool nullable = false;
+  // REQUIRES: entity points to an entity of the model's storage.
+  value_view (*get)(const void* entity) = nullptr;
+  // Sets the field from `v`. On a type or range mismatch leaves the entity
+  // unchanged, stores the reason in *why and returns false. Null for a
+  // model whose entities are written another way (a dataset's).
+  bool (*set)(void* entity, const value& v, std::string* why) = nullptr;
+};
+
+// A model's run-time description.
+struct model_info {
+  std::string name;
+  std::vector<field_info> fields;
+  std::size_t primary_key = 0;  // index into fields
+
+  // Returns the index of the field called `field`, or nullopt.
+  std::optional<std::size_t> find_field(std::string_view field) const noexcept {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == field) return i;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace relstore

@@ -1,0 +1,38 @@
+// The snapshot envelope's vocabulary: archive formats, what a header says,
+// and the format version. The byte layout is docs/snapshot_format.md's.
+//
+// Vocabulary header: includes only other vocabulary headers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace relstore {
+
+enum class archive_format : std::uint8_t {
+  binary = 0,  // fast, platform-specific (the envelope records the platform)
+  text = 1,    // Boost text archive, for debugging
+  xml = 2,     // Boost XML archive, for debugging
+};
+
+std::string_view to_string(archive_format f) noexcept;
+
+// What the envelope of a snapshot says.
+struct snapshot_header {
+  std::uint32_t format_version = 0;
+  std::uint32_t boost_archive_version = 0;
+  archive_format format = archive_format::binary;
+  std::uint64_t payload_length = 0;
+  std::uint32_t payload_crc = 0;
+  bool little_endian = true;
+  std::uint8_t sizes[7] = {};  // int, long, long long, double, size_t, wchar_t, bool
+};
+
+// The relstore snapshot format version this build writes and reads.
+// Version history: 1 (relstore 0.1) the first.
+inline constexpr std::uint32_t snapshot_format_version = 1;
+// Bytes of the envelope before the payload.
+inline constexpr std::size_t snapshot_header_size = 48;
+
+}  // namespace relstore

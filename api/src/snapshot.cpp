@@ -1,0 +1,59 @@
+// Snapshots of datasets, to paths and streams.
+#include "relstore/snapshot.hpp"
+
+#include <istream>
+#include <iterator>
+#include <ostream>
+
+#include "relstore/detail/snapshot_file.hpp"
+
+namespace relstore {
+namespace detail {
+
+result<void> save_columns(const column_store& data, const std::filesystem::path& path, const save_options& options) {
+  return write_snapshot_file(data, path, options.format, options.fs ? *options.fs : default_file_system());
+}
+
+result<void> save_columns(const column_store& data, std::ostream& out, const save_options& options) {
+  return encode_snapshot(data, options.format).and_then([&](const std::string& bytes) -> result<void> {
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) return make_error(errc::io_error, "cannot write the snapshot to the stream");
+    return {};
+  });
+}
+
+result<column_store> load_columns(const std::filesystem::path& path, const load_options& options) {
+  return read_snapshot_file(path, nullptr, options.fs ? *options.fs : default_file_system());
+}
+
+result<column_store> load_columns(std::istream& in) {
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
+  return decode_snapshot(bytes, nullptr);
+}
+
+}  // namespace detail
+
+result<void> write_snapshot(const dataset& data, const std::filesystem::path& path, save_options options) {
+  return detail::save_columns(detail::dataset_access::of(data), path, options);
+}
+
+result<void> write_snapshot(const dataset& data, std::ostream& out, save_options options) {
+  return detail::save_columns(detail::dataset_access::of(data), out, options);
+}
+
+result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header* header, load_options options) {
+  return detail::read_snapshot_file(path, header, options.fs ? *options.fs : default_file_system())
+      .transform([](detail::column_store c) { return detail::dataset_access::make(std::move(c)); });
+}
+
+result<dataset> read_snapshot(std::istream& in, snapshot_header* header) {
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
+  return detail::decode_snapshot(bytes, header).transform([](detail::column_store c) {
+    return detail::dataset_access::make(std::move(c));
+  });
+}
+
+}  // namespace relstore

@@ -1,0 +1,44 @@
+// What relstore-snapshot info prints.
+#include "relstore/snapshot_info.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+namespace relstore {
+
+void describe_snapshot(std::string_view file, const snapshot_header& h, const dataset& data, std::ostream& out) {
+  const registry& reg = data.schema();
+  out << "file: " << file << "\n";
+  out << "format: relstore snapshot version " << h.format_version << ", " << to_string(h.format)
+      << " archive, Boost archive version " << h.boost_archive_version << "\n";
+  out << "platform: " << (h.little_endian ? "little" : "big")
+      << "-endian, sizeof int/long/long long/double/size_t/wchar_t/bool = ";
+  for (int i = 0; i < 7; ++i) out << (i ? "/" : "") << static_cast<unsigned>(h.sizes[i]);
+  out << "\n";
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", h.payload_crc);
+  out << "checksum: CRC32C " << crc << ", ok\n";
+  out << "size: " << h.payload_length + snapshot_header_size << " bytes (" << snapshot_header_size << " header + "
+      << h.payload_length << " payload)\n";
+  out << "models:\n";
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
+    out << "  " << info.name << ": " << data.rows(m) << " entities, primary key " << info.fields[info.primary_key].name
+        << "\n";
+    for (const auto& f : info.fields) {
+      out << "    " << f.name << " " << to_string(f.type) << (f.nullable ? " (optional)" : "") << "\n";
+    }
+  }
+  out << "relations:\n";
+  for (std::size_t i = 0; i < reg.relations().size(); ++i) {
+    const relation_info& r = reg.relations()[i];
+    if (r.kind != relation_kind::has_many) continue;
+    const model_info& p = reg.model(r.parent);
+    const model_info& c = reg.model(r.child);
+    out << "  " << p.name << "." << r.name << ": has_many " << c.name << " (" << c.name << "."
+        << c.fields[r.child_key].name << " -> " << p.name << "." << p.fields[r.parent_key].name << "), inverse "
+        << c.name << "." << reg.relations()[r.inverse].name << ", on_delete " << to_string(r.policy) << "\n";
+  }
+}
+
+}  // namespace relstore

@@ -1,0 +1,31 @@
+// The snapshot payload: a Boost.Serialization archive of the schema (models,
+// fields, relations with keys and policies) and then every model's rows,
+// column by column. Layout: docs/snapshot_format.md. Internal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "relstore/detail/column_store.hpp"
+#include "relstore/error.hpp"
+#include "relstore/snapshot_format.hpp"
+
+namespace relstore::detail {
+
+// The most models and relations a snapshot (or an import) may declare.
+inline constexpr std::uint32_t max_snapshot_models = 4096;
+inline constexpr std::uint32_t max_snapshot_relations = 65536;
+
+// Encodes `data` (rows in the order stored) as an archive of `format`.
+// Errors: io_error if the archive cannot be written.
+result<std::string> encode(const column_store& data, archive_format format);
+
+// Decodes a payload of `format`. Every count is bounded by the bytes left
+// before anything is allocated; the schema passes the registry's checks and
+// every column column_table::check. Boost.Serialization's exceptions stop
+// here. Errors: snapshot_corrupt. Keys and foreign keys are not checked
+// (verify does that).
+result<column_store> decode(std::string_view payload, archive_format format);
+
+}  // namespace relstore::detail

@@ -1,0 +1,106 @@
+// column_table: one model's rows without C++ types, column by column, as a
+// snapshot holds them. A dataset is made of these. It implements table_base,
+// with indexes built when first asked for, so the same query pipeline and
+// integrity checks run on it as on a typed store. Internal.
+//
+// Not synchronised. Entity pointers and indexes are invalidated by any write
+// (add_row, set, a change to a column, reserve).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "relstore/detail/table_base.hpp"
+#include "relstore/error.hpp"
+#include "relstore/model_info.hpp"
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+// One field's values for every row of a model. Integers and booleans are
+// held in `ints`, doubles in `doubles`, strings in `strings`; exactly one of
+// them has a value per row. `nulls` has one flag per row when the field is
+// nullable (1 = null; the value slot then holds a default).
+struct column {
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::string> strings;
+  std::vector<std::uint8_t> nulls;
+};
+
+class column_table final : public table_base {
+ public:
+  // REQUIRES: info's accessors are column accessors (see with_column_accessors)
+  // and `info` outlives the table.
+  explicit column_table(const model_info& info);
+  column_table(column_table&&) noexcept;
+  column_table& operator=(column_table&&) noexcept;
+  ~column_table();
+
+  std::size_t rows() const noexcept { return rows_; }
+  // REQUIRES: field < info().fields.size(), row < rows().
+  value_view get(std::size_t row, std::size_t field) const;
+  // Sets one cell; false with a reason on a type or range mismatch.
+  bool set(std::size_t row, std::size_t field, const value& v, std::string* why);
+  // Appends a row of default values (null where nullable) and returns its index.
+  std::size_t add_row();
+  // Sets the row count after the columns were filled directly.
+  // REQUIRES: every column holds `rows` values (and flags where nullable).
+  void set_rows(std::size_t rows);
+  void reserve(std::size_t rows);
+
+  column& at(std::size_t field) {
+    changed();
+    return columns_[field];
+  }
+  const column& at(std::size_t field) const { return columns_[field]; }
+
+  // The row an entity pointer of this table stands for.
+  std::size_t row_of(const void* entity) const noexcept;
+  // The entity pointer of `row`. REQUIRES: row < rows().
+  const void* entity(std::size_t row) const;
+
+  // ------------------------------------------------------------ table_base
+  std::size_t size() const noexcept override { return rows_; }
+  void for_each(visitor fn) const override;
+  void sort_by_key(std::vector<const void*>& entities) const override;
+  index_kind index_on(std::size_t field) const noexcept override;
+  void for_each_equal(std::size_t field, const value_view& key, visitor fn) const override;
+  const void* find(std::size_t field, const value_view& key) const override;
+  void for_each_distinct(std::size_t field, visitor fn) const override;
+  void for_each_duplicate(std::size_t field, visitor fn) const override;
+
+  // Checks what a table read from outside may hold wrongly: every column
+  // holds rows() values of its type, null flags are 0 or 1, booleans 0 or 1,
+  // and narrower integers are in range. Errors: snapshot_corrupt.
+  result<void> check() const;
+
+  // Declares an index on `field` (done for every key a relation uses).
+  void add_index(std::size_t field, bool unique);
+
+  // A copy of `info` whose accessors read a column_table's rows.
+  static model_info with_column_accessors(model_info info);
+
+  // What an entity pointer of a column_table points to.
+  struct row_ref {
+    const column_table* table;
+    std::size_t row;
+  };
+
+ private:
+  struct index;
+  void changed() noexcept;
+  const index& built(std::size_t field) const;
+
+  std::vector<column> columns_;
+  std::size_t rows_ = 0;
+  std::vector<std::uint8_t> indexed_;  // per field: 0 none, 1 unique, 2 non-unique
+  // Built on demand and dropped by any write.
+  mutable std::unique_ptr<row_ref[]> refs_;
+  mutable std::vector<std::unique_ptr<index>> indexes_;
+};
+
+}  // namespace relstore::detail

@@ -1,0 +1,31 @@
+// The 48-byte snapshot envelope: magic, format version, Boost archive
+// version, archive format, platform fingerprint, payload length, CRC32C of
+// the payload and of the envelope itself. Layout: docs/snapshot_format.md.
+// Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "relstore/error.hpp"
+#include "relstore/snapshot_format.hpp"
+
+namespace relstore::detail {
+
+// The envelope for `payload`, with this build's versions and platform.
+std::string make_envelope(std::string_view payload, archive_format format);
+
+// Checks the envelope at the front of `data` and the payload's checksum,
+// before any byte of the payload is interpreted. Errors: snapshot_corrupt,
+// snapshot_version, snapshot_platform.
+result<snapshot_header> check_envelope(const char* data, std::size_t size);
+
+// `payload` behind a valid envelope (tests and the fuzzer use it).
+std::string seal_snapshot(std::string_view payload, archive_format format);
+
+// The Boost archive library version of this build.
+std::uint32_t boost_archive_version();
+
+}  // namespace relstore::detail

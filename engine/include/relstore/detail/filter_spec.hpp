@@ -1,0 +1,111 @@
+// The parsed, type-erased form of filters, where clauses and patches: what
+// the typed builders (filter.hpp, patch.hpp) and the JSON parser produce and
+// the query and write pipelines consume. Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "relstore/assert.hpp"
+#include "relstore/detail/meta.hpp"
+#include "relstore/model_info.hpp"
+#include "relstore/op.hpp"
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+struct where_node {
+  op kind = op::and_;
+  std::uint32_t field = 0;           // for comparisons
+  std::vector<value> operands;       // for comparisons
+  std::vector<where_node> children;  // for and_ / or_ (an empty and_ matches everything)
+};
+
+struct order_key {
+  std::uint32_t field = 0;
+  bool descending = false;
+};
+
+struct include_spec;
+
+struct filter_spec {
+  const model_info* model = nullptr;  // null: not yet bound (an include scope)
+  std::optional<where_node> where;
+  std::vector<order_key> order;
+  std::optional<std::int64_t> limit;
+  std::int64_t skip = 0;
+  std::optional<std::uint64_t> fields;  // projection mask; nullopt = all
+  std::vector<include_spec> include;
+};
+
+struct include_spec {
+  std::string relation;
+  filter_spec scope;
+};
+
+// One field a patch sets.
+struct field_change {
+  std::uint32_t field;
+  relstore::value value;
+};
+using field_changes = std::vector<field_change>;
+
+// The index of described member `member` of M. REQUIRES: it is described.
+template <class M, class T>
+std::uint32_t field_of(T M::*member) {
+  std::uint32_t found = static_cast<std::uint32_t>(-1), i = 0;
+  mp::mp_for_each<members<M>>([&](auto d) {
+    if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, T M::*>) {
+      if (d.pointer == member) found = i;
+    }
+    ++i;
+  });
+  RELSTORE_ASSERT(found != static_cast<std::uint32_t>(-1), "member is not described by RELSTORE_MODEL");
+  return found;
+}
+
+// The run-time value of operand `v` for a field whose scalar type is S.
+// Numbers keep their own kind and width (1.5 stays 1.5 for an integer field,
+// 2^32 + 1 is not wrapped to an int32), so comparisons are numeric and a patch
+// that does not fit the field is rejected, never truncated.
+template <class S, class U>
+value to_operand(U&& v) {
+  using V = std::remove_cvref_t<U>;
+  if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
+    return null;
+  } else if constexpr (std::is_same_v<S, std::string>) {
+    return std::string(std::forward<U>(v));
+  } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool>) {
+    return static_cast<bool>(v);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    return static_cast<double>(v);
+  } else if constexpr (std::is_integral_v<V>) {
+    return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_integral_v<S>) {
+    return static_cast<std::int64_t>(static_cast<S>(v));
+  } else {
+    return static_cast<double>(v);
+  }
+}
+
+// The one door from the public builders (filter, where, patch) to their
+// parsed form, so no detail type appears in their public signatures.
+struct spec_access {
+  template <class F>
+  static const auto& spec(const F& f) noexcept {
+    return f.spec_;
+  }
+  template <class F, class Spec>
+  static F make(Spec spec) {
+    F f;
+    f.spec_ = std::move(spec);
+    return f;
+  }
+};
+
+}  // namespace relstore::detail

@@ -1,0 +1,112 @@
+// Referential integrity of one write, typed: the checks a create, replace or
+// patch passes before anything is linked. The same rules, over whole tables
+// and without types, are verify.hpp's; the messages are errors.hpp's.
+// Internal.
+#pragma once
+
+#include <boost/mp11/algorithm.hpp>
+#include <optional>
+#include <type_traits>
+
+#include "relstore/detail/errors.hpp"
+#include "relstore/detail/relations.hpp"
+#include "relstore/detail/storage.hpp"
+#include "relstore/error.hpp"
+
+namespace relstore::detail {
+
+template <class K>
+const K* key_ptr(const K& k) {
+  return &k;
+}
+template <class K>
+const K* key_ptr(const std::optional<K>& k) {
+  return k ? &*k : nullptr;
+}
+
+// The registry entry of R's has_many direction in schema S.
+template <class S, class R>
+const relation_info& has_many_info() {
+  return S::registry().relations()[2 * relation_index<S, R>];
+}
+
+// Every foreign key of e names an existing parent (or is null). A key
+// naming e itself (a self relation) counts as present, whether or not e is
+// linked yet. With `before`, a foreign key it already held is not looked
+// up again: its parent is there, since referenced keys cannot change.
+template <class S, class M>
+result<void> check_parents(const storage<S>& st, const M& e, const std::type_identity_t<M>* before = nullptr) {
+  result<void> out;
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (std::is_same_v<typename R::child, M>) {
+      using P = typename R::parent;
+      if (!out) return;
+      const auto& fk = e.*member_pointer<M, R::child_key>;
+      if (before != nullptr && fk == before->*member_pointer<M, R::child_key>) return;
+      const auto* key = key_ptr(fk);
+      if (key == nullptr) return;
+      if constexpr (std::is_same_v<P, M>) {
+        if (*key == e.*member_pointer<M, R::parent_key>) return;
+      }
+      const auto& idx = st.template tab<P>().template index<R::parent_key>();
+      if (idx.find(*key) == idx.end()) out = dangling_key(S::registry(), has_many_info<S, R>(), view_of(*key));
+    }
+  });
+  return out;
+}
+
+// Unique parent keys (key_from other than the primary key) are free.
+// `self` is the entity being replaced, which may keep its own key.
+template <class S, class M>
+result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type_identity_t<M>* self) {
+  result<void> out;
+  mp::mp_for_each<typename storage<S>::template table_t<M>::defs>([&](auto d) {
+    using D = decltype(d);
+    if constexpr (D::unique && D::field != storage<S>::template pk<M>) {
+      if (!out) return;
+      const auto& k = e.*member_pointer<M, D::field>;
+      if (self != nullptr && k == self->*member_pointer<M, D::field>) return;
+      const auto& idx = st.template tab<M>().template index<D::field>();
+      if (idx.find(k) != idx.end()) out = duplicate_key(info_of<M>(), D::field, view_of(k));
+    }
+  });
+  return out;
+}
+
+// No other entity holds e's primary or unique keys. `self` is the entity
+// e replaces; a key it already holds is not looked up.
+template <class S, class M>
+result<void> check_unique_conflict(const storage<S>& st, const M& e, const std::type_identity_t<M>* self) {
+  constexpr std::size_t pk = storage<S>::template pk<M>;
+  const auto& key = e.*member_pointer<M, pk>;
+  if ((self == nullptr || key != self->*member_pointer<M, pk>)&&st.template tab<M>().find(key) != nullptr) {
+    return duplicate_key(info_of<M>(), pk, view_of(key));
+  }
+  return check_unique_keys(st, e, self);
+}
+
+// A parent key that children reference cannot change (a self-parented row
+// counts as its own child). Setting it to its current value is no change.
+template <class S, class M>
+result<void> check_key_change(const storage<S>& st, const M& old, const M& n) {
+  result<void> out;
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (std::is_same_v<typename R::parent, M>) {
+      using C = typename R::child;
+      using CK = member_type<C, R::child_key>;
+      if (!out) return;
+      const auto& before = old.*member_pointer<M, R::parent_key>;
+      const auto& after = n.*member_pointer<M, R::parent_key>;
+      if (before == after) return;
+      const std::size_t kids = st.template tab<C>().template count_equal<R::child_key>(CK(before));
+      if (kids > 0) {
+        out = key_change_blocked(S::registry(), has_many_info<S, R>(), view_of(before), view_of(after), kids);
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace relstore::detail

@@ -1,0 +1,41 @@
+// The query pipeline: from a filter to the entities it selects, in order.
+// One run-time path for typed stores and datasets alike:
+//   validate_filter -> select (index or scan, where) -> order_by -> page.
+// It never includes the write path. Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "relstore/detail/filter_spec.hpp"
+#include "relstore/detail/table_base.hpp"
+#include "relstore/error.hpp"
+#include "relstore/query_plan.hpp"
+#include "relstore/registry.hpp"
+
+namespace relstore::detail {
+
+// Checks `spec` against model `model` of `reg`: its model, where, order,
+// skip, limit and every include (a relation of the model, its scope checked
+// against the relation's target). Errors: invalid_filter.
+result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec);
+
+// The entities of `t` matching `w` (null: all) in primary key order, through
+// the best index: an eq on the primary key, then on a unique key, then on a
+// foreign key, then an inq; otherwise a scan. Fills *plan when given.
+// REQUIRES: w was validated against t.info().
+std::vector<const void*> select(const table_base& t, const where_node* w, query_plan* plan = nullptr);
+
+// Sorts by `order`, stably, so ties keep their (key) order.
+void order_by(const model_info& model, std::vector<const void*>& entities, const std::vector<order_key>& order);
+
+// Drops the first `skip` entities and keeps at most `limit`.
+void page(std::vector<const void*>& entities, std::int64_t skip, const std::optional<std::int64_t>& limit);
+
+// What find(spec) returns: select, order_by and page. `extra` (may be null)
+// is ANDed with spec.where. REQUIRES: spec validated.
+std::vector<const void*> run_query(const table_base& t, const filter_spec& spec, const where_node* extra = nullptr);
+
+}  // namespace relstore::detail

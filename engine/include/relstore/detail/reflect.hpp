@@ -1,0 +1,172 @@
+// The run-time description of a model, generated once from its C++ type:
+// field types, and get/set accessors over value. Internal; users reach it as
+// relstore::model_info_of<M>().
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <boost/describe/class.hpp>
+
+#include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
+#include "relstore/model_info.hpp"
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+template <class T>
+struct field_traits;
+template <>
+struct field_traits<bool> {
+  static constexpr field_type type = field_type::boolean;
+};
+template <>
+struct field_traits<std::int32_t> {
+  static constexpr field_type type = field_type::int32;
+};
+template <>
+struct field_traits<std::int64_t> {
+  static constexpr field_type type = field_type::int64;
+};
+template <>
+struct field_traits<std::uint32_t> {
+  static constexpr field_type type = field_type::uint32;
+};
+template <>
+struct field_traits<double> {
+  static constexpr field_type type = field_type::float64;
+};
+template <>
+struct field_traits<std::string> {
+  static constexpr field_type type = field_type::string;
+};
+
+template <class T>
+concept supported_field = requires {
+  field_traits<unwrap_optional_t<T>>::type;
+};
+
+template <class T>
+value_view view_of(const T& v) {
+  if constexpr (is_optional_v<T>) {
+    if (!v) return null;
+    return view_of(*v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v;
+  } else if constexpr (std::is_integral_v<T>) {
+    return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_same_v<T, double>) {
+    return v;
+  } else {
+    return std::string_view(v);
+  }
+}
+
+template <class T>
+bool assign_from(T& field, const value& v, std::string* why) {
+  using S = unwrap_optional_t<T>;
+  S scalar{};
+  bool is_null = false;
+  if (!convert_value(v, field_traits<S>::type, is_optional_v<T>, &scalar, &is_null, why)) {
+    return false;
+  }
+  if constexpr (is_optional_v<T>) {
+    if (is_null) {
+      field.reset();
+      return true;
+    }
+  }
+  field = std::move(scalar);
+  return true;
+}
+
+// Every field of M has a supported type (checked before anything else reads
+// the fields, so an unsupported one is the only error printed).
+template <class M>
+constexpr bool fields_supported() {
+  bool ok = true;
+  mp::mp_for_each<members<M>>([&](auto d) {
+    using T = typename member_pointer_traits<decltype(decltype(d)::pointer)>::value_type;
+    ok = ok && supported_field<T>;
+  });
+  return ok;
+}
+
+// The compile-time checks every model passes, in the order a user should read
+// them: each failing one is the first error the compiler prints, and `ok`
+// lets callers substitute a placeholder so no Boost.Describe or Mp11 error
+// follows it.
+template <class M, bool Described = described_model<M>>
+struct model_checks {
+  static_assert(Described,
+                "relstore: the model is not described; add RELSTORE_MODEL(Type, fields...) at namespace scope, "
+                "in the namespace of the struct");
+  static constexpr bool ok = false;
+};
+
+template <class M>
+struct model_checks<M, true> {
+  static constexpr bool supported = fields_supported<M>();
+  static_assert(supported,
+                "relstore: unsupported field type; use bool, int32, int64, uint32, double, std::string or "
+                "std::optional of one");
+  static constexpr bool few = field_count<M> <= max_fields;
+  static_assert(few, "relstore: a model has at most 64 fields");
+  static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
+  static_assert(pk != npos, "relstore: the model has no primary key field (`id` unless RELSTORE_MODEL_KEY names one)");
+  static constexpr bool key_type = [] {
+    if constexpr (pk == npos) {
+      return true;
+    } else {
+      using K = member_type<M, pk>;
+      return std::is_same_v<K, std::int64_t> || std::is_same_v<K, std::string>;
+    }
+  }();
+  static_assert(key_type, "relstore: a primary key is std::int64_t or std::string");
+  static constexpr bool ok = supported && few && pk != npos && key_type;
+};
+
+// Stands in for a model that failed its checks, so that the code after the
+// failed static_assert compiles and adds no errors of its own.
+struct placeholder_model {
+  std::int64_t id = 0;
+};
+BOOST_DESCRIBE_STRUCT(placeholder_model, (), (id))
+constexpr std::string_view relstore_model_name(const placeholder_model*) noexcept { return "placeholder"; }
+
+// M when it passes its checks, otherwise placeholder_model.
+template <class M>
+using checked_model = std::conditional_t<model_checks<M>::ok, M, placeholder_model>;
+
+template <class M>
+model_info build_model_info() {
+  model_info info;
+  info.name = std::string(model_name<M>());
+  mp::mp_for_each<members<M>>([&](auto d) {
+    using D = decltype(d);
+    using T = typename member_pointer_traits<decltype(D::pointer)>::value_type;
+    field_info f;
+    f.name = d.name;
+    f.type = field_traits<unwrap_optional_t<T>>::type;
+    f.nullable = is_optional_v<T>;
+    f.get = [](const void* e) -> value_view { return view_of(static_cast<const M*>(e)->*(D::pointer)); };
+    f.set = [](void* e, const value& v, std::string* why) -> bool {
+      return assign_from(static_cast<M*>(e)->*(D::pointer), v, why);
+    };
+    info.fields.push_back(std::move(f));
+  });
+  info.primary_key = field_index<M>(primary_key_name<M>());
+  return info;
+}
+
+// The run-time description of model M. Thread-safe; lives for the program.
+// REQUIRES: checked_model<M> (see meta.hpp).
+template <class M>
+const model_info& info_of() {
+  static const model_info info = build_model_info<M>();
+  return info;
+}
+
+}  // namespace relstore::detail

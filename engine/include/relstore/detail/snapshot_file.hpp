@@ -1,0 +1,28 @@
+// A snapshot as bytes and as a file: envelope + payload, written crash-safe
+// and read without blocking. Internal.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "relstore/detail/column_store.hpp"
+#include "relstore/error.hpp"
+#include "relstore/file_system.hpp"
+#include "relstore/snapshot_format.hpp"
+
+namespace relstore::detail {
+
+// Envelope and payload. Errors: io_error.
+result<std::string> encode_snapshot(const column_store& data, archive_format format);
+// Checks the envelope, then decodes the payload. Errors: snapshot_corrupt,
+// snapshot_version, snapshot_platform.
+result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* header);
+
+// Errors: io_error (with the OS reason).
+result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,
+                                 file_system& fs);
+// Errors: io_error and those of decode_snapshot.
+result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs);
+
+}  // namespace relstore::detail

@@ -1,0 +1,68 @@
+// table_base: one model's entities seen without their C++ type. The query
+// pipeline, the integrity checks (verify), snapshots and tools work on it;
+// typed tables (table<M>) and a dataset's column tables implement it.
+//
+// An entity is an opaque pointer, read through the model's field accessors
+// (model_info::fields[i].get). Such pointers, and the order for_each visits,
+// are invalidated by any write to the table. Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "relstore/detail/function_ref.hpp"
+#include "relstore/detail/key_counter.hpp"
+#include "relstore/model_info.hpp"
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+enum class index_kind : std::uint8_t { none, unique, non_unique };
+
+class table_base {
+ public:
+  using visitor = function_ref<void(const void*)>;
+
+  const model_info& info() const noexcept { return *info_; }
+
+  virtual std::size_t size() const noexcept = 0;
+  // Visits every entity in storage order.
+  virtual void for_each(visitor fn) const = 0;
+  // Sorts entities of this table by primary key.
+  virtual void sort_by_key(std::vector<const void*>& entities) const = 0;
+
+  // The index on `field`, if any: every primary key and key_from has a
+  // unique one, every foreign key a non-unique one.
+  virtual index_kind index_on(std::size_t field) const noexcept = 0;
+  // Visits the entities whose `field` equals `key` (null matches null). A key
+  // that no value of the field can equal (2.5 for an integer) matches none.
+  // REQUIRES: index_on(field) != index_kind::none.
+  virtual void for_each_equal(std::size_t field, const value_view& key, visitor fn) const = 0;
+  // The entity whose unique `field` equals `key`, or null.
+  // REQUIRES: index_on(field) == index_kind::unique.
+  virtual const void* find(std::size_t field, const value_view& key) const = 0;
+  // Visits one entity per distinct non-null value of indexed `field`.
+  virtual void for_each_distinct(std::size_t field, visitor fn) const = 0;
+  // Visits each entity whose unique-indexed `field` repeats a value held by
+  // another: only a table read from outside (a dataset) can hold one.
+  virtual void for_each_duplicate(std::size_t field, visitor fn) const = 0;
+
+  // The next automatic primary key (int64 keys only).
+  key_counter& keys() noexcept { return keys_; }
+  const key_counter& keys() const noexcept { return keys_; }
+
+ protected:
+  explicit table_base(const model_info& info) noexcept : info_(&info) {}
+  table_base(const table_base&) = default;
+  table_base& operator=(const table_base&) = default;
+  ~table_base() = default;
+
+  void rebind(const model_info& info) noexcept { info_ = &info; }
+
+ private:
+  const model_info* info_;
+  key_counter keys_;
+};
+
+}  // namespace relstore::detail

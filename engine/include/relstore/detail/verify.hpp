@@ -1,0 +1,33 @@
+// verify: the integrity rules every stored state obeys, checked over the
+// whole of it. The one check behind a typed store's load, a dataset's
+// verify_dataset, import and the relstore-snapshot tool. Internal.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+#include "relstore/detail/function_ref.hpp"
+#include "relstore/detail/table_base.hpp"
+#include "relstore/registry.hpp"
+#include "relstore/violation.hpp"
+
+namespace relstore::detail {
+
+// Called now and then with the work done and the work in all.
+using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
+
+// Checks that primary keys and key_from keys are unique and that every
+// foreign key names an existing parent or is null. Calls `sink` with each
+// broken rule (duplicates first, model by model, then dangling keys relation
+// by relation) and stops when it returns false. tables[i] holds model i of
+// `reg`. Costs one pass over each model per distinct key check it takes
+// part in: relations that repeat the same keys between the same models are
+// checked once.
+void verify(const registry& reg, const table_base* const* tables, function_ref<bool(const violation&)> sink,
+            const progress_fn& progress = {});
+
+// The first broken rule as an error (foreign_key_violation or
+// already_exists, with the violation's message), or success.
+result<void> verify_first(const registry& reg, const table_base* const* tables);
+
+}  // namespace relstore::detail

@@ -1,0 +1,21 @@
+// Where clauses: checked against a model, evaluated on an entity. The one
+// evaluator behind typed and JSON filters, on typed stores and datasets.
+// Internal.
+#pragma once
+
+#include <string_view>
+
+#include "relstore/detail/filter_spec.hpp"
+#include "relstore/error.hpp"
+#include "relstore/model_info.hpp"
+
+namespace relstore::detail {
+
+// Checks operand types and arity against `model`. Errors: invalid_filter.
+result<void> validate_where(const model_info& model, const where_node& node);
+// REQUIRES: validate_where(model, node) succeeded; entity is of `model`.
+bool evaluate(const model_info& model, const where_node& node, const void* entity);
+// Anchored SQL LIKE: % matches any run of bytes, _ exactly one byte.
+bool like_match(std::string_view text, std::string_view pattern) noexcept;
+
+}  // namespace relstore::detail

@@ -1,0 +1,343 @@
+// Rows without C++ types, column by column, with indexes built on demand.
+#include "relstore/detail/column_table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <unordered_map>
+#include <utility>
+
+#include "relstore/assert.hpp"
+#include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
+
+namespace relstore::detail {
+
+namespace {
+
+// An index key: null, a boolean, an integer or a string (viewing the column).
+struct ikey {
+  std::uint8_t kind = 0;  // 0 null, 1 bool, 2 integer, 3 string
+  std::int64_t i = 0;
+  std::string_view s;
+  friend bool operator==(const ikey& a, const ikey& b) noexcept { return a.kind == b.kind && a.i == b.i && a.s == b.s; }
+};
+
+struct ikey_hash {
+  std::size_t operator()(const ikey& k) const noexcept {
+    return k.kind == 3 ? std::hash<std::string_view>{}(k.s) : std::hash<std::int64_t>{}(k.i) ^ k.kind;
+  }
+};
+
+// The index key equal to `v`, or nullopt when no stored key can equal it
+// (a non-integral number, a NaN: doubles are never keys).
+std::optional<ikey> key_of(const value_view& v) {
+  switch (v.index()) {
+    case 0:
+      return ikey{};
+    case 1:
+      return ikey{1, std::get<bool>(v) ? 1 : 0, {}};
+    case 2:
+      return ikey{2, std::get<std::int64_t>(v), {}};
+    case 3: {
+      const double d = std::get<double>(v);
+      if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
+      return ikey{2, static_cast<std::int64_t>(d), {}};
+    }
+    default:
+      return ikey{3, 0, std::get<std::string_view>(v)};
+  }
+}
+
+template <std::size_t I>
+value_view get_cell(const void* p) {
+  const auto* ref = static_cast<const column_table::row_ref*>(p);
+  return ref->table->get(ref->row, I);
+}
+
+template <std::size_t... I>
+constexpr std::array<value_view (*)(const void*), sizeof...(I)> make_getters(std::index_sequence<I...>) {
+  return {&get_cell<I>...};
+}
+constexpr auto getters = make_getters(std::make_index_sequence<max_fields>{});
+
+}  // namespace
+
+// Rows of equal keys are chained in row order: first[key] -> next[row] -> ...
+struct column_table::index {
+  struct span {
+    std::size_t first;
+    std::size_t last;
+  };
+  std::unordered_map<ikey, span, ikey_hash> groups;
+  std::vector<std::size_t> next;
+  std::vector<std::size_t> duplicates;  // rows whose unique key an earlier row holds
+};
+
+column_table::column_table(const model_info& info)
+    : table_base(info), columns_(info.fields.size()), indexed_(info.fields.size(), 0), indexes_(info.fields.size()) {
+  indexed_[info.primary_key] = 1;
+}
+
+column_table::column_table(column_table&& other) noexcept
+    : table_base(other),
+      columns_(std::move(other.columns_)),
+      rows_(other.rows_),
+      indexed_(std::move(other.indexed_)),
+      indexes_(std::move(other.indexes_)) {
+  other.rows_ = 0;
+  other.changed();
+}
+
+column_table& column_table::operator=(column_table&& other) noexcept {
+  table_base::operator=(other);
+  columns_ = std::move(other.columns_);
+  rows_ = other.rows_;
+  indexed_ = std::move(other.indexed_);
+  indexes_ = std::move(other.indexes_);
+  other.rows_ = 0;
+  refs_.reset();
+  other.changed();
+  return *this;
+}
+
+column_table::~column_table() = default;
+
+model_info column_table::with_column_accessors(model_info info) {
+  for (std::size_t i = 0; i < info.fields.size() && i < max_fields; ++i) {
+    info.fields[i].get = getters[i];
+    info.fields[i].set = nullptr;
+  }
+  return info;
+}
+
+void column_table::changed() noexcept {
+  refs_.reset();
+  for (auto& i : indexes_) i.reset();
+}
+
+value_view column_table::get(std::size_t row, std::size_t field) const {
+  const field_info& f = info().fields[field];
+  const column& c = columns_[field];
+  if (f.nullable && c.nulls[row]) return null;
+  switch (f.type) {
+    case field_type::boolean:
+      return c.ints[row] != 0;
+    case field_type::float64:
+      return c.doubles[row];
+    case field_type::string:
+      return std::string_view(c.strings[row]);
+    default:
+      return c.ints[row];
+  }
+}
+
+namespace {
+template <class T, class Put>
+bool set_cell(const value& v, const field_info& f, bool* is_null, std::string* why, Put put) {
+  T x{};
+  if (!convert_value(v, f.type, f.nullable, &x, is_null, why)) return false;
+  if (!*is_null) put(std::move(x));
+  return true;
+}
+}  // namespace
+
+bool column_table::set(std::size_t row, std::size_t field, const value& v, std::string* why) {
+  const field_info& f = info().fields[field];
+  column& c = columns_[field];
+  bool is_null = false;
+  auto to_int = [&](auto x) { c.ints[row] = static_cast<std::int64_t>(x); };
+  bool ok = false;
+  switch (f.type) {
+    case field_type::float64:
+      ok = set_cell<double>(v, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
+      break;
+    case field_type::string:
+      ok = set_cell<std::string>(v, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
+      break;
+    case field_type::boolean:
+      ok = set_cell<bool>(v, f, &is_null, why, to_int);
+      break;
+    case field_type::int32:
+      ok = set_cell<std::int32_t>(v, f, &is_null, why, to_int);
+      break;
+    case field_type::uint32:
+      ok = set_cell<std::uint32_t>(v, f, &is_null, why, to_int);
+      break;
+    case field_type::int64:
+      ok = set_cell<std::int64_t>(v, f, &is_null, why, to_int);
+      break;
+  }
+  if (!ok) return false;
+  if (f.nullable) c.nulls[row] = is_null ? 1 : 0;
+  changed();
+  return true;
+}
+
+std::size_t column_table::add_row() {
+  const auto& fields = info().fields;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const field_info& f = fields[i];
+    column& c = columns_[i];
+    if (f.nullable) c.nulls.push_back(1);
+    switch (f.type) {
+      case field_type::float64:
+        c.doubles.push_back(0.0);
+        break;
+      case field_type::string:
+        c.strings.emplace_back();
+        break;
+      default:
+        c.ints.push_back(0);
+    }
+  }
+  changed();
+  return rows_++;
+}
+
+void column_table::set_rows(std::size_t rows) {
+  rows_ = rows;
+  changed();
+}
+
+void column_table::reserve(std::size_t rows) {
+  const auto& fields = info().fields;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    column& c = columns_[i];
+    if (fields[i].nullable) c.nulls.reserve(rows);
+    switch (fields[i].type) {
+      case field_type::float64:
+        c.doubles.reserve(rows);
+        break;
+      case field_type::string:
+        c.strings.reserve(rows);
+        break;
+      default:
+        c.ints.reserve(rows);
+    }
+  }
+  changed();
+}
+
+const void* column_table::entity(std::size_t row) const {
+  if (!refs_) {
+    refs_ = std::make_unique<row_ref[]>(rows_);
+    for (std::size_t r = 0; r < rows_; ++r) refs_[r] = {this, r};
+  }
+  return &refs_[row];
+}
+
+std::size_t column_table::row_of(const void* entity) const noexcept { return static_cast<const row_ref*>(entity)->row; }
+
+void column_table::for_each(visitor fn) const {
+  for (std::size_t r = 0; r < rows_; ++r) fn(entity(r));
+}
+
+void column_table::sort_by_key(std::vector<const void*>& entities) const {
+  const std::size_t pk = info().primary_key;
+  std::stable_sort(entities.begin(), entities.end(), [&](const void* a, const void* b) {
+    return compare_for_order(get(row_of(a), pk), get(row_of(b), pk)) < 0;
+  });
+}
+
+result<void> column_table::check() const {
+  const auto& fields = info().fields;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const field_info& f = fields[i];
+    const column& c = columns_[i];
+    const std::string label = info().name + "." + f.name;
+    auto bad = [&](const std::string& what) { return make_error(errc::snapshot_corrupt, label + ": " + what); };
+    const std::size_t want_ints = f.type == field_type::float64 || f.type == field_type::string ? 0 : rows_;
+    if (c.ints.size() != want_ints || c.doubles.size() != (f.type == field_type::float64 ? rows_ : 0) ||
+        c.strings.size() != (f.type == field_type::string ? rows_ : 0) || c.nulls.size() != (f.nullable ? rows_ : 0)) {
+      return bad("the column does not hold one value per row");
+    }
+    for (std::size_t r = 0; r < c.nulls.size(); ++r) {
+      if (c.nulls[r] > 1) return bad("bad null flag at row " + std::to_string(r));
+    }
+    for (std::size_t r = 0; r < c.ints.size(); ++r) {
+      const std::int64_t v = c.ints[r];
+      const bool ok = f.type == field_type::boolean  ? (v == 0 || v == 1)
+                      : f.type == field_type::int32  ? (v >= INT32_MIN && v <= INT32_MAX)
+                      : f.type == field_type::uint32 ? (v >= 0 && v <= static_cast<std::int64_t>(UINT32_MAX))
+                                                     : true;
+      if (!ok) {
+        return bad("value " + std::to_string(v) + " at row " + std::to_string(r) + " is out of range for " +
+                   std::string(to_string(f.type)));
+      }
+    }
+  }
+  return {};
+}
+
+void column_table::add_index(std::size_t field, bool unique) {
+  if (indexed_[field] == 1) return;  // a unique index answers for a non-unique one too
+  indexed_[field] = unique ? 1 : 2;
+  indexes_[field].reset();
+}
+
+index_kind column_table::index_on(std::size_t field) const noexcept {
+  if (field >= indexed_.size()) return index_kind::none;
+  switch (indexed_[field]) {
+    case 1:
+      return index_kind::unique;
+    case 2:
+      return index_kind::non_unique;
+    default:
+      return index_kind::none;
+  }
+}
+
+const column_table::index& column_table::built(std::size_t field) const {
+  RELSTORE_ASSERT(index_on(field) != index_kind::none, "column_table: no index on this field");
+  if (!indexes_[field]) {
+    auto ix = std::make_unique<index>();
+    ix->groups.reserve(rows_);
+    ix->next.assign(rows_, npos);
+    const bool unique = indexed_[field] == 1;
+    for (std::size_t r = 0; r < rows_; ++r) {
+      const auto k = key_of(get(r, field));
+      if (!k) continue;
+      auto [it, fresh] = ix->groups.try_emplace(*k, index::span{r, r});
+      if (fresh) continue;
+      ix->next[it->second.last] = r;
+      it->second.last = r;
+      if (unique && k->kind != 0) ix->duplicates.push_back(r);
+    }
+    indexes_[field] = std::move(ix);
+  }
+  return *indexes_[field];
+}
+
+void column_table::for_each_equal(std::size_t field, const value_view& key, visitor fn) const {
+  const auto k = key_of(key);
+  if (!k) return;
+  const index& ix = built(field);
+  auto it = ix.groups.find(*k);
+  if (it == ix.groups.end()) return;
+  for (std::size_t r = it->second.first; r != npos; r = ix.next[r]) fn(entity(r));
+}
+
+const void* column_table::find(std::size_t field, const value_view& key) const {
+  const auto k = key_of(key);
+  if (!k) return nullptr;
+  const index& ix = built(field);
+  auto it = ix.groups.find(*k);
+  return it == ix.groups.end() ? nullptr : entity(it->second.first);
+}
+
+void column_table::for_each_distinct(std::size_t field, visitor fn) const {
+  const index& ix = built(field);
+  for (std::size_t r = 0; r < rows_; ++r) {
+    const auto k = key_of(get(r, field));
+    if (!k || k->kind == 0) continue;
+    if (ix.groups.find(*k)->second.first == r) fn(entity(r));
+  }
+}
+
+void column_table::for_each_duplicate(std::size_t field, visitor fn) const {
+  if (index_on(field) != index_kind::unique) return;
+  for (std::size_t r : built(field).duplicates) fn(entity(r));
+}
+
+}  // namespace relstore::detail

@@ -1,0 +1,89 @@
+// The engine's error messages.
+#include "relstore/detail/errors.hpp"
+
+namespace relstore::detail {
+
+std::string field_label(const model_info& model, std::size_t field) {
+  std::string out;
+  out.reserve(model.name.size() + model.fields[field].name.size() + 1);
+  return out.append(model.name).append(".").append(model.fields[field].name);
+}
+
+error duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
+  if (field == model.primary_key) {
+    return make_error(errc::already_exists,
+                      model.name + " with " + model.fields[field].name + " " + describe(key) + " already exists");
+  }
+  return make_error(errc::already_exists, field_label(model, field) + " = " + describe(key) + " already exists");
+}
+
+error dangling_key(const registry& reg, const relation_info& r, const value_view& key) {
+  const model_info& c = reg.model(r.child);
+  const model_info& p = reg.model(r.parent);
+  // Built in one buffer: a rejected write costs one allocation here.
+  const std::string k = describe(key);
+  std::string m;
+  m.reserve(96 + 2 * k.size() + 2 * p.name.size());
+  m.append(c.name).append(".").append(c.fields[r.child_key].name).append(" = ").append(k);
+  m.append(": no ").append(p.name).append(" with ").append(p.fields[r.parent_key].name);
+  m.append(" ").append(k).append(" (relation ").append(p.name).append(".").append(r.name).append(")");
+  return make_error(errc::foreign_key_violation, std::move(m));
+}
+
+error key_change_blocked(const registry& reg, const relation_info& r, const value_view& from, const value_view& to,
+                         std::size_t children) {
+  const model_info& p = reg.model(r.parent);
+  return make_error(errc::restrict_violation, "cannot change " + field_label(p, r.parent_key) + " from " +
+                                                  describe(from) + " to " + describe(to) + ": " +
+                                                  std::to_string(children) + " " + reg.model(r.child).name +
+                                                  " reference it through relation " + p.name + "." + r.name);
+}
+
+error delete_restricted(const registry& reg, const relation_info& r, const value_view& parent_pk,
+                        std::size_t children) {
+  const model_info& p = reg.model(r.parent);
+  return make_error(errc::restrict_violation, "cannot delete " + p.name + " with " + p.fields[p.primary_key].name +
+                                                  " " + describe(parent_pk) + ": relation " + p.name + "." + r.name +
+                                                  " (on_delete restrict) has " + std::to_string(children) + " " +
+                                                  reg.model(r.child).name + " referencing it");
+}
+
+error not_found(const model_info& model, const value_view& key) {
+  return make_error(errc::not_found,
+                    model.name + " with " + model.fields[model.primary_key].name + " " + describe(key) + " not found");
+}
+
+error not_found_under(const model_info& child, const value_view& key, const model_info& parent,
+                      const value_view& parent_key) {
+  return make_error(errc::not_found, child.name + " with " + child.fields[child.primary_key].name + " " +
+                                         describe(key) + " not found under " + parent.name + " " +
+                                         describe(parent_key));
+}
+
+error parent_not_found(const model_info& child, const value_view& key, std::string_view relation, std::size_t fk,
+                       const value_view& fk_value) {
+  return make_error(errc::not_found, child.name + " " + describe(key) + ": " + std::string(relation) + " not found (" +
+                                         field_label(child, fk) + " = " + describe(fk_value) + ")");
+}
+
+error key_cannot_change(const model_info& child, std::size_t field) {
+  return make_error(errc::constraint_violation, "Property \"" + child.fields[field].name + "\" cannot be changed!");
+}
+
+error empty_key(const model_info& model) {
+  return make_error(errc::invalid_argument,
+                    field_label(model, model.primary_key) + ": the primary key must not be empty");
+}
+
+error keys_exhausted(const model_info& model) {
+  return make_error(errc::key_space_exhausted,
+                    model.name + ": no automatic " + model.fields[model.primary_key].name +
+                        " is left (a key of 9223372036854775807 exists); give the key explicitly");
+}
+
+error in_batch(error e, std::size_t element) {
+  e.message = "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message;
+  return e;
+}
+
+}  // namespace relstore::detail

@@ -1,0 +1,150 @@
+// The query pipeline: validation, access choice, where, order and paging.
+#include "relstore/detail/query.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "relstore/detail/value_ops.hpp"
+#include "relstore/detail/where.hpp"
+
+namespace relstore::detail {
+
+result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec) {
+  const model_info& info = reg.model(model);
+  if (spec.model != nullptr && spec.model->name != info.name) {
+    return make_error(errc::invalid_filter, "filter for model " + spec.model->name + " used on " + info.name);
+  }
+  if (spec.where) {
+    if (auto r = validate_where(info, *spec.where); !r) return r;
+  }
+  for (const auto& o : spec.order) {
+    if (o.field >= info.fields.size()) return make_error(errc::invalid_filter, "order names no field of " + info.name);
+  }
+  if (spec.limit && *spec.limit < 0) {
+    return make_error(errc::invalid_filter,
+                      info.name + ": limit must not be negative, got " + std::to_string(*spec.limit));
+  }
+  if (spec.skip < 0) {
+    return make_error(errc::invalid_filter,
+                      info.name + ": skip must not be negative, got " + std::to_string(spec.skip));
+  }
+  for (const auto& inc : spec.include) {
+    const relation_info* rel = reg.find_relation(model, inc.relation);
+    if (rel == nullptr) {
+      return make_error(errc::invalid_filter, "Invalid \"filter.include\" entries: \"" + inc.relation +
+                                                  "\" is not a relation of model " + info.name);
+    }
+    const std::size_t target = rel->kind == relation_kind::has_many ? rel->child : rel->parent;
+    if (auto r = validate_filter(reg, target, inc.scope); !r) return r;
+  }
+  return {};
+}
+
+namespace {
+
+// The conjunct of `w` best served by an index of `t`, or null for a scan.
+const where_node* choose_access(const table_base& t, const where_node* w) {
+  if (w == nullptr) return nullptr;
+  const std::size_t pk = t.info().primary_key;
+  const where_node* best = nullptr;
+  int best_rank = 100;
+  auto rank_of = [&](const where_node& n) -> int {
+    const index_kind kind = t.index_on(n.field);
+    if (kind == index_kind::none) return 100;
+    switch (n.kind) {
+      case op::eq:
+        return n.field == pk ? 0 : kind == index_kind::unique ? 1 : 2;
+      case op::inq:
+        return 3;
+      default:
+        return 100;  // a hashed index answers only equality
+    }
+  };
+  auto consider = [&](const where_node& n) {
+    if (n.kind == op::and_ || n.kind == op::or_) return;
+    const int r = rank_of(n);
+    if (r < best_rank) {
+      best_rank = r;
+      best = &n;
+    }
+  };
+  if (w->kind == op::and_) {
+    for (const auto& c : w->children) consider(c);
+  } else {
+    consider(*w);
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<const void*> select(const table_base& t, const where_node* w, query_plan* plan) {
+  const model_info& info = t.info();
+  if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+  std::vector<const void*> out;
+  std::size_t examined = 0;
+  auto consider = [&](const void* e) {
+    ++examined;
+    if (w == nullptr || evaluate(info, *w, e)) out.push_back(e);
+  };
+  const where_node* best = choose_access(t, w);
+  if (best != nullptr) {
+    for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
+  } else {
+    t.for_each(consider);
+  }
+  if (best == nullptr || best->kind != op::eq || best->field != info.primary_key) {
+    t.sort_by_key(out);
+    if (best != nullptr) out.erase(std::unique(out.begin(), out.end()), out.end());  // inq may repeat a value
+  }
+  if (plan != nullptr) {
+    plan->model = info.name;
+    plan->index = best != nullptr ? info.fields[best->field].name : std::string();
+    plan->access = best == nullptr        ? access_kind::full_scan
+                   : best->kind == op::eq ? access_kind::index_equal
+                                          : access_kind::index_in;
+    plan->examined = examined;
+    plan->matched = out.size();
+  }
+  return out;
+}
+
+void order_by(const model_info& model, std::vector<const void*>& v, const std::vector<order_key>& order) {
+  if (order.empty()) return;  // select() returns key order
+  std::stable_sort(v.begin(), v.end(), [&](const void* a, const void* b) {
+    for (const auto& o : order) {
+      const field_info& f = model.fields[o.field];
+      const int c = compare_for_order(f.get(a), f.get(b));
+      if (c != 0) return o.descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+}
+
+void page(std::vector<const void*>& v, std::int64_t skip_count, const std::optional<std::int64_t>& limit) {
+  const auto skip = static_cast<std::size_t>(skip_count);
+  if (skip >= v.size()) {
+    v.clear();
+    return;
+  }
+  v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(skip));
+  if (limit && static_cast<std::size_t>(*limit) < v.size()) v.resize(static_cast<std::size_t>(*limit));
+}
+
+std::vector<const void*> run_query(const table_base& t, const filter_spec& spec, const where_node* extra) {
+  const where_node* w = spec.where ? &*spec.where : nullptr;
+  where_node merged;
+  if (extra != nullptr && w != nullptr) {
+    merged.kind = op::and_;
+    merged.children = {*extra, *w};
+    w = &merged;
+  } else if (extra != nullptr) {
+    w = extra;
+  }
+  std::vector<const void*> hits = select(t, w);
+  order_by(t.info(), hits, spec.order);
+  page(hits, spec.skip, spec.limit);
+  return hits;
+}
+
+}  // namespace relstore::detail

@@ -1,0 +1,84 @@
+// The integrity check over whole tables.
+#include "relstore/detail/verify.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "relstore/detail/errors.hpp"
+
+namespace relstore::detail {
+namespace {
+
+violation at(const table_base& t, const void* entity, std::size_t field, error e) {
+  const model_info& m = t.info();
+  violation v;
+  v.code = e.code;
+  v.model = m.name;
+  v.key = describe(m.fields[m.primary_key].get(entity));
+  v.field = m.fields[field].name;
+  v.value = describe(m.fields[field].get(entity));
+  v.message = m.name + " " + m.fields[m.primary_key].name + " " + v.key + ": " + std::move(e.message);
+  return v;
+}
+
+}  // namespace
+
+void verify(const registry& reg, const table_base* const* tables, function_ref<bool(const violation&)> sink,
+            const progress_fn& progress) {
+  // Distinct checks: (child, child key, parent, parent key) -> the first relation that asks for it.
+  std::set<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>> seen;
+  std::vector<const relation_info*> checks;
+  for (const auto& r : reg.relations()) {
+    if (r.kind == relation_kind::has_many && seen.emplace(r.child, r.child_key, r.parent, r.parent_key).second) {
+      checks.push_back(&r);
+    }
+  }
+  std::size_t total = 0, done = 0;
+  for (std::size_t m = 0; m < reg.model_count(); ++m) total += tables[m]->size();
+  for (const relation_info* r : checks) total += tables[r->child]->size();
+  auto tick = [&](std::size_t n) {
+    done += n;
+    if (progress) progress(done, total);
+  };
+
+  bool go_on = true;
+  for (std::size_t m = 0; m < reg.model_count() && go_on; ++m) {
+    const table_base& t = *tables[m];
+    for (std::size_t f = 0; f < t.info().fields.size() && go_on; ++f) {
+      if (t.index_on(f) != index_kind::unique) continue;
+      t.for_each_duplicate(f, [&](const void* e) {
+        if (go_on) go_on = sink(at(t, e, f, duplicate_key(t.info(), f, t.info().fields[f].get(e))));
+      });
+    }
+    tick(t.size());
+  }
+  for (const relation_info* r : checks) {
+    if (!go_on) break;
+    const table_base& child = *tables[r->child];
+    const table_base& parent = *tables[r->parent];
+    const field_info& fk = child.info().fields[r->child_key];
+    // One parent lookup per distinct key: equal keys share the answer.
+    child.for_each_distinct(r->child_key, [&](const void* e) {
+      if (!go_on) return;
+      const value_view key = fk.get(e);
+      if (parent.find(r->parent_key, key) != nullptr) return;
+      child.for_each_equal(r->child_key, key, [&](const void* c) {
+        if (go_on) go_on = sink(at(child, c, r->child_key, dangling_key(reg, *r, key)));
+      });
+    });
+    tick(child.size());
+  }
+  if (progress) progress(total, total);
+}
+
+result<void> verify_first(const registry& reg, const table_base* const* tables) {
+  result<void> out;
+  verify(reg, tables, [&](const violation& v) {
+    out = make_error(v.code, v.message);
+    return false;
+  });
+  return out;
+}
+
+}  // namespace relstore::detail
