@@ -341,3 +341,34 @@ void column_table::for_each_duplicate(std::size_t field, visitor fn) const {
 }
 
 }  // namespace relstore::detail
+
+namespace relstore::detail {
+
+void column_table::erase(const std::vector<const void*>& entities) {
+  std::vector<std::uint8_t> gone(rows_, 0);
+  for (const void* e : entities) gone[row_of(e)] = 1;
+  for (auto& c : columns_) {
+    auto compact = [&](auto& v) {
+      if (v.empty()) return;
+      std::size_t w = 0;
+      for (std::size_t r = 0; r < rows_; ++r) {
+        if (!gone[r]) v[w++] = std::move(v[r]);
+      }
+      v.resize(w);
+    };
+    compact(c.ints);
+    compact(c.doubles);
+    compact(c.strings);
+    compact(c.nulls);
+  }
+  rows_ -= entities.size();
+  changed();
+}
+
+void column_table::set_null(const std::vector<const void*>& entities, std::size_t field) {
+  RELSTORE_ASSERT(info().fields[field].nullable, "column_table::set_null: the field is not nullable");
+  for (const void* e : entities) columns_[field].nulls[row_of(e)] = 1;
+  changed();
+}
+
+}  // namespace relstore::detail

@@ -147,4 +147,39 @@ std::vector<const void*> run_query(const table_base& t, const filter_spec& spec,
   return hits;
 }
 
+void include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
+                  const std::vector<include_spec>& includes) {
+  for (const include_spec& inc : includes) {
+    const relation_info* rel = reg.find_relation(model, inc.relation);
+    if (rel == nullptr) continue;  // REQUIRES said validated
+    included out;
+    out.spec = &inc;
+    out.many = rel->kind == relation_kind::has_many;
+    out.target = out.many ? rel->child : rel->parent;
+    const table_base& from = *tables[model];
+    const table_base& to = *tables[out.target];
+    const field_info& key = from.info().fields[out.many ? rel->parent_key : rel->child_key];
+    const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;
+    if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+    out.per_entity.resize(result.entities.size());
+    for (std::size_t i = 0; i < result.entities.size(); ++i) {
+      query_result& r = out.per_entity[i];
+      const value_view k = key.get(result.entities[i]);
+      if (out.many) {
+        to.for_each_equal(rel->child_key, k, [&](const void* c) {
+          if (w == nullptr || evaluate(to.info(), *w, c)) r.entities.push_back(c);
+        });
+        to.sort_by_key(r.entities);
+        order_by(to.info(), r.entities, inc.scope.order);
+        page(r.entities, inc.scope.skip, inc.scope.limit);
+      } else if (k.index() != 0) {
+        const void* p = to.find(rel->parent_key, k);
+        if (p != nullptr && (w == nullptr || evaluate(to.info(), *w, p))) r.entities.push_back(p);
+      }
+      if (!inc.scope.include.empty()) include_into(reg, tables, out.target, r, inc.scope.include);
+    }
+    result.includes.push_back(std::move(out));
+  }
+}
+
 }  // namespace relstore::detail

@@ -9,12 +9,12 @@
 
 #include <functional>
 #include <iosfwd>
+#include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
-#include <variant>
 
 #include "relstore/assert.hpp"
 
@@ -83,12 +83,37 @@ class [[nodiscard]] result {
   using value_type = T;
 
   template <class U = T>
-  requires std::is_constructible_v<T, U&&> result(U&& value)
-      : state_(std::in_place_index<0>, std::forward<U>(value)) {}                  // NOLINT
-  result(relstore::error err) : state_(std::in_place_index<1>, std::move(err)) {}  // NOLINT
+  requires std::is_constructible_v<T, U&&> result(U&& value) : has_(true) {  // NOLINT: implicit, as expected
+    ::new (static_cast<void*>(&value_)) T(std::forward<U>(value));
+  }
+  result(relstore::error err) : has_(false) {  // NOLINT: implicit, as expected
+    ::new (static_cast<void*>(&error_)) relstore::error(std::move(err));
+  }
+  result(const result& other) : has_(other.has_) {
+    if (has_) {
+      ::new (static_cast<void*>(&value_)) T(other.value_);
+    } else {
+      ::new (static_cast<void*>(&error_)) relstore::error(other.error_);
+    }
+  }
+  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : has_(other.has_) {
+    if (has_) {
+      ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
+    } else {
+      ::new (static_cast<void*>(&error_)) relstore::error(std::move(other.error_));
+    }
+  }
+  result& operator=(result other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (this != &other) {
+      destroy();
+      ::new (static_cast<void*>(this)) result(std::move(other));
+    }
+    return *this;
+  }
+  ~result() { destroy(); }
 
-  bool has_value() const noexcept { return state_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
+  bool has_value() const noexcept { return has_; }
+  explicit operator bool() const noexcept { return has_; }
 
   T& value() & { return checked(); }
   const T& value() const& { return const_cast<result*>(this)->checked(); }
@@ -102,20 +127,20 @@ class [[nodiscard]] result {
 
   template <class U>
   T value_or(U&& fallback) const& {
-    return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
+    return has_ ? value_ : static_cast<T>(std::forward<U>(fallback));
   }
   template <class U>
   T value_or(U&& fallback) && {
-    return has_value() ? std::move(std::get<0>(state_)) : static_cast<T>(std::forward<U>(fallback));
+    return has_ ? std::move(value_) : static_cast<T>(std::forward<U>(fallback));
   }
 
   const relstore::error& error() const& {
-    RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
-    return std::get<1>(state_);
+    RELSTORE_ASSERT(!has_, "result::error() called on a value");
+    return error_;
   }
   relstore::error&& error() && {
-    RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
-    return std::get<1>(std::move(state_));
+    RELSTORE_ASSERT(!has_, "result::error() called on a value");
+    return std::move(error_);
   }
 
   // f(value) returns a result<U>; an error passes through unchanged.
@@ -149,13 +174,13 @@ class [[nodiscard]] result {
   // f(error) returns a result<T>; a value passes through unchanged.
   template <class F>
   result or_else(F&& f) const& {
-    if (has_value()) return *this;
-    return std::invoke(std::forward<F>(f), error());
+    if (has_) return *this;
+    return std::invoke(std::forward<F>(f), error_);
   }
   template <class F>
   result or_else(F&& f) && {
-    if (has_value()) return std::move(*this);
-    return std::invoke(std::forward<F>(f), std::move(*this).error());
+    if (has_) return std::move(*this);
+    return std::invoke(std::forward<F>(f), std::move(error_));
   }
 
  private:
@@ -179,10 +204,24 @@ class [[nodiscard]] result {
   }
 
   T& checked() {
-    RELSTORE_ASSERT(has_value(), has_value() ? "" : std::get<1>(state_).message.c_str());
-    return std::get<0>(state_);
+    RELSTORE_ASSERT(has_, has_ ? "" : error_.message.c_str());
+    return value_;
   }
-  std::variant<T, relstore::error> state_;
+  void destroy() noexcept {
+    if (has_) {
+      value_.~T();
+    } else {
+      error_.~error();
+    }
+  }
+
+  // A hand-made union rather than std::variant: one branch, no visitation
+  // machinery instantiated per T (a large share of -O0 compile time).
+  union {
+    T value_;
+    relstore::error error_;
+  };
+  bool has_;
 };
 
 template <>

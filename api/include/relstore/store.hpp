@@ -67,7 +67,7 @@ class store {
   // write to the store.
   template <class M, class Fn>
   void for_each(Fn&& fn) const {
-    for (const M* e : engine_.template tab<M>().in_key_order()) fn(*e);
+    for (const void* e : engine_.template tab<M>().in_key_order()) fn(*static_cast<const M*>(e));
   }
   // As for_each, in storage order, which any write may change.
   template <class M, class Fn>

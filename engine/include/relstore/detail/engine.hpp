@@ -69,8 +69,8 @@ class engine {
     return rows_of<M>(run_query(tab<M>(), spec, extra), spec);
   }
   template <class M>
-  rows<M> rows_of(const std::vector<const void*>& hits, const filter_spec& spec) const {
-    return materializer<S>::template rows_of<M>(st_, hits, spec);
+  rows<M> rows_of(std::vector<const void*> hits, const filter_spec& spec) const {
+    return materializer<S>::template rows_of<M>(st_, std::move(hits), spec);
   }
   template <class R>
   std::vector<const void*> children_of(const member_type<typename R::child, R::child_key>& key,
@@ -97,9 +97,15 @@ class engine {
   result<void> update(const std::vector<const void*>& targets, Make&& make) {
     return detail::update<M>(st_, targets, std::forward<Make>(make));
   }
+  // Deletes `roots` (entities of M) and applies every relation's policy;
+  // returns how many roots the call deleted itself.
   template <class M>
   result<std::size_t> erase(const std::vector<const void*>& roots) {
-    return cascade<S>::template erase<M>(st_, roots);
+    auto bases = st_.bases();
+    auto plan = plan_delete(schema(), bases.data(), model_index<M>, roots);
+    if (!plan) return std::move(plan).error();
+    apply_delete(st_.mutable_bases().data(), *plan);
+    return plan->roots;
   }
 
   // Removes every entity; automatic keys start again at 1.

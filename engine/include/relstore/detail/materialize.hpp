@@ -1,10 +1,13 @@
-// Materialisation: from selected entities to the rows a find returns,
-// copies with their includes and projection. Includes walk a relation's
-// foreign key index per parent (never a scan), with the scope's where, order,
-// skip and limit applied per parent through the query pipeline. Internal.
+// Materialisation: from a query's result (query.hpp, includes resolved at
+// run time) to the typed rows a find returns, copies with their includes and
+// projection. Each model of the schema has one small typed maker, reached
+// through a table indexed like the registry, so a find instantiates no code
+// per relation. The constrained repository's child walk (children_of) stays
+// typed: it is the hot path of a game's frame. Internal.
 #pragma once
 
 #include <any>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,9 +15,7 @@
 #include <vector>
 
 #include "relstore/detail/filter_spec.hpp"
-#include "relstore/detail/integrity.hpp"
 #include "relstore/detail/query.hpp"
-#include "relstore/detail/relations.hpp"
 #include "relstore/detail/storage.hpp"
 #include "relstore/detail/where.hpp"
 #include "relstore/row.hpp"
@@ -34,14 +35,21 @@ void project(M& e, std::uint64_t mask) {
 
 template <class S>
 struct materializer {
-  // Rows for `hits` (entities of M), with spec's include and fields.
-  // REQUIRES: spec validated.
+  // Rows for `result` (entities of M), with its includes and spec's fields.
   template <class M>
-  static rows<M> rows_of(const storage<S>& st, const std::vector<const void*>& hits, const filter_spec& spec) {
+  static rows<M> rows_of(const query_result& result, const filter_spec& spec) {
     rows<M> out;
-    out.reserve(hits.size());
-    for (const void* e : hits) out.emplace_back(*static_cast<const M*>(e));
-    include_into<M>(st, out, spec.include);
+    out.reserve(result.entities.size());
+    for (const void* e : result.entities) out.emplace_back(*static_cast<const M*>(e));
+    for (const included& inc : result.includes) {
+      const maker& make = makers[inc.target];
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i].related.push_back(
+            {inc.spec->relation,
+             inc.many ? make.many(inc.per_entity[i], inc.spec->scope) : make.one(inc.per_entity[i], inc.spec->scope),
+             inc.many ? make.write_many : make.write_one});
+      }
+    }
     if (spec.fields) {
       for (auto& r : out) {
         r.fields = *spec.fields;
@@ -49,6 +57,17 @@ struct materializer {
       }
     }
     return out;
+  }
+
+  // Rows for `entities` of M: spec's includes resolved, then its fields.
+  template <class M>
+  static rows<M> rows_of(const storage<S>& st, std::vector<const void*> entities, const filter_spec& spec) {
+    query_result result{std::move(entities), {}};
+    if (!spec.include.empty()) {
+      include_into(S::registry(), st.bases().data(), mp::mp_find<typename S::model_list, M>::value, result,
+                   spec.include);
+    }
+    return rows_of<M>(result, spec);
   }
 
   // R's children of the parent whose key is `key` that match `w` (null or
@@ -77,56 +96,29 @@ struct materializer {
     std::vector<const void*> kids = children_of<R>(st, key, spec.where ? &*spec.where : nullptr);
     order_by(info_of<C>(), kids, spec.order);
     page(kids, spec.skip, spec.limit);
-    return rows_of<C>(st, kids, spec);
+    return rows_of<C>(st, std::move(kids), spec);
   }
 
  private:
-  template <class M>
-  static void include_into(const storage<S>& st, rows<M>& parents, const std::vector<include_spec>& incs) {
-    for (const auto& inc : incs) {
-      visit_relation<S, M>(inc.relation, [&](auto rel, auto is_many) {
-        using R = decltype(rel);
-        if constexpr (decltype(is_many)::value) {
-          include_many<R>(st, parents, inc);
-        } else {
-          include_one<R>(st, parents, inc);
-        }
-      });
-    }
-  }
+  // What an include of model T puts into a row: its rows (has_many) or its
+  // parent row (belongs_to), and how they print as JSON.
+  struct maker {
+    std::any (*many)(const query_result&, const filter_spec&);
+    std::any (*one)(const query_result&, const filter_spec&);
+    void (*write_many)(const std::any&, std::string&);
+    void (*write_one)(const std::any&, std::string&);
+  };
 
-  // One indexed pass per parent; the scope's skip and limit apply per parent.
-  template <class R>
-  static void include_many(const storage<S>& st, rows<typename R::parent>& parents, const include_spec& inc) {
-    using P = typename R::parent;
-    using C = typename R::child;
-    using CK = member_type<C, R::child_key>;
-    for (auto& p : parents) {
-      p.related.push_back({inc.relation,
-                           std::any(run_children<R>(st, CK(p.value.*member_pointer<P, R::parent_key>), inc.scope)),
-                           &write_many<C>});
-    }
+  template <class T>
+  static std::any many_of(const query_result& r, const filter_spec& scope) {
+    return std::any(rows_of<T>(r, scope));
   }
-
-  template <class R>
-  static void include_one(const storage<S>& st, rows<typename R::child>& children, const include_spec& inc) {
-    using P = typename R::parent;
-    using C = typename R::child;
-    const model_info& pinfo = info_of<P>();
-    const filter_spec& scope = inc.scope;
-    for (auto& c : children) {
-      std::optional<row<P>> parent;
-      if (const auto* key = key_ptr(c.value.*member_pointer<C, R::child_key>)) {
-        const auto& idx = st.template tab<P>().template index<R::parent_key>();
-        auto it = idx.find(*key);
-        if (it != idx.end() && (!scope.where || evaluate(pinfo, *scope.where, &*it))) {
-          parent = std::move(rows_of<P>(st, {&*it}, scope).front());
-        }
-      }
-      c.related.push_back({inc.relation, std::any(std::move(parent)), &write_one<P>});
-    }
+  template <class T>
+  static std::any one_of(const query_result& r, const filter_spec& scope) {
+    std::optional<row<T>> parent;
+    if (!r.entities.empty()) parent = std::move(rows_of<T>(r, scope).front());
+    return std::any(std::move(parent));
   }
-
   template <class T>
   static void write_many(const std::any& a, std::string& out) {
     const auto& v = *std::any_cast<rows<T>>(&a);
@@ -146,6 +138,12 @@ struct materializer {
       out += "null";
     }
   }
+
+  template <class... Ms>
+  static constexpr std::array<maker, sizeof...(Ms)> make_makers(mp::mp_list<Ms...>) {
+    return {maker{&many_of<Ms>, &one_of<Ms>, &write_many<Ms>, &write_one<Ms>}...};
+  }
+  static constexpr auto makers = make_makers(typename S::model_list{});
 };
 
 }  // namespace relstore::detail

@@ -34,6 +34,29 @@ void order_by(const model_info& model, std::vector<const void*>& entities, const
 // Drops the first `skip` entities and keeps at most `limit`.
 void page(std::vector<const void*>& entities, std::int64_t skip, const std::optional<std::int64_t>& limit);
 
+struct included;
+
+// The entities a query selected, in order, with what each include brought.
+struct query_result {
+  std::vector<const void*> entities;
+  std::vector<included> includes;  // one per include of the filter, in its order
+};
+
+// What one include brought: for each entity of the including result (same
+// index), its children (has_many: the scope's where, order, skip and limit
+// applied per parent) or its parent (belongs_to: none or one).
+struct included {
+  const include_spec* spec = nullptr;
+  std::size_t target = 0;  // the model the relation leads to
+  bool many = true;
+  std::vector<query_result> per_entity;
+};
+
+// Adds `includes` (validated against model `model`) to `result`: one
+// foreign key index walk per parent, never a scan; nested includes too.
+void include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
+                  const std::vector<include_spec>& includes);
+
 // What find(spec) returns: select, order_by and page. `extra` (may be null)
 // is ANDed with spec.where. REQUIRES: spec validated.
 std::vector<const void*> run_query(const table_base& t, const filter_spec& spec, const where_node* extra = nullptr);

@@ -47,7 +47,7 @@ struct snapshot_bridge {
   template <class M>
   static void write_table(const typename engine<S>::template table_t<M>& t, column_table& out) {
     constexpr std::size_t n = field_count<M>;
-    const std::vector<const M*> order = t.in_key_order();  // snapshots list rows in key order
+    const std::vector<const void*> order = t.in_key_order();  // snapshots list rows in key order
     mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
       using T = member_type<M, I>;
       using V = unwrap_optional_t<T>;
@@ -62,7 +62,8 @@ struct snapshot_bridge {
       }
     });
     // One pass over the rows: each entity is read once, for all its fields.
-    for (const M* e : order) {
+    for (const void* entity : order) {
+      const M* e = static_cast<const M*>(entity);
       mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
         using T = member_type<M, I>;
         using V = unwrap_optional_t<T>;

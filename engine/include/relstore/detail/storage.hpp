@@ -44,6 +44,11 @@ class storage {
     mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) { out[I] = &std::get<decltype(I)::value>(tables_); });
     return out;
   }
+  std::array<table_base*, model_count> mutable_bases() {
+    std::array<table_base*, model_count> out{};
+    mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) { out[I] = &std::get<decltype(I)::value>(tables_); });
+    return out;
+  }
 
  private:
   using tables = mp::mp_rename<mp::mp_transform<table_t, model_list>, std::tuple>;

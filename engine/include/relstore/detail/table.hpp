@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
 #include "relstore/detail/table_base.hpp"
@@ -195,27 +196,26 @@ class table final : public table_base {
   }
 
   // Every entity, in primary key order.
-  std::vector<const M*> in_key_order() const {
-    std::vector<const M*> out;
+  std::vector<const void*> in_key_order() const {
+    std::vector<const void*> out;
     out.reserve(items.size());
     for (const M& e : items) out.push_back(&e);
     sort_keys(out);
     return out;
   }
 
-  // Sorts entity pointers by primary key. Large inputs sort (key, pointer)
+  // Sorts entities of M by primary key. Large inputs sort (key, pointer)
   // pairs, so comparisons do not chase pointers.
-  template <class P>
-  static void sort_keys(std::vector<P>& v) {
+  static void sort_keys(std::vector<const void*>& v) {
     constexpr auto key = member_pointer<M, pk>;
-    auto entity = [](P p) { return static_cast<const M*>(p); };
+    auto entity = [](const void* p) { return static_cast<const M*>(p); };
     if (v.size() < 64 || !std::is_arithmetic_v<key_type>) {
-      std::sort(v.begin(), v.end(), [&](P a, P b) { return entity(a)->*key < entity(b)->*key; });
+      std::sort(v.begin(), v.end(), [&](const void* a, const void* b) { return entity(a)->*key < entity(b)->*key; });
       return;
     }
-    std::vector<std::pair<key_type, P>> keyed;
+    std::vector<std::pair<key_type, const void*>> keyed;
     keyed.reserve(v.size());
-    for (P e : v) keyed.emplace_back(entity(e)->*key, e);
+    for (const void* e : v) keyed.emplace_back(entity(e)->*key, e);
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
   }
@@ -279,6 +279,31 @@ class table final : public table_base {
   }
 
   void for_each_duplicate(std::size_t, visitor) const override {}  // unique indexes refuse duplicates
+
+  void erase(const std::vector<const void*>& entities) override {
+    if (entities.size() == items.size()) {
+      items.clear();
+      return;
+    }
+    for (const void* e : entities) items.erase(items.iterator_to(*static_cast<const M*>(e)));
+  }
+
+  void set_null(const std::vector<const void*>& entities, std::size_t field) override {
+    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
+      if constexpr (is_optional_v<member_type<M, I>>) {
+        if (I != field) return;
+        for (const void* p : entities) {
+          const M& e = *static_cast<const M*>(p);
+          M copy = e;
+          (copy.*member_pointer<M, I>).reset();
+          // replace() keeps the node (and its address); it cannot collide:
+          // a null foreign key takes part in no unique index.
+          const bool ok = items.replace(items.iterator_to(e), std::move(copy));
+          RELSTORE_ASSERT(ok, "relstore: set_null could not update an entity");
+        }
+      }
+    });
+  }
 
   container items;
 

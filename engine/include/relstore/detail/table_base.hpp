@@ -48,6 +48,14 @@ class table_base {
   // another: only a table read from outside (a dataset) can hold one.
   virtual void for_each_duplicate(std::size_t field, visitor fn) const = 0;
 
+  // Writes the run-time pipelines make (deletes and their policies). The
+  // caller has checked every rule: these cannot fail.
+  // Removes `entities`, which are distinct entities of this table.
+  virtual void erase(const std::vector<const void*>& entities) = 0;
+  // Sets nullable `field` of each of `entities` to null; they keep their
+  // addresses. REQUIRES: the field is nullable.
+  virtual void set_null(const std::vector<const void*>& entities, std::size_t field) = 0;
+
   // The next automatic primary key (int64 keys only).
   key_counter& keys() noexcept { return keys_; }
   const key_counter& keys() const noexcept { return keys_; }

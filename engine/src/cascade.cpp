@@ -1,0 +1,89 @@
+// Deletes, their cascade closure and on-delete policies.
+#include "relstore/detail/cascade.hpp"
+
+#include <unordered_set>
+
+#include "relstore/detail/errors.hpp"
+
+namespace relstore::detail {
+namespace {
+
+struct doomed_set {
+  std::vector<const void*> list;
+  std::unordered_set<const void*> set;
+  std::size_t done = 0;
+
+  bool add(const void* e) {
+    if (!set.insert(e).second) return false;
+    list.push_back(e);
+    return true;
+  }
+};
+
+}  // namespace
+
+result<delete_plan> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
+                                const std::vector<const void*>& roots) {
+  const std::size_t n = reg.model_count();
+  std::vector<std::vector<const relation_info*>> cascades(n);  // per parent model
+  for (const auto& r : reg.relations()) {
+    if (r.kind == relation_kind::has_many && r.policy == on_delete::cascade) cascades[r.parent].push_back(&r);
+  }
+  std::vector<doomed_set> doomed(n);
+  // Adds cascade children until nothing changes. Iterative: no recursion.
+  auto close = [&] {
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (std::size_t m = 0; m < n; ++m) {
+        doomed_set& d = doomed[m];
+        while (d.done < d.list.size()) {
+          const void* e = d.list[d.done++];
+          progress = true;
+          for (const relation_info* r : cascades[m]) {
+            const value_view key = tables[m]->info().fields[r->parent_key].get(e);
+            doomed_set& cd = doomed[r->child];
+            tables[r->child]->for_each_equal(r->child_key, key, [&](const void* c) { cd.add(c); });
+          }
+        }
+      }
+    }
+  };
+  delete_plan plan;
+  for (const void* e : roots) {
+    if (!doomed[model].add(e)) continue;
+    ++plan.roots;
+    close();
+  }
+  // Judges the end state relation by relation, in declaration order.
+  for (const auto& r : reg.relations()) {
+    if (r.kind != relation_kind::has_many || r.policy == on_delete::cascade) continue;
+    const table_base& parents = *tables[r.parent];
+    const table_base& children = *tables[r.child];
+    const doomed_set& cd = doomed[r.child];
+    std::vector<const void*> nulls;
+    for (const void* p : doomed[r.parent].list) {
+      std::size_t survivors = 0;
+      children.for_each_equal(r.child_key, parents.info().fields[r.parent_key].get(p), [&](const void* c) {
+        if (cd.set.count(c) != 0) return;
+        ++survivors;
+        if (r.policy == on_delete::set_null) nulls.push_back(c);
+      });
+      if (r.policy == on_delete::restrict && survivors > 0) {
+        return delete_restricted(reg, r, parents.info().fields[parents.info().primary_key].get(p), survivors);
+      }
+    }
+    if (!nulls.empty()) plan.nulls.emplace_back(&r, std::move(nulls));
+  }
+  plan.doomed.resize(n);
+  for (std::size_t m = 0; m < n; ++m) plan.doomed[m] = std::move(doomed[m].list);
+  return plan;
+}
+
+void apply_delete(table_base* const* tables, const delete_plan& plan) {
+  for (const auto& [r, children] : plan.nulls) tables[r->child]->set_null(children, r->child_key);
+  for (std::size_t m = 0; m < plan.doomed.size(); ++m) {
+    if (!plan.doomed[m].empty()) tables[m]->erase(plan.doomed[m]);
+  }
+}
+
+}  // namespace relstore::detail
