@@ -1,0 +1,77 @@
+// run_snapshot_tool: relstore-snapshot's commands in-process, with their
+// output and exit codes.
+#include "relstore/snapshot_tool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/shop_schema.hpp"
+#include "common/temp_dir.hpp"
+#include "relstore/snapshot.hpp"
+
+namespace {
+
+using namespace shop;
+
+struct outcome {
+  int code;
+  std::string out, err;
+};
+
+outcome run(std::vector<std::string> args) {
+  args.insert(args.begin(), "relstore-snapshot");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+class SnapshotToolInProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store db;
+    auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+    ASSERT_TRUE(db.repo<Customer>().related<"orders">(ada.id).create({.total = 3}));
+    file_ = (dir_.path() / "s.snap").string();
+    ASSERT_TRUE(relstore::save(db, file_));
+  }
+  test::temp_dir dir_;
+  std::string file_;
+};
+
+TEST_F(SnapshotToolInProcess, EachCommandRunsAndExitsAsDocumented) {
+  EXPECT_EQ(run({"--help"}).code, 0);
+  EXPECT_EQ(run({}).code, 2);
+  EXPECT_EQ(run({"nope"}).code, 2);
+  auto info = run({"info", file_});
+  EXPECT_EQ(info.code, 0) << info.err;
+  EXPECT_NE(info.out.find("Order: 1 entities"), std::string::npos) << info.out;
+  auto verify = run({"verify", file_});
+  EXPECT_EQ(verify.code, 0);
+  EXPECT_NE(verify.out.find("ok (envelope, checksum, 2 entities"), std::string::npos) << verify.out;
+  auto dump = run({"dump", file_, "--model", "Order"});
+  EXPECT_EQ(dump.code, 0);
+  EXPECT_EQ(dump.out,
+            "{\"model\":\"Order\",\"row\":{\"id\":1,\"customerId\":1,\"total\":3,\"note\":\"\",\"couponId\":null}}\n");
+  const std::string xml = (dir_.path() / "s.xml").string();
+  EXPECT_EQ(run({"convert", file_, "-o", xml, "--format", "xml"}).code, 0);
+  auto diff = run({"diff", file_, xml});
+  EXPECT_EQ(diff.code, 0);
+  EXPECT_NE(diff.out.find("Order: added 0, removed 0, changed 0"), std::string::npos) << diff.out;
+  auto sql = run({"export-sql", file_});
+  EXPECT_EQ(sql.code, 0);
+  EXPECT_NE(sql.out.find("CREATE TABLE \"Order\""), std::string::npos);
+}
+
+TEST_F(SnapshotToolInProcess, AProblemIsExitOneWithTheCodeAndMessageOnStderr) {
+  auto missing = run({"verify", (dir_.path() / "none.snap").string()});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("io_error: cannot open"), std::string::npos) << missing.err;
+  EXPECT_TRUE(missing.out.empty());
+}
+
+}  // namespace

@@ -1,0 +1,119 @@
+// column_table: rows without C++ types, with the indexes the run-time
+// pipelines ask for.
+#include "relstore/detail/column_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using relstore::field_type;
+using relstore::value;
+using relstore::value_view;
+using relstore::detail::column_table;
+using relstore::detail::index_kind;
+
+relstore::model_info order_model() {
+  relstore::model_info m;
+  m.name = "Order";
+  m.fields = {{"id", field_type::int64, false},
+              {"customerId", field_type::int64, true},
+              {"code", field_type::string, false},
+              {"qty", field_type::int32, false}};
+  return column_table::with_column_accessors(m);
+}
+
+class ColumnTable : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    t.add_index(1, false);
+    t.add_index(2, true);
+    // id, customerId, code
+    add(1, value(std::int64_t{10}), "a");
+    add(2, value(std::int64_t{20}), "b");
+    add(3, value(std::int64_t{10}), "c");
+    add(4, value(relstore::null), "d");
+  }
+  void add(std::int64_t id, value customer, std::string code) {
+    const std::size_t r = t.add_row();
+    std::string why;
+    ASSERT_TRUE(t.set(r, 0, id, &why)) << why;
+    ASSERT_TRUE(t.set(r, 1, customer, &why)) << why;
+    ASSERT_TRUE(t.set(r, 2, std::move(code), &why)) << why;
+  }
+  std::vector<std::int64_t> ids_equal(std::size_t field, const value_view& key) const {
+    std::vector<std::int64_t> out;
+    t.for_each_equal(field, key, [&](const void* e) { out.push_back(std::get<std::int64_t>(t.get(t.row_of(e), 0))); });
+    return out;
+  }
+
+  relstore::model_info info = order_model();
+  column_table t{info};
+};
+
+TEST_F(ColumnTable, IndexesAnswerEqualityLikeATypedTable) {
+  EXPECT_EQ(t.index_on(0), index_kind::unique);
+  EXPECT_EQ(t.index_on(1), index_kind::non_unique);
+  EXPECT_EQ(t.index_on(2), index_kind::unique);
+  EXPECT_EQ(t.index_on(3), index_kind::none);
+  EXPECT_EQ(ids_equal(1, std::int64_t{10}), (std::vector<std::int64_t>{1, 3})) << "in row order";
+  EXPECT_EQ(ids_equal(1, 10.0), (std::vector<std::int64_t>{1, 3})) << "an integral double equals the integer";
+  EXPECT_TRUE(ids_equal(1, 10.5).empty()) << "a fraction equals no integer key";
+  EXPECT_TRUE(ids_equal(1, std::string_view("10")).empty()) << "a string equals no integer key";
+  EXPECT_EQ(ids_equal(1, relstore::null), (std::vector<std::int64_t>{4})) << "null finds the null keys";
+  ASSERT_NE(t.find(2, std::string_view("c")), nullptr);
+  EXPECT_EQ(t.row_of(t.find(2, std::string_view("c"))), 2u);
+  EXPECT_EQ(t.find(0, std::int64_t{99}), nullptr);
+}
+
+TEST_F(ColumnTable, DistinctSkipsNullsAndDuplicatesAreReportedInRowOrder) {
+  std::vector<std::size_t> distinct;
+  t.for_each_distinct(1, [&](const void* e) { distinct.push_back(t.row_of(e)); });
+  EXPECT_EQ(distinct, (std::vector<std::size_t>{0, 1}));
+  add(5, value(std::int64_t{20}), "a");  // code "a" repeats row 0's
+  add(1, value(std::int64_t{20}), "e");  // id 1 repeats row 0's
+  std::vector<std::size_t> dup_codes, dup_ids;
+  t.for_each_duplicate(2, [&](const void* e) { dup_codes.push_back(t.row_of(e)); });
+  t.for_each_duplicate(0, [&](const void* e) { dup_ids.push_back(t.row_of(e)); });
+  EXPECT_EQ(dup_codes, (std::vector<std::size_t>{4}));
+  EXPECT_EQ(dup_ids, (std::vector<std::size_t>{5}));
+}
+
+TEST_F(ColumnTable, SetRejectsWhatDoesNotFitAndKeepsTheCell) {
+  std::string why;
+  EXPECT_FALSE(t.set(0, 3, std::int64_t{1} << 40, &why));
+  EXPECT_NE(why.find("out of range for int32"), std::string::npos) << why;
+  EXPECT_FALSE(t.set(0, 0, relstore::null, &why)) << "id is not optional";
+  EXPECT_EQ(t.get(0, 0), value_view(std::int64_t{1}));
+  EXPECT_TRUE(t.check());
+}
+
+TEST_F(ColumnTable, CheckFindsWhatABadFileCouldHold) {
+  t.at(3).ints[1] = std::int64_t{1} << 40;
+  auto r = t.check();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("Order.qty: value 1099511627776 at row 1 is out of range for int32"),
+            std::string::npos)
+      << r.error().message;
+  t.at(3).ints[1] = 0;
+  t.at(1).nulls[0] = 2;
+  EXPECT_FALSE(t.check());
+  t.at(1).nulls[0] = 0;
+  t.at(2).strings.pop_back();
+  EXPECT_FALSE(t.check()) << "a column shorter than the rows";
+}
+
+TEST_F(ColumnTable, EraseAndSetNullKeepTheOtherRowsAndTheirIndexes) {
+  t.set_null({t.entity(0)}, 1);
+  EXPECT_EQ(t.get(0, 1), value_view(relstore::null));
+  t.erase({t.entity(1), t.entity(3)});
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.get(0, 0), value_view(std::int64_t{1}));
+  EXPECT_EQ(t.get(1, 0), value_view(std::int64_t{3}));
+  EXPECT_EQ(ids_equal(1, std::int64_t{10}), (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(t.find(2, std::string_view("b")), nullptr);
+}
+
+}  // namespace

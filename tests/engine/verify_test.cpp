@@ -1,0 +1,100 @@
+// One integrity check: verify finds the same broken rule, worded the same
+// way, in a dataset and in a typed store's load; and relations that repeat
+// the same keys are checked once.
+#include "relstore/detail/verify.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+
+#include "common/shop_schema.hpp"
+#include "common/snapshot_helpers.hpp"
+#include "relstore/verify.hpp"
+
+namespace {
+
+using namespace shop;
+using relstore::errc;
+
+store small_store() {
+  store db;
+  auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  EXPECT_TRUE(db.repo<Customer>().related<"orders">(ada.id).create({.total = 1}));
+  EXPECT_TRUE(db.repo<Customer>().related<"orders">(ada.id).create({.total = 2}));
+  EXPECT_TRUE(db.repo<Account>().create({.code = "A"}));
+  return db;
+}
+
+TEST(Verify, ADatasetAndATypedLoadReportTheSameDanglingKey) {
+  relstore::dataset ds = test::dataset_of(small_store());
+  const auto order = *ds.find_model("Order");
+  ds.cells(order, 1).ints[1] = 77;
+  const auto problems = relstore::verify_dataset(ds);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].code, errc::foreign_key_violation);
+  EXPECT_EQ(problems[0].model, "Order");
+  EXPECT_EQ(problems[0].key, "2");
+  EXPECT_EQ(problems[0].field, "customerId");
+  EXPECT_EQ(problems[0].value, "77");
+
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  store target;
+  auto r = relstore::load(target, bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_EQ(r.error().message, problems[0].message) << "one check, one message";
+}
+
+TEST(Verify, DuplicatesOfPrimaryAndKeyFromKeysAreFoundInADataset) {
+  relstore::dataset ds = test::dataset_of(small_store());
+  const auto account = *ds.find_model("Account");
+  const std::size_t row = ds.add_row(account);
+  ASSERT_TRUE(ds.set(account, row, 0, std::int64_t{9}, nullptr));
+  ASSERT_TRUE(ds.set(account, row, 1, std::string("A"), nullptr));  // code repeats
+  const auto problems = relstore::verify_dataset(ds);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].code, errc::already_exists);
+  EXPECT_NE(problems[0].message.find("Account.code = \"A\" already exists"), std::string::npos) << problems[0].message;
+}
+
+// 20,000 relations repeating the same keys between the same two models cost
+// one pass, not 20,000.
+TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
+  relstore::registry reg;
+  relstore::model_info p{"P", {{"id", relstore::field_type::int64, false}}, 0};
+  relstore::model_info c{
+      "C", {{"id", relstore::field_type::int64, false}, {"pId", relstore::field_type::int64, false}}, 0};
+  ASSERT_TRUE(reg.add_model(p));
+  ASSERT_TRUE(reg.add_model(c));
+  for (int i = 0; i < 20000; ++i) {
+    relstore::has_many_options o;
+    o.inverse = "p" + std::to_string(i);
+    ASSERT_TRUE(reg.add_has_many("r" + std::to_string(i), "P", "C", o));
+  }
+  relstore::dataset ds(reg);
+  for (std::int64_t i = 1; i <= 20000; ++i) {
+    const std::size_t pr = ds.add_row(0);
+    ASSERT_TRUE(ds.set(0, pr, 0, i, nullptr));
+    const std::size_t cr = ds.add_row(1);
+    ASSERT_TRUE(ds.set(1, cr, 0, i, nullptr));
+    ASSERT_TRUE(ds.set(1, cr, 1, i == 20000 ? std::int64_t{0} : i, nullptr));
+  }
+  std::size_t work = 0;
+  const auto& store = relstore::detail::dataset_access::of(ds);
+  std::vector<relstore::violation> found;
+  relstore::detail::verify(
+      ds.schema(), store.bases().data(),
+      [&](const relstore::violation& v) {
+        found.push_back(v);
+        return true;
+      },
+      [&](std::size_t, std::size_t total) { work = total; });
+  ASSERT_EQ(found.size(), 1u) << "reported once, not once per relation";
+  EXPECT_EQ(found[0].key, "20000");
+  EXPECT_EQ(work, 3u * 20000u) << "each table once, plus the one distinct check";
+}
+
+}  // namespace
