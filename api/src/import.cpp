@@ -10,6 +10,7 @@
 
 #include "relstore/detail/codec.hpp"
 #include "relstore/detail/errors.hpp"
+#include "relstore/detail/json_value.hpp"
 #include "relstore/detail/verify.hpp"
 
 namespace relstore {
@@ -40,9 +41,9 @@ std::string str_or(const json::object& o, const char* key, std::string fallback 
 }
 
 result<detail::column_store> schema_from_json(std::string_view text) {
-  std::error_code ec;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
-  if (ec) return bad_import("the schema is not valid JSON: " + ec.message());
+  auto parsed = detail::parse_json(text, errc::invalid_argument, "import: the schema");
+  if (!parsed) return std::move(parsed).error();
+  const json::value& v = *parsed;
   if (!v.is_object() || !v.get_object().contains("models") || !v.at("models").is_array()) {
     return bad_import("the schema must be an object with a \"models\" array");
   }
@@ -65,7 +66,7 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       fi.name = str_or(f.get_object(), "name");
       auto t = type_named(str_or(f.get_object(), "type"));
       if (!t) {
-        return bad_import("model " + info.name + ": field " + json::serialize(f) +
+        return bad_import("model " + info.name + ": field " + detail::json_text(f) +
                           " needs a type (bool, int32, int64, uint32, float64, string)");
       }
       fi.type = *t;
@@ -104,26 +105,6 @@ result<detail::column_store> schema_from_json(std::string_view text) {
   return ds;
 }
 
-std::optional<value> scalar(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return value(null);
-    case json::kind::bool_:
-      return value(v.get_bool());
-    case json::kind::int64:
-      return value(v.get_int64());
-    case json::kind::uint64:
-      if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-      return value(static_cast<std::int64_t>(v.get_uint64()));
-    case json::kind::double_:
-      return value(v.get_double());
-    case json::kind::string:
-      return value(std::string(v.get_string()));
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace
 
 result<dataset> import_json(std::string_view document, std::string_view schema) {
@@ -131,9 +112,9 @@ result<dataset> import_json(std::string_view document, std::string_view schema) 
   if (!built) return std::move(built).error();
   detail::column_store ds = std::move(*built);
   const registry& reg = ds.schema();
-  std::error_code ec;
-  json::value doc = json::parse(json::string_view(document.data(), document.size()), ec);
-  if (ec) return bad_import("the document is not valid JSON: " + ec.message());
+  auto parsed = detail::parse_json(document, errc::invalid_argument, "import: the document");
+  if (!parsed) return std::move(parsed).error();
+  const json::value& doc = *parsed;
   if (!doc.is_object()) return bad_import("the document must be an object of model name to array of rows");
   for (const auto& [name, rows] : doc.get_object()) {
     auto m = reg.find_model(std::string_view(name.data(), name.size()));
@@ -156,9 +137,9 @@ result<dataset> import_json(std::string_view document, std::string_view schema) 
           }
           return bad_import(where + ": " + info.name + " has no field \"" + std::string(key) + "\"");
         }
-        auto cell = scalar(val);
-        if (!cell) return bad_import(where + "." + std::string(key) + ": " + json::serialize(val) + " is not a scalar");
         std::string why;
+        auto cell = detail::json_scalar(val, &why);
+        if (!cell) return bad_import(where + "." + std::string(key) + ": " + detail::json_text(val) + " " + why);
         if (!t.set(row, *f, *cell, &why)) return bad_import(where + "." + std::string(key) + ": " + why);
       }
     }

@@ -30,6 +30,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     if (r.kind == relation_kind::has_many && r.policy == on_delete::cascade) cascades[r.parent].push_back(&r);
   }
   std::vector<doomed_set> doomed(n);
+  std::vector<const void*> found;
   // Adds cascade children until nothing changes. Iterative: no recursion.
   auto close = [&] {
     for (bool progress = true; progress;) {
@@ -42,7 +43,9 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
           for (const relation_info* r : cascades[m]) {
             const value_view key = tables[m]->info().fields[r->parent_key].get(e);
             doomed_set& cd = doomed[r->child];
-            tables[r->child]->for_each_equal(r->child_key, key, [&](const void* c) { cd.add(c); });
+            found.clear();
+            tables[r->child]->append_equal(r->child_key, key, found);
+            for (const void* c : found) cd.add(c);
           }
         }
       }
@@ -63,11 +66,13 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     std::vector<const void*> nulls;
     for (const void* p : doomed[r.parent].list) {
       std::size_t survivors = 0;
-      children.for_each_equal(r.child_key, parents.info().fields[r.parent_key].get(p), [&](const void* c) {
-        if (cd.set.count(c) != 0) return;
+      found.clear();
+      children.append_equal(r.child_key, parents.info().fields[r.parent_key].get(p), found);
+      for (const void* c : found) {
+        if (cd.set.count(c) != 0) continue;
         ++survivors;
         if (r.policy == on_delete::set_null) nulls.push_back(c);
-      });
+      }
       if (r.policy == on_delete::restrict && survivors > 0) {
         return delete_restricted(reg, r, parents.info().fields[parents.info().primary_key].get(p), survivors);
       }

@@ -318,6 +318,10 @@ void column_table::for_each_equal(std::size_t field, const value_view& key, visi
   for (std::size_t r = it->second.first; r != npos; r = ix.next[r]) fn(entity(r));
 }
 
+void column_table::append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const {
+  for_each_equal(field, key, [&](const void* e) { out.push_back(e); });
+}
+
 const void* column_table::find(std::size_t field, const value_view& key) const {
   const auto k = key_of(key);
   if (!k) return nullptr;

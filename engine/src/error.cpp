@@ -35,6 +35,8 @@ std::string_view to_string(errc code) noexcept {
       return "schema_mismatch";
     case errc::key_space_exhausted:
       return "key_space_exhausted";
+    case errc::limit_exceeded:
+      return "limit_exceeded";
   }
   return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string>
 
+#include "relstore/detail/json_value.hpp"
 #include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
@@ -39,37 +40,7 @@ std::string kind_of(const json::value& v) {
   return "unknown";
 }
 
-std::string text_of(const json::value& v) { return json::serialize(v); }
-
-result<json::value> parse_json(std::string_view text, errc code, const std::string& what) {
-  std::error_code ec;
-  json::parse_options opt;
-  opt.max_depth = 64;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opt);
-  if (ec) return make_error(code, what + " is not valid JSON: " + ec.message());
-  return v;
-}
-
-// A JSON scalar as a value; nullopt for arrays, objects and huge integers.
-std::optional<value> scalar(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return value(null);
-    case json::kind::bool_:
-      return value(v.get_bool());
-    case json::kind::int64:
-      return value(v.get_int64());
-    case json::kind::uint64:
-      if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-      return value(static_cast<std::int64_t>(v.get_uint64()));
-    case json::kind::double_:
-      return value(v.get_double());
-    case json::kind::string:
-      return value(std::string(v.get_string()));
-    default:
-      return std::nullopt;
-  }
-}
+std::string text_of(const json::value& v) { return json_text(v); }
 
 std::optional<op> operator_named(std::string_view s) {
   static constexpr op ops[] = {op::eq,  op::neq, op::gt,      op::gte,  op::lt,   op::lte,
@@ -92,16 +63,19 @@ result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op
       return bad_filter(m, where + " needs an array, got " + kind_of(operand) + " " + text_of(operand));
     }
     for (const auto& e : operand.get_array()) {
-      auto s = scalar(e);
-      if (!s) return bad_filter(m, where + ": element " + text_of(e) + " is not a scalar");
+      std::string why;
+      auto s = json_scalar(e, &why);
+      if (!s) return bad_filter(m, where + ": element " + text_of(e) + " " + why);
       n.operands.push_back(std::move(*s));
     }
   } else {
-    auto s = scalar(operand);
-    if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " is not a scalar");
+    std::string why;
+    auto s = json_scalar(operand, &why);
+    if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " " + why);
     n.operands.push_back(std::move(*s));
   }
   if (auto r = validate_where(m, n); !r) return r.error();
+  index_operands(n);
   return n;
 }
 
@@ -146,17 +120,25 @@ result<where_node> parse_where_value(const model_info& m, const json::value& v) 
 }
 
 result<std::int64_t> non_negative(const model_info& m, const char* name, const json::value& v) {
-  std::optional<std::int64_t> n;
-  if (v.is_int64()) n = v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    n = static_cast<std::int64_t>(v.get_uint64());
+  const std::string what = std::string(name) + " " + text_of(v);
+  if (v.is_int64()) {
+    if (v.get_int64() < 0) return bad_filter(m, what + " must not be negative");
+    return v.get_int64();
   }
-  if (v.is_double() && std::floor(v.get_double()) == v.get_double() && std::abs(v.get_double()) < 9e15) {
-    n = static_cast<std::int64_t>(v.get_double());
+  if (v.is_uint64()) {  // above INT64_MAX
+    return bad_filter(m, what + " is larger than " + std::to_string(INT64_MAX) + ", the largest supported");
   }
-  if (!n) return bad_filter(m, std::string(name) + " must be a non-negative integer, got " + text_of(v));
-  if (*n < 0) return bad_filter(m, std::string(name) + " must not be negative, got " + std::to_string(*n));
-  return *n;
+  if (v.is_double()) {
+    const double d = v.get_double();
+    if (d < 0) return bad_filter(m, what + " must not be negative");
+    if (std::floor(d) != d) return bad_filter(m, what + " must be a whole number");
+    // 2^63 as a double is the first value above INT64_MAX.
+    if (!(d < 9223372036854775808.0)) {
+      return bad_filter(m, what + " is larger than " + std::to_string(INT64_MAX) + ", the largest supported");
+    }
+    return static_cast<std::int64_t>(d);
+  }
+  return bad_filter(m, what + " must be a non-negative integer, not " + kind_of(v));
 }
 
 result<void> parse_order(const model_info& m, const json::value& v, filter_spec& out) {
@@ -275,6 +257,7 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
   if (!v.is_object()) return bad_filter(m, "a filter must be a JSON object, got " + kind_of(v));
   filter_spec spec;
   spec.model = &m;
+  bool skipped = false;
   for (const auto& [key, val] : v.get_object()) {
     const std::string_view k(key.data(), key.size());
     if (k == "where") {
@@ -288,7 +271,9 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
       if (!n) return n.error();
       spec.limit = *n;
     } else if (k == "skip" || k == "offset") {
-      auto n = non_negative(m, "skip", val);
+      if (skipped) return bad_filter(m, "skip and offset mean the same: give one of them");
+      skipped = true;
+      auto n = non_negative(m, std::string(k).c_str(), val);
       if (!n) return n.error();
       spec.skip = *n;
     } else if (k == "fields") {
@@ -332,11 +317,9 @@ result<field_changes> parse_object_json(const registry& reg, std::size_t model, 
       }
       return make_error(errc::invalid_argument, m.name + " has no field \"" + std::string(k) + "\"");
     }
-    auto s = scalar(val);
-    if (!s) {
-      return make_error(errc::invalid_argument,
-                        m.name + "." + std::string(k) + ": " + text_of(val) + " is not a scalar");
-    }
+    std::string why;
+    auto s = json_scalar(val, &why);
+    if (!s) return make_error(errc::invalid_argument, m.name + "." + std::string(k) + ": " + text_of(val) + " " + why);
     out.push_back({static_cast<std::uint32_t>(*f), std::move(*s)});
   }
   return out;

@@ -9,16 +9,40 @@
 
 namespace relstore::detail {
 
-result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec) {
+namespace {
+
+std::size_t terms_of(const where_node& n) {
+  std::size_t t = 1 + n.operands.size();
+  for (const auto& c : n.children) t += terms_of(c);
+  return t;
+}
+
+error too_much(const std::string& what, std::size_t limit, const char* name) {
+  return make_error(errc::limit_exceeded, what + " exceeds limits::" + name + " (" + std::to_string(limit) + ")");
+}
+
+result<void> validate_level(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds,
+                            std::size_t depth, std::size_t& terms) {
   const model_info& info = reg.model(model);
   if (spec.model != nullptr && spec.model->name != info.name) {
     return make_error(errc::invalid_filter, "filter for model " + spec.model->name + " used on " + info.name);
   }
+  terms += (spec.where ? terms_of(*spec.where) : 0) + spec.order.size() + spec.include.size() + (spec.fields ? 1 : 0);
+  if (terms > bounds.max_filter_terms) {
+    return too_much("a filter of more than " + std::to_string(bounds.max_filter_terms) + " terms",
+                    bounds.max_filter_terms, "max_filter_terms");
+  }
   if (spec.where) {
     if (auto r = validate_where(info, *spec.where); !r) return r;
   }
+  std::uint64_t ordered = 0;
   for (const auto& o : spec.order) {
     if (o.field >= info.fields.size()) return make_error(errc::invalid_filter, "order names no field of " + info.name);
+    const std::uint64_t bit = std::uint64_t{1} << o.field;
+    if (ordered & bit) {
+      return make_error(errc::invalid_filter, info.name + ": order names " + info.fields[o.field].name + " twice");
+    }
+    ordered |= bit;
   }
   if (spec.limit && *spec.limit < 0) {
     return make_error(errc::invalid_filter,
@@ -28,16 +52,33 @@ result<void> validate_filter(const registry& reg, std::size_t model, const filte
     return make_error(errc::invalid_filter,
                       info.name + ": skip must not be negative, got " + std::to_string(spec.skip));
   }
-  for (const auto& inc : spec.include) {
+  if (!spec.include.empty() && depth + 1 > bounds.max_include_depth) {
+    return too_much("include depth " + std::to_string(depth + 1), bounds.max_include_depth, "max_include_depth");
+  }
+  for (std::size_t i = 0; i < spec.include.size(); ++i) {
+    const include_spec& inc = spec.include[i];
     const relation_info* rel = reg.find_relation(model, inc.relation);
     if (rel == nullptr) {
       return make_error(errc::invalid_filter, "Invalid \"filter.include\" entries: \"" + inc.relation +
                                                   "\" is not a relation of model " + info.name);
     }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (spec.include[j].relation == inc.relation) {
+        return make_error(errc::invalid_filter, "Invalid \"filter.include\" entries: \"" + inc.relation +
+                                                    "\" is included twice in one filter of " + info.name);
+      }
+    }
     const std::size_t target = rel->kind == relation_kind::has_many ? rel->child : rel->parent;
-    if (auto r = validate_filter(reg, target, inc.scope); !r) return r;
+    if (auto r = validate_level(reg, target, inc.scope, bounds, depth + 1, terms); !r) return r;
   }
   return {};
+}
+
+}  // namespace
+
+result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds) {
+  std::size_t terms = 0;
+  return validate_level(reg, model, spec, bounds, 0, terms);
 }
 
 namespace {
@@ -147,8 +188,15 @@ std::vector<const void*> run_query(const table_base& t, const filter_spec& spec,
   return hits;
 }
 
-void include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
-                  const std::vector<include_spec>& includes) {
+namespace {
+error rows_exceeded() {
+  return make_error(errc::limit_exceeded,
+                    "the includes of one find bring more rows than limits::max_included_rows allows");
+}
+}  // namespace
+
+result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
+                          const std::vector<include_spec>& includes, std::size_t& budget) {
   for (const include_spec& inc : includes) {
     const relation_info* rel = reg.find_relation(model, inc.relation);
     if (rel == nullptr) continue;  // REQUIRES said validated
@@ -166,20 +214,30 @@ void include_into(const registry& reg, const table_base* const* tables, std::siz
       query_result& r = out.per_entity[i];
       const value_view k = key.get(result.entities[i]);
       if (out.many) {
-        to.for_each_equal(rel->child_key, k, [&](const void* c) {
-          if (w == nullptr || evaluate(to.info(), *w, c)) r.entities.push_back(c);
-        });
+        to.append_equal(rel->child_key, k, r.entities);
+        if (w != nullptr) {
+          std::erase_if(r.entities, [&](const void* c) { return !evaluate(to.info(), *w, c); });
+        }
         to.sort_by_key(r.entities);
         order_by(to.info(), r.entities, inc.scope.order);
         page(r.entities, inc.scope.skip, inc.scope.limit);
+        if (r.entities.size() > budget) return rows_exceeded();
+        budget -= r.entities.size();
       } else if (k.index() != 0) {
         const void* p = to.find(rel->parent_key, k);
-        if (p != nullptr && (w == nullptr || evaluate(to.info(), *w, p))) r.entities.push_back(p);
+        if (p != nullptr && (w == nullptr || evaluate(to.info(), *w, p))) {
+          if (budget == 0) return rows_exceeded();
+          --budget;
+          r.entities.push_back(p);
+        }
       }
-      if (!inc.scope.include.empty()) include_into(reg, tables, out.target, r, inc.scope.include);
+      if (!inc.scope.include.empty()) {
+        if (auto nested = include_into(reg, tables, out.target, r, inc.scope.include, budget); !nested) return nested;
+      }
     }
     result.includes.push_back(std::move(out));
   }
+  return {};
 }
 
 }  // namespace relstore::detail

@@ -2,8 +2,11 @@
 #include "relstore/detail/where.hpp"
 
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "relstore/detail/value_ops.hpp"
 
@@ -63,6 +66,74 @@ bool equals(const value_view& f, const value& o) {
 }
 
 }  // namespace
+
+// The operands of an inq or nin, normalised the way equals() compares:
+// integral numbers as integers, other numbers as doubles (NaN equals nothing).
+struct operand_set {
+  std::unordered_set<std::int64_t> ints;
+  std::unordered_set<double> doubles;
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // Owned: a copied node shares the set, not its operands.
+  std::unordered_set<std::string, text_hash, std::equal_to<>> strings;
+  bool has_true = false, has_false = false, has_null = false;
+
+  static std::optional<std::int64_t> integral(double d) {
+    if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
+    return static_cast<std::int64_t>(d);
+  }
+  void add(const value& v) {
+    switch (v.index()) {
+      case 0:
+        has_null = true;
+        break;
+      case 1:
+        (std::get<bool>(v) ? has_true : has_false) = true;
+        break;
+      case 2:
+        ints.insert(std::get<std::int64_t>(v));
+        break;
+      case 3: {
+        const double d = std::get<double>(v);
+        if (auto i = integral(d)) {
+          ints.insert(*i);
+        } else if (!std::isnan(d)) {
+          doubles.insert(d);
+        }
+        break;
+      }
+      default:
+        strings.insert(std::get<std::string>(v));
+    }
+  }
+  bool contains(const value_view& f) const {
+    switch (f.index()) {
+      case 0:
+        return has_null;
+      case 1:
+        return std::get<bool>(f) ? has_true : has_false;
+      case 2:
+        return ints.count(std::get<std::int64_t>(f)) != 0;
+      case 3: {
+        const double d = std::get<double>(f);
+        if (auto i = integral(d)) return ints.count(*i) != 0;
+        return !std::isnan(d) && doubles.count(d) != 0;
+      }
+      default:
+        return strings.find(std::get<std::string_view>(f)) != strings.end();
+    }
+  }
+};
+
+void index_operands(where_node& n) {
+  for (auto& c : n.children) index_operands(c);
+  if ((n.kind != op::inq && n.kind != op::nin) || n.operands.size() < 8) return;
+  auto set = std::make_shared<operand_set>();
+  for (const value& v : n.operands) set->add(v);
+  n.set = std::move(set);
+}
 
 result<void> validate_where(const model_info& m, const where_node& n) {
   if (n.kind == op::and_ || n.kind == op::or_) {
@@ -142,6 +213,7 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
       return !equals(f, n.operands[0]);
     case op::inq:
     case op::nin: {
+      if (n.set) return n.set->contains(f) == (n.kind == op::inq);
       bool hit = false;
       for (const auto& o : n.operands) {
         if (equals(f, o)) {

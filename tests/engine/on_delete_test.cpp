@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
 
 namespace {
@@ -30,28 +31,7 @@ std::vector<std::int64_t> ids_of_lines(shop::store& db) {
   return out;
 }
 
-// Ada has two orders, both with `coupon`; o1 has lines l1 and l2, o2 has l3.
-// Bob has no orders; `spare` is a coupon no order uses.
-class OnDelete : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ada = db.repo<Customer>().create({.name = "Ada"}).value();
-    bob = db.repo<Customer>().create({.name = "Bob"}).value();
-    coupon = db.repo<Coupon>().create({.label = "C"}).value();
-    spare = db.repo<Coupon>().create({.label = "S"}).value();
-    auto orders = db.repo<Customer>().related<"orders">(ada.id);
-    o1 = orders.create({.total = 1, .note = "first", .couponId = coupon.id}).value();
-    o2 = orders.create({.total = 2, .note = "second", .couponId = coupon.id}).value();
-    l1 = db.repo<Order>().related<"lines">(o1.id).create({.sku = "a"}).value();
-    l2 = db.repo<Order>().related<"lines">(o1.id).create({.sku = "b"}).value();
-    l3 = db.repo<Order>().related<"lines">(o2.id).create({.sku = "c"}).value();
-  }
-  shop::store db;
-  Customer ada, bob;
-  Coupon coupon, spare;
-  Order o1, o2;
-  OrderLine l1, l2, l3;
-};
+class OnDelete : public test::ShopWorld {};
 
 // ------------------------------------------------------------------ restrict
 

@@ -96,7 +96,9 @@ TEST(QueryPipeline, IncludesResolveTheSameOnADataset) {
       ds.schema(), customer, R"({"include":[{"relation":"orders","scope":{"order":["total DESC"],"limit":2}}]})");
   ASSERT_TRUE(spec);
   relstore::detail::query_result r{relstore::detail::run_query(store.table(customer), *spec), {}};
-  relstore::detail::include_into(ds.schema(), store.bases().data(), customer, r, spec->include);
+  std::size_t budget = 1000;
+  ASSERT_TRUE(relstore::detail::include_into(ds.schema(), store.bases().data(), customer, r, spec->include, budget));
+  EXPECT_LT(budget, 1000u);
   auto typed = db.repo<Customer>().find(relstore::filter<Customer>{}.include(
       "orders", relstore::filter<Order>{}.order(&Order::total, relstore::desc).limit(2)));
   ASSERT_TRUE(typed);

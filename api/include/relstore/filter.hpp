@@ -15,6 +15,7 @@
 // Results are ordered by `order`, then by primary key.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -127,7 +128,7 @@ class field_ref {
 
  private:
   where<M> node(op kind, std::vector<value> operands) const {
-    return where<M>::of(detail::where_node{kind, index_, std::move(operands), {}});
+    return where<M>::of(detail::where_node{kind, index_, std::move(operands), {}, {}});
   }
   template <class U>
   where<M> cmp(op kind, U&& v) const {
@@ -139,9 +140,10 @@ class field_ref {
   }
   template <class Range>
   where<M> list(op kind, const Range& vs) const {
-    std::vector<value> operands;
-    for (const auto& v : vs) operands.push_back(detail::to_operand<scalar>(v));
-    return node(kind, std::move(operands));
+    detail::where_node n{kind, index_, {}, {}, {}};
+    for (const auto& v : vs) n.operands.push_back(detail::to_operand<scalar>(v));
+    detail::index_operands(n);
+    return where<M>::of(std::move(n));
   }
   std::uint32_t index_;
 };
@@ -174,13 +176,14 @@ class filter {
     return std::move(this->order(member, d));
   }
 
+  // At most n rows; a count above INT64_MAX (SIZE_MAX, say) means no limit.
   filter& limit(std::size_t n) & {
-    spec_.limit = static_cast<std::int64_t>(n);
+    spec_.limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;
   }
   filter&& limit(std::size_t n) && { return std::move(this->limit(n)); }
   filter& skip(std::size_t n) & {
-    spec_.skip = static_cast<std::int64_t>(n);
+    spec_.skip = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;
   }
   filter&& skip(std::size_t n) && { return std::move(this->skip(n)); }

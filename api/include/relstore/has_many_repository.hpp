@@ -68,7 +68,7 @@ class has_many_repository {
 
   // The user's where is ANDed with the constraint.
   result<rows<C>> find(const filter<C>& f = {}) const {
-    return eng().template validate<C>(spec::spec(f)).transform([&] {
+    return eng().template validate<C>(spec::spec(f)).and_then([&] {
       return eng().template run_children<R>(child_key_, spec::spec(f));
     });
   }

@@ -73,7 +73,7 @@ class repository {
   }
 
   result<rows<M>> find(const filter<M>& f = {}) const {
-    return eng().template validate<M>(spec::spec(f)).transform([&] { return eng().template run<M>(spec::spec(f)); });
+    return eng().template validate<M>(spec::spec(f)).and_then([&] { return eng().template run<M>(spec::spec(f)); });
   }
   result<rows<M>> find(std::string_view json) const {
     return parse_filter(json).and_then([&](const filter<M>& f) { return find(f); });
@@ -105,7 +105,7 @@ class repository {
     s.where.reset();
     s.skip = 0;
     s.limit.reset();
-    return std::move(eng().template rows_of<M>({e}, s).front());
+    return eng().template rows_of<M>({e}, s).transform([](rows<M> r) { return std::move(r.front()); });
   }
 
   bool exists(const key_type& id) const { return eng().template tab<M>().find(id) != nullptr; }

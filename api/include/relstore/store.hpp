@@ -11,6 +11,7 @@
 
 #include "relstore/detail/engine.hpp"
 #include "relstore/fwd.hpp"
+#include "relstore/limits.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/schema.hpp"
 
@@ -55,6 +56,11 @@ class store {
 
   // Removes every entity of every model (no policy applies: nothing survives).
   void clear() noexcept { engine_.clear(); }
+
+  // The bounds on the work one query may ask for (limits.hpp). Not
+  // synchronised: set them before sharing the store between threads.
+  const relstore::limits& limits() const noexcept { return engine_.bounds(); }
+  void set_limits(const relstore::limits& l) noexcept { engine_.set_bounds(l); }
 
   // The models and relations of this store's schema.
   static const relstore::registry& registry() { return Schema::registry(); }

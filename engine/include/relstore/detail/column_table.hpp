@@ -69,6 +69,7 @@ class column_table final : public table_base {
   void sort_by_key(std::vector<const void*>& entities) const override;
   index_kind index_on(std::size_t field) const noexcept override;
   void for_each_equal(std::size_t field, const value_view& key, visitor fn) const override;
+  void append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const override;
   const void* find(std::size_t field, const value_view& key) const override;
   void for_each_distinct(std::size_t field, visitor fn) const override;
   void for_each_duplicate(std::size_t field, visitor fn) const override;

@@ -21,6 +21,7 @@
 #include "relstore/detail/verify.hpp"
 #include "relstore/detail/write.hpp"
 #include "relstore/error.hpp"
+#include "relstore/limits.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/row.hpp"
 
@@ -54,9 +55,12 @@ class engine {
 
   // ------------------------------------------------------------------ reads
 
+  const limits& bounds() const noexcept { return limits_; }
+  void set_bounds(const limits& l) noexcept { limits_ = l; }
+
   template <class M>
   result<void> validate(const filter_spec& spec) const {
-    return validate_filter(schema(), model_index<M>, spec);
+    return validate_filter(schema(), model_index<M>, spec, limits_);
   }
   // REQUIRES: w validated.
   template <class M>
@@ -65,12 +69,12 @@ class engine {
   }
   // REQUIRES: spec validated.
   template <class M>
-  rows<M> run(const filter_spec& spec, const where_node* extra = nullptr) const {
+  result<rows<M>> run(const filter_spec& spec, const where_node* extra = nullptr) const {
     return rows_of<M>(run_query(tab<M>(), spec, extra), spec);
   }
   template <class M>
-  rows<M> rows_of(std::vector<const void*> hits, const filter_spec& spec) const {
-    return materializer<S>::template rows_of<M>(st_, std::move(hits), spec);
+  result<rows<M>> rows_of(std::vector<const void*> hits, const filter_spec& spec) const {
+    return materializer<S>::template rows_of<M>(st_, std::move(hits), spec, limits_);
   }
   template <class R>
   std::vector<const void*> children_of(const member_type<typename R::child, R::child_key>& key,
@@ -78,15 +82,15 @@ class engine {
     return materializer<S>::template children_of<R>(st_, key, w);
   }
   template <class R>
-  rows<typename R::child> run_children(const member_type<typename R::child, R::child_key>& key,
-                                       const filter_spec& spec) const {
-    return materializer<S>::template run_children<R>(st_, key, spec);
+  result<rows<typename R::child>> run_children(const member_type<typename R::child, R::child_key>& key,
+                                               const filter_spec& spec) const {
+    return materializer<S>::template run_children<R>(st_, key, spec, limits_);
   }
 
   // ----------------------------------------------------------------- writes
 
   template <class M>
-  result<M> create(M e) {
+  result<M> create(M&& e) {
     return detail::create(st_, std::move(e));
   }
   template <class M>
@@ -140,6 +144,7 @@ class engine {
 
  private:
   storage<S> st_;
+  limits limits_;
 };
 
 }  // namespace relstore::detail

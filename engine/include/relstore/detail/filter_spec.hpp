@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -19,12 +20,20 @@
 
 namespace relstore::detail {
 
+struct operand_set;
+
 struct where_node {
   op kind = op::and_;
   std::uint32_t field = 0;           // for comparisons
   std::vector<value> operands;       // for comparisons
   std::vector<where_node> children;  // for and_ / or_ (an empty and_ matches everything)
+  // For an inq or nin with many operands: them as a hash set, so each
+  // entity costs one lookup (built by index_operands).
+  std::shared_ptr<const operand_set> set;
 };
+
+// Builds n.set when n is an inq or nin with enough operands to pay for it.
+void index_operands(where_node& n);
 
 struct order_key {
   std::uint32_t field = 0;

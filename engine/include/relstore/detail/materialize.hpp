@@ -59,13 +59,17 @@ struct materializer {
     return out;
   }
 
-  // Rows for `entities` of M: spec's includes resolved, then its fields.
+  // Rows for `entities` of M: spec's includes resolved (at most
+  // bounds.max_included_rows rows), then its fields. Errors: limit_exceeded.
   template <class M>
-  static rows<M> rows_of(const storage<S>& st, std::vector<const void*> entities, const filter_spec& spec) {
+  static result<rows<M>> rows_of(const storage<S>& st, std::vector<const void*> entities, const filter_spec& spec,
+                                 const limits& bounds) {
     query_result result{std::move(entities), {}};
     if (!spec.include.empty()) {
-      include_into(S::registry(), st.bases().data(), mp::mp_find<typename S::model_list, M>::value, result,
-                   spec.include);
+      std::size_t budget = bounds.max_included_rows;
+      auto r = include_into(S::registry(), st.bases().data(), mp::mp_find<typename S::model_list, M>::value, result,
+                            spec.include, budget);
+      if (!r) return std::move(r).error();
     }
     return rows_of<M>(result, spec);
   }
@@ -89,14 +93,14 @@ struct materializer {
 
   // find(spec) on R's children of one parent. REQUIRES: spec validated.
   template <class R>
-  static rows<typename R::child> run_children(const storage<S>& st,
-                                              const member_type<typename R::child, R::child_key>& key,
-                                              const filter_spec& spec) {
+  static result<rows<typename R::child>> run_children(const storage<S>& st,
+                                                      const member_type<typename R::child, R::child_key>& key,
+                                                      const filter_spec& spec, const limits& bounds) {
     using C = typename R::child;
     std::vector<const void*> kids = children_of<R>(st, key, spec.where ? &*spec.where : nullptr);
     order_by(info_of<C>(), kids, spec.order);
     page(kids, spec.skip, spec.limit);
-    return rows_of<C>(st, std::move(kids), spec);
+    return rows_of<C>(st, std::move(kids), spec, bounds);
   }
 
  private:

@@ -12,15 +12,19 @@
 #include "relstore/detail/filter_spec.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
+#include "relstore/limits.hpp"
 #include "relstore/query_plan.hpp"
 #include "relstore/registry.hpp"
 
 namespace relstore::detail {
 
-// Checks `spec` against model `model` of `reg`: its model, where, order,
-// skip, limit and every include (a relation of the model, its scope checked
-// against the relation's target). Errors: invalid_filter.
-result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec);
+// Checks `spec` against model `model` of `reg`: its model, where, order
+// (a field at most once), skip, limit and every include (a relation of the
+// model, named once per level, its scope checked against the relation's
+// target), and that it stays within `bounds` (include depth, filter terms).
+// Errors: invalid_filter, limit_exceeded.
+result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec,
+                             const limits& bounds = {});
 
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
@@ -54,8 +58,10 @@ struct included {
 
 // Adds `includes` (validated against model `model`) to `result`: one
 // foreign key index walk per parent, never a scan; nested includes too.
-void include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
-                  const std::vector<include_spec>& includes);
+// Every included row takes one from `budget`. Errors: limit_exceeded when
+// the budget runs out (limits::max_included_rows).
+result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
+                          const std::vector<include_spec>& includes, std::size_t& budget);
 
 // What find(spec) returns: select, order_by and page. `extra` (may be null)
 // is ANDed with spec.where. REQUIRES: spec validated.

@@ -249,6 +249,17 @@ class table final : public table_base {
     });
   }
 
+  void append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const override {
+    with_index(field, [&](const auto& idx, auto d) {
+      using K = member_type<M, decltype(d)::field>;
+      with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
+        auto [first, last] = idx.equal_range(k, hash, eq);
+        out.reserve(out.size() + static_cast<std::size_t>(std::distance(first, last)));
+        for (; first != last; ++first) out.push_back(&*first);
+      });
+    });
+  }
+
   const void* find(std::size_t field, const value_view& key) const override {
     const void* found = nullptr;
     with_index(field, [&](const auto& idx, auto d) {

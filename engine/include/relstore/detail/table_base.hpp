@@ -39,6 +39,9 @@ class table_base {
   // that no value of the field can equal (2.5 for an integer) matches none.
   // REQUIRES: index_on(field) != index_kind::none.
   virtual void for_each_equal(std::size_t field, const value_view& key, visitor fn) const = 0;
+  // Appends the entities for_each_equal would visit to `out`, sized once:
+  // the hot path of includes and cascades.
+  virtual void append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const = 0;
   // The entity whose unique `field` equals `key`, or null.
   // REQUIRES: index_on(field) == index_kind::unique.
   virtual const void* find(std::size_t field, const value_view& key) const = 0;

@@ -47,8 +47,9 @@ result<M> apply_changes(const M& old, const field_changes& changes) {
 // before anything is linked, so a rejected insert allocates nothing.
 // On failure nothing is inserted (the key counter may advance; callers
 // restore it).
+// `e` is taken by rvalue reference: each hop of a create moves nothing.
 template <class S, class M>
-result<const M*> insert_one(storage<S>& st, M e) {
+result<const M*> insert_one(storage<S>& st, M&& e) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
   auto& t = st.template tab<M>();
   auto& key = e.*member_pointer<M, pk>;
@@ -73,7 +74,7 @@ result<const M*> insert_one(storage<S>& st, M e) {
 }
 
 template <class S, class M>
-result<M> create(storage<S>& st, M e) {
+result<M> create(storage<S>& st, M&& e) {
   const key_counter saved = st.template tab<M>().keys();
   auto r = insert_one(st, std::move(e));
   if (!r) {

@@ -1,0 +1,30 @@
+// JSON documents as every JSON input of relstore reads them (filters,
+// payloads, import): one parser with one set of limits, one mapping of JSON
+// scalars to values. Internal; only compiled code includes it.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "relstore/error.hpp"
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+// The deepest nesting a JSON input may have.
+inline constexpr std::size_t max_json_depth = 64;
+
+// Parses `text`. Errors: `code`, "<what> is not valid JSON: <reason>".
+result<boost::json::value> parse_json(std::string_view text, errc code, const std::string& what);
+
+// A JSON scalar as a value; nullopt, with the reason in *why (when not
+// null), for arrays, objects, integers beyond int64 and numbers beyond a
+// double's range (1e400).
+std::optional<value> json_scalar(const boost::json::value& v, std::string* why = nullptr);
+
+// `v` as compact JSON text, for messages.
+std::string json_text(const boost::json::value& v);
+
+}  // namespace relstore::detail

@@ -1,0 +1,114 @@
+// JSON documents and scalars.
+#include "relstore/detail/json_value.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+namespace relstore::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+// The first key that appears twice in one object of `text`, which is valid
+// JSON. Boost.JSON keeps the last of them silently; relstore refuses them.
+std::optional<std::string> repeated_key(std::string_view text) {
+  struct level {
+    bool object;
+    bool expect_key;
+    std::unordered_set<std::string> keys;
+  };
+  std::vector<level> stack;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    switch (text[i]) {
+      case '{':
+        stack.push_back({true, true, {}});
+        break;
+      case '[':
+        stack.push_back({false, false, {}});
+        break;
+      case '}':
+      case ']':
+        if (!stack.empty()) stack.pop_back();
+        break;
+      case ',':
+        if (!stack.empty() && stack.back().object) stack.back().expect_key = true;
+        break;
+      case '"': {
+        std::size_t j = i + 1;
+        bool escaped = false, any_escape = false;
+        for (; j < text.size(); ++j) {
+          if (escaped) {
+            escaped = false;
+          } else if (text[j] == '\\') {
+            escaped = any_escape = true;
+          } else if (text[j] == '"') {
+            break;
+          }
+        }
+        if (!stack.empty() && stack.back().object && stack.back().expect_key) {
+          const std::string_view raw = text.substr(i, j - i + 1);
+          std::string key =
+              any_escape ? std::string(json::parse(raw).as_string()) : std::string(raw.substr(1, raw.size() - 2));
+          if (!stack.back().keys.insert(key).second) return key;
+          stack.back().expect_key = false;
+        }
+        i = j;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+result<json::value> parse_json(std::string_view text, errc code, const std::string& what) {
+  std::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = max_json_depth;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opt);
+  if (ec) return make_error(code, what + " is not valid JSON: " + ec.message());
+  if (auto key = repeated_key(text)) {
+    return make_error(code, what + " names the key " + json_text(json::string(*key)) + " twice in one object");
+  }
+  return v;
+}
+
+std::optional<value> json_scalar(const json::value& v, std::string* why) {
+  auto no = [&](const char* reason) -> std::optional<value> {
+    if (why != nullptr) *why = reason;
+    return std::nullopt;
+  };
+  switch (v.kind()) {
+    case json::kind::null:
+      return value(null);
+    case json::kind::bool_:
+      return value(v.get_bool());
+    case json::kind::int64:
+      return value(v.get_int64());
+    case json::kind::uint64:
+      if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return no("is an integer beyond 64 bits");
+      return value(static_cast<std::int64_t>(v.get_uint64()));
+    case json::kind::double_:
+      // JSON has no infinity: a number too large for a double (1e400) is refused.
+      if (!std::isfinite(v.get_double())) return no("is a number beyond the range of a double");
+      return value(v.get_double());
+    case json::kind::string:
+      return value(std::string(v.get_string()));
+    case json::kind::array:
+      return no("is an array, not a scalar");
+    default:
+      return no("is an object, not a scalar");
+  }
+}
+
+std::string json_text(const json::value& v) { return json::serialize(v); }
+
+}  // namespace relstore::detail
