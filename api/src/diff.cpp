@@ -7,7 +7,24 @@
 
 namespace relstore {
 
-std::vector<model_diff> diff_datasets(const dataset& a, const dataset& b) {
+namespace {
+
+// The first primary key `t` holds twice, as an error naming it and its file side.
+result<void> unique_keys(const detail::column_table& t, const char* side) {
+  const std::size_t pk = t.info().primary_key;
+  result<void> out;
+  t.for_each_duplicate(pk, [&](const void* e) {
+    if (!out) return;
+    out = make_error(errc::already_exists, "diff: " + std::string(side) + " has " + t.info().name + " " +
+                                               t.info().fields[pk].name + " " + describe(t.info().fields[pk].get(e)) +
+                                               " twice; rows cannot be matched by key");
+  });
+  return out;
+}
+
+}  // namespace
+
+result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b) {
   std::vector<model_diff> out;
   std::vector<std::string> names;
   for (std::size_t m = 0; m < a.model_count(); ++m) names.push_back(a.model(m).name);
@@ -28,6 +45,8 @@ std::vector<model_diff> diff_datasets(const dataset& a, const dataset& b) {
     }
     const detail::column_table& ta = sa.table(*ma);
     const detail::column_table& tb = sb.table(*mb);
+    if (auto r = unique_keys(ta, "the first file"); !r) return std::move(r).error();
+    if (auto r = unique_keys(tb, "the second file"); !r) return std::move(r).error();
     const std::size_t pa = ta.info().primary_key;
     const std::size_t pb = tb.info().primary_key;
     // Fields compared: those both sides have, by name.

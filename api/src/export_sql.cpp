@@ -2,23 +2,20 @@
 #include "relstore/export_sql.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <ostream>
+#include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace relstore {
 namespace {
 
-std::vector<const relation_info*> has_manys(const registry& reg) {
-  std::vector<const relation_info*> out;
-  for (const auto& r : reg.relations()) {
-    if (r.kind == relation_kind::has_many) out.push_back(&r);
-  }
-  return out;
-}
 std::string quote_ident(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -42,7 +39,7 @@ void sql_value(const value_view& v, std::string& out) {
     case 3: {
       const double d = std::get<double>(v);
       if (std::isnan(d)) {
-        out += "NULL";  // SQLite cannot store NaN
+        out += "NULL";  // not reached: check_exportable refuses NaN up front
       } else if (std::isinf(d)) {
         out += d > 0 ? "9e999" : "-9e999";
       } else {
@@ -99,25 +96,40 @@ const char* sql_policy(on_delete p) {
   }
 }
 
-// Models ordered parents first; `cyclic` when relations between different
-// models form a cycle (then foreign keys are deferred to the commit).
-std::vector<std::size_t> model_order(const registry& reg, bool& cyclic) {
-  const std::size_t n = reg.model_count();
+// The relations touching each model, built once: every walk below is linear
+// in the schema, whatever a file declares.
+struct schema_graph {
+  std::vector<std::vector<const relation_info*>> as_parent, as_child;
+  explicit schema_graph(const registry& reg) : as_parent(reg.model_count()), as_child(reg.model_count()) {
+    for (const auto& r : reg.relations()) {
+      if (r.kind != relation_kind::has_many) continue;
+      as_parent[r.parent].push_back(&r);
+      as_child[r.child].push_back(&r);
+    }
+  }
+};
+
+// Models ordered parents first (Kahn's algorithm, lowest index first);
+// `cyclic` when relations between different models form a cycle (then
+// foreign keys are deferred to the commit).
+std::vector<std::size_t> model_order(const schema_graph& g, bool& cyclic) {
+  const std::size_t n = g.as_child.size();
   std::vector<std::size_t> indegree(n, 0), order;
-  for (const auto& r : has_manys(reg)) {
-    if (r->parent != r->child) ++indegree[r->child];
+  for (std::size_t m = 0; m < n; ++m) {
+    for (const auto* r : g.as_child[m]) indegree[m] += r->parent != m ? 1 : 0;
+  }
+  std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+  for (std::size_t m = 0; m < n; ++m) {
+    if (indegree[m] == 0) ready.push(m);
   }
   std::vector<bool> done(n, false);
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (std::size_t m = 0; m < n; ++m) {
-      if (done[m] || indegree[m] != 0) continue;
-      done[m] = true;
-      progress = true;
-      order.push_back(m);
-      for (const auto& r : has_manys(reg)) {
-        if (r->parent == m && r->child != m) --indegree[r->child];
-      }
+  while (!ready.empty()) {
+    const std::size_t m = ready.top();
+    ready.pop();
+    done[m] = true;
+    order.push_back(m);
+    for (const auto* r : g.as_parent[m]) {
+      if (r->child != m && --indegree[r->child] == 0) ready.push(r->child);
     }
   }
   cyclic = order.size() != n;
@@ -129,12 +141,12 @@ std::vector<std::size_t> model_order(const registry& reg, bool& cyclic) {
 
 // Rows of `model` ordered so that a row's parent through its self-relations
 // comes before it. Iterative: chains of any depth.
-std::vector<std::size_t> row_order(const registry& reg, const detail::column_table& t, std::size_t model,
+std::vector<std::size_t> row_order(const schema_graph& g, const detail::column_table& t, std::size_t model,
                                    bool& cyclic) {
   const std::size_t rows = t.rows();
   std::vector<const relation_info*> selfs;
-  for (const auto* r : has_manys(reg)) {
-    if (r->parent == model && r->child == model) selfs.push_back(r);
+  for (const auto* r : g.as_parent[model]) {
+    if (r->child == model) selfs.push_back(r);
   }
   std::vector<std::size_t> order;
   order.reserve(rows);
@@ -171,15 +183,72 @@ std::vector<std::size_t> row_order(const registry& reg, const detail::column_tab
   return order;
 }
 
+std::string folded(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string index_name(const model_info& m, std::size_t field) { return m.name + "_" + m.fields[field].name; }
+
+// What SQLite cannot take, refused before a byte is written: names SQL does
+// not tell apart (letter case; a table or an index named alike), names
+// SQLite reserves, and NaN, which SQLite turns into NULL.
+result<void> check_exportable(const registry& reg, const schema_graph& g, const detail::column_store& ds) {
+  auto refuse = [](std::string m) { return make_error(errc::invalid_argument, "export-sql: " + std::move(m)); };
+  std::unordered_map<std::string, std::string> names;  // folded table or index name -> what it names
+  auto claim = [&](const std::string& name, const std::string& what) -> result<void> {
+    auto [it, fresh] = names.emplace(folded(name), what);
+    if (fresh || it->second == what) return {};
+    return refuse(it->second + " and " + what + " differ only by letter case, which SQL does not tell apart");
+  };
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
+    if (folded(info.name).rfind("sqlite_", 0) == 0) {
+      return refuse("model " + info.name + ": names beginning with sqlite_ are reserved by SQLite");
+    }
+    if (auto r = claim(info.name, "model " + info.name); !r) return r;
+    std::unordered_map<std::string, std::string> fields;
+    for (const auto& f : info.fields) {
+      auto [it, fresh] = fields.emplace(folded(f.name), f.name);
+      if (!fresh) {
+        return refuse("fields " + info.name + "." + it->second + " and " + info.name + "." + f.name +
+                      " differ only by letter case, which SQL does not tell apart");
+      }
+    }
+  }
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
+    for (const auto* r : g.as_child[m]) {
+      if (auto c = claim(index_name(info, r->child_key), "index " + index_name(info, r->child_key)); !c) return c;
+    }
+    const detail::column_table& t = ds.table(m);
+    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+      if (info.fields[f].type != field_type::float64) continue;
+      const auto& doubles = t.at(f).doubles;
+      for (std::size_t row = 0; row < doubles.size(); ++row) {
+        if (std::isnan(doubles[row]) && !(info.fields[f].nullable && t.at(f).nulls[row])) {
+          return refuse(info.name + "." + info.fields[f].name + " is NaN in the row with " +
+                        info.fields[info.primary_key].name + " " + describe(t.get(row, info.primary_key)) +
+                        ", which SQLite cannot store (it would read back as NULL)");
+        }
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 result<void> export_sql(const dataset& data, std::ostream& out, const progress_fn& progress) {
   const auto& ds = detail::dataset_access::of(data);
   const registry& reg = ds.schema();
+  const schema_graph g(reg);
+  if (auto r = check_exportable(reg, g, ds); !r) return r;
   bool cyclic = false;
-  const std::vector<std::size_t> models = model_order(reg, cyclic);
+  const std::vector<std::size_t> models = model_order(g, cyclic);
   std::vector<std::vector<std::size_t>> rows(reg.model_count());
-  for (std::size_t m : models) rows[m] = row_order(reg, ds.table(m), m, cyclic);
+  for (std::size_t m : models) rows[m] = row_order(g, ds.table(m), m, cyclic);
   std::string s;
   s += "-- relstore snapshot export\nPRAGMA foreign_keys=ON;\nBEGIN TRANSACTION;\n";
   if (cyclic) s += "PRAGMA defer_foreign_keys=ON;  -- the keys form a cycle: checked at COMMIT\n";
@@ -191,15 +260,14 @@ result<void> export_sql(const dataset& data, std::ostream& out, const progress_f
     }
     s += "  PRIMARY KEY (" + quote_ident(info.fields[info.primary_key].name) + ")";
     std::vector<std::size_t> uniques;
-    for (const auto* r : has_manys(reg)) {
-      if (r->parent == m && r->parent_key != info.primary_key &&
+    for (const auto* r : g.as_parent[m]) {
+      if (r->parent_key != info.primary_key &&
           std::find(uniques.begin(), uniques.end(), r->parent_key) == uniques.end()) {
         uniques.push_back(r->parent_key);
         s += ",\n  UNIQUE (" + quote_ident(info.fields[r->parent_key].name) + ")";
       }
     }
-    for (const auto* r : has_manys(reg)) {
-      if (r->child != m) continue;
+    for (const auto* r : g.as_child[m]) {
       const model_info& p = reg.model(r->parent);
       s += ",\n  FOREIGN KEY (" + quote_ident(info.fields[r->child_key].name) + ") REFERENCES " + quote_ident(p.name) +
            " (" + quote_ident(p.fields[r->parent_key].name) + ") ON DELETE " + sql_policy(r->policy);
@@ -208,11 +276,12 @@ result<void> export_sql(const dataset& data, std::ostream& out, const progress_f
   }
   for (std::size_t m : models) {
     const model_info& info = reg.model(m);
-    for (const auto* r : has_manys(reg)) {
-      if (r->child == m) {
-        s += "CREATE INDEX " + quote_ident(info.name + "_" + info.fields[r->child_key].name) + " ON " +
-             quote_ident(info.name) + " (" + quote_ident(info.fields[r->child_key].name) + ");\n";
-      }
+    std::vector<std::size_t> indexed;  // one index per foreign key field, however many relations use it
+    for (const auto* r : g.as_child[m]) {
+      if (std::find(indexed.begin(), indexed.end(), r->child_key) != indexed.end()) continue;
+      indexed.push_back(r->child_key);
+      s += "CREATE INDEX " + quote_ident(index_name(info, r->child_key)) + " ON " + quote_ident(info.name) + " (" +
+           quote_ident(info.fields[r->child_key].name) + ");\n";
     }
   }
   out << s;

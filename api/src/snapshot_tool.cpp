@@ -4,14 +4,13 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "relstore/detail/file_io.hpp"
 #include "relstore/snapshot.hpp"
 #include "relstore/snapshot_tools.hpp"
 
@@ -130,15 +129,6 @@ class tool {
     return true;
   }
 
-  static bool read_text(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = std::move(ss).str();
-    return true;
-  }
-
   int info(const std::string& file) {
     snapshot_header h;
     auto ds = read_snapshot(file, &h);
@@ -174,10 +164,12 @@ class tool {
   int import(const args& a) {
     if (a.out.empty()) return usage("import needs -o FILE");
     if (a.schema.empty()) return usage("import needs --schema SCHEMA.json");
-    std::string doc, schema;
-    if (!read_text(a.positional[0], doc)) return fail({errc::io_error, "cannot read " + a.positional[0]});
-    if (!read_text(a.schema, schema)) return fail({errc::io_error, "cannot read " + a.schema});
-    auto ds = import_json(doc, schema);
+    // Read like a snapshot: a FIFO or a folder is an error at once, never a hang.
+    auto doc = detail::read_regular_file(default_file_system(), a.positional[0]);
+    if (!doc) return fail(doc.error());
+    auto schema = detail::read_regular_file(default_file_system(), a.schema);
+    if (!schema) return fail(schema.error());
+    auto ds = import_json(*doc, *schema);
     if (!ds) return fail(ds.error());
     if (auto r = write_snapshot(*ds, a.out); !r) return fail(r.error());
     out_ << a.out << ": " << ds->total_rows() << " entities written\n";
@@ -208,7 +200,9 @@ class tool {
     if (!x) return fail(x.error());
     auto y = read_snapshot(a.positional[1]);
     if (!y) return fail(y.error());
-    for (const auto& d : diff_datasets(*x, *y)) {
+    auto diffs = diff_datasets(*x, *y);
+    if (!diffs) return fail(diffs.error());
+    for (const auto& d : *diffs) {
       out_ << d.model << ": added " << d.added << ", removed " << d.removed << ", changed " << d.changed << "\n";
     }
     return exit_ok;

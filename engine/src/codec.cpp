@@ -1,6 +1,7 @@
 // The snapshot payload, in Boost.Serialization's binary, text and XML archives.
 #include "relstore/detail/codec.hpp"
 
+#include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/archive/text_iarchive.hpp>
@@ -333,6 +334,20 @@ column_store read_with(std::string_view payload, bool binary) {
   return payload_reader<Ar>{ar, buf, binary}.read();
 }
 
+std::string archive_problem(const boost::archive::archive_exception& e) {
+  switch (e.code) {
+    case boost::archive::archive_exception::input_stream_error:
+      return "it ends early, or a value in it is malformed";
+    case boost::archive::archive_exception::array_size_too_short:
+      return "an array is longer than its buffer";
+    case boost::archive::archive_exception::invalid_signature:
+    case boost::archive::archive_exception::unsupported_version:
+      return "its archive header is not Boost's";
+    default:
+      return "Boost.Serialization error " + std::to_string(static_cast<int>(e.code));
+  }
+}
+
 }  // namespace
 
 result<std::string> encode(const column_store& data, archive_format format) {
@@ -362,6 +377,10 @@ result<column_store> decode(std::string_view payload, archive_format format) {
     }
   } catch (const corrupt_payload& e) {
     return make_error(errc::snapshot_corrupt, "the snapshot payload is damaged: " + e.message);
+  } catch (const boost::archive::archive_exception& e) {
+    // Its what() may end in an errno text that says nothing here ("-Success").
+    return make_error(errc::snapshot_corrupt, "the snapshot payload cannot be read as a " +
+                                                  std::string(to_string(format)) + " archive: " + archive_problem(e));
   } catch (const std::exception& e) {
     return make_error(errc::snapshot_corrupt, std::string("the snapshot payload cannot be read: ") + e.what());
   }

@@ -109,6 +109,10 @@ std::optional<value> json_scalar(const json::value& v, std::string* why) {
   }
 }
 
-std::string json_text(const json::value& v) { return json::serialize(v); }
+std::string json_text(const json::value& v) {
+  // Boost.JSON writes 2.5 as 2.5E0; a message says 2.5.
+  if (v.is_double()) return describe(value(v.get_double()));
+  return json::serialize(v);
+}
 
 }  // namespace relstore::detail

@@ -3,12 +3,37 @@
 
 #include "relstore/detail/meta.hpp"
 
+#include <optional>
+
 namespace relstore {
 namespace {
 
 error schema_error(std::string message) { return make_error(errc::schema_error, std::move(message)); }
 
 bool is_key_type(field_type t) { return t == field_type::int64 || t == field_type::string; }
+
+// A name prints as itself: no control character (C0, DEL, UTF-8 encoded C1),
+// so a name read from a file cannot drive a terminal or a message.
+bool printable(std::string_view name) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    if (c == 0xc2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) <= 0x9f &&
+        static_cast<unsigned char>(name[i + 1]) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<error> bad_name(const char* what, std::string_view name) {
+  if (name.empty()) return schema_error(std::string("a ") + what + " has an empty name");
+  if (!printable(name)) {
+    return schema_error(std::string("the ") + what + " name " + describe(value_view(name)) +
+                        " has a control character");
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -35,7 +60,7 @@ std::string_view to_string(relation_kind kind) noexcept {
 }
 
 result<std::size_t> registry::add_static_model(const model_info& model) {
-  if (model.name.empty()) return schema_error("a model has an empty name");
+  if (auto e = bad_name("model", model.name)) return *e;
   if (find_model(model.name)) return schema_error("model " + model.name + " is defined twice");
   if (model.fields.empty() || model.fields.size() > max_fields) {
     return schema_error("model " + model.name + " has " + std::to_string(model.fields.size()) + " fields (1 to " +
@@ -45,6 +70,7 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
   for (std::size_t i = 0; i < model.fields.size(); ++i) {
     const std::string& f = model.fields[i].name;
     if (f.empty()) return schema_error("model " + model.name + " has a field with an empty name");
+    if (auto e = bad_name("field", f)) return *e;
     if (!fields.emplace(f, i).second) return schema_error("model " + model.name + ": field " + f + " appears twice");
   }
   if (model.primary_key >= model.fields.size()) {
@@ -58,6 +84,7 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
   models_.push_back(&model);
   model_index_.emplace(model.name, models_.size() - 1);
   relation_index_.emplace_back();
+  incoming_.push_back(0);
   return models_.size() - 1;
 }
 
@@ -103,6 +130,11 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const model_info& cm = *models_[*c];
   const std::string label = pm.name + "." + std::string(name);
   if (name.empty()) return schema_error("a relation of " + pm.name + " has an empty name");
+  if (auto e = bad_name("relation", name)) return *e;
+  if (incoming_[*c] >= max_incoming_relations) {
+    return schema_error("relation " + label + ": model " + cm.name + " is already the target of " +
+                        std::to_string(max_incoming_relations) + " relations, the most one model may have");
+  }
 
   std::string key_to = options.key_to;
   if (key_to.empty()) key_to = std::string(detail::default_key_to(pm.name).view());
@@ -129,6 +161,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   }
   std::string inverse = options.inverse;
   if (inverse.empty()) inverse = std::string(detail::camel_case(pm.name).view());
+  if (auto e = bad_name("inverse relation", inverse)) return *e;
   if (pm.find_field(name)) {
     return schema_error("relation " + label + ": the name is a field of " + pm.name +
                         " (a model cannot carry its navigational property)");
@@ -158,6 +191,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const std::size_t at = relations_.size();
   many.inverse = at + 1;
   one.inverse = at;
+  ++incoming_[*c];
   relation_index_[*p].emplace(many.name, at);
   relation_index_[*c].emplace(one.name, at + 1);
   relations_.push_back(std::move(many));

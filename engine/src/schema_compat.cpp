@@ -36,19 +36,49 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
   return map;
 }
 
-result<void> check_relations(const registry& program, const column_store& snap) {
+result<void> check_relations(const registry& program, const column_store& snap, bool lenient) {
   const registry& file = snap.schema();
-  for (const auto& r : file.relations()) {
+  if (!lenient) {
+    bool shared = false;
+    std::string theirs;
+    for (std::size_t m = 0; m < file.model_count(); ++m) {
+      shared = shared || program.find_model(file.model(m).name).has_value();
+      if (m < 8) theirs += (m ? ", " : "") + describe(value_view(file.model(m).name));
+    }
+    if (!shared) {
+      return mismatch("the snapshot shares no model with the program (its models: " +
+                      (theirs.empty() ? std::string("none") : theirs) +
+                      "); loading it would empty the store. Ask for a lenient load to do that");
+    }
+  }
+  for (std::size_t i = 0; i < file.relations().size(); ++i) {
+    const relation_info& r = file.relations()[i];
     if (r.kind != relation_kind::has_many) continue;
     const model_info& p = file.model(r.parent);
     const model_info& c = file.model(r.child);
     const std::string label = p.name + "." + r.name;
-    if (!program.find_model(p.name)) {
-      return mismatch("relation " + label + ": source model " + p.name + " is missing in the program");
-    }
+    auto pm = program.find_model(p.name);
+    if (!pm) return mismatch("relation " + label + ": source model " + p.name + " is missing in the program");
     if (!program.find_model(c.name)) {
       return mismatch("relation " + label + ": target model " + c.name + " is missing in the program");
     }
+    const relation_info* mine = program.find_relation(*pm, r.name);
+    if (lenient || mine == nullptr || mine->kind != relation_kind::has_many) continue;
+    const has_many_options theirs = file.declaration(i);
+    const has_many_options ours = program.declaration(static_cast<std::size_t>(mine - program.relations().data()));
+    const std::string target = program.model(mine->child).name;
+    std::string differs;
+    if (target != c.name) {
+      differs = "targets " + c.name + " in the snapshot but " + target + " in the program";
+    } else if (theirs.key_to != ours.key_to) {
+      differs = "uses foreign key " + theirs.key_to + " in the snapshot but " + ours.key_to + " in the program";
+    } else if (theirs.key_from != ours.key_from) {
+      differs = "uses parent key " + theirs.key_from + " in the snapshot but " + ours.key_from + " in the program";
+    } else if (theirs.policy != ours.policy) {
+      differs = "is on_delete " + std::string(to_string(theirs.policy)) + " in the snapshot but " +
+                std::string(to_string(ours.policy)) + " in the program";
+    }
+    if (!differs.empty()) return mismatch("relation " + label + " " + differs);
   }
   for (const auto& r : program.relations()) {
     if (r.kind != relation_kind::has_many) continue;

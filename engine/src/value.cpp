@@ -15,6 +15,37 @@ std::string number_text(double d) {
   return std::string(buf, end);
 }
 
+// `s` in double quotes, with control characters (C0, DEL and UTF-8 encoded
+// C1), backslashes and quotes escaped: a value read from a file can then
+// never move a terminal's cursor or fake a line of output.
+std::string quoted(std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      const auto d = static_cast<unsigned char>(s[++i]);
+      out += "\\u00";
+      out += hex[d >> 4];
+      out += hex[d & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+  return out;
+}
+
 template <class V>
 std::string describe_impl(const V& v) {
   return std::visit(
@@ -29,10 +60,7 @@ std::string describe_impl(const V& v) {
         } else if constexpr (std::is_same_v<T, double>) {
           return number_text(x);
         } else {
-          std::string out = "\"";
-          out.append(x.data(), x.size());
-          out += '"';
-          return out;
+          return quoted(x);
         }
       },
       v);

@@ -25,7 +25,7 @@ violation at(const table_base& t, const void* entity, std::size_t field, error e
 }  // namespace
 
 void verify(const registry& reg, const table_base* const* tables, function_ref<bool(const violation&)> sink,
-            const progress_fn& progress) {
+            const progress_fn& progress, const verify_options& options) {
   // Distinct checks: (child, child key, parent, parent key) -> the first relation that asks for it.
   std::set<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>> seen;
   std::vector<const relation_info*> checks;
@@ -45,6 +45,18 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
   bool go_on = true;
   for (std::size_t m = 0; m < reg.model_count() && go_on; ++m) {
     const table_base& t = *tables[m];
+    if (options.keys_as_create) {
+      const std::size_t pk = t.info().primary_key;
+      const bool is_int = t.info().fields[pk].type == field_type::int64;
+      const value_view refused = is_int ? value_view(std::int64_t{0}) : value_view(std::string_view());
+      if (const void* e = t.find(pk, refused)) {
+        go_on = sink(at(
+            t, e, pk,
+            make_error(errc::invalid_argument,
+                       field_label(t.info(), pk) + (is_int ? " is 0, a key create never stores (it assigns one instead)"
+                                                           : " is empty, a key create refuses"))));
+      }
+    }
     for (std::size_t f = 0; f < t.info().fields.size() && go_on; ++f) {
       if (t.index_on(f) != index_kind::unique) continue;
       t.for_each_duplicate(f, [&](const void* e) {
@@ -72,12 +84,15 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
   if (progress) progress(total, total);
 }
 
-result<void> verify_first(const registry& reg, const table_base* const* tables) {
+result<void> verify_first(const registry& reg, const table_base* const* tables, const verify_options& options) {
   result<void> out;
-  verify(reg, tables, [&](const violation& v) {
-    out = make_error(v.code, v.message);
-    return false;
-  });
+  verify(
+      reg, tables,
+      [&](const violation& v) {
+        out = make_error(v.code, v.message);
+        return false;
+      },
+      {}, options);
   return out;
 }
 

@@ -60,8 +60,8 @@ TEST(Verify, DuplicatesOfPrimaryAndKeyFromKeysAreFoundInADataset) {
   EXPECT_NE(problems[0].message.find("Account.code = \"A\" already exists"), std::string::npos) << problems[0].message;
 }
 
-// 20,000 relations repeating the same keys between the same two models cost
-// one pass, not 20,000.
+// 64 relations (the most one model may be the target of) repeating the same
+// keys between the same two models cost one pass, not 64; the 65th is refused.
 TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
   relstore::registry reg;
   relstore::model_info p{"P", {{"id", relstore::field_type::int64, false}}, 0};
@@ -69,11 +69,15 @@ TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
       "C", {{"id", relstore::field_type::int64, false}, {"pId", relstore::field_type::int64, false}}, 0};
   ASSERT_TRUE(reg.add_model(p));
   ASSERT_TRUE(reg.add_model(c));
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 64; ++i) {
     relstore::has_many_options o;
-    o.inverse = "p" + std::to_string(i);
-    ASSERT_TRUE(reg.add_has_many("r" + std::to_string(i), "P", "C", o));
+    o.inverse = std::string("p").append(std::to_string(i));
+    ASSERT_TRUE(reg.add_has_many(std::string("r").append(std::to_string(i)), "P", "C", o));
   }
+  auto sixty_fifth = reg.add_has_many("r64", "P", "C", {"", "", "p64", relstore::on_delete::restrict});
+  ASSERT_FALSE(sixty_fifth);
+  EXPECT_NE(sixty_fifth.error().message.find("model C is already the target of 64 relations"), std::string::npos)
+      << sixty_fifth.error().message;
   relstore::dataset ds(reg);
   for (std::int64_t i = 1; i <= 20000; ++i) {
     const std::size_t pr = ds.add_row(0);

@@ -9,6 +9,7 @@
 #include <relstore/snapshot_tools.hpp>
 
 #include "common/shop_schema.hpp"
+#include "fuzz/fuzz_targets.hpp"
 #include "relstore/detail/crc32c.hpp"
 #include "relstore/detail/envelope.hpp"
 
@@ -35,7 +36,7 @@ void exercise(const std::string& bytes) {
 // The input is tried twice: as a whole file, and, so that mutations get past
 // the checksum into the payload parser, as a format byte followed by a
 // payload that is sealed with a valid envelope.
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+int fuzz::load(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   exercise(bytes);
   if (size > 0) {
@@ -44,3 +45,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   return 0;
 }
+
+RELSTORE_FUZZ_ENTRY(load)

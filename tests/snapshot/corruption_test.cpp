@@ -11,6 +11,7 @@
 #include <relstore/snapshot.hpp>
 #include <relstore/snapshot_tools.hpp>
 
+#include "common/hostile_writer.hpp"
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 #include "relstore/detail/crc32c.hpp"
@@ -150,36 +151,8 @@ TEST(Corruption, NotASnapshotAtAll) {
   EXPECT_NE(r.error().message.find("magic"), std::string::npos);
 }
 
-// A payload in the snapshot layout, written field by field so that tests
-// can lie in it. One model "Customer" with fields id:int64, name:string.
-class hostile_writer {
- public:
-  hostile_writer() : ar_(os_, boost::archive::no_header) {}
-  template <class T>
-  hostile_writer& put(T v) {
-    ar_ << v;
-    return *this;
-  }
-  hostile_writer& text(const std::string& s) {
-    put<std::uint64_t>(s.size());
-    if (!s.empty()) ar_ << boost::serialization::make_array(s.data(), s.size());
-    return *this;
-  }
-  hostile_writer& customer_schema() {
-    put<std::uint32_t>(1).text("Customer").put<std::uint32_t>(0).put<std::uint32_t>(2);
-    text("id").put<std::uint8_t>(2).put<std::uint8_t>(0);
-    text("name").put<std::uint8_t>(5).put<std::uint8_t>(0);
-    return put<std::uint32_t>(0);  // relations
-  }
-  std::string sealed() { return relstore::detail::seal_snapshot(os_.str(), relstore::archive_format::binary); }
-
- private:
-  std::ostringstream os_;
-  boost::archive::binary_oarchive ar_;
-};
-
 TEST(Hostile, AbsurdRowCountIsRejectedBeforeAllocating) {
-  hostile_writer w;
+  test::hostile_writer w;
   w.customer_schema().put<std::uint64_t>(std::uint64_t{1} << 60);
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);
@@ -189,7 +162,7 @@ TEST(Hostile, AbsurdRowCountIsRejectedBeforeAllocating) {
 }
 
 TEST(Hostile, AbsurdModelCountIsRejected) {
-  hostile_writer w;
+  test::hostile_writer w;
   w.put<std::uint32_t>(0xFFFFFFFFu);
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);
@@ -198,7 +171,7 @@ TEST(Hostile, AbsurdModelCountIsRejected) {
 }
 
 TEST(Hostile, StringLongerThanTheFileIsRejected) {
-  hostile_writer w;
+  test::hostile_writer w;
   w.customer_schema().put<std::uint64_t>(1);
   const std::int64_t id = 1;
   w.put(boost::serialization::make_array(&id, 1));
@@ -211,7 +184,7 @@ TEST(Hostile, StringLongerThanTheFileIsRejected) {
 }
 
 TEST(Hostile, ModelNameLongerThanTheFileIsRejected) {
-  hostile_writer w;
+  test::hostile_writer w;
   w.put<std::uint32_t>(1).put<std::uint64_t>(std::uint64_t{1} << 50);
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);

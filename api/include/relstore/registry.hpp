@@ -59,6 +59,11 @@ struct has_many_options {
   on_delete policy = on_delete::restrict;
 };
 
+// The most has_many relations one model may be the target of. It bounds the
+// work of checking a model's foreign keys (verify) to a constant times its
+// rows, whatever a file declares.
+inline constexpr std::size_t max_incoming_relations = 64;
+
 // Thread-safety: const member functions may be called concurrently; adding
 // models or relations needs exclusive access. Returned pointers and references
 // are invalidated by nothing but the registry's destruction (a move keeps
@@ -72,13 +77,15 @@ class registry {
   registry& operator=(registry&&) noexcept = default;
 
   // Adds a model. Fails with schema_error on an empty or duplicate name, no
-  // fields or more than max_fields, an empty or repeated field name, or a
-  // primary key that is out of range, optional, or not int64 or string.
+  // fields or more than max_fields, an empty or repeated field name, a name
+  // with a control character, or a primary key that is out of range,
+  // optional, or not int64 or string.
   result<std::size_t> add_model(model_info model);
 
   // Declares `parent` has many `child` through `name`, following LoopBack's
   // key inference, and its belongs_to inverse. Fails with schema_error naming
-  // the model and field, e.g.
+  // the model and field (also for a name with a control character, or a
+  // target already in max_incoming_relations relations), e.g.
   // "target model Order is missing definition of foreign key customerId".
   // Returns the index of the has_many; the inverse is the next one.
   result<std::size_t> add_has_many(std::string_view name, std::string_view parent, std::string_view child,
@@ -111,6 +118,7 @@ class registry {
   std::vector<relation_info> relations_;
   name_map model_index_;
   std::vector<name_map> relation_index_;  // per source model: relation name -> index
+  std::vector<std::size_t> incoming_;     // per model: has_many relations it is the target of
 };
 
 }  // namespace relstore

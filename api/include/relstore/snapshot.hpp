@@ -34,6 +34,11 @@ struct save_options {
 
 struct load_options {
   file_system* fs = nullptr;  // null: default_file_system()
+  // Also load what a strict load refuses: a snapshot whose schema shares no
+  // model with the program's (the store ends up empty) or contradicts one of
+  // its relations (another target, key or policy), and primary keys create
+  // refuses (0, ""). For repairing files; off by default.
+  bool lenient = false;
 };
 
 // Writes `data` as a snapshot. Errors: io_error (with the OS reason).
@@ -55,9 +60,12 @@ result<column_store> load_columns(const std::filesystem::path& path, const load_
 result<column_store> load_columns(std::istream& in);
 
 template <class Schema>
-result<void> load_into(store<Schema>& db, const column_store& data) {
+result<void> load_into(store<Schema>& db, const column_store& data, bool lenient) {
   store<Schema> fresh;
-  return snapshot_bridge<Schema>::from_columns(data, store_access::of(fresh)).transform([&] { db = std::move(fresh); });
+  fresh.set_limits(db.limits());
+  return snapshot_bridge<Schema>::from_columns(data, store_access::of(fresh), lenient).transform([&] {
+    db = std::move(fresh);
+  });
 }
 }  // namespace detail
 
@@ -74,24 +82,26 @@ result<void> save(const store<Schema>& db, std::ostream& out, save_options optio
 // Loads a snapshot into `db`, replacing its contents only if everything
 // checks out; otherwise `db` is untouched. Fields the program gained keep
 // their defaults; fields it lost are ignored. Errors: those of read_snapshot,
-// schema_mismatch (a changed key type, a missing relation target, ...), and
-// snapshot_corrupt for a duplicate key or a dangling foreign key.
+// schema_mismatch (a changed key type, a missing relation target, a relation
+// that contradicts the program's, no model in common), and snapshot_corrupt
+// for a duplicate key, a dangling foreign key or a key create refuses (0 or
+// ""). load_options::lenient relaxes what it says.
 template <class Schema>
 result<void> load(store<Schema>& db, const std::filesystem::path& path, load_options options = {}) {
   return detail::load_columns(path, options).and_then([&](const detail::column_store& data) {
-    return detail::load_into(db, data);
+    return detail::load_into(db, data, options.lenient);
   });
 }
 template <class Schema>
-result<void> load(store<Schema>& db, std::istream& in) {
+result<void> load(store<Schema>& db, std::istream& in, load_options options = {}) {
   return detail::load_columns(in).and_then(
-      [&](const detail::column_store& data) { return detail::load_into(db, data); });
+      [&](const detail::column_store& data) { return detail::load_into(db, data, options.lenient); });
 }
 
 // Loads `data` into `db` as load() does.
 template <class Schema>
-result<void> load(store<Schema>& db, const dataset& data) {
-  return detail::load_into(db, detail::dataset_access::of(data));
+result<void> load(store<Schema>& db, const dataset& data, load_options options = {}) {
+  return detail::load_into(db, detail::dataset_access::of(data), options.lenient);
 }
 
 }  // namespace relstore

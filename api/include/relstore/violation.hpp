@@ -11,7 +11,8 @@
 namespace relstore {
 
 struct violation {
-  errc code = errc::foreign_key_violation;  // foreign_key_violation or already_exists
+  errc code = errc::foreign_key_violation;  // foreign_key_violation, already_exists or invalid_argument (a key
+                                            // create refuses: 0 or "")
   std::string model;                        // the model of the offending row
   std::string key;                          // its primary key, rendered
   std::string field;                        // the field at fault

@@ -124,7 +124,9 @@ class engine {
   // -------------------------------------------------------------- integrity
 
   // Every key unique, every foreign key resolved: the check a load runs.
-  result<void> verify_all() const { return verify_first(schema(), st_.bases().data()); }
+  result<void> verify_all(const verify_options& options = {}) const {
+    return verify_first(schema(), st_.bases().data(), options);
+  }
 
   // Same entities, field by field (doubles compared bit for bit).
   bool operator==(const engine& other) const {

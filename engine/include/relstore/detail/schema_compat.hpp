@@ -18,9 +18,12 @@ namespace relstore::detail {
 // a field that became required).
 result<std::vector<std::size_t>> map_fields(const model_info& program, const model_info& snap);
 
-// Checks that the snapshot's relations exist in the program and the
-// program's relations find their key fields in the snapshot. Errors:
-// schema_mismatch naming the relation.
-result<void> check_relations(const registry& program, const column_store& snap);
+// Checks that the snapshot shares a model with the program, that its
+// relations' models exist in the program and do not contradict a relation of
+// the same name there (another target, key or policy), and that the
+// program's relations find their key fields in the snapshot. `lenient`
+// skips the first and the contradiction checks. Errors: schema_mismatch
+// naming the model or relation.
+result<void> check_relations(const registry& program, const column_store& snap, bool lenient = false);
 
 }  // namespace relstore::detail

@@ -30,16 +30,20 @@ struct snapshot_bridge {
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
   // snapshot predates starts empty. Errors: schema_mismatch,
-  // snapshot_corrupt (a duplicate or dangling key).
-  static result<void> from_columns(const column_store& data, engine<S>& fresh) {
-    if (auto r = check_relations(S::registry(), data); !r) return r;
+  // snapshot_corrupt (a duplicate or dangling key, a key create refuses).
+  // `lenient` accepts what create refuses, and a snapshot whose schema
+  // shares nothing with the program's or contradicts a relation of it.
+  static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient) {
+    if (auto r = check_relations(S::registry(), data, lenient); !r) return r;
     result<void> out;
     mp::mp_for_each<typename S::model_list>([&](auto m) {
       using M = decltype(m);
       if (out) out = read_table<M>(data, fresh.template tab<M>());
     });
     if (!out) return out;
-    if (auto r = fresh.verify_all(); !r) return make_error(errc::snapshot_corrupt, std::move(r).error().message);
+    if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
+      return make_error(errc::snapshot_corrupt, std::move(r).error().message);
+    }
     return {};
   }
 

@@ -16,7 +16,14 @@ namespace relstore::detail {
 // Called now and then with the work done and the work in all.
 using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 
-// Checks that primary keys and key_from keys are unique and that every
+struct verify_options {
+  // Also report what create refuses: a primary key of 0 (int64; create
+  // assigns one instead) or "" (string). A lenient load turns it off.
+  bool keys_as_create = true;
+};
+
+// Checks that primary keys and key_from keys are unique, that no primary key
+// is one create refuses (unless options say otherwise), and that every
 // foreign key names an existing parent or is null. Calls `sink` with each
 // broken rule (duplicates first, model by model, then dangling keys relation
 // by relation) and stops when it returns false. tables[i] holds model i of
@@ -24,10 +31,10 @@ using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 // part in: relations that repeat the same keys between the same models are
 // checked once.
 void verify(const registry& reg, const table_base* const* tables, function_ref<bool(const violation&)> sink,
-            const progress_fn& progress = {});
+            const progress_fn& progress = {}, const verify_options& options = {});
 
 // The first broken rule as an error (foreign_key_violation or
 // already_exists, with the violation's message), or success.
-result<void> verify_first(const registry& reg, const table_base* const* tables);
+result<void> verify_first(const registry& reg, const table_base* const* tables, const verify_options& options = {});
 
 }  // namespace relstore::detail

@@ -1,0 +1,227 @@
+// Hostile input through the API: keys at the edge of int64, include cycles
+// and wide includes, huge filters, and messages that tell the truth.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
+#include "relstore/snapshot.hpp"
+
+namespace {
+
+using namespace shop;
+using relstore::errc;
+using relstore::filter;
+using test::has;
+constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+
+// ------------------------------------------------------------ 1. key overflow
+
+TEST(HostileKeys, TheLargestKeyExhaustsAutomaticKeysInsteadOfWrapping) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.id = max, .name = "edge"}));
+  auto next = db.repo<Customer>().create({.name = "after"});
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().code, errc::key_space_exhausted);
+  EXPECT_TRUE(has(next.error().message, "Customer: no automatic id is left")) << next.error().message;
+  auto batch = db.repo<Customer>().create_all({{.id = 5, .name = "given"}, {.name = "auto"}});
+  ASSERT_FALSE(batch);
+  EXPECT_EQ(batch.error().code, errc::key_space_exhausted);
+  EXPECT_EQ(db.size<Customer>(), 1u) << "all or nothing";
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 7, .name = "explicit keys still work"}));
+}
+
+TEST(HostileKeys, AKeyChangedToTheLargestAlsoExhaustsThem) {
+  store db;
+  auto c = db.repo<Customer>().create({.name = "a"}).value();
+  ASSERT_TRUE(db.repo<Customer>().update_by_id(c.id, relstore::patch<Customer>{}.set(&Customer::id, max)));
+  EXPECT_EQ(db.repo<Customer>().create({.name = "b"}).error().code, errc::key_space_exhausted);
+}
+
+TEST(HostileKeys, ALoadedLargestKeyExhaustsThem) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.id = max, .name = "edge"}));
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::save(db, bytes));
+  store loaded;
+  ASSERT_TRUE(relstore::load(loaded, bytes));
+  EXPECT_EQ(loaded.repo<Customer>().create({.name = "b"}).error().code, errc::key_space_exhausted);
+}
+
+// ------------------------------------------------------ 2. include amplification
+
+class HostileInclude : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = db.repo<Customer>().create({.name = "one"}).value();
+    for (int i = 0; i < 10; ++i)
+      ASSERT_TRUE(db.repo<Customer>().related<"orders">(c.id).create({.total = static_cast<double>(i)}));
+  }
+  // A filter on Customer: orders -> customer -> orders -> ... `levels` deep.
+  static std::string cycle(int levels) {
+    // Built with append: GCC 12 warns (-Wrestrict) on "literal" + std::string.
+    auto name = [](int i) { return std::string(i % 2 == 0 ? "orders" : "customer"); };
+    std::string f;
+    f.append(R"({"relation":")").append(name(levels - 1)).append(R"("})");
+    for (int i = levels - 2; i >= 0; --i) {
+      std::string outer;
+      outer.append(R"({"relation":")").append(name(i)).append(R"(","scope":{"include":[)").append(f).append("]}}");
+      f = std::move(outer);
+    }
+    std::string out;
+    return out.append(R"({"include":[)").append(f).append("]}");
+  }
+  store db;
+};
+
+TEST_F(HostileInclude, TooDeepAnIncludeIsLimitExceededNamingTheLimit) {
+  relstore::limits tight;
+  tight.max_include_depth = 3;
+  db.set_limits(tight);
+  auto customers = db.repo<Customer>();
+  const std::string three = R"({"include":[{"relation":"orders","scope":{"include":[{"relation":"customer",
+                               "scope":{"include":["orders"]}}]}}]})";
+  ASSERT_TRUE(customers.find(three)) << "depth 3 is allowed";
+  const std::string four = R"({"include":[{"relation":"orders","scope":{"include":[{"relation":"customer",
+                              "scope":{"include":[{"relation":"orders","scope":{"include":["customer"]}}]}}]}}]})";
+  auto r = customers.find(four);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::limit_exceeded);
+  EXPECT_TRUE(has(r.error().message, "limits::max_include_depth (3)")) << r.error().message;
+}
+
+TEST_F(HostileInclude, AnIncludeCycleIsStoppedByTheRowBudget) {
+  relstore::limits tight;
+  tight.max_included_rows = 500;
+  db.set_limits(tight);
+  // 1 customer, 10 orders: a five-level cycle brings 10 + 10 + 100 + 100 + 1000 rows.
+  auto r = db.repo<Customer>().find(R"({"include":[{"relation":"orders","scope":{"include":[{"relation":"customer",
+      "scope":{"include":[{"relation":"orders","scope":{"include":[{"relation":"customer",
+      "scope":{"include":["orders"]}}]}}]}}]}}]})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::limit_exceeded);
+  EXPECT_TRUE(has(r.error().message, "limits::max_included_rows")) << r.error().message;
+  db.set_limits({});
+  ASSERT_TRUE(db.repo<Customer>().find(R"({"include":["orders"]})"));
+}
+
+TEST_F(HostileInclude, TheDefaultsStopADeepCycleQuickly) {
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(db.repo<Customer>().find(cycle(8))) << "the default depth is 8";
+  auto r = db.repo<Customer>().find(cycle(20));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::limit_exceeded);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(HostileInclude, AnIncludeNamedTwiceIsInvalid) {
+  std::string many = R"({"include":[)";
+  for (int i = 0; i < 1000; ++i) many += i ? R"(,"orders")" : R"("orders")";
+  many += "]}";
+  auto r = db.repo<Customer>().find(many);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_filter);
+  EXPECT_TRUE(has(r.error().message, "\"orders\" is included twice")) << r.error().message;
+  auto typed = db.repo<Customer>().find(filter<Customer>{}.include("orders").include("orders"));
+  EXPECT_EQ(typed.error().code, errc::invalid_filter);
+}
+
+// ------------------------------------------------------------ 10. slow filters
+
+class HostileFilter : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = db.repo<Customer>().create({.name = "c"}).value();
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_TRUE(db.repo<Customer>().related<"orders">(c.id).create(
+          {.total = static_cast<double>(i), .note = std::to_string(i % 7)}));
+    }
+  }
+  store db;
+};
+
+TEST_F(HostileFilter, ALongInqIsASetLookupAndStillExact) {
+  std::string f = R"({"where":{"total":{"inq":[)";
+  for (int i = 0; i < 90000; ++i) f.append(i ? "," : "").append(std::to_string(i * 2 + 1000));  // all above 999
+  f += R"(,3,5.0,7.5,"x"]}}})";
+  // 7.5 matches nothing; "x" is a type error for a number field.
+  auto bad = db.repo<Order>().find(f);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::invalid_filter);
+  f.replace(f.find(R"(,"x")"), 4, "");
+  const auto start = std::chrono::steady_clock::now();
+  auto r = db.repo<Order>().find(f);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 2u) << "3 and 5.0 (an integral double equals the integer)";
+  EXPECT_EQ((*r)[0]->total, 3);
+  EXPECT_EQ((*r)[1]->total, 5);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  auto nin = db.repo<Order>().count(R"({"total":{"nin":[0,1,2,3,4,5,6,7,8,9,10]}})");
+  EXPECT_EQ(*nin, 989u);
+}
+
+TEST_F(HostileFilter, AHugeFilterIsLimitExceeded) {
+  std::string f = R"({"where":{"or":[)";
+  for (int i = 0; i < 100001; ++i) f.append(i ? "," : "").append(R"({"total":)").append(std::to_string(i)).append("}");
+  f += "]}}";
+  auto r = db.repo<Order>().find(f);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::limit_exceeded);
+  EXPECT_TRUE(has(r.error().message, "limits::max_filter_terms")) << r.error().message;
+}
+
+TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
+  auto r = db.repo<Order>().find(R"({"order":["total ASC","note DESC","total DESC"]})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_filter);
+  EXPECT_TRUE(has(r.error().message, "order names total twice")) << r.error().message;
+  auto typed = db.repo<Order>().find(filter<Order>{}.order(&Order::total).order(&Order::total, relstore::desc));
+  EXPECT_EQ(typed.error().code, errc::invalid_filter);
+}
+
+// ------------------------------------------------------------ 11. messages
+
+TEST_F(HostileFilter, LimitsBeyondInt64AreNamedAndLargeWholeNumbersWork) {
+  auto huge = db.repo<Order>().find(R"({"limit":9223372036854775808})");
+  ASSERT_FALSE(huge);
+  EXPECT_TRUE(has(huge.error().message, "limit 9223372036854775808 is larger than 9223372036854775807"))
+      << huge.error().message;
+  auto big = db.repo<Order>().find(R"({"limit":1e18})");
+  ASSERT_TRUE(big) << big.error().message;
+  EXPECT_EQ(big->size(), 1000u);
+  auto half = db.repo<Order>().find(R"({"limit":2.5})");
+  EXPECT_TRUE(has(half.error().message, "limit 2.5 must be a whole number")) << half.error().message;
+  auto all = db.repo<Order>().find(filter<Order>{}.limit(SIZE_MAX).skip(998));
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->size(), 2u);
+}
+
+TEST_F(HostileFilter, SkipWithOffsetAndARepeatedKeyAreRefused) {
+  auto both = db.repo<Order>().find(R"({"skip":1,"offset":2})");
+  ASSERT_FALSE(both);
+  EXPECT_TRUE(has(both.error().message, "skip and offset mean the same")) << both.error().message;
+  auto twice = db.repo<Order>().find(R"({"limit":1,"where":{"total":1},"limit":2})");
+  ASSERT_FALSE(twice);
+  EXPECT_TRUE(has(twice.error().message, "names the key \"limit\" twice")) << twice.error().message;
+  auto nested = db.repo<Order>().count(R"({"total":1,"note":"a","total":2})");
+  EXPECT_EQ(nested.error().code, errc::invalid_filter);
+  auto payload = db.repo<Customer>().create_json(R"({"name":"a","name":"b"})");
+  ASSERT_FALSE(payload);
+  EXPECT_EQ(payload.error().code, errc::invalid_argument);
+  auto escaped = db.repo<Customer>().create_json(R"({"name":"a","n\u0061me":"b"})");
+  EXPECT_FALSE(escaped) << "an escaped key is the same key";
+}
+
+TEST_F(HostileFilter, ANumberBeyondADoubleIsRefusedNotInfinity) {
+  auto r = db.repo<Order>().find(R"({"where":{"total":{"lt":1e400}}})");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has(r.error().message, "beyond the range of a double")) << r.error().message;
+}
+
+}  // namespace
