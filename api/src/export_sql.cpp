@@ -101,10 +101,9 @@ const char* sql_policy(on_delete p) {
 struct schema_graph {
   std::vector<std::vector<const relation_info*>> as_parent, as_child;
   explicit schema_graph(const registry& reg) : as_parent(reg.model_count()), as_child(reg.model_count()) {
-    for (const auto& r : reg.relations()) {
-      if (r.kind != relation_kind::has_many) continue;
-      as_parent[r.parent].push_back(&r);
-      as_child[r.child].push_back(&r);
+    for (std::size_t m = 0; m < reg.model_count(); ++m) {
+      for (std::size_t r : reg.has_many_from(m)) as_parent[m].push_back(&reg.relations()[r]);
+      for (std::size_t r : reg.has_many_into(m)) as_child[m].push_back(&reg.relations()[r]);
     }
   }
 };

@@ -10,12 +10,14 @@ namespace {
 
 struct doomed_set {
   std::vector<const void*> list;
+  std::vector<change_reason> why;
   std::unordered_set<const void*> set;
   std::size_t done = 0;
 
-  bool add(const void* e) {
+  bool add(const void* e, change_reason reason) {
     if (!set.insert(e).second) return false;
     list.push_back(e);
+    why.push_back(reason);
     return true;
   }
 };
@@ -25,10 +27,6 @@ struct doomed_set {
 result<delete_plan> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
                                 const std::vector<const void*>& roots) {
   const std::size_t n = reg.model_count();
-  std::vector<std::vector<const relation_info*>> cascades(n);  // per parent model
-  for (const auto& r : reg.relations()) {
-    if (r.kind == relation_kind::has_many && r.policy == on_delete::cascade) cascades[r.parent].push_back(&r);
-  }
   std::vector<doomed_set> doomed(n);
   std::vector<const void*> found;
   // Adds cascade children until nothing changes. Iterative: no recursion.
@@ -40,12 +38,14 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
         while (d.done < d.list.size()) {
           const void* e = d.list[d.done++];
           progress = true;
-          for (const relation_info* r : cascades[m]) {
+          for (const std::size_t ri : reg.has_many_from(m)) {
+            const relation_info* r = &reg.relations()[ri];
+            if (r->policy != on_delete::cascade) continue;
             const value_view key = tables[m]->info().fields[r->parent_key].get(e);
             doomed_set& cd = doomed[r->child];
             found.clear();
             tables[r->child]->append_equal(r->child_key, key, found);
-            for (const void* c : found) cd.add(c);
+            for (const void* c : found) cd.add(c, {change_cause::cascade, r});
           }
         }
       }
@@ -53,7 +53,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
   };
   delete_plan plan;
   for (const void* e : roots) {
-    if (!doomed[model].add(e)) continue;
+    if (!doomed[model].add(e, {})) continue;
     ++plan.roots;
     close();
   }
@@ -80,14 +80,20 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     if (!nulls.empty()) plan.nulls.emplace_back(&r, std::move(nulls));
   }
   plan.doomed.resize(n);
-  for (std::size_t m = 0; m < n; ++m) plan.doomed[m] = std::move(doomed[m].list);
+  plan.reasons.resize(n);
+  for (std::size_t m = 0; m < n; ++m) {
+    plan.doomed[m] = std::move(doomed[m].list);
+    plan.reasons[m] = std::move(doomed[m].why);
+  }
   return plan;
 }
 
 void apply_delete(table_base* const* tables, const delete_plan& plan) {
-  for (const auto& [r, children] : plan.nulls) tables[r->child]->set_null(children, r->child_key);
+  for (const auto& [r, children] : plan.nulls) {
+    tables[r->child]->set_null(children, r->child_key, {change_cause::set_null, r});
+  }
   for (std::size_t m = 0; m < plan.doomed.size(); ++m) {
-    if (!plan.doomed[m].empty()) tables[m]->erase(plan.doomed[m]);
+    if (!plan.doomed[m].empty()) tables[m]->erase(plan.doomed[m], &plan.reasons[m]);
   }
 }
 

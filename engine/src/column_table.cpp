@@ -348,7 +348,9 @@ void column_table::for_each_duplicate(std::size_t field, visitor fn) const {
 
 namespace relstore::detail {
 
-void column_table::erase(const std::vector<const void*>& entities) {
+void column_table::undo_last() { RELSTORE_ASSERT(false, "column_table: a dataset keeps no journal"); }
+
+void column_table::erase(const std::vector<const void*>& entities, const std::vector<change_reason>*) {
   std::vector<std::uint8_t> gone(rows_, 0);
   for (const void* e : entities) gone[row_of(e)] = 1;
   for (auto& c : columns_) {
@@ -369,7 +371,7 @@ void column_table::erase(const std::vector<const void*>& entities) {
   changed();
 }
 
-void column_table::set_null(const std::vector<const void*>& entities, std::size_t field) {
+void column_table::set_null(const std::vector<const void*>& entities, std::size_t field, change_reason) {
   RELSTORE_ASSERT(info().fields[field].nullable, "column_table::set_null: the field is not nullable");
   for (const void* e : entities) columns_[field].nulls[row_of(e)] = 1;
   changed();

@@ -1,10 +1,12 @@
 // JSON documents and scalars.
 #include "relstore/detail/json_value.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <unordered_set>
 #include <vector>
 
@@ -16,24 +18,34 @@ namespace {
 
 // The first key that appears twice in one object of `text`, which is valid
 // JSON. Boost.JSON keeps the last of them silently; relstore refuses them.
+// Keys are views into `text` unless written with an escape (then decoded);
+// an object's keys are searched linearly up to 16, hashed beyond: a small
+// filter allocates next to nothing here.
 std::optional<std::string> repeated_key(std::string_view text) {
+  constexpr std::size_t linear = 16;
   struct level {
     bool object;
     bool expect_key;
-    std::unordered_set<std::string> keys;
+    std::size_t first;  // index of its first key in `keys`
+    std::unordered_set<std::string_view> many;
   };
   std::vector<level> stack;
+  std::vector<std::string_view> keys;  // the keys of the open objects, outermost first
+  std::deque<std::string> decoded;     // keys written with escapes (stable addresses)
   for (std::size_t i = 0; i < text.size(); ++i) {
     switch (text[i]) {
       case '{':
-        stack.push_back({true, true, {}});
+        stack.push_back({true, true, keys.size(), {}});
         break;
       case '[':
-        stack.push_back({false, false, {}});
+        stack.push_back({false, false, keys.size(), {}});
         break;
       case '}':
       case ']':
-        if (!stack.empty()) stack.pop_back();
+        if (!stack.empty()) {
+          keys.resize(stack.back().first);
+          stack.pop_back();
+        }
         break;
       case ',':
         if (!stack.empty() && stack.back().object) stack.back().expect_key = true;
@@ -51,11 +63,22 @@ std::optional<std::string> repeated_key(std::string_view text) {
           }
         }
         if (!stack.empty() && stack.back().object && stack.back().expect_key) {
+          level& l = stack.back();
           const std::string_view raw = text.substr(i, j - i + 1);
-          std::string key =
-              any_escape ? std::string(json::parse(raw).as_string()) : std::string(raw.substr(1, raw.size() - 2));
-          if (!stack.back().keys.insert(key).second) return key;
-          stack.back().expect_key = false;
+          std::string_view key = raw.substr(1, raw.size() - 2);
+          if (any_escape) key = decoded.emplace_back(json::parse(raw).as_string());
+          const std::size_t count = keys.size() - l.first;
+          const bool seen = count < linear ? std::find(keys.begin() + static_cast<std::ptrdiff_t>(l.first), keys.end(),
+                                                       key) != keys.end()
+                                           : l.many.count(key) != 0;
+          if (seen) return std::string(key);
+          keys.push_back(key);
+          if (count + 1 == linear) {
+            l.many.insert(keys.begin() + static_cast<std::ptrdiff_t>(l.first), keys.end());
+          } else if (count + 1 > linear) {
+            l.many.insert(key);
+          }
+          l.expect_key = false;
         }
         i = j;
         break;

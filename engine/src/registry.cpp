@@ -84,7 +84,8 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
   models_.push_back(&model);
   model_index_.emplace(model.name, models_.size() - 1);
   relation_index_.emplace_back();
-  incoming_.push_back(0);
+  from_.emplace_back();
+  into_.emplace_back();
   return models_.size() - 1;
 }
 
@@ -131,7 +132,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const std::string label = pm.name + "." + std::string(name);
   if (name.empty()) return schema_error("a relation of " + pm.name + " has an empty name");
   if (auto e = bad_name("relation", name)) return *e;
-  if (incoming_[*c] >= max_incoming_relations) {
+  if (into_[*c].size() >= max_incoming_relations) {
     return schema_error("relation " + label + ": model " + cm.name + " is already the target of " +
                         std::to_string(max_incoming_relations) + " relations, the most one model may have");
   }
@@ -191,7 +192,8 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
   const std::size_t at = relations_.size();
   many.inverse = at + 1;
   one.inverse = at;
-  ++incoming_[*c];
+  from_[*p].push_back(at);
+  into_[*c].push_back(at);
   relation_index_[*p].emplace(many.name, at);
   relation_index_[*c].emplace(one.name, at + 1);
   relations_.push_back(std::move(many));

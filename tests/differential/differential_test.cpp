@@ -14,11 +14,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/town_schema.hpp"
@@ -69,8 +72,17 @@ enum class op_kind {
   update_where,
   c_create,
   c_patch,
-  c_remove
+  c_remove,
+  // Transactions (SQLite's BEGIN / SAVEPOINT / ROLLBACK TO / RELEASE / COMMIT / ROLLBACK).
+  tx_begin,  // id != 0: deferred foreign keys
+  tx_savepoint,
+  tx_rollback_to,  // id: which open savepoint (counted from the outermost)
+  tx_release,      // id: as above
+  tx_commit,
+  tx_rollback
 };
+
+bool is_tx(op_kind k) { return k >= op_kind::tx_begin; }
 
 struct op {
   op_kind k = op_kind::create;
@@ -115,8 +127,9 @@ std::string describe(const rec& r) {
 }
 
 std::string describe(const op& o) {
-  static const char* kinds[] = {"create",       "create_all",   "patch",    "replace", "remove",
-                                "remove_where", "update_where", "c_create", "c_patch", "c_remove"};
+  static const char* kinds[] = {"create",         "create_all", "patch",     "replace",    "remove",   "remove_where",
+                                "update_where",   "c_create",   "c_patch",   "c_remove",   "tx_begin", "tx_savepoint",
+                                "tx_rollback_to", "tx_release", "tx_commit", "tx_rollback"};
   std::ostringstream s;
   s << kinds[static_cast<int>(o.k)] << " " << table_name[static_cast<int>(o.m)] << " id=" << o.id;
   for (const auto& r : o.rows) s << " " << describe(r);
@@ -127,13 +140,75 @@ std::string describe(const op& o) {
   return s.str();
 }
 
+// One change as an observer (relstore) or a trigger (SQLite) saw it.
+struct change_event {
+  std::string table;
+  std::string kind;  // created, updated, deleted
+  std::int64_t id = 0;
+  friend bool operator==(const change_event&, const change_event&) = default;
+};
+
+// The order within one commit is normalised: events are compared grouped by
+// entity (table, id), keeping each entity's own events in their order. A
+// cascade reaches children in index order, which neither side promises.
+std::vector<change_event> normalised(std::vector<change_event> v) {
+  std::stable_sort(v.begin(), v.end(), [](const change_event& a, const change_event& b) {
+    return std::tie(a.table, a.id) < std::tie(b.table, b.id);
+  });
+  return v;
+}
+
+std::string describe(const std::vector<change_event>& v) {
+  std::ostringstream s;
+  for (const auto& e : v) s << " " << e.table << ":" << e.kind << ":" << e.id;
+  return s.str();
+}
+
 // ------------------------------------------------------------ generator
 
 class generator {
  public:
   explicit generator(std::uint64_t seed) : rng_(seed) {}
 
+  // The next operation: now and then a transaction of 1 to 20 writes, with
+  // nested savepoints, ending in a commit or a rollback.
   op next() {
+    if (in_tx_) return next_in_transaction();
+    if (pick(0, 99) < 8) {
+      in_tx_ = true;
+      left_ = pick(1, 20);
+      savepoints_ = 0;
+      return op{op_kind::tx_begin, model_id::region, pick(0, 2) == 0 ? 1 : 0, {}, {}, std::nullopt};
+    }
+    return next_write();
+  }
+
+ private:
+  op next_in_transaction() {
+    const int roll = pick(0, 99);
+    if (left_ == 0) {
+      in_tx_ = false;
+      return op{pick(0, 9) < 7 ? op_kind::tx_commit : op_kind::tx_rollback, model_id::region, 0, {}, {}, std::nullopt};
+    }
+    if (roll < 12) {
+      ++savepoints_;
+      return op{op_kind::tx_savepoint, model_id::region, 0, {}, {}, std::nullopt};
+    }
+    if (roll < 20 && savepoints_ > 0) {
+      const int which = pick(0, savepoints_ - 1);
+      if (pick(0, 1) == 0) {
+        savepoints_ = which + 1;
+        return op{op_kind::tx_rollback_to, model_id::region, which, {}, {}, std::nullopt};
+      }
+      savepoints_ = which;
+      return op{op_kind::tx_release, model_id::region, which, {}, {}, std::nullopt};
+    }
+    --left_;
+    return next_write();
+  }
+
+ public:
+  op next_write() {
     op o;
     o.m = static_cast<model_id>(pick(0, 3));
     const int roll = pick(0, 99);
@@ -224,6 +299,9 @@ class generator {
   }
 
   std::mt19937_64 rng_;
+  bool in_tx_ = false;
+  int left_ = 0;
+  int savepoints_ = 0;
 };
 
 // ------------------------------------------------------------ relstore side
@@ -313,7 +391,22 @@ outcome judge_count(const R& r) {
 
 class relstore_side {
  public:
+  relstore_side() {
+    subs_.push_back(watch<Region>("Region"));
+    subs_.push_back(watch<Town>("Town"));
+    subs_.push_back(watch<Citizen>("Citizen"));
+    subs_.push_back(watch<House>("House"));
+  }
+
+  bool in_transaction() const { return tx_.has_value() && tx_->open(); }
+  bool deferred() const { return in_transaction() && deferred_; }
+  std::size_t savepoints() const { return savepoints_.size(); }
+
+  // Events delivered since the last call.
+  std::vector<change_event> take_events() { return std::exchange(events_, {}); }
+
   outcome apply(const op& o) {
+    if (is_tx(o.k)) return transact(o);
     switch (o.m) {
       case model_id::region:
         return run<Region>(o);
@@ -355,6 +448,59 @@ class relstore_side {
   store db;
 
  private:
+  template <class M>
+  relstore::subscription watch(const char* table) {
+    return db.on<M>([this, table](const relstore::event<M>& e) {
+      const M& m = e.after != nullptr ? *e.after : *e.before;
+      events_.push_back({table, std::string(to_string(e.kind)), m.id});
+    });
+  }
+
+  // Operations out of place (left by shrinking) are no-ops on both sides.
+  outcome transact(const op& o) {
+    switch (o.k) {
+      case op_kind::tx_begin:
+        if (in_transaction()) return {};
+        deferred_ = o.id != 0;
+        tx_.emplace(db.begin({.deferred_foreign_keys = deferred_}));
+        return {};
+      case op_kind::tx_savepoint:
+        if (in_transaction()) savepoints_.push_back(tx_->savepoint());
+        return {};
+      case op_kind::tx_rollback_to:
+        if (static_cast<std::size_t>(o.id) < savepoints_.size()) {
+          savepoints_[static_cast<std::size_t>(o.id)].rollback();
+          while (savepoints_.size() > static_cast<std::size_t>(o.id) + 1) savepoints_.pop_back();
+        }
+        return {};
+      case op_kind::tx_release:
+        if (static_cast<std::size_t>(o.id) < savepoints_.size()) {
+          savepoints_[static_cast<std::size_t>(o.id)].release();
+          while (savepoints_.size() > static_cast<std::size_t>(o.id)) savepoints_.pop_back();
+        }
+        return {};
+      case op_kind::tx_commit: {
+        if (!in_transaction()) return {};
+        auto r = tx_->commit();
+        savepoints_.clear();
+        tx_.reset();
+        return judge_result(r);
+      }
+      default:
+        if (!in_transaction()) return {};
+        tx_->rollback();
+        savepoints_.clear();
+        tx_.reset();
+        return {};
+    }
+  }
+
+  std::optional<relstore::transaction<schema>> tx_;
+  std::vector<relstore::savepoint<schema>> savepoints_;
+  bool deferred_ = false;
+  std::vector<change_event> events_;
+  std::vector<relstore::subscription> subs_;
+
   template <class M>
   outcome run(const op& o) {
     auto repo = db.repo<M>();
@@ -425,28 +571,70 @@ class relstore_side {
 
 class sqlite_side {
  public:
+  // Every foreign key is DEFERRABLE INITIALLY DEFERRED, as relstore's are in a
+  // transaction begun with deferred keys (its RESTRICT still acts at the
+  // delete). Outside one, run() checks the keys after every statement
+  // (PRAGMA foreign_key_check): SQLite's immediate constraints.
   sqlite_side() {
     sqlite3_open(":memory:", &db_);
     exec_or_die(R"(
       PRAGMA foreign_keys=ON;
       CREATE TABLE Region(id INTEGER PRIMARY KEY, score INTEGER NOT NULL);
-      CREATE TABLE Town(id INTEGER PRIMARY KEY, regionId INTEGER NOT NULL REFERENCES Region(id) ON DELETE CASCADE,
+      CREATE TABLE Town(id INTEGER PRIMARY KEY, regionId INTEGER NOT NULL REFERENCES Region(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
                         score INTEGER NOT NULL);
-      CREATE TABLE Citizen(id INTEGER PRIMARY KEY, townId INTEGER NOT NULL REFERENCES Town(id) ON DELETE RESTRICT,
-                           mentorId INTEGER REFERENCES Citizen(id) ON DELETE CASCADE, score INTEGER NOT NULL);
-      CREATE TABLE House(id INTEGER PRIMARY KEY, townId INTEGER NOT NULL REFERENCES Town(id) ON DELETE CASCADE,
-                         ownerId INTEGER REFERENCES Citizen(id) ON DELETE SET NULL, score INTEGER NOT NULL);
+      CREATE TABLE Citizen(id INTEGER PRIMARY KEY, townId INTEGER NOT NULL REFERENCES Town(id) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED,
+                           mentorId INTEGER REFERENCES Citizen(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, score INTEGER NOT NULL);
+      CREATE TABLE House(id INTEGER PRIMARY KEY, townId INTEGER NOT NULL REFERENCES Town(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                         ownerId INTEGER REFERENCES Citizen(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED, score INTEGER NOT NULL);
       CREATE INDEX town_region ON Town(regionId);
       CREATE INDEX citizen_town ON Citizen(townId);
       CREATE INDEX citizen_mentor ON Citizen(mentorId);
       CREATE INDEX house_town ON House(townId);
-      CREATE INDEX house_owner ON House(ownerId);)");
+      CREATE INDEX house_owner ON House(ownerId);
+      CREATE TABLE log(seq INTEGER PRIMARY KEY, t TEXT, kind TEXT, id INTEGER);)");
+    // AFTER triggers record what SQLite did, foreign key actions included; an
+    // UPDATE that changes nothing is no change (relstore writes nothing then).
+    for (int m = 0; m < 4; ++m) {
+      const std::string t = table_name[m];
+      std::string changed = "OLD.id IS NOT NEW.id OR OLD.score IS NOT NEW.score";
+      if (has_parent(static_cast<model_id>(m))) {
+        changed += " OR OLD." + std::string(parent_field[m]) + " IS NOT NEW." + parent_field[m];
+      }
+      if (has_link(static_cast<model_id>(m))) {
+        changed += " OR OLD." + std::string(link_field[m]) + " IS NOT NEW." + link_field[m];
+      }
+      exec_or_die("CREATE TRIGGER " + t + "_i AFTER INSERT ON " + t + " BEGIN INSERT INTO log(t, kind, id) VALUES('" +
+                  t + "', 'created', NEW.id); END");
+      exec_or_die("CREATE TRIGGER " + t + "_u AFTER UPDATE ON " + t + " WHEN " + changed +
+                  " BEGIN INSERT INTO log(t, kind, id) VALUES('" + t + "', 'updated', NEW.id); END");
+      exec_or_die("CREATE TRIGGER " + t + "_d AFTER DELETE ON " + t + " BEGIN INSERT INTO log(t, kind, id) VALUES('" +
+                  t + "', 'deleted', OLD.id); END");
+    }
+  }
+
+  bool in_transaction() const { return in_tx_; }
+
+  // The log rows written since the last call (committed ones only: call it
+  // outside a transaction).
+  std::vector<change_event> take_events() {
+    std::vector<change_event> out;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT seq, t, kind, id FROM log WHERE seq > ? ORDER BY seq", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, seen_);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      seen_ = sqlite3_column_int64(st, 0);
+      out.push_back({reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
+                     reinterpret_cast<const char*>(sqlite3_column_text(st, 2)), sqlite3_column_int64(st, 3)});
+    }
+    sqlite3_finalize(st);
+    return out;
   }
   ~sqlite_side() { sqlite3_close(db_); }
   sqlite_side(const sqlite_side&) = delete;
   sqlite_side& operator=(const sqlite_side&) = delete;
 
   outcome apply(const op& o) {
+    if (is_tx(o.k)) return transact(o);
     const std::string t = table_name[static_cast<int>(o.m)];
     switch (o.k) {
       case op_kind::create:
@@ -501,7 +689,8 @@ class sqlite_side {
   // even when the same write drops or moves the self reference. SQLite only
   // checks that nothing dangles at the end of the statement.
   bool self_parented_key_change(model_id m, std::int64_t id, std::int64_t new_id) {
-    if (m != model_id::citizen || new_id == id) return false;
+    // With deferred keys relstore checks key changes at commit, as SQLite does.
+    if (m != model_id::citizen || new_id == id || deferred_) return false;
     bool self = false, taken = false;
     for (const rec& r : rows(m)) {
       if (r.id == id) self = r.link == id;
@@ -572,16 +761,76 @@ class sqlite_side {
     return std::string(parent_field[static_cast<int>(o.m)]) + " = " + n(o.id);
   }
 
-  // Runs the statements in one transaction; all or nothing.
+  outcome transact(const op& o) {
+    switch (o.k) {
+      case op_kind::tx_begin:
+        if (in_tx_) return {};
+        exec_or_die("BEGIN");
+        deferred_ = o.id != 0;
+        in_tx_ = true;
+        return {};
+      case op_kind::tx_savepoint:
+        if (in_tx_) exec_or_die("SAVEPOINT s" + std::to_string(savepoints_++));
+        return {};
+      case op_kind::tx_rollback_to:
+        if (o.id < savepoints_) {
+          // ROLLBACK TO keeps s<id> and cancels those opened after it.
+          exec_or_die("ROLLBACK TO s" + std::to_string(o.id));
+          savepoints_ = o.id + 1;
+        }
+        return {};
+      case op_kind::tx_release:
+        if (o.id < savepoints_) {
+          exec_or_die("RELEASE s" + std::to_string(o.id));
+          savepoints_ = o.id;
+        }
+        return {};
+      case op_kind::tx_commit: {
+        if (!in_tx_) return {};
+        char* err = nullptr;
+        outcome out;
+        if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, &err) != SQLITE_OK) {
+          // A dangling deferred key fails the COMMIT and leaves the transaction open.
+          out = outcome{verdict::foreign_key, -1, err ? err : "?"};
+          sqlite3_free(err);
+          exec_or_die("ROLLBACK");
+        }
+        in_tx_ = false;
+        deferred_ = false;
+        savepoints_ = 0;
+        return out;
+      }
+      default:
+        if (!in_tx_) return {};
+        exec_or_die("ROLLBACK");
+        in_tx_ = false;
+        deferred_ = false;
+        savepoints_ = 0;
+        return {};
+    }
+  }
+
+  // Runs the statements as one write, all or nothing: its own transaction,
+  // or a savepoint inside the open one.
   outcome run(const std::vector<std::string>& statements) {
-    exec_or_die("BEGIN");
+    exec_or_die(in_tx_ ? "SAVEPOINT w" : "BEGIN");
     changes_ = 0;
     for (const auto& s : statements) {
       char* err = nullptr;
-      if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+      if (rc == SQLITE_OK && !deferred_ && dangling_keys()) {
+        rc = SQLITE_CONSTRAINT;
+        err = sqlite3_mprintf("FOREIGN KEY constraint failed (checked after the statement)");
+      }
+      if (rc != SQLITE_OK) {
         std::string msg = err ? err : "?";
         sqlite3_free(err);
-        exec_or_die("ROLLBACK");
+        if (in_tx_) {
+          exec_or_die("ROLLBACK TO w");
+          exec_or_die("RELEASE w");
+        } else {
+          exec_or_die("ROLLBACK");
+        }
         outcome o;
         o.detail = msg + " in " + s;
         o.v = msg.find("UNIQUE") != std::string::npos || msg.find("PRIMARY KEY") != std::string::npos
@@ -592,8 +841,16 @@ class sqlite_side {
       }
       changes_ += sqlite3_changes(db_);
     }
-    exec_or_die("COMMIT");
+    exec_or_die(in_tx_ ? "RELEASE w" : "COMMIT");
     return {};
+  }
+  // Whether any foreign key dangles now.
+  bool dangling_keys() {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "PRAGMA foreign_key_check", -1, &st, nullptr);
+    const bool any = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return any;
   }
   outcome by_id(outcome o) {
     if (o.v == verdict::accepted && changes_ == 0) o.v = verdict::not_found;
@@ -614,13 +871,17 @@ class sqlite_side {
 
   sqlite3* db_ = nullptr;
   std::int64_t changes_ = 0;
+  bool in_tx_ = false;
+  bool deferred_ = false;
+  std::int64_t savepoints_ = 0;
+  std::int64_t seen_ = 0;
 };
 
 // ------------------------------------------------------------ the check
 
 // Replays `ops` on fresh stores; returns a description of the first
 // disagreement, or an empty string.
-std::string first_mismatch(const std::vector<op>& ops, std::size_t* at = nullptr) {
+std::string first_mismatch(const std::vector<op>& ops, std::size_t* at = nullptr, std::size_t* events = nullptr) {
   relstore_side rs;
   sqlite_side sq;
   auto contents_differ = [&]() -> std::string {
@@ -630,20 +891,33 @@ std::string first_mismatch(const std::vector<op>& ops, std::size_t* at = nullptr
     }
     return {};
   };
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const outcome r = rs.apply(ops[i]);
-    const outcome s = sq.apply(ops[i]);
+  auto events_differ = [&]() -> std::string {
+    const auto a = normalised(rs.take_events());
+    const auto b = normalised(sq.take_events());
+    if (events != nullptr) *events += a.size();
+    if (a == b) return {};
+    return "events: relstore" + describe(a) + "; sqlite" + describe(b);
+  };
+  for (std::size_t i = 0; i <= ops.size(); ++i) {
+    // An open transaction left at the end is rolled back on both sides.
+    const op o = i < ops.size() ? ops[i] : op{op_kind::tx_rollback, model_id::region, 0, {}, {}, std::nullopt};
+    const outcome r = rs.apply(o);
+    const outcome s = sq.apply(o);
     std::string problem;
     if (!(r == s)) {
       problem = std::string("decision: relstore ") + name(r.v) + " (count " + std::to_string(r.count) + ": " +
                 r.detail + "), sqlite " + name(s.v) + " (count " + std::to_string(s.count) + ": " + s.detail + ")";
-    } else if (auto d = rs.dangling(); !d.empty()) {
+    } else if (rs.in_transaction() != sq.in_transaction()) {
+      problem = "one side is in a transaction, the other is not";
+    } else if (auto d = rs.deferred() ? std::string() : rs.dangling(); !d.empty()) {
       problem = "dangling foreign key: " + d;
-    } else if ((i + 1) % 100 == 0 || i + 1 == ops.size()) {
+    } else if (!rs.in_transaction() && !(problem = events_differ()).empty()) {
+      // problem set
+    } else if ((i + 1) % 100 == 0 || i + 1 >= ops.size()) {
       problem = contents_differ();
     }
     if (!problem.empty()) {
-      if (at != nullptr) *at = i;
+      if (at != nullptr) *at = std::min(i, ops.size() - 1);
       return problem;
     }
   }
@@ -731,13 +1005,14 @@ TEST(Differential, RelstoreAndSqliteAgreeOnRandomWrites) {
   const std::int64_t per_seed = env_or("RELSTORE_DIFF_OPS", default_ops);
   const std::int64_t seeds = env_or("RELSTORE_DIFF_SEEDS", 4);
   std::int64_t total = 0;
+  std::size_t events = 0;
   for (std::int64_t seed = 1; seed <= seeds; ++seed) {
     generator gen(static_cast<std::uint64_t>(seed));
     std::vector<op> ops;
     ops.reserve(static_cast<std::size_t>(per_seed));
     for (std::int64_t i = 0; i < per_seed; ++i) ops.push_back(gen.next());
     std::size_t at = 0;
-    const std::string problem = first_mismatch(ops, &at);
+    const std::string problem = first_mismatch(ops, &at, &events);
     if (!problem.empty()) {
       ops.resize(at + 1);
       const std::vector<op> small = shrink(ops);
@@ -750,7 +1025,9 @@ TEST(Differential, RelstoreAndSqliteAgreeOnRandomWrites) {
     total += per_seed;
   }
   RecordProperty("operations", std::to_string(total));
+  RecordProperty("events", std::to_string(events));
   EXPECT_GE(total, seeds * per_seed);
+  EXPECT_GE(events, static_cast<std::size_t>(total / 10)) << "the event streams were compared";
 }
 
 }  // namespace

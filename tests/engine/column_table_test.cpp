@@ -106,9 +106,9 @@ TEST_F(ColumnTable, CheckFindsWhatABadFileCouldHold) {
 }
 
 TEST_F(ColumnTable, EraseAndSetNullKeepTheOtherRowsAndTheirIndexes) {
-  t.set_null({t.entity(0)}, 1);
+  t.set_null({t.entity(0)}, 1, {});
   EXPECT_EQ(t.get(0, 1), value_view(relstore::null));
-  t.erase({t.entity(1), t.entity(3)});
+  t.erase({t.entity(1), t.entity(3)}, nullptr);
   ASSERT_EQ(t.rows(), 2u);
   EXPECT_EQ(t.get(0, 0), value_view(std::int64_t{1}));
   EXPECT_EQ(t.get(1, 0), value_view(std::int64_t{3}));

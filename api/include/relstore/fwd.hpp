@@ -37,6 +37,14 @@ class patch;
 template <class Model>
 class row;
 struct query_plan;
+template <class Schema>
+class transaction;
+template <class Schema>
+class savepoint;
+class subscription;
+template <class Model>
+struct event;
+struct limits;
 struct violation;
 class dataset;
 

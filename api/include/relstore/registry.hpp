@@ -99,6 +99,10 @@ class registry {
   const std::vector<relation_info>& relations() const noexcept { return relations_; }
   // The relation called `name` walked from model `source`, if any.
   const relation_info* find_relation(std::size_t source, std::string_view name) const noexcept;
+  // The has_many relations (indexes into relations()) whose parent, or whose
+  // child, is `model`, in declaration order. REQUIRES: model < model_count().
+  const std::vector<std::size_t>& has_many_from(std::size_t model) const noexcept { return from_[model]; }
+  const std::vector<std::size_t>& has_many_into(std::size_t model) const noexcept { return into_[model]; }
   // How has_many relation `index` was declared, with every name spelled out.
   // REQUIRES: relations()[index].kind == relation_kind::has_many.
   has_many_options declaration(std::size_t index) const;
@@ -117,8 +121,9 @@ class registry {
   std::vector<const model_info*> models_;
   std::vector<relation_info> relations_;
   name_map model_index_;
-  std::vector<name_map> relation_index_;  // per source model: relation name -> index
-  std::vector<std::size_t> incoming_;     // per model: has_many relations it is the target of
+  std::vector<name_map> relation_index_;        // per source model: relation name -> index
+  std::vector<std::vector<std::size_t>> from_;  // per model: has_many relations it is the parent of
+  std::vector<std::vector<std::size_t>> into_;  // per model: has_many relations it is the child of
 };
 
 }  // namespace relstore

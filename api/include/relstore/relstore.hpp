@@ -2,9 +2,11 @@
 #pragma once
 
 #include "relstore/error.hpp"
+#include "relstore/event.hpp"
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"
+#include "relstore/limits.hpp"
 #include "relstore/model.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/op.hpp"
@@ -16,4 +18,6 @@
 #include "relstore/row.hpp"
 #include "relstore/schema.hpp"
 #include "relstore/store.hpp"
+#include "relstore/subscription.hpp"
+#include "relstore/transaction.hpp"
 #include "relstore/value.hpp"

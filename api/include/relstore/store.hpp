@@ -8,18 +8,21 @@
 
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "relstore/detail/engine.hpp"
+#include "relstore/detail/store_access.hpp"
+#include "relstore/event.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/limits.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/schema.hpp"
+#include "relstore/subscription.hpp"
+#include "relstore/transaction.hpp"
 
 namespace relstore {
-
-namespace detail {
-struct store_access;
-}  // namespace detail
 
 template <class Schema>
 class store {
@@ -62,6 +65,48 @@ class store {
   const relstore::limits& limits() const noexcept { return engine_.bounds(); }
   void set_limits(const relstore::limits& l) noexcept { engine_.set_bounds(l); }
 
+  // ----------------------------------------------------------- transactions
+  // Opens a transaction (transaction.hpp). REQUIRES: none is open.
+  relstore::transaction<Schema> begin(transaction_options options = {}) {
+    return relstore::transaction<Schema>(*this, options);
+  }
+  // Runs fn(tx) in a transaction: commits when it returns success, rolls
+  // back when it returns an error (returned) or throws (rethrown).
+  template <class F>
+  result<void> transaction(F&& fn, transaction_options options = {}) {
+    relstore::transaction<Schema> tx(*this, options);
+    result<void> r = std::forward<F>(fn)(tx);  // an exception rolls back in ~transaction
+    if (!r) {
+      if (tx.open()) tx.rollback();
+      return r;
+    }
+    return tx.commit();
+  }
+
+  // ---------------------------------------------------------------- events
+  // Calls fn(const event<M>&) for every change to an entity of M whose kind
+  // is in `mask`, once the write or transaction that made it has committed,
+  // in the order the changes were applied; a rolled-back change is never
+  // delivered. With no subscriber, a model's writes record no event.
+  //
+  // During a callback the store may be read; a write made from a callback is
+  // a write like any other: it commits (or fails) at once, and its events are
+  // delivered after those already queued, never inside the running callback.
+  // The subscription ends when the returned object is destroyed.
+  template <class M, class F>
+  [[nodiscard]] subscription on(event_mask mask, F&& fn) {
+    static_assert(boost::mp11::mp_contains<typename Schema::model_list, M>::value,
+                  "relstore: the model is not part of this store's schema");
+    auto& list = engine_.template subscribers<M>();
+    const std::uint64_t id = list.add(mask, std::function<void(const event<M>&)>(std::forward<F>(fn)));
+    return subscription(engine_.template subscribers_handle<M>(), id,
+                        [](void* l, std::uint64_t i) { static_cast<detail::subscriber_list<M>*>(l)->remove(i); });
+  }
+  template <class M, class F>
+  [[nodiscard]] subscription on(F&& fn) {
+    return on<M>(on_any_event, std::forward<F>(fn));
+  }
+
   // The models and relations of this store's schema.
   static const relstore::registry& registry() { return Schema::registry(); }
 
@@ -86,19 +131,5 @@ class store {
 
   detail::engine<Schema> engine_;
 };
-
-namespace detail {
-// The engine of a store, for repositories and snapshots.
-struct store_access {
-  template <class S>
-  static engine<S>& of(store<S>& s) noexcept {
-    return s.engine_;
-  }
-  template <class S>
-  static const engine<S>& of(const store<S>& s) noexcept {
-    return s.engine_;
-  }
-};
-}  // namespace detail
 
 }  // namespace relstore

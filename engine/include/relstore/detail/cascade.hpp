@@ -18,8 +18,9 @@ namespace relstore::detail {
 
 struct delete_plan {
   // Per model (the registry's order): the entities the delete removes, in
-  // the order the cascade reached them.
+  // the order the cascade reached them, and why (direct, or the cascade).
   std::vector<std::vector<const void*>> doomed;
+  std::vector<std::vector<change_reason>> reasons;
   // Per set_null relation: the surviving children whose key becomes null.
   std::vector<std::pair<const relation_info*, std::vector<const void*>>> nulls;
   // The roots deleted by the call itself: as with SQLite's change count, a

@@ -73,8 +73,13 @@ class column_table final : public table_base {
   const void* find(std::size_t field, const value_view& key) const override;
   void for_each_distinct(std::size_t field, visitor fn) const override;
   void for_each_duplicate(std::size_t field, visitor fn) const override;
-  void erase(const std::vector<const void*>& entities) override;
-  void set_null(const std::vector<const void*>& entities, std::size_t field) override;
+  void erase(const std::vector<const void*>& entities, const std::vector<change_reason>* reasons) override;
+  void set_null(const std::vector<const void*>& entities, std::size_t field, change_reason reason) override;
+  // A dataset does not journal: these are never called on it.
+  void undo_last() override;
+  void forget_undo() noexcept override {}
+  void deliver_first_event() override {}
+  void drop_last_event() noexcept override {}
 
   // Checks what a table read from outside may hold wrongly: every column
   // holds rows() values of its type, null flags are 0 or 1, booleans 0 or 1,

@@ -9,6 +9,7 @@
 // Internal: reached only through store and repositories.
 #pragma once
 
+#include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 #include <utility>
@@ -88,32 +89,112 @@ class engine {
   }
 
   // ----------------------------------------------------------------- writes
+  // Each write is all or nothing: on an error the journal undoes whatever it
+  // changed (and restores the key counters), so the store is exactly as it
+  // was. A write that succeeds outside a transaction commits at once, which
+  // delivers its events.
 
   template <class M>
   result<M> create(M&& e) {
-    return detail::create(st_, std::move(e));
+    return guarded(false, [&] { return detail::create(st_, std::move(e)); });
   }
   template <class M>
   result<std::vector<M>> create_all(std::vector<M> es) {
-    return detail::create_all(st_, std::move(es));
+    return guarded(true, [&] { return detail::create_all(st_, std::move(es)); });
   }
   template <class M, class Make>
   result<void> update(const std::vector<const void*>& targets, Make&& make) {
-    return detail::update<M>(st_, targets, std::forward<Make>(make));
+    return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
   // Deletes `roots` (entities of M) and applies every relation's policy;
   // returns how many roots the call deleted itself.
   template <class M>
   result<std::size_t> erase(const std::vector<const void*>& roots) {
-    auto bases = st_.bases();
-    auto plan = plan_delete(schema(), bases.data(), model_index<M>, roots);
-    if (!plan) return std::move(plan).error();
-    apply_delete(st_.mutable_bases().data(), *plan);
-    return plan->roots;
+    return guarded(false, [&]() -> result<std::size_t> {
+      auto bases = st_.bases();
+      auto plan = plan_delete(schema(), bases.data(), model_index<M>, roots);
+      if (!plan) return std::move(plan).error();
+      apply_delete(st_.mutable_bases().data(), *plan);
+      return plan->roots;
+    });
+  }
+
+  // ----------------------------------------------------------- transactions
+  // A transaction makes every write until commit or rollback one: the
+  // journal keeps their undo entries and holds back their events.
+
+  bool in_transaction() const noexcept { return st_.log().in_transaction; }
+  // The open transaction's id (each begin gets a new one), or 0.
+  std::uint64_t transaction_id() const noexcept { return in_transaction() ? tx_id_ : 0; }
+
+  // REQUIRES: no transaction is open. Returns the transaction's id.
+  std::uint64_t begin(bool deferred_foreign_keys) {
+    RELSTORE_ASSERT(!in_transaction(), "relstore: a transaction is already open on this store");
+    tx_start_ = st_.mark(true);
+    st_.log().in_transaction = true;
+    st_.log().recording = true;
+    st_.log().deferred = deferred_foreign_keys;
+    savepoints_.clear();
+    return ++tx_id_;
+  }
+  // Ends the transaction, keeping its writes, then delivers their events.
+  // With deferred foreign keys, every key is checked first: a dangling one
+  // rolls everything back (foreign_key_violation). REQUIRES: one is open.
+  result<void> commit() {
+    RELSTORE_ASSERT(in_transaction(), "relstore: commit without an open transaction");
+    if (st_.log().deferred) {
+      if (auto r = verify_all({.keys_as_create = false}); !r) {
+        rollback();
+        return std::move(r).error();
+      }
+    }
+    end();
+    st_.commit_changes();
+    return {};
+  }
+  // Ends the transaction, undoing every write made in it. REQUIRES: one is open.
+  void rollback() {
+    RELSTORE_ASSERT(in_transaction(), "relstore: rollback without an open transaction");
+    st_.undo_to(tx_start_);
+    end();
+  }
+  // Savepoints nest: opening one returns its id; rolling back to one or
+  // releasing it ends those opened after it. REQUIRES: a transaction is open.
+  std::uint64_t open_savepoint() {
+    RELSTORE_ASSERT(in_transaction(), "relstore: a savepoint needs an open transaction");
+    savepoints_.push_back({++savepoint_id_, st_.mark(true)});
+    return savepoint_id_;
+  }
+  bool savepoint_open(std::uint64_t id) const noexcept { return depth_of(id) < savepoints_.size(); }
+  // Undoes the writes made since savepoint `id`, which stays open.
+  void rollback_to(std::uint64_t id) {
+    const std::size_t d = depth_of(id);
+    RELSTORE_ASSERT(d < savepoints_.size(), "relstore: the savepoint has ended");
+    st_.undo_to(savepoints_[d].second);
+    savepoints_.resize(d + 1);
+  }
+  // Ends savepoint `id`, keeping its writes in the transaction.
+  void release(std::uint64_t id) {
+    const std::size_t d = depth_of(id);
+    RELSTORE_ASSERT(d < savepoints_.size(), "relstore: the savepoint has ended");
+    savepoints_.resize(d);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  template <class M>
+  auto& subscribers() {
+    return tab<M>().subscribers();
+  }
+  template <class M>
+  auto subscribers_handle() {
+    return tab<M>().subscribers_handle();
   }
 
   // Removes every entity; automatic keys start again at 1.
+  // REQUIRES: no transaction is open.
   void clear() noexcept {
+    RELSTORE_ASSERT(!in_transaction(), "relstore: clear() inside a transaction");
     mp::mp_for_each<model_list>([&](auto m) {
       auto& t = tab<decltype(m)>();
       t.items.clear();
@@ -145,8 +226,48 @@ class engine {
   }
 
  private:
+  // Runs one write all or nothing. `midway`: the write may fail after it
+  // changed something (so its changes are recorded for undo even outside a
+  // transaction); one that fails only before changing anything records none.
+  template <class F>
+  auto guarded(bool midway, F&& write) {
+    journal& j = st_.log();
+    const bool was_recording = j.recording;
+    j.recording = j.in_transaction || midway;
+    const journal_mark m = st_.mark(false);
+    std::array<key_counter, storage<S>::model_count> keys;  // no allocation on the hot path
+    auto tables = st_.mutable_bases();
+    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = tables[i]->keys();
+    auto r = write();
+    j.recording = was_recording;
+    if (!r) {
+      st_.undo_to(m);
+      for (std::size_t i = 0; i < keys.size(); ++i) tables[i]->keys() = keys[i];
+    } else if (!in_transaction()) {
+      st_.commit_changes();
+    }
+    return r;
+  }
+  std::size_t depth_of(std::uint64_t id) const noexcept {
+    for (std::size_t d = 0; d < savepoints_.size(); ++d) {
+      if (savepoints_[d].first == id) return d;
+    }
+    return savepoints_.size();
+  }
+  void end() noexcept {
+    st_.log().in_transaction = false;
+    st_.log().recording = false;
+    st_.log().deferred = false;
+    savepoints_.clear();
+    tx_start_ = {};
+  }
+
   storage<S> st_;
   limits limits_;
+  journal_mark tx_start_;
+  std::vector<std::pair<std::uint64_t, journal_mark>> savepoints_;  // (id, mark), outermost first
+  std::uint64_t tx_id_ = 0;
+  std::uint64_t savepoint_id_ = 0;
 };
 
 }  // namespace relstore::detail

@@ -32,18 +32,18 @@ const relation_info& has_many_info() {
 
 // Every foreign key of e names an existing parent (or is null). A key
 // naming e itself (a self relation) counts as present, whether or not e is
-// linked yet. With `before`, a foreign key it already held is not looked
-// up again: its parent is there, since referenced keys cannot change.
+// linked yet. Only the foreign keys whose field bit is set in `which` are
+// looked up: a key a write did not change still has its parent, since
+// referenced keys cannot change.
 template <class S, class M>
-result<void> check_parents(const storage<S>& st, const M& e, const std::type_identity_t<M>* before = nullptr) {
+result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0}) {
   result<void> out;
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
     using R = decltype(rel);
     if constexpr (std::is_same_v<typename R::child, M>) {
       using P = typename R::parent;
-      if (!out) return;
+      if (!out || !(which & (std::uint64_t{1} << R::child_key))) return;
       const auto& fk = e.*member_pointer<M, R::child_key>;
-      if (before != nullptr && fk == before->*member_pointer<M, R::child_key>) return;
       const auto* key = key_ptr(fk);
       if (key == nullptr) return;
       if constexpr (std::is_same_v<P, M>) {
@@ -51,6 +51,22 @@ result<void> check_parents(const storage<S>& st, const M& e, const std::type_ide
       }
       const auto& idx = st.template tab<P>().template index<R::parent_key>();
       if (idx.find(*key) == idx.end()) out = dangling_key(S::registry(), has_many_info<S, R>(), view_of(*key));
+    }
+  });
+  return out;
+}
+
+// The foreign key fields of M whose value differs between `a` and `b`, as a
+// field bit mask for check_parents.
+template <class S, class M>
+std::uint64_t changed_foreign_keys(const M& a, const M& b) {
+  std::uint64_t out = 0;
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (std::is_same_v<typename R::child, M>) {
+      if (!(a.*member_pointer<M, R::child_key> == b.*member_pointer<M, R::child_key>)) {
+        out |= std::uint64_t{1} << R::child_key;
+      }
     }
   });
   return out;

@@ -2,6 +2,7 @@
 // save writes and a load reads. Internal.
 #pragma once
 
+#include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 #include <string>
@@ -52,10 +53,12 @@ struct snapshot_bridge {
   static void write_table(const typename engine<S>::template table_t<M>& t, column_table& out) {
     constexpr std::size_t n = field_count<M>;
     const std::vector<const void*> order = t.in_key_order();  // snapshots list rows in key order
+    std::array<column*, n> cols{};                            // looked up once: at() drops the table's caches
+    for (std::size_t i = 0; i < n; ++i) cols[i] = &out.at(i);
     mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
       using T = member_type<M, I>;
       using V = unwrap_optional_t<T>;
-      column& col = out.at(I);
+      column& col = *cols[I];
       if constexpr (is_optional_v<T>) col.nulls.reserve(order.size());
       if constexpr (std::is_same_v<V, std::string>) {
         col.strings.reserve(order.size());
@@ -71,7 +74,7 @@ struct snapshot_bridge {
       mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
         using T = member_type<M, I>;
         using V = unwrap_optional_t<T>;
-        column& col = out.at(I);
+        column& col = *cols[I];
         const T& v = e->*member_pointer<M, I>;
         const V* p = nullptr;
         static const V empty{};

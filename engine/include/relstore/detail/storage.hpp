@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <tuple>
 
+#include "relstore/detail/journal.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/table.hpp"
 #include "relstore/detail/table_base.hpp"
@@ -27,6 +28,25 @@ class storage {
   using key_t = typename table_t<M>::key_type;
   template <class M>
   static constexpr std::size_t pk = table_t<M>::pk;
+
+  storage() { attach(); }
+  // A copy has the entities only: no journal entry, event or subscriber.
+  storage(const storage& other) : tables_(other.tables_) { attach(); }
+  storage& operator=(const storage& other) {
+    tables_ = other.tables_;
+    journal_ = {};
+    attach();
+    return *this;
+  }
+  storage(storage&& other) noexcept : tables_(std::move(other.tables_)), journal_(std::move(other.journal_)) {
+    attach();
+  }
+  storage& operator=(storage&& other) noexcept {
+    tables_ = std::move(other.tables_);
+    journal_ = std::move(other.journal_);
+    attach();
+    return *this;
+  }
 
   template <class M>
   table_t<M>& tab() {
@@ -50,9 +70,73 @@ class storage {
     return out;
   }
 
+  // ------------------------------------------------------------ journal
+
+  journal& log() noexcept { return journal_; }
+  const journal& log() const noexcept { return journal_; }
+
+  // The journal's present point; with the key counters when asked.
+  journal_mark mark(bool with_keys) const {
+    journal_mark m{journal_.undo.size(), journal_.events.size(), {}};
+    if (with_keys) {
+      for (const table_base* t : bases()) m.keys.push_back(t->keys());
+    }
+    return m;
+  }
+
+  // Undoes every change made since `m`, newest first, drops their events,
+  // and restores the key counters `m` holds.
+  void undo_to(const journal_mark& m) {
+    auto tables = mutable_bases();
+    while (journal_.undo.size() > m.undo) {
+      const std::uint16_t t = journal_.undo.back();
+      journal_.undo.pop_back();
+      tables[t]->undo_last();
+    }
+    while (journal_.events.size() > m.events) {
+      const std::uint16_t t = journal_.events.back();
+      journal_.events.pop_back();
+      tables[t]->drop_last_event();
+    }
+    for (std::size_t i = 0; i < m.keys.size(); ++i) tables[i]->keys() = m.keys[i];
+  }
+
+  // The changes so far are final: forgets their undo entries and, unless a
+  // delivery is already running (it will reach them), delivers their events.
+  void commit_changes() {
+    auto tables = mutable_bases();
+    for (const std::uint16_t t : journal_.undo) tables[t]->forget_undo();  // a table more than once is fine
+    journal_.undo.clear();
+    if (journal_.delivering) return;
+    journal_.delivering = true;
+    std::size_t i = 0;
+    try {
+      // By index: a callback's own writes append their events to this queue.
+      for (; i < journal_.events.size(); ++i) tables[journal_.events[i]]->deliver_first_event();
+    } catch (...) {
+      // The events not delivered are dropped with the queue; the exception goes on.
+      while (journal_.events.size() > i + 1) {
+        tables[journal_.events.back()]->drop_last_event();
+        journal_.events.pop_back();
+      }
+      journal_.events.clear();
+      journal_.delivering = false;
+      throw;
+    }
+    journal_.events.clear();
+    journal_.delivering = false;
+  }
+
  private:
-  using tables = mp::mp_rename<mp::mp_transform<table_t, model_list>, std::tuple>;
-  tables tables_;
+  void attach() noexcept {
+    mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) {
+      std::get<decltype(I)::value>(tables_).attach(&journal_, static_cast<std::uint16_t>(decltype(I)::value));
+    });
+  }
+
+  using table_tuple = mp::mp_rename<mp::mp_transform<table_t, model_list>, std::tuple>;
+  table_tuple tables_;
+  journal journal_;
 };
 
 }  // namespace relstore::detail

@@ -18,8 +18,10 @@
 #include <boost/multi_index_container.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,7 @@
 #include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
+#include "relstore/detail/subscribers.hpp"
 #include "relstore/detail/table_base.hpp"
 
 namespace relstore::detail {
@@ -155,10 +158,34 @@ class table final : public table_base {
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
 
   table() : table_base(info_of<M>()) {}
-  table(const table&) = default;
-  table& operator=(const table&) = default;
-  table(table&&) noexcept = default;
-  table& operator=(table&&) noexcept = default;
+  // A copy has the entities; no journal entry, pending event or subscriber.
+  table(const table& other) : table_base(other), items(other.items) { journal_ = nullptr; }
+  table& operator=(const table& other) {
+    if (this != &other) {
+      items = other.items;
+      keys() = other.keys();
+      undo_.clear();
+      events_.clear();
+      subs_.reset();
+    }
+    return *this;
+  }
+  table(table&& other) noexcept
+      : table_base(other),
+        items(std::move(other.items)),
+        undo_(std::move(other.undo_)),
+        events_(std::move(other.events_)),
+        subs_(std::move(other.subs_)) {
+    journal_ = nullptr;
+  }
+  table& operator=(table&& other) noexcept {
+    items = std::move(other.items);
+    keys() = other.keys();
+    undo_ = std::move(other.undo_);
+    events_ = std::move(other.events_);
+    subs_ = std::move(other.subs_);
+    return *this;
+  }
   ~table() = default;
 
   template <std::size_t F>
@@ -219,6 +246,57 @@ class table final : public table_base {
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
   }
+
+  // ------------------------------------------------ journaled writes
+  // Every change to `items` goes through these, so that it can be undone
+  // exactly (a failed write, a rolled back transaction) and observed.
+
+  // Links `e`. REQUIRES: its unique keys are free (checked by the caller).
+  const M* insert(M&& e, change_reason why = {}) {
+    auto [it, inserted] = items.insert(std::move(e));
+    RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
+    const M* node = &*it;
+    if (journal_->recording) journal_undo({undo_kind::inserted, node->*member_pointer<M, pk>, {}});
+    if (observed(event_kind::created)) events_.push_back({event_kind::created, {}, *node, why});
+    note_event(event_kind::created);
+    return node;
+  }
+
+  // Replaces `node`'s value by `v`, keeping the node. False, with nothing
+  // changed, when one of v's unique keys is another entity's.
+  bool replace(const M* node, M v, change_reason why = {}) {
+    const bool keep = journal_->recording || observed(event_kind::updated);
+    std::optional<M> before;
+    if (keep) before = *node;
+    // replace() leaves the element untouched on a collision (modify() would erase it).
+    if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
+    if (observed(event_kind::updated)) events_.push_back({event_kind::updated, before, *node, why});
+    note_event(event_kind::updated);
+    if (journal_->recording) journal_undo({undo_kind::replaced, node->*member_pointer<M, pk>, std::move(before)});
+    return true;
+  }
+
+  void erase(const M* node, change_reason why = {}) {
+    if (!journal_->recording && !observed(event_kind::deleted)) {
+      items.erase(items.iterator_to(*node));  // nothing to keep: no copy
+      return;
+    }
+    M before = *node;
+    items.erase(items.iterator_to(*node));
+    if (observed(event_kind::deleted)) events_.push_back({event_kind::deleted, before, {}, why});
+    note_event(event_kind::deleted);
+    if (journal_->recording) {
+      key_type key = before.*member_pointer<M, pk>;
+      journal_undo({undo_kind::erased, std::move(key), std::move(before)});
+    }
+  }
+
+  // The subscribers to this model's changes, created on first use.
+  subscriber_list<M>& subscribers() {
+    if (!subs_) subs_ = std::make_shared<subscriber_list<M>>();
+    return *subs_;
+  }
+  std::weak_ptr<subscriber_list<M>> subscribers_handle() { return (subscribers(), subs_); }
 
   // ------------------------------------------------------------ table_base
 
@@ -291,34 +369,101 @@ class table final : public table_base {
 
   void for_each_duplicate(std::size_t, visitor) const override {}  // unique indexes refuse duplicates
 
-  void erase(const std::vector<const void*>& entities) override {
-    if (entities.size() == items.size()) {
-      items.clear();
-      return;
+  void erase(const std::vector<const void*>& entities, const std::vector<change_reason>* reasons) override {
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      erase(static_cast<const M*>(entities[i]), reasons != nullptr ? (*reasons)[i] : change_reason{});
     }
-    for (const void* e : entities) items.erase(items.iterator_to(*static_cast<const M*>(e)));
   }
 
-  void set_null(const std::vector<const void*>& entities, std::size_t field) override {
-    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
-      if constexpr (is_optional_v<member_type<M, I>>) {
-        if (I != field) return;
+  void set_null(const std::vector<const void*>& entities, std::size_t field, change_reason why) override {
+    // Only the foreign keys of set_null relations are ever nulled.
+    mp::mp_for_each<Relations>([&](auto rel) {
+      using R = decltype(rel);
+      if constexpr (std::is_same_v<typename R::child, M> && R::policy == on_delete::set_null) {
+        if (R::child_key != field) return;
         for (const void* p : entities) {
-          const M& e = *static_cast<const M*>(p);
-          M copy = e;
-          (copy.*member_pointer<M, I>).reset();
-          // replace() keeps the node (and its address); it cannot collide:
-          // a null foreign key takes part in no unique index.
-          const bool ok = items.replace(items.iterator_to(e), std::move(copy));
+          const M* e = static_cast<const M*>(p);
+          M copy = *e;
+          (copy.*member_pointer<M, R::child_key>).reset();
+          // It cannot collide: a null foreign key takes part in no unique index.
+          const bool ok = replace(e, std::move(copy), why);
           RELSTORE_ASSERT(ok, "relstore: set_null could not update an entity");
         }
       }
     });
   }
 
+  void undo_last() override {
+    undo_entry u = std::move(undo_.back());
+    undo_.pop_back();
+    auto& idx = index<pk>();
+    switch (u.kind) {
+      case undo_kind::inserted: {
+        auto it = idx.find(u.key);
+        RELSTORE_ASSERT(it != idx.end(), "relstore: undo found no inserted entity");
+        idx.erase(it);
+        break;
+      }
+      case undo_kind::replaced: {
+        auto it = idx.find(u.key);
+        RELSTORE_ASSERT(it != idx.end(), "relstore: undo found no replaced entity");
+        const bool ok = items.replace(items.template project<0>(it), std::move(*u.before));
+        RELSTORE_ASSERT(ok, "relstore: undo could not restore an entity");
+        break;
+      }
+      case undo_kind::erased: {
+        const bool ok = items.insert(std::move(*u.before)).second;
+        RELSTORE_ASSERT(ok, "relstore: undo could not restore an erased entity");
+        break;
+      }
+    }
+  }
+
+  void forget_undo() noexcept override { undo_.clear(); }
+
+  void deliver_first_event() override {
+    pending p = std::move(events_.front());
+    events_.pop_front();
+    if (!subs_) return;
+    const event<M> ev{p.kind, p.before ? &*p.before : nullptr, p.after ? &*p.after : nullptr, p.why.cause,
+                      p.why.relation};
+    auto keep = subs_;  // a callback may drop the last subscription
+    keep->deliver(ev);
+  }
+
+  void drop_last_event() noexcept override { events_.pop_back(); }
+
   container items;
 
  private:
+  enum class undo_kind : std::uint8_t { inserted, replaced, erased };
+  struct undo_entry {
+    undo_kind kind;
+    key_type key;             // the entity's key after the change (before it, for erased)
+    std::optional<M> before;  // its value before (replaced, erased)
+  };
+  struct pending {
+    event_kind kind;
+    std::optional<M> before;
+    std::optional<M> after;
+    change_reason why;
+  };
+
+  void journal_undo(undo_entry u) {
+    if (!journal_->recording) return;
+    undo_.push_back(std::move(u));
+    journal_->undo.push_back(index_);
+  }
+  bool observed(event_kind k) const noexcept { return subs_ && (subs_->mask & static_cast<event_mask>(k)); }
+  // Queues the event just recorded (if any) in the journal's order.
+  void note_event(event_kind k) {
+    if (observed(k)) journal_->events.push_back(index_);
+  }
+
+  std::vector<undo_entry> undo_;
+  std::deque<pending> events_;
+  std::shared_ptr<subscriber_list<M>> subs_;
+
   // Calls fn(index, index_def) for the index on `field`, if there is one.
   template <class Fn>
   void with_index(std::size_t field, Fn&& fn) const {

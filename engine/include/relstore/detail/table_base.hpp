@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "relstore/detail/function_ref.hpp"
+#include "relstore/detail/journal.hpp"
 #include "relstore/detail/key_counter.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
@@ -53,11 +54,29 @@ class table_base {
 
   // Writes the run-time pipelines make (deletes and their policies). The
   // caller has checked every rule: these cannot fail.
-  // Removes `entities`, which are distinct entities of this table.
-  virtual void erase(const std::vector<const void*>& entities) = 0;
+  // Removes `entities`, which are distinct entities of this table, each for
+  // reasons[i] (all direct when null).
+  virtual void erase(const std::vector<const void*>& entities, const std::vector<change_reason>* reasons) = 0;
   // Sets nullable `field` of each of `entities` to null; they keep their
   // addresses. REQUIRES: the field is nullable.
-  virtual void set_null(const std::vector<const void*>& entities, std::size_t field) = 0;
+  virtual void set_null(const std::vector<const void*>& entities, std::size_t field, change_reason reason) = 0;
+
+  // ------------------------------------------------------------ journal
+  // A typed store's tables journal every change (journal.hpp); a dataset's
+  // do not. REQUIRES for all: attach() was called.
+  void attach(journal* j, std::uint16_t index) noexcept {
+    journal_ = j;
+    index_ = index;
+  }
+  // Undoes this table's latest journaled change (the journal says which
+  // table's turn it is).
+  virtual void undo_last() = 0;
+  // Drops this table's undo entries: their changes are committed.
+  virtual void forget_undo() noexcept = 0;
+  // Hands this table's oldest pending event to its subscribers, then drops it.
+  virtual void deliver_first_event() = 0;
+  // Drops this table's newest pending event (its change was undone).
+  virtual void drop_last_event() noexcept = 0;
 
   // The next automatic primary key (int64 keys only).
   key_counter& keys() noexcept { return keys_; }
@@ -70,6 +89,9 @@ class table_base {
   ~table_base() = default;
 
   void rebind(const model_info& info) noexcept { info_ = &info; }
+
+  journal* journal_ = nullptr;
+  std::uint16_t index_ = 0;
 
  private:
   const model_info* info_;

@@ -44,9 +44,9 @@ result<M> apply_changes(const M& old, const field_changes& changes) {
 }
 
 // Inserts one entity after assigning its key; checks keys and parents
-// before anything is linked, so a rejected insert allocates nothing.
-// On failure nothing is inserted (the key counter may advance; callers
-// restore it).
+// before anything is linked, so a rejected insert changes nothing but the
+// key counter (the engine restores it). Parents are not checked while a
+// transaction defers foreign keys.
 // `e` is taken by rvalue reference: each hop of a create moves nothing.
 template <class S, class M>
 result<const M*> insert_one(storage<S>& st, M&& e) {
@@ -66,38 +66,28 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
   if (auto r = assigned ? check_unique_keys(st, e, nullptr) : check_unique_conflict(st, e, nullptr); !r) {
     return std::move(r).error();
   }
-  if (auto r = check_parents(st, e); !r) return std::move(r).error();
-  auto [it, inserted] = t.items.insert(std::move(e));
-  RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
-  if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe((*it).*member_pointer<M, pk>);
-  return &*it;
+  if (!st.log().deferred) {
+    if (auto r = check_parents(st, e); !r) return std::move(r).error();
+  }
+  const M* node = t.insert(std::move(e));
+  if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
+  return node;
 }
 
 template <class S, class M>
 result<M> create(storage<S>& st, M&& e) {
-  const key_counter saved = st.template tab<M>().keys();
-  auto r = insert_one(st, std::move(e));
-  if (!r) {
-    st.template tab<M>().keys() = saved;
-    return std::move(r).error();
-  }
-  return **r;
+  return insert_one(st, std::move(e)).transform([](const M* node) { return *node; });
 }
 
-// All or nothing, in order: an element may reference an earlier one or itself.
+// In order: an element may reference an earlier one or itself. On an error
+// the elements before it stay linked: the engine undoes them (all or nothing).
 template <class S, class M>
 result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
-  auto& t = st.template tab<M>();
-  const key_counter saved = t.keys();
   std::vector<const M*> done;
   done.reserve(es.size());
   for (std::size_t i = 0; i < es.size(); ++i) {
     auto r = insert_one(st, std::move(es[i]));
-    if (!r) {
-      for (auto it = done.rbegin(); it != done.rend(); ++it) t.items.erase(t.items.iterator_to(**it));
-      t.keys() = saved;
-      return in_batch(std::move(r).error(), i);
-    }
+    if (!r) return in_batch(std::move(r).error(), i);
     done.push_back(*r);
   }
   std::vector<M> out;
@@ -107,12 +97,15 @@ result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
 }
 
 // Replaces each target (an entity of M) with make(old). Validates key
-// changes against children in the state before, and every foreign key in the
-// state after; on any failure restores every replaced entity. On success the
-// targets hold their new values, at the same addresses.
+// changes against children in the state before, and every changed foreign
+// key in the state after. On an error some targets may hold new values: the
+// engine undoes them. On success the targets hold their new values, at the
+// same addresses. While a transaction defers foreign keys, neither key
+// changes nor parents are checked here (the commit checks every key).
 template <class M, class S, class Make>
 result<void> update(storage<S>& st, const std::vector<const void*>& targets, Make&& make) {
   auto& t = st.template tab<M>();
+  const bool deferred = st.log().deferred;
   std::vector<M> fresh;
   fresh.reserve(targets.size());
   for (const void* p : targets) {
@@ -121,40 +114,37 @@ result<void> update(storage<S>& st, const std::vector<const void*>& targets, Mak
     if (!n) return std::move(n).error();
     // A taken key is reported before children that block the change, as SQLite does.
     if (auto r = check_unique_conflict(st, *n, old); !r) return std::move(r).error();
-    if (auto r = check_key_change(st, *old, *n); !r) return std::move(r).error();
+    if (!deferred) {
+      if (auto r = check_key_change(st, *old, *n); !r) return std::move(r).error();
+    }
     fresh.push_back(std::move(*n));
   }
-  std::vector<std::pair<const M*, M>> undo;  // (node, value before)
-  undo.reserve(targets.size());
-  auto rollback = [&] {
-    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
-      const bool ok = t.items.replace(t.items.iterator_to(*it->first), it->second);
-      RELSTORE_ASSERT(ok, "relstore: rollback could not restore an entity");
-    }
-  };
+  // One target: its parents are checked before it changes (the state after
+  // differs only in itself), so the write cannot fail once it changed
+  // something and needs no undo. Several: after all of them changed.
+  const bool single = targets.size() == 1;
+  std::vector<std::pair<const M*, std::uint64_t>> changed;  // (node, foreign keys it changed)
+  changed.reserve(targets.size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const M* node = static_cast<const M*>(targets[i]);
     if (same_entity(*node, fresh[i])) continue;
-    M before = *node;
-    if (auto r = check_unique_conflict(st, fresh[i], node); !r) {
-      rollback();
-      return std::move(r).error();
+    if (auto r = check_unique_conflict(st, fresh[i], node); !r) return std::move(r).error();
+    const std::uint64_t keys = changed_foreign_keys<S>(*node, fresh[i]);
+    if (single && !deferred) {
+      if (auto r = check_parents(st, fresh[i], keys); !r) return std::move(r).error();
     }
-    // replace() leaves the element untouched on a collision (modify() would erase it).
-    if (!t.items.replace(t.items.iterator_to(*node), fresh[i])) {
-      rollback();
+    if (!t.replace(node, std::move(fresh[i]))) {
       return make_error(errc::already_exists, info_of<M>().name + ": a unique key is already taken");
     }
-    undo.emplace_back(node, std::move(before));
+    changed.emplace_back(node, keys);
   }
-  for (const auto& u : undo) {
-    if (auto r = check_parents(st, *u.first, &u.second); !r) {
-      rollback();
-      return std::move(r).error();
+  if (!deferred && !single) {
+    for (const auto& [node, keys] : changed) {
+      if (auto r = check_parents(st, *node, keys); !r) return std::move(r).error();
     }
   }
   if constexpr (storage<S>::template table_t<M>::auto_key) {
-    for (const auto& u : undo) t.keys().observe(u.first->*member_pointer<M, storage<S>::template pk<M>>);
+    for (const auto& c : changed) t.keys().observe(c.first->*member_pointer<M, storage<S>::template pk<M>>);
   }
   return {};
 }

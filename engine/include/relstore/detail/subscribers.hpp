@@ -1,0 +1,54 @@
+// The observers of one model's changes. Internal; users reach them through
+// store::on and subscription.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "relstore/event.hpp"
+
+namespace relstore::detail {
+
+template <class M>
+struct subscriber_list {
+  struct entry {
+    std::uint64_t id;
+    event_mask mask;
+    std::function<void(const event<M>&)> fn;  // empty once unsubscribed
+  };
+  std::vector<entry> entries;
+  event_mask mask = 0;  // the union of the entries' masks: what to record
+  std::uint64_t next_id = 1;
+  bool delivering = false;
+
+  std::uint64_t add(event_mask m, std::function<void(const event<M>&)> fn) {
+    if (!delivering) std::erase_if(entries, [](const entry& e) { return !e.fn; });
+    entries.push_back({next_id, m, std::move(fn)});
+    mask |= m;
+    return next_id++;
+  }
+  void remove(std::uint64_t id) noexcept {
+    mask = 0;
+    for (auto& e : entries) {
+      if (e.id == id) e.fn = nullptr;  // compacted later: a callback may be running
+      if (e.fn) mask |= e.mask;
+    }
+  }
+  void deliver(const event<M>& ev) {
+    const bool outer = !delivering;
+    delivering = true;
+    // By index: a callback may subscribe (appending) or unsubscribe (clearing).
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].fn && (entries[i].mask & static_cast<event_mask>(ev.kind))) {
+        auto fn = entries[i].fn;  // the entry may move while it runs
+        fn(ev);
+      }
+    }
+    if (outer) delivering = false;
+  }
+};
+
+}  // namespace relstore::detail

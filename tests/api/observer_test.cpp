@@ -1,0 +1,148 @@
+// Observers: events after commit, in the order applied, with their cause;
+// nothing for what was rolled back.
+#include "relstore/subscription.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/shop_schema.hpp"
+#include "common/shop_world.hpp"
+
+namespace {
+
+using namespace shop;
+using relstore::change_cause;
+using relstore::event_kind;
+
+struct seen {
+  std::string model;
+  event_kind kind;
+  std::int64_t id;
+  change_cause cause;
+  std::string relation;
+  friend bool operator==(const seen&, const seen&) = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const seen& s) {
+  return out << s.model << " " << to_string(s.kind) << " " << s.id << " " << to_string(s.cause) << " " << s.relation;
+}
+
+class Observer : public test::ShopWorld {
+ protected:
+  template <class M>
+  relstore::subscription watch(const char* model, relstore::event_mask mask = relstore::on_any_event) {
+    return db.on<M>(mask, [this, model](const relstore::event<M>& e) {
+      const M& m = e.after != nullptr ? *e.after : *e.before;
+      log.push_back({model, e.kind, m.id, e.cause, e.relation != nullptr ? e.relation->name : ""});
+    });
+  }
+  std::vector<seen> log;
+};
+
+TEST_F(Observer, CreatesUpdatesAndDeletesCarryBeforeAndAfter) {
+  std::vector<std::string> notes;
+  auto sub = db.on<Order>([&](const relstore::event<Order>& e) {
+    notes.push_back(std::string(to_string(e.kind)) + ":" + (e.before ? e.before->note : "-") + ">" +
+                    (e.after ? e.after->note : "-"));
+  });
+  auto o = db.repo<Customer>().related<"orders">(bob.id).create({.total = 1, .note = "new"}).value();
+  ASSERT_TRUE(db.repo<Order>().update_by_id(o.id, relstore::patch<Order>{}.set(&Order::note, "patched")));
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(o.id));
+  EXPECT_EQ(notes, (std::vector<std::string>{"created:->new", "updated:new>patched", "deleted:patched>-"}));
+}
+
+TEST_F(Observer, ACascadeAndASetNullNameTheirRelation) {
+  auto a = watch<Order>("Order");
+  auto b = watch<OrderLine>("OrderLine");
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(o1.id));
+  ASSERT_TRUE(db.repo<Coupon>().delete_by_id(coupon.id));
+  // Children a cascade reaches come in its index's order: compared as a set.
+  ASSERT_EQ(log.size(), 4u);
+  if (log[1].id > log[2].id) std::swap(log[1], log[2]);
+  EXPECT_EQ(log, (std::vector<seen>{{"Order", event_kind::deleted, o1.id, change_cause::direct, ""},
+                                    {"OrderLine", event_kind::deleted, l1.id, change_cause::cascade, "lines"},
+                                    {"OrderLine", event_kind::deleted, l2.id, change_cause::cascade, "lines"},
+                                    {"Order", event_kind::updated, o2.id, change_cause::set_null, "orders"}}));
+}
+
+TEST_F(Observer, EventsWaitForTheCommitAndARollbackDeliversNothing) {
+  auto sub = watch<Customer>("Customer");
+  {
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Customer>().create({.id = 20, .name = "a"}));
+    EXPECT_TRUE(log.empty()) << "nothing before the commit";
+    auto sp = tx.savepoint();
+    ASSERT_TRUE(db.repo<Customer>().create({.id = 21, .name = "undone"}));
+    sp.rollback();
+    ASSERT_TRUE(db.repo<Customer>().create({.id = 22, .name = "b"}));
+    ASSERT_TRUE(tx.commit());
+  }
+  EXPECT_EQ(log, (std::vector<seen>{{"Customer", event_kind::created, 20, change_cause::direct, ""},
+                                    {"Customer", event_kind::created, 22, change_cause::direct, ""}}));
+  log.clear();
+  {
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Customer>().create({.id = 23, .name = "c"}));
+  }
+  EXPECT_TRUE(log.empty()) << "a rolled-back transaction delivers nothing";
+  EXPECT_FALSE(db.repo<Customer>().create({.id = ada.id, .name = "dup"}));
+  EXPECT_TRUE(log.empty()) << "a rejected write delivers nothing";
+}
+
+TEST_F(Observer, AMaskSelectsKindsAndADestroyedSubscriptionStops) {
+  auto deletes = watch<Customer>("Customer", relstore::on_delete_event);
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 30, .name = "x"}));
+  ASSERT_TRUE(db.repo<Customer>().delete_by_id(30));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].kind, event_kind::deleted);
+  deletes.reset();
+  EXPECT_FALSE(deletes.active());
+  ASSERT_TRUE(db.repo<Customer>().delete_by_id(bob.id));
+  EXPECT_EQ(log.size(), 1u);
+}
+
+// An observer may read (it sees the committed state) and write: its writes
+// commit at once and their events come after those already queued.
+TEST_F(Observer, ACallbackMayReadAndWriteItsEventsComeLater) {
+  std::vector<std::string> order;
+  auto orders = db.on<Order>(relstore::on_delete_event, [&](const relstore::event<Order>& e) {
+    order.push_back("order " + std::to_string(e.before->id));
+    EXPECT_FALSE(db.repo<Order>().exists(e.before->id)) << "reads see the committed state";
+    if (e.before->id == o1.id) {
+      EXPECT_TRUE(db.repo<Customer>().create({.id = 90, .name = "written by an observer"}));
+    }
+  });
+  auto customers = db.on<Customer>(
+      [&](const relstore::event<Customer>& e) { order.push_back("customer " + std::to_string(e.after->id)); });
+  ASSERT_TRUE(db.repo<Order>().delete_all());
+  EXPECT_EQ(order, (std::vector<std::string>{"order 1", "order 2", "customer 90"}));
+  EXPECT_TRUE(db.repo<Customer>().exists(90));
+}
+
+TEST_F(Observer, ACallbackMayUnsubscribeItself) {
+  int calls = 0;
+  relstore::subscription self;
+  self = db.on<Customer>([&](const relstore::event<Customer>&) {
+    ++calls;
+    self.reset();
+  });
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "a"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "b"}));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(Observer, ASubscriptionOutlivingItsStoreIsHarmless) {
+  relstore::subscription sub;
+  {
+    store other;
+    sub = other.on<Customer>([](const relstore::event<Customer>&) {});
+    EXPECT_TRUE(sub.active());
+  }
+  EXPECT_FALSE(sub.active());
+  sub.reset();
+}
+
+}  // namespace
