@@ -4,6 +4,8 @@
 #include <istream>
 #include <ostream>
 
+#include "relstore/detail/codec.hpp"
+#include "relstore/detail/envelope.hpp"
 #include "relstore/detail/snapshot_file.hpp"
 
 namespace relstore {
@@ -28,8 +30,10 @@ result<void> save_columns(const column_store& data, const std::filesystem::path&
 }
 
 result<void> save_columns(const column_store& data, std::ostream& out, const save_options& options) {
-  return encode_snapshot(data, options.format).and_then([&](const std::string& bytes) -> result<void> {
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return encode(data, options.format).and_then([&](const std::string& payload) -> result<void> {
+    const std::string header = make_envelope(payload, options.format);
+    out.write(header.data(), static_cast<std::streamsize>(header.size()));
+    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
     out.flush();
     if (!out) return make_error(errc::io_error, "cannot write the snapshot to the stream");
     return {};
@@ -60,10 +64,10 @@ result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header
 }
 
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header) {
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
-  return detail::decode_snapshot(bytes, header).transform([](detail::column_store c) {
-    return detail::dataset_access::make(std::move(c));
+  return read_all(in).and_then([&](const std::string& bytes) {
+    return detail::decode_snapshot(bytes, header).transform([](detail::column_store c) {
+      return detail::dataset_access::make(std::move(c));
+    });
   });
 }
 

@@ -1,21 +1,82 @@
 // Deletes, their cascade closure and on-delete policies.
 #include "relstore/detail/cascade.hpp"
 
-#include <unordered_set>
+#include <algorithm>
+#include <cstdint>
 
 #include "relstore/detail/errors.hpp"
 
 namespace relstore::detail {
 namespace {
 
+// A set of entity addresses: a linear search while small (a typical
+// cascade takes a handful of children), open addressing beyond. Allocates
+// only when it grows; no node per element.
+class pointer_set {
+ public:
+  bool contains(const void* e) const {
+    if (slots_.empty()) return std::find(small_.begin(), small_.end(), e) != small_.end();
+    for (std::size_t i = slot_of(e);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == e) return true;
+      if (slots_[i] == nullptr) return false;
+    }
+  }
+  void reserve(std::size_t n) {
+    if (n <= linear) {
+      small_.reserve(n);
+    } else if (2 * n > slots_.size()) {
+      std::size_t capacity = 64;
+      while (capacity < 2 * n) capacity *= 2;
+      rehash(capacity);
+    }
+  }
+  // REQUIRES: !contains(e), e != nullptr.
+  void insert(const void* e) {
+    if (slots_.empty()) {
+      small_.push_back(e);
+      if (small_.size() > linear) rehash(64);
+      return;
+    }
+    if (2 * (size_ + 1) > slots_.size()) rehash(2 * slots_.size());
+    place(e);
+  }
+
+ private:
+  static constexpr std::size_t linear = 16;
+  std::size_t slot_of(const void* e) const {
+    auto h = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e));
+    h *= 0x9E3779B97F4A7C15ull;  // Fibonacci hashing: the high bits mix
+    return static_cast<std::size_t>(h >> 32) & (slots_.size() - 1);
+  }
+  void place(const void* e) {
+    std::size_t i = slot_of(e);
+    while (slots_[i] != nullptr) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = e;
+    ++size_;
+  }
+  void rehash(std::size_t capacity) {
+    std::vector<const void*> old = std::move(slots_);
+    slots_.assign(capacity, nullptr);
+    size_ = 0;
+    for (const void* e : old.empty() ? small_ : old) {
+      if (e != nullptr) place(e);
+    }
+    small_.clear();
+  }
+  std::vector<const void*> small_;
+  std::vector<const void*> slots_;  // a power of two, at most half full
+  std::size_t size_ = 0;
+};
+
 struct doomed_set {
   std::vector<const void*> list;
   std::vector<change_reason> why;
-  std::unordered_set<const void*> set;
+  pointer_set set;
   std::size_t done = 0;
 
   bool add(const void* e, change_reason reason) {
-    if (!set.insert(e).second) return false;
+    if (set.contains(e)) return false;
+    set.insert(e);
     list.push_back(e);
     why.push_back(reason);
     return true;
@@ -45,6 +106,8 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
             doomed_set& cd = doomed[r->child];
             found.clear();
             tables[r->child]->append_equal(r->child_key, key, found);
+            cd.list.reserve(cd.list.size() + found.size());
+            cd.why.reserve(cd.why.size() + found.size());
             for (const void* c : found) cd.add(c, {change_cause::cascade, r});
           }
         }
@@ -52,6 +115,9 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     }
   };
   delete_plan plan;
+  doomed[model].list.reserve(roots.size());
+  doomed[model].why.reserve(roots.size());
+  doomed[model].set.reserve(roots.size());
   for (const void* e : roots) {
     if (!doomed[model].add(e, {})) continue;
     ++plan.roots;
@@ -69,7 +135,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
       found.clear();
       children.append_equal(r.child_key, parents.info().fields[r.parent_key].get(p), found);
       for (const void* c : found) {
-        if (cd.set.count(c) != 0) continue;
+        if (cd.set.contains(c)) continue;
         ++survivors;
         if (r.policy == on_delete::set_null) nulls.push_back(c);
       }

@@ -90,6 +90,35 @@ std::optional<std::string> repeated_key(std::string_view text) {
   return std::nullopt;
 }
 
+// How many object keys `text` (valid JSON) writes: a string is a key when
+// the next character past blanks is ':'. No allocation.
+std::size_t keys_written(std::string_view text) {
+  std::size_t n = 0;
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    if (text[i] != '"') continue;
+    for (++i; i < size && text[i] != '"'; ++i) {
+      if (text[i] == '\\') ++i;
+    }
+    std::size_t k = i + 1;
+    while (k < size && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+    if (k < size && text[k] == ':') ++n;
+  }
+  return n;
+}
+
+// How many keys the parsed document kept.
+std::size_t keys_kept(const json::value& v) {
+  std::size_t n = 0;
+  if (const json::object* o = v.if_object()) {
+    n += o->size();
+    for (const auto& kv : *o) n += keys_kept(kv.value());
+  } else if (const json::array* a = v.if_array()) {
+    for (const auto& e : *a) n += keys_kept(e);
+  }
+  return n;
+}
+
 }  // namespace
 
 result<json::value> parse_json(std::string_view text, errc code, const std::string& what) {
@@ -98,6 +127,9 @@ result<json::value> parse_json(std::string_view text, errc code, const std::stri
   opt.max_depth = max_json_depth;
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opt);
   if (ec) return make_error(code, what + " is not valid JSON: " + ec.message());
+  // Boost.JSON drops all but the last of a repeated key: fewer keys kept
+  // than written means one was repeated; only then find which.
+  if (keys_kept(v) == keys_written(text)) return v;
   if (auto key = repeated_key(text)) {
     return make_error(code, what + " names the key " + json_text(json::string(*key)) + " twice in one object");
   }

@@ -152,14 +152,25 @@ std::vector<const void*> select(const table_base& t, const where_node* w, query_
 
 void order_by(const model_info& model, std::vector<const void*>& v, const std::vector<order_key>& order) {
   if (order.empty()) return;  // select() returns key order
-  std::stable_sort(v.begin(), v.end(), [&](const void* a, const void* b) {
+  auto before = [&](const void* a, const void* b) {
     for (const auto& o : order) {
       const field_info& f = model.fields[o.field];
       const int c = compare_for_order(f.get(a), f.get(b));
       if (c != 0) return o.descending ? c > 0 : c < 0;
     }
     return false;
-  });
+  };
+  // Stable either way; a relation's few hits sort without a merge buffer.
+  if (v.size() <= 16) {
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      const void* e = v[i];
+      std::size_t j = i;
+      for (; j > 0 && before(e, v[j - 1]); --j) v[j] = v[j - 1];
+      v[j] = e;
+    }
+    return;
+  }
+  std::stable_sort(v.begin(), v.end(), before);
 }
 
 void page(std::vector<const void*>& v, std::int64_t skip_count, const std::optional<std::int64_t>& limit) {

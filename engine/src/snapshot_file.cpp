@@ -7,10 +7,6 @@
 
 namespace relstore::detail {
 
-result<std::string> encode_snapshot(const column_store& data, archive_format format) {
-  return encode(data, format).transform([&](const std::string& payload) { return seal_snapshot(payload, format); });
-}
-
 result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* header) {
   auto h = check_envelope(bytes.data(), bytes.size());
   if (!h) return std::move(h).error();

@@ -189,3 +189,25 @@ TEST(Cascade, AConstrainedDeleteAllCascadesAndCountsOnlyTheMatchedReports) {
 }
 
 }  // namespace
+
+// A cascade reaches each employee once even when the managers form a cycle
+// (possible through a deferred transaction): short cycles are searched
+// linearly, long ones hashed; both end.
+TEST(Cascade, AManagerCycleIsDeletedOnceEachWhateverItsLength) {
+  for (const std::int64_t n : {std::int64_t{3}, std::int64_t{500}}) {
+    shop::store db;
+    ASSERT_TRUE(db.repo<Employee>().create({.id = n + 1, .name = "bystander"}));
+    auto made = db.transaction(
+        [&](auto& tx) -> relstore::result<void> {
+          std::vector<Employee> ring;
+          for (std::int64_t i = 1; i <= n; ++i) ring.push_back({.id = i, .name = "e", .managerId = i % n + 1});
+          return tx.template repo<Employee>().create_all(ring).transform([](auto&&) {});
+        },
+        {.deferred_foreign_keys = true});
+    ASSERT_TRUE(made) << made.error().message;
+    ASSERT_EQ(db.size<Employee>(), static_cast<std::size_t>(n + 1));
+    auto r = db.repo<Employee>().delete_by_id(1);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{n + 1})) << "ring of " << n;
+  }
+}

@@ -243,7 +243,7 @@ class engine {
     if (!r) {
       st_.undo_to(m);
       for (std::size_t i = 0; i < keys.size(); ++i) tables[i]->keys() = keys[i];
-    } else if (!in_transaction()) {
+    } else if (!in_transaction() && st_.has_changes_to_commit()) {
       st_.commit_changes();
     }
     return r;

@@ -13,8 +13,6 @@
 
 namespace relstore::detail {
 
-// Envelope and payload. Errors: io_error.
-result<std::string> encode_snapshot(const column_store& data, archive_format format);
 // Checks the envelope, then decodes the payload. Errors: snapshot_corrupt,
 // snapshot_version, snapshot_platform.
 result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* header);

@@ -103,6 +103,9 @@ class storage {
 
   // The changes so far are final: forgets their undo entries and, unless a
   // delivery is already running (it will reach them), delivers their events.
+  // Whether commit_changes() has anything to do: undo entries to forget or
+  // events to deliver (a plain write with no subscriber has neither).
+  bool has_changes_to_commit() const noexcept { return !journal_.undo.empty() || !journal_.events.empty(); }
   void commit_changes() {
     auto tables = mutable_bases();
     for (const std::uint16_t t : journal_.undo) tables[t]->forget_undo();  // a table more than once is fine
