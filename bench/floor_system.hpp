@@ -1,0 +1,200 @@
+// The floor: a bare Boost.MultiIndex container with hand-written checks, what
+// relstore costs over doing it by hand.
+#pragma once
+
+#include <algorithm>
+#include <boost/multi_index/member.hpp>
+#include <boost/multi_index/ordered_index.hpp>
+#include <boost/multi_index_container.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <vector>
+
+#include "workload.hpp"
+
+namespace bench {
+
+class floor_system {
+  using customers_t = boost::multi_index::multi_index_container<
+      Customer, boost::multi_index::indexed_by<boost::multi_index::ordered_unique<
+                    boost::multi_index::member<Customer, std::int64_t, &Customer::id>>>>;
+  using orders_t = boost::multi_index::multi_index_container<
+      Order,
+      boost::multi_index::indexed_by<
+          boost::multi_index::ordered_unique<boost::multi_index::member<Order, std::int64_t, &Order::id>>,
+          boost::multi_index::ordered_non_unique<boost::multi_index::member<Order, std::int64_t, &Order::customerId>>>>;
+
+ public:
+  static constexpr const char* name = "floor";
+  void insert_parents(const workload& w) {
+    for (std::int64_t p = 1; p <= w.parents; ++p) {
+      if (!customers_.insert({p, "customer"}).second) std::abort();
+    }
+  }
+  void insert_children(const workload& w) {
+    for (std::int64_t i = 0; i < w.n; ++i) {
+      const auto idx = static_cast<std::size_t>(i);
+      if (!insert_child({i + 1, w.owners[idx], w.totals[idx], 0})) std::abort();
+    }
+  }
+  bool insert_child(const Order& o) {
+    if (customers_.find(o.customerId) == customers_.end()) return false;
+    return orders_.insert(o).second;
+  }
+  bool lookup(std::int64_t id) { return orders_.find(id) != orders_.end(); }
+  double find_sum(std::int64_t parent) {
+    double sum = 0;
+    auto [a, b] = orders_.get<1>().equal_range(parent);
+    for (; a != b; ++a) sum += a->total;
+    return sum;
+  }
+  std::int64_t patch(std::int64_t parent, std::int32_t status) {
+    auto& idx = orders_.get<1>();
+    auto [a, b] = idx.equal_range(parent);
+    std::int64_t n = 0;
+    for (; a != b; ++a, ++n) {
+      Order copy = *a;
+      copy.status = status;
+      if (!idx.replace(a, copy)) std::abort();
+    }
+    return n;
+  }
+  std::vector<Order> children(std::int64_t parent) {
+    auto [a, b] = orders_.get<1>().equal_range(parent);
+    return {a, b};
+  }
+  std::int64_t delete_where(std::int64_t parent, double above) {
+    auto& idx = orders_.get<1>();
+    auto [a, b] = idx.equal_range(parent);
+    std::int64_t n = 0;
+    while (a != b) {
+      if (a->total > above) {
+        a = idx.erase(a);
+        ++n;
+      } else {
+        ++a;
+      }
+    }
+    return n;
+  }
+  void restore(const std::vector<Order>& rows) {
+    for (const auto& o : rows) orders_.insert(o);
+  }
+  bool reparent(std::int64_t child, std::int64_t parent) {
+    auto it = orders_.find(child);
+    if (it == orders_.end() || customers_.find(parent) == customers_.end()) return false;
+    const Order before = *it;
+    Order after = before;
+    after.customerId = parent;
+    if (!orders_.replace(it, after)) return false;
+    if (in_tx_) undo_.push_back(before);
+    if (observer_) observer_(before, after);
+    return true;
+  }
+  bool rejected_insert(std::int64_t missing) { return !insert_child({0, missing, 1, 0}); }
+  bool cascade_delete(std::int64_t parent) {
+    auto it = customers_.find(parent);
+    if (it == customers_.end()) return false;
+    orders_.get<1>().erase(parent);
+    customers_.erase(it);
+    return true;
+  }
+  void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
+    customers_.insert({parent, "customer"});
+    restore(rows);
+  }
+  std::int64_t include(std::int64_t limit) {
+    std::int64_t n = 0;
+    std::vector<std::pair<Customer, std::vector<Order>>> out;
+    out.reserve(customers_.size());
+    for (const auto& c : customers_) {
+      out.emplace_back(c, std::vector<Order>{});
+      auto [a, b] = orders_.get<1>().equal_range(c.id);
+      for (std::int64_t k = 0; a != b && k < limit; ++a, ++k) out.back().second.push_back(*a);
+      n += static_cast<std::int64_t>(out.back().second.size());
+    }
+    return n;
+  }
+  std::int64_t json_find(std::int64_t parent) {
+    std::vector<Order> hits;
+    auto [a, b] = orders_.get<1>().equal_range(parent);
+    for (; a != b; ++a) {
+      if (a->total > 50) hits.push_back(*a);
+    }
+    std::sort(hits.begin(), hits.end(),
+              [](const Order& x, const Order& y) { return x.total != y.total ? x.total > y.total : x.id < y.id; });
+    if (hits.size() > 5) hits.resize(5);
+    return static_cast<std::int64_t>(hits.size());
+  }
+  // The floor's snapshot: raw columns written and read with one call each.
+  std::int64_t save(const std::filesystem::path& p) {
+    std::vector<Order> rows(orders_.begin(), orders_.end());
+    std::vector<std::int64_t> parents;
+    for (const auto& c : customers_) parents.push_back(c.id);
+    std::ofstream out(p, std::ios::binary);
+    const std::uint64_t sizes[2] = {parents.size(), rows.size()};
+    out.write(reinterpret_cast<const char*>(sizes), sizeof sizes);
+    out.write(reinterpret_cast<const char*>(parents.data()), static_cast<std::streamsize>(parents.size() * 8));
+    out.write(reinterpret_cast<const char*>(rows.data()), static_cast<std::streamsize>(rows.size() * sizeof(Order)));
+    out.close();
+    return static_cast<std::int64_t>(std::filesystem::file_size(p));
+  }
+  void load(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::uint64_t sizes[2];
+    in.read(reinterpret_cast<char*>(sizes), sizeof sizes);
+    std::vector<std::int64_t> parents(sizes[0]);
+    std::vector<Order> rows(sizes[1]);
+    in.read(reinterpret_cast<char*>(parents.data()), static_cast<std::streamsize>(parents.size() * 8));
+    in.read(reinterpret_cast<char*>(rows.data()), static_cast<std::streamsize>(rows.size() * sizeof(Order)));
+    customers_t c;
+    orders_t o;
+    for (auto id : parents) c.insert(c.end(), {id, "customer"});
+    for (const auto& r : rows) {
+      if (c.find(r.customerId) == c.end()) std::abort();
+      o.insert(o.end(), r);
+    }
+    customers_ = std::move(c);
+    orders_ = std::move(o);
+  }
+  std::int64_t count_children() { return static_cast<std::int64_t>(orders_.size()); }
+  std::int64_t count_parents() { return static_cast<std::int64_t>(customers_.size()); }
+
+  // Transactions and observers (tx_phases.hpp), as a careful engineer would
+  // add them by hand: the old rows in an undo vector, restored in reverse;
+  // a std::function called after each change.
+  void begin() {
+    in_tx_ = true;
+    undo_.clear();
+  }
+  void commit() {
+    in_tx_ = false;
+    undo_.clear();
+  }
+  void rollback() {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      if (!orders_.replace(orders_.find(it->id), *it)) std::abort();
+    }
+    commit();
+  }
+  void observe(bool on) {
+    if (on) {
+      observer_ = [this](const Order&, const Order&) { ++events; };
+    } else {
+      observer_ = nullptr;
+    }
+  }
+  std::int64_t events = 0;
+
+ private:
+  bool in_tx_ = false;
+  std::vector<Order> undo_;
+  std::function<void(const Order& before, const Order& after)> observer_;
+  customers_t customers_;
+  orders_t orders_;
+};
+
+}  // namespace bench

@@ -1,0 +1,209 @@
+// The phases: each a Google Benchmark function templated on the system.
+// Destructive ones time only the operation and restore untimed.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "workload.hpp"
+
+namespace bench {
+
+// ------------------------------------------------------------ worlds, built once per scale
+
+template <class System>
+struct world {
+  std::unique_ptr<System> sys;
+  std::unique_ptr<workload> w;
+  std::int64_t bytes = 0;  // memory of the loaded world
+};
+
+template <class System>
+world<System>& world_for(std::int64_t n) {
+  static std::map<std::int64_t, world<System>> cache;
+  auto& wd = cache[n];
+  if (!wd.sys) {
+    wd.w = std::make_unique<workload>(n);
+    const std::int64_t before = live_bytes.load();
+    const std::int64_t sql_before = sqlite3_memory_used();
+    wd.sys = std::make_unique<System>();
+    wd.sys->insert_parents(*wd.w);
+    const std::int64_t with_parents = live_bytes.load() + sqlite3_memory_used();
+    wd.sys->insert_children(*wd.w);
+    const std::int64_t after = live_bytes.load() + sqlite3_memory_used();
+    (void)before;
+    (void)sql_before;
+    wd.bytes = after - with_parents;  // the children, their indexes and their share of the pages
+  }
+  return wd;
+}
+inline void report(benchmark::State& state, std::int64_t ops_per_iteration) {
+  state.SetItemsProcessed(state.iterations() * ops_per_iteration);
+  // time / (iterations * ops) in nanoseconds.
+  state.counters["ns_per_op"] =
+      benchmark::Counter(static_cast<double>(ops_per_iteration) * 1e-9,
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// Phases. Destructive ones time only the operation and restore untimed.
+
+template <class System>
+void insert_parents(benchmark::State& state) {
+  workload w(state.range(0));
+  for (auto _ : state) {
+    System s;
+    const auto t0 = clock::now();
+    s.insert_parents(w);
+    state.SetIterationTime(seconds(t0, clock::now()));
+  }
+  report(state, w.parents);
+}
+
+template <class System>
+void insert_children(benchmark::State& state) {
+  workload w(state.range(0));
+  for (auto _ : state) {
+    System s;
+    s.insert_parents(w);
+    const auto t0 = clock::now();
+    s.insert_children(w);
+    state.SetIterationTime(seconds(t0, clock::now()));
+  }
+  report(state, w.n);
+}
+
+template <class System>
+void point_lookup(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->lookup(pick.child()));
+  report(state, 1);
+}
+
+template <class System>
+void constrained_find_sum(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->find_sum(pick.parent()));
+  report(state, 1);
+}
+
+template <class System>
+void constrained_patch(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  std::int32_t status = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->patch(pick.parent(), ++status));
+  report(state, 1);
+}
+
+template <class System>
+void constrained_delete_where(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) {
+    const std::int64_t p = pick.parent();
+    const auto kept = wd.sys->children(p);
+    const auto t0 = clock::now();
+    benchmark::DoNotOptimize(wd.sys->delete_where(p, 50.0));
+    state.SetIterationTime(seconds(t0, clock::now()));
+    wd.sys->restore(kept);
+  }
+  report(state, 1);
+}
+
+template <class System>
+void reparent(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) {
+    if (!wd.sys->reparent(pick.child(), pick.parent())) state.SkipWithError("reparent failed");
+  }
+  report(state, 1);
+}
+
+template <class System>
+void rejected_insert(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  const std::int64_t missing = wd.w->parents + 1000;
+  for (auto _ : state) {
+    if (!wd.sys->rejected_insert(missing)) state.SkipWithError("a dangling insert was accepted");
+  }
+  report(state, 1);
+}
+
+template <class System>
+void cascade_delete(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) {
+    const std::int64_t p = pick.parent();
+    const auto kept = wd.sys->children(p);
+    const auto t0 = clock::now();
+    const bool ok = wd.sys->cascade_delete(p);
+    state.SetIterationTime(seconds(t0, clock::now()));
+    if (!ok) state.SkipWithError("cascade delete failed");
+    wd.sys->restore_parent(p, kept);
+  }
+  report(state, 1);
+}
+
+template <class System>
+void include_all(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->include(3));
+  report(state, wd.w->parents);  // per parent
+}
+
+template <class System>
+void json_filter_find(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker pick(*wd.w);
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->json_find(pick.parent()));
+  report(state, 1);
+}
+
+inline std::filesystem::path snapshot_path(const char* system) {
+  return std::filesystem::temp_directory_path() /
+         (std::string("relstore-bench-") + system + "-" + std::to_string(::getpid()) + ".snap");
+}
+
+template <class System>
+void snapshot_save(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  const auto path = snapshot_path(System::name);
+  std::int64_t bytes = 0;
+  for (auto _ : state) bytes = wd.sys->save(path);
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.counters["file_bytes"] = static_cast<double>(bytes);
+  report(state, 1);
+  std::filesystem::remove(path);
+}
+
+template <class System>
+void snapshot_load(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  const auto path = snapshot_path(System::name);
+  const std::int64_t bytes = wd.sys->save(path);
+  for (auto _ : state) wd.sys->load(path);
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.counters["file_bytes"] = static_cast<double>(bytes);
+  report(state, 1);
+  std::filesystem::remove(path);
+}
+
+template <class System>
+void memory(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(wd.bytes);
+  state.counters["bytes_per_child"] = static_cast<double>(wd.bytes) / static_cast<double>(wd.w->n);
+}
+
+}  // namespace bench

@@ -1,0 +1,124 @@
+// relstore through its public API: constrained repositories, JSON filters,
+// include, snapshots.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <relstore/relstore.hpp>
+#include <relstore/snapshot.hpp>
+
+#include "workload.hpp"
+
+namespace bench {
+
+class relstore_system {
+ public:
+  static constexpr const char* name = "relstore";
+  void insert_parents(const workload& w) {
+    auto customers = db_.repo<Customer>();
+    for (std::int64_t p = 1; p <= w.parents; ++p) {
+      if (!customers.create({.id = p, .name = "customer"})) std::abort();
+    }
+  }
+  void insert_children(const workload& w) {
+    auto customers = db_.repo<Customer>();
+    for (std::int64_t i = 0; i < w.n; ++i) {
+      const auto idx = static_cast<std::size_t>(i);
+      if (!customers.related<"orders">(w.owners[idx]).create({.id = i + 1, .total = w.totals[idx]})) std::abort();
+    }
+  }
+  bool lookup(std::int64_t id) { return db_.repo<Order>().find_by_id(id).has_value(); }
+  double find_sum(std::int64_t parent) {
+    double sum = 0;
+    for (const auto& o : db_.repo<Customer>().related<"orders">(parent).find().value()) sum += o->total;
+    return sum;
+  }
+  std::int64_t patch(std::int64_t parent, std::int32_t status) {
+    return static_cast<std::int64_t>(db_.repo<Customer>()
+                                         .related<"orders">(parent)
+                                         .patch(relstore::patch<Order>{}.set(&Order::status, status))
+                                         .value());
+  }
+  std::vector<Order> children(std::int64_t parent) {
+    std::vector<Order> out;
+    for (const auto& o : db_.repo<Customer>().related<"orders">(parent).find().value()) out.push_back(o.value);
+    return out;
+  }
+  std::int64_t delete_where(std::int64_t parent, double above) {
+    return static_cast<std::int64_t>(
+        db_.repo<Customer>().related<"orders">(parent).delete_all(relstore::field(&Order::total) > above).value());
+  }
+  void restore(const std::vector<Order>& rows) {
+    for (const auto& o : rows) {
+      if (!db_.repo<Order>().exists(o.id) && !db_.repo<Order>().create(o)) std::abort();
+    }
+  }
+  bool reparent(std::int64_t child, std::int64_t parent) {
+    return db_.repo<Order>().update_by_id(child, relstore::patch<Order>{}.set(&Order::customerId, parent)).has_value();
+  }
+  bool rejected_insert(std::int64_t missing) {
+    return !db_.repo<Order>().create({.customerId = missing, .total = 1}).has_value();
+  }
+  bool cascade_delete(std::int64_t parent) { return db_.repo<Customer>().delete_by_id(parent).has_value(); }
+  void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
+    if (!db_.repo<Customer>().create({.id = parent, .name = "customer"})) std::abort();
+    restore(rows);
+  }
+  std::int64_t include(std::int64_t limit) {
+    auto rows = db_.repo<Customer>()
+                    .find(relstore::filter<Customer>{}.include(
+                        "orders", relstore::filter<Order>{}.limit(static_cast<std::size_t>(limit))))
+                    .value();
+    std::int64_t n = 0;
+    for (const auto& r : rows) n += static_cast<std::int64_t>(r.many<Order>("orders").size());
+    return n;
+  }
+  std::int64_t json_find(std::int64_t parent) {
+    const std::string f = R"({"where":{"customerId":)" + std::to_string(parent) +
+                          R"(,"total":{"gt":50}},"order":["total DESC"],"limit":5})";
+    return static_cast<std::int64_t>(db_.repo<Order>().find(f).value().size());
+  }
+  std::int64_t save(const std::filesystem::path& p) {
+    if (!relstore::save(db_, p)) std::abort();
+    return static_cast<std::int64_t>(std::filesystem::file_size(p));
+  }
+  void load(const std::filesystem::path& p) {
+    relstore::store<schema> fresh;
+    if (!relstore::load(fresh, p)) std::abort();
+    db_ = std::move(fresh);
+  }
+  std::int64_t count_children() { return static_cast<std::int64_t>(db_.size<Order>()); }
+  std::int64_t count_parents() { return static_cast<std::int64_t>(db_.size<Customer>()); }
+
+  // Transactions and observers (tx_phases.hpp).
+  void begin() { tx_.emplace(db_.begin()); }
+  void commit() {
+    if (!tx_->commit()) std::abort();
+    tx_.reset();
+  }
+  void rollback() {
+    tx_->rollback();
+    tx_.reset();
+  }
+  // Counts every change to an Order while `on`.
+  void observe(bool on) {
+    if (on) {
+      orders_seen_ = db_.on<Order>([this](const relstore::event<Order>&) { ++events; });
+    } else {
+      orders_seen_ = {};
+    }
+  }
+  std::int64_t events = 0;
+
+ private:
+  relstore::store<schema> db_;
+  std::optional<relstore::transaction<schema>> tx_;
+  relstore::subscription orders_seen_;
+};
+
+}  // namespace bench

@@ -1,0 +1,67 @@
+// The benchmark's models, schema and workload: the data every system loads
+// and the random picks every phase makes, with fixed seeds.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <relstore/relstore.hpp>
+
+namespace bench {
+
+// Live heap bytes requested through operator new (counted by the main's
+// replacement operators), for memory per entity.
+inline std::atomic<std::int64_t> live_bytes{0};
+
+struct Customer {
+  std::int64_t id = 0;
+  std::string name;
+};
+RELSTORE_MODEL(Customer, id, name)
+
+struct Order {
+  std::int64_t id = 0;
+  std::int64_t customerId = 0;
+  double total = 0;
+  std::int32_t status = 0;
+};
+RELSTORE_MODEL(Order, id, customerId, total, status)
+
+using customer_orders = relstore::has_many<"orders", Customer, Order, relstore::on_delete::cascade>;
+using schema = relstore::schema<relstore::models<Customer, Order>, customer_orders>;
+
+using clock = std::chrono::steady_clock;
+inline double seconds(clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// The data every system loads: fixed seed, one parent per 10 children.
+struct workload {
+  explicit workload(std::int64_t children) : n(children), parents(std::max<std::int64_t>(1, children / 10)) {
+    std::mt19937_64 rng(20261124);
+    std::uniform_real_distribution<double> money(0, 100);
+    totals.reserve(static_cast<std::size_t>(n));
+    owners.reserve(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+      totals.push_back(static_cast<double>(static_cast<std::int64_t>(money(rng) * 100)) / 100);
+      owners.push_back(std::uniform_int_distribution<std::int64_t>(1, parents)(rng));
+    }
+  }
+  std::int64_t n, parents;
+  std::vector<double> totals;
+  std::vector<std::int64_t> owners;
+};
+
+// A random parent / child picker with a fixed seed per benchmark.
+struct picker {
+  explicit picker(const workload& w) : w_(w), rng_(7) {}
+  std::int64_t parent() { return std::uniform_int_distribution<std::int64_t>(1, w_.parents)(rng_); }
+  std::int64_t child() { return std::uniform_int_distribution<std::int64_t>(1, w_.n)(rng_); }
+  const workload& w_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace bench
