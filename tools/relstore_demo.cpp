@@ -5,7 +5,9 @@
 // player's items and their enchantments form a cascade chain (a player who
 // leaves the game takes them along). Every write goes through a repository
 // or a constrained repository; rejected writes are counted and the first of
-// each kind is shown.
+// each kind is shown. Trades run in transactions (an item one way, gold the
+// other; a buyer who cannot pay rolls the whole trade back), and observers
+// count what the cascades removed.
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
@@ -117,7 +119,15 @@ bool parse_options(int argc, char** argv, options& o) {
 
 class simulation {
  public:
-  explicit simulation(const options& o) : opt_(o), rng_(o.seed) {}
+  explicit simulation(const options& o) : opt_(o), rng_(o.seed) {
+    // Observers: told once each write has committed, cascades included.
+    items_gone_ = db_.on<Item>(relstore::on_delete_event, [this](const relstore::event<Item>& e) {
+      ++(e.cause == relstore::change_cause::cascade ? items_cascaded_ : items_deleted_);
+    });
+    enchantments_gone_ = db_.on<Enchantment>(relstore::on_delete_event, [this](const relstore::event<Enchantment>& e) {
+      if (e.cause == relstore::change_cause::cascade) ++enchantments_cascaded_;
+    });
+  }
 
   void populate() {
     auto zones = db_.repo<Zone>();
@@ -132,6 +142,7 @@ class simulation {
     loot();
     move_players();
     level_up_guild();
+    trade();
     retire_players();
     if (pick(0, 9) == 0) disband_and_refound_guild();
     attempt_bad_writes();
@@ -153,6 +164,11 @@ class simulation {
       std::printf("    rejected %-22s %llu\n", std::string(relstore::to_string(code)).c_str(),
                   static_cast<unsigned long long>(n));
     }
+    std::printf("  trades committed %llu, rolled back %llu (buyer could not pay)\n",
+                static_cast<unsigned long long>(trades_done_), static_cast<unsigned long long>(trades_undone_));
+    std::printf("  observers: retiring players cascaded to %llu items and %llu enchantments\n",
+                static_cast<unsigned long long>(items_cascaded_),
+                static_cast<unsigned long long>(enchantments_cascaded_));
     if (!sorted.empty()) {
       std::printf("  time per tick: median %.1f us, p90 %.1f us, mean %.1f us\n", sorted[sorted.size() / 2],
                   sorted[sorted.size() * 9 / 10], total / static_cast<double>(sorted.size()));
@@ -260,6 +276,42 @@ class simulation {
     if (n) accepted_ += *n;
   }
 
+  // A trade: the seller's first item goes to the buyer, its price in gold to
+  // the seller. Four writes, one transaction: a buyer left in debt fails the
+  // check and the whole trade rolls back.
+  void trade() {
+    const std::int64_t seller = random_id(player_high_ + 1), buyer = random_id(player_high_ + 1);
+    auto sellers_items = db_.repo<Player>().related<"items">(seller).find(relstore::filter<Item>{}.limit(1));
+    if (seller == buyer || !db_.repo<Player>().exists(buyer) || !sellers_items || sellers_items->empty()) return;
+    const Item item = (*sellers_items)[0].value;
+    const double price = item.power;
+    auto done = db_.transaction([&](auto& tx) -> relstore::result<void> {
+      auto players = tx.template repo<Player>();
+      auto moved = tx.template repo<Item>().update_by_id(item.id, relstore::patch<Item>{}.set(&Item::playerId, buyer));
+      if (!moved) return moved.error();
+      auto b = players.find_by_id(buyer);
+      auto s = players.find_by_id(seller);
+      if (!b || !s) return relstore::make_error(relstore::errc::not_found, "a trader left");
+      auto paid = players.update_by_id(buyer, relstore::patch<Player>{}.set(&Player::gold, b->gold - price));
+      if (!paid) return paid.error();
+      auto got = players.update_by_id(seller, relstore::patch<Player>{}.set(&Player::gold, s->gold + price));
+      if (!got) return got.error();
+      if (b->gold - price < 0) {
+        char why[128];
+        std::snprintf(why, sizeof why, "Player %lld cannot pay %.0f gold for Item %lld (has %.0f)",
+                      static_cast<long long>(buyer), price, static_cast<long long>(item.id), b->gold);
+        return relstore::make_error(relstore::errc::constraint_violation, why);
+      }
+      return {};
+    });
+    if (done) {
+      ++trades_done_;
+      accepted_ += 3;
+    } else {
+      if (trades_undone_++ == 0) std::printf("trade rolled back: %s\n", done.error().message.c_str());
+    }
+  }
+
   void retire_players() {
     for (int i = 0; i < opt_.players / 100 + 1; ++i) {
       const std::int64_t pid = random_id(player_high_ + 1);
@@ -308,6 +360,9 @@ class simulation {
   std::uint64_t accepted_ = 0;
   bool handed_ = false;
   std::map<relstore::errc, std::uint64_t> rejected_;
+  std::uint64_t trades_done_ = 0, trades_undone_ = 0;
+  std::uint64_t items_cascaded_ = 0, items_deleted_ = 0, enchantments_cascaded_ = 0;
+  relstore::subscription items_gone_, enchantments_gone_;
 
  public:
   void set_guild_high(std::int64_t g) { guild_high_ = g; }
