@@ -31,7 +31,7 @@ template <class System, write_mode Mode>
 void writes(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   System& sys = *wd.sys;
-  picker pick(*wd.w);
+  picker& pick = *wd.pick;
   if (Mode == write_mode::observed) sys.observe(true);
   sys.events = 0;
   for (auto _ : state) {

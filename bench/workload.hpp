@@ -55,7 +55,7 @@ struct workload {
   std::vector<std::int64_t> owners;
 };
 
-// A random parent / child picker with a fixed seed per benchmark.
+// A random parent / child picker with a fixed seed.
 struct picker {
   explicit picker(const workload& w) : w_(w), rng_(7) {}
   std::int64_t parent() { return std::uniform_int_distribution<std::int64_t>(1, w_.parents)(rng_); }

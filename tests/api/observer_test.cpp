@@ -54,6 +54,15 @@ TEST_F(Observer, CreatesUpdatesAndDeletesCarryBeforeAndAfter) {
   EXPECT_EQ(notes, (std::vector<std::string>{"created:->new", "updated:new>patched", "deleted:patched>-"}));
 }
 
+// A replication layer must not resend what did not change.
+TEST_F(Observer, AnUpdateThatChangesNoFieldDeliversNothing) {
+  auto a = watch<Order>("Order");
+  const Order now = db.repo<Order>().find_by_id(o1.id).value();
+  ASSERT_TRUE(db.repo<Order>().update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::total, now.total)));
+  ASSERT_TRUE(db.repo<Order>().update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::total, now.total + 1)));
+  EXPECT_EQ(log, (std::vector<seen>{{"Order", event_kind::updated, o1.id, change_cause::direct, ""}}));
+}
+
 TEST_F(Observer, ACascadeAndASetNullNameTheirRelation) {
   auto a = watch<Order>("Order");
   auto b = watch<OrderLine>("OrderLine");

@@ -87,7 +87,9 @@ class store {
   // Calls fn(const event<M>&) for every change to an entity of M whose kind
   // is in `mask`, once the write or transaction that made it has committed,
   // in the order the changes were applied; a rolled-back change is never
-  // delivered. With no subscriber, a model's writes record no event.
+  // delivered. An update that changes no field is no change and delivers
+  // nothing (SQLite's update hook would fire). With no subscriber, a
+  // model's writes record no event.
   //
   // During a callback the store may be read; a write made from a callback is
   // a write like any other: it commits (or fails) at once, and its events are
