@@ -164,3 +164,46 @@ void apply_delete(table_base* const* tables, const delete_plan& plan) {
 }
 
 }  // namespace relstore::detail
+
+namespace relstore::detail {
+namespace {
+
+value key_of(const table_base& t, const void* e) {
+  const model_info& info = t.info();
+  return to_value(info.fields[info.primary_key].get(e));
+}
+
+// The step for (model, cause, relation), appended on first use.
+delete_step& step_for(delete_report& out, const model_info& model, const change_reason& why) {
+  for (auto& s : out.steps) {
+    if (s.model == model.name && s.cause == why.cause && s.relation == why.relation) return s;
+  }
+  return out.steps.emplace_back(delete_step{model.name, why.cause, why.relation, {}});
+}
+
+}  // namespace
+
+delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
+                            const std::vector<const void*>& roots) {
+  delete_report out;
+  auto plan = plan_delete(reg, tables, model, roots);
+  if (!plan) {
+    out.rejected = std::move(plan).error();
+    return out;
+  }
+  out.count = plan->roots;
+  for (const auto& [r, children] : plan->nulls) {
+    const table_base& t = *tables[r->child];
+    auto& s = step_for(out, t.info(), {change_cause::set_null, r});
+    for (const void* c : children) s.keys.push_back(key_of(t, c));
+  }
+  for (std::size_t m = 0; m < plan->doomed.size(); ++m) {
+    const table_base& t = *tables[m];
+    for (std::size_t i = 0; i < plan->doomed[m].size(); ++i) {
+      step_for(out, t.info(), plan->reasons[m][i]).keys.push_back(key_of(t, plan->doomed[m][i]));
+    }
+  }
+  return out;
+}
+
+}  // namespace relstore::detail

@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <type_traits>
+#include <variant>
 
 namespace relstore {
 namespace {
@@ -70,6 +72,18 @@ std::string describe_impl(const V& v) {
 
 std::string describe(const value& v) { return describe_impl(v); }
 std::string describe(const value_view& v) { return describe_impl(v); }
+
+value to_value(const value_view& v) {
+  return std::visit(
+      [](const auto& x) -> value {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+          return std::string(x);
+        } else {
+          return x;
+        }
+      },
+      v);
+}
 
 std::string_view to_string(field_type type) noexcept {
   switch (type) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/delete_report.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/where.hpp"
@@ -117,6 +118,14 @@ class has_many_repository {
   template <bool W = writable>
   result<std::size_t> delete_all(std::string_view json_where) {
     return parse_where(json_where).and_then([&](const where<C>& w) { return delete_all<W>(w); });
+  }
+
+  // What delete_all(w) would do, without changing anything.
+  result<delete_report> plan_delete_all(const where<C>& w = {}) const {
+    return checked(w).transform([&] { return eng().template plan_erase<C>(select(w)); });
+  }
+  result<delete_report> plan_delete_all(std::string_view json_where) const {
+    return parse_where(json_where).and_then([&](const where<C>& w) { return plan_delete_all(w); });
   }
 
  private:

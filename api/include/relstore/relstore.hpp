@@ -1,6 +1,7 @@
 // relstore: an in-memory object store with an indexed, enforced relation engine.
 #pragma once
 
+#include "relstore/delete_report.hpp"
 #include "relstore/error.hpp"
 #include "relstore/event.hpp"
 #include "relstore/filter.hpp"

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/delete_report.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/relations.hpp"
@@ -180,6 +181,23 @@ class repository {
   template <bool W = writable>
   result<std::size_t> delete_all(std::string_view json_where) {
     return parse_where(json_where).and_then([&](const where<M>& w) { return delete_all<W>(w); });
+  }
+
+  // What delete_by_id(id) would do, without changing anything: the rows
+  // it would delete and null, or the restrict that would reject it.
+  // Errors: not_found.
+  result<delete_report> plan_delete(const key_type& id) const {
+    const M* e = eng().template tab<M>().find(id);
+    if (e == nullptr) return not_found(id);
+    return eng().template plan_erase<M>({e});
+  }
+  // What delete_all(w) would do, without changing anything.
+  // Errors: invalid_filter.
+  result<delete_report> plan_delete_all(const where<M>& w = {}) const {
+    return checked(w).transform([&] { return eng().template plan_erase<M>(eng().template select<M>(&spec::spec(w))); });
+  }
+  result<delete_report> plan_delete_all(std::string_view json_where) const {
+    return parse_where(json_where).and_then([&](const where<M>& w) { return plan_delete_all(w); });
   }
 
   result<filter<M>> parse_filter(std::string_view json) const {

@@ -34,6 +34,9 @@ using value = std::variant<null_t, bool, std::int64_t, double, std::string>;
 // entity and is invalidated by any write to it.
 using value_view = std::variant<null_t, bool, std::int64_t, double, std::string_view>;
 
+// An owned copy of a viewed value.
+value to_value(const value_view& v);
+
 // Renders `v` for an error message: strings quoted, null as `null`.
 std::string describe(const value& v);
 std::string describe(const value_view& v);

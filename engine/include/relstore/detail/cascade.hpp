@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/delete_report.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
 #include "relstore/registry.hpp"
@@ -33,6 +34,12 @@ struct delete_plan {
 // Errors: restrict_violation.
 result<delete_plan> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
                                 const std::vector<const void*>& roots);
+
+// What deleting `roots` would do, as plan_delete finds it: the same
+// planner, reported by model, cause and relation, or the restrict that
+// would reject it.
+delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
+                            const std::vector<const void*>& roots);
 
 // Applies a plan. REQUIRES: nothing was written since plan_delete.
 void apply_delete(table_base* const* tables, const delete_plan& plan);

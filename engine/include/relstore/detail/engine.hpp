@@ -119,6 +119,12 @@ class engine {
     });
   }
 
+  // What erase(roots) would do; changes nothing.
+  template <class M>
+  delete_report plan_erase(const std::vector<const void*>& roots) const {
+    return report_delete(schema(), st_.bases().data(), model_index<M>, roots);
+  }
+
   // ----------------------------------------------------------- transactions
   // A transaction makes every write until commit or rollback one: the
   // journal keeps their undo entries and holds back their events.
