@@ -43,8 +43,8 @@ std::string kind_of(const json::value& v) {
 std::string text_of(const json::value& v) { return json_text(v); }
 
 std::optional<op> operator_named(std::string_view s) {
-  static constexpr op ops[] = {op::eq,  op::neq, op::gt,      op::gte,  op::lt,   op::lte,
-                               op::inq, op::nin, op::between, op::like, op::nlike};
+  static constexpr op ops[] = {op::eq,  op::neq,     op::gt,   op::gte,   op::lt,    op::lte,   op::inq,
+                               op::nin, op::between, op::like, op::nlike, op::ilike, op::nilike};
   for (op o : ops) {
     if (to_string(o) == s) return o;
   }

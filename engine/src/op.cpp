@@ -27,6 +27,10 @@ std::string_view to_string(op o) noexcept {
       return "like";
     case op::nlike:
       return "nlike";
+    case op::ilike:
+      return "ilike";
+    case op::nilike:
+      return "nilike";
     case op::and_:
       return "and";
     case op::or_:

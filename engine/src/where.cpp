@@ -181,6 +181,8 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       return {};
     case op::like:
     case op::nlike:
+    case op::ilike:
+    case op::nilike:
       if (f.type != field_type::string) return bad(m, n, "needs a string field");
       if (n.operands.size() != 1 || n.operands[0].index() != 4) return bad(m, n, "needs one string pattern");
       return {};
@@ -224,10 +226,14 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
       return n.kind == op::inq ? hit : !hit;
     }
     case op::like:
-    case op::nlike: {
-      if (is_null) return n.kind == op::nlike;
-      const bool hit = like_match(std::get<std::string_view>(f), std::get<std::string>(n.operands[0]));
-      return n.kind == op::like ? hit : !hit;
+    case op::nlike:
+    case op::ilike:
+    case op::nilike: {
+      const bool negated = n.kind == op::nlike || n.kind == op::nilike;
+      if (is_null) return negated;
+      const bool fold = n.kind == op::ilike || n.kind == op::nilike;
+      const bool hit = like_match(std::get<std::string_view>(f), std::get<std::string>(n.operands[0]), fold);
+      return hit != negated;
     }
     default:
       break;
@@ -255,11 +261,14 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
 
 // Anchored SQL LIKE: % matches any run of bytes, _ exactly one byte.
 // Greedy with one backtrack point: O(|text| * |pattern|) at worst, no recursion.
-bool like_match(std::string_view text, std::string_view pattern) noexcept {
+bool like_match(std::string_view text, std::string_view pattern, bool fold_ascii_case) noexcept {
   std::size_t t = 0, p = 0;
   std::size_t star_p = std::string_view::npos, star_t = 0;
+  auto same = [fold_ascii_case](char a, char b) {
+    return a == b || (fold_ascii_case && ascii_lower(a) == ascii_lower(b));
+  };
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] != '%' && pattern[p] == text[t]))) {
+    if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] != '%' && same(pattern[p], text[t])))) {
       ++t;
       ++p;
     } else if (p < pattern.size() && pattern[p] == '%') {

@@ -146,6 +146,25 @@ TEST_F(Filter, NlikeIsTheNegationOfLike) {
   EXPECT_EQ(ids(field(&Order::note).nlike("%")), ids_t{});
 }
 
+TEST_F(Filter, IlikeMatchesAsciiLettersInEitherCase) {
+  EXPECT_EQ(ids(field(&Order::note).like("AB%")), ids_t{}) << "like is case-sensitive";
+  EXPECT_EQ(ids(field(&Order::note).ilike("AB%")), (ids_t{1, 3}));
+  EXPECT_EQ(ids(field(&Order::note).ilike("%A%A%")), (ids_t{4}));
+  EXPECT_EQ(ids(field(&Order::note).nilike("A_C")), (ids_t{2, 3, 4, 6}));
+  EXPECT_EQ(ids(field(&Order::note).nilike("%")), ids_t{});
+}
+
+TEST_F(Filter, IlikeInJsonAndOnlyOnStrings) {
+  auto hits = orders.find(R"({"where":{"note":{"ilike":"APP%"}}})");
+  ASSERT_TRUE(hits);
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].value.note, "apple");
+  auto bad = orders.find(R"({"where":{"total":{"nilike":"1%"}}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, relstore::errc::invalid_filter);
+  EXPECT_NE(bad.error().message.find("total"), std::string::npos) << bad.error().message;
+}
+
 TEST_F(Filter, AndOrNest) {
   EXPECT_EQ(ids(field(&Order::total) > 10.0 && field(&Order::total) < 30.0), (ids_t{2, 3, 4}));
   EXPECT_EQ(ids(field(&Order::total) < 10.0 || field(&Order::total) > 40.0), (ids_t{1, 6}));

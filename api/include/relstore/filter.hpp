@@ -11,7 +11,8 @@
 //
 // Semantics: null only equals null; every comparison other than eq/neq/inq/nin
 // with a null field is false, and neq/nin/nlike are the negations of eq/inq/like.
-// like/nlike use % (any run of bytes) and _ (one byte), anchored at both ends.
+// like/nlike use % (any run of bytes) and _ (one byte), anchored at both ends;
+// ilike/nilike also match ASCII letters in either case.
 // Results are ordered by `order`, then by primary key.
 #pragma once
 
@@ -122,6 +123,16 @@ class field_ref {
   where<M> nlike(std::string pattern) const {
     static_assert(std::is_same_v<scalar, std::string>, "relstore: nlike needs a string field");
     return node(op::nlike, {value(std::move(pattern))});
+  }
+  // like / nlike with ASCII letters matched in either case (SQLite's default
+  // LIKE); other bytes, UTF-8 included, must match exactly.
+  where<M> ilike(std::string pattern) const {
+    static_assert(std::is_same_v<scalar, std::string>, "relstore: ilike needs a string field");
+    return node(op::ilike, {value(std::move(pattern))});
+  }
+  where<M> nilike(std::string pattern) const {
+    static_assert(std::is_same_v<scalar, std::string>, "relstore: nilike needs a string field");
+    return node(op::nilike, {value(std::move(pattern))});
   }
   where<M> is_null() const { return node(op::eq, {value(null)}); }
   where<M> is_not_null() const { return node(op::neq, {value(null)}); }

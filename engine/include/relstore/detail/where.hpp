@@ -16,6 +16,6 @@ result<void> validate_where(const model_info& model, const where_node& node);
 // REQUIRES: validate_where(model, node) succeeded; entity is of `model`.
 bool evaluate(const model_info& model, const where_node& node, const void* entity);
 // Anchored SQL LIKE: % matches any run of bytes, _ exactly one byte.
-bool like_match(std::string_view text, std::string_view pattern) noexcept;
+bool like_match(std::string_view text, std::string_view pattern, bool fold_ascii_case = false) noexcept;
 
 }  // namespace relstore::detail
