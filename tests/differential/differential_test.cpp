@@ -403,7 +403,12 @@ class relstore_side {
   std::size_t savepoints() const { return savepoints_.size(); }
 
   // Events delivered since the last call.
-  std::vector<change_event> take_events() { return std::exchange(events_, {}); }
+  std::vector<change_event> take_events() {
+    causes_.clear();
+    return std::exchange(events_, {});
+  }
+  // How the last delete disagreed with its own plan_delete, if it did.
+  std::string plan_problem() { return std::exchange(plan_problem_, {}); }
 
   outcome apply(const op& o) {
     if (is_tx(o.k)) return transact(o);
@@ -453,7 +458,64 @@ class relstore_side {
     return db.on<M>([this, table](const relstore::event<M>& e) {
       const M& m = e.after != nullptr ? *e.after : *e.before;
       events_.push_back({table, std::string(to_string(e.kind)), m.id});
+      causes_.push_back({table, e.cause, e.relation != nullptr ? e.relation->name : "", m.id});
     });
+  }
+
+  // An event with its cause, grouped as a delete_report groups its steps.
+  struct caused {
+    std::string table;
+    relstore::change_cause cause;
+    std::string relation;
+    std::int64_t id;
+  };
+  using grouped = std::vector<std::tuple<std::string, relstore::change_cause, std::string, std::vector<std::int64_t>>>;
+  static void add(grouped& g, const std::string& table, relstore::change_cause cause, const std::string& relation,
+                  std::int64_t id) {
+    for (auto& [t, c, r, ids] : g) {
+      if (t == table && c == cause && r == relation) {
+        ids.push_back(id);
+        return;
+      }
+    }
+    g.emplace_back(table, cause, relation, std::vector<std::int64_t>{id});
+  }
+
+  // Runs a delete after planning it. Outside a transaction (inside, events
+  // wait for the commit) the plan must equal what the delete then did: its
+  // error, its count, and its events row for row and in order.
+  template <class Plan, class Delete>
+  outcome planned(Plan&& plan, Delete&& del, bool counted) {
+    const auto p = plan();
+    const std::size_t seen = causes_.size();
+    const outcome o = del();
+    if (in_transaction()) return o;
+    auto mismatch = [&](const std::string& what) {
+      if (plan_problem_.empty()) plan_problem_ = "plan_delete disagrees with the delete: " + what;
+    };
+    if (!p) {
+      if (o.v == verdict::accepted || p.error().message != o.detail) mismatch("plan error " + p.error().message);
+      return o;
+    }
+    if (p->rejected) {
+      if (o.v == verdict::accepted || p->rejected->message != o.detail)
+        mismatch("plan rejected: " + p->rejected->message);
+      if (causes_.size() != seen) mismatch("a rejected delete delivered events");
+      return o;
+    }
+    if (o.v != verdict::accepted) return mismatch("the plan succeeded, the delete failed: " + o.detail), o;
+    if (counted && static_cast<std::int64_t>(p->count) != o.count) mismatch("count " + std::to_string(p->count));
+    grouped want, got;
+    for (const auto& st : p->steps) {
+      for (const auto& k : st.keys) {
+        add(want, st.model, st.cause, st.relation ? st.relation->name : "", std::get<std::int64_t>(k));
+      }
+    }
+    for (std::size_t i = seen; i < causes_.size(); ++i) {
+      add(got, causes_[i].table, causes_[i].cause, causes_[i].relation, causes_[i].id);
+    }
+    if (want != got) mismatch("planned rows differ from the rows the delete removed or nulled");
+    return o;
   }
 
   // Operations out of place (left by shrinking) are no-ops on both sides.
@@ -499,6 +561,8 @@ class relstore_side {
   std::vector<relstore::savepoint<schema>> savepoints_;
   bool deferred_ = false;
   std::vector<change_event> events_;
+  std::vector<caused> causes_;
+  std::string plan_problem_;
   std::vector<relstore::subscription> subs_;
 
   template <class M>
@@ -520,9 +584,12 @@ class relstore_side {
       case op_kind::replace:
         return judge_result(repo.replace_by_id(o.id, to_model<M>(o.rows[0])));
       case op_kind::remove:
-        return judge_result(repo.delete_by_id(o.id));
-      case op_kind::remove_where:
-        return judge_count(repo.delete_all(where_json(o.m, *o.where)));
+        return planned([&] { return repo.plan_delete(o.id); }, [&] { return judge_result(repo.delete_by_id(o.id)); },
+                       false);
+      case op_kind::remove_where: {
+        const std::string w = where_json(o.m, *o.where);
+        return planned([&] { return repo.plan_delete_all(w); }, [&] { return judge_count(repo.delete_all(w)); }, true);
+      }
       case op_kind::update_where: {
         auto p = repo.parse_patch(patch_json(o.m, o.ch));
         auto w = repo.parse_where(where_json(o.m, *o.where));
@@ -559,9 +626,10 @@ class relstore_side {
           if (!o.where) return judge_count(rel.patch(*p));
           return judge_count(rel.patch(*p, repo.parse_where(where_json(o.m, *o.where)).value()));
         }
-        default:
-          if (!o.where) return judge_count(rel.delete_all());
-          return judge_count(rel.delete_all(where_json(o.m, *o.where)));
+        default: {
+          const std::string w = o.where ? where_json(o.m, *o.where) : "{}";
+          return planned([&] { return rel.plan_delete_all(w); }, [&] { return judge_count(rel.delete_all(w)); }, true);
+        }
       }
     }
   }
@@ -911,6 +979,8 @@ std::string first_mismatch(const std::vector<op>& ops, std::size_t* at = nullptr
       problem = "one side is in a transaction, the other is not";
     } else if (auto d = rs.deferred() ? std::string() : rs.dangling(); !d.empty()) {
       problem = "dangling foreign key: " + d;
+    } else if (!(problem = rs.plan_problem()).empty()) {
+      // problem set
     } else if (!rs.in_transaction() && !(problem = events_differ()).empty()) {
       // problem set
     } else if ((i + 1) % 100 == 0 || i + 1 >= ops.size()) {

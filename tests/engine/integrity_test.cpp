@@ -374,6 +374,28 @@ TEST_F(Integrity, ADuplicateAccountCodeIsAlreadyExists) {
   EXPECT_TRUE(db == before);
 }
 
+// Found by the 10^6-operation differential run: a single-row write that
+// moves a row's key and points its self relation at the old key left a
+// dangling key (the old row still stood when its parent was looked up).
+TEST_F(Integrity, ARowWhoseKeyMovesCannotStayItsOwnOldParent) {
+  auto employees = db.repo<Employee>();
+  auto e = employees.create({.id = 8, .name = "e"}).value();
+  const shop::store before = db;
+  auto replaced = employees.replace_by_id(e.id, {.id = 2, .name = "e", .managerId = 8});
+  ASSERT_FALSE(replaced);
+  EXPECT_EQ(replaced.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(replaced.error().message, "Employee.managerId = 8")) << replaced.error().message;
+  EXPECT_TRUE(db == before);
+  auto patched = employees.update_by_id(
+      e.id, relstore::patch<Employee>{}.set(&Employee::id, std::int64_t{2}).set(&Employee::managerId, 8));
+  ASSERT_FALSE(patched);
+  EXPECT_EQ(patched.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(db == before);
+  // Its new key is fine: a row may be its own parent.
+  ASSERT_TRUE(employees.replace_by_id(e.id, {.id = 2, .name = "e", .managerId = 2}));
+  EXPECT_EQ(employees.find_by_id(2).value().managerId, 2);
+}
+
 // ------------------------------------------------------------ counts
 
 }  // namespace

@@ -34,9 +34,12 @@ const relation_info& has_many_info() {
 // naming e itself (a self relation) counts as present, whether or not e is
 // linked yet. Only the foreign keys whose field bit is set in `which` are
 // looked up: a key a write did not change still has its parent, since
-// referenced keys cannot change.
+// referenced keys cannot change. `replaced`, if given, is the stored entity
+// e is about to replace: it no longer counts as a parent under its old keys
+// (a row whose key moves cannot stay its own old parent).
 template <class S, class M>
-result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0}) {
+result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0},
+                           const std::type_identity_t<M>* replaced = nullptr) {
   result<void> out;
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
     using R = decltype(rel);
@@ -50,7 +53,12 @@ result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which
         if (*key == e.*member_pointer<M, R::parent_key>) return;
       }
       const auto& idx = st.template tab<P>().template index<R::parent_key>();
-      if (idx.find(*key) == idx.end()) out = dangling_key(S::registry(), has_many_info<S, R>(), view_of(*key));
+      const auto it = idx.find(*key);
+      bool found = it != idx.end();
+      if constexpr (std::is_same_v<P, M>) {
+        if (found && &*it == replaced) found = false;  // e's own old key; the new key was checked above
+      }
+      if (!found) out = dangling_key(S::registry(), has_many_info<S, R>(), view_of(*key));
     }
   });
   return out;

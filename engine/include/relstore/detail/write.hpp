@@ -131,7 +131,7 @@ result<void> update(storage<S>& st, const std::vector<const void*>& targets, Mak
     if (auto r = check_unique_conflict(st, fresh[i], node); !r) return std::move(r).error();
     const std::uint64_t keys = changed_foreign_keys<S>(*node, fresh[i]);
     if (single && !deferred) {
-      if (auto r = check_parents(st, fresh[i], keys); !r) return std::move(r).error();
+      if (auto r = check_parents(st, fresh[i], keys, node); !r) return std::move(r).error();
     }
     if (!t.replace(node, std::move(fresh[i]))) {
       return make_error(errc::already_exists, info_of<M>().name + ": a unique key is already taken");
