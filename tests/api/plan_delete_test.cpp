@@ -205,7 +205,7 @@ TEST(PlanDeleteProperty, APlanEqualsWhatTheDeleteThenDoesOnRandomStores) {
             [&](auto repo) -> relstore::result<relstore::result<std::size_t>> {
               auto r = repo.delete_by_id(id);
               if (!r && r.error().code == relstore::errc::not_found) return r.error();
-              return r ? relstore::result<std::size_t>(1) : relstore::result<std::size_t>(r.error());
+              return r ? relstore::result<std::size_t>(std::size_t{1}) : relstore::result<std::size_t>(r.error());
             },
             what);
       };
