@@ -83,20 +83,22 @@ void insert_children(benchmark::State& state) {
   report(state, w.n);
 }
 
-template <class System>
-void point_lookup(benchmark::State& state) {
+// A read per op, on a random key from the world's picker.
+template <class System, class Read>
+void reads(benchmark::State& state, Read read) {
   auto& wd = world_for<System>(state.range(0));
-  picker& pick = *wd.pick;
-  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->lookup(pick.child()));
+  for (auto _ : state) benchmark::DoNotOptimize(read(*wd.sys, *wd.pick));
   report(state, 1);
 }
 
 template <class System>
+void point_lookup(benchmark::State& state) {
+  reads<System>(state, [](System& sys, picker& pick) { return sys.lookup(pick.child()); });
+}
+
+template <class System>
 void constrained_find_sum(benchmark::State& state) {
-  auto& wd = world_for<System>(state.range(0));
-  picker& pick = *wd.pick;
-  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->find_sum(pick.parent()));
-  report(state, 1);
+  reads<System>(state, [](System& sys, picker& pick) { return sys.find_sum(pick.parent()); });
 }
 
 template <class System>
@@ -168,10 +170,7 @@ void include_all(benchmark::State& state) {
 
 template <class System>
 void json_filter_find(benchmark::State& state) {
-  auto& wd = world_for<System>(state.range(0));
-  picker& pick = *wd.pick;
-  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->json_find(pick.parent()));
-  report(state, 1);
+  reads<System>(state, [](System& sys, picker& pick) { return sys.json_find(pick.parent()); });
 }
 
 inline std::filesystem::path snapshot_path(const char* system) {

@@ -116,28 +116,20 @@ class field_ref {
   where<M> between(const scalar& lo, const scalar& hi) const {
     return node(op::between, {detail::to_operand<scalar>(lo), detail::to_operand<scalar>(hi)});
   }
-  where<M> like(std::string pattern) const {
-    static_assert(std::is_same_v<scalar, std::string>, "relstore: like needs a string field");
-    return node(op::like, {value(std::move(pattern))});
-  }
-  where<M> nlike(std::string pattern) const {
-    static_assert(std::is_same_v<scalar, std::string>, "relstore: nlike needs a string field");
-    return node(op::nlike, {value(std::move(pattern))});
-  }
+  where<M> like(std::string pattern) const { return pattern_node(op::like, std::move(pattern)); }
+  where<M> nlike(std::string pattern) const { return pattern_node(op::nlike, std::move(pattern)); }
   // like / nlike with ASCII letters matched in either case (SQLite's default
   // LIKE); other bytes, UTF-8 included, must match exactly.
-  where<M> ilike(std::string pattern) const {
-    static_assert(std::is_same_v<scalar, std::string>, "relstore: ilike needs a string field");
-    return node(op::ilike, {value(std::move(pattern))});
-  }
-  where<M> nilike(std::string pattern) const {
-    static_assert(std::is_same_v<scalar, std::string>, "relstore: nilike needs a string field");
-    return node(op::nilike, {value(std::move(pattern))});
-  }
+  where<M> ilike(std::string pattern) const { return pattern_node(op::ilike, std::move(pattern)); }
+  where<M> nilike(std::string pattern) const { return pattern_node(op::nilike, std::move(pattern)); }
   where<M> is_null() const { return node(op::eq, {value(null)}); }
   where<M> is_not_null() const { return node(op::neq, {value(null)}); }
 
  private:
+  where<M> pattern_node(op o, std::string pattern) const {
+    static_assert(std::is_same_v<scalar, std::string>, "relstore: like, nlike, ilike and nilike need a string field");
+    return node(o, {value(std::move(pattern))});
+  }
   where<M> node(op kind, std::vector<value> operands) const {
     return where<M>::of(detail::where_node{kind, index_, std::move(operands), {}, {}});
   }
