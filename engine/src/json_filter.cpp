@@ -1,12 +1,14 @@
 // LoopBack-shaped JSON filters, where clauses and entity payloads.
 #include "relstore/detail/json_filter.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
 #include <string>
 
+#include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
 #include "relstore/detail/where.hpp"
 
@@ -323,6 +325,18 @@ result<field_changes> parse_object_json(const registry& reg, std::size_t model, 
     out.push_back({static_cast<std::uint32_t>(*f), std::move(*s)});
   }
   return out;
+}
+
+result<field_changes> parse_create_json(const registry& reg, std::size_t model, std::string_view text) {
+  auto changes = parse_object_json(reg, model, text);
+  if (!changes) return changes;
+  const model_info& m = reg.model(model);
+  for (std::size_t f = 0; f < m.fields.size(); ++f) {
+    if (!m.fields[f].required) continue;
+    const bool named = std::any_of(changes->begin(), changes->end(), [&](const auto& c) { return c.field == f; });
+    if (!named) return required_field_missing(m, f);
+  }
+  return changes;
 }
 
 }  // namespace relstore::detail

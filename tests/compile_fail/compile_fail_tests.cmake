@@ -39,6 +39,8 @@ relstore_compile_fail(patch_wrong_type "value's type does not match the field's 
 relstore_compile_fail(relation_shadows_field "relation name must not be a field of the parent")
 relstore_compile_fail(undescribed_model "the model is not described")
 relstore_compile_fail(unsupported_field_type "unsupported field type")
+relstore_compile_fail(required_unknown_field "requires a field the model does not have")
+relstore_compile_fail(generated_string_key "generated_key needs an int64 primary key")
 relstore_compile_fail(unknown_related_name "no has_many relation of this model has that name")
 relstore_compile_fail(unknown_include_name "the model has no relation of that name")
 relstore_compile_fail(unknown_many_name "the model has no relation of that name")

@@ -26,6 +26,13 @@
   RELSTORE_MODEL(Type, __VA_ARGS__)        \
   [[maybe_unused]] constexpr ::std::string_view relstore_primary_key(const Type*) noexcept { return #Key; }
 
+// Declares M's model_settings (model_info.hpp); after RELSTORE_MODEL, in the
+// same namespace.
+#define RELSTORE_MODEL_SETTINGS(Type, ...)                                                              \
+  [[maybe_unused]] constexpr ::relstore::model_settings relstore_model_settings(const Type*) noexcept { \
+    return {__VA_ARGS__};                                                                               \
+  }
+
 namespace relstore {
 
 // The run-time description of model M. Thread-safe; lives for the program.

@@ -4,6 +4,7 @@
 // Vocabulary header: includes only other vocabulary headers.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -29,6 +30,23 @@ struct field_info {
   // unchanged, stores the reason in *why and returns false. Null for a
   // model whose entities are written another way (a dataset's).
   bool (*set)(void* entity, const value& v, std::string* why) = nullptr;
+  // A JSON create must name it (model_settings::required).
+  bool required = false;
+};
+
+// A model's settings, LoopBack's model and property settings, declared
+// after RELSTORE_MODEL with
+//   RELSTORE_MODEL_SETTINGS(Order, .generated_key = true, .required = {"total"})
+struct model_settings {
+  // LoopBack's `generated` with `forceId`: the store assigns every key. A
+  // create that names a key, or an update that changes one, is
+  // invalid_argument. Loading a snapshot keeps its keys.
+  // REQUIRES: an int64 primary key (checked at compile time).
+  bool generated_key = false;
+  // Fields a JSON create must name (LoopBack's `required: true`); others
+  // may be left out and keep their C++ defaults. Checked at compile time
+  // against the model's fields.
+  std::array<std::string_view, max_fields> required{};
 };
 
 // A model's run-time description.
@@ -36,6 +54,7 @@ struct model_info {
   std::string name;
   std::vector<field_info> fields;
   std::size_t primary_key = 0;  // index into fields
+  bool generated_key = false;   // model_settings::generated_key
 
   // Returns the index of the field called `field`, or nullopt.
   std::optional<std::size_t> find_field(std::string_view field) const noexcept {

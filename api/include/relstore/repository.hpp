@@ -64,11 +64,12 @@ class repository {
     return writer<W>().template create_all<M>(std::move(entities));
   }
 
-  // Creates from a JSON object of field values. Unknown fields and
-  // navigational properties are invalid_argument.
+  // Creates from a JSON object of field values. Unknown fields,
+  // navigational properties and a required field left out are
+  // invalid_argument.
   template <bool W = writable>
   result<M> create_json(std::string_view json) {
-    return detail::parse_object_json(S::registry(), index(), json)
+    return detail::parse_create_json(S::registry(), index(), json)
         .and_then([](const detail::field_changes& c) { return detail::apply_changes(M{}, c); })
         .and_then([&](M e) { return create<W>(std::move(e)); });
   }

@@ -20,5 +20,8 @@ result<where_node> parse_where_json(const registry& reg, std::size_t model, std:
 // A JSON object of field values. Errors: invalid_argument (unknown field,
 // navigational property, non-scalar value, malformed JSON).
 result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view json);
+// The same for a create: every required field (field_info::required) must
+// be named, or invalid_argument names the first one missing.
+result<field_changes> parse_create_json(const registry& reg, std::size_t model, std::string_view json);
 
 }  // namespace relstore::detail

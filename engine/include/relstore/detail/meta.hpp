@@ -14,6 +14,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "relstore/model_info.hpp"
+
 namespace relstore::detail {
 
 namespace mp = boost::mp11;
@@ -106,6 +108,16 @@ constexpr std::string_view primary_key_name() {
     return relstore_primary_key(static_cast<const M*>(nullptr));
   } else {
     return "id";
+  }
+}
+
+// The settings RELSTORE_MODEL_SETTINGS declared for M, or the defaults.
+template <class M>
+constexpr model_settings settings_of() {
+  if constexpr (requires(const M* p) { relstore_model_settings(p); }) {
+    return relstore_model_settings(static_cast<const M*>(nullptr));
+  } else {
+    return {};
   }
 }
 

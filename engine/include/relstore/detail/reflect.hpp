@@ -125,7 +125,22 @@ struct model_checks<M, true> {
     }
   }();
   static_assert(key_type, "relstore: a primary key is std::int64_t or std::string");
-  static constexpr bool ok = supported && few && pk != npos && key_type;
+  static constexpr bool required_known = [] {
+    for (std::string_view name : settings_of<M>().required) {
+      if (!name.empty() && field_index<M>(name) == npos) return false;
+    }
+    return true;
+  }();
+  static_assert(required_known, "relstore: RELSTORE_MODEL_SETTINGS requires a field the model does not have");
+  static constexpr bool generated_int = [] {
+    if constexpr (pk == npos) {
+      return true;
+    } else {
+      return !settings_of<M>().generated_key || std::is_same_v<member_type<M, pk>, std::int64_t>;
+    }
+  }();
+  static_assert(generated_int, "relstore: generated_key needs an int64 primary key");
+  static constexpr bool ok = supported && few && pk != npos && key_type && required_known && generated_int;
 };
 
 // Stands in for a model that failed its checks, so that the code after the
@@ -158,6 +173,11 @@ model_info build_model_info() {
     info.fields.push_back(std::move(f));
   });
   info.primary_key = field_index<M>(primary_key_name<M>());
+  constexpr model_settings settings = settings_of<M>();
+  info.generated_key = settings.generated_key;
+  for (std::string_view name : settings.required) {
+    if (!name.empty()) info.fields[field_index<M>(name)].required = true;
+  }
   return info;
 }
 

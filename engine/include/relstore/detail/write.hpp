@@ -54,6 +54,9 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
   auto& t = st.template tab<M>();
   auto& key = e.*member_pointer<M, pk>;
   bool assigned = false;  // an assigned key is above every present key: no lookup
+  if constexpr (settings_of<M>().generated_key) {
+    if (key != 0) return generated_key_given(info_of<M>(), view_of(key));
+  }
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) {
     if (key == 0) {
       if (!t.keys().peek()) return keys_exhausted(info_of<M>());
@@ -112,6 +115,12 @@ result<void> update(storage<S>& st, const std::vector<const void*>& targets, Mak
     const M* old = static_cast<const M*>(p);
     result<M> n = make(*old);
     if (!n) return std::move(n).error();
+    if constexpr (settings_of<M>().generated_key) {
+      constexpr std::size_t pk = storage<S>::template pk<M>;
+      if ((*n).*member_pointer<M, pk> != old->*member_pointer<M, pk>) {
+        return generated_key_given(info_of<M>(), view_of((*n).*member_pointer<M, pk>));
+      }
+    }
     // A taken key is reported before children that block the change, as SQLite does.
     if (auto r = check_unique_conflict(st, *n, old); !r) return std::move(r).error();
     if (!deferred) {
