@@ -66,30 +66,32 @@ TEST(Import, SchemaJsonRoundTrips) {
 
 // The checks a snapshot read applies, applied before anything is written.
 TEST(Import, AppliesTheReadersChecksBeforeWriting) {
-  auto exhausted = relstore::import_json(R"({"Customer":[{"id":9223372036854775807,"name":"edge"},{"name":"next"}]})",
-                                         schema);
+  auto exhausted =
+      relstore::import_json(R"({"Customer":[{"id":9223372036854775807,"name":"edge"},{"name":"next"}]})", schema);
   ASSERT_FALSE(exhausted);
   EXPECT_EQ(exhausted.error().code, errc::key_space_exhausted);
   auto twice = relstore::import_json(R"({"Customer":[{"id":1,"name":"a"}],"Customer":[{"id":2,"name":"b"}]})", schema);
   ASSERT_FALSE(twice);
-  EXPECT_NE(twice.error().message.find("names the key \"Customer\" twice"), std::string::npos)
-      << twice.error().message;
+  EXPECT_NE(twice.error().message.find("names the key \"Customer\" twice"), std::string::npos) << twice.error().message;
   auto inf = relstore::import_json(R"({"Order":[]})", schema);
   ASSERT_TRUE(inf);
-  auto huge = relstore::import_json(R"({"Customer":[{"id":1,"name":"a"}],"Order":[{"customerId":1,"total":1e400}]})",
-                                    schema);
+  auto huge =
+      relstore::import_json(R"({"Customer":[{"id":1,"name":"a"}],"Order":[{"customerId":1,"total":1e400}]})", schema);
   ASSERT_FALSE(huge);
   EXPECT_NE(huge.error().message.find("beyond the range of a double"), std::string::npos) << huge.error().message;
   std::string models = R"({"models":[)";
   for (int i = 0; i < 4097; ++i) {
-    models.append(i ? "," : "").append(R"({"name":"M)").append(std::to_string(i)).append(
-        R"(","fields":[{"name":"id","type":"int64"}]})");
+    models.append(i ? "," : "")
+        .append(R"({"name":"M)")
+        .append(std::to_string(i))
+        .append(R"(","fields":[{"name":"id","type":"int64"}]})");
   }
   models += "]}";
   auto too_many = relstore::import_json("{}", models);
   ASSERT_FALSE(too_many);
   EXPECT_NE(too_many.error().message.find("4097 models (at most 4096)"), std::string::npos) << too_many.error().message;
-  auto bad_name = relstore::import_json("{}", R"({"models":[{"name":"A\u001b[2J","fields":[{"name":"id","type":"int64"}]}]})");
+  auto bad_name =
+      relstore::import_json("{}", R"({"models":[{"name":"A\u001b[2J","fields":[{"name":"id","type":"int64"}]}]})");
   ASSERT_FALSE(bad_name);
   EXPECT_EQ(bad_name.error().code, errc::schema_error);
   EXPECT_EQ(bad_name.error().message.find('\x1b'), std::string::npos) << "escaped in the message";
