@@ -66,8 +66,12 @@ error parent_not_found(const model_info& child, const value_view& key, std::stri
                                          field_label(child, fk) + " = " + describe(fk_value) + ")");
 }
 
-error key_cannot_change(const model_info& child, std::size_t field) {
-  return make_error(errc::constraint_violation, "Property \"" + child.fields[field].name + "\" cannot be changed!");
+error key_cannot_change(const model_info& child, std::size_t field, const value_view& given, const model_info& parent,
+                        const value_view& parent_key) {
+  return make_error(errc::constraint_violation, "Property \"" + child.fields[field].name + "\" cannot be changed! (" +
+                                                    field_label(child, field) + " = " + describe(given) +
+                                                    "; this view holds the " + child.name + " rows of " + parent.name +
+                                                    " " + describe(parent_key) + ")");
 }
 
 error empty_key(const model_info& model) {

@@ -10,6 +10,7 @@
 
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
@@ -327,16 +328,17 @@ result<field_changes> parse_object_json(const registry& reg, std::size_t model, 
   return out;
 }
 
-result<field_changes> parse_create_json(const registry& reg, std::size_t model, std::string_view text) {
-  auto changes = parse_object_json(reg, model, text);
-  if (!changes) return changes;
-  const model_info& m = reg.model(model);
-  for (std::size_t f = 0; f < m.fields.size(); ++f) {
-    if (!m.fields[f].required) continue;
-    const bool named = std::any_of(changes->begin(), changes->end(), [&](const auto& c) { return c.field == f; });
-    if (!named) return required_field_missing(m, f);
+result<void> check_create(const model_info& m, const field_changes& fields) {
+  const auto named = [&](std::size_t f) {
+    return std::find_if(fields.begin(), fields.end(), [&](const field_change& c) { return c.field == f; });
+  };
+  if (m.generated_key) {
+    if (auto k = named(m.primary_key); k != fields.end()) return generated_key_given(m, as_view(k->value));
   }
-  return changes;
+  for (std::size_t f = 0; f < m.fields.size(); ++f) {
+    if (m.fields[f].required && named(f) == fields.end()) return required_field_missing(m, f);
+  }
+  return {};
 }
 
 }  // namespace relstore::detail

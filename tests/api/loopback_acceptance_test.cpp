@@ -96,7 +96,9 @@ TEST_F(LoopbackAcceptance, Case03_RelationWorksWithANonPrimaryKeyKeyFrom) {
   auto wrong = accounts.related<"sessions">(acct.code).create({.token = "t3", .accountCode = "ACC-1"});
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, errc::constraint_violation);
-  EXPECT_EQ(wrong.error().message, "Property \"accountCode\" cannot be changed!");
+  EXPECT_EQ(wrong.error().message,
+            "Property \"accountCode\" cannot be changed! (Session.accountCode = \"ACC-1\"; this view holds the "
+            "Session rows of Account \"ACC-7\")");
   EXPECT_FALSE(db.repo<Session>().exists("t3"));
 }
 
@@ -131,7 +133,9 @@ TEST_F(LoopbackAcceptance, Case05_PatchThatChangesTheForeignKeyFails) {
   auto n = rel.patch(relstore::patch<Order>{}.set(&Order::note, "changed").set(&Order::customerId, other.id));
   ASSERT_FALSE(n);
   EXPECT_EQ(n.error().code, errc::constraint_violation);
-  EXPECT_EQ(n.error().message, "Property \"customerId\" cannot be changed!");
+  EXPECT_EQ(n.error().message,
+            "Property \"customerId\" cannot be changed! (Order.customerId = " + std::to_string(other.id) +
+                "; this view holds the Order rows of Customer " + std::to_string(c.id) + ")");
   EXPECT_TRUE(db == before);
   EXPECT_EQ(customers.related<"orders">(other.id).count().value(), 0u);
 }
@@ -381,6 +385,81 @@ TEST_F(LoopbackAcceptance, Refused_StringsForNumberFieldsAreNotCoerced) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().code, errc::invalid_argument);
   EXPECT_TRUE(has(p.error().message, "\"2\"")) << p.error().message;
+}
+
+}  // namespace
+
+namespace {
+
+// LoopBack: orderRepo.create({customerId: null}) through customerRepo.orders(1)
+// is rejected, because the constraint sees a key given with another value. A
+// field set explicitly (JSON, or a typed patch) counts as given.
+TEST_F(LoopbackAcceptance, Mirrored_ConstrainedCreateWithAnExplicitNullOrZeroForeignKeyIsRejected) {
+  auto c = customers.create({.name = "c"}).value();
+  auto coupons = db.repo<Coupon>();
+  auto x = coupons.create({.label = "X"}).value();
+  const store before = db;
+
+  auto json_null = coupons.related<"orders">(x.id).create_json(R"({"customerId":1,"couponId":null})");
+  ASSERT_FALSE(json_null);
+  EXPECT_EQ(json_null.error().code, errc::constraint_violation);
+  EXPECT_EQ(json_null.error().message,
+            "Property \"couponId\" cannot be changed! (Order.couponId = null; this view "
+            "holds the Order rows of Coupon " +
+                std::to_string(x.id) + ")");
+
+  auto typed_null = coupons.related<"orders">(x.id).create(
+      relstore::patch<Order>{}.set(&Order::customerId, c.id).set(&Order::couponId, relstore::null));
+  ASSERT_FALSE(typed_null);
+  EXPECT_EQ(typed_null.error().code, errc::constraint_violation);
+
+  auto json_zero = customers.related<"orders">(c.id).create_json(R"({"customerId":0,"total":5})");
+  ASSERT_FALSE(json_zero);
+  EXPECT_EQ(json_zero.error().code, errc::constraint_violation);
+  EXPECT_NE(json_zero.error().message.find("Order.customerId = 0;"), std::string::npos) << json_zero.error().message;
+
+  auto typed_zero = customers.related<"orders">(c.id).create(relstore::patch<Order>{}.set(&Order::customerId, 0));
+  ASSERT_FALSE(typed_zero);
+  EXPECT_EQ(typed_zero.error().code, errc::constraint_violation);
+  EXPECT_TRUE(db == before);
+
+  // Left out, or given with this parent's key, it is filled in or kept.
+  auto left_out = customers.related<"orders">(c.id).create_json(R"({"total":5,"note":"n"})");
+  ASSERT_TRUE(left_out) << left_out.error().message;
+  EXPECT_EQ(left_out->customerId, c.id);
+  EXPECT_EQ(left_out->total, 5.0);
+  auto same = customers.related<"orders">(c.id).create(
+      relstore::patch<Order>{}.set(&Order::customerId, c.id).set(&Order::note, "same"));
+  ASSERT_TRUE(same) << same.error().message;
+  EXPECT_EQ(orders.find_by_id(same->id).value(), *same);
+  auto linked = coupons.related<"orders">(x.id).create_json(R"({"customerId":)" + std::to_string(c.id) +
+                                                            R"(,"couponId":)" + std::to_string(x.id) + "}");
+  ASSERT_TRUE(linked) << linked.error().message;
+  EXPECT_EQ(linked->couponId, x.id);
+
+  // A typed entity cannot say "given": an empty optional or a 0 means left
+  // out there, and is filled in (documented on create(C)).
+  auto typed_entity = customers.related<"orders">(c.id).create({.customerId = 0, .total = 1});
+  ASSERT_TRUE(typed_entity) << typed_entity.error().message;
+  EXPECT_EQ(typed_entity->customerId, c.id);
+}
+
+// A constrained JSON create keeps every rule of a plain one: unknown fields,
+// bad types and a missing parent are refused, and nothing is written.
+TEST_F(LoopbackAcceptance, Mirrored_ConstrainedJsonCreateKeepsThePlainCreatesChecks) {
+  auto c = customers.create({.name = "c"}).value();
+  const store before = db;
+  auto unknown = customers.related<"orders">(c.id).create_json(R"({"totl":1})");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, errc::invalid_argument);
+  EXPECT_EQ(unknown.error().message, "Order has no field \"totl\"");
+  auto typed = customers.related<"orders">(c.id).create_json(R"({"total":"1"})");
+  ASSERT_FALSE(typed);
+  EXPECT_EQ(typed.error().code, errc::invalid_argument);
+  auto orphan = customers.related<"orders">(c.id + 100).create_json(R"({"total":1})");
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(db == before);
 }
 
 }  // namespace

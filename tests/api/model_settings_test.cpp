@@ -111,6 +111,31 @@ TEST_F(ModelSettings, AJsonCreateMustNameEveryRequiredField) {
   ASSERT_TRUE(db.repo<Member>().create_json(R"({"id":50,"guildId":)" + std::to_string(named->id) + "}"));
 }
 
+// A create that says which fields it sets (JSON, or a typed patch) follows
+// one rule: an explicit key, 0 included, is "given"; required fields are named.
+TEST_F(ModelSettings, AFieldSetCreateCountsAnExplicitZeroKeyAsGiven) {
+  const store before = db;
+  auto json_zero = guild_repo.create_json(R"({"id":0,"name":"Red"})");
+  ASSERT_FALSE(json_zero);
+  EXPECT_EQ(json_zero.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(json_zero.error().message, "Guild.id = 0")) << json_zero.error().message;
+  auto typed_zero = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::id, 0).set(&Guild::name, "Red"));
+  ASSERT_FALSE(typed_zero);
+  EXPECT_EQ(typed_zero.error().code, errc::invalid_argument);
+  auto typed_missing = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::motto, "onward"));
+  ASSERT_FALSE(typed_missing);
+  EXPECT_TRUE(has(typed_missing.error().message, "Guild.name is required")) << typed_missing.error().message;
+  EXPECT_TRUE(db == before);
+  auto made = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::name, "Red"));
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_EQ(made->id, 1);
+  EXPECT_EQ(made->motto, "");
+  // Through a constrained repository the same rule holds for the child.
+  auto member = db.repo<Guild>().related<"members">(made->id).create(relstore::patch<Member>{}.set(&Member::name, "m"));
+  ASSERT_TRUE(member) << member.error().message;
+  EXPECT_EQ(member->guildId, made->id);
+}
+
 TEST_F(ModelSettings, TheRegistryShowsTheSettings) {
   const auto& info = relstore::model_info_of<Guild>();
   EXPECT_TRUE(info.generated_key);

@@ -59,6 +59,23 @@ class has_many_repository {
     return claim(data).and_then([&] { return writer<W>().template create<C>(std::move(data)); });
   }
 
+  // Creates a child from the fields `fields` sets; the others keep C's
+  // defaults. Unlike create(C), a field set to null or 0 counts as given, as
+  // in LoopBack: a foreign key given with any value but this parent's key,
+  // null included, is constraint_violation. Required fields and generated
+  // keys follow check_create's rule (model_settings).
+  template <bool W = writable>
+  result<C> create(const relstore::patch<C>& fields) {
+    return create_from<W>(spec::spec(fields));
+  }
+  // The same from a JSON object: {"customerId": null} is given, {} is not.
+  template <bool W = writable>
+  result<C> create_json(std::string_view json) {
+    return detail::parse_object_json(S::registry(), child_index(), json).and_then([&](const detail::field_changes& c) {
+      return create_from<W>(c);
+    });
+  }
+
   template <bool W = writable>
   result<std::vector<C>> create_all(std::vector<C> data) {
     for (auto& d : data) {
@@ -99,7 +116,7 @@ class has_many_repository {
   template <bool W = writable>
   result<std::size_t> patch(const relstore::patch<C>& p, const where<C>& w = {}) {
     if (const value* v = p.find(R::child_key)) {
-      if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed();
+      if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed(detail::as_view(*v));
     }
     return checked(w).and_then([&]() -> result<std::size_t> {
       auto targets = select(w);
@@ -158,19 +175,34 @@ class has_many_repository {
     }
   }
 
-  // Fills in the foreign key; rejects a payload naming another parent.
+  // Fills in the foreign key; rejects a payload naming another parent. A
+  // typed entity cannot say "given": an empty optional or a 0 means left out.
   result<void> claim(C& data) const {
     auto& fk = data.*detail::member_pointer<C, R::child_key>;
     if constexpr (R::child_key_nullable) {
-      if (fk && *fk != parent_key_) return changed();
+      if (fk && *fk != parent_key_) return changed(detail::view_of(fk));
     } else {
-      if (fk != parent_key_type{} && fk != parent_key_) return changed();
+      if (fk != parent_key_type{} && fk != parent_key_) return changed(detail::view_of(fk));
     }
     fk = parent_key_;
     return {};
   }
 
-  static error changed() { return detail::key_cannot_change(model_info_of<C>(), R::child_key); }
+  template <bool W>
+  result<C> create_from(const detail::field_changes& fields) {
+    const value mine = detail::to_operand<parent_key_type>(parent_key_);
+    for (const auto& c : fields) {
+      if (c.field == R::child_key && c.value != mine) return changed(detail::as_view(c.value));
+    }
+    return detail::check_create(model_info_of<C>(), fields)
+        .and_then([&] { return detail::apply_changes(C{}, fields); })
+        .and_then([&](C e) { return create<W>(std::move(e)); });
+  }
+
+  error changed(const value_view& given) const {
+    return detail::key_cannot_change(model_info_of<C>(), R::child_key, given, model_info_of<P>(),
+                                     detail::view_of(parent_key_));
+  }
   error not_found(const key_type& id) const {
     return detail::not_found_under(model_info_of<C>(), detail::view_of(id), model_info_of<P>(),
                                    detail::view_of(parent_key_));

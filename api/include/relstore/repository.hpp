@@ -64,14 +64,22 @@ class repository {
     return writer<W>().template create_all<M>(std::move(entities));
   }
 
+  // Creates from the fields `fields` sets; the others keep M's defaults. A
+  // required field left out, or a generated key given (0 included), is
+  // invalid_argument (model_settings).
+  template <bool W = writable>
+  result<M> create(const patch<M>& fields) {
+    return create_from<W>(spec::spec(fields));
+  }
+
   // Creates from a JSON object of field values. Unknown fields,
   // navigational properties and a required field left out are
   // invalid_argument.
   template <bool W = writable>
   result<M> create_json(std::string_view json) {
-    return detail::parse_create_json(S::registry(), index(), json)
-        .and_then([](const detail::field_changes& c) { return detail::apply_changes(M{}, c); })
-        .and_then([&](M e) { return create<W>(std::move(e)); });
+    return detail::parse_object_json(S::registry(), index(), json).and_then([&](const detail::field_changes& c) {
+      return create_from<W>(c);
+    });
   }
 
   result<rows<M>> find(const filter<M>& f = {}) const {
@@ -266,6 +274,13 @@ class repository {
   }
   static error not_found(const key_type& id) { return detail::not_found(model_info_of<M>(), detail::view_of(id)); }
   static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
+
+  template <bool W>
+  result<M> create_from(const detail::field_changes& fields) {
+    return detail::check_create(model_info_of<M>(), fields)
+        .and_then([&] { return detail::apply_changes(M{}, fields); })
+        .and_then([&](M e) { return create<W>(std::move(e)); });
+  }
 
   store_type* store_;
 };

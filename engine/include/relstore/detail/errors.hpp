@@ -42,8 +42,11 @@ error not_found_under(const model_info& child, const value_view& key, const mode
 error parent_not_found(const model_info& child, const value_view& key, std::string_view relation, std::size_t fk,
                        const value_view& fk_value);
 
-// constraint_violation: LoopBack's "Property \"customerId\" cannot be changed!".
-error key_cannot_change(const model_info& child, std::size_t field);
+// constraint_violation: LoopBack's "Property \"customerId\" cannot be changed!",
+// then what was given and to whom the view is constrained:
+// "(Order.customerId = null; this view holds the Order rows of Customer 1)".
+error key_cannot_change(const model_info& child, std::size_t field, const value_view& given, const model_info& parent,
+                        const value_view& parent_key);
 
 // invalid_argument: "Customer.id: the primary key must not be empty".
 error empty_key(const model_info& model);
