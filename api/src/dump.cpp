@@ -42,7 +42,9 @@ result<std::size_t> dump_dataset(const dataset& data, std::string_view model, st
     const model_info& info = reg.model(m);
     const std::string name = boost::json::serialize(boost::json::string(info.name));
     const std::uint64_t mask = spec.fields.value_or(~std::uint64_t{0});
-    for (const void* e : detail::run_query(store.table(m), spec)) {
+    auto hits = detail::run_query(store.table(m), spec);
+    if (!hits) return std::move(hits).error();
+    for (const void* e : *hits) {
       line.clear();
       line.append("{\"model\":").append(name).append(",\"row\":");
       detail::write_json(info, e, mask, line);

@@ -46,8 +46,8 @@ std::string kind_of(const json::value& v) {
 std::string text_of(const json::value& v) { return json_text(v); }
 
 std::optional<op> operator_named(std::string_view s) {
-  static constexpr op ops[] = {op::eq,  op::neq,     op::gt,   op::gte,   op::lt,    op::lte,   op::inq,
-                               op::nin, op::between, op::like, op::nlike, op::ilike, op::nilike};
+  static constexpr op ops[] = {op::eq,  op::neq,     op::gt,   op::gte,   op::lt,    op::lte,    op::inq,
+                               op::nin, op::between, op::like, op::nlike, op::ilike, op::nilike, op::regexp};
   for (op o : ops) {
     if (to_string(o) == s) return o;
   }
@@ -273,6 +273,10 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
       auto n = non_negative(m, "limit", val);
       if (!n) return n.error();
       spec.limit = *n;
+    } else if (k == "totalLimit") {
+      auto n = non_negative(m, "totalLimit", val);
+      if (!n) return n.error();
+      spec.total_limit = *n;
     } else if (k == "skip" || k == "offset") {
       if (skipped) return bad_filter(m, "skip and offset mean the same: give one of them");
       skipped = true;

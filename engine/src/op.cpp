@@ -31,6 +31,8 @@ std::string_view to_string(op o) noexcept {
       return "ilike";
     case op::nilike:
       return "nilike";
+    case op::regexp:
+      return "regexp";
     case op::and_:
       return "and";
     case op::or_:

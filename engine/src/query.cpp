@@ -2,6 +2,7 @@
 #include "relstore/detail/query.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include "relstore/detail/value_ops.hpp"
@@ -52,6 +53,10 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
     return make_error(errc::invalid_filter,
                       info.name + ": skip must not be negative, got " + std::to_string(spec.skip));
   }
+  if (spec.total_limit && *spec.total_limit < 0) {
+    return make_error(errc::invalid_filter,
+                      info.name + ": totalLimit must not be negative, got " + std::to_string(*spec.total_limit));
+  }
   if (!spec.include.empty() && depth + 1 > bounds.max_include_depth) {
     return too_much("include depth " + std::to_string(depth + 1), bounds.max_include_depth, "max_include_depth");
   }
@@ -69,6 +74,12 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
       }
     }
     const std::size_t target = rel->kind == relation_kind::has_many ? rel->child : rel->parent;
+    if (inc.scope.total_limit && rel->kind != relation_kind::has_many) {
+      return make_error(errc::invalid_filter,
+                        "Invalid \"filter.include\" entries: totalLimit applies to a hasMany "
+                        "include; \"" +
+                            inc.relation + "\" of " + info.name + " brings one row per " + info.name);
+    }
     if (auto r = validate_level(reg, target, inc.scope, bounds, depth + 1, terms); !r) return r;
   }
   return {};
@@ -77,6 +88,10 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
 }  // namespace
 
 result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds) {
+  if (spec.total_limit) {
+    return make_error(errc::invalid_filter,
+                      reg.model(model).name + ": totalLimit belongs in a hasMany include's scope; use limit here");
+  }
   std::size_t terms = 0;
   return validate_level(reg, model, spec, bounds, 0, terms);
 }
@@ -119,7 +134,7 @@ const where_node* choose_access(const table_base& t, const where_node* w) {
 
 }  // namespace
 
-std::vector<const void*> select(const table_base& t, const where_node* w, query_plan* plan) {
+result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan) try {
   const model_info& info = t.info();
   if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
   std::vector<const void*> out;
@@ -148,6 +163,8 @@ std::vector<const void*> select(const table_base& t, const where_node* w, query_
     plan->matched = out.size();
   }
   return out;
+} catch (const match_aborted& a) {
+  return a.error;
 }
 
 void order_by(const model_info& model, std::vector<const void*>& v, const std::vector<order_key>& order) {
@@ -183,7 +200,7 @@ void page(std::vector<const void*>& v, std::int64_t skip_count, const std::optio
   if (limit && static_cast<std::size_t>(*limit) < v.size()) v.resize(static_cast<std::size_t>(*limit));
 }
 
-std::vector<const void*> run_query(const table_base& t, const filter_spec& spec, const where_node* extra) {
+result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec, const where_node* extra) {
   const where_node* w = spec.where ? &*spec.where : nullptr;
   where_node merged;
   if (extra != nullptr && w != nullptr) {
@@ -193,9 +210,10 @@ std::vector<const void*> run_query(const table_base& t, const filter_spec& spec,
   } else if (extra != nullptr) {
     w = extra;
   }
-  std::vector<const void*> hits = select(t, w);
-  order_by(t.info(), hits, spec.order);
-  page(hits, spec.skip, spec.limit);
+  auto hits = select(t, w);
+  if (!hits) return hits;
+  order_by(t.info(), *hits, spec.order);
+  page(*hits, spec.skip, spec.limit);
   return hits;
 }
 
@@ -204,10 +222,25 @@ error rows_exceeded() {
   return make_error(errc::limit_exceeded,
                     "the includes of one find bring more rows than limits::max_included_rows allows");
 }
-}  // namespace
 
-result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
-                          const std::vector<include_spec>& includes, std::size_t& budget) {
+// Keeps, over all parents of a hasMany include, the first n children in
+// `order` then key order; each parent's list keeps its own order.
+void keep_first(const table_base& to, included& inc, const std::vector<order_key>& order, std::size_t n) {
+  std::vector<const void*> all;
+  for (const query_result& r : inc.per_entity) all.insert(all.end(), r.entities.begin(), r.entities.end());
+  if (all.size() <= n) return;
+  to.sort_by_key(all);
+  order_by(to.info(), all, order);
+  all.resize(n);
+  std::sort(all.begin(), all.end(), std::less<>{});  // a hasMany child has one parent: no repeats
+  for (query_result& r : inc.per_entity) {
+    std::erase_if(r.entities,
+                  [&](const void* c) { return !std::binary_search(all.begin(), all.end(), c, std::less<>{}); });
+  }
+}
+
+result<void> include_level(const registry& reg, const table_base* const* tables, std::size_t model,
+                           query_result& result, const std::vector<include_spec>& includes, std::size_t& budget) {
   for (const include_spec& inc : includes) {
     const relation_info* rel = reg.find_relation(model, inc.relation);
     if (rel == nullptr) continue;  // REQUIRES said validated
@@ -242,13 +275,25 @@ result<void> include_into(const registry& reg, const table_base* const* tables, 
           r.entities.push_back(p);
         }
       }
-      if (!inc.scope.include.empty()) {
-        if (auto nested = include_into(reg, tables, out.target, r, inc.scope.include, budget); !nested) return nested;
+    }
+    if (inc.scope.total_limit) keep_first(to, out, inc.scope.order, static_cast<std::size_t>(*inc.scope.total_limit));
+    if (!inc.scope.include.empty()) {
+      for (query_result& r : out.per_entity) {
+        if (auto nested = include_level(reg, tables, out.target, r, inc.scope.include, budget); !nested) return nested;
       }
     }
     result.includes.push_back(std::move(out));
   }
   return {};
+}
+
+}  // namespace
+
+result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
+                          const std::vector<include_spec>& includes, std::size_t& budget) try {
+  return include_level(reg, tables, model, result, includes, budget);
+} catch (const match_aborted& a) {
+  return a.error;
 }
 
 }  // namespace relstore::detail

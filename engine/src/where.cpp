@@ -8,6 +8,9 @@
 #include <string>
 #include <unordered_set>
 
+#include "relstore/assert.hpp"
+#include "relstore/detail/errors.hpp"
+#include "relstore/detail/regexp.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
@@ -63,6 +66,19 @@ bool equals(const value_view& f, const value& o) {
   if (f.index() == 0 || o.index() == 0) return f.index() == 0 && o.index() == 0;
   auto c = compare(f, o);
   return c && *c == 0;
+}
+
+// limit_exceeded for a regexp match that gave up on `entity`'s `text`.
+error regexp_gave_up(const model_info& m, const where_node& n, const void* entity, std::string_view text) {
+  constexpr std::size_t shown = 40;
+  std::string excerpt(text.substr(0, shown));
+  if (text.size() > shown) excerpt += "...";
+  return make_error(errc::limit_exceeded,
+                    field_label(m, n.field) + " regexp " + describe(n.operands[0]) + ": matching " +
+                        describe(value(std::move(excerpt))) + " (" + std::to_string(text.size()) + " bytes) of " +
+                        m.name + " " + describe(m.fields[m.primary_key].get(entity)) +
+                        " exceeded Boost.Regex's complexity bound; make each choice of the pattern unambiguous, "
+                        "e.g. (a+)+ -> a+");
 }
 
 }  // namespace
@@ -129,6 +145,11 @@ struct operand_set {
 
 void index_operands(where_node& n) {
   for (auto& c : n.children) index_operands(c);
+  if (n.kind == op::regexp && !n.pattern && n.operands.size() == 1 && n.operands[0].index() == 4) {
+    std::string why;
+    n.pattern = compile_regexp(std::get<std::string>(n.operands[0]), &why);
+    return;
+  }
   if ((n.kind != op::inq && n.kind != op::nin) || n.operands.size() < 8) return;
   auto set = std::make_shared<operand_set>();
   for (const value& v : n.operands) set->add(v);
@@ -186,6 +207,14 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       if (f.type != field_type::string) return bad(m, n, "needs a string field");
       if (n.operands.size() != 1 || n.operands[0].index() != 4) return bad(m, n, "needs one string pattern");
       return {};
+    case op::regexp: {
+      if (f.type != field_type::string) return bad(m, n, "needs a string field");
+      if (n.operands.size() != 1 || n.operands[0].index() != 4) return bad(m, n, "needs one string pattern");
+      if (n.pattern) return {};
+      std::string why;
+      if (compile_regexp(std::get<std::string>(n.operands[0]), &why)) return {};
+      return bad(m, n, describe(n.operands[0]) + ": " + why);
+    }
     default:
       return bad(m, n, "unknown operator");
   }
@@ -234,6 +263,13 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
       const bool fold = n.kind == op::ilike || n.kind == op::nilike;
       const bool hit = like_match(std::get<std::string_view>(f), std::get<std::string>(n.operands[0]), fold);
       return hit != negated;
+    }
+    case op::regexp: {
+      if (is_null) return false;
+      const std::string_view text = std::get<std::string_view>(f);
+      RELSTORE_ASSERT(n.pattern != nullptr, "evaluate: a regexp node was not validated and prepared");
+      if (auto hit = regexp_search(*n.pattern, text)) return *hit;
+      throw match_aborted{regexp_gave_up(m, n, entity, text)};
     }
     default:
       break;

@@ -12,7 +12,8 @@
 // Semantics: null only equals null; every comparison other than eq/neq/inq/nin
 // with a null field is false, and neq/nin/nlike are the negations of eq/inq/like.
 // like/nlike use % (any run of bytes) and _ (one byte), anchored at both ends;
-// ilike/nilike also match ASCII letters in either case.
+// ilike/nilike also match ASCII letters in either case. regexp searches a
+// JavaScript-style pattern (see field_ref::regexp); a null field matches nothing.
 // Results are ordered by `order`, then by primary key.
 #pragma once
 
@@ -122,6 +123,16 @@ class field_ref {
   // LIKE); other bytes, UTF-8 included, must match exactly.
   where<M> ilike(std::string pattern) const { return pattern_node(op::ilike, std::move(pattern)); }
   where<M> nilike(std::string pattern) const { return pattern_node(op::nilike, std::move(pattern)); }
+  // LoopBack's regexp: a JavaScript-style pattern searched for anywhere in
+  // the field, bare ("^gift") or with flags ("/^gift/i"; i, m, g). Boost.Regex,
+  // bounded per row: a match that gives up is limit_exceeded, a pattern that
+  // does not compile is invalid_filter (both reported by the query).
+  where<M> regexp(std::string pattern) const {
+    static_assert(std::is_same_v<scalar, std::string>, "relstore: regexp needs a string field");
+    detail::where_node n{op::regexp, index_, {value(std::move(pattern))}, {}, {}};
+    detail::index_operands(n);
+    return where<M>::of(std::move(n));
+  }
   where<M> is_null() const { return node(op::eq, {value(null)}); }
   where<M> is_not_null() const { return node(op::neq, {value(null)}); }
 
@@ -185,6 +196,15 @@ class filter {
     return *this;
   }
   filter&& limit(std::size_t n) && { return std::move(this->limit(n)); }
+  // LoopBack's totalLimit, for a hasMany include's scope only: at most n
+  // children over all parents, the first in the scope's order (then key
+  // order), after each parent's own where, skip and limit. Elsewhere it is
+  // invalid_filter.
+  filter& total_limit(std::size_t n) & {
+    spec_.total_limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
+    return *this;
+  }
+  filter&& total_limit(std::size_t n) && { return std::move(this->total_limit(n)); }
   filter& skip(std::size_t n) & {
     spec_.skip = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;

@@ -105,7 +105,7 @@ class has_many_repository {
   bool exists(const key_type& id) const { return mine(id) != nullptr; }
 
   result<std::size_t> count(const where<C>& w = {}) const {
-    return checked(w).transform([&] { return select(w).size(); });
+    return matching(w).transform([](const std::vector<const void*>& hits) { return hits.size(); });
   }
   result<std::size_t> count(std::string_view json_where) const {
     return parse_where(json_where).and_then([&](const where<C>& w) { return count(w); });
@@ -118,8 +118,7 @@ class has_many_repository {
     if (const value* v = p.find(R::child_key)) {
       if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed(detail::as_view(*v));
     }
-    return checked(w).and_then([&]() -> result<std::size_t> {
-      auto targets = select(w);
+    return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
       return writer<W>()
           .template update<C>(targets, [&](const C& old) { return detail::apply_changes(old, spec::spec(p)); })
           .transform([&] { return targets.size(); });
@@ -130,7 +129,8 @@ class has_many_repository {
   // many matched. Another parent's children are never touched.
   template <bool W = writable>
   result<std::size_t> delete_all(const where<C>& w = {}) {
-    return checked(w).and_then([&] { return writer<W>().template erase<C>(select(w)); });
+    return matching(w).and_then(
+        [&](const std::vector<const void*>& hits) { return writer<W>().template erase<C>(hits); });
   }
   template <bool W = writable>
   result<std::size_t> delete_all(std::string_view json_where) {
@@ -139,7 +139,8 @@ class has_many_repository {
 
   // What delete_all(w) would do, without changing anything.
   result<delete_report> plan_delete_all(const where<C>& w = {}) const {
-    return checked(w).transform([&] { return eng().template plan_erase<C>(select(w)); });
+    return matching(w).transform(
+        [&](const std::vector<const void*>& hits) { return eng().template plan_erase<C>(hits); });
   }
   result<delete_report> plan_delete_all(std::string_view json_where) const {
     return parse_where(json_where).and_then([&](const where<C>& w) { return plan_delete_all(w); });
@@ -160,8 +161,9 @@ class has_many_repository {
     });
   }
   static result<void> checked(const where<C>& w) { return detail::validate_where(model_info_of<C>(), spec::spec(w)); }
-  std::vector<const void*> select(const where<C>& w) const {
-    return eng().template children_of<R>(child_key_, &spec::spec(w));
+  // This parent's children `w` matches, in key order. Errors: invalid_filter, limit_exceeded.
+  result<std::vector<const void*>> matching(const where<C>& w) const {
+    return checked(w).and_then([&] { return eng().template children_of<R>(child_key_, &spec::spec(w)); });
   }
 
   const C* mine(const key_type& id) const {

@@ -9,7 +9,24 @@
 
 namespace relstore {
 
-enum class op : std::uint8_t { eq, neq, gt, gte, lt, lte, inq, nin, between, like, nlike, ilike, nilike, and_, or_ };
+enum class op : std::uint8_t {
+  eq,
+  neq,
+  gt,
+  gte,
+  lt,
+  lte,
+  inq,
+  nin,
+  between,
+  like,
+  nlike,
+  ilike,
+  nilike,
+  and_,
+  or_,
+  regexp,  // appended: the values above are stable
+};
 
 // LoopBack's name of `o`: "eq", "inq", ..., "and", "or".
 std::string_view to_string(op o) noexcept;

@@ -121,7 +121,7 @@ class repository {
   bool exists(const key_type& id) const { return eng().template tab<M>().find(id) != nullptr; }
 
   result<std::size_t> count(const where<M>& w = {}) const {
-    return checked(w).transform([&] { return eng().template select<M>(&spec::spec(w)).size(); });
+    return matching(w).transform([](const std::vector<const void*>& hits) { return hits.size(); });
   }
   result<std::size_t> count(std::string_view json_where) const {
     return parse_where(json_where).and_then([&](const where<M>& w) { return count(w); });
@@ -129,10 +129,12 @@ class repository {
 
   // How find(f) would be answered, and how many entities it examines.
   result<query_plan> explain(const filter<M>& f) const {
-    return eng().template validate<M>(spec::spec(f)).transform([&] {
+    return eng().template validate<M>(spec::spec(f)).and_then([&]() -> result<query_plan> {
       query_plan plan;
       const auto& s = spec::spec(f);
-      (void)eng().template select<M>(s.where ? &*s.where : nullptr, &plan);
+      if (auto hits = eng().template select<M>(s.where ? &*s.where : nullptr, &plan); !hits) {
+        return std::move(hits).error();
+      }
       return plan;
     });
   }
@@ -164,8 +166,7 @@ class repository {
   // Patches every match; returns how many matched. All or nothing.
   template <bool W = writable>
   result<std::size_t> update_all(const patch<M>& p, const where<M>& w = {}) {
-    return checked(w).and_then([&]() -> result<std::size_t> {
-      auto targets = eng().template select<M>(&spec::spec(w));
+    return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
       return writer<W>()
           .template update<M>(targets, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); })
           .transform([&] { return targets.size(); });
@@ -185,7 +186,8 @@ class repository {
   // matched. Cascaded and set-null rows are not counted.
   template <bool W = writable>
   result<std::size_t> delete_all(const where<M>& w = {}) {
-    return checked(w).and_then([&] { return writer<W>().template erase<M>(eng().template select<M>(&spec::spec(w))); });
+    return matching(w).and_then(
+        [&](const std::vector<const void*>& hits) { return writer<W>().template erase<M>(hits); });
   }
   template <bool W = writable>
   result<std::size_t> delete_all(std::string_view json_where) {
@@ -203,7 +205,8 @@ class repository {
   // What delete_all(w) would do, without changing anything.
   // Errors: invalid_filter.
   result<delete_report> plan_delete_all(const where<M>& w = {}) const {
-    return checked(w).transform([&] { return eng().template plan_erase<M>(eng().template select<M>(&spec::spec(w))); });
+    return matching(w).transform(
+        [&](const std::vector<const void*>& hits) { return eng().template plan_erase<M>(hits); });
   }
   result<delete_report> plan_delete_all(std::string_view json_where) const {
     return parse_where(json_where).and_then([&](const where<M>& w) { return plan_delete_all(w); });
@@ -274,6 +277,10 @@ class repository {
   }
   static error not_found(const key_type& id) { return detail::not_found(model_info_of<M>(), detail::view_of(id)); }
   static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
+  // The entities `w` matches, in key order. Errors: invalid_filter, limit_exceeded.
+  result<std::vector<const void*>> matching(const where<M>& w) const {
+    return checked(w).and_then([&] { return eng().template select<M>(&spec::spec(w)); });
+  }
 
   template <bool W>
   result<M> create_from(const detail::field_changes& fields) {

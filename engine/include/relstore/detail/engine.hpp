@@ -63,23 +63,25 @@ class engine {
   result<void> validate(const filter_spec& spec) const {
     return validate_filter(schema(), model_index<M>, spec, limits_);
   }
-  // REQUIRES: w validated.
+  // REQUIRES: w validated. Errors: limit_exceeded (a regexp gave up).
   template <class M>
-  std::vector<const void*> select(const where_node* w, query_plan* plan = nullptr) const {
+  result<std::vector<const void*>> select(const where_node* w, query_plan* plan = nullptr) const {
     return detail::select(tab<M>(), w, plan);
   }
   // REQUIRES: spec validated.
   template <class M>
   result<rows<M>> run(const filter_spec& spec, const where_node* extra = nullptr) const {
-    return rows_of<M>(run_query(tab<M>(), spec, extra), spec);
+    return run_query(tab<M>(), spec, extra).and_then([&](std::vector<const void*> hits) {
+      return rows_of<M>(std::move(hits), spec);
+    });
   }
   template <class M>
   result<rows<M>> rows_of(std::vector<const void*> hits, const filter_spec& spec) const {
     return materializer<S>::template rows_of<M>(st_, std::move(hits), spec, limits_);
   }
   template <class R>
-  std::vector<const void*> children_of(const member_type<typename R::child, R::child_key>& key,
-                                       const where_node* w) const {
+  result<std::vector<const void*>> children_of(const member_type<typename R::child, R::child_key>& key,
+                                               const where_node* w) const {
     return materializer<S>::template children_of<R>(st_, key, w);
   }
   template <class R>

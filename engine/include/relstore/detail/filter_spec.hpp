@@ -21,6 +21,7 @@
 namespace relstore::detail {
 
 struct operand_set;
+struct regexp;
 
 struct where_node {
   op kind = op::and_;
@@ -30,9 +31,13 @@ struct where_node {
   // For an inq or nin with many operands: them as a hash set, so each
   // entity costs one lookup (built by index_operands).
   std::shared_ptr<const operand_set> set;
+  // For a regexp: the compiled pattern (null if it does not compile; then
+  // validate_where reports why).
+  std::shared_ptr<const regexp> pattern;
 };
 
-// Builds n.set when n is an inq or nin with enough operands to pay for it.
+// Prepares n and its children for evaluation: builds n.set when n is an inq
+// or nin with enough operands to pay for it, compiles a regexp's pattern.
 void index_operands(where_node& n);
 
 struct order_key {
@@ -47,6 +52,9 @@ struct filter_spec {
   std::optional<where_node> where;
   std::vector<order_key> order;
   std::optional<std::int64_t> limit;
+  // LoopBack's totalLimit, only in a hasMany include's scope: at most this
+  // many children over all parents (limit is per parent).
+  std::optional<std::int64_t> total_limit;
   std::int64_t skip = 0;
   std::optional<std::uint64_t> fields;  // projection mask; nullopt = all
   std::vector<include_spec> include;

@@ -76,10 +76,11 @@ struct materializer {
 
   // R's children of the parent whose key is `key` that match `w` (null or
   // empty: all), in primary key order. One index range, never a scan.
+  // Errors: as select's.
   template <class R>
-  static std::vector<const void*> children_of(const storage<S>& st,
-                                              const member_type<typename R::child, R::child_key>& key,
-                                              const where_node* w) {
+  static result<std::vector<const void*>> children_of(const storage<S>& st,
+                                                      const member_type<typename R::child, R::child_key>& key,
+                                                      const where_node* w) try {
     using C = typename R::child;
     const model_info& cinfo = info_of<C>();
     const bool all = w == nullptr || (w->kind == op::and_ && w->children.empty());
@@ -89,6 +90,8 @@ struct materializer {
     });
     storage<S>::template table_t<C>::sort_keys(kids);
     return kids;
+  } catch (const match_aborted& a) {
+    return a.error;
   }
 
   // find(spec) on R's children of one parent. REQUIRES: spec validated.
@@ -97,10 +100,11 @@ struct materializer {
                                                       const member_type<typename R::child, R::child_key>& key,
                                                       const filter_spec& spec, const limits& bounds) {
     using C = typename R::child;
-    std::vector<const void*> kids = children_of<R>(st, key, spec.where ? &*spec.where : nullptr);
-    order_by(info_of<C>(), kids, spec.order);
-    page(kids, spec.skip, spec.limit);
-    return rows_of<C>(st, std::move(kids), spec, bounds);
+    auto kids = children_of<R>(st, key, spec.where ? &*spec.where : nullptr);
+    if (!kids) return std::move(kids).error();
+    order_by(info_of<C>(), *kids, spec.order);
+    page(*kids, spec.skip, spec.limit);
+    return rows_of<C>(st, std::move(*kids), spec, bounds);
   }
 
  private:

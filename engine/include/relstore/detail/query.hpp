@@ -29,8 +29,9 @@ result<void> validate_filter(const registry& reg, std::size_t model, const filte
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
 // foreign key, then an inq; otherwise a scan. Fills *plan when given.
-// REQUIRES: w was validated against t.info().
-std::vector<const void*> select(const table_base& t, const where_node* w, query_plan* plan = nullptr);
+// REQUIRES: w was validated against t.info(). Errors: limit_exceeded (a
+// regexp match gave up, where.hpp's match_aborted).
+result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan = nullptr);
 
 // Sorts by `order`, stably, so ties keep their (key) order.
 void order_by(const model_info& model, std::vector<const void*>& entities, const std::vector<order_key>& order);
@@ -59,12 +60,13 @@ struct included {
 // Adds `includes` (validated against model `model`) to `result`: one
 // foreign key index walk per parent, never a scan; nested includes too.
 // Every included row takes one from `budget`. Errors: limit_exceeded when
-// the budget runs out (limits::max_included_rows).
+// the budget runs out (limits::max_included_rows) or a regexp gives up.
 result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
                           const std::vector<include_spec>& includes, std::size_t& budget);
 
 // What find(spec) returns: select, order_by and page. `extra` (may be null)
-// is ANDed with spec.where. REQUIRES: spec validated.
-std::vector<const void*> run_query(const table_base& t, const filter_spec& spec, const where_node* extra = nullptr);
+// is ANDed with spec.where. REQUIRES: spec validated. Errors: as select's.
+result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec,
+                                           const where_node* extra = nullptr);
 
 }  // namespace relstore::detail
