@@ -31,6 +31,11 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 set(configure_args -G Ninja "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}" "-DCMAKE_CXX_COMPILER=${CXX}")
 if(MODE STREQUAL "find_package")
   run_step("cmake --install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
+  # The tool is installed too, and works from there on a snapshot it did not write.
+  if(EXISTS "${BUILD_DIR}/tools/relstore-snapshot")
+    run_step("the installed relstore-snapshot" "${WORK_DIR}/prefix/bin/relstore-snapshot" verify
+             "${SOURCE_DIR}/tests/data/shop_v1.binary.snap")
+  endif()
   list(APPEND configure_args -DRELSTORE_CONSUMER_MODE=package "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
 elseif(MODE STREQUAL "add_subdirectory")
   list(APPEND configure_args -DRELSTORE_CONSUMER_MODE=subdirectory "-DRELSTORE_SOURCE_DIR=${SOURCE_DIR}"
