@@ -266,6 +266,14 @@ result<void> export_sql(const dataset& data, std::ostream& out, const progress_f
         s += ",\n  UNIQUE (" + quote_ident(info.fields[r->parent_key].name) + ")";
       }
     }
+    for (const auto* r : g.as_child[m]) {  // a has_one's foreign key is unique (NULLs may repeat)
+      if (r->kind != relation_kind::has_one || r->child_key == info.primary_key ||
+          std::find(uniques.begin(), uniques.end(), r->child_key) != uniques.end()) {
+        continue;
+      }
+      uniques.push_back(r->child_key);
+      s += ",\n  UNIQUE (" + quote_ident(info.fields[r->child_key].name) + ")";
+    }
     for (const auto* r : g.as_child[m]) {
       const model_info& p = reg.model(r->parent);
       s += ",\n  FOREIGN KEY (" + quote_ident(info.fields[r->child_key].name) + ") REFERENCES " + quote_ident(p.name) +

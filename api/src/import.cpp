@@ -98,7 +98,11 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       auto p = policy_named(policy);
       if (!p) return bad_import("unknown onDelete \"" + policy + "\" (restrict, cascade or set_null)");
       o.policy = *p;
-      auto added = ds.add_has_many(str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"), o);
+      const std::string kind = str_or(ro, "kind", "hasMany");
+      if (kind != "hasMany" && kind != "hasOne")
+        return bad_import("unknown relation kind \"" + kind + "\" (hasMany or hasOne)");
+      auto added = ds.add_relation(kind == "hasOne" ? relation_kind::has_one : relation_kind::has_many,
+                                   str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"), o);
       if (!added) return make_error(errc::schema_error, "import: " + added.error().message);
     }
   }
@@ -193,10 +197,11 @@ std::string schema_json(const dataset& data) {
   json::array relations;
   for (std::size_t i = 0; i < reg.relations().size(); ++i) {
     const relation_info& r = reg.relations()[i];
-    if (r.kind != relation_kind::has_many) continue;
+    if (!is_parent_side(r.kind)) continue;
     const has_many_options o = reg.declaration(i);
     json::object ro;
     ro["name"] = r.name;
+    if (r.kind == relation_kind::has_one) ro["kind"] = "hasOne";
     ro["source"] = reg.model(r.parent).name;
     ro["target"] = reg.model(r.child).name;
     ro["keyFrom"] = o.key_from;

@@ -32,10 +32,10 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
   out << "relations:\n";
   for (std::size_t i = 0; i < reg.relations().size(); ++i) {
     const relation_info& r = reg.relations()[i];
-    if (r.kind != relation_kind::has_many) continue;
+    if (!is_parent_side(r.kind)) continue;
     const model_info& p = reg.model(r.parent);
     const model_info& c = reg.model(r.child);
-    out << "  " << p.name << "." << r.name << ": has_many " << c.name << " (" << c.name << "."
+    out << "  " << p.name << "." << r.name << ": " << to_string(r.kind) << " " << c.name << " (" << c.name << "."
         << c.fields[r.child_key].name << " -> " << p.name << "." << p.fields[r.parent_key].name << "), inverse "
         << c.name << "." << reg.relations()[r.inverse].name << ", on_delete " << to_string(r.policy) << "\n";
   }

@@ -125,7 +125,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
   }
   // Judges the end state relation by relation, in declaration order.
   for (const auto& r : reg.relations()) {
-    if (r.kind != relation_kind::has_many || r.policy == on_delete::cascade) continue;
+    if (!is_parent_side(r.kind) || r.policy == on_delete::cascade) continue;
     const table_base& parents = *tables[r.parent];
     const table_base& children = *tables[r.child];
     const doomed_set& cd = doomed[r.child];

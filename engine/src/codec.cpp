@@ -96,10 +96,10 @@ struct payload_writer {
       }
     }
     std::uint32_t relations = 0;
-    for (const auto& r : reg.relations()) relations += r.kind == relation_kind::has_many ? 1 : 0;
+    for (const auto& r : reg.relations()) relations += is_parent_side(r.kind) ? 1 : 0;
     item("relations", relations);
     for (const auto& r : reg.relations()) {
-      if (r.kind != relation_kind::has_many) continue;
+      if (!is_parent_side(r.kind)) continue;
       text("name", r.name);
       text("inverse", reg.relations()[r.inverse].name);
       item("parent", static_cast<std::uint32_t>(r.parent));
@@ -107,6 +107,7 @@ struct payload_writer {
       item("parent_key", static_cast<std::uint32_t>(r.parent_key));
       item("child_key", static_cast<std::uint32_t>(r.child_key));
       item("policy", static_cast<std::uint8_t>(r.policy));
+      item("kind", static_cast<std::uint8_t>(r.kind));  // since format version 2
     }
     for (std::size_t m = 0; m < reg.model_count(); ++m) {
       const column_table& t = ds.table(m);
@@ -153,6 +154,7 @@ struct payload_reader {
   Ar& ar;
   const span_buf& buf;
   bool binary;
+  std::uint32_t version;  // the envelope's format version
 
   [[noreturn]] static void fail(std::string message) { throw corrupt_payload{std::move(message)}; }
 
@@ -231,6 +233,12 @@ struct payload_reader {
       const auto parent_key = item<std::uint32_t>("parent_key");
       const auto child_key = item<std::uint32_t>("child_key");
       const auto policy = item<std::uint8_t>("policy");
+      // Version 1 knew has_many only.
+      const auto kind = version >= 2 ? item<std::uint8_t>("kind") : static_cast<std::uint8_t>(relation_kind::has_many);
+      if (kind != static_cast<std::uint8_t>(relation_kind::has_many) &&
+          kind != static_cast<std::uint8_t>(relation_kind::has_one)) {
+        fail("relation " + name + ": unknown kind " + std::to_string(kind));
+      }
       if (parent >= reg.model_count() || child >= reg.model_count()) {
         fail("relation " + name + " names a model that does not exist");
       }
@@ -243,7 +251,9 @@ struct payload_reader {
       o.key_to = reg.model(child).fields[child_key].name;
       // An empty inverse would mean "infer it": the file must name it.
       if (o.inverse.empty()) fail("relation " + reg.model(parent).name + "." + name + " has an empty inverse name");
-      (void)must(ds.add_has_many(name, reg.model(parent).name, reg.model(child).name, o), "schema");
+      (void)must(
+          ds.add_relation(static_cast<relation_kind>(kind), name, reg.model(parent).name, reg.model(child).name, o),
+          "schema");
     }
     for (std::size_t m = 0; m < ds.model_count(); ++m) {
       column_table& t = ds.table(m);
@@ -324,14 +334,14 @@ std::string write_with(const column_store& ds) {
 }
 
 template <class Ar>
-column_store read_with(std::string_view payload, bool binary) {
+column_store read_with(std::string_view payload, bool binary, std::uint32_t version) {
   span_buf buf(payload.data(), payload.size());
   std::istream is(&buf);
   // no_xml_tag_checking: Boost 1.81's end-tag check reads past the expected
   // name when the file's tag is longer (found by the fuzzer; see
   // tests/fuzz/regressions). The payload is validated field by field anyway.
   Ar ar(is, boost::archive::no_header | boost::archive::no_xml_tag_checking);
-  return payload_reader<Ar>{ar, buf, binary}.read();
+  return payload_reader<Ar>{ar, buf, binary, version}.read();
 }
 
 std::string archive_problem(const boost::archive::archive_exception& e) {
@@ -365,15 +375,15 @@ result<std::string> encode(const column_store& data, archive_format format) {
   }
 }
 
-result<column_store> decode(std::string_view payload, archive_format format) {
+result<column_store> decode(std::string_view payload, archive_format format, std::uint32_t version) {
   try {
     switch (format) {
       case archive_format::text:
-        return read_with<boost::archive::text_iarchive>(payload, false);
+        return read_with<boost::archive::text_iarchive>(payload, false, version);
       case archive_format::xml:
-        return read_with<boost::archive::xml_iarchive>(payload, false);
+        return read_with<boost::archive::xml_iarchive>(payload, false, version);
       default:
-        return read_with<boost::archive::binary_iarchive>(payload, true);
+        return read_with<boost::archive::binary_iarchive>(payload, true, version);
     }
   } catch (const corrupt_payload& e) {
     return make_error(errc::snapshot_corrupt, "the snapshot payload is damaged: " + e.message);

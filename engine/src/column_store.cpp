@@ -13,9 +13,9 @@ column_store column_store::like(const registry& schema) {
   }
   for (std::size_t i = 0; i < schema.relations().size(); ++i) {
     const relation_info& rel = schema.relations()[i];
-    if (rel.kind != relation_kind::has_many) continue;
-    auto r =
-        out.add_has_many(rel.name, schema.model(rel.parent).name, schema.model(rel.child).name, schema.declaration(i));
+    if (!is_parent_side(rel.kind)) continue;
+    auto r = out.add_relation(rel.kind, rel.name, schema.model(rel.parent).name, schema.model(rel.child).name,
+                              schema.declaration(i));
     RELSTORE_ASSERT(r.has_value(), "column_store::like: a registered relation was refused");
   }
   return out;
@@ -28,9 +28,9 @@ result<std::size_t> column_store::add_model(model_info model) {
   return added;
 }
 
-result<std::size_t> column_store::add_has_many(std::string_view name, std::string_view parent, std::string_view child,
-                                               const has_many_options& options) {
-  auto added = schema_.add_has_many(name, parent, child, options);
+result<std::size_t> column_store::add_relation(relation_kind kind, std::string_view name, std::string_view parent,
+                                               std::string_view child, const has_many_options& options) {
+  auto added = schema_.add_relation(kind, name, parent, child, options);
   if (!added) return added;
   const relation_info& r = schema_.relations()[*added];
   if (r.parent_key != schema_.model(r.parent).primary_key) tables_[r.parent].add_index(r.parent_key, true);

@@ -71,10 +71,10 @@ std::uint32_t boost_archive_version() {
 
 // magic[8] version[4] boost[4] format[1] endian[1] sizes[7] reserved[7]
 // length[8] payload_crc[4] header_crc[4], integers little-endian.
-std::string make_envelope(std::string_view payload, archive_format format) {
+std::string make_envelope(std::string_view payload, archive_format format, std::uint32_t version) {
   unsigned char h[snapshot_header_size] = {};
   std::memcpy(h, magic, 8);
-  put32(h + 8, snapshot_format_version);
+  put32(h + 8, version);
   put32(h + 12, boost_archive_version());
   h[16] = static_cast<unsigned char>(format);
   h[17] = host_little_endian() ? 1 : 2;
@@ -85,8 +85,8 @@ std::string make_envelope(std::string_view payload, archive_format format) {
   return std::string(reinterpret_cast<const char*>(h), snapshot_header_size);
 }
 
-std::string seal_snapshot(std::string_view payload, archive_format format) {
-  std::string out = make_envelope(payload, format);
+std::string seal_snapshot(std::string_view payload, archive_format format, std::uint32_t version) {
+  std::string out = make_envelope(payload, format, version);
   out.append(payload);
   return out;
 }

@@ -17,6 +17,17 @@ error duplicate_key(const model_info& model, std::size_t field, const value_view
   return make_error(errc::already_exists, field_label(model, field) + " = " + describe(key) + " already exists");
 }
 
+error second_child(const registry& reg, const relation_info& r, const value_view& key, const value_view& holder,
+                   const value_view& second) {
+  const model_info& c = reg.model(r.child);
+  const model_info& p = reg.model(r.parent);
+  const std::string k = describe(key);
+  return make_error(errc::already_exists, field_label(c, r.child_key) + " = " + k + " already names " + p.name + " " +
+                                              k + "'s " + r.name + " (" + c.name + " " + describe(holder) + "); " +
+                                              c.name + " " + describe(second) + " would be a second (" + p.name + "." +
+                                              r.name + " is a has_one)");
+}
+
 error dangling_key(const registry& reg, const relation_info& r, const value_view& key) {
   const model_info& c = reg.model(r.child);
   const model_info& p = reg.model(r.parent);

@@ -73,7 +73,7 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
                                                     "\" is included twice in one filter of " + info.name);
       }
     }
-    const std::size_t target = rel->kind == relation_kind::has_many ? rel->child : rel->parent;
+    const std::size_t target = is_parent_side(rel->kind) ? rel->child : rel->parent;
     if (inc.scope.total_limit && rel->kind != relation_kind::has_many) {
       return make_error(errc::invalid_filter,
                         "Invalid \"filter.include\" entries: totalLimit applies to a hasMany "
@@ -246,18 +246,21 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
     if (rel == nullptr) continue;  // REQUIRES said validated
     included out;
     out.spec = &inc;
+    // has_many and has_one walk down to children (a has_one finds at most
+    // one), belongs_to up to the parent.
+    const bool down = is_parent_side(rel->kind);
     out.many = rel->kind == relation_kind::has_many;
-    out.target = out.many ? rel->child : rel->parent;
+    out.target = down ? rel->child : rel->parent;
     const table_base& from = *tables[model];
     const table_base& to = *tables[out.target];
-    const field_info& key = from.info().fields[out.many ? rel->parent_key : rel->child_key];
+    const field_info& key = from.info().fields[down ? rel->parent_key : rel->child_key];
     const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;
     if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
     out.per_entity.resize(result.entities.size());
     for (std::size_t i = 0; i < result.entities.size(); ++i) {
       query_result& r = out.per_entity[i];
       const value_view k = key.get(result.entities[i]);
-      if (out.many) {
+      if (down) {
         to.append_equal(rel->child_key, k, r.entities);
         if (w != nullptr) {
           std::erase_if(r.entities, [&](const void* c) { return !evaluate(to.info(), *w, c); });

@@ -55,6 +55,8 @@ std::string_view to_string(relation_kind kind) noexcept {
       return "has_many";
     case relation_kind::belongs_to:
       return "belongs_to";
+    case relation_kind::has_one:
+      return "has_one";
   }
   return "unknown";
 }
@@ -121,6 +123,19 @@ has_many_options registry::declaration(std::size_t index) const {
 
 result<std::size_t> registry::add_has_many(std::string_view name, std::string_view parent, std::string_view child,
                                            const has_many_options& options) {
+  return add_relation(relation_kind::has_many, name, parent, child, options);
+}
+
+result<std::size_t> registry::add_has_one(std::string_view name, std::string_view parent, std::string_view child,
+                                          const has_many_options& options) {
+  return add_relation(relation_kind::has_one, name, parent, child, options);
+}
+
+result<std::size_t> registry::add_relation(relation_kind kind, std::string_view name, std::string_view parent,
+                                           std::string_view child, const has_many_options& options) {
+  if (!is_parent_side(kind)) {
+    return schema_error("relation " + std::string(name) + ": a belongs_to is declared by its has_many or has_one");
+  }
   auto p = find_model(parent);
   if (!p)
     return schema_error("relation " + std::string(name) + ": source model " + std::string(parent) + " is not defined");
@@ -178,7 +193,7 @@ result<std::size_t> registry::add_has_many(std::string_view name, std::string_vi
 
   relation_info many;
   many.name = std::string(name);
-  many.kind = relation_kind::has_many;
+  many.kind = kind;
   many.source = *p;
   many.parent = *p;
   many.child = *c;

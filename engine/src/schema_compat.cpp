@@ -53,7 +53,7 @@ result<void> check_relations(const registry& program, const column_store& snap, 
   }
   for (std::size_t i = 0; i < file.relations().size(); ++i) {
     const relation_info& r = file.relations()[i];
-    if (r.kind != relation_kind::has_many) continue;
+    if (!is_parent_side(r.kind)) continue;
     const model_info& p = file.model(r.parent);
     const model_info& c = file.model(r.child);
     const std::string label = p.name + "." + r.name;
@@ -63,13 +63,16 @@ result<void> check_relations(const registry& program, const column_store& snap, 
       return mismatch("relation " + label + ": target model " + c.name + " is missing in the program");
     }
     const relation_info* mine = program.find_relation(*pm, r.name);
-    if (lenient || mine == nullptr || mine->kind != relation_kind::has_many) continue;
+    if (lenient || mine == nullptr || !is_parent_side(mine->kind)) continue;
     const has_many_options theirs = file.declaration(i);
     const has_many_options ours = program.declaration(static_cast<std::size_t>(mine - program.relations().data()));
     const std::string target = program.model(mine->child).name;
     std::string differs;
     if (target != c.name) {
       differs = "targets " + c.name + " in the snapshot but " + target + " in the program";
+    } else if (r.kind != mine->kind) {
+      differs = "is a " + std::string(to_string(r.kind)) + " in the snapshot but a " +
+                std::string(to_string(mine->kind)) + " in the program";
     } else if (theirs.key_to != ours.key_to) {
       differs = "uses foreign key " + theirs.key_to + " in the snapshot but " + ours.key_to + " in the program";
     } else if (theirs.key_from != ours.key_from) {
@@ -81,7 +84,7 @@ result<void> check_relations(const registry& program, const column_store& snap, 
     if (!differs.empty()) return mismatch("relation " + label + " " + differs);
   }
   for (const auto& r : program.relations()) {
-    if (r.kind != relation_kind::has_many) continue;
+    if (!is_parent_side(r.kind)) continue;
     const model_info& pm = program.model(r.parent);
     const model_info& cm = program.model(r.child);
     auto sc = file.find_model(cm.name);

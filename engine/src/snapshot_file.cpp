@@ -11,7 +11,7 @@ result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* he
   auto h = check_envelope(bytes.data(), bytes.size());
   if (!h) return std::move(h).error();
   if (header != nullptr) *header = *h;
-  return decode(bytes.substr(snapshot_header_size), h->format);
+  return decode(bytes.substr(snapshot_header_size), h->format, h->format_version);
 }
 
 result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <vector>
 
 #include "relstore/detail/errors.hpp"
 
@@ -30,7 +31,7 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
   std::set<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>> seen;
   std::vector<const relation_info*> checks;
   for (const auto& r : reg.relations()) {
-    if (r.kind == relation_kind::has_many && seen.emplace(r.child, r.child_key, r.parent, r.parent_key).second) {
+    if (is_parent_side(r.kind) && seen.emplace(r.child, r.child_key, r.parent, r.parent_key).second) {
       checks.push_back(&r);
     }
   }
@@ -64,6 +65,26 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
       });
     }
     tick(t.size());
+  }
+  for (const relation_info& r : reg.relations()) {
+    if (!go_on) break;
+    if (r.kind != relation_kind::has_one) continue;
+    // At most one child per parent key: the first in key order holds it.
+    const table_base& child = *tables[r.child];
+    const field_info& fk = child.info().fields[r.child_key];
+    const field_info& pk = child.info().fields[child.info().primary_key];
+    std::vector<const void*> same;
+    child.for_each_distinct(r.child_key, [&](const void* e) {
+      if (!go_on) return;
+      const value_view key = fk.get(e);
+      same.clear();
+      child.append_equal(r.child_key, key, same);
+      if (same.size() < 2) return;
+      child.sort_by_key(same);
+      for (std::size_t i = 1; i < same.size() && go_on; ++i) {
+        go_on = sink(at(child, same[i], r.child_key, second_child(reg, r, key, pk.get(same[0]), pk.get(same[i]))));
+      }
+    });
   }
   for (const relation_info* r : checks) {
     if (!go_on) break;

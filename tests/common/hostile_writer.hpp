@@ -13,7 +13,8 @@
 namespace test {
 
 // customer_schema() writes one model "Customer" with fields id:int64,
-// name:string, and no relation.
+// name:string, and no relation. The layout is format version 1's unless
+// sealed(2) (version 2 adds each relation's kind and the through relations).
 class hostile_writer {
  public:
   hostile_writer() : ar_(os_, boost::archive::no_header) {}
@@ -33,7 +34,9 @@ class hostile_writer {
     text("name").put<std::uint8_t>(5).put<std::uint8_t>(0);
     return put<std::uint32_t>(0);  // relations
   }
-  std::string sealed() { return relstore::detail::seal_snapshot(os_.str(), relstore::archive_format::binary); }
+  std::string sealed(std::uint32_t version = 1) {
+    return relstore::detail::seal_snapshot(os_.str(), relstore::archive_format::binary, version);
+  }
 
  private:
   std::ostringstream os_;

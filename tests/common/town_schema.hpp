@@ -4,7 +4,7 @@
 //   Region --towns (cascade)--> Town --houses (cascade)--> House
 //   Town --citizens (restrict)--> Citizen
 //   Citizen --apprentices (cascade, self, optional mentorId)--> Citizen
-//   Citizen --homes (set_null, optional ownerId)--> House
+//   Citizen --home (has_one, set_null, optional ownerId)--> House
 #pragma once
 
 #include <relstore/relstore.hpp>
@@ -54,8 +54,8 @@ using schema =
                      relstore::has_many<"citizens", Town, Citizen, relstore::on_delete::restrict>,
                      relstore::has_many<"apprentices", Citizen, Citizen, relstore::key_to<&Citizen::mentorId>,
                                         relstore::inverse<"mentor">, relstore::on_delete::cascade>,
-                     relstore::has_many<"homes", Citizen, House, relstore::key_to<&House::ownerId>,
-                                        relstore::inverse<"owner">, relstore::on_delete::set_null>>;
+                     relstore::has_one<"home", Citizen, House, relstore::key_to<&House::ownerId>,
+                                       relstore::inverse<"owner">, relstore::on_delete::set_null>>;
 using store = relstore::store<schema>;
 
 }  // namespace town

@@ -44,7 +44,7 @@ class sqlite_side {
       CREATE INDEX citizen_town ON Citizen(townId);
       CREATE INDEX citizen_mentor ON Citizen(mentorId);
       CREATE INDEX house_town ON House(townId);
-      CREATE INDEX house_owner ON House(ownerId);
+      CREATE UNIQUE INDEX house_owner ON House(ownerId);  -- Citizen.home is a has_one
       CREATE TABLE log(seq INTEGER PRIMARY KEY, t TEXT, kind TEXT, id INTEGER);)");
     // AFTER triggers record what SQLite did, foreign key actions included; an
     // UPDATE that changes nothing is no change (relstore writes nothing then).

@@ -105,6 +105,35 @@ TEST(HostileFiles, ARelationWithFloatKeysIsRefusedNotReportedAsDangling) {
   EXPECT_TRUE(has(r.error().message, "foreign key C.pId is float64 but P.id is int64")) << r.error().message;
 }
 
+// Version 2's additions: each relation's kind, checked like every other byte.
+TEST(HostileFiles, AVersion2RelationOfUnknownKindIsRefused) {
+  auto file = [](std::uint8_t kind) {
+    test::hostile_writer w;  // P(id) and C(id, pId), C.pId -> P.id of `kind`
+    w.put<std::uint32_t>(2);
+    w.text("P").put<std::uint32_t>(0).put<std::uint32_t>(1).text("id").put<std::uint8_t>(2).put<std::uint8_t>(0);
+    w.text("C").put<std::uint32_t>(0).put<std::uint32_t>(2).text("id").put<std::uint8_t>(2).put<std::uint8_t>(0);
+    w.text("pId").put<std::uint8_t>(2).put<std::uint8_t>(0);
+    w.put<std::uint32_t>(1).text("cs").text("p");
+    w.put<std::uint32_t>(0).put<std::uint32_t>(1).put<std::uint32_t>(0).put<std::uint32_t>(1).put<std::uint8_t>(0);
+    w.put<std::uint8_t>(kind);
+    w.put<std::uint32_t>(0);  // no through relations
+    w.put<std::uint64_t>(0).put<std::uint64_t>(0);
+    return w.sealed(2);
+  };
+  for (std::uint8_t kind : {std::uint8_t{1}, std::uint8_t{3}, std::uint8_t{200}}) {
+    std::istringstream in(file(kind));
+    auto r = relstore::read_snapshot(in);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+    EXPECT_TRUE(has(r.error().message, "relation cs: unknown kind " + std::to_string(kind))) << r.error().message;
+  }
+  std::istringstream one(file(2));
+  auto r = relstore::read_snapshot(one);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& reg = r->schema();
+  EXPECT_EQ(reg.find_relation(*reg.find_model("P"), "cs")->kind, relstore::relation_kind::has_one);
+}
+
 // ------------------------------------------------------------ 6. terminal injection
 
 TEST(HostileFiles, ANameWithAControlCharacterIsRefusedAndShownEscaped) {

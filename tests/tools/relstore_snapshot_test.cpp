@@ -84,7 +84,7 @@ TEST_F(SnapshotTool, HelpAndUsageExitCodes) {
 TEST_F(SnapshotTool, InfoShowsVersionsSchemaRelationsAndCounts) {
   auto r = run(tool() + " info " + q(file_));
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("relstore snapshot version 1, binary archive"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("relstore snapshot version 2, binary archive"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("checksum: CRC32C"), std::string::npos);
   EXPECT_NE(r.out.find("Order: 3 entities, primary key id"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("couponId int64 (optional)"), std::string::npos);

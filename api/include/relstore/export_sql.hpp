@@ -9,8 +9,9 @@
 
 namespace relstore {
 
-// SQL for SQLite (and close to standard SQL): CREATE TABLE with PRIMARY KEY
-// and FOREIGN KEY ... ON DELETE CASCADE / RESTRICT / SET NULL, then INSERTs in
+// SQL for SQLite (and close to standard SQL): CREATE TABLE with PRIMARY KEY,
+// UNIQUE (key_from keys and has_one foreign keys) and FOREIGN KEY ... ON
+// DELETE CASCADE / RESTRICT / SET NULL, then INSERTs in
 // an order that satisfies every key, inside one transaction. Errors: io_error.
 result<void> export_sql(const dataset& data, std::ostream& out, const progress_fn& progress = {});
 

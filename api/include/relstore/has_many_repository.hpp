@@ -64,8 +64,9 @@ class has_many_repository {
   // in LoopBack: a foreign key given with any value but this parent's key,
   // null included, is constraint_violation. Required fields and generated
   // keys follow check_create's rule (model_settings).
-  template <bool W = writable>
-  result<C> create(const relstore::patch<C>& fields) {
+  // (A template, so that create({}) still means create(C{}).)
+  template <class Fields, bool W = writable>
+  requires std::is_same_v<Fields, relstore::patch<C>> result<C> create(const Fields& fields) {
     return create_from<W>(spec::spec(fields));
   }
   // The same from a JSON object: {"customerId": null} is given, {} is not.

@@ -18,7 +18,8 @@ namespace relstore {
 //               "fields":[{"name":"id","type":"int64"},{"name":"email","type":"string","optional":true}]}],
 //    "relations":[{"name":"orders","source":"Customer","target":"Order",
 //                  "keyTo":"customerId","keyFrom":"id","inverse":"customer","onDelete":"cascade"}]}
-// keyTo, keyFrom, inverse and onDelete are optional (LoopBack's inference).
+// keyTo, keyFrom, inverse and onDelete are optional (LoopBack's inference);
+// "kind":"hasOne" declares a has_one (the default is "hasMany").
 // Integer keys left at 0 (or absent) are assigned, increasing past every key
 // given. Errors: invalid_argument (malformed input), schema_error (a schema
 // the registry refuses), already_exists or foreign_key_violation (the first

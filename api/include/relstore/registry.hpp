@@ -31,13 +31,19 @@ enum class on_delete : std::uint8_t {
 
 std::string_view to_string(on_delete policy) noexcept;
 
-enum class relation_kind : std::uint8_t { has_many, belongs_to };
+// has_many and has_one are walked from the parent; belongs_to from the child.
+// A has_one is a has_many whose foreign key is unique among non-null values:
+// every rule of has_many (keys, policies, cascades) holds for it too.
+enum class relation_kind : std::uint8_t { has_many = 0, belongs_to = 1, has_one = 2 };
 
 std::string_view to_string(relation_kind kind) noexcept;
 
-// One direction of a relation. A has_many declaration registers two: the
-// has_many from the parent (Customer.orders) and its belongs_to inverse
-// (Order.customer). Both share keys and policy.
+// Whether a relation of `kind` leads from the parent to its children.
+constexpr bool is_parent_side(relation_kind kind) noexcept { return kind != relation_kind::belongs_to; }
+
+// One direction of a relation. A has_many (or has_one) declaration registers
+// two: the has_many from the parent (Customer.orders) and its belongs_to
+// inverse (Order.customer). Both share keys and policy.
 struct relation_info {
   std::string name;  // "orders", or "customer" for the inverse
   relation_kind kind = relation_kind::has_many;
@@ -90,6 +96,15 @@ class registry {
   // Returns the index of the has_many; the inverse is the next one.
   result<std::size_t> add_has_many(std::string_view name, std::string_view parent, std::string_view child,
                                    const has_many_options& options = {});
+  // Declares `parent` has one `child` (LoopBack's @hasOne): as add_has_many,
+  // with the same defaults and checks, and the foreign key unique among
+  // non-null values (a second child of one parent is already_exists).
+  result<std::size_t> add_has_one(std::string_view name, std::string_view parent, std::string_view child,
+                                  const has_many_options& options = {});
+  // add_has_many or add_has_one by `kind`; a belongs_to is schema_error (it
+  // is declared by its parent side).
+  result<std::size_t> add_relation(relation_kind kind, std::string_view name, std::string_view parent,
+                                   std::string_view child, const has_many_options& options = {});
 
   std::size_t model_count() const noexcept { return models_.size(); }
   // REQUIRES: index < model_count().
@@ -99,12 +114,13 @@ class registry {
   const std::vector<relation_info>& relations() const noexcept { return relations_; }
   // The relation called `name` walked from model `source`, if any.
   const relation_info* find_relation(std::size_t source, std::string_view name) const noexcept;
-  // The has_many relations (indexes into relations()) whose parent, or whose
-  // child, is `model`, in declaration order. REQUIRES: model < model_count().
+  // The parent-side relations (has_many and has_one; indexes into
+  // relations()) whose parent, or whose child, is `model`, in declaration
+  // order. REQUIRES: model < model_count().
   const std::vector<std::size_t>& has_many_from(std::size_t model) const noexcept { return from_[model]; }
   const std::vector<std::size_t>& has_many_into(std::size_t model) const noexcept { return into_[model]; }
-  // How has_many relation `index` was declared, with every name spelled out.
-  // REQUIRES: relations()[index].kind == relation_kind::has_many.
+  // How parent-side relation `index` was declared, with every name spelled out.
+  // REQUIRES: is_parent_side(relations()[index].kind).
   has_many_options declaration(std::size_t index) const;
 
   // REQUIRES: `model` outlives the registry. Used for compile-time schemas.

@@ -1,4 +1,5 @@
-// has_many: the C++ analog of LoopBack's @hasMany, with its belongsTo inverse.
+// has_many: the C++ analog of LoopBack's @hasMany, with its belongsTo inverse;
+// has_one: LoopBack's @hasOne, the same with at most one child per parent.
 //
 //   using customer_orders = relstore::has_many<"orders", Customer, Order>;
 //   using reports = relstore::has_many<"reports", Employee, Employee,
@@ -16,6 +17,11 @@
 // Checked at compile time: the foreign key field exists, its type is the
 // parent key's type or std::optional of it, set_null has an optional key, and
 // neither name shadows a field (a model never carries its related entities).
+//
+//   using customer_address = relstore::has_one<"address", Customer, Address>;
+//
+// has_one takes the same options and defaults. Its foreign key is unique
+// among non-null values: a second child of one parent is already_exists.
 #pragma once
 
 #include <cstddef>
@@ -102,6 +108,8 @@ struct has_many {
  public:
   using parent = Parent;
   using child = Child;
+  // Whether this is a has_one (at most one child per parent).
+  static constexpr bool unique = false;
 
   static constexpr std::string_view name() { return Name.view(); }
 
@@ -184,6 +192,14 @@ struct has_many {
                 "relstore: a relation name must not be a field of the parent: models never carry related entities");
 
   static constexpr bool child_key_nullable = detail::is_optional_v<child_key_type>;
+};
+
+// LoopBack's @hasOne: a has_many whose foreign key is unique among non-null
+// values. Customer.address is walked with related<"address">(id) (a
+// has_one_repository) and included as one row or none.
+template <detail::fixed_string Name, class Parent, class Child, auto... Options>
+struct has_one : has_many<Name, Parent, Child, Options...> {
+  static constexpr bool unique = true;
 };
 
 }  // namespace relstore

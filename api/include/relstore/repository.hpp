@@ -28,6 +28,7 @@
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"
+#include "relstore/has_one_repository.hpp"
 #include "relstore/patch.hpp"
 #include "relstore/query_plan.hpp"
 #include "relstore/row.hpp"
@@ -67,8 +68,9 @@ class repository {
   // Creates from the fields `fields` sets; the others keep M's defaults. A
   // required field left out, or a generated key given (0 included), is
   // invalid_argument (model_settings).
-  template <bool W = writable>
-  result<M> create(const patch<M>& fields) {
+  // (A template, so that create({}) still means create(M{}).)
+  template <class Fields, bool W = writable>
+  requires std::is_same_v<Fields, patch<M>> result<M> create(const Fields& fields) {
     return create_from<W>(spec::spec(fields));
   }
 
@@ -230,14 +232,17 @@ class repository {
     });
   }
 
-  // The constrained repository of has_many `Name` for the parent whose key
-  // (key_from) is `parent_key`: customers.related<"orders">(customer_id).
-  // A read-only repository gives a read-only one.
+  // The constrained repository of has_many or has_one `Name` for the parent
+  // whose key (key_from) is `parent_key`: customers.related<"orders">(id) is
+  // a has_many_repository, customers.related<"address">(id) a
+  // has_one_repository. A read-only repository gives a read-only one.
   template <detail::fixed_string Name>
   auto related(const typename detail::has_many_named<S, M, Name>::type::parent_key_type& parent_key) const {
     using found = detail::has_many_named<S, M, Name>;
     if constexpr (found::index == detail::npos) {
       return 0;  // the static_assert in has_many_named has said why
+    } else if constexpr (found::type::unique) {
+      return has_one_repository<Schema, typename found::type>(store_, parent_key);
     } else {
       return has_many_repository<Schema, typename found::type>(store_, parent_key);
     }

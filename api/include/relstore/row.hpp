@@ -58,14 +58,16 @@ class row {
     return *v;
   }
 
-  // The parent included through belongs_to `relation`; nullptr for a null key.
-  // REQUIRES: the filter included `relation`, and its target model is T.
+  // The parent included through belongs_to `relation` (nullptr for a null
+  // key), or the child included through has_one `relation` (nullptr when
+  // there is none). REQUIRES: the filter included `relation`, and its
+  // target model is T.
   template <class T>
   const row<T>* one(std::string_view relation) const {
     const related_entry* e = entry(relation);
     RELSTORE_ASSERT(e != nullptr, "relation was not included");
     const auto* v = std::any_cast<std::optional<row<T>>>(&e->data);
-    RELSTORE_ASSERT(v != nullptr, "relation is not a belongs_to of this model");
+    RELSTORE_ASSERT(v != nullptr, "relation is not a belongs_to or has_one of this model");
     return *v ? &**v : nullptr;
   }
 
@@ -75,7 +77,8 @@ class row {
   template <detail::fixed_string Name>
   const auto& many() const {
     using found = typename detail::checked_relation<M, Name>::found;
-    static_assert(!found::found || found::is_many, "relstore: that relation is a belongs_to: use one<\"name\">()");
+    static_assert(!found::found || found::is_many,
+                  "relstore: that relation is a belongs_to or a has_one: use one<\"name\">()");
     if constexpr (found::found && found::is_many) {
       return many<typename found::target>(Name.view());
     } else {

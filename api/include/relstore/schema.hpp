@@ -80,7 +80,7 @@ struct registry_builder<schema<models<Models...>, Relations...>> {
     o.key_from = p.fields[R::parent_key].name;
     o.inverse = std::string(R::inverse_name());
     o.policy = R::policy;
-    check(reg.add_has_many(R::name(), p.name, c.name, o));
+    check(reg.add_relation(R::unique ? relation_kind::has_one : relation_kind::has_many, R::name(), p.name, c.name, o));
   }
 };
 }  // namespace detail

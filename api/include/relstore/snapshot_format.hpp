@@ -30,8 +30,10 @@ struct snapshot_header {
 };
 
 // The relstore snapshot format version this build writes and reads.
-// Version history: 1 (relstore 0.1) the first.
-inline constexpr std::uint32_t snapshot_format_version = 1;
+// Version history: 1 (relstore 0.1) the first; 2 records each relation's
+// kind (has_many or has_one). Version 1 files are still read (every relation
+// a has_many).
+inline constexpr std::uint32_t snapshot_format_version = 2;
 // Bytes of the envelope before the payload.
 inline constexpr std::size_t snapshot_header_size = 48;
 

@@ -21,11 +21,12 @@ inline constexpr std::uint32_t max_snapshot_relations = 65536;
 // Errors: io_error if the archive cannot be written.
 result<std::string> encode(const column_store& data, archive_format format);
 
-// Decodes a payload of `format`. Every count is bounded by the bytes left
-// before anything is allocated; the schema passes the registry's checks and
-// every column column_table::check. Boost.Serialization's exceptions stop
-// here. Errors: snapshot_corrupt. Keys and foreign keys are not checked
-// (verify does that).
-result<column_store> decode(std::string_view payload, archive_format format);
+// Decodes a payload of `format` written at format `version` (1 or 2: the
+// envelope's). Every count is bounded by the bytes left before anything is
+// allocated; the schema passes the registry's checks and every column
+// column_table::check. Boost.Serialization's exceptions stop here. Errors:
+// snapshot_corrupt. Keys and foreign keys are not checked (verify does that).
+result<column_store> decode(std::string_view payload, archive_format format,
+                            std::uint32_t version = snapshot_format_version);
 
 }  // namespace relstore::detail

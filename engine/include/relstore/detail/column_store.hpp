@@ -26,9 +26,10 @@ class column_store {
   // Adds a model with no rows; its accessors become column accessors.
   // Errors: the registry's (schema_error).
   result<std::size_t> add_model(model_info model);
-  // Declares a relation, and indexes its keys. Errors: the registry's.
-  result<std::size_t> add_has_many(std::string_view name, std::string_view parent, std::string_view child,
-                                   const has_many_options& options);
+  // Declares a has_many or has_one (registry::add_relation), and indexes
+  // its keys. Errors: the registry's.
+  result<std::size_t> add_relation(relation_kind kind, std::string_view name, std::string_view parent,
+                                   std::string_view child, const has_many_options& options);
 
   const registry& schema() const noexcept { return schema_; }
   std::size_t model_count() const noexcept { return tables_.size(); }

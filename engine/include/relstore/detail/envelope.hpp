@@ -14,8 +14,10 @@
 
 namespace relstore::detail {
 
-// The envelope for `payload`, with this build's versions and platform.
-std::string make_envelope(std::string_view payload, archive_format format);
+// The envelope for `payload`, with this build's versions and platform (the
+// format version may be an older one this build still reads).
+std::string make_envelope(std::string_view payload, archive_format format,
+                          std::uint32_t version = snapshot_format_version);
 
 // Checks the envelope at the front of `data` and the payload's checksum,
 // before any byte of the payload is interpreted. Errors: snapshot_corrupt,
@@ -23,7 +25,8 @@ std::string make_envelope(std::string_view payload, archive_format format);
 result<snapshot_header> check_envelope(const char* data, std::size_t size);
 
 // `payload` behind a valid envelope (tests and the fuzzer use it).
-std::string seal_snapshot(std::string_view payload, archive_format format);
+std::string seal_snapshot(std::string_view payload, archive_format format,
+                          std::uint32_t version = snapshot_format_version);
 
 // The Boost archive library version of this build.
 std::uint32_t boost_archive_version();

@@ -21,6 +21,13 @@ error duplicate_key(const model_info& model, std::size_t field, const value_view
 // foreign_key_violation: "Order.customerId = 9: no Customer with id 9 (relation Customer.orders)".
 error dangling_key(const registry& reg, const relation_info& has_many, const value_view& key);
 
+// already_exists: a second child under has_one `r`: "Address.customerId = 1
+// already names Customer 1's address (Address 5); Address 7 would be a second
+// (Customer.address is a has_one)". `holder` and `second` are the children's
+// primary keys.
+error second_child(const registry& reg, const relation_info& r, const value_view& key, const value_view& holder,
+                   const value_view& second);
+
 // restrict_violation: a referenced parent key would change.
 error key_change_blocked(const registry& reg, const relation_info& has_many, const value_view& from,
                          const value_view& to, std::size_t children);

@@ -80,8 +80,9 @@ std::uint64_t changed_foreign_keys(const M& a, const M& b) {
   return out;
 }
 
-// Unique parent keys (key_from other than the primary key) are free.
-// `self` is the entity being replaced, which may keep its own key.
+// Unique parent keys (key_from other than the primary key) are free, and
+// so is every has_one foreign key of e that is not null. `self` is the entity
+// being replaced, which may keep its own keys.
 template <class S, class M>
 result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type_identity_t<M>* self) {
   result<void> out;
@@ -93,6 +94,22 @@ result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type
       if (self != nullptr && k == self->*member_pointer<M, D::field>) return;
       const auto& idx = st.template tab<M>().template index<D::field>();
       if (idx.find(k) != idx.end()) out = duplicate_key(info_of<M>(), D::field, view_of(k));
+    }
+  });
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (R::unique && std::is_same_v<typename R::child, M>) {
+      if (!out) return;
+      const auto& fk = e.*member_pointer<M, R::child_key>;
+      const auto* key = key_ptr(fk);
+      if (key == nullptr) return;
+      if (self != nullptr && fk == self->*member_pointer<M, R::child_key>) return;
+      const auto& idx = st.template tab<M>().template index<R::child_key>();
+      const auto it = idx.find(fk);
+      if (it == idx.end()) return;
+      constexpr std::size_t pk = storage<S>::template pk<M>;
+      out = second_child(S::registry(), has_many_info<S, R>(), view_of(*key), view_of((*it).*member_pointer<M, pk>),
+                         view_of(e.*member_pointer<M, pk>));
     }
   });
   return out;

@@ -49,7 +49,8 @@ struct query_result {
 
 // What one include brought: for each entity of the including result (same
 // index), its children (has_many: the scope's where, order, skip and limit
-// applied per parent) or its parent (belongs_to: none or one).
+// applied per parent), its child (has_one: none or one) or its parent
+// (belongs_to: none or one). `many` is false for the last two.
 struct included {
   const include_spec* spec = nullptr;
   std::size_t target = 0;  // the model the relation leads to

@@ -46,6 +46,7 @@ struct placeholder_relation {
   using parent = void;
   using child = void;
   using parent_key_type = std::int64_t;
+  static constexpr bool unique = false;
 };
 
 template <class S, std::size_t I>
@@ -56,7 +57,7 @@ using relation_at =
 template <class S, class M, fixed_string Name>
 struct has_many_named {
   static constexpr std::size_t index = find_has_many<S, M, Name>();
-  static_assert(index != npos, "relstore: no has_many relation of this model has that name");
+  static_assert(index != npos, "relstore: no has_many or has_one relation of this model has that name");
   using type = relation_at<S, index>;
 };
 
@@ -91,18 +92,20 @@ bool visit_relation(std::string_view name, Fn&& fn) {
   return found;
 }
 
-// The relation called Name walked from M in S: the has_many when M is its
-// parent, else the belongs_to when M is its child. `target` is the model the
-// relation leads to.
+// The relation called Name walked from M in S: the has_many (or has_one)
+// when M is its parent, else the belongs_to when M is its child. `target` is
+// the model the relation leads to; `is_many` says whether it leads to rows
+// (has_many) or to one row or none (has_one, belongs_to).
 template <class S, class M, fixed_string Name>
 struct relation_named {
   static constexpr std::size_t many = find_has_many<S, M, Name>();
   static constexpr std::size_t one = find_belongs_to<S, M, Name>();
   static constexpr bool found = many != npos || one != npos;
-  static constexpr bool is_many = many != npos;
-  using relation = relation_at<S, is_many ? many : one>;
-  using target = std::conditional_t<!found, void,
-                                    std::conditional_t<is_many, typename relation::child, typename relation::parent>>;
+  static constexpr bool down = many != npos;
+  using relation = relation_at<S, down ? many : one>;
+  static constexpr bool is_many = down && !relation::unique;
+  using target =
+      std::conditional_t<!found, void, std::conditional_t<down, typename relation::child, typename relation::parent>>;
 };
 
 // The schema RELSTORE_SCHEMA declared for model M (found by argument-
