@@ -11,6 +11,7 @@
 #include <queue>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace relstore {
@@ -273,6 +274,15 @@ result<void> export_sql(const dataset& data, std::ostream& out, const progress_f
       }
       uniques.push_back(r->child_key);
       s += ",\n  UNIQUE (" + quote_ident(info.fields[r->child_key].name) + ")";
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;  // a pair linked once (both directions: one UNIQUE)
+    for (const auto& r : reg.relations()) {
+      if (r.kind != relation_kind::has_many_through || r.through != m || r.repeated_links) continue;
+      const std::pair<std::size_t, std::size_t> pair = std::minmax(r.through_from, r.through_to);
+      if (std::find(pairs.begin(), pairs.end(), pair) != pairs.end()) continue;
+      pairs.emplace_back(pair);
+      s += ",\n  UNIQUE (" + quote_ident(info.fields[r.through_from].name) + ", " +
+           quote_ident(info.fields[r.through_to].name) + ")";
     }
     for (const auto* r : g.as_child[m]) {
       const model_info& p = reg.model(r->parent);

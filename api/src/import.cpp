@@ -87,9 +87,11 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       return bad_import("the schema has too many relations (at most " + std::to_string(detail::max_snapshot_relations) +
                         ")");
     }
+    // Foreign key relations first: a has_many_through needs them declared.
     for (const auto& r : rv->get_array()) {
       if (!r.is_object()) return bad_import("each relation must be an object");
       const auto& ro = r.get_object();
+      if (str_or(ro, "kind", "hasMany") == "hasManyThrough") continue;
       has_many_options o;
       o.key_to = str_or(ro, "keyTo");
       o.key_from = str_or(ro, "keyFrom");
@@ -99,10 +101,25 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       if (!p) return bad_import("unknown onDelete \"" + policy + "\" (restrict, cascade or set_null)");
       o.policy = *p;
       const std::string kind = str_or(ro, "kind", "hasMany");
-      if (kind != "hasMany" && kind != "hasOne")
-        return bad_import("unknown relation kind \"" + kind + "\" (hasMany or hasOne)");
+      if (kind != "hasMany" && kind != "hasOne") {
+        return bad_import("unknown relation kind \"" + kind + "\" (hasMany, hasOne or hasManyThrough)");
+      }
       auto added = ds.add_relation(kind == "hasOne" ? relation_kind::has_one : relation_kind::has_many,
                                    str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"), o);
+      if (!added) return make_error(errc::schema_error, "import: " + added.error().message);
+    }
+    for (const auto& r : rv->get_array()) {
+      const auto& ro = r.get_object();
+      if (str_or(ro, "kind", "hasMany") != "hasManyThrough") continue;
+      has_many_through_options o;
+      o.key_from = str_or(ro, "keyFrom");
+      o.key_to = str_or(ro, "keyTo");
+      if (const auto* rep = ro.if_contains("repeatedLinks")) {
+        if (!rep->is_bool()) return bad_import("\"repeatedLinks\" must be true or false");
+        o.repeated_links = rep->get_bool();
+      }
+      auto added = ds.add_has_many_through(str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"),
+                                           str_or(ro, "through"), o);
       if (!added) return make_error(errc::schema_error, "import: " + added.error().message);
     }
   }
@@ -197,6 +214,20 @@ std::string schema_json(const dataset& data) {
   json::array relations;
   for (std::size_t i = 0; i < reg.relations().size(); ++i) {
     const relation_info& r = reg.relations()[i];
+    if (r.kind == relation_kind::has_many_through) {
+      const has_many_through_options o = reg.through_declaration(i);
+      json::object ro;
+      ro["name"] = r.name;
+      ro["kind"] = "hasManyThrough";
+      ro["source"] = reg.model(r.parent).name;
+      ro["target"] = reg.model(r.child).name;
+      ro["through"] = reg.model(r.through).name;
+      ro["keyFrom"] = o.key_from;
+      ro["keyTo"] = o.key_to;
+      if (o.repeated_links) ro["repeatedLinks"] = true;
+      relations.push_back(std::move(ro));
+      continue;
+    }
     if (!is_parent_side(r.kind)) continue;
     const has_many_options o = reg.declaration(i);
     json::object ro;

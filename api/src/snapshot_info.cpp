@@ -32,6 +32,16 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
   out << "relations:\n";
   for (std::size_t i = 0; i < reg.relations().size(); ++i) {
     const relation_info& r = reg.relations()[i];
+    if (r.kind == relation_kind::has_many_through) {
+      const model_info& p = reg.model(r.parent);
+      const model_info& c = reg.model(r.child);
+      const model_info& t = reg.model(r.through);
+      out << "  " << p.name << "." << r.name << ": has_many_through " << c.name << " via " << t.name << " (" << t.name
+          << "." << t.fields[r.through_from].name << " -> " << p.name << ", " << t.name << "."
+          << t.fields[r.through_to].name << " -> " << c.name << ")" << (r.repeated_links ? ", repeated links" : "")
+          << "\n";
+      continue;
+    }
     if (!is_parent_side(r.kind)) continue;
     const model_info& p = reg.model(r.parent);
     const model_info& c = reg.model(r.child);

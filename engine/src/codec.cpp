@@ -109,6 +109,21 @@ struct payload_writer {
       item("policy", static_cast<std::uint8_t>(r.policy));
       item("kind", static_cast<std::uint8_t>(r.kind));  // since format version 2
     }
+    // Since format version 2: the has_many_through relations, after the
+    // relations they need.
+    std::uint32_t throughs = 0;
+    for (const auto& r : reg.relations()) throughs += r.kind == relation_kind::has_many_through ? 1 : 0;
+    item("through_relations", throughs);
+    for (const auto& r : reg.relations()) {
+      if (r.kind != relation_kind::has_many_through) continue;
+      text("name", r.name);
+      item("parent", static_cast<std::uint32_t>(r.parent));
+      item("child", static_cast<std::uint32_t>(r.child));
+      item("through", static_cast<std::uint32_t>(r.through));
+      item("through_from", static_cast<std::uint32_t>(r.through_from));
+      item("through_to", static_cast<std::uint32_t>(r.through_to));
+      item("repeated_links", static_cast<std::uint8_t>(r.repeated_links ? 1 : 0));
+    }
     for (std::size_t m = 0; m < reg.model_count(); ++m) {
       const column_table& t = ds.table(m);
       item("rows", static_cast<std::uint64_t>(t.rows()));
@@ -254,6 +269,32 @@ struct payload_reader {
       (void)must(
           ds.add_relation(static_cast<relation_kind>(kind), name, reg.model(parent).name, reg.model(child).name, o),
           "schema");
+    }
+    if (version >= 2) {
+      const auto through_count = item<std::uint32_t>("through_relations");
+      if (through_count > max_snapshot_relations) {
+        fail("through relation count " + std::to_string(through_count) + " is absurd");
+      }
+      bound(through_count, 4, "through_relations");
+      for (std::uint32_t i = 0; i < through_count; ++i) {
+        const std::string name = text("name");
+        const auto parent = item<std::uint32_t>("parent");
+        const auto child = item<std::uint32_t>("child");
+        const auto through = item<std::uint32_t>("through");
+        const auto from = item<std::uint32_t>("through_from");
+        const auto to = item<std::uint32_t>("through_to");
+        const auto repeated = item<std::uint8_t>("repeated_links");
+        if (parent >= reg.model_count() || child >= reg.model_count() || through >= reg.model_count()) {
+          fail("relation " + name + " names a model that does not exist");
+        }
+        const model_info& t = reg.model(through);
+        if (from >= t.fields.size() || to >= t.fields.size()) {
+          fail("relation " + reg.model(parent).name + "." + name + " names a key field that does not exist");
+        }
+        if (repeated > 1) fail("relation " + name + ": bad repeated_links flag");
+        has_many_through_options o{t.fields[from].name, t.fields[to].name, repeated == 1};
+        (void)must(ds.add_has_many_through(name, reg.model(parent).name, reg.model(child).name, t.name, o), "schema");
+      }
     }
     for (std::size_t m = 0; m < ds.model_count(); ++m) {
       column_table& t = ds.table(m);

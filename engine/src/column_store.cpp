@@ -18,6 +18,13 @@ column_store column_store::like(const registry& schema) {
                               schema.declaration(i));
     RELSTORE_ASSERT(r.has_value(), "column_store::like: a registered relation was refused");
   }
+  for (std::size_t i = 0; i < schema.relations().size(); ++i) {
+    const relation_info& rel = schema.relations()[i];
+    if (rel.kind != relation_kind::has_many_through) continue;
+    auto r = out.add_has_many_through(rel.name, schema.model(rel.parent).name, schema.model(rel.child).name,
+                                      schema.model(rel.through).name, schema.through_declaration(i));
+    RELSTORE_ASSERT(r.has_value(), "column_store::like: a registered relation was refused");
+  }
   return out;
 }
 

@@ -28,6 +28,16 @@ error second_child(const registry& reg, const relation_info& r, const value_view
                                               r.name + " is a has_one)");
 }
 
+error repeated_link(const registry& reg, const relation_info& r, const value_view& from, const value_view& to,
+                    const value_view& holder, const value_view& second) {
+  const model_info& t = reg.model(r.through);
+  return make_error(errc::already_exists, t.name + " " + describe(second) + " would link " + reg.model(r.parent).name +
+                                              " " + describe(from) + " and " + reg.model(r.child).name + " " +
+                                              describe(to) + " a second time (" + t.name + " " + describe(holder) +
+                                              " does; " + reg.model(r.parent).name + "." + r.name +
+                                              " allows one link per pair)");
+}
+
 error dangling_key(const registry& reg, const relation_info& r, const value_view& key) {
   const model_info& c = reg.model(r.child);
   const model_info& p = reg.model(r.parent);

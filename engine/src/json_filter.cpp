@@ -233,7 +233,7 @@ result<void> parse_include(const registry& reg, std::size_t model, const json::v
     if (rel == nullptr) {
       return bad_filter(m, "Invalid \"filter.include\" entries: \"" + name + "\" is not a relation of model " + m.name);
     }
-    const std::size_t target = is_parent_side(rel->kind) ? rel->child : rel->parent;
+    const std::size_t target = target_of(*rel);
     include_spec inc;
     inc.relation = name;
     if (scope != nullptr) {

@@ -73,7 +73,7 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
                                                     "\" is included twice in one filter of " + info.name);
       }
     }
-    const std::size_t target = is_parent_side(rel->kind) ? rel->child : rel->parent;
+    const std::size_t target = target_of(*rel);
     if (inc.scope.total_limit && rel->kind != relation_kind::has_many) {
       return make_error(errc::invalid_filter,
                         "Invalid \"filter.include\" entries: totalLimit applies to a hasMany "
@@ -247,21 +247,38 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
     included out;
     out.spec = &inc;
     // has_many and has_one walk down to children (a has_one finds at most
-    // one), belongs_to up to the parent.
+    // one), belongs_to up to the parent, has_many_through across its links.
     const bool down = is_parent_side(rel->kind);
-    out.many = rel->kind == relation_kind::has_many;
-    out.target = down ? rel->child : rel->parent;
+    const bool via = rel->kind == relation_kind::has_many_through;
+    out.many = rel->kind == relation_kind::has_many || via;
+    out.target = target_of(*rel);
     const table_base& from = *tables[model];
     const table_base& to = *tables[out.target];
-    const field_info& key = from.info().fields[down ? rel->parent_key : rel->child_key];
+    const field_info& key = from.info().fields[down || via ? rel->parent_key : rel->child_key];
+    std::vector<const void*> links;
     const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;
     if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
     out.per_entity.resize(result.entities.size());
     for (std::size_t i = 0; i < result.entities.size(); ++i) {
       query_result& r = out.per_entity[i];
       const value_view k = key.get(result.entities[i]);
-      if (down) {
-        to.append_equal(rel->child_key, k, r.entities);
+      if (down || via) {
+        if (via) {
+          links.clear();
+          tables[rel->through]->append_equal(rel->through_from, k, links);
+          const field_info& link_to = tables[rel->through]->info().fields[rel->through_to];
+          for (const void* l : links) {
+            const value_view t = link_to.get(l);
+            if (std::holds_alternative<null_t>(t)) continue;
+            if (const void* e = to.find(rel->child_key, t)) r.entities.push_back(e);
+          }
+          if (rel->repeated_links) {  // a target linked twice is listed once
+            std::sort(r.entities.begin(), r.entities.end(), std::less<>{});
+            r.entities.erase(std::unique(r.entities.begin(), r.entities.end()), r.entities.end());
+          }
+        } else {
+          to.append_equal(rel->child_key, k, r.entities);
+        }
         if (w != nullptr) {
           std::erase_if(r.entities, [&](const void* c) { return !evaluate(to.info(), *w, c); });
         }

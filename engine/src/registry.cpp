@@ -57,6 +57,8 @@ std::string_view to_string(relation_kind kind) noexcept {
       return "belongs_to";
     case relation_kind::has_one:
       return "has_one";
+    case relation_kind::has_many_through:
+      return "has_many_through";
   }
   return "unknown";
 }
@@ -134,7 +136,7 @@ result<std::size_t> registry::add_has_one(std::string_view name, std::string_vie
 result<std::size_t> registry::add_relation(relation_kind kind, std::string_view name, std::string_view parent,
                                            std::string_view child, const has_many_options& options) {
   if (!is_parent_side(kind)) {
-    return schema_error("relation " + std::string(name) + ": a belongs_to is declared by its has_many or has_one");
+    return schema_error("relation " + std::string(name) + ": only a has_many or a has_one is declared this way");
   }
   auto p = find_model(parent);
   if (!p)
@@ -213,6 +215,77 @@ result<std::size_t> registry::add_relation(relation_kind kind, std::string_view 
   relation_index_[*c].emplace(one.name, at + 1);
   relations_.push_back(std::move(many));
   relations_.push_back(std::move(one));
+  return at;
+}
+
+has_many_through_options registry::through_declaration(std::size_t index) const {
+  const relation_info& r = relations_[index];
+  const model_info& t = *models_[r.through];
+  return {t.fields[r.through_from].name, t.fields[r.through_to].name, r.repeated_links};
+}
+
+result<std::size_t> registry::add_has_many_through(std::string_view name, std::string_view parent,
+                                                   std::string_view target, std::string_view through,
+                                                   const has_many_through_options& options) {
+  const std::string label = std::string(parent) + "." + std::string(name);
+  auto p = find_model(parent);
+  auto c = find_model(target);
+  auto t = find_model(through);
+  if (!p) return schema_error("relation " + label + ": source model " + std::string(parent) + " is not defined");
+  if (!c) return schema_error("relation " + label + ": target model " + std::string(target) + " is not defined");
+  if (!t) return schema_error("relation " + label + ": through model " + std::string(through) + " is not defined");
+  const model_info& pm = *models_[*p];
+  const model_info& cm = *models_[*c];
+  const model_info& tm = *models_[*t];
+  if (name.empty()) return schema_error("a relation of " + pm.name + " has an empty name");
+  if (auto e = bad_name("relation", name)) return *e;
+  if (*t == *p || *t == *c) return schema_error("relation " + label + ": the through model must be a third model");
+  const std::string from =
+      options.key_from.empty() ? std::string(detail::default_key_to(pm.name).view()) : options.key_from;
+  const std::string to = options.key_to.empty() ? std::string(detail::default_key_to(cm.name).view()) : options.key_to;
+  auto ff = tm.find_field(from);
+  if (!ff) return schema_error("through model " + tm.name + " is missing definition of foreign key " + from);
+  auto tf = tm.find_field(to);
+  if (!tf) return schema_error("through model " + tm.name + " is missing definition of foreign key " + to);
+  if (*ff == *tf) return schema_error("relation " + label + ": both ends use " + tm.name + "." + from);
+  // The through model's keys are enforced by relations of their own.
+  auto enforced_by = [&](std::size_t end, std::size_t field) {
+    for (std::size_t ri : from_[end]) {
+      const relation_info& r = relations_[ri];
+      if (r.child == *t && r.child_key == field && r.parent_key == models_[end]->primary_key) return true;
+    }
+    return false;
+  };
+  for (const auto& [end, field] : {std::pair{*p, *ff}, std::pair{*c, *tf}}) {
+    if (!enforced_by(end, field)) {
+      return schema_error("relation " + label + ": declare a has_many from " + models_[end]->name + " to " + tm.name +
+                          " on " + tm.name + "." + tm.fields[field].name +
+                          " first (it enforces that key and says what deleting a " + models_[end]->name +
+                          " does to its links)");
+    }
+  }
+  if (pm.find_field(name)) {
+    return schema_error("relation " + label + ": the name is a field of " + pm.name +
+                        " (a model cannot carry its navigational property)");
+  }
+  if (find_relation(*p, name)) return schema_error("relation " + label + " is defined twice");
+
+  relation_info r;
+  r.name = std::string(name);
+  r.kind = relation_kind::has_many_through;
+  r.source = *p;
+  r.parent = *p;
+  r.child = *c;
+  r.parent_key = pm.primary_key;
+  r.child_key = cm.primary_key;
+  r.through = *t;
+  r.through_from = *ff;
+  r.through_to = *tf;
+  r.repeated_links = options.repeated_links;
+  const std::size_t at = relations_.size();
+  r.inverse = at;
+  relation_index_[*p].emplace(r.name, at);
+  relations_.push_back(std::move(r));
   return at;
 }
 

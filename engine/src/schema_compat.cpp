@@ -83,6 +83,27 @@ result<void> check_relations(const registry& program, const column_store& snap, 
     }
     if (!differs.empty()) return mismatch("relation " + label + " " + differs);
   }
+  for (std::size_t i = 0; i < file.relations().size() && !lenient; ++i) {
+    const relation_info& r = file.relations()[i];
+    if (r.kind != relation_kind::has_many_through) continue;
+    const model_info& p = file.model(r.parent);
+    auto pm = program.find_model(p.name);
+    const relation_info* mine = pm ? program.find_relation(*pm, r.name) : nullptr;
+    if (mine == nullptr) continue;
+    const has_many_through_options theirs = file.through_declaration(i);
+    if (mine->kind != relation_kind::has_many_through) {
+      return mismatch("relation " + p.name + "." + r.name + " is a has_many_through in the snapshot but a " +
+                      std::string(to_string(mine->kind)) + " in the program");
+    }
+    const has_many_through_options ours =
+        program.through_declaration(static_cast<std::size_t>(mine - program.relations().data()));
+    if (program.model(mine->child).name != file.model(r.child).name ||
+        program.model(mine->through).name != file.model(r.through).name || theirs.key_from != ours.key_from ||
+        theirs.key_to != ours.key_to || theirs.repeated_links != ours.repeated_links) {
+      return mismatch("relation " + p.name + "." + r.name + " is declared differently in the snapshot (to " +
+                      file.model(r.child).name + " through " + file.model(r.through).name + ")");
+    }
+  }
   for (const auto& r : program.relations()) {
     if (!is_parent_side(r.kind)) continue;
     const model_info& pm = program.model(r.parent);

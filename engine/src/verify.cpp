@@ -2,7 +2,9 @@
 #include "relstore/detail/verify.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -83,6 +85,33 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
       child.sort_by_key(same);
       for (std::size_t i = 1; i < same.size() && go_on; ++i) {
         go_on = sink(at(child, same[i], r.child_key, second_child(reg, r, key, pk.get(same[0]), pk.get(same[i]))));
+      }
+    });
+  }
+  for (const relation_info& r : reg.relations()) {
+    if (!go_on) break;
+    if (r.kind != relation_kind::has_many_through || r.repeated_links) continue;
+    // Each (from, to) pair once: the first link in key order holds it.
+    const table_base& t = *tables[r.through];
+    const field_info& from = t.info().fields[r.through_from];
+    const field_info& to = t.info().fields[r.through_to];
+    const field_info& pk = t.info().fields[t.info().primary_key];
+    std::vector<const void*> links;
+    std::map<std::string, const void*> held;  // describe(to) -> the link holding it
+    t.for_each_distinct(r.through_from, [&](const void* e) {
+      if (!go_on) return;
+      links.clear();
+      held.clear();
+      t.append_equal(r.through_from, from.get(e), links);
+      if (links.size() < 2) return;
+      t.sort_by_key(links);
+      for (const void* l : links) {
+        const value_view v = to.get(l);
+        if (std::holds_alternative<null_t>(v)) continue;
+        auto [it, fresh] = held.emplace(describe(v), l);
+        if (!fresh && go_on) {
+          go_on = sink(at(t, l, r.through_to, repeated_link(reg, r, from.get(l), v, pk.get(it->second), pk.get(l))));
+        }
       }
     });
   }

@@ -30,6 +30,8 @@ template <class Schema, class Relation>
 class has_many_repository;
 template <class Schema, class Relation>
 class has_one_repository;
+template <class Schema, class Relation>
+class has_many_through_repository;
 template <class Model>
 class filter;
 template <class Model>

@@ -33,13 +33,20 @@ std::string_view to_string(on_delete policy) noexcept;
 
 // has_many and has_one are walked from the parent; belongs_to from the child.
 // A has_one is a has_many whose foreign key is unique among non-null values:
-// every rule of has_many (keys, policies, cascades) holds for it too.
-enum class relation_kind : std::uint8_t { has_many = 0, belongs_to = 1, has_one = 2 };
+// every rule of has_many (keys, policies, cascades) holds for it too. A
+// has_many_through (LoopBack's hasManyThrough) holds no key of its own: it
+// walks from a parent through the rows of a through model that has a
+// foreign key to each end, each enforced by a has_many (or has_one) of its
+// own.
+enum class relation_kind : std::uint8_t { has_many = 0, belongs_to = 1, has_one = 2, has_many_through = 3 };
 
 std::string_view to_string(relation_kind kind) noexcept;
 
-// Whether a relation of `kind` leads from the parent to its children.
-constexpr bool is_parent_side(relation_kind kind) noexcept { return kind != relation_kind::belongs_to; }
+// Whether a relation of `kind` is a foreign key walked from the parent to
+// its children (has_many, has_one).
+constexpr bool is_parent_side(relation_kind kind) noexcept {
+  return kind == relation_kind::has_many || kind == relation_kind::has_one;
+}
 
 // One direction of a relation. A has_many (or has_one) declaration registers
 // two: the has_many from the parent (Customer.orders) and its belongs_to
@@ -53,8 +60,21 @@ struct relation_info {
   std::size_t parent_key = 0;  // keyFrom: field of the parent, unique
   std::size_t child_key = 0;   // keyTo: the foreign key field of the child
   on_delete policy = on_delete::restrict;
-  std::size_t inverse = 0;  // index of the other direction
+  std::size_t inverse = 0;  // index of the other direction (a has_many_through's own)
+  // has_many_through only: parent Patient, child Doctor (the target; keys
+  // are both primary keys), through Appointment with Appointment.patientId
+  // (through_from) naming the parent and Appointment.doctorId (through_to)
+  // the target. repeated_links: a pair may be linked more than once.
+  std::size_t through = 0;
+  std::size_t through_from = 0;
+  std::size_t through_to = 0;
+  bool repeated_links = false;
 };
+
+// The model a relation leads to: the child, or the parent for a belongs_to.
+constexpr std::size_t target_of(const relation_info& r) noexcept {
+  return r.kind == relation_kind::belongs_to ? r.parent : r.child;
+}
 
 // How a has_many is declared, by field and relation names (LoopBack's
 // @hasMany options). Empty names take LoopBack's defaults.
@@ -63,6 +83,14 @@ struct has_many_options {
   std::string key_from;  // empty: the parent's primary key
   std::string inverse;   // empty: camelCase(parent)
   on_delete policy = on_delete::restrict;
+};
+
+// How a has_many_through is declared (LoopBack's `through` options). Empty
+// names take LoopBack's defaults.
+struct has_many_through_options {
+  std::string key_from;  // through field naming the parent; empty: camelCase(parent) + "Id"
+  std::string key_to;    // through field naming the target; empty: camelCase(target) + "Id"
+  bool repeated_links = false;
 };
 
 // The most has_many relations one model may be the target of. It bounds the
@@ -101,8 +129,17 @@ class registry {
   // non-null values (a second child of one parent is already_exists).
   result<std::size_t> add_has_one(std::string_view name, std::string_view parent, std::string_view child,
                                   const has_many_options& options = {});
-  // add_has_many or add_has_one by `kind`; a belongs_to is schema_error (it
-  // is declared by its parent side).
+  // Declares `parent` has many `target` through `through` (LoopBack's
+  // hasManyThrough). The through model's two keys must already be foreign
+  // keys of relations parent -> through and target -> through (has_many or
+  // has_one on the ends' primary keys): those enforce them and say what
+  // deleting an end does to its links. Unless options.repeated_links, a pair
+  // may be linked once (a second link is already_exists). Fails with
+  // schema_error naming what is missing.
+  result<std::size_t> add_has_many_through(std::string_view name, std::string_view parent, std::string_view target,
+                                           std::string_view through, const has_many_through_options& options = {});
+  // add_has_many or add_has_one by `kind`; a belongs_to or has_many_through
+  // is schema_error (declared by its parent side, or by add_has_many_through).
   result<std::size_t> add_relation(relation_kind kind, std::string_view name, std::string_view parent,
                                    std::string_view child, const has_many_options& options = {});
 
@@ -122,6 +159,9 @@ class registry {
   // How parent-side relation `index` was declared, with every name spelled out.
   // REQUIRES: is_parent_side(relations()[index].kind).
   has_many_options declaration(std::size_t index) const;
+  // How has_many_through `index` was declared, with every name spelled out.
+  // REQUIRES: relations()[index].kind == relation_kind::has_many_through.
+  has_many_through_options through_declaration(std::size_t index) const;
 
   // REQUIRES: `model` outlives the registry. Used for compile-time schemas.
   result<std::size_t> add_static_model(const model_info& model);

@@ -110,6 +110,7 @@ struct has_many {
   using child = Child;
   // Whether this is a has_one (at most one child per parent).
   static constexpr bool unique = false;
+  static constexpr bool is_through = false;
 
   static constexpr std::string_view name() { return Name.view(); }
 
@@ -200,6 +201,104 @@ struct has_many {
 template <detail::fixed_string Name, class Parent, class Child, auto... Options>
 struct has_one : has_many<Name, Parent, Child, Options...> {
   static constexpr bool unique = true;
+};
+
+// has_many_through options: the through model's two foreign keys (default
+// camelCase(Parent) + "Id" and camelCase(Target) + "Id"), and whether a pair
+// may be linked more than once (default: once).
+template <auto From, auto To>
+struct through_keys_t {};
+template <auto From, auto To>
+inline constexpr through_keys_t<From, To> through_keys{};
+struct repeated_links_t {};
+inline constexpr repeated_links_t repeated_links{};
+
+namespace detail {
+template <class T>
+struct through_keys_option : std::false_type {};
+template <auto F, auto T>
+struct through_keys_option<through_keys_t<F, T>> : std::true_type {
+  static constexpr auto from = F;
+  static constexpr auto to = T;
+};
+template <class T>
+struct repeated_links_option : std::is_same<T, repeated_links_t> {};
+template <class T>
+struct through_option : std::bool_constant<through_keys_option<T>::value || repeated_links_option<T>::value> {};
+}  // namespace detail
+
+// LoopBack's hasManyThrough: Parent has many Target through the rows of
+// Through, which holds a foreign key to each. It owns no key: the schema
+// must also declare has_many (or has_one) relations Parent -> Through and
+// Target -> Through on those keys, which enforce them and whose policies say
+// what deleting an end does to its links (checked at compile time).
+//
+//   using patient_doctors = relstore::has_many_through<"doctors", Patient, Doctor, Appointment>;
+//
+// Options: through_keys<&Through::from, &Through::to>, repeated_links.
+template <detail::fixed_string Name, class Parent, class Target, class Through, auto... Options>
+struct has_many_through {
+ private:
+  static constexpr bool models_ok =
+      detail::model_checks<Parent>::ok && detail::model_checks<Target>::ok && detail::model_checks<Through>::ok;
+  using P = detail::checked_model<Parent>;
+  using C = detail::checked_model<Target>;
+  using T = detail::checked_model<Through>;
+  static constexpr std::size_t keys_at = detail::option_position<detail::through_keys_option, Options...>();
+
+ public:
+  using parent = Parent;
+  using child = Target;
+  using target = Target;
+  using through = Through;
+  static constexpr bool unique = false;
+  static constexpr bool is_through = true;
+  static constexpr bool repeated = detail::option_count<detail::repeated_links_option, Options...>() > 0;
+
+  static constexpr std::string_view name() { return Name.view(); }
+
+  static constexpr std::size_t parent_key = models_ok ? detail::field_index<P>(detail::primary_key_name<P>()) : 0;
+  static constexpr std::size_t child_key = models_ok ? detail::field_index<C>(detail::primary_key_name<C>()) : 0;
+  // Through's foreign key naming the parent, and the one naming the target.
+  static constexpr std::size_t from_key = [] {
+    if constexpr (!models_ok) {
+      return std::size_t{0};
+    } else if constexpr (keys_at == detail::npos) {
+      return detail::default_key_to_index<Through>(detail::model_name<Parent>());
+    } else {
+      using O = detail::through_keys_option<detail::option_type<keys_at, Options...>>;
+      return detail::member_index<Through, O::from>();
+    }
+  }();
+  static constexpr std::size_t to_key = [] {
+    if constexpr (!models_ok) {
+      return std::size_t{0};
+    } else if constexpr (keys_at == detail::npos) {
+      return detail::default_key_to_index<Through>(detail::model_name<Target>());
+    } else {
+      using O = detail::through_keys_option<detail::option_type<keys_at, Options...>>;
+      return detail::member_index<Through, O::to>();
+    }
+  }();
+
+  static_assert((detail::through_option<std::remove_cv_t<decltype(Options)>>::value && ...),
+                "relstore: has_many_through takes through_keys<...> and repeated_links only (policies belong to the "
+                "has_many relations into the through model)");
+  static_assert(detail::option_count<detail::through_keys_option, Options...>() <= 1,
+                "relstore: through_keys given twice");
+  static_assert(from_key != detail::npos,
+                "relstore: through model is missing definition of foreign key camelCase(Parent)+\"Id\"; add the "
+                "field or name it with relstore::through_keys<&Through::from, &Through::to>");
+  static_assert(to_key != detail::npos,
+                "relstore: through model is missing definition of foreign key camelCase(Target)+\"Id\"; add the "
+                "field or name it with relstore::through_keys<&Through::from, &Through::to>");
+  static_assert(!models_ok || (!std::is_same_v<Through, Parent> && !std::is_same_v<Through, Target>),
+                "relstore: the through model must be a third model");
+  static_assert(!models_ok || detail::field_index<P>(Name.view()) == detail::npos,
+                "relstore: a relation name must not be a field of the parent: models never carry related entities");
+
+  using parent_key_type = detail::member_type<P, parent_key>;
+  using target_key_type = detail::member_type<C, child_key>;
 };
 
 }  // namespace relstore

@@ -7,6 +7,7 @@
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"
+#include "relstore/has_many_through_repository.hpp"
 #include "relstore/has_one_repository.hpp"
 #include "relstore/limits.hpp"
 #include "relstore/model.hpp"

@@ -28,6 +28,7 @@
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"
+#include "relstore/has_many_through_repository.hpp"
 #include "relstore/has_one_repository.hpp"
 #include "relstore/patch.hpp"
 #include "relstore/query_plan.hpp"
@@ -232,15 +233,19 @@ class repository {
     });
   }
 
-  // The constrained repository of has_many or has_one `Name` for the parent
-  // whose key (key_from) is `parent_key`: customers.related<"orders">(id) is
-  // a has_many_repository, customers.related<"address">(id) a
-  // has_one_repository. A read-only repository gives a read-only one.
+  // The constrained repository of has_many, has_one or has_many_through
+  // `Name` for the parent whose key (key_from) is `parent_key`:
+  // customers.related<"orders">(id) is a has_many_repository,
+  // suppliers.related<"account">(id) a has_one_repository and
+  // patients.related<"doctors">(id) a has_many_through_repository. A
+  // read-only repository gives a read-only one.
   template <detail::fixed_string Name>
-  auto related(const typename detail::has_many_named<S, M, Name>::type::parent_key_type& parent_key) const {
-    using found = detail::has_many_named<S, M, Name>;
-    if constexpr (found::index == detail::npos) {
-      return 0;  // the static_assert in has_many_named has said why
+  auto related(const typename detail::related_named<S, M, Name>::type::parent_key_type& parent_key) const {
+    using found = detail::related_named<S, M, Name>;
+    if constexpr (!found::found) {
+      return 0;  // the static_assert in related_named has said why
+    } else if constexpr (found::type::is_through) {
+      return has_many_through_repository<Schema, typename found::type>(store_, parent_key);
     } else if constexpr (found::type::unique) {
       return has_one_repository<Schema, typename found::type>(store_, parent_key);
     } else {

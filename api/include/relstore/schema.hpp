@@ -26,6 +26,34 @@ namespace relstore {
 template <class... Models>
 struct models {};
 
+namespace detail {
+template <class R>
+using is_through_relation = boost::mp11::mp_bool<R::is_through>;
+
+// Whether relation R, if a has_many_through, has the has_many (or has_one)
+// relations in List that enforce its through model's two keys.
+template <class List, class R>
+constexpr bool through_is_backed() {
+  if constexpr (!R::is_through) {
+    return true;
+  } else {
+    bool from = false, to = false;
+    boost::mp11::mp_for_each<List>([&](auto rel) {
+      using B = decltype(rel);
+      if constexpr (std::is_same_v<typename B::child, typename R::through>) {
+        if constexpr (std::is_same_v<typename B::parent, typename R::parent>) {
+          from = from || (B::child_key == R::from_key && B::parent_key == R::parent_key);
+        }
+        if constexpr (std::is_same_v<typename B::parent, typename R::target>) {
+          to = to || (B::child_key == R::to_key && B::parent_key == R::child_key);
+        }
+      }
+    });
+    return from && to;
+  }
+}
+}  // namespace detail
+
 template <class Models, class... Relations>
 struct schema;
 
@@ -37,7 +65,10 @@ struct schema<models<Models...>, Relations...> {
   static_assert(((sizeof(detail::model_checks<Models>) > 0) && ...));
 
   using model_list = boost::mp11::mp_list<Models...>;
-  using relation_list = boost::mp11::mp_list<Relations...>;
+  // The foreign key relations (has_many, has_one), and the has_many_through
+  // relations walked over them.
+  using relation_list = boost::mp11::mp_remove_if<boost::mp11::mp_list<Relations...>, detail::is_through_relation>;
+  using through_list = boost::mp11::mp_copy_if<boost::mp11::mp_list<Relations...>, detail::is_through_relation>;
 
   static_assert(sizeof...(Models) > 0, "relstore: a schema has at least one model");
   static_assert(boost::mp11::mp_is_set<model_list>::value, "relstore: a model is listed twice");
@@ -45,13 +76,17 @@ struct schema<models<Models...>, Relations...> {
                 "relstore: a relation's parent model is not in the schema");
   static_assert((boost::mp11::mp_contains<model_list, typename Relations::child>::value && ...),
                 "relstore: a relation's target model is not in the schema");
+  static_assert((detail::through_is_backed<relation_list, Relations>() && ...),
+                "relstore: a has_many_through needs has_many relations from both ends to the through model, on its "
+                "two keys: they enforce the keys and say what deleting an end does to its links");
 
   template <class M>
   static constexpr std::size_t model_index = boost::mp11::mp_find<model_list, M>::value;
 
   // The registry of this schema; built once, immutable, thread-safe.
   // Relation i of relation_list is registered as relations()[2 * i] (has_many)
-  // and relations()[2 * i + 1] (its belongs_to inverse).
+  // and relations()[2 * i + 1] (its belongs_to inverse); relation j of
+  // through_list as relations()[2 * size(relation_list) + j].
   static const relstore::registry& registry();
 };
 
@@ -64,9 +99,21 @@ struct registry_builder;
 
 template <class... Models, class... Relations>
 struct registry_builder<schema<models<Models...>, Relations...>> {
+  using S = schema<models<Models...>, Relations...>;
   static void build(registry& reg) {
     (check(reg.add_static_model(info_of<Models>())), ...);
-    (add<Relations>(reg), ...);
+    mp::mp_for_each<typename S::relation_list>([&](auto r) { add<decltype(r)>(reg); });
+    mp::mp_for_each<typename S::through_list>([&](auto r) { add_through<decltype(r)>(reg); });
+  }
+  template <class R>
+  static void add_through(registry& reg) {
+    const model_info& t = info_of<typename R::through>();
+    has_many_through_options o;
+    o.key_from = t.fields[R::from_key].name;
+    o.key_to = t.fields[R::to_key].name;
+    o.repeated_links = R::repeated;
+    check(reg.add_has_many_through(R::name(), info_of<typename R::parent>().name, info_of<typename R::target>().name,
+                                   t.name, o));
   }
   static void check(const result<std::size_t>& r) {
     RELSTORE_ASSERT(r.has_value(), r.has_value() ? "" : r.error().message.c_str());

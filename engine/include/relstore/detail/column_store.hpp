@@ -30,6 +30,12 @@ class column_store {
   // its keys. Errors: the registry's.
   result<std::size_t> add_relation(relation_kind kind, std::string_view name, std::string_view parent,
                                    std::string_view child, const has_many_options& options);
+  // Declares a has_many_through (its keys are indexed by the relations it
+  // needs). Errors: the registry's.
+  result<std::size_t> add_has_many_through(std::string_view name, std::string_view parent, std::string_view target,
+                                           std::string_view through, const has_many_through_options& options) {
+    return schema_.add_has_many_through(name, parent, target, through, options);
+  }
 
   const registry& schema() const noexcept { return schema_; }
   std::size_t model_count() const noexcept { return tables_.size(); }

@@ -121,6 +121,13 @@ class engine {
     });
   }
 
+  // Runs `steps`, several writes through this engine, as one write: all or
+  // nothing, committed (events delivered) once at the end.
+  template <class F>
+  auto atomically(F&& steps) {
+    return guarded(true, std::forward<F>(steps));
+  }
+
   // What erase(roots) would do; changes nothing.
   template <class M>
   delete_report plan_erase(const std::vector<const void*>& roots) const {
@@ -241,18 +248,20 @@ class engine {
   auto guarded(bool midway, F&& write) {
     journal& j = st_.log();
     const bool was_recording = j.recording;
-    j.recording = j.in_transaction || midway;
+    j.recording = was_recording || j.in_transaction || midway;  // a nested write records as its outer one
     const journal_mark m = st_.mark(false);
     std::array<key_counter, storage<S>::model_count> keys;  // no allocation on the hot path
     auto tables = st_.mutable_bases();
     for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = tables[i]->keys();
+    ++nesting_;
     auto r = write();
+    --nesting_;
     j.recording = was_recording;
     if (!r) {
       st_.undo_to(m);
       for (std::size_t i = 0; i < keys.size(); ++i) tables[i]->keys() = keys[i];
-    } else if (!in_transaction() && st_.has_changes_to_commit()) {
-      st_.commit_changes();
+    } else if (nesting_ == 0 && !in_transaction() && st_.has_changes_to_commit()) {
+      st_.commit_changes();  // the outermost write commits
     }
     return r;
   }
@@ -276,6 +285,7 @@ class engine {
   std::vector<std::pair<std::uint64_t, journal_mark>> savepoints_;  // (id, mark), outermost first
   std::uint64_t tx_id_ = 0;
   std::uint64_t savepoint_id_ = 0;
+  int nesting_ = 0;  // guarded writes running (atomically nests them)
 };
 
 }  // namespace relstore::detail

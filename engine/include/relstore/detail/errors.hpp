@@ -28,6 +28,12 @@ error dangling_key(const registry& reg, const relation_info& has_many, const val
 error second_child(const registry& reg, const relation_info& r, const value_view& key, const value_view& holder,
                    const value_view& second);
 
+// already_exists: a second link of one pair under has_many_through `r`:
+// "Appointment 9 would link Patient 1 and Doctor 2 a second time
+// (Appointment 4 does; Patient.doctors allows one link per pair)".
+error repeated_link(const registry& reg, const relation_info& r, const value_view& from, const value_view& to,
+                    const value_view& holder, const value_view& second);
+
 // restrict_violation: a referenced parent key would change.
 error key_change_blocked(const registry& reg, const relation_info& has_many, const value_view& from,
                          const value_view& to, std::size_t children);

@@ -112,6 +112,26 @@ result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type
                          view_of(e.*member_pointer<M, pk>));
     }
   });
+  // A pair linked once under a has_many_through without repeated links.
+  mp::mp_for_each<typename S::through_list>([&](auto rel) {
+    using T = decltype(rel);
+    if constexpr (!T::repeated && std::is_same_v<typename T::through, M>) {
+      if (!out) return;
+      const auto* from = key_ptr(e.*member_pointer<M, T::from_key>);
+      const auto* to = key_ptr(e.*member_pointer<M, T::to_key>);
+      if (from == nullptr || to == nullptr) return;
+      const auto& idx = st.template tab<M>().template index<T::from_key>();
+      for (auto [it, end] = idx.equal_range(e.*member_pointer<M, T::from_key>); it != end; ++it) {
+        if (&*it == self) continue;
+        const auto* other = key_ptr((*it).*member_pointer<M, T::to_key>);
+        if (other == nullptr || !(*other == *to)) continue;
+        constexpr std::size_t pk = storage<S>::template pk<M>;
+        out = repeated_link(S::registry(), S::registry().relations()[through_registry_index<S, T>], view_of(*from),
+                            view_of(*to), view_of((*it).*member_pointer<M, pk>), view_of(e.*member_pointer<M, pk>));
+        return;
+      }
+    }
+  });
   return out;
 }
 
