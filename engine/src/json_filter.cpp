@@ -10,7 +10,6 @@
 
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
-#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
@@ -77,8 +76,8 @@ result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op
     if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " " + why);
     n.operands.push_back(std::move(*s));
   }
+  index_operands(n);  // first: validate_where then finds a regexp compiled
   if (auto r = validate_where(m, n); !r) return r.error();
-  index_operands(n);
   return n;
 }
 
@@ -330,19 +329,6 @@ result<field_changes> parse_object_json(const registry& reg, std::size_t model, 
     out.push_back({static_cast<std::uint32_t>(*f), std::move(*s)});
   }
   return out;
-}
-
-result<void> check_create(const model_info& m, const field_changes& fields) {
-  const auto named = [&](std::size_t f) {
-    return std::find_if(fields.begin(), fields.end(), [&](const field_change& c) { return c.field == f; });
-  };
-  if (m.generated_key) {
-    if (auto k = named(m.primary_key); k != fields.end()) return generated_key_given(m, as_view(k->value));
-  }
-  for (std::size_t f = 0; f < m.fields.size(); ++f) {
-    if (m.fields[f].required && named(f) == fields.end()) return required_field_missing(m, f);
-  }
-  return {};
 }
 
 }  // namespace relstore::detail

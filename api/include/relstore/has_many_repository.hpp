@@ -152,8 +152,7 @@ class has_many_repository {
   const engine& eng() const { return detail::store_access::of(*store_); }
   template <bool W>
   engine& writer() const {
-    static_assert(W, "relstore: this repository is read-only (its store is const); writes need a non-const store");
-    return const_cast<engine&>(eng());
+    return detail::store_access::writer<W>(store_);
   }
 
   result<where<C>> parse_where(std::string_view json) const {
@@ -197,9 +196,7 @@ class has_many_repository {
     for (const auto& c : fields) {
       if (c.field == R::child_key && c.value != mine) return changed(detail::as_view(c.value));
     }
-    return detail::check_create(model_info_of<C>(), fields)
-        .and_then([&] { return detail::apply_changes(C{}, fields); })
-        .and_then([&](C e) { return create<W>(std::move(e)); });
+    return detail::entity_from<C>(fields).and_then([&](C e) { return create<W>(std::move(e)); });
   }
 
   error changed(const value_view& given) const {

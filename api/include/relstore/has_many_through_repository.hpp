@@ -168,8 +168,7 @@ class has_many_through_repository {
   const engine& eng() const { return detail::store_access::of(*store_); }
   template <bool W>
   engine& writer() const {
-    static_assert(W, "relstore: this repository is read-only (its store is const); writes need a non-const store");
-    return const_cast<engine&>(eng());
+    return detail::store_access::writer<W>(store_);
   }
 
   result<where<L>> parse_through(std::string_view json) const {

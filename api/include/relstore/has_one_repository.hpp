@@ -45,18 +45,8 @@ class has_one_repository {
 
   // The child, with the filter's where (ANDed with the constraint), fields
   // and include. not_found when the parent has none (or none matches).
-  result<row<C>> get(const filter<C>& f = {}) const {
-    return view_.find(f).and_then([&](rows<C> r) -> result<row<C>> {
-      if (r.empty()) return none();
-      return std::move(r.front());
-    });
-  }
-  result<row<C>> get(std::string_view json) const {
-    return view_.find(json).and_then([&](rows<C> r) -> result<row<C>> {
-      if (r.empty()) return none();
-      return std::move(r.front());
-    });
-  }
+  result<row<C>> get(const filter<C>& f = {}) const { return only(view_.find(f)); }
+  result<row<C>> get(std::string_view json) const { return only(view_.find(json)); }
   bool exists() const { return view_.count().value_or(0) != 0; }
 
   // Creates the parent's child; the foreign key is filled in. Errors:
@@ -92,6 +82,13 @@ class has_one_repository {
   result<delete_report> plan_delete_all() const { return view_.plan_delete_all(); }
 
  private:
+  // The child a find of the view found, or not_found.
+  result<row<C>> only(result<rows<C>> found) const {
+    return std::move(found).and_then([&](rows<C> r) -> result<row<C>> {
+      if (r.empty()) return none();
+      return std::move(r.front());
+    });
+  }
   error none() const {
     return make_error(errc::not_found, model_info_of<parent_type>().name + " " +
                                            describe(detail::view_of(parent_key())) + " has no " +

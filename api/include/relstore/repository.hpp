@@ -282,8 +282,7 @@ class repository {
   const engine& eng() const { return detail::store_access::of(*store_); }
   template <bool W>
   engine& writer() const {
-    static_assert(W, "relstore: this repository is read-only (its store is const); writes need a non-const store");
-    return const_cast<engine&>(eng());
+    return detail::store_access::writer<W>(store_);
   }
   static error not_found(const key_type& id) { return detail::not_found(model_info_of<M>(), detail::view_of(id)); }
   static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
@@ -294,9 +293,7 @@ class repository {
 
   template <bool W>
   result<M> create_from(const detail::field_changes& fields) {
-    return detail::check_create(model_info_of<M>(), fields)
-        .and_then([&] { return detail::apply_changes(M{}, fields); })
-        .and_then([&](M e) { return create<W>(std::move(e)); });
+    return detail::entity_from<M>(fields).and_then([&](M e) { return create<W>(std::move(e)); });
   }
 
   store_type* store_;

@@ -20,10 +20,5 @@ result<where_node> parse_where_json(const registry& reg, std::size_t model, std:
 // A JSON object of field values. Errors: invalid_argument (unknown field,
 // navigational property, non-scalar value, malformed JSON).
 result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view json);
-// The rule for a create that says which fields it sets (JSON, or a typed
-// patch): every required field (field_info::required) is named, and a
-// generated key is not, whatever its value (0 included). Errors:
-// invalid_argument naming the first field at fault.
-result<void> check_create(const model_info& model, const field_changes& fields);
 
 }  // namespace relstore::detail

@@ -100,14 +100,6 @@ struct related_named {
   using type = std::conditional_t<many != npos, relation_at<S, many>, through_at<S, via>>;
 };
 
-// The has_many relation called Name of model M in schema S.
-template <class S, class M, fixed_string Name>
-struct has_many_named {
-  static constexpr std::size_t index = find_has_many<S, M, Name>();
-  static_assert(index != npos, "relstore: no has_many or has_one relation of this model has that name");
-  using type = relation_at<S, index>;
-};
-
 // The relation whose belongs_to side, walked from M, is called Name.
 template <class S, class M, fixed_string Name>
 struct belongs_to_named {
@@ -115,29 +107,6 @@ struct belongs_to_named {
   static_assert(index != npos, "relstore: no belongs_to relation of this model has that name");
   using type = relation_at<S, index>;
 };
-
-// Calls fn(R{}, std::true_type) for has_many `name` of M, or fn(R{}, std::false_type)
-// for belongs_to `name` of M. Returns whether a relation matched.
-template <class S, class M, class Fn>
-bool visit_relation(std::string_view name, Fn&& fn) {
-  bool found = false;
-  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
-    using R = decltype(rel);
-    if constexpr (std::is_same_v<typename R::parent, M>) {
-      if (!found && R::name() == name) {
-        found = true;
-        fn(rel, std::true_type{});
-      }
-    }
-    if constexpr (std::is_same_v<typename R::child, M>) {
-      if (!found && R::inverse_name() == name) {
-        found = true;
-        fn(rel, std::false_type{});
-      }
-    }
-  });
-  return found;
-}
 
 // The relation called Name walked from M in S: the has_many (or has_one)
 // when M is its parent, else the belongs_to when M is its child. `target` is

@@ -3,6 +3,7 @@
 // was (the strong guarantee). Deletes are cascade.hpp's. Internal.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -41,6 +42,30 @@ result<M> apply_changes(const M& old, const field_changes& changes) {
     }
   }
   return n;
+}
+
+// The rule for a create that says which fields it sets (JSON, or a typed
+// patch): every required field (field_info::required) is named, and a
+// generated key is not, whatever its value (0 included). Errors:
+// invalid_argument naming the first field at fault.
+inline result<void> check_create(const model_info& m, const field_changes& fields) {
+  const auto named = [&](std::size_t f) {
+    return std::find_if(fields.begin(), fields.end(), [&](const field_change& c) { return c.field == f; });
+  };
+  if (m.generated_key) {
+    if (auto k = named(m.primary_key); k != fields.end()) return generated_key_given(m, as_view(k->value));
+  }
+  for (std::size_t f = 0; f < m.fields.size(); ++f) {
+    if (m.fields[f].required && named(f) == fields.end()) return required_field_missing(m, f);
+  }
+  return {};
+}
+
+// A new M from the fields a create sets, the others keeping M's defaults,
+// after check_create. Errors: invalid_argument.
+template <class M>
+result<M> entity_from(const field_changes& fields) {
+  return check_create(info_of<M>(), fields).and_then([&] { return apply_changes(M{}, fields); });
 }
 
 // Inserts one entity after assigning its key; checks keys and parents
