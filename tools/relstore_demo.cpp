@@ -11,17 +11,21 @@
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
+#include <boost/program_options.hpp>
+
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
 #include <string>
-#include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace world {
@@ -89,32 +93,68 @@ struct options {
   int players = 2000;
 };
 
-bool parse_options(int argc, char** argv, options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto next = [&](long long& out) {
-      if (i + 1 >= argc) return false;
-      char* end = nullptr;
-      out = std::strtoll(argv[++i], &end, 10);
-      return end != nullptr && *end == '\0' && out >= 0;
-    };
-    long long v = 0;
-    if (a == "--ticks" && next(v)) {
-      o.ticks = static_cast<int>(v);
-    } else if (a == "--seed" && next(v)) {
-      o.seed = static_cast<std::uint64_t>(v);
-    } else if (a == "--snapshot" && i + 1 < argc) {
-      o.snapshot = argv[++i];
-    } else if (a == "--players" && next(v) && v > 0) {
-      o.players = static_cast<int>(v);
-    } else {
-      std::fprintf(stderr,
-                   "usage: relstore-demo [--ticks N] [--seed S] [--players N] [--snapshot PATH]\n"
-                   "Runs a small game world through relstore and prints a summary.\n");
-      return false;
-    }
+namespace po = boost::program_options;
+
+constexpr const char* usage_line = "usage: relstore-demo [OPTIONS]";
+
+// The value of a numeric option: a whole number in [lo, hi], nothing else
+// (no sign on unsigned, no trailing text), or a usage error naming the option.
+template <class Int>
+Int whole_number(const char* option, const std::string& text, Int lo, Int hi) {
+  Int v{};
+  const char* const last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(text.data(), last, v);
+  if (ec != std::errc{} || end != last || v < lo || v > hi) {
+    throw po::error(std::string("--") + option + " expects a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", not '" + text + "'");
   }
-  return true;
+  return v;
+}
+
+// Parses the command line into o. Returns the exit status when the program
+// should stop right away: 0 after --help, 2 after a usage error (one line
+// naming the problem and the usage line, on stderr).
+std::optional<int> parse_options(int argc, char** argv, options& o) {
+  constexpr int int_max = std::numeric_limits<int>::max();
+  po::options_description desc("Options");
+  // Numbers arrive as text and are converted by whole_number: checked ranges
+  // and messages that say what was expected.
+  auto add = desc.add_options();
+  add("help,h", "show this help and exit");
+  add("ticks", po::value<std::string>()->value_name("N")->default_value(std::to_string(o.ticks)),
+      "ticks to run, 0 or more");
+  add("seed", po::value<std::string>()->value_name("S")->default_value(std::to_string(o.seed)),
+      "seed of the random world, 0 or more");
+  add("players", po::value<std::string>()->value_name("N")->default_value(std::to_string(o.players)),
+      "players at the start, 1 or more (each tick's traffic scales with it)");
+  add("snapshot", po::value<std::string>(&o.snapshot)->value_name("PATH")->default_value(o.snapshot),
+      "where the world is saved at the end, then loaded back and compared");
+  try {
+    const auto parsed = po::command_line_parser(argc, argv)
+                            .options(desc)
+                            .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
+                            .run();
+    // No positional arguments are declared, so the parser hands them back unnamed.
+    for (const auto& opt : parsed.options) {
+      if (opt.string_key.empty()) throw po::error("unexpected argument '" + opt.original_tokens.front() + "'");
+    }
+    po::variables_map vm;
+    po::store(parsed, vm);
+    if (vm.count("help") != 0) {
+      std::cout << usage_line << "\nRuns a small game world through relstore and prints a summary.\n\n" << desc;
+      return 0;
+    }
+    po::notify(vm);
+    o.ticks = whole_number("ticks", vm["ticks"].as<std::string>(), 0, int_max);
+    o.seed =
+        whole_number("seed", vm["seed"].as<std::string>(), std::uint64_t{0}, std::numeric_limits<std::uint64_t>::max());
+    o.players = whole_number("players", vm["players"].as<std::string>(), 1, int_max);
+    if (o.snapshot.empty()) throw po::error("--snapshot expects a file path, not an empty string");
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "relstore-demo: %s\n%s  (--help for details)\n", e.what(), usage_line);
+    return 2;
+  }
+  return std::nullopt;
 }
 
 class simulation {
@@ -372,7 +412,7 @@ class simulation {
 
 int main(int argc, char** argv) {
   options opt;
-  if (!parse_options(argc, argv, opt)) return 2;
+  if (const auto status = parse_options(argc, argv, opt)) return *status;
   simulation sim(opt);
   sim.set_guild_high(opt.guilds);
   sim.populate();
