@@ -14,11 +14,19 @@
 // non-zero if they disagree on any count (CI's smoke test).
 #include <benchmark/benchmark.h>
 
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "floor_system.hpp"
@@ -177,38 +185,115 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("ten_writes_observed", &writes<System, write_mode::observed>, false);
 }
 
+// ------------------------------------------------------------ command line
+
+namespace po = boost::program_options;
+
+constexpr const char* usage_line = "usage: relstore-bench [OPTIONS] [--benchmark_...]";
+
+struct options {
+  std::vector<std::int64_t> scales{1000, 100000, 1000000};
+  bool check_only = false;
+  bool skip_check = false;
+  // argv[0] and Google Benchmark's flags, for benchmark::Initialize
+  // (argc is its size; a null pointer follows, as in argv).
+  std::vector<char*> benchmark_argv;
+};
+
+// Scales: children counts, comma-separated, each from 1 to a billion.
+std::vector<std::int64_t> parse_scales(const std::string& list) {
+  constexpr std::int64_t most = 1'000'000'000;
+  std::vector<std::int64_t> scales;
+  for (std::size_t at = 0; at <= list.size();) {
+    const std::size_t comma = std::min(list.find(',', at), list.size());
+    const std::string item = list.substr(at, comma - at);
+    std::int64_t n = 0;
+    const char* const last = item.data() + item.size();
+    const auto [end, ec] = std::from_chars(item.data(), last, n);
+    if (item.empty() || ec != std::errc{} || end != last || n < 1 || n > most) {
+      throw po::error("--scales expects children counts from 1 to " + std::to_string(most) +
+                      ", comma-separated, not '" + list + "'");
+    }
+    scales.push_back(n);
+    at = comma + 1;
+  }
+  return scales;
+}
+
+// Parses the command line into o. Flags starting with --benchmark_ (and
+// --v=, its verbosity) are Google Benchmark's and go to o.benchmark_argv
+// untouched; everything else must be one of ours. Returns the exit status
+// when the program should stop right away: 0 after --help, 2 after a usage
+// error (one line naming the problem and the usage line, on stderr).
+std::optional<int> parse_options(int argc, char** argv, options& o) {
+  po::options_description desc("Options");
+  auto add = desc.add_options();
+  add("help,h", "show this help and Google Benchmark's flags, and exit");
+  add("scales", po::value<std::string>()->value_name("LIST")->default_value("1000,100000,1000000"),
+      "children counts to run at, comma-separated (one parent per ten children)");
+  add("check", po::bool_switch(&o.check_only),
+      "only run the agreement check at each scale; exit 1 if relstore, sqlite and floor disagree on any count");
+  add("skip-check", po::bool_switch(&o.skip_check), "skip the agreement check (for profiling one benchmark)");
+  o.benchmark_argv = {argv[0]};
+  std::vector<std::string> ours;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--benchmark_") || arg.starts_with("--v=")) {
+      o.benchmark_argv.push_back(argv[i]);
+    } else {
+      ours.emplace_back(argv[i]);
+    }
+  }
+  o.benchmark_argv.push_back(nullptr);
+  try {
+    const auto parsed = po::command_line_parser(ours)
+                            .options(desc)
+                            .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
+                            .run();
+    // No positional arguments are declared, so the parser hands them back unnamed.
+    for (const auto& opt : parsed.options) {
+      if (opt.string_key.empty()) throw po::error("unexpected argument '" + opt.original_tokens.front() + "'");
+    }
+    po::variables_map vm;
+    po::store(parsed, vm);
+    if (vm.count("help") != 0) {
+      std::cout << usage_line << "\nRuns the workload on relstore, SQLite and the floor; see README.md, Benchmarks.\n\n"
+                << desc << "\nGoogle Benchmark's flags, passed through:\n"
+                << std::flush;
+      benchmark::PrintDefaultHelp();
+      return 0;
+    }
+    po::notify(vm);
+    o.scales = parse_scales(vm["scales"].as<std::string>());
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "relstore-bench: %s\n%s  (--help for details)\n", e.what(), usage_line);
+    return 2;
+  }
+  return std::nullopt;
+}
+
 }  // namespace bench
 
 int main(int argc, char** argv) {
-  std::vector<std::int64_t> scales{1000, 100000, 1000000};
-  bool check_only = false, skip_check = false;
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--scales=", 0) == 0) {
-      scales.clear();
-      std::string list = a.substr(9);
-      for (std::size_t at = 0; at < list.size();) {
-        const std::size_t comma = list.find(',', at);
-        scales.push_back(std::atoll(list.substr(at, comma - at).c_str()));
-        at = comma == std::string::npos ? list.size() : comma + 1;
-      }
-    } else if (a == "--check") {
-      check_only = true;
-    } else if (a == "--skip-check") {  // for profiling one benchmark
-      skip_check = true;
-    } else {
-      rest.push_back(argv[i]);
-    }
+  bench::options opt;
+  if (const auto status = bench::parse_options(argc, argv, opt)) return *status;
+  // Google Benchmark reads its flags first, so a mistyped one stops the run
+  // before the (slow, at large scales) agreement check.
+  int benchmark_argc = static_cast<int>(opt.benchmark_argv.size()) - 1;
+  benchmark::Initialize(&benchmark_argc, opt.benchmark_argv.data());
+  if (benchmark::ReportUnrecognizedArguments(benchmark_argc, opt.benchmark_argv.data())) {
+    std::fprintf(stderr, "%s  (--help for details)\n", bench::usage_line);
+    return 2;
   }
   int status = 0;
-  for (auto n : scales) status |= skip_check ? 0 : bench::check(n);
-  if (check_only || status != 0) return status;
-  int rest_argc = static_cast<int>(rest.size());
-  benchmark::Initialize(&rest_argc, rest.data());
-  bench::register_system<bench::relstore_system>(scales);
-  bench::register_system<bench::sqlite_system>(scales);
-  bench::register_system<bench::floor_system>(scales);
+  for (auto n : opt.scales) status |= opt.skip_check ? 0 : bench::check(n);
+  if (opt.check_only || status != 0) {
+    benchmark::Shutdown();
+    return status;
+  }
+  bench::register_system<bench::relstore_system>(opt.scales);
+  bench::register_system<bench::sqlite_system>(opt.scales);
+  bench::register_system<bench::floor_system>(opt.scales);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
