@@ -1,14 +1,18 @@
 // Datasets from JSON, and their schema as JSON.
 #include "relstore/import.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "relstore/detail/codec.hpp"
+#include "relstore/detail/csv.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
 #include "relstore/detail/verify.hpp"
@@ -126,44 +130,181 @@ result<detail::column_store> schema_from_json(std::string_view text) {
   return ds;
 }
 
+// Adds rows to `ds` from the inputs of an import, checking each cell as it
+// is stored.
+class row_reader {
+ public:
+  explicit row_reader(detail::column_store& ds) : ds_(ds), reg_(ds.schema()) {}
+
+  result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    return s.format == import_source::kind::csv ? read_csv(s, advanced) : read_json(s, advanced);
+  }
+
+ private:
+  result<std::size_t> model_named(std::string_view name, const std::string& where) const {
+    auto m = reg_.find_model(name);
+    if (!m) return bad_import(where + "the schema has no model " + std::string(name));
+    return *m;
+  }
+
+  // The field of model `m` named `key`, or an error naming the model (and
+  // saying so when `key` is a relation: LoopBack's message).
+  result<std::size_t> field_named(std::size_t m, std::string_view key, const std::string& where) const {
+    const model_info& info = reg_.model(m);
+    if (auto f = info.find_field(key)) return *f;
+    if (reg_.find_relation(m, key) != nullptr) {
+      return bad_import(where + "Navigational properties are not allowed in model data (model \"" + info.name +
+                        "\" property \"" + std::string(key) + "\")");
+    }
+    return bad_import(where + info.name + " has no field \"" + std::string(key) + "\"");
+  }
+
+  result<void> add_object(std::size_t m, const json::value& rowv, const std::string& where) {
+    if (!rowv.is_object()) return bad_import(where + " is not an object");
+    detail::column_table& t = ds_.table(m);
+    const std::size_t row = t.add_row();
+    for (const auto& [k, val] : rowv.get_object()) {
+      const std::string_view key(k.data(), k.size());
+      auto f = field_named(m, key, where + ": ");
+      if (!f) return std::move(f).error();
+      std::string why;
+      auto cell = detail::json_scalar(val, &why);
+      if (!cell) return bad_import(where + "." + std::string(key) + ": " + detail::json_text(val) + " " + why);
+      if (!t.set(row, *f, *cell, &why)) return bad_import(where + "." + std::string(key) + ": " + why);
+    }
+    return {};
+  }
+
+  // A document {"Model":[rows]}.
+  result<void> read_document(const json::value& doc, const std::string& prefix) {
+    if (!doc.is_object()) return bad_import(prefix + "the document must be an object of model name to array of rows");
+    for (const auto& [name, rows] : doc.get_object()) {
+      auto m = model_named(std::string_view(name.data(), name.size()), prefix);
+      if (!m) return std::move(m).error();
+      if (!rows.is_array()) return bad_import(prefix + std::string(name) + " must be an array of objects");
+      std::size_t index = 0;
+      for (const auto& rowv : rows.get_array()) {
+        const std::string where = prefix + reg_.model(*m).name + "[" + std::to_string(index++) + "]";
+        if (auto r = add_object(*m, rowv, where); !r) return r;
+      }
+    }
+    return {};
+  }
+
+  // One line of JSON Lines as dump writes it, or nullopt when `v` is not one.
+  static std::optional<std::pair<std::string_view, const json::value*>> dump_line(const json::value& v) {
+    const auto* o = v.if_object();
+    if (o == nullptr || o->size() != 2) return std::nullopt;
+    const auto* model = o->if_contains("model");
+    const auto* row = o->if_contains("row");
+    if (model == nullptr || row == nullptr || !model->is_string() || !row->is_object()) return std::nullopt;
+    return std::pair{std::string_view(model->get_string()), row};
+  }
+
+  result<void> read_json(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    const std::string_view text = s.text;
+    const std::string label = s.name.empty() ? std::string("the document") : s.name;
+    const std::size_t first_end = std::min(text.find('\n'), text.size());
+    auto first = detail::parse_json(text.substr(0, first_end), errc::invalid_argument, "import: " + label);
+    if (!first || !dump_line(*first)) {
+      auto doc = detail::parse_json(text, errc::invalid_argument, "import: " + label);
+      if (!doc) return std::move(doc).error();
+      advanced(text.size());
+      return read_document(*doc, s.name.empty() ? std::string() : s.name + ": ");
+    }
+    std::size_t line = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t end = std::min(text.find('\n', pos), text.size());
+      const std::string_view l = text.substr(pos, end - pos);
+      ++line;
+      const std::string where = label + ":" + std::to_string(line);
+      advanced(end + 1 - pos);
+      pos = end + 1;
+      if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      auto v = detail::parse_json(l, errc::invalid_argument, "import: " + where);
+      if (!v) return std::move(v).error();
+      auto entry = dump_line(*v);
+      if (!entry) return bad_import(where + ": expected {\"model\":...,\"row\":{...}} as dump writes");
+      auto m = model_named(entry->first, where + ": ");
+      if (!m) return std::move(m).error();
+      if (auto r = add_object(*m, *entry->second, where + ": " + reg_.model(*m).name); !r) return r;
+    }
+    return {};
+  }
+
+  result<void> read_csv(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    const std::string label = s.name.empty() ? std::string("the CSV input") : s.name;
+    auto m = model_named(s.model, label + ": ");
+    if (!m) return std::move(m).error();
+    detail::column_table& t = ds_.table(*m);
+    const model_info& info = t.info();
+    detail::csv_reader in(s.text);
+    std::vector<detail::csv_field> cells;
+    std::vector<std::size_t> columns;
+    std::size_t done = 0;
+    auto bad_csv = [&] { return bad_import(label + ": " + in.error()); };
+    if (!in.next(cells)) {
+      return in.error().empty() ? bad_import(label + ": empty; a CSV input needs a header of field names") : bad_csv();
+    }
+    for (const auto& c : cells) {
+      auto f = field_named(*m, c.text, label + ": header: ");
+      if (!f) return std::move(f).error();
+      columns.push_back(*f);
+    }
+    while (in.next(cells)) {
+      const std::string where = label + ":" + std::to_string(in.line());
+      if (cells.size() != columns.size()) {
+        if (cells.size() == 1 && cells[0].text.empty() && !cells[0].quoted) continue;  // a blank line
+        return bad_import(where + ": " + std::to_string(cells.size()) + " fields, the header has " +
+                          std::to_string(columns.size()));
+      }
+      const std::size_t row = t.add_row();
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const field_info& fi = info.fields[columns[i]];
+        std::string why;
+        auto cell = detail::csv_cell(cells[i], fi.type, fi.nullable, &why);
+        if (!cell) {
+          return bad_import(where + ": " + info.name + "." + fi.name + ": \"" + cells[i].text + "\" " + why);
+        }
+        if (!t.set(row, columns[i], *cell, &why))
+          return bad_import(where + ": " + info.name + "." + fi.name + ": " + why);
+      }
+      advanced(in.offset() - done);
+      done = in.offset();
+    }
+    if (!in.error().empty()) return bad_csv();
+    advanced(s.text.size() - done);
+    return {};
+  }
+
+  detail::column_store& ds_;
+  const registry& reg_;
+};
+
 }  // namespace
 
 result<dataset> import_json(std::string_view document, std::string_view schema) {
+  import_source s;
+  s.text = document;
+  return import_data(schema, {s});
+}
+
+result<dataset> import_data(std::string_view schema, const std::vector<import_source>& sources,
+                            const progress_fn& progress) {
   auto built = schema_from_json(schema);
   if (!built) return std::move(built).error();
   detail::column_store ds = std::move(*built);
   const registry& reg = ds.schema();
-  auto parsed = detail::parse_json(document, errc::invalid_argument, "import: the document");
-  if (!parsed) return std::move(parsed).error();
-  const json::value& doc = *parsed;
-  if (!doc.is_object()) return bad_import("the document must be an object of model name to array of rows");
-  for (const auto& [name, rows] : doc.get_object()) {
-    auto m = reg.find_model(std::string_view(name.data(), name.size()));
-    if (!m) return bad_import("the schema has no model " + std::string(name));
-    if (!rows.is_array()) return bad_import(std::string(name) + " must be an array of objects");
-    detail::column_table& t = ds.table(*m);
-    const model_info& info = t.info();
-    std::size_t index = 0;
-    for (const auto& rowv : rows.get_array()) {
-      const std::string where = info.name + "[" + std::to_string(index++) + "]";
-      if (!rowv.is_object()) return bad_import(where + " is not an object");
-      const std::size_t row = t.add_row();
-      for (const auto& [k, val] : rowv.get_object()) {
-        const std::string_view key(k.data(), k.size());
-        auto f = info.find_field(key);
-        if (!f) {
-          if (reg.find_relation(*m, key) != nullptr) {
-            return bad_import("Navigational properties are not allowed in model data (model \"" + info.name +
-                              "\" property \"" + std::string(key) + "\")");
-          }
-          return bad_import(where + ": " + info.name + " has no field \"" + std::string(key) + "\"");
-        }
-        std::string why;
-        auto cell = detail::json_scalar(val, &why);
-        if (!cell) return bad_import(where + "." + std::string(key) + ": " + detail::json_text(val) + " " + why);
-        if (!t.set(row, *f, *cell, &why)) return bad_import(where + "." + std::string(key) + ": " + why);
-      }
-    }
+  std::size_t total = 0;
+  std::size_t done = 0;
+  for (const auto& s : sources) total += s.text.size();
+  const std::function<void(std::size_t)> advanced = [&](std::size_t bytes) {
+    done += bytes;
+    if (progress) progress(std::min(done, total), total);
+  };
+  row_reader reader(ds);
+  for (const auto& s : sources) {
+    if (auto r = reader.read(s, advanced); !r) return std::move(r).error();
   }
   // Integer keys left at 0 are assigned, increasing past every key given.
   for (std::size_t m = 0; m < ds.model_count(); ++m) {

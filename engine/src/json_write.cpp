@@ -52,6 +52,10 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out) {
         out += "null";  // JSON has no NaN or infinity
         break;
       }
+      if (d == 0 && std::signbit(d)) {
+        out += "-0.0";  // "-0" would read back as the integer 0
+        break;
+      }
       char buf[32];
       auto res = std::to_chars(buf, buf + sizeof buf, d);
       out.append(buf, res.ptr);
@@ -79,6 +83,11 @@ void write_json(const model_info& model, const void* entity, std::uint64_t mask,
     write_value(sr, model.fields[i].get(entity), out);
   }
   out += '}';
+}
+
+void write_json_value(const value_view& v, std::string& out) {
+  json::serializer sr;
+  write_value(sr, v, out);
 }
 
 }  // namespace relstore::detail

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "relstore/verify.hpp"
@@ -95,6 +96,90 @@ TEST(Import, AppliesTheReadersChecksBeforeWriting) {
   ASSERT_FALSE(bad_name);
   EXPECT_EQ(bad_name.error().code, errc::schema_error);
   EXPECT_EQ(bad_name.error().message.find('\x1b'), std::string::npos) << "escaped in the message";
+}
+
+relstore::import_source source(std::string_view text, std::string name = {}, std::string csv_model = {}) {
+  relstore::import_source s;
+  s.text = text;
+  s.name = std::move(name);
+  if (!csv_model.empty()) {
+    s.format = relstore::import_source::kind::csv;
+    s.model = std::move(csv_model);
+  }
+  return s;
+}
+
+// dump's JSON Lines read back, blank lines skipped, with sources combined.
+TEST(Import, ReadsJsonLinesAsDumpWritesThemTogetherWithOtherInputs) {
+  const std::string lines =
+      "{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"Ada\"}}\n\n"
+      "{\"model\":\"Order\",\"row\":{\"id\":1,\"customerId\":2,\"total\":-0.0}}\n";
+  const std::string csv = "id,name\n2,\"Bob, Jr.\"\n";
+  auto ds = relstore::import_data(schema, {source(lines, "a.jsonl"), source(csv, "Customer.csv", "Customer")});
+  ASSERT_TRUE(ds) << ds.error().message;
+  const auto c = *ds->find_model("Customer");
+  ASSERT_EQ(ds->rows(c), 2u);
+  EXPECT_EQ(ds->get(c, 1, 1), relstore::value_view(std::string_view("Bob, Jr.")));
+  const auto o = *ds->find_model("Order");
+  EXPECT_TRUE(std::signbit(std::get<double>(ds->get(o, 0, 2))));
+}
+
+TEST(Import, NamesTheInputLineModelFieldAndValueOfABadRow) {
+  auto expect_error = [](const relstore::import_source& s, const std::string& what) {
+    auto ds = relstore::import_data(schema, {s});
+    ASSERT_FALSE(ds) << what;
+    EXPECT_EQ(ds.error().code, errc::invalid_argument);
+    EXPECT_NE(ds.error().message.find(what), std::string::npos) << ds.error().message;
+  };
+  expect_error(source("id,name\n1,Ada\n2.5,Bob\n", "c.csv", "Customer"),
+               "c.csv:3: Customer.id: \"2.5\" is not a whole");
+  expect_error(source("id,name\n1\n", "c.csv", "Customer"), "c.csv:2: 1 fields, the header has 2");
+  expect_error(source("id,nom\n", "c.csv", "Customer"), "c.csv: header: Customer has no field \"nom\"");
+  expect_error(source("id,orders\n", "c.csv", "Customer"), "Navigational properties are not allowed");
+  expect_error(source("id,name\n1,\"Ada\n", "c.csv", "Customer"), "c.csv: line 2: a quoted field is never closed");
+  expect_error(source("id,name\n1,A\"da\n", "c.csv", "Customer"), "c.csv: line 2: a quote inside an unquoted field");
+  expect_error(source("", "c.csv", "Customer"), "needs a header");
+  expect_error(source("id\n1\n", "g.csv", "Ghost"), "g.csv: the schema has no model Ghost");
+  expect_error(
+      source("{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"A\"}}\n{\"model\":\"Customer\"}\n", "d.jsonl"),
+      "d.jsonl:2: expected {\"model\":...,\"row\":{...}}");
+  expect_error(
+      source("{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"A\"}}\n{\"model\":\"Customer\",\"row\":{\"id\":"
+             "\"x\",\"name\":\"B\"}}\n",
+             "d.jsonl"),
+      "d.jsonl:2: Customer.id");
+}
+
+// A CSV cell's empty forms: unquoted is null (or "" for a required string),
+// quoted is the empty string.
+TEST(Import, CsvEmptyFieldsAreNullOrEmptyStrings) {
+  const char* opt = R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},{"name":"s","type":"string"},
+                        {"name":"t","type":"string","optional":true},{"name":"n","type":"int64","optional":true}]}]})";
+  auto ds = relstore::import_data(opt, {source("id,s,t,n\n1,,,\n2,\"\",\"\",\n", "m.csv", "M")});
+  ASSERT_TRUE(ds) << ds.error().message;
+  EXPECT_EQ(ds->get(0, 0, 1), relstore::value_view(std::string_view()));
+  EXPECT_EQ(ds->get(0, 0, 2).index(), 0u) << "null";
+  EXPECT_EQ(ds->get(0, 1, 2), relstore::value_view(std::string_view()));
+  EXPECT_EQ(ds->get(0, 1, 3).index(), 0u);
+  auto required = relstore::import_data(schema, {source("id,name\n,Ada\n", "c.csv", "Customer")});
+  ASSERT_FALSE(required);
+  EXPECT_NE(required.error().message.find("the field is not optional"), std::string::npos) << required.error().message;
+}
+
+TEST(Import, KeepsEveryIntegrityCheckForCsvAndJsonLines) {
+  auto dangling = relstore::import_data(schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
+                                                 source("id,customerId,total\n1,7,2\n", "o.csv", "Order")});
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
+  EXPECT_NE(dangling.error().message.find("Order.customerId = 7: no Customer with id 7"), std::string::npos);
+  auto twice = relstore::import_data(schema, {source("id,name\n1,Ada\n1,Bob\n", "c.csv", "Customer")});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, errc::already_exists);
+  auto range = relstore::import_data(R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},
+                                           {"name":"n","type":"int32"}]}]})",
+                                     {source("id,n\n1,2147483648\n", "m.csv", "M")});
+  ASSERT_FALSE(range);
+  EXPECT_NE(range.error().message.find("m.csv:2: M.n"), std::string::npos) << range.error().message;
 }
 
 }  // namespace

@@ -1,0 +1,165 @@
+// CSV fields and records.
+#include "relstore/detail/csv.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace relstore::detail {
+namespace {
+
+void append_quoted(std::string_view s, std::string& out) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+bool needs_quotes(std::string_view s) {
+  return s.empty() || s.find_first_of(",\"\r\n") != std::string_view::npos || s.front() == ' ' || s.back() == ' ';
+}
+
+template <class Number>
+bool parse_whole(std::string_view s, Number& out) {
+  const char* end = s.data() + s.size();
+  auto r = std::from_chars(s.data(), end, out);
+  return r.ec == std::errc{} && r.ptr == end;
+}
+
+}  // namespace
+
+void append_csv_value(const value_view& v, std::string& out) {
+  switch (v.index()) {
+    case 0:
+      return;
+    case 1:
+      out += std::get<bool>(v) ? "true" : "false";
+      return;
+    case 2: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, std::get<std::int64_t>(v));
+      out.append(buf, r.ptr);
+      return;
+    }
+    case 3: {
+      const double d = std::get<double>(v);
+      if (std::isnan(d)) {
+        out += "NaN";
+      } else if (std::isinf(d)) {
+        out += d > 0 ? "Infinity" : "-Infinity";
+      } else {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, d);
+        out.append(buf, r.ptr);
+      }
+      return;
+    }
+    default:
+      append_quoted(std::get<std::string_view>(v), out);
+  }
+}
+
+void append_csv_name(std::string_view s, std::string& out) {
+  if (needs_quotes(s)) {
+    append_quoted(s, out);
+  } else {
+    out += s;
+  }
+}
+
+bool csv_reader::next(std::vector<csv_field>& fields) {
+  fields.clear();
+  if (pos_ >= text_.size() || !error_.empty()) return false;
+  record_line_ = line_;
+  csv_field field;
+  bool after_quote = false;  // a quoted field ended; only a separator may follow
+  while (true) {
+    if (pos_ >= text_.size()) {
+      fields.push_back(std::move(field));
+      return true;
+    }
+    const char c = text_[pos_];
+    if (c == ',' || c == '\n' || (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n')) {
+      fields.push_back(std::move(field));
+      field = {};
+      after_quote = false;
+      if (c == ',') {
+        ++pos_;
+        continue;
+      }
+      pos_ += c == '\r' ? 2 : 1;
+      ++line_;
+      return true;
+    }
+    if (after_quote) {
+      error_ = "line " + std::to_string(line_) + ": text after a closing quote (field " +
+               std::to_string(fields.size() + 1) + ")";
+      return false;
+    }
+    if (c == '"' && field.text.empty() && !field.quoted) {
+      field.quoted = true;
+      const std::size_t start_line = line_;
+      ++pos_;
+      while (true) {
+        if (pos_ >= text_.size()) {
+          error_ = "line " + std::to_string(start_line) + ": a quoted field is never closed";
+          return false;
+        }
+        const char q = text_[pos_++];
+        if (q == '"') {
+          if (pos_ < text_.size() && text_[pos_] == '"') {
+            field.text += '"';
+            ++pos_;
+            continue;
+          }
+          break;
+        }
+        if (q == '\n') ++line_;
+        field.text += q;
+      }
+      after_quote = true;
+      continue;
+    }
+    if (c == '"') {
+      error_ = "line " + std::to_string(line_) + ": a quote inside an unquoted field (field " +
+               std::to_string(fields.size() + 1) + "); quote the whole field and double the quote";
+      return false;
+    }
+    field.text += c;
+    ++pos_;
+  }
+}
+
+std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable, std::string* why) {
+  auto fail = [&](const char* expected) -> std::optional<value> {
+    if (why != nullptr) *why = "is not " + std::string(expected);
+    return std::nullopt;
+  };
+  if (f.text.empty() && !f.quoted) {
+    if (nullable) return value{null_t{}};
+    if (type == field_type::string) return value{std::string()};
+    return fail("a value (an empty field is null, and the field is not optional)");
+  }
+  switch (type) {
+    case field_type::string:
+      return value{f.text};
+    case field_type::boolean:
+      if (f.text == "true" || f.text == "1") return value{true};
+      if (f.text == "false" || f.text == "0") return value{false};
+      return fail("a boolean (true, false, 1 or 0)");
+    case field_type::float64: {
+      double d = 0;
+      if (!parse_whole(f.text, d)) return fail("a number");
+      return value{d};
+    }
+    default: {
+      std::int64_t i = 0;
+      if (!parse_whole(f.text, i)) return fail("a whole number within int64");
+      return value{i};
+    }
+  }
+}
+
+}  // namespace relstore::detail
