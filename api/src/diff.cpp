@@ -22,9 +22,76 @@ result<void> unique_keys(const detail::column_table& t, const char* side) {
   return out;
 }
 
+std::string field_text(const field_info& f) {
+  return std::string(to_string(f.type)) + (f.nullable ? " (optional)" : "");
+}
+
+// Whether the models have the same primary key (name and type): rows can be
+// matched.
+bool same_key(const model_info& a, const model_info& b) {
+  const field_info& ka = a.fields[a.primary_key];
+  const field_info& kb = b.fields[b.primary_key];
+  return ka.name == kb.name && ka.type == kb.type;
+}
+
+// Reports each schema difference; returns whether any model can be matched.
+bool compare_schemas(const dataset& a, const dataset& b, const std::function<void(const std::string&)>& note) {
+  bool related = false;
+  auto say = [&](const std::string& s) {
+    if (note) note(s);
+  };
+  for (std::size_t m = 0; m < a.model_count(); ++m) {
+    const model_info& ma = a.model(m);
+    auto other = b.find_model(ma.name);
+    if (!other) {
+      say("model " + ma.name + " only in the first file");
+      continue;
+    }
+    const model_info& mb = b.model(*other);
+    if (same_key(ma, mb)) {
+      related = true;
+    } else {
+      say("model " + ma.name + ": primary key " + ma.fields[ma.primary_key].name + " became " +
+          mb.fields[mb.primary_key].name + " " + field_text(mb.fields[mb.primary_key]) + "; rows cannot be matched");
+    }
+    for (const auto& f : ma.fields) {
+      auto g = mb.find_field(f.name);
+      if (!g) {
+        say("field " + ma.name + "." + f.name + " only in the first file");
+      } else if (field_text(f) != field_text(mb.fields[*g])) {
+        say("field " + ma.name + "." + f.name + ": " + field_text(f) + " became " + field_text(mb.fields[*g]));
+      }
+    }
+    for (const auto& g : mb.fields) {
+      if (!ma.find_field(g.name)) say("field " + ma.name + "." + g.name + " only in the second file");
+    }
+  }
+  for (std::size_t m = 0; m < b.model_count(); ++m) {
+    if (!a.find_model(b.model(m).name)) say("model " + b.model(m).name + " only in the second file");
+  }
+  return related;
+}
+
 }  // namespace
 
-result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b) {
+std::string_view to_string(row_change::kind k) noexcept {
+  switch (k) {
+    case row_change::kind::added:
+      return "added";
+    case row_change::kind::removed:
+      return "removed";
+    case row_change::kind::changed:
+      break;
+  }
+  return "changed";
+}
+
+result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b, const diff_options& o) {
+  if (!compare_schemas(a, b, o.on_schema_change) && !o.unrelated && (a.model_count() != 0 || b.model_count() != 0)) {
+    return make_error(errc::schema_mismatch,
+                      "diff: the files share no model with the same primary key; they look unrelated (compare anyway "
+                      "with --unrelated)");
+  }
   std::vector<model_diff> out;
   std::vector<std::string> names;
   for (std::size_t m = 0; m < a.model_count(); ++m) names.push_back(a.model(m).name);
@@ -33,13 +100,36 @@ result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b
   }
   const auto& sa = detail::dataset_access::of(a);
   const auto& sb = detail::dataset_access::of(b);
+  const std::size_t total = a.total_rows() + b.total_rows();
+  std::size_t done = 0;
+  row_change change;
+  auto report = [&](row_change::kind k, std::string_view model, value_view key) {
+    if (!o.on_row) return;
+    change.change = k;
+    change.model = model;
+    change.key = key;
+    o.on_row(change);
+  };
+  auto every_row = [&](const detail::column_table& t, row_change::kind k) {
+    const std::size_t pk = t.info().primary_key;
+    change.fields.clear();
+    for (std::size_t r = 0; r < t.rows(); ++r) report(k, t.info().name, t.get(r, pk));
+  };
   for (const auto& name : names) {
     model_diff d;
     d.model = name;
     auto ma = a.find_model(name);
     auto mb = b.find_model(name);
-    if (!ma || !mb) {
-      (ma ? d.removed : d.added) = ma ? a.rows(*ma) : b.rows(*mb);
+    if (!ma || !mb || !same_key(a.model(*ma), b.model(*mb))) {
+      if (ma) {
+        d.removed = a.rows(*ma);
+        every_row(sa.table(*ma), row_change::kind::removed);
+      }
+      if (mb) {
+        d.added = b.rows(*mb);
+        every_row(sb.table(*mb), row_change::kind::added);
+      }
+      done += d.removed + d.added;
       out.push_back(d);
       continue;
     }
@@ -54,25 +144,42 @@ result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b
     for (std::size_t f = 0; f < ta.info().fields.size(); ++f) {
       if (auto g = tb.info().find_field(ta.info().fields[f].name)) common.emplace_back(f, *g);
     }
-    std::size_t matched = 0;
+    std::vector<bool> matched(tb.rows());
     for (std::size_t r = 0; r < ta.rows(); ++r) {
-      const void* other = tb.find(pb, ta.get(r, pa));
+      if (o.progress && (++done & 0xFFFF) == 0) o.progress(done, total);
+      const value_view key = ta.get(r, pa);
+      const void* other = tb.find(pb, key);
+      change.fields.clear();
       if (other == nullptr) {
         ++d.removed;
+        report(row_change::kind::removed, name, key);
         continue;
       }
-      ++matched;
       const std::size_t s = tb.row_of(other);
+      matched[s] = true;
       for (auto [fa, fb] : common) {
-        if (!detail::same_value(ta.get(r, fa), tb.get(s, fb))) {
-          ++d.changed;
-          break;
+        const value_view before = ta.get(r, fa);
+        const value_view after = tb.get(s, fb);
+        if (!detail::same_value(before, after)) {
+          change.fields.push_back({ta.info().fields[fa].name, before, after});
+          if (!o.on_row) break;
         }
       }
+      if (!change.fields.empty()) {
+        ++d.changed;
+        report(row_change::kind::changed, name, key);
+      }
     }
-    d.added = tb.rows() - matched;
+    change.fields.clear();
+    for (std::size_t s = 0; s < tb.rows(); ++s) {
+      if (matched[s]) continue;
+      ++d.added;
+      report(row_change::kind::added, name, tb.get(s, pb));
+    }
+    done += tb.rows();
     out.push_back(d);
   }
+  if (o.progress) o.progress(total, total);
   return out;
 }
 

@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "relstore/import.hpp"
+
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 
@@ -56,6 +62,72 @@ TEST(Diff, RefusesAFileThatHoldsAKeyTwice) {
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().code, relstore::errc::already_exists);
   EXPECT_NE(d.error().message.find("Customer id 1 twice"), std::string::npos) << d.error().message;
+}
+
+// Each differing key, with the fields that changed and their two values.
+TEST(Diff, ReportsEachKeyAndTheFieldsThatChanged) {
+  store a;
+  for (const char* n : {"Ada", "Bob"}) ASSERT_TRUE(a.repo<Customer>().create({.name = n}));
+  store b = a;
+  ASSERT_TRUE(b.repo<Customer>().delete_by_id(1));
+  ASSERT_TRUE(b.repo<Customer>().update_by_id(
+      2, relstore::patch<Customer>{}.set(&Customer::name, "Bo").set(&Customer::email, std::string("b@x"))));
+  ASSERT_TRUE(b.repo<Customer>().create({.name = "Cy"}));
+  std::vector<std::string> seen;
+  relstore::diff_options o;
+  o.on_row = [&](const relstore::row_change& c) {
+    std::string line =
+        std::string(c.model) + " " + relstore::describe(c.key) + " " + std::string(relstore::to_string(c.change));
+    for (const auto& f : c.fields) {
+      line += " " + std::string(f.name) + ":" + relstore::describe(f.before) + "->" + relstore::describe(f.after);
+    }
+    seen.push_back(line);
+  };
+  ASSERT_TRUE(relstore::diff_datasets(test::dataset_of(a), test::dataset_of(b), o));
+  EXPECT_EQ(seen, (std::vector<std::string>{"Customer 1 removed",
+                                            "Customer 2 changed name:\"Bob\"->\"Bo\" email:null->\"b@x\"",
+                                            "Customer 3 added"}));
+}
+
+TEST(Diff, RefusesUnrelatedSchemasUnlessAskedAndNamesSchemaChanges) {
+  store a;
+  ASSERT_TRUE(a.repo<Customer>().create({.name = "Ada"}));
+  auto other = relstore::import_json(R"({"Zed":[{"id":1}]})",
+                                     R"({"models":[{"name":"Zed","fields":[{"name":"id","type":"int64"}]}]})")
+                   .value();
+  std::vector<std::string> notes;
+  relstore::diff_options o;
+  o.on_schema_change = [&](const std::string& s) { notes.push_back(s); };
+  auto refused = relstore::diff_datasets(test::dataset_of(a), other, o);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, relstore::errc::schema_mismatch);
+  EXPECT_NE(std::find(notes.begin(), notes.end(), "model Zed only in the second file"), notes.end());
+  o.unrelated = true;
+  auto forced = relstore::diff_datasets(test::dataset_of(a), other, o);
+  ASSERT_TRUE(forced) << forced.error().message;
+  std::size_t added = 0, removed = 0;
+  for (const auto& m : *forced) added += m.added, removed += m.removed;
+  EXPECT_EQ(added, 1u);
+  EXPECT_EQ(removed, 1u);
+}
+
+TEST(Diff, ComparesAnEvolvedSchemaOnTheFieldsBothHave) {
+  auto a = relstore::import_json(R"({"M":[{"id":1,"x":1,"gone":true}]})",
+                                 R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},
+                                     {"name":"x","type":"int64"},{"name":"gone","type":"bool"}]}]})")
+               .value();
+  auto b = relstore::import_json(R"({"M":[{"id":1,"x":1,"new":"n"}]})",
+                                 R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},
+                                     {"name":"x","type":"int64"},{"name":"new","type":"string"}]}]})")
+               .value();
+  std::vector<std::string> notes;
+  relstore::diff_options o;
+  o.on_schema_change = [&](const std::string& s) { notes.push_back(s); };
+  auto d = relstore::diff_datasets(a, b, o);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->at(0).changed, 0u);
+  EXPECT_EQ(notes,
+            (std::vector<std::string>{"field M.gone only in the first file", "field M.new only in the second file"}));
 }
 
 }  // namespace

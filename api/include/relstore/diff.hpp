@@ -1,25 +1,61 @@
-// diff_datasets: what changed between two datasets, model by model.
+// diff_datasets: what changed between two datasets, model by model and key
+// by key.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "relstore/dataset.hpp"
 #include "relstore/error.hpp"
+#include "relstore/value.hpp"
+#include "relstore/verify.hpp"
 
 namespace relstore {
 
-// Per model, the entities only in `b` (added), only in `a` (removed), and in
-// both with different field values (changed), matched by primary key. Fields
-// are compared by name where both sides have them. Errors: already_exists
-// when a side holds a primary key twice (matching by key is then ambiguous).
 struct model_diff {
   std::string model;
   std::size_t added = 0;
   std::size_t removed = 0;
   std::size_t changed = 0;
 };
-result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b);
+
+// One row that differs. Views into the datasets: valid during the callback.
+struct row_change {
+  enum class kind { added, removed, changed };
+  struct field {
+    std::string_view name;
+    value_view before;  // in the first dataset
+    value_view after;   // in the second
+  };
+  kind change = kind::changed;
+  std::string_view model;
+  value_view key;
+  std::vector<field> fields;  // changed rows only: the fields that differ
+};
+
+// "added", "removed" or "changed".
+std::string_view to_string(row_change::kind k) noexcept;
+
+struct diff_options {
+  // Called for each row that differs: per model, removed and changed rows in
+  // the first dataset's row order, then added rows in the second's.
+  std::function<void(const row_change&)> on_row;
+  // Called once per difference of schema (a model or field only on one side,
+  // a type or key that changed), before any row.
+  std::function<void(const std::string&)> on_schema_change;
+  progress_fn progress;  // rows compared
+  // Compare datasets that have no model in common (with the same primary
+  // key); refused otherwise, as almost surely two unrelated files.
+  bool unrelated = false;
+};
+
+// Per model, the entities only in `b` (added), only in `a` (removed), and in
+// both with different field values (changed), matched by primary key. Fields
+// are compared by name where both sides have them. Errors: already_exists
+// when a side holds a primary key twice (matching by key is then ambiguous);
+// schema_mismatch for unrelated schemas (see diff_options::unrelated).
+result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b, const diff_options& options = {});
 
 }  // namespace relstore
