@@ -1,8 +1,13 @@
 // What relstore-snapshot info prints.
 #include "relstore/snapshot_info.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <cstdio>
 #include <ostream>
+
+#include "relstore/import.hpp"
 
 namespace relstore {
 
@@ -49,6 +54,23 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
         << c.fields[r.child_key].name << " -> " << p.name << "." << p.fields[r.parent_key].name << "), inverse "
         << c.name << "." << reg.relations()[r.inverse].name << ", on_delete " << to_string(r.policy) << "\n";
   }
+}
+
+std::string describe_snapshot_json(const snapshot_header& h, const dataset& data) {
+  boost::json::value doc = boost::json::parse(schema_json(data));
+  auto& models = doc.at("models").as_array();
+  for (std::size_t m = 0; m < models.size(); ++m) models[m].as_object()["entities"] = data.rows(m);
+  boost::json::object snap;
+  snap["formatVersion"] = h.format_version;
+  snap["archive"] = std::string(to_string(h.format));
+  snap["boostArchiveVersion"] = h.boost_archive_version;
+  snap["littleEndian"] = h.little_endian;
+  snap["bytes"] = h.payload_length + snapshot_header_size;
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x", h.payload_crc);
+  snap["crc32c"] = crc;
+  doc.as_object()["snapshot"] = std::move(snap);
+  return boost::json::serialize(doc);
 }
 
 }  // namespace relstore

@@ -1,87 +1,163 @@
 // relstore-snapshot: inspect, verify, dump, import, convert, diff and export
-// any relstore snapshot, without the application's types.
+// any relstore snapshot, without the application's types. Command lines are
+// parsed with Boost.Program_options; every command has --help.
 #include "relstore/snapshot_tool.hpp"
 
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "relstore/detail/file_io.hpp"
+#include "relstore/detail/json_write.hpp"
 #include "relstore/snapshot.hpp"
 #include "relstore/snapshot_tools.hpp"
 
 namespace relstore {
 namespace {
 
+namespace po = boost::program_options;
+
 constexpr int exit_ok = 0;       // success, nothing wrong
-constexpr int exit_problem = 1;  // the snapshot (or input) has a problem, or an operation failed
-constexpr int exit_usage = 2;    // bad command line
+constexpr int exit_problem = 1;  // a problem found (or the operation failed); diff: the files differ
+constexpr int exit_usage = 2;    // bad command line; diff: trouble
 
-constexpr const char* usage_text =
-    R"(usage: relstore-snapshot COMMAND [ARGS]
-
-Works on any relstore snapshot: the file describes its own schema.
-
-commands:
-  info FILE                      versions, checksum state, schema, relations, counts, sizes
-  verify FILE                    envelope, checksum and full referential integrity
-  dump FILE [--model M] [--filter JSON]
-                                 rows as JSON Lines on stdout (LoopBack filter: where, order,
-                                 limit, skip, fields; --filter needs --model)
-  import JSON -o FILE --schema SCHEMA.json
-                                 build a snapshot from {"Model":[{...}],...}; integrity enforced:
-                                 nothing is written if a key dangles
-  convert FILE -o OUT --format binary|text|xml
-  diff A B                       per model: entities added, removed and changed
-  export-sql FILE                SQL for sqlite3: tables with keys, then ordered INSERTs
-  --help                         this text
-
-exit codes: 0 good, 1 problem found (or the operation failed), 2 usage error
-)";
-
-struct args {
-  std::vector<std::string> positional;
-  std::string out, format, model, filter, schema;
+struct command {
+  std::string_view name;
+  std::string_view synopsis;
+  std::string_view summary;
 };
+
+constexpr command commands[] = {
+    {"info", "info FILE [--json]", "versions, checksum state, schema, relations, counts, sizes"},
+    {"verify", "verify FILE", "envelope, checksum and full referential integrity"},
+    {"dump", "dump FILE [--model M] [--filter JSON] [--format jsonl|csv|table]",
+     "rows through a LoopBack filter (where, order, limit, skip, fields)"},
+    {"import", "import INPUT... -o FILE (--schema SCHEMA.json | --schema-from SNAPSHOT)",
+     "build a snapshot from JSON, dump's JSON Lines or CSV; nothing is written if a key dangles"},
+    {"convert", "convert FILE -o OUT [--format binary|text|xml]", "rewrite a snapshot in another archive format"},
+    {"diff", "diff A B [--format table|jsonl] [--unrelated]", "each added, removed and changed key; exit 1 if any"},
+    {"export-sql", "export-sql FILE [-o OUT]", "SQL for sqlite3: tables with keys, then ordered INSERTs"},
+};
+
+constexpr std::string_view overview =
+    "Works on any relstore snapshot: the file describes its own schema.\n"
+    "Run relstore-snapshot COMMAND --help for a command's options.\n\n"
+    "exit codes: 0 good, 1 a problem found (or the operation failed; diff: the files differ),\n"
+    "2 a usage error (diff: trouble)\n";
 
 class tool {
  public:
-  tool(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+  tool(std::istream& in, std::ostream& out, std::ostream& err) : in_(in), out_(out), err_(err) {}
 
   int run(int argc, const char* const* argv) {
-    if (argc < 2) return usage("no command");
-    const std::string_view cmd = argv[1];
-    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-      out_ << usage_text;
-      return exit_ok;
+    if (argc < 2) return usage(nullptr, "no command");
+    const std::string_view name = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (name == "--help" || name == "-h" || name == "help") {
+      if (args.empty()) return help();
+      return dispatch(args[0], {"--help"});
     }
-    args a;
-    std::string why;
-    if (!parse(argc, argv, 2, a, why)) return usage(why);
-    const bool one_file = !a.positional.empty();
-    if (cmd == "info") return one_file ? info(a.positional[0]) : usage("info needs FILE");
-    if (cmd == "verify") return one_file ? verify(a.positional[0]) : usage("verify needs FILE");
-    if (cmd == "dump") return one_file ? dump(a) : usage("dump needs FILE");
-    if (cmd == "import") return one_file ? import(a) : usage("import needs JSON");
-    if (cmd == "convert") return one_file ? convert(a) : usage("convert needs FILE");
-    if (cmd == "diff") return diff(a);
-    if (cmd == "export-sql") return one_file ? export_sql(a.positional[0]) : usage("export-sql needs FILE");
-    return usage("unknown command " + std::string(cmd));
+    return dispatch(name, args);
   }
 
  private:
-  int usage(const std::string& why) {
-    err_ << "relstore-snapshot: " << why << "\n\n" << usage_text;
+  int dispatch(std::string_view name, const std::vector<std::string>& args) {
+    for (const auto& c : commands) {
+      if (c.name != name) continue;
+      command_ = &c;
+      if (name == "info") return info(args);
+      if (name == "verify") return verify(args);
+      if (name == "dump") return dump(args);
+      if (name == "import") return import(args);
+      if (name == "convert") return convert(args);
+      if (name == "diff") return diff(args);
+      return export_sql(args);
+    }
+    return usage(nullptr, "unknown command " + std::string(name));
+  }
+
+  int help() {
+    out_ << "usage: relstore-snapshot COMMAND [ARGS]\n\ncommands:\n";
+    for (const auto& c : commands) {
+      out_ << "  " << c.synopsis << "\n      " << c.summary << "\n";
+    }
+    out_ << "  --help\n      this text\n\n" << overview;
+    return exit_ok;
+  }
+
+  // One line naming the problem and one with the command's usage.
+  int usage(const command* c, const std::string& why) {
+    err_ << "relstore-snapshot";
+    if (c != nullptr) err_ << " " << c->name;
+    err_ << ": " << why << "\n";
+    if (c != nullptr) {
+      err_ << "usage: relstore-snapshot " << c->synopsis << "  (--help for details)\n";
+    } else {
+      err_ << "usage: relstore-snapshot COMMAND [ARGS]  (--help for the commands)\n";
+    }
     return exit_usage;
   }
 
   int fail(const error& e) {
-    err_ << "relstore-snapshot: " << e << "\n";
+    err_ << "relstore-snapshot " << command_->name << ": " << e << "\n";
     return exit_problem;
+  }
+
+  // diff's failure: exit 1 means the files differ, so trouble is 2, as diff(1).
+  int trouble(const error& e) {
+    fail(e);
+    return exit_usage;
+  }
+
+  // Parses `args` against `options` and the positional names in order (the
+  // last may repeat when `repeat_last`). Returns the exit code when the
+  // command must stop: 0 after --help, 2 on a usage error.
+  std::optional<int> parse(const std::vector<std::string>& args, po::options_description& options,
+                           const std::vector<const char*>& positional, po::variables_map& vm,
+                           bool repeat_last = false) {
+    options.add_options()("help,h", "this command's help");
+    po::options_description hidden;
+    po::positional_options_description pos;
+    for (std::size_t i = 0; i < positional.size(); ++i) {
+      const bool many = repeat_last && i + 1 == positional.size();
+      if (many) {
+        hidden.add_options()(positional[i], po::value<std::vector<std::string>>());
+      } else {
+        hidden.add_options()(positional[i], po::value<std::string>());
+      }
+      pos.add(positional[i], many ? -1 : 1);
+    }
+    po::options_description all;
+    all.add(options).add(hidden);
+    try {
+      // No guessing: --form is not taken for --format.
+      const auto style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
+      po::store(po::command_line_parser(args).options(all).positional(pos).style(style).run(), vm);
+      po::notify(vm);
+    } catch (const po::too_many_positional_options_error&) {
+      std::string takes;
+      for (const char* p : positional) takes += std::string(" ") + p;
+      return usage(command_, "too many arguments: it takes" + takes + (repeat_last ? "..." : ""));
+    } catch (const po::error& e) {
+      return usage(command_, e.what());
+    }
+    if (vm.count("help") != 0) {
+      out_ << "usage: relstore-snapshot " << command_->synopsis << "\n\n" << command_->summary << "\n\n" << options;
+      return exit_ok;
+    }
+    for (const char* p : positional) {
+      if (vm.count(p) == 0) return usage(command_, std::string("missing ") + p);
+    }
+    return std::nullopt;
   }
 
   // A progress bar on stderr, only when stderr is a terminal.
@@ -98,46 +174,28 @@ class tool {
     };
   }
 
-  static bool parse(int argc, const char* const* argv, int from, args& a, std::string& why) {
-    for (int i = from; i < argc; ++i) {
-      std::string_view s = argv[i];
-      auto take = [&](std::string& into) {
-        if (i + 1 >= argc) {
-          why = std::string(s) + " needs a value";
-          return false;
-        }
-        into = argv[++i];
-        return true;
-      };
-      if (s == "-o" || s == "--output") {
-        if (!take(a.out)) return false;
-      } else if (s == "--format") {
-        if (!take(a.format)) return false;
-      } else if (s == "--model") {
-        if (!take(a.model)) return false;
-      } else if (s == "--filter") {
-        if (!take(a.filter)) return false;
-      } else if (s == "--schema") {
-        if (!take(a.schema)) return false;
-      } else if (s.size() > 1 && s[0] == '-') {
-        why = "unknown option " + std::string(s);
-        return false;
-      } else {
-        a.positional.emplace_back(s);
-      }
-    }
-    return true;
-  }
-
-  int info(const std::string& file) {
+  int info(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    o.add_options()("json", "the schema and counts as JSON, in the form import --schema reads");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    const auto file = vm["FILE"].as<std::string>();
     snapshot_header h;
     auto ds = read_snapshot(file, &h);
     if (!ds) return fail(ds.error());
-    describe_snapshot(file, h, *ds, out_);
+    if (vm.count("json") != 0) {
+      out_ << describe_snapshot_json(h, *ds) << "\n";
+    } else {
+      describe_snapshot(file, h, *ds, out_);
+    }
     return exit_ok;
   }
 
-  int verify(const std::string& file) {
+  int verify(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    const auto file = vm["FILE"].as<std::string>();
     auto ds = read_snapshot(file);
     if (!ds) return fail(ds.error());
     auto problems = verify_dataset(*ds, progress_bar("verify"));
@@ -153,76 +211,206 @@ class tool {
     return exit_ok;
   }
 
-  int dump(const args& a) {
-    auto ds = read_snapshot(a.positional[0]);
+  int dump(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    std::string model, filter, format;
+    o.add_options()("model", po::value(&model)->value_name("M"), "only model M (needed by --filter and csv)")(
+        "filter", po::value(&filter)->value_name("JSON"), "a LoopBack filter: where, order, limit, skip, fields")(
+        "format", po::value(&format)->value_name("F")->default_value("jsonl"),
+        "jsonl ({\"model\":...,\"row\":{...}} per line, as import reads), csv (one model, as import reads), or "
+        "table");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    auto f = parse_dump_format(format);
+    if (!f) return usage(command_, "unknown --format " + format + " (jsonl, csv or table)");
+    auto ds = read_snapshot(vm["FILE"].as<std::string>());
     if (!ds) return fail(ds.error());
-    auto n = dump_dataset(*ds, a.model, a.filter, out_);
+    auto n = dump_dataset(*ds, dump_options{model, filter, *f, progress_bar("dump")}, out_);
     if (!n) return fail(n.error());
     return exit_ok;
   }
 
-  int import(const args& a) {
-    if (a.out.empty()) return usage("import needs -o FILE");
-    if (a.schema.empty()) return usage("import needs --schema SCHEMA.json");
-    // Read like a snapshot: a FIFO or a folder is an error at once, never a hang.
-    auto doc = detail::read_regular_file(default_file_system(), a.positional[0]);
-    if (!doc) return fail(doc.error());
-    auto schema = detail::read_regular_file(default_file_system(), a.schema);
-    if (!schema) return fail(schema.error());
-    auto ds = import_json(*doc, *schema);
-    if (!ds) return fail(ds.error());
-    if (auto r = write_snapshot(*ds, a.out); !r) return fail(r.error());
-    out_ << a.out << ": " << ds->total_rows() << " entities written\n";
-    return exit_ok;
+  // Reads an import input: "-" is standard input.
+  result<std::string> read_input(const std::string& path) {
+    if (path != "-") return detail::read_regular_file(default_file_system(), path);
+    if (stdin_used_) return make_error(errc::invalid_argument, "standard input (-) can be read once");
+    stdin_used_ = true;
+    std::string text(std::istreambuf_iterator<char>(in_), {});
+    if (in_.bad()) return make_error(errc::io_error, "cannot read standard input");
+    return text;
   }
 
-  int convert(const args& a) {
-    if (a.out.empty()) return usage("convert needs -o OUT");
-    save_options o;
-    if (a.format == "binary") {
-      o.format = archive_format::binary;
-    } else if (a.format == "text") {
-      o.format = archive_format::text;
-    } else if (a.format == "xml") {
-      o.format = archive_format::xml;
+  int import(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    std::string out, schema, schema_from;
+    o.add_options()("output,o", po::value(&out)->value_name("FILE"), "the snapshot to write")(
+        "schema", po::value(&schema)->value_name("SCHEMA.json"), "the schema, as info --json prints it")(
+        "schema-from", po::value(&schema_from)->value_name("SNAPSHOT"), "take the schema of another snapshot");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"INPUT"}, vm, true)) return *stop;
+    if (out.empty()) return usage(command_, "missing -o FILE");
+    if (schema.empty() == schema_from.empty()) return usage(command_, "give one of --schema and --schema-from");
+    std::string schema_text;
+    if (!schema.empty()) {
+      auto text = read_input(schema);
+      if (!text) return fail(text.error());
+      schema_text = std::move(*text);
     } else {
-      return usage("convert needs --format binary, text or xml");
+      auto other = read_snapshot(schema_from);
+      if (!other) return fail(other.error());
+      schema_text = schema_json(*other);
     }
-    auto ds = read_snapshot(a.positional[0]);
-    if (!ds) return fail(ds.error());
-    if (auto r = write_snapshot(*ds, a.out, o); !r) return fail(r.error());
-    return exit_ok;
-  }
-
-  int diff(const args& a) {
-    if (a.positional.size() != 2) return usage("diff needs two files");
-    auto x = read_snapshot(a.positional[0]);
-    if (!x) return fail(x.error());
-    auto y = read_snapshot(a.positional[1]);
-    if (!y) return fail(y.error());
-    auto diffs = diff_datasets(*x, *y);
-    if (!diffs) return fail(diffs.error());
-    for (const auto& d : *diffs) {
-      out_ << d.model << ": added " << d.added << ", removed " << d.removed << ", changed " << d.changed << "\n";
+    // Each INPUT: a JSON document or JSON Lines file, "-" for standard input,
+    // MODEL=PATH for CSV of a model, or a PATH ending in .csv, of the model
+    // its name names.
+    const auto& inputs = vm["INPUT"].as<std::vector<std::string>>();
+    std::vector<std::string> texts;
+    texts.reserve(inputs.size());
+    std::vector<import_source> sources;
+    for (const auto& input : inputs) {
+      import_source s;
+      std::string path = input;
+      if (auto eq = input.find('='); eq != std::string::npos && eq > 0) {
+        s.format = import_source::kind::csv;
+        s.model = input.substr(0, eq);
+        path = input.substr(eq + 1);
+      } else if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) {
+        s.format = import_source::kind::csv;
+        s.model = std::filesystem::path(path).stem().string();
+      }
+      auto text = read_input(path);
+      if (!text) return fail(text.error());
+      texts.push_back(std::move(*text));
+      s.name = path == "-" ? "stdin" : path;
+      sources.push_back(std::move(s));
     }
-    return exit_ok;
-  }
-
-  int export_sql(const std::string& file) {
-    auto ds = read_snapshot(file);
+    for (std::size_t i = 0; i < sources.size(); ++i) sources[i].text = texts[i];
+    auto ds = import_data(schema_text, sources, progress_bar("import"));
     if (!ds) return fail(ds.error());
-    if (auto r = relstore::export_sql(*ds, out_, progress_bar("export")); !r) return fail(r.error());
+    if (auto r = write_snapshot(*ds, out); !r) return fail(r.error());
+    out_ << out << ": " << ds->total_rows() << " entities written\n";
     return exit_ok;
   }
 
+  int convert(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    std::string out, format;
+    o.add_options()("output,o", po::value(&out)->value_name("OUT"), "the snapshot to write")(
+        "format", po::value(&format)->value_name("F")->default_value("binary"),
+        "binary (fast, this platform), text or xml (portable, for reading)");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    if (out.empty()) return usage(command_, "missing -o OUT");
+    save_options s;
+    if (format == "binary") {
+      s.format = archive_format::binary;
+    } else if (format == "text") {
+      s.format = archive_format::text;
+    } else if (format == "xml") {
+      s.format = archive_format::xml;
+    } else {
+      return usage(command_, "unknown --format " + format + " (binary, text or xml)");
+    }
+    auto ds = read_snapshot(vm["FILE"].as<std::string>());
+    if (!ds) return fail(ds.error());
+    if (auto r = write_snapshot(*ds, out, s); !r) return fail(r.error());
+    return exit_ok;
+  }
+
+  int diff(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    std::string format;
+    o.add_options()("format", po::value(&format)->value_name("F")->default_value("table"),
+                    "table (a line per key, then counts per model) or jsonl (an object per key)")(
+        "unrelated", "compare files that share no model with the same primary key");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"A", "B"}, vm)) return *stop;
+    if (format != "table" && format != "jsonl")
+      return usage(command_, "unknown --format " + format + " (table or jsonl)");
+    auto x = read_snapshot(vm["A"].as<std::string>());
+    if (!x) return trouble(x.error());
+    auto y = read_snapshot(vm["B"].as<std::string>());
+    if (!y) return trouble(y.error());
+    diff_options d;
+    d.unrelated = vm.count("unrelated") != 0;
+    d.progress = progress_bar("diff");
+    d.on_schema_change = [&](const std::string& s) { err_ << "relstore-snapshot diff: schema: " << s << "\n"; };
+    const bool jsonl = format == "jsonl";
+    std::string line;
+    d.on_row = [&](const row_change& c) {
+      line.clear();
+      if (jsonl) {
+        line.append("{\"model\":");
+        detail::write_json_value(c.model, line);
+        line.append(",\"key\":");
+        detail::write_json_value(c.key, line);
+        line.append(",\"change\":\"").append(to_string(c.change)).append("\"");
+        for (std::size_t i = 0; i < c.fields.size(); ++i) {
+          line.append(i == 0 ? ",\"fields\":{" : ",");
+          detail::write_json_value(c.fields[i].name, line);
+          line.append(":{\"before\":");
+          detail::write_json_value(c.fields[i].before, line);
+          line.append(",\"after\":");
+          detail::write_json_value(c.fields[i].after, line);
+          line += '}';
+        }
+        line.append(c.fields.empty() ? "}" : "}}");
+      } else {
+        line.append(c.model).append(" ").append(describe(c.key)).append(": ").append(to_string(c.change));
+        for (std::size_t i = 0; i < c.fields.size(); ++i) {
+          line.append(i == 0 ? " " : ", ").append(c.fields[i].name).append(" ");
+          line.append(describe(c.fields[i].before)).append(" -> ").append(describe(c.fields[i].after));
+        }
+      }
+      line += '\n';
+      out_ << line;
+    };
+    auto diffs = diff_datasets(*x, *y, d);
+    if (!diffs) return trouble(diffs.error());
+    bool differ = false;
+    for (const auto& m : *diffs) {
+      differ = differ || m.added + m.removed + m.changed != 0;
+      if (!jsonl) {
+        out_ << m.model << ": added " << m.added << ", removed " << m.removed << ", changed " << m.changed << "\n";
+      }
+    }
+    return differ ? exit_problem : exit_ok;
+  }
+
+  int export_sql(const std::vector<std::string>& args) {
+    po::options_description o("options");
+    std::string out;
+    o.add_options()("output,o", po::value(&out)->value_name("OUT"), "write to OUT instead of standard output");
+    po::variables_map vm;
+    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    auto ds = read_snapshot(vm["FILE"].as<std::string>());
+    if (!ds) return fail(ds.error());
+    std::ofstream file;
+    if (!out.empty()) {
+      file.open(out, std::ios::binary | std::ios::trunc);
+      if (!file) return fail(make_error(errc::io_error, "cannot open " + out + " for writing"));
+    }
+    std::ostream& sink = out.empty() ? out_ : file;
+    if (auto r = relstore::export_sql(*ds, sink, progress_bar("export")); !r) return fail(r.error());
+    if (!out.empty() && !file.flush()) return fail(make_error(errc::io_error, "cannot write " + out));
+    return exit_ok;
+  }
+
+  std::istream& in_;
   std::ostream& out_;
   std::ostream& err_;
+  const command* command_ = nullptr;
+  bool stdin_used_ = false;
 };
 
 }  // namespace
 
+int run_snapshot_tool(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  return tool(in, out, err).run(argc, argv);
+}
+
 int run_snapshot_tool(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  return tool(out, err).run(argc, argv);
+  return run_snapshot_tool(argc, argv, std::cin, out, err);
 }
 
 }  // namespace relstore

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -79,6 +80,28 @@ TEST_F(SnapshotTool, HelpAndUsageExitCodes) {
   EXPECT_EQ(run(tool() + " frobnicate x").code, 2);
   EXPECT_EQ(run(tool() + " info").code, 2);
   EXPECT_EQ(run(tool() + " convert " + q(file_) + " -o x --format json").code, 2);
+  // Every command has --help, exit 0, with its own options.
+  for (const char* c : {"info", "verify", "dump", "import", "convert", "diff", "export-sql"}) {
+    auto h = run(tool() + " " + c + " --help");
+    EXPECT_EQ(h.code, 0) << c;
+    EXPECT_EQ(h.out.rfind(std::string("usage: relstore-snapshot ") + c, 0), 0u) << h.out;
+    EXPECT_EQ(run(tool() + " help " + c).out, h.out) << c;
+  }
+  EXPECT_NE(run(tool() + " dump --help").out.find("--format"), std::string::npos);
+  // A usage error is one line naming the problem and one usage line, not the page.
+  auto stray = run(tool() + " dump " + q(file_) + " extra", true);
+  EXPECT_EQ(stray.code, 2);
+  EXPECT_EQ(stray.out,
+            "relstore-snapshot dump: too many arguments: it takes FILE\n"
+            "usage: relstore-snapshot dump FILE [--model M] [--filter JSON] [--format jsonl|csv|table]  (--help for "
+            "details)\n");
+  auto unknown = run(tool() + " verify " + q(file_) + " --fast", true);
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.out.find("unrecognised option '--fast'"), std::string::npos) << unknown.out;
+  EXPECT_EQ(std::count(unknown.out.begin(), unknown.out.end(), '\n'), 2) << unknown.out;
+  // An option that does not apply to the command is an error, not ignored.
+  EXPECT_EQ(run(tool() + " info " + q(file_) + " --model Order").code, 2);
+  EXPECT_EQ(run(tool() + " dump " + q(file_) + " --format xml").code, 2);
 }
 
 TEST_F(SnapshotTool, InfoShowsVersionsSchemaRelationsAndCounts) {
@@ -186,7 +209,7 @@ TEST_F(SnapshotTool, ConvertToTextAndXmlAndBackIsLossless) {
   EXPECT_TRUE(loaded == sample());
 }
 
-TEST_F(SnapshotTool, DiffCountsAddedRemovedAndChangedPerModel) {
+TEST_F(SnapshotTool, DiffListsEachKeyAndExitsOneWhenTheFilesDiffer) {
   store changed = sample();
   ASSERT_TRUE(changed.repo<Customer>().create({.name = "Cy"}));
   ASSERT_TRUE(changed.repo<Order>().update_by_id(3, relstore::patch<Order>{}.set(&Order::total, 1.0)));
@@ -194,10 +217,81 @@ TEST_F(SnapshotTool, DiffCountsAddedRemovedAndChangedPerModel) {
   const auto other = dir_.path() / "other.snap";
   ASSERT_TRUE(relstore::save(changed, other));
   auto r = run(tool() + " diff " + q(file_) + " " + q(other));
-  ASSERT_EQ(r.code, 0);
+  ASSERT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("Customer 3: added\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Order 3: changed total 12 -> 1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OrderLine 1: removed\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Customer: added 1, removed 0, changed 0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Order: added 0, removed 0, changed 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("OrderLine: added 0, removed 1, changed 0"), std::string::npos) << r.out;
+  auto jsonl = run(tool() + " diff --format jsonl " + q(file_) + " " + q(other));
+  EXPECT_EQ(jsonl.code, 1);
+  EXPECT_NE(
+      jsonl.out.find(R"({"model":"Order","key":3,"change":"changed","fields":{"total":{"before":12,"after":1}}})"),
+      std::string::npos)
+      << jsonl.out;
+  EXPECT_EQ(std::count(jsonl.out.begin(), jsonl.out.end(), '\n'), 3) << jsonl.out;
+  auto same = run(tool() + " diff " + q(file_) + " " + q(file_));
+  EXPECT_EQ(same.code, 0) << same.out;
+  // Trouble is 2, as diff(1): a missing file, unrelated schemas (unless asked).
+  EXPECT_EQ(run(tool() + " diff " + q(file_) + " " + q(dir_.path() / "none.snap")).code, 2);
+  write_file(dir_.path() / "z.json", R"({"models":[{"name":"Zed","fields":[{"name":"id","type":"int64"}]}]})");
+  write_file(dir_.path() / "zed.json", R"({"Zed":[{"id":1}]})");
+  const auto zed = dir_.path() / "zed.snap";
+  ASSERT_EQ(run(tool() + " import " + q(dir_.path() / "zed.json") + " -o " + q(zed) + " --schema " +
+                q(dir_.path() / "z.json"))
+                .code,
+            0);
+  auto unrelated = run(tool() + " diff " + q(file_) + " " + q(zed), true);
+  EXPECT_EQ(unrelated.code, 2);
+  EXPECT_NE(unrelated.out.find("schema_mismatch"), std::string::npos) << unrelated.out;
+  EXPECT_EQ(run(tool() + " diff --unrelated " + q(file_) + " " + q(zed)).code, 1);
+}
+
+// info --json is a schema import reads; dump's JSON Lines (from standard
+// input) and CSV files come back as the same snapshot.
+TEST_F(SnapshotTool, ImportReadsItsOwnDumpStdinAndCsvWithTheSchemaOfInfoJson) {
+  const auto schema = dir_.path() / "schema.json";
+  ASSERT_EQ(run(tool() + " info --json " + q(file_) + " > " + q(schema)).code, 0);
+  const auto from_lines = dir_.path() / "lines.snap";
+  auto piped =
+      run(tool() + " dump " + q(file_) + " | " + tool() + " import - -o " + q(from_lines) + " --schema " + q(schema));
+  ASSERT_EQ(piped.code, 0) << piped.out;
+  EXPECT_EQ(run(tool() + " diff " + q(file_) + " " + q(from_lines)).code, 0);
+
+  std::string inputs;
+  for (const char* m : {"Customer", "Coupon", "Order", "OrderLine", "Employee", "Account", "Session"}) {
+    const auto csv = dir_.path() / (std::string(m) + ".csv");
+    ASSERT_EQ(run(tool() + " dump --format csv --model " + m + " " + q(file_) + " > " + q(csv)).code, 0) << m;
+    inputs += " " + q(csv);
+  }
+  const auto from_csv = dir_.path() / "csv.snap";
+  auto imported = run(tool() + " import" + inputs + " -o " + q(from_csv) + " --schema-from " + q(file_), true);
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  auto d = run(tool() + " diff " + q(file_) + " " + q(from_csv));
+  EXPECT_EQ(d.code, 0) << d.out;
+
+  // Without the customers, the orders dangle: refused, nothing written.
+  const auto refused = dir_.path() / "refused.snap";
+  auto partial = run(
+      tool() + " import Order=" + q(dir_.path() / "Order.csv") + " -o " + q(refused) + " --schema " + q(schema), true);
+  EXPECT_EQ(partial.code, 1);
+  EXPECT_NE(partial.out.find("foreign_key_violation"), std::string::npos) << partial.out;
+  EXPECT_FALSE(std::filesystem::exists(refused));
+  EXPECT_EQ(run(tool() + " import - - -o " + q(refused) + " --schema " + q(schema) + " < /dev/null").code, 1);
+}
+
+TEST_F(SnapshotTool, DumpFormatsAndNoProgressWhenNotATerminal) {
+  auto table = run(tool() + " dump --format table --model Order " + q(file_), true);
+  ASSERT_EQ(table.code, 0);
+  EXPECT_EQ(table.out.rfind("Order (3 rows)\nid  customerId  total  note  couponId\n", 0), 0u) << table.out;
+  auto csv = run(tool() + " dump --format csv --model Coupon " + q(file_), true);
+  EXPECT_EQ(csv.out, "id,label\n1,\"it's 10%\"\n");
+  EXPECT_EQ(run(tool() + " dump --format csv " + q(file_)).code, 1) << "csv needs a model";
+  // stderr is not a terminal here: no progress bar in the output.
+  auto lines = run(tool() + " dump " + q(file_), true);
+  EXPECT_EQ(lines.out, run(tool() + " dump " + q(file_)).out);
+  EXPECT_EQ(lines.out.find('\r'), std::string::npos);
 }
 
 TEST_F(SnapshotTool, ExportSqlLoadsIntoSqliteWithForeignKeysOnAndChecksClean) {
