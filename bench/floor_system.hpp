@@ -86,6 +86,7 @@ class floor_system {
   bool reparent(std::int64_t child, std::int64_t parent) {
     auto it = orders_.find(child);
     if (it == orders_.end() || customers_.find(parent) == customers_.end()) return false;
+    if (it->customerId == parent) return true;  // no change: no write, no event (relstore's contract)
     const Order before = *it;
     Order after = before;
     after.customerId = parent;

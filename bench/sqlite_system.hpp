@@ -118,12 +118,15 @@ class sqlite_system {
     }
   }
   bool reparent(std::int64_t child, std::int64_t parent) {
-    auto* s = stmt("UPDATE \"Order\" SET customerId = ? WHERE id = ?");
+    // A row that already has this parent is not written (no update hook
+    // call), as relstore and the floor skip a write that changes nothing.
+    auto* s = stmt("UPDATE \"Order\" SET customerId = ?1 WHERE id = ?2 AND customerId IS NOT ?1");
     sqlite3_bind_int64(s, 1, parent);
     sqlite3_bind_int64(s, 2, child);
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
-    return rc == SQLITE_DONE && sqlite3_changes(db_) == 1;
+    if (rc != SQLITE_DONE) return false;
+    return sqlite3_changes(db_) == 1 || lookup(child);
   }
   bool rejected_insert(std::int64_t missing) { return !insert_child({0, missing, 1, 0}); }
   bool cascade_delete(std::int64_t parent) {
