@@ -6,14 +6,20 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "relstore/detail/file_io.hpp"
@@ -53,6 +59,52 @@ constexpr std::string_view overview =
     "Run relstore-snapshot COMMAND --help for a command's options.\n\n"
     "exit codes: 0 good, 1 a problem found (or the operation failed; diff: the files differ),\n"
     "2 a usage error (diff: trouble)\n";
+
+// While alive, shows "<label> 2.1 s" on stderr once a second has passed,
+// refreshed ten times a second, and erases it at the end: for steps with no
+// count to show (reading and writing a snapshot). Inert when `err` is null.
+// Nothing else may write to `err` meanwhile.
+class busy_line {
+ public:
+  busy_line(std::ostream* err, std::string label) : err_(err), label_(std::move(label)) {
+    if (err_ != nullptr) ticker_ = std::thread([this] { tick(); });
+  }
+  busy_line(const busy_line&) = delete;
+  busy_line& operator=(const busy_line&) = delete;
+  ~busy_line() {
+    if (err_ == nullptr) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    ticker_.join();
+  }
+
+ private:
+  void tick() {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    bool shown = false;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; })) {
+      const double s = std::chrono::duration<double>(clock::now() - start).count();
+      if (s < 1.0) continue;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " %.1f s", s);
+      *err_ << "\r" << label_ << buf << std::flush;
+      shown = true;
+    }
+    if (shown) *err_ << "\r" << std::string(label_.size() + 12, ' ') << "\r" << std::flush;
+  }
+
+  std::ostream* err_;
+  std::string label_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread ticker_;
+};
 
 class tool {
  public:
@@ -160,9 +212,22 @@ class tool {
     return std::nullopt;
   }
 
+  // Whether progress may be drawn: stderr is a terminal.
+  bool on_terminal() const { return &err_ == &std::cerr && ::isatty(STDERR_FILENO) != 0; }
+
+  result<dataset> read(const std::string& file, snapshot_header* header = nullptr) {
+    busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + file);
+    return read_snapshot(file, header);
+  }
+
+  result<void> write(const dataset& data, const std::string& file, save_options o = {}) {
+    busy_line busy(on_terminal() ? &err_ : nullptr, "writing " + file);
+    return write_snapshot(data, file, o);
+  }
+
   // A progress bar on stderr, only when stderr is a terminal.
   progress_fn progress_bar(const char* label) {
-    if (&err_ != &std::cerr || ::isatty(STDERR_FILENO) == 0) return {};
+    if (!on_terminal()) return {};
     return [this, label, last = -1](std::size_t done, std::size_t total) mutable {
       const int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
       if (pct == last) return;
@@ -181,7 +246,7 @@ class tool {
     if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
     const auto file = vm["FILE"].as<std::string>();
     snapshot_header h;
-    auto ds = read_snapshot(file, &h);
+    auto ds = read(file, &h);
     if (!ds) return fail(ds.error());
     if (vm.count("json") != 0) {
       out_ << describe_snapshot_json(h, *ds) << "\n";
@@ -196,7 +261,7 @@ class tool {
     po::variables_map vm;
     if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
     const auto file = vm["FILE"].as<std::string>();
-    auto ds = read_snapshot(file);
+    auto ds = read(file);
     if (!ds) return fail(ds.error());
     auto problems = verify_dataset(*ds, progress_bar("verify"));
     for (const auto& v : problems) {
@@ -223,7 +288,7 @@ class tool {
     if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
     auto f = parse_dump_format(format);
     if (!f) return usage(command_, "unknown --format " + format + " (jsonl, csv or table)");
-    auto ds = read_snapshot(vm["FILE"].as<std::string>());
+    auto ds = read(vm["FILE"].as<std::string>());
     if (!ds) return fail(ds.error());
     auto n = dump_dataset(*ds, dump_options{model, filter, *f, progress_bar("dump")}, out_);
     if (!n) return fail(n.error());
@@ -256,7 +321,7 @@ class tool {
       if (!text) return fail(text.error());
       schema_text = std::move(*text);
     } else {
-      auto other = read_snapshot(schema_from);
+      auto other = read(schema_from);
       if (!other) return fail(other.error());
       schema_text = schema_json(*other);
     }
@@ -287,7 +352,7 @@ class tool {
     for (std::size_t i = 0; i < sources.size(); ++i) sources[i].text = texts[i];
     auto ds = import_data(schema_text, sources, progress_bar("import"));
     if (!ds) return fail(ds.error());
-    if (auto r = write_snapshot(*ds, out); !r) return fail(r.error());
+    if (auto r = write(*ds, out); !r) return fail(r.error());
     out_ << out << ": " << ds->total_rows() << " entities written\n";
     return exit_ok;
   }
@@ -311,9 +376,9 @@ class tool {
     } else {
       return usage(command_, "unknown --format " + format + " (binary, text or xml)");
     }
-    auto ds = read_snapshot(vm["FILE"].as<std::string>());
+    auto ds = read(vm["FILE"].as<std::string>());
     if (!ds) return fail(ds.error());
-    if (auto r = write_snapshot(*ds, out, s); !r) return fail(r.error());
+    if (auto r = write(*ds, out, s); !r) return fail(r.error());
     return exit_ok;
   }
 
@@ -327,9 +392,9 @@ class tool {
     if (auto stop = parse(args, o, {"A", "B"}, vm)) return *stop;
     if (format != "table" && format != "jsonl")
       return usage(command_, "unknown --format " + format + " (table or jsonl)");
-    auto x = read_snapshot(vm["A"].as<std::string>());
+    auto x = read(vm["A"].as<std::string>());
     if (!x) return trouble(x.error());
-    auto y = read_snapshot(vm["B"].as<std::string>());
+    auto y = read(vm["B"].as<std::string>());
     if (!y) return trouble(y.error());
     diff_options d;
     d.unrelated = vm.count("unrelated") != 0;
@@ -383,7 +448,7 @@ class tool {
     o.add_options()("output,o", po::value(&out)->value_name("OUT"), "write to OUT instead of standard output");
     po::variables_map vm;
     if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
-    auto ds = read_snapshot(vm["FILE"].as<std::string>());
+    auto ds = read(vm["FILE"].as<std::string>());
     if (!ds) return fail(ds.error());
     std::ofstream file;
     if (!out.empty()) {

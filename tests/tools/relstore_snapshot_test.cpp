@@ -288,6 +288,12 @@ TEST_F(SnapshotTool, DumpFormatsAndNoProgressWhenNotATerminal) {
   auto csv = run(tool() + " dump --format csv --model Coupon " + q(file_), true);
   EXPECT_EQ(csv.out, "id,label\n1,\"it's 10%\"\n");
   EXPECT_EQ(run(tool() + " dump --format csv " + q(file_)).code, 1) << "csv needs a model";
+  // On a terminal (script(1) gives the tool one) a progress bar is drawn.
+  if (run("command -v script").code == 0) {
+    auto tty = run("script -qec \"" + tool() + " dump --model Order " + q(file_) + " >/dev/null\" /dev/null", true);
+    EXPECT_NE(tty.out.find("dump ["), std::string::npos) << tty.out;
+    EXPECT_NE(tty.out.find("100%"), std::string::npos) << tty.out;
+  }
   // stderr is not a terminal here: no progress bar in the output.
   auto lines = run(tool() + " dump " + q(file_), true);
   EXPECT_EQ(lines.out, run(tool() + " dump " + q(file_)).out);
