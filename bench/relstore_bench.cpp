@@ -14,7 +14,7 @@
 // non-zero if they disagree on any count (CI's smoke test).
 #include <benchmark/benchmark.h>
 
-#include <boost/program_options.hpp>
+#include <relstore/detail/command_line.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -246,16 +246,8 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
   }
   o.benchmark_argv.push_back(nullptr);
   try {
-    const auto parsed = po::command_line_parser(ours)
-                            .options(desc)
-                            .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
-                            .run();
-    // No positional arguments are declared, so the parser hands them back unnamed.
-    for (const auto& opt : parsed.options) {
-      if (opt.string_key.empty()) throw po::error("unexpected argument '" + opt.original_tokens.front() + "'");
-    }
     po::variables_map vm;
-    po::store(parsed, vm);
+    (void)relstore::detail::parse_command_line(ours, desc, 0, vm);
     if (vm.count("help") != 0) {
       std::cout << usage_line << "\nRuns the workload on relstore, SQLite and the floor; see README.md, Benchmarks.\n\n"
                 << desc << "\nGoogle Benchmark's flags, passed through:\n"

@@ -11,7 +11,7 @@
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
-#include <boost/program_options.hpp>
+#include <relstore/detail/command_line.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -130,16 +130,8 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
   add("snapshot", po::value<std::string>(&o.snapshot)->value_name("PATH")->default_value(o.snapshot),
       "where the world is saved at the end, then loaded back and compared");
   try {
-    const auto parsed = po::command_line_parser(argc, argv)
-                            .options(desc)
-                            .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
-                            .run();
-    // No positional arguments are declared, so the parser hands them back unnamed.
-    for (const auto& opt : parsed.options) {
-      if (opt.string_key.empty()) throw po::error("unexpected argument '" + opt.original_tokens.front() + "'");
-    }
     po::variables_map vm;
-    po::store(parsed, vm);
+    (void)relstore::detail::parse_command_line(std::vector<std::string>(argv + 1, argv + argc), desc, 0, vm);
     if (vm.count("help") != 0) {
       std::cout << usage_line << "\nRuns a small game world through relstore and prints a summary.\n\n" << desc;
       return 0;

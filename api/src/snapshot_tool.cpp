@@ -5,11 +5,11 @@
 
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <iterator>
 #include <mutex>
@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/detail/command_line.hpp"
 #include "relstore/detail/file_io.hpp"
 #include "relstore/detail/json_write.hpp"
 #include "relstore/snapshot.hpp"
@@ -170,35 +171,17 @@ class tool {
     return exit_usage;
   }
 
-  // Parses `args` against `options` and the positional names in order (the
-  // last may repeat when `repeat_last`). Returns the exit code when the
+  // Parses `args` against `options`. `names` are the arguments that are not
+  // options, each required, in order; with `repeat_last` the last may
+  // repeat. Their values go to `operands`. Returns the exit code when the
   // command must stop: 0 after --help, 2 on a usage error.
   std::optional<int> parse(const std::vector<std::string>& args, po::options_description& options,
-                           const std::vector<const char*>& positional, po::variables_map& vm,
-                           bool repeat_last = false) {
+                           std::initializer_list<const char*> names, po::variables_map& vm,
+                           std::vector<std::string>& operands, bool repeat_last = false) {
     options.add_options()("help,h", "this command's help");
-    po::options_description hidden;
-    po::positional_options_description pos;
-    for (std::size_t i = 0; i < positional.size(); ++i) {
-      const bool many = repeat_last && i + 1 == positional.size();
-      if (many) {
-        hidden.add_options()(positional[i], po::value<std::vector<std::string>>());
-      } else {
-        hidden.add_options()(positional[i], po::value<std::string>());
-      }
-      pos.add(positional[i], many ? -1 : 1);
-    }
-    po::options_description all;
-    all.add(options).add(hidden);
     try {
-      // No guessing: --form is not taken for --format.
-      const auto style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
-      po::store(po::command_line_parser(args).options(all).positional(pos).style(style).run(), vm);
+      operands = detail::parse_command_line(args, options, repeat_last ? args.size() : names.size(), vm);
       po::notify(vm);
-    } catch (const po::too_many_positional_options_error&) {
-      std::string takes;
-      for (const char* p : positional) takes += std::string(" ") + p;
-      return usage(command_, "too many arguments: it takes" + takes + (repeat_last ? "..." : ""));
     } catch (const po::error& e) {
       return usage(command_, e.what());
     }
@@ -206,9 +189,8 @@ class tool {
       out_ << "usage: relstore-snapshot " << command_->synopsis << "\n\n" << command_->summary << "\n\n" << options;
       return exit_ok;
     }
-    for (const char* p : positional) {
-      if (vm.count(p) == 0) return usage(command_, std::string("missing ") + p);
-    }
+    if (operands.size() < names.size())
+      return usage(command_, std::string("missing ") + names.begin()[operands.size()]);
     return std::nullopt;
   }
 
@@ -243,8 +225,9 @@ class tool {
     po::options_description o("options");
     o.add_options()("json", "the schema and counts as JSON, in the form import --schema reads");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
-    const auto file = vm["FILE"].as<std::string>();
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
+    const auto file = operands[0];
     snapshot_header h;
     auto ds = read(file, &h);
     if (!ds) return fail(ds.error());
@@ -259,8 +242,9 @@ class tool {
   int verify(const std::vector<std::string>& args) {
     po::options_description o("options");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
-    const auto file = vm["FILE"].as<std::string>();
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
+    const auto file = operands[0];
     auto ds = read(file);
     if (!ds) return fail(ds.error());
     auto problems = verify_dataset(*ds, progress_bar("verify"));
@@ -285,10 +269,11 @@ class tool {
         "jsonl ({\"model\":...,\"row\":{...}} per line, as import reads), csv (one model, as import reads), or "
         "table");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
     auto f = parse_dump_format(format);
     if (!f) return usage(command_, "unknown --format " + format + " (jsonl, csv or table)");
-    auto ds = read(vm["FILE"].as<std::string>());
+    auto ds = read(operands[0]);
     if (!ds) return fail(ds.error());
     auto n = dump_dataset(*ds, dump_options{model, filter, *f, progress_bar("dump")}, out_);
     if (!n) return fail(n.error());
@@ -312,7 +297,8 @@ class tool {
         "schema", po::value(&schema)->value_name("SCHEMA.json"), "the schema, as info --json prints it")(
         "schema-from", po::value(&schema_from)->value_name("SNAPSHOT"), "take the schema of another snapshot");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"INPUT"}, vm, true)) return *stop;
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"INPUT"}, vm, operands, true)) return *stop;
     if (out.empty()) return usage(command_, "missing -o FILE");
     if (schema.empty() == schema_from.empty()) return usage(command_, "give one of --schema and --schema-from");
     std::string schema_text;
@@ -328,7 +314,7 @@ class tool {
     // Each INPUT: a JSON document or JSON Lines file, "-" for standard input,
     // MODEL=PATH for CSV of a model, or a PATH ending in .csv, of the model
     // its name names.
-    const auto& inputs = vm["INPUT"].as<std::vector<std::string>>();
+    const auto& inputs = operands;
     std::vector<std::string> texts;
     texts.reserve(inputs.size());
     std::vector<import_source> sources;
@@ -364,7 +350,8 @@ class tool {
         "format", po::value(&format)->value_name("F")->default_value("binary"),
         "binary (fast, this platform), text or xml (portable, for reading)");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
     if (out.empty()) return usage(command_, "missing -o OUT");
     save_options s;
     if (format == "binary") {
@@ -376,7 +363,7 @@ class tool {
     } else {
       return usage(command_, "unknown --format " + format + " (binary, text or xml)");
     }
-    auto ds = read(vm["FILE"].as<std::string>());
+    auto ds = read(operands[0]);
     if (!ds) return fail(ds.error());
     if (auto r = write(*ds, out, s); !r) return fail(r.error());
     return exit_ok;
@@ -389,12 +376,13 @@ class tool {
                     "table (a line per key, then counts per model) or jsonl (an object per key)")(
         "unrelated", "compare files that share no model with the same primary key");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"A", "B"}, vm)) return *stop;
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"A", "B"}, vm, operands)) return *stop;
     if (format != "table" && format != "jsonl")
       return usage(command_, "unknown --format " + format + " (table or jsonl)");
-    auto x = read(vm["A"].as<std::string>());
+    auto x = read(operands[0]);
     if (!x) return trouble(x.error());
-    auto y = read(vm["B"].as<std::string>());
+    auto y = read(operands[1]);
     if (!y) return trouble(y.error());
     diff_options d;
     d.unrelated = vm.count("unrelated") != 0;
@@ -447,8 +435,9 @@ class tool {
     std::string out;
     o.add_options()("output,o", po::value(&out)->value_name("OUT"), "write to OUT instead of standard output");
     po::variables_map vm;
-    if (auto stop = parse(args, o, {"FILE"}, vm)) return *stop;
-    auto ds = read(vm["FILE"].as<std::string>());
+    std::vector<std::string> operands;
+    if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
+    auto ds = read(operands[0]);
     if (!ds) return fail(ds.error());
     std::ofstream file;
     if (!out.empty()) {

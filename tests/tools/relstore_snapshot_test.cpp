@@ -92,7 +92,7 @@ TEST_F(SnapshotTool, HelpAndUsageExitCodes) {
   auto stray = run(tool() + " dump " + q(file_) + " extra", true);
   EXPECT_EQ(stray.code, 2);
   EXPECT_EQ(stray.out,
-            "relstore-snapshot dump: too many arguments: it takes FILE\n"
+            "relstore-snapshot dump: unexpected argument 'extra'\n"
             "usage: relstore-snapshot dump FILE [--model M] [--filter JSON] [--format jsonl|csv|table]  (--help for "
             "details)\n");
   auto unknown = run(tool() + " verify " + q(file_) + " --fast", true);
