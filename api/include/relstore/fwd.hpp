@@ -35,6 +35,8 @@ class has_many_through_repository;
 template <class Model>
 class filter;
 template <class Model>
+class entity_view;
+template <class Model>
 class where;
 template <class Model>
 class patch;

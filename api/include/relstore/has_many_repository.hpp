@@ -10,6 +10,7 @@
 // A handle: invalidated when its store is destroyed or moved from.
 #pragma once
 
+#include <concepts>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -20,6 +21,7 @@
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/where.hpp"
+#include "relstore/entity_view.hpp"
 #include "relstore/error.hpp"
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
@@ -94,6 +96,26 @@ class has_many_repository {
   result<rows<C>> find(std::string_view json) const {
     return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
       return find(spec::make<filter<C>>(std::move(s)));
+    });
+  }
+
+  // This parent's children find(f) returns, in its order, uncopied; as
+  // repository::view (the view is invalidated by any write to the store).
+  result<entity_view<C>> view(const filter<C>& f = {}) const {
+    return eng().template validate<C>(spec::spec(f)).and_then([&] {
+      return eng().template child_entities<R>(child_key_, spec::spec(f)).transform([&](std::vector<const void*> hits) {
+        return detail::entity_view_access::make<C>(std::move(hits), &eng().write_count());
+      });
+    });
+  }
+  // Calls fn(const C&) on each child view(f) holds; returns how many.
+  // REQUIRES: fn does not write to the store.
+  template <class Fn>
+  requires std::invocable<Fn&, const C&> result<std::size_t> visit(const filter<C>& f, Fn&& fn)
+  const {
+    return view(f).transform([&](const entity_view<C>& v) {
+      for (const C& e : v) fn(e);
+      return v.size();
     });
   }
 

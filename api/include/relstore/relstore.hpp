@@ -2,6 +2,7 @@
 #pragma once
 
 #include "relstore/delete_report.hpp"
+#include "relstore/entity_view.hpp"
 #include "relstore/error.hpp"
 #include "relstore/event.hpp"
 #include "relstore/filter.hpp"

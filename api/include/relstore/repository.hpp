@@ -3,7 +3,8 @@
 // all-or-nothing.
 //
 // A repository is a cheap handle: it refers to its store and is invalidated
-// when the store is destroyed or moved from. Results are copies. A
+// when the store is destroyed or moved from. Results are copies, except
+// view and visit, which read the stored entities in place. A
 // repository of a const store (repository<const Schema, M>) reads only: its
 // writes do not compile.
 //
@@ -13,6 +14,7 @@
 // relation: related<"orders">(id).create(...).
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -24,6 +26,7 @@
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/relations.hpp"
 #include "relstore/detail/where.hpp"
+#include "relstore/entity_view.hpp"
 #include "relstore/error.hpp"
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
@@ -90,6 +93,46 @@ class repository {
   }
   result<rows<M>> find(std::string_view json) const {
     return parse_filter(json).and_then([&](const filter<M>& f) { return find(f); });
+  }
+
+  // The entities find(f) returns, in its order, as const M& with no copy.
+  // The view is invalidated by any write to the store (entity_view.hpp).
+  // Errors: find's, and invalid_filter for include or fields (they need
+  // find: a view gives the whole stored entities).
+  result<entity_view<M>> view(const filter<M>& f = {}) const {
+    return eng().template validate<M>(spec::spec(f)).and_then([&] {
+      return eng().template entities<M>(spec::spec(f)).transform([&](std::vector<const void*> hits) {
+        return detail::entity_view_access::make<M>(std::move(hits), &eng().write_count());
+      });
+    });
+  }
+  result<entity_view<M>> view(std::string_view json) const {
+    return parse_filter(json).and_then([&](const filter<M>& f) { return view(f); });
+  }
+
+  // Calls fn(const M&) on each entity view(f) holds, in order; returns how
+  // many. REQUIRES: fn does not write to the store.
+  template <class Fn>
+  requires std::invocable<Fn&, const M&> result<std::size_t> visit(const filter<M>& f, Fn&& fn)
+  const {
+    return view(f).transform([&](const entity_view<M>& v) {
+      for (const M& e : v) fn(e);
+      return v.size();
+    });
+  }
+  template <class Fn>
+  requires std::invocable<Fn&, const M&> result<std::size_t> visit(std::string_view json, Fn&& fn)
+  const {
+    return parse_filter(json).and_then([&](const filter<M>& f) { return visit(f, fn); });
+  }
+
+  // A JSON filter parsed and checked once, to run many times with find,
+  // view, visit or find_one: no JSON is read again. Errors: invalid_filter.
+  result<filter<M>> prepare(std::string_view json) const {
+    return parse_filter(json).and_then([&](filter<M> f) -> result<filter<M>> {
+      if (auto r = eng().template validate<M>(spec::spec(f)); !r) return std::move(r).error();
+      return f;
+    });
   }
 
   // The first match; not_found when nothing matches.

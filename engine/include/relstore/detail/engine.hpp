@@ -90,6 +90,25 @@ class engine {
     return materializer<S>::template run_children<R>(st_, key, spec, limits_);
   }
 
+  // The entities run or run_children would return, uncopied, in their
+  // order: views and visits. Errors: invalid_filter for an include or a
+  // projection (a view gives whole stored entities), limit_exceeded.
+  // REQUIRES: spec validated.
+  template <class M>
+  result<std::vector<const void*>> entities(const filter_spec& spec) const {
+    if (auto r = viewable(spec, info_of<M>()); !r) return std::move(r).error();
+    return run_query(tab<M>(), spec);
+  }
+  template <class R>
+  result<std::vector<const void*>> child_entities(const member_type<typename R::child, R::child_key>& key,
+                                                  const filter_spec& spec) const {
+    if (auto r = viewable(spec, info_of<typename R::child>()); !r) return std::move(r).error();
+    return materializer<S>::template ordered_children<R>(st_, key, spec);
+  }
+  // Counts every change to the store: a view taken at one count is invalid
+  // at another (entity_view's Debug check).
+  const std::uint64_t& write_count() const noexcept { return writes_; }
+
   // ----------------------------------------------------------------- writes
   // Each write is all or nothing: on an error the journal undoes whatever it
   // changed (and restores the key counters), so the store is exactly as it
@@ -170,6 +189,7 @@ class engine {
   // Ends the transaction, undoing every write made in it. REQUIRES: one is open.
   void rollback() {
     RELSTORE_ASSERT(in_transaction(), "relstore: rollback without an open transaction");
+    ++writes_;
     st_.undo_to(tx_start_);
     end();
   }
@@ -185,6 +205,7 @@ class engine {
   void rollback_to(std::uint64_t id) {
     const std::size_t d = depth_of(id);
     RELSTORE_ASSERT(d < savepoints_.size(), "relstore: the savepoint has ended");
+    ++writes_;
     st_.undo_to(savepoints_[d].second);
     savepoints_.resize(d + 1);
   }
@@ -210,6 +231,7 @@ class engine {
   // REQUIRES: no transaction is open.
   void clear() noexcept {
     RELSTORE_ASSERT(!in_transaction(), "relstore: clear() inside a transaction");
+    ++writes_;
     mp::mp_for_each<model_list>([&](auto m) {
       auto& t = tab<decltype(m)>();
       t.items.clear();
@@ -246,6 +268,7 @@ class engine {
   // transaction); one that fails only before changing anything records none.
   template <class F>
   auto guarded(bool midway, F&& write) {
+    ++writes_;
     journal& j = st_.log();
     const bool was_recording = j.recording;
     j.recording = was_recording || j.in_transaction || midway;  // a nested write records as its outer one
@@ -264,6 +287,14 @@ class engine {
       st_.commit_changes();  // the outermost write commits
     }
     return r;
+  }
+  static result<void> viewable(const filter_spec& spec, const model_info& model) {
+    if (!spec.include.empty() || spec.fields) {
+      return make_error(errc::invalid_filter, model.name +
+                                                  ": a view or visit gives whole stored entities; include and fields "
+                                                  "need find");
+    }
+    return {};
   }
   std::size_t depth_of(std::uint64_t id) const noexcept {
     for (std::size_t d = 0; d < savepoints_.size(); ++d) {
@@ -286,6 +317,7 @@ class engine {
   std::uint64_t tx_id_ = 0;
   std::uint64_t savepoint_id_ = 0;
   int nesting_ = 0;  // guarded writes running (atomically nests them)
+  std::uint64_t writes_ = 0;
 };
 
 }  // namespace relstore::detail

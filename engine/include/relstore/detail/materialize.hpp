@@ -100,11 +100,21 @@ struct materializer {
                                                       const member_type<typename R::child, R::child_key>& key,
                                                       const filter_spec& spec, const limits& bounds) {
     using C = typename R::child;
+    return ordered_children<R>(st, key, spec).and_then([&](std::vector<const void*> kids) {
+      return rows_of<C>(st, std::move(kids), spec, bounds);
+    });
+  }
+
+  // The children run_children returns, in its order, not materialised.
+  template <class R>
+  static result<std::vector<const void*>> ordered_children(const storage<S>& st,
+                                                           const member_type<typename R::child, R::child_key>& key,
+                                                           const filter_spec& spec) {
     auto kids = children_of<R>(st, key, spec.where ? &*spec.where : nullptr);
     if (!kids) return std::move(kids).error();
-    order_by(info_of<C>(), *kids, spec.order);
+    order_by(info_of<typename R::child>(), *kids, spec.order);
     page(*kids, spec.skip, spec.limit);
-    return rows_of<C>(st, std::move(*kids), spec, bounds);
+    return kids;
   }
 
  private:

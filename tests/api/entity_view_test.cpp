@@ -1,0 +1,139 @@
+// view, visit and prepare: finds that read the stored entities in place, and
+// JSON filters parsed once.
+#include "relstore/entity_view.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/shop_schema.hpp"
+
+namespace {
+
+using namespace shop;
+using relstore::errc;
+
+class EntityView : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ada_ = db_.repo<Customer>().create({.name = "Ada"}).value().id;
+    bob_ = db_.repo<Customer>().create({.name = "Bob"}).value().id;
+    for (double t : {30.0, 5.0, 12.0, 8.0}) {
+      ASSERT_TRUE(db_.repo<Customer>().related<"orders">(ada_).create({.total = t, .note = "ada"}));
+    }
+    ASSERT_TRUE(db_.repo<Customer>().related<"orders">(bob_).create({.total = 99, .note = "bob"}));
+  }
+  store db_;
+  std::int64_t ada_ = 0, bob_ = 0;
+};
+
+std::vector<std::int64_t> ids(const relstore::entity_view<Order>& v) {
+  std::vector<std::int64_t> out;
+  for (const Order& o : v) out.push_back(o.id);
+  return out;
+}
+
+TEST_F(EntityView, HoldsWhatFindReturnsInItsOrderWithoutCopying) {
+  const auto f =
+      relstore::filter<Order>{}.where(relstore::field(&Order::total) > 6.0).order(&Order::total).skip(1).limit(2);
+  auto found = db_.repo<Order>().find(f).value();
+  auto v = db_.repo<Order>().view(f).value();
+  ASSERT_EQ(v.size(), found.size());
+  for (std::size_t i = 0; i < v.size(); ++i) EXPECT_EQ(v[i], *found[i]) << i;
+  EXPECT_EQ(ids(v), (std::vector<std::int64_t>{3, 1}));
+  // The stored entities themselves: a second view points at the same objects.
+  auto again = db_.repo<Order>().view(f).value();
+  EXPECT_EQ(&again[0], &v[0]);
+  EXPECT_EQ(&*v.begin(), &v.front());
+  EXPECT_EQ(v.end() - v.begin(), 2);
+  auto json = db_.repo<Order>().view(R"({"where":{"total":{"gt":6}},"order":["total ASC"],"skip":1,"limit":2})");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(ids(*json), ids(v));
+}
+
+TEST_F(EntityView, VisitCallsBackInOrderAndCounts) {
+  std::vector<std::int64_t> seen;
+  double sum = 0;
+  auto n = db_.repo<Order>().visit(relstore::filter<Order>{}.order(&Order::total, relstore::desc), [&](const Order& o) {
+    seen.push_back(o.id);
+    sum += o.total;
+  });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 5u);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 1, 3, 4, 2}));
+  EXPECT_EQ(sum, 154.0);
+  auto bad = db_.repo<Order>().visit(R"({"where":{"nope":1}})", [&](const Order&) { FAIL(); });
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::invalid_filter);
+}
+
+TEST_F(EntityView, AConstrainedViewSeesOnlyItsParentsChildren) {
+  auto orders = db_.repo<Customer>().related<"orders">(ada_);
+  auto v = orders.view(relstore::filter<Order>{}.order(&Order::total).limit(3)).value();
+  EXPECT_EQ(ids(v), (std::vector<std::int64_t>{2, 4, 3}));
+  double sum = 0;
+  auto n = orders.visit(relstore::filter<Order>{}.where(relstore::field(&Order::total) > 10.0),
+                        [&](const Order& o) { sum += o.total; });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(sum, 42.0) << "Bob's 99 is not Ada's";
+  EXPECT_TRUE(db_.repo<Customer>().related<"orders">(ada_ + 100).view().value().empty());
+}
+
+TEST_F(EntityView, IncludeAndFieldsNeedFind) {
+  auto inc = db_.repo<Customer>().view(relstore::filter<Customer>{}.include("orders"));
+  ASSERT_FALSE(inc);
+  EXPECT_EQ(inc.error().code, errc::invalid_filter);
+  EXPECT_NE(inc.error().message.find("Customer: a view or visit gives whole stored entities"), std::string::npos)
+      << inc.error().message;
+  auto fields = db_.repo<Customer>().related<"orders">(ada_).view(relstore::filter<Order>{}.fields(&Order::id));
+  ASSERT_FALSE(fields);
+  EXPECT_EQ(fields.error().code, errc::invalid_filter);
+}
+
+// Parsed once, a prepared filter runs like the typed one and sees the
+// store as it is at each run.
+TEST_F(EntityView, APreparedJsonFilterRunsManyTimes) {
+  auto q = db_.repo<Order>().prepare(R"({"where":{"note":"ada"},"order":["total DESC"],"limit":2})");
+  ASSERT_TRUE(q) << q.error().message;
+  EXPECT_EQ(ids(db_.repo<Order>().view(*q).value()), (std::vector<std::int64_t>{1, 3}));
+  ASSERT_TRUE(db_.repo<Customer>().related<"orders">(ada_).create({.total = 50, .note = "ada"}));
+  EXPECT_EQ(ids(db_.repo<Order>().view(*q).value()), (std::vector<std::int64_t>{6, 1}));
+  EXPECT_EQ(db_.repo<Order>().find(*q).value().size(), 2u);
+  auto bad = db_.repo<Order>().prepare(R"({"where":{"total":{"gt":"x"}}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::invalid_filter);
+  auto deep = db_.repo<Order>().prepare(R"({"limit":-1})");
+  EXPECT_FALSE(deep);
+}
+
+struct misuse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+[[maybe_unused]] void throw_on_assert(const char*, const char* message, const char*, int) { throw misuse(message); }
+
+// A view outliving a write is a Debug-build assertion, whichever write it is.
+TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check is compiled in Debug builds only";
+#else
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  auto v = db_.repo<Order>().view().value();
+  EXPECT_NO_THROW((void)v.begin());
+  ASSERT_TRUE(db_.repo<Order>().update_by_id(1, relstore::patch<Order>{}.set(&Order::total, 1.0)));
+  EXPECT_THROW((void)v.begin(), misuse);
+  EXPECT_THROW((void)v[0], misuse);
+  auto w = db_.repo<Order>().view().value();
+  {
+    auto tx = db_.begin();
+    ASSERT_TRUE(db_.repo<Order>().delete_by_id(2));
+    tx.rollback();
+  }
+  EXPECT_THROW((void)w.begin(), misuse) << "a rollback changes the store too";
+  relstore::set_assert_handler(previous);
+#endif
+}
+
+}  // namespace
