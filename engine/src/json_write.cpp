@@ -1,10 +1,10 @@
 // Entities as JSON objects (row::to_json, tools).
 #include "relstore/detail/json_write.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <string>
+
+#include "relstore/detail/value_text.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -13,61 +13,22 @@ void write_string(std::string_view s, std::string& out) {
   out += '"';
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+    if (append_backslash_escape(ch, out)) continue;
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
     }
   }
   out += '"';
 }
 
-void write_value(const value_view& v, std::string& out) {
-  switch (v.index()) {
-    case 0:
-      out += "null";
-      break;
-    case 1:
-      out += std::get<bool>(v) ? "true" : "false";
-      break;
-    case 2:
-      out += std::to_string(std::get<std::int64_t>(v));
-      break;
-    case 3: {
-      const double d = std::get<double>(v);
-      if (!std::isfinite(d)) {
-        out += "null";  // JSON has no NaN or infinity
-        break;
-      }
-      char buf[32];
-      auto res = std::to_chars(buf, buf + sizeof buf, d);
-      out.append(buf, res.ptr);
-      break;
-    }
-    default:
-      write_string(std::get<std::string_view>(v), out);
-  }
-}
+// JSON has no NaN or infinity: null.
+constexpr value_spelling json_spelling{"null", "true", "false", "null", "null", "null", false, write_string};
 
 }  // namespace
 
@@ -80,7 +41,7 @@ void write_json(const model_info& model, const void* entity, std::uint64_t mask,
     first = false;
     write_string(model.fields[i].name, out);
     out += ':';
-    write_value(model.fields[i].get(entity), out);
+    append_value(model.fields[i].get(entity), json_spelling, out);
   }
   out += '}';
 }
