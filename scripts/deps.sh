@@ -9,6 +9,7 @@ packages=(
   libboost-regex1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3
+  postgresql-15 postgresql-common
   clang libclang-rt-14-dev
   gnuplot-nox python3
 )

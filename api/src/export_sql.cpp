@@ -1,89 +1,30 @@
-// A dataset as SQL for sqlite3.
+// A dataset as SQL for sqlite3 or PostgreSQL.
 #include "relstore/export_sql.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <queue>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "relstore/detail/sql_text.hpp"
+
 namespace relstore {
 namespace {
 
-std::string quote_ident(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void sql_value(const value_view& v, std::string& out) {
-  switch (v.index()) {
-    case 0:
-      out += "NULL";
-      return;
-    case 1:
-      out += std::get<bool>(v) ? "1" : "0";
-      return;
-    case 2:
-      out += std::to_string(std::get<std::int64_t>(v));
-      return;
-    case 3: {
-      const double d = std::get<double>(v);
-      if (std::isnan(d)) {
-        out += "NULL";  // not reached: check_exportable refuses NaN up front
-      } else if (std::isinf(d)) {
-        out += d > 0 ? "9e999" : "-9e999";
-      } else {
-        char buf[32];
-        auto r = std::to_chars(buf, buf + sizeof buf, d);
-        std::string_view t(buf, static_cast<std::size_t>(r.ptr - buf));
-        out += t;
-        if (t.find_first_of(".eEn") == std::string_view::npos) out += ".0";
-      }
-      return;
-    }
-    default: {
-      const std::string_view s = std::get<std::string_view>(v);
-      if (s.find('\0') != std::string_view::npos) {
-        static const char hex[] = "0123456789ABCDEF";
-        out += "CAST(X'";
-        for (char ch : s) {
-          const auto c = static_cast<unsigned char>(ch);
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        }
-        out += "' AS TEXT)";
-        return;
-      }
-      out += '\'';
-      for (char c : s) {
-        if (c == '\'') out += '\'';
-        out += c;
-      }
-      out += '\'';
-    }
-  }
-}
-
-const char* sql_type(field_type t) {
-  switch (t) {
-    case field_type::float64:
-      return "REAL";
-    case field_type::string:
-      return "TEXT";
-    default:
-      return "INTEGER";
-  }
+const char* sql_type(field_type t, sql_dialect d) {
+  static_assert(static_cast<int>(field_type::string) == 5 && static_cast<int>(sql_dialect::postgresql) == 1);
+  // boolean, int32, int64, uint32 (past PostgreSQL's INTEGER), float64, string
+  static constexpr const char* names[2][6] = {{"INTEGER", "INTEGER", "INTEGER", "INTEGER", "REAL", "TEXT"},
+                                              {"BOOLEAN", "INTEGER", "BIGINT", "BIGINT", "DOUBLE PRECISION", "TEXT"}};
+  return names[static_cast<std::size_t>(d)][static_cast<std::size_t>(t)];
 }
 
 const char* sql_policy(on_delete p) {
@@ -183,34 +124,43 @@ std::vector<std::size_t> row_order(const schema_graph& g, const detail::column_t
   return order;
 }
 
-std::string folded(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string index_name(const model_info& m, std::size_t field) { return m.name + "_" + m.fields[field].name; }
 
-// What SQLite cannot take, refused before a byte is written: names SQL does
-// not tell apart (letter case; a table or an index named alike), names
-// SQLite reserves, and NaN, which SQLite turns into NULL.
-result<void> check_exportable(const registry& reg, const schema_graph& g, const detail::column_store& ds) {
-  auto refuse = [](std::string m) { return make_error(errc::invalid_argument, "export-sql: " + std::move(m)); };
+// The fields of `model` that hold foreign keys, each once however many
+// relations use it: one index each.
+std::vector<std::size_t> foreign_key_fields(const schema_graph& g, std::size_t model) {
+  std::vector<std::size_t> fields;
+  for (const auto* r : g.as_child[model]) {
+    if (std::find(fields.begin(), fields.end(), r->child_key) == fields.end()) fields.push_back(r->child_key);
+  }
+  return fields;
+}
+
+result<void> refuse(std::string why) { return make_error(errc::invalid_argument, "export-sql: " + std::move(why)); }
+
+// "in the row with id 7", for errors about one value.
+std::string row_named(const model_info& info, const detail::column_table& t, std::size_t row) {
+  return "in the row with " + info.fields[info.primary_key].name + " " + describe(t.get(row, info.primary_key));
+}
+
+// Names SQLite cannot take: names SQL does not tell apart (letter case; a
+// table or an index named alike) and names SQLite reserves.
+result<void> check_sqlite_names(const registry& reg, const schema_graph& g) {
   std::unordered_map<std::string, std::string> names;  // folded table or index name -> what it names
   auto claim = [&](const std::string& name, const std::string& what) -> result<void> {
-    auto [it, fresh] = names.emplace(folded(name), what);
+    auto [it, fresh] = names.emplace(detail::fold_ascii_case(name), what);
     if (fresh || it->second == what) return {};
     return refuse(it->second + " and " + what + " differ only by letter case, which SQL does not tell apart");
   };
   for (std::size_t m = 0; m < reg.model_count(); ++m) {
     const model_info& info = reg.model(m);
-    if (folded(info.name).rfind("sqlite_", 0) == 0) {
+    if (detail::fold_ascii_case(info.name).rfind("sqlite_", 0) == 0) {
       return refuse("model " + info.name + ": names beginning with sqlite_ are reserved by SQLite");
     }
     if (auto r = claim(info.name, "model " + info.name); !r) return r;
     std::unordered_map<std::string, std::string> fields;
     for (const auto& f : info.fields) {
-      auto [it, fresh] = fields.emplace(folded(f.name), f.name);
+      auto [it, fresh] = fields.emplace(detail::fold_ascii_case(f.name), f.name);
       if (!fresh) {
         return refuse("fields " + info.name + "." + it->second + " and " + info.name + "." + f.name +
                       " differ only by letter case, which SQL does not tell apart");
@@ -218,19 +168,64 @@ result<void> check_exportable(const registry& reg, const schema_graph& g, const 
     }
   }
   for (std::size_t m = 0; m < reg.model_count(); ++m) {
-    const model_info& info = reg.model(m);
-    for (const auto* r : g.as_child[m]) {
-      if (auto c = claim(index_name(info, r->child_key), "index " + index_name(info, r->child_key)); !c) return c;
+    for (std::size_t f : foreign_key_fields(g, m)) {
+      const std::string index = index_name(reg.model(m), f);
+      if (auto c = claim(index, "index " + index); !c) return c;
     }
+  }
+  return {};
+}
+
+// Names PostgreSQL cannot take as they are: longer than its 63-byte limit
+// (it would cut them, silently renaming) or beginning with pg_, which the
+// system catalogs, searched first, may already use. Quoted names keep their
+// letter case, and the indexes and constraints are left for PostgreSQL to
+// name, so nothing else can collide.
+result<void> check_postgresql_names(const registry& reg) {
+  constexpr std::size_t max_name = 63;
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
+    if (detail::fold_ascii_case(info.name).rfind("pg_", 0) == 0) {
+      return refuse("model " + info.name + ": names beginning with pg_ are reserved by PostgreSQL");
+    }
+    if (info.name.size() > max_name) {
+      return refuse("model " + info.name + ": PostgreSQL cuts names longer than 63 bytes");
+    }
+    for (const auto& f : info.fields) {
+      if (f.name.size() > max_name) {
+        return refuse("field " + info.name + "." + f.name + ": PostgreSQL cuts names longer than 63 bytes");
+      }
+    }
+  }
+  return {};
+}
+
+// Values the dialect cannot hold: for SQLite NaN, which it turns into NULL;
+// for PostgreSQL strings holding NUL or bytes that are not UTF-8, which TEXT
+// (in a UTF8 database) refuses.
+result<void> check_values(const registry& reg, const detail::column_store& ds, sql_dialect dialect) {
+  const field_type checked = dialect == sql_dialect::sqlite ? field_type::float64 : field_type::string;
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
     const detail::column_table& t = ds.table(m);
     for (std::size_t f = 0; f < info.fields.size(); ++f) {
-      if (info.fields[f].type != field_type::float64) continue;
-      const auto& doubles = t.at(f).doubles;
-      for (std::size_t row = 0; row < doubles.size(); ++row) {
-        if (std::isnan(doubles[row]) && !(info.fields[f].nullable && t.at(f).nulls[row])) {
-          return refuse(info.name + "." + info.fields[f].name + " is NaN in the row with " +
-                        info.fields[info.primary_key].name + " " + describe(t.get(row, info.primary_key)) +
+      if (info.fields[f].type != checked) continue;
+      const detail::column& c = t.at(f);
+      const std::string field = info.name + "." + info.fields[f].name;
+      for (std::size_t row = 0; row < t.rows(); ++row) {
+        if (info.fields[f].nullable && c.nulls[row]) continue;
+        if (dialect == sql_dialect::sqlite) {
+          if (!std::isnan(c.doubles[row])) continue;
+          return refuse(field + " is NaN " + row_named(info, t, row) +
                         ", which SQLite cannot store (it would read back as NULL)");
+        }
+        const std::string& s = c.strings[row];
+        if (s.find('\0') != std::string::npos) {
+          return refuse(field + " holds a NUL byte " + row_named(info, t, row) + ", which PostgreSQL TEXT cannot hold");
+        }
+        if (const std::size_t at = detail::invalid_utf8_at(s); at != std::string::npos) {
+          return refuse(field + " is not UTF-8 (at byte " + std::to_string(at) + ") " + row_named(info, t, row) +
+                        ", which PostgreSQL TEXT cannot hold");
         }
       }
     }
@@ -238,13 +233,72 @@ result<void> check_exportable(const registry& reg, const schema_graph& g, const 
   return {};
 }
 
-}  // namespace
+std::string foreign_key(const registry& reg, const relation_info& r) {
+  const model_info& child = reg.model(r.child);
+  const model_info& parent = reg.model(r.parent);
+  return "FOREIGN KEY (" + detail::quote_sql_ident(child.fields[r.child_key].name) + ") REFERENCES " +
+         detail::quote_sql_ident(parent.name) + " (" + detail::quote_sql_ident(parent.fields[r.parent_key].name) +
+         ") ON DELETE " + sql_policy(r.policy);
+}
 
-result<void> export_sql(const dataset& data, std::ostream& out, const progress_fn& progress) {
-  const auto& ds = detail::dataset_access::of(data);
+// CREATE TABLE for `m`: columns, PRIMARY KEY, UNIQUE (key_from keys, has_one
+// foreign keys, has_many_through pairs linked once) and, for SQLite, the
+// foreign keys (PostgreSQL adds them after the rows).
+std::string create_table(const registry& reg, const schema_graph& g, std::size_t m, sql_dialect dialect) {
+  const model_info& info = reg.model(m);
+  auto ident = [&](std::size_t f) { return detail::quote_sql_ident(info.fields[f].name); };
+  std::string s = "CREATE TABLE " + detail::quote_sql_ident(info.name) + " (\n";
+  for (const auto& f : info.fields) {
+    s += "  " + detail::quote_sql_ident(f.name) + " " + sql_type(f.type, dialect) + (f.nullable ? "" : " NOT NULL") +
+         ",\n";
+  }
+  s += "  PRIMARY KEY (" + ident(info.primary_key) + ")";
+  std::vector<std::size_t> uniques;
+  for (const auto* r : g.as_parent[m]) {
+    if (r->parent_key != info.primary_key &&
+        std::find(uniques.begin(), uniques.end(), r->parent_key) == uniques.end()) {
+      uniques.push_back(r->parent_key);
+      s += ",\n  UNIQUE (" + ident(r->parent_key) + ")";
+    }
+  }
+  for (const auto* r : g.as_child[m]) {  // a has_one's foreign key is unique (NULLs may repeat)
+    if (r->kind != relation_kind::has_one || r->child_key == info.primary_key ||
+        std::find(uniques.begin(), uniques.end(), r->child_key) != uniques.end()) {
+      continue;
+    }
+    uniques.push_back(r->child_key);
+    s += ",\n  UNIQUE (" + ident(r->child_key) + ")";
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;  // a pair linked once (both directions: one UNIQUE)
+  for (const auto& r : reg.relations()) {
+    if (r.kind != relation_kind::has_many_through || r.through != m || r.repeated_links) continue;
+    const std::pair<std::size_t, std::size_t> pair = std::minmax(r.through_from, r.through_to);
+    if (std::find(pairs.begin(), pairs.end(), pair) != pairs.end()) continue;
+    pairs.emplace_back(pair);
+    s += ",\n  UNIQUE (" + ident(r.through_from) + ", " + ident(r.through_to) + ")";
+  }
+  if (dialect == sql_dialect::sqlite) {
+    for (const auto* r : g.as_child[m]) s += ",\n  " + foreign_key(reg, *r);
+  }
+  return s + "\n);\n";
+}
+
+// Reports progress every 4096 rows.
+struct progress_counter {
+  const progress_fn& fn;
+  std::size_t total, done = 0;
+  void row() {
+    if (fn && (++done % 4096 == 0)) fn(done, total);
+  }
+  void finish() const {
+    if (fn) fn(total, total);
+  }
+};
+
+// Tables with their keys, then INSERTs ordered so that every key resolves
+// (or deferred keys when the rows form a cycle).
+void write_sqlite(const detail::column_store& ds, const schema_graph& g, std::ostream& out, progress_counter& p) {
   const registry& reg = ds.schema();
-  const schema_graph g(reg);
-  if (auto r = check_exportable(reg, g, ds); !r) return r;
   bool cyclic = false;
   const std::vector<std::size_t> models = model_order(g, cyclic);
   std::vector<std::vector<std::size_t>> rows(reg.model_count());
@@ -252,76 +306,111 @@ result<void> export_sql(const dataset& data, std::ostream& out, const progress_f
   std::string s;
   s += "-- relstore snapshot export\nPRAGMA foreign_keys=ON;\nBEGIN TRANSACTION;\n";
   if (cyclic) s += "PRAGMA defer_foreign_keys=ON;  -- the keys form a cycle: checked at COMMIT\n";
+  for (std::size_t m : models) s += create_table(reg, g, m, sql_dialect::sqlite);
   for (std::size_t m : models) {
     const model_info& info = reg.model(m);
-    s += "CREATE TABLE " + quote_ident(info.name) + " (\n";
-    for (const auto& f : info.fields) {
-      s += "  " + quote_ident(f.name) + " " + sql_type(f.type) + (f.nullable ? "" : " NOT NULL") + ",\n";
-    }
-    s += "  PRIMARY KEY (" + quote_ident(info.fields[info.primary_key].name) + ")";
-    std::vector<std::size_t> uniques;
-    for (const auto* r : g.as_parent[m]) {
-      if (r->parent_key != info.primary_key &&
-          std::find(uniques.begin(), uniques.end(), r->parent_key) == uniques.end()) {
-        uniques.push_back(r->parent_key);
-        s += ",\n  UNIQUE (" + quote_ident(info.fields[r->parent_key].name) + ")";
-      }
-    }
-    for (const auto* r : g.as_child[m]) {  // a has_one's foreign key is unique (NULLs may repeat)
-      if (r->kind != relation_kind::has_one || r->child_key == info.primary_key ||
-          std::find(uniques.begin(), uniques.end(), r->child_key) != uniques.end()) {
-        continue;
-      }
-      uniques.push_back(r->child_key);
-      s += ",\n  UNIQUE (" + quote_ident(info.fields[r->child_key].name) + ")";
-    }
-    std::vector<std::pair<std::size_t, std::size_t>> pairs;  // a pair linked once (both directions: one UNIQUE)
-    for (const auto& r : reg.relations()) {
-      if (r.kind != relation_kind::has_many_through || r.through != m || r.repeated_links) continue;
-      const std::pair<std::size_t, std::size_t> pair = std::minmax(r.through_from, r.through_to);
-      if (std::find(pairs.begin(), pairs.end(), pair) != pairs.end()) continue;
-      pairs.emplace_back(pair);
-      s += ",\n  UNIQUE (" + quote_ident(info.fields[r.through_from].name) + ", " +
-           quote_ident(info.fields[r.through_to].name) + ")";
-    }
-    for (const auto* r : g.as_child[m]) {
-      const model_info& p = reg.model(r->parent);
-      s += ",\n  FOREIGN KEY (" + quote_ident(info.fields[r->child_key].name) + ") REFERENCES " + quote_ident(p.name) +
-           " (" + quote_ident(p.fields[r->parent_key].name) + ") ON DELETE " + sql_policy(r->policy);
-    }
-    s += "\n);\n";
-  }
-  for (std::size_t m : models) {
-    const model_info& info = reg.model(m);
-    std::vector<std::size_t> indexed;  // one index per foreign key field, however many relations use it
-    for (const auto* r : g.as_child[m]) {
-      if (std::find(indexed.begin(), indexed.end(), r->child_key) != indexed.end()) continue;
-      indexed.push_back(r->child_key);
-      s += "CREATE INDEX " + quote_ident(index_name(info, r->child_key)) + " ON " + quote_ident(info.name) + " (" +
-           quote_ident(info.fields[r->child_key].name) + ");\n";
+    for (std::size_t f : foreign_key_fields(g, m)) {
+      s += "CREATE INDEX " + detail::quote_sql_ident(index_name(info, f)) + " ON " +
+           detail::quote_sql_ident(info.name) + " (" + detail::quote_sql_ident(info.fields[f].name) + ");\n";
     }
   }
   out << s;
-  const std::size_t total = ds.total_rows();
-  std::size_t done = 0;
   for (std::size_t m : models) {
     const model_info& info = reg.model(m);
-    std::string head = "INSERT INTO " + quote_ident(info.name) + " (";
-    for (std::size_t f = 0; f < info.fields.size(); ++f) head += (f ? ", " : "") + quote_ident(info.fields[f].name);
+    std::string head = "INSERT INTO " + detail::quote_sql_ident(info.name) + " (";
+    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+      head += (f ? ", " : "") + detail::quote_sql_ident(info.fields[f].name);
+    }
     head += ") VALUES (";
     for (std::size_t r : rows[m]) {
       s = head;
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         if (f) s += ", ";
-        sql_value(ds.table(m).get(r, f), s);
+        detail::append_sqlite_literal(ds.table(m).get(r, f), s);
       }
       s += ");\n";
       out << s;
-      if (progress && (++done % 4096 == 0)) progress(done, total);
+      p.row();
     }
   }
   out << "COMMIT;\n";
-  if (progress) progress(total, total);
+}
+
+// Tables with their unique keys, the rows as COPY text, then the indexes and
+// foreign keys, which PostgreSQL checks against every row when adding them.
+void write_postgresql(const detail::column_store& ds, const schema_graph& g, std::ostream& out, progress_counter& p) {
+  const registry& reg = ds.schema();
+  bool cyclic = false;  // the rows need no order: the keys come after them
+  const std::vector<std::size_t> models = model_order(g, cyclic);
+  std::string s;
+  s += "-- relstore snapshot export for PostgreSQL: psql -v ON_ERROR_STOP=1 -f FILE\n"
+       "SET client_encoding = 'UTF8';\nBEGIN;\n";
+  for (std::size_t m : models) s += create_table(reg, g, m, sql_dialect::postgresql);
+  out << s;
+  for (std::size_t m : models) {
+    const model_info& info = reg.model(m);
+    const detail::column_table& t = ds.table(m);
+    s = "COPY " + detail::quote_sql_ident(info.name) + " (";
+    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+      s += (f ? ", " : "") + detail::quote_sql_ident(info.fields[f].name);
+    }
+    s += ") FROM STDIN;\n";
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      for (std::size_t f = 0; f < info.fields.size(); ++f) {
+        if (f) s += '\t';
+        detail::append_copy_field(t.get(r, f), s);
+      }
+      s += '\n';
+      if (s.size() >= (1u << 16)) {
+        out << s;
+        s.clear();
+      }
+      p.row();
+    }
+    s += "\\.\n";
+    out << s;
+  }
+  s.clear();
+  for (std::size_t m : models) {
+    const model_info& info = reg.model(m);
+    for (std::size_t f : foreign_key_fields(g, m)) {
+      s += "CREATE INDEX ON " + detail::quote_sql_ident(info.name) + " (" +
+           detail::quote_sql_ident(info.fields[f].name) + ");\n";
+    }
+    for (const auto* r : g.as_child[m]) {
+      s += "ALTER TABLE " + detail::quote_sql_ident(info.name) + " ADD " + foreign_key(reg, *r) + ";\n";
+    }
+  }
+  out << s << "COMMIT;\n";
+}
+
+}  // namespace
+
+std::optional<sql_dialect> parse_sql_dialect(std::string_view name) noexcept {
+  if (name == "sqlite") return sql_dialect::sqlite;
+  if (name == "postgresql" || name == "postgres") return sql_dialect::postgresql;
+  return std::nullopt;
+}
+
+std::string_view to_string(sql_dialect dialect) noexcept {
+  return dialect == sql_dialect::sqlite ? "sqlite" : "postgresql";
+}
+
+result<void> export_sql(const dataset& data, std::ostream& out, const export_sql_options& options,
+                        const progress_fn& progress) {
+  const auto& ds = detail::dataset_access::of(data);
+  const registry& reg = ds.schema();
+  const schema_graph g(reg);
+  const bool sqlite = options.dialect == sql_dialect::sqlite;
+  if (auto r = sqlite ? check_sqlite_names(reg, g) : check_postgresql_names(reg); !r) return r;
+  if (auto r = check_values(reg, ds, options.dialect); !r) return r;
+  progress_counter p{progress, ds.total_rows()};
+  if (sqlite) {
+    write_sqlite(ds, g, out, p);
+  } else {
+    write_postgresql(ds, g, out, p);
+  }
+  p.finish();
   if (!out) return make_error(errc::io_error, "cannot write the SQL export");
   return {};
 }

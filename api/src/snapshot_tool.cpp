@@ -52,7 +52,8 @@ constexpr command commands[] = {
      "build a snapshot from JSON, dump's JSON Lines or CSV; nothing is written if a key dangles"},
     {"convert", "convert FILE -o OUT [--format binary|text|xml]", "rewrite a snapshot in another archive format"},
     {"diff", "diff A B [--format table|jsonl] [--unrelated]", "each added, removed and changed key; exit 1 if any"},
-    {"export-sql", "export-sql FILE [-o OUT]", "SQL for sqlite3: tables with keys, then ordered INSERTs"},
+    {"export-sql", "export-sql FILE [--dialect sqlite|postgresql] [-o OUT]",
+     "SQL that loads into sqlite3 or PostgreSQL with every key enforced"},
 };
 
 constexpr std::string_view overview =
@@ -432,11 +433,15 @@ class tool {
 
   int export_sql(const std::vector<std::string>& args) {
     po::options_description o("options");
-    std::string out;
-    o.add_options()("output,o", po::value(&out)->value_name("OUT"), "write to OUT instead of standard output");
+    std::string out, dialect;
+    o.add_options()("output,o", po::value(&out)->value_name("OUT"), "write to OUT instead of standard output")(
+        "dialect", po::value(&dialect)->value_name("D")->default_value("sqlite"),
+        "sqlite (for sqlite3) or postgresql (for psql: COPY rows, then the foreign keys)");
     po::variables_map vm;
     std::vector<std::string> operands;
     if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
+    auto d = parse_sql_dialect(dialect);
+    if (!d) return usage(command_, "unknown --dialect " + dialect + " (sqlite or postgresql)");
     auto ds = read(operands[0]);
     if (!ds) return fail(ds.error());
     std::ofstream file;
@@ -445,7 +450,7 @@ class tool {
       if (!file) return fail(make_error(errc::io_error, "cannot open " + out + " for writing"));
     }
     std::ostream& sink = out.empty() ? out_ : file;
-    if (auto r = relstore::export_sql(*ds, sink, progress_bar("export")); !r) return fail(r.error());
+    if (auto r = relstore::export_sql(*ds, sink, {.dialect = *d}, progress_bar("export")); !r) return fail(r.error());
     if (!out.empty() && !file.flush()) return fail(make_error(errc::io_error, "cannot write " + out));
     return exit_ok;
   }

@@ -2,8 +2,9 @@
 #include "relstore/detail/csv.hpp"
 
 #include <charconv>
-#include <cmath>
 #include <cstdint>
+
+#include "relstore/detail/value_text.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -31,34 +32,8 @@ bool parse_whole(std::string_view s, Number& out) {
 }  // namespace
 
 void append_csv_value(const value_view& v, std::string& out) {
-  switch (v.index()) {
-    case 0:
-      return;
-    case 1:
-      out += std::get<bool>(v) ? "true" : "false";
-      return;
-    case 2: {
-      char buf[24];
-      auto r = std::to_chars(buf, buf + sizeof buf, std::get<std::int64_t>(v));
-      out.append(buf, r.ptr);
-      return;
-    }
-    case 3: {
-      const double d = std::get<double>(v);
-      if (std::isnan(d)) {
-        out += "NaN";
-      } else if (std::isinf(d)) {
-        out += d > 0 ? "Infinity" : "-Infinity";
-      } else {
-        char buf[32];
-        auto r = std::to_chars(buf, buf + sizeof buf, d);
-        out.append(buf, r.ptr);
-      }
-      return;
-    }
-    default:
-      append_quoted(std::get<std::string_view>(v), out);
-  }
+  static constexpr value_spelling csv{"", "true", "false", "NaN", "Infinity", "-Infinity", false, append_quoted};
+  append_value(v, csv, out);
 }
 
 void append_csv_name(std::string_view s, std::string& out) {

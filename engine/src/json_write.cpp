@@ -14,9 +14,10 @@
 #include <boost/json/serializer.hpp>
 #include <boost/json/string_view.hpp>
 #include <boost/json/value.hpp>
-#include <charconv>
 #include <cmath>
 #include <string>
+
+#include "relstore/detail/value_text.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -32,6 +33,9 @@ void drain(json::serializer& sr, std::string& out) {
   }
 }
 
+// Doubles as value_text writes them; JSON has no NaN or infinity: null.
+constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr};
+
 void write_value(json::serializer& sr, const value_view& v, std::string& out) {
   switch (v.index()) {
     case 0:
@@ -46,21 +50,13 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out) {
       drain(sr, out);
       break;
     }
-    case 3: {
-      const double d = std::get<double>(v);
-      if (!std::isfinite(d)) {
-        out += "null";  // JSON has no NaN or infinity
-        break;
-      }
-      if (d == 0 && std::signbit(d)) {
+    case 3:
+      if (std::get<double>(v) == 0 && std::signbit(std::get<double>(v))) {
         out += "-0.0";  // "-0" would read back as the integer 0
-        break;
+      } else {
+        append_value(v, json_numbers, out);
       }
-      char buf[32];
-      auto res = std::to_chars(buf, buf + sizeof buf, d);
-      out.append(buf, res.ptr);
       break;
-    }
     default:
       sr.reset(json::string_view(std::get<std::string_view>(v)));
       drain(sr, out);

@@ -314,6 +314,16 @@ TEST_F(SnapshotTool, ExportSqlLoadsIntoSqliteWithForeignKeysOnAndChecksClean) {
   auto counts = run(std::string(RELSTORE_SQLITE3) + " " + q(db) +
                     " 'SELECT count(*) FROM \"Order\"; SELECT label FROM Coupon; SELECT count(*) FROM Employee;'");
   EXPECT_EQ(counts.out, "3\nit's 10%\n4\n");
+  // --dialect postgresql: COPY rows, no SQLite pragma; an unknown dialect is a usage error.
+  auto pg = run(tool() + " export-sql --dialect postgresql " + q(file_));
+  ASSERT_EQ(pg.code, 0);
+  EXPECT_EQ(pg.out.find("PRAGMA"), std::string::npos);
+  EXPECT_NE(pg.out.find("COPY \"Order\""), std::string::npos) << pg.out;
+  EXPECT_EQ(run(tool() + " export-sql --dialect oracle " + q(file_)).code, 2);
+  const auto to_file = dir_.path() / "out.sql";
+  ASSERT_EQ(run(tool() + " export-sql -o " + q(to_file) + " " + q(file_)).code, 0);
+  std::ifstream written(to_file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}), run(tool() + " export-sql " + q(file_)).out);
   // The exported ON DELETE actions behave as relstore's: cascade removes lines.
   auto cascade = run(std::string(RELSTORE_SQLITE3) + " " + q(db) +
                      " 'PRAGMA foreign_keys=ON; DELETE FROM \"Order\" WHERE id=1; SELECT count(*) FROM OrderLine;'");

@@ -1,0 +1,34 @@
+// sql_text: names and values spelled as the SQL exports (export_sql) write
+// them, for SQLite literals and PostgreSQL's COPY text format. Internal.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+// `s` as a double-quoted SQL identifier (a quote doubled).
+std::string quote_sql_ident(std::string_view s);
+
+// `s` with ASCII letters lowered: how SQL compares unquoted names.
+std::string fold_ascii_case(std::string_view s);
+
+// Appends `v` as an SQLite literal: NULL, 1/0, integers, reals (infinities
+// as 9e999; NaN, which SQLite cannot store, as NULL), strings quoted, and
+// strings holding NUL as a cast blob.
+void append_sqlite_literal(const value_view& v, std::string& out);
+
+// Appends `v` as one field of PostgreSQL's COPY text format: \N for null,
+// t/f, integers, doubles exactly (NaN, Infinity, -Infinity by name), strings
+// with backslash, tab, newline and carriage return escaped.
+// REQUIRES: a string holds no NUL (PostgreSQL's text cannot).
+void append_copy_field(const value_view& v, std::string& out);
+
+// The offset of the first byte of `s` that does not begin a well-formed
+// UTF-8 sequence (overlong forms, surrogates and code points past U+10FFFF
+// are ill-formed), or npos when `s` is valid UTF-8.
+std::size_t invalid_utf8_at(std::string_view s) noexcept;
+
+}  // namespace relstore::detail

@@ -1,0 +1,32 @@
+// value_text: a field value as text, in the spelling a format gives nulls,
+// booleans, non-finite doubles and strings (JSON, SQL literals, COPY text).
+// Internal.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "relstore/value.hpp"
+
+namespace relstore::detail {
+
+// What a text format writes for the values that have no one spelling.
+struct value_spelling {
+  std::string_view null, yes, no;  // null, true, false
+  std::string_view nan, infinity, negative_infinity;
+  // Whether a double that would read as an integer gets ".0" ("1.0").
+  bool mark_reals = false;
+  // Appends a string (quoted and escaped as the format needs).
+  void (*string)(std::string_view s, std::string& out) = nullptr;
+};
+
+// Appends `v` as `spelling` says: integers in decimal, finite doubles as the
+// shortest decimal that reads back bit for bit ("-0", "0.1", "5e-324").
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out);
+
+// For a backslash, newline, carriage return or tab, appends the escape JSON
+// and PostgreSQL's COPY text share (\\, \n, \r, \t) and returns true;
+// returns false for any other character.
+bool append_backslash_escape(char c, std::string& out);
+
+}  // namespace relstore::detail

@@ -1,0 +1,61 @@
+// Field values as text, in a format's spelling.
+#include "relstore/detail/value_text.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace relstore::detail {
+
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out) {
+  char buf[32];
+  switch (v.index()) {
+    case 0:
+      out += spelling.null;
+      return;
+    case 1:
+      out += std::get<bool>(v) ? spelling.yes : spelling.no;
+      return;
+    case 2: {
+      auto r = std::to_chars(buf, buf + sizeof buf, std::get<std::int64_t>(v));
+      out.append(buf, r.ptr);
+      return;
+    }
+    case 3: {
+      const double d = std::get<double>(v);
+      if (std::isnan(d)) {
+        out += spelling.nan;
+      } else if (std::isinf(d)) {
+        out += d > 0 ? spelling.infinity : spelling.negative_infinity;
+      } else {
+        const std::string_view text(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, d).ptr - buf));
+        out += text;
+        if (spelling.mark_reals && text.find_first_of(".e") == std::string_view::npos) out += ".0";
+      }
+      return;
+    }
+    default:
+      spelling.string(std::get<std::string_view>(v), out);
+  }
+}
+
+bool append_backslash_escape(char c, std::string& out) {
+  switch (c) {
+    case '\\':
+      out += "\\\\";
+      return true;
+    case '\n':
+      out += "\\n";
+      return true;
+    case '\r':
+      out += "\\r";
+      return true;
+    case '\t':
+      out += "\\t";
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace relstore::detail
