@@ -23,10 +23,13 @@ for t in "${targets[@]}"; do
   if [[ -d tests/fuzz/regressions/$t ]]; then find tests/fuzz/regressions/$t -type f -exec cp {} "$corpus"/ \;; fi
   if [[ $t == load ]]; then
     cp tests/data/*.snap "$corpus"/
-    # The same snapshots as format byte + payload, for the re-sealing half of the target.
+    # The same snapshots as format-and-version byte + payload, for the
+    # re-sealing half of the target (load_fuzzer.cpp: format + 3 * (0 for
+    # version 2, 1 for 3, 2 for 1)).
     for f in tests/data/*.snap; do
-      case "$f" in *binary*) b='\000' ;; *text*) b='\001' ;; *) b='\002' ;; esac
-      { printf "$b"; tail -c +49 "$f"; } > "$corpus/payload-$(basename "$f")"
+      case "$f" in *binary*) b=0 ;; *text*) b=1 ;; *) b=2 ;; esac
+      case "$f" in *_v1.*) b=$((b + 6)) ;; *_v3.*) b=$((b + 3)) ;; esac
+      { printf "\\$(printf '%03o' "$b")"; tail -c +49 "$f"; } > "$corpus/payload-$(basename "$f")"
     done
   fi
   echo "=== fuzz $t for ${seconds}s"

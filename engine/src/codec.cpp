@@ -1,6 +1,7 @@
 // The snapshot payload, in Boost.Serialization's binary, text and XML archives.
 #include "relstore/detail/codec.hpp"
 
+#include <algorithm>
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
@@ -10,11 +11,16 @@
 #include <boost/archive/xml_oarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/nvp.hpp>
+#include <boost/serialization/string.hpp>
 #include <cstring>
 #include <istream>
 #include <ostream>
 #include <streambuf>
+#include <string_view>
+#include <type_traits>
 #include <vector>
+
+#include "relstore/detail/text_escape.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -30,6 +36,13 @@ class span_buf : public std::streambuf {
     setg(p, p, p + size);
   }
   std::size_t remaining() const { return static_cast<std::size_t>(egptr() - gptr()); }
+  // The next `n` bytes (fewer at the end), consumed.
+  std::string_view take(std::size_t n) {
+    n = std::min(n, remaining());
+    const std::string_view out(gptr(), n);
+    setg(eback(), gptr() + n, egptr());
+    return out;
+  }
 
  protected:
   pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode) override {
@@ -63,15 +76,26 @@ struct corrupt_payload {
   std::string message;
 };
 
+// Text and XML archives (format version 3) write every string, name or cell,
+// as escape_text's text in Boost's own std::string form: in a text archive
+// its length, a space and its characters; in XML the element's content.
+// Binary archives write a u64 length and the bytes, and a string column as
+// its lengths and one blob.
 template <class Ar>
 struct payload_writer {
   Ar& ar;
+  bool readable;  // text or XML
 
   template <class T>
   void item(const char* name, const T& v) {
     ar << make_nvp(name, v);
   }
   void text(const char* name, const std::string& s) {
+    if (readable) {
+      const std::string escaped = escape_text(s);
+      ar << make_nvp(name, escaped);
+      return;
+    }
     const std::uint64_t n = s.size();
     ar << make_nvp(name, n);
     if (n) ar << make_nvp("bytes", make_array(s.data(), s.size()));
@@ -140,6 +164,10 @@ struct payload_writer {
             break;
           }
           case field_type::string: {
+            if (readable) {
+              for (const auto& s : c.strings) text("string", s);
+              break;
+            }
             std::vector<std::uint64_t> lengths;
             lengths.reserve(c.strings.size());
             std::string blob;
@@ -167,7 +195,7 @@ struct payload_writer {
 template <class Ar>
 struct payload_reader {
   Ar& ar;
-  const span_buf& buf;
+  span_buf& buf;
   bool binary;
   std::uint32_t version;  // the envelope's format version
 
@@ -188,12 +216,36 @@ struct payload_reader {
     ar >> make_nvp(name, v);
     return v;
   }
+  // Strings are escaped text since version 3 in text and XML archives.
+  bool readable() const { return !binary && version >= 3; }
   std::string text(const char* name) {
+    if (readable()) {
+      auto s = unescape_text(escaped(name));
+      if (!s) fail(std::string(name) + ": a malformed escape in a string");
+      return std::move(*s);
+    }
     const auto n = item<std::uint64_t>(name);
     bound(n, 1, name);
     std::string s(static_cast<std::size_t>(n), '\0');
     if (n) ar >> make_nvp("bytes", make_array(s.data(), s.size()));
     return s;
+  }
+  // A string as written: read here in a text archive, whose own load would
+  // allocate whatever length the file declares; an XML element's content is
+  // as long as the payload at most.
+  std::string escaped(const char* name) {
+    if constexpr (std::is_same_v<Ar, boost::archive::text_iarchive>) {
+      const auto n = item<std::uint64_t>(name);
+      bound(n, 1, name);
+      if (buf.take(1) != " ") fail(std::string(name) + ": no space after a string's length");
+      const std::string_view chars = buf.take(static_cast<std::size_t>(n));
+      if (chars.size() != n) fail(std::string(name) + ": a string is cut short");
+      return std::string(chars);
+    } else {
+      std::string s;
+      ar >> make_nvp(name, s);
+      return s;
+    }
   }
   template <class T>
   void array(const char* name, std::vector<T>& v, std::uint64_t n) {
@@ -313,6 +365,10 @@ struct payload_reader {
             break;
           }
           case field_type::string: {
+            if (readable()) {  // no reserve: each string takes a few characters, a std::string 32 bytes
+              for (std::uint64_t r = 0; r < rows; ++r) c.strings.push_back(text("string"));
+              break;
+            }
             std::vector<std::uint64_t> lengths;
             array("lengths", lengths, rows);
             const auto blob_size = item<std::uint64_t>("blob_size");
@@ -369,7 +425,7 @@ std::string write_with(const column_store& ds) {
   {
     std::ostream os(&sink);
     Ar ar(os, boost::archive::no_header);
-    payload_writer<Ar>{ar}.write(ds);
+    payload_writer<Ar>{ar, !std::is_same_v<Ar, boost::archive::binary_oarchive>}.write(ds);
   }
   return sink.take();
 }

@@ -85,6 +85,14 @@ std::string make_envelope(std::string_view payload, archive_format format, std::
   return std::string(reinterpret_cast<const char*>(h), snapshot_header_size);
 }
 
+std::string make_envelope(std::string_view payload, archive_format format) {
+  return make_envelope(payload, format, written_format_version(format));
+}
+
+std::string seal_snapshot(std::string_view payload, archive_format format) {
+  return seal_snapshot(payload, format, written_format_version(format));
+}
+
 std::string seal_snapshot(std::string_view payload, archive_format format, std::uint32_t version) {
   std::string out = make_envelope(payload, format, version);
   out.append(payload);

@@ -34,14 +34,17 @@ void exercise(const std::string& bytes) {
 }  // namespace
 
 // The input is tried twice: as a whole file, and, so that mutations get past
-// the checksum into the payload parser, as a format byte followed by a
-// payload that is sealed with a valid envelope.
+// the checksum into the payload parser, as a byte naming the archive format
+// (its value % 3) and the format version (its value / 3 % 3: 2, 3 or 1, so
+// that every layout is reached) followed by a payload sealed with a valid
+// envelope.
 int fuzz::load(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   exercise(bytes);
   if (size > 0) {
     const auto format = static_cast<relstore::archive_format>(data[0] % 3);
-    exercise(relstore::detail::seal_snapshot(bytes.substr(1), format));
+    constexpr std::uint32_t versions[] = {2, 3, 1};
+    exercise(relstore::detail::seal_snapshot(bytes.substr(1), format, versions[data[0] / 3 % 3]));
   }
   return 0;
 }

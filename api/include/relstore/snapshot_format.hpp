@@ -29,11 +29,18 @@ struct snapshot_header {
   std::uint8_t sizes[7] = {};  // int, long, long long, double, size_t, wchar_t, bool
 };
 
-// The relstore snapshot format version this build writes and reads.
+// The newest relstore snapshot format version this build reads.
 // Version history: 1 (relstore 0.1) the first; 2 records each relation's
-// kind (has_many or has_one). Version 1 files are still read (every relation
-// a has_many).
-inline constexpr std::uint32_t snapshot_format_version = 2;
+// kind (has_many or has_one); 3 writes the strings of text and XML archives
+// as escaped text instead of decimal bytes (binary payloads are version 2's).
+// Versions 1 and 2 are still read (in version 1 every relation a has_many).
+inline constexpr std::uint32_t snapshot_format_version = 3;
+
+// The format version this build writes for `f`: binary files stay version 2,
+// byte for byte, so that older builds still read them.
+constexpr std::uint32_t written_format_version(archive_format f) noexcept {
+  return f == archive_format::binary ? 2 : snapshot_format_version;
+}
 // Bytes of the envelope before the payload.
 inline constexpr std::size_t snapshot_header_size = 48;
 

@@ -17,11 +17,12 @@ namespace relstore::detail {
 inline constexpr std::uint32_t max_snapshot_models = 4096;
 inline constexpr std::uint32_t max_snapshot_relations = 65536;
 
-// Encodes `data` (rows in the order stored) as an archive of `format`.
+// Encodes `data` (rows in the order stored) as an archive of `format`, in
+// the layout of written_format_version(format).
 // Errors: io_error if the archive cannot be written.
 result<std::string> encode(const column_store& data, archive_format format);
 
-// Decodes a payload of `format` written at format `version` (1 or 2: the
+// Decodes a payload of `format` written at format `version` (1 to 3: the
 // envelope's). Every count is bounded by the bytes left before anything is
 // allocated; the schema passes the registry's checks and every column
 // column_table::check. Boost.Serialization's exceptions stop here. Errors:

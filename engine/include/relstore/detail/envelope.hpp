@@ -14,10 +14,11 @@
 
 namespace relstore::detail {
 
-// The envelope for `payload`, with this build's versions and platform (the
-// format version may be an older one this build still reads).
-std::string make_envelope(std::string_view payload, archive_format format,
-                          std::uint32_t version = snapshot_format_version);
+// The envelope for `payload`, with this build's versions and platform: the
+// format version is written_format_version(format) unless `version` (one this
+// build reads) is given.
+std::string make_envelope(std::string_view payload, archive_format format);
+std::string make_envelope(std::string_view payload, archive_format format, std::uint32_t version);
 
 // Checks the envelope at the front of `data` and the payload's checksum,
 // before any byte of the payload is interpreted. Errors: snapshot_corrupt,
@@ -25,8 +26,8 @@ std::string make_envelope(std::string_view payload, archive_format format,
 result<snapshot_header> check_envelope(const char* data, std::size_t size);
 
 // `payload` behind a valid envelope (tests and the fuzzer use it).
-std::string seal_snapshot(std::string_view payload, archive_format format,
-                          std::uint32_t version = snapshot_format_version);
+std::string seal_snapshot(std::string_view payload, archive_format format);
+std::string seal_snapshot(std::string_view payload, archive_format format, std::uint32_t version);
 
 // The Boost archive library version of this build.
 std::uint32_t boost_archive_version();
