@@ -148,6 +148,7 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   if (best != nullptr) {
     for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
   } else {
+    if (w == nullptr) out.reserve(t.size());  // every entity matches: no regrowth
     t.for_each(consider);
   }
   // An inq may repeat a value: sorted even out of key order, to drop repeats.

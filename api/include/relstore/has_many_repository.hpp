@@ -131,13 +131,13 @@ class has_many_repository {
   template <class Fn, bool W = writable>
   requires std::is_invocable_v<Fn&, C&> result<std::size_t> update_each(const where<C>& w, Fn&& fn) {
     return matching(w, false).and_then(
-        [&](std::vector<const void*> targets) { return writer<W>().template update_each<C, true>(targets, fn); });
+        [&](std::vector<const void*> targets) { return writer<W>().template update_each<C>(targets, fn); });
   }
   template <auto... Members, class Fn, bool W = writable>
   result<std::size_t> update_each(const where<C>& w, writes_t<Members...>, Fn&& fn) {
-    auto apply = detail::field_writer<C, typename engine::template table_t<C>::defs, Members...>(fn);
-    return matching(w, false).and_then(
-        [&](std::vector<const void*> targets) { return writer<W>().template update_each<C, false>(targets, apply); });
+    return matching(w, false).and_then([&](std::vector<const void*> targets) {
+      return writer<W>().template update_fields<C, Members...>(targets, fn);
+    });
   }
 
   // Deletes this parent's matching children (policies apply); returns how

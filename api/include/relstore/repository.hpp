@@ -190,7 +190,7 @@ class repository {
   template <class Fn, bool W = writable>
   requires std::is_invocable_v<Fn&, M&> result<std::size_t> update_each(const where<M>& w, Fn&& fn) {
     return matching(w, false).and_then(
-        [&](std::vector<const void*> targets) { return writer<W>().template update_each<M, true>(targets, fn); });
+        [&](std::vector<const void*> targets) { return writer<W>().template update_each<M>(targets, fn); });
   }
   // The same, fn getting only the fields named, in order:
   //   orders.update_each(w, writes<&Order::total>, [](double& t) { t += 1.0; });
@@ -198,9 +198,9 @@ class repository {
   // call copies nothing (it cannot fail once the where is valid).
   template <auto... Members, class Fn, bool W = writable>
   result<std::size_t> update_each(const where<M>& w, writes_t<Members...>, Fn&& fn) {
-    auto apply = detail::field_writer<M, typename engine::template table_t<M>::defs, Members...>(fn);
-    return matching(w, false).and_then(
-        [&](std::vector<const void*> targets) { return writer<W>().template update_each<M, false>(targets, apply); });
+    return matching(w, false).and_then([&](std::vector<const void*> targets) {
+      return writer<W>().template update_fields<M, Members...>(targets, fn);
+    });
   }
 
   // Deletes the entity and applies every relation's on_delete policy.

@@ -111,22 +111,21 @@ class engine {
   result<void> update(const std::vector<const void*>& targets, Make&& make) {
     return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
-  // Runs apply(M&) on each of `targets` (entities of M, in any order), all
-  // or nothing: update_each.hpp's in-place write when nothing records or
-  // observes it, else an update (journaled, observed, in key order) to
-  // apply's result on a copy. Checked: apply may touch any field, and one
-  // that changes an indexed field is invalid_argument; unchecked: apply
-  // cannot reach one. Returns targets.size(). REQUIRES: apply neither
-  // throws nor uses the store.
-  template <class M, bool Checked, class Apply>
-  result<std::size_t> update_each(std::vector<const void*>& targets, Apply& apply) {
-    const std::size_t n = targets.size();
-    if (st_.log().recording || tab<M>().observed(event_kind::updated)) {
-      table_t<M>::sort_keys(targets);
-      return update<M>(targets, recomputed<M, Checked, typename table_t<M>::defs>(apply)).transform([n] { return n; });
-    }
-    return guarded(false,
-                   [&] { return update_in_place<M, Checked>(tab<M>(), targets, apply).transform([n] { return n; }); });
+  // Runs fn(M&) on each of `targets` (entities of M, in any order), all or
+  // nothing; fn changing an indexed field is invalid_argument. update_each.hpp's
+  // in-place write when nothing records or observes it, else an update
+  // (journaled, observed, in key order) to fn's result on a copy. Returns
+  // targets.size(). REQUIRES: fn neither throws nor uses the store.
+  template <class M, class Fn>
+  result<std::size_t> update_each(std::vector<const void*>& targets, Fn& fn) {
+    return each<M, true>(targets, fn);
+  }
+  // The same, fn(e.*Members...) getting only the fields named; naming an
+  // indexed field does not compile, and nothing can fail.
+  template <class M, auto... Members, class Fn>
+  result<std::size_t> update_fields(std::vector<const void*>& targets, Fn& fn) {
+    auto apply = field_writer<M, typename table_t<M>::defs, Members...>(fn);
+    return each<M, false>(targets, apply);
   }
   // Deletes `roots` (entities of M) and applies every relation's policy;
   // returns how many roots the call deleted itself.
@@ -284,6 +283,17 @@ class engine {
       st_.commit_changes();  // the outermost write commits
     }
     return r;
+  }
+  // update_each and update_fields. Checked: apply may touch any field.
+  template <class M, bool Checked, class Apply>
+  result<std::size_t> each(std::vector<const void*>& targets, Apply& apply) {
+    const std::size_t n = targets.size();
+    if (st_.log().recording || tab<M>().observed(event_kind::updated)) {
+      table_t<M>::sort_keys(targets);
+      return update<M>(targets, recomputed<M, Checked, typename table_t<M>::defs>(apply)).transform([n] { return n; });
+    }
+    return guarded(false,
+                   [&] { return update_in_place<M, Checked>(tab<M>(), targets, apply).transform([n] { return n; }); });
   }
   std::size_t depth_of(std::uint64_t id) const noexcept {
     for (std::size_t d = 0; d < savepoints_.size(); ++d) {
