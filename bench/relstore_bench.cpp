@@ -189,6 +189,7 @@ void register_system(const std::vector<std::int64_t>& scales) {
   if constexpr (requires { &System::frame_update_writes; }) {
     add("frame_update_writes", &frame_update<System, &System::frame_update_writes>, false);
     add("frame_update_replace", &frame_update<System, &System::frame_update_replace>, false);
+    add("frame_update_observed", &frame_update<System, &System::frame_update_observed>, false);
   }
 }
 

@@ -54,6 +54,13 @@ class relstore_system {
     return static_cast<std::int64_t>(
         db_.repo<Order>().update_each({}, relstore::writes<&Order::total>, [](double& t) { t += 1.0; }).value());
   }
+  // With an observer counting the events: update_all's pipeline.
+  std::int64_t frame_update_observed() {
+    observe(true);
+    const std::int64_t n = frame_update();
+    observe(false);
+    return n;
+  }
   std::int64_t frame_update_replace() {
     auto orders = db_.repo<Order>();
     std::int64_t n = 0;
