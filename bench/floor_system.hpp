@@ -62,6 +62,17 @@ class floor_system {
     }
     return n;
   }
+  // The frame update as a careful engineer writes it by hand: one pass over
+  // the container, writing the non-key field where it is stored (total is
+  // in no index, so no index needs to know; modify() would re-check each).
+  std::int64_t frame_update() {
+    std::int64_t n = 0;
+    for (const Order& o : orders_) {
+      const_cast<Order&>(o).total += 1.0;
+      ++n;
+    }
+    return n;
+  }
   std::vector<Order> children(std::int64_t parent) {
     auto [a, b] = orders_.get<1>().equal_range(parent);
     return {a, b};

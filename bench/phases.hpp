@@ -202,6 +202,15 @@ void snapshot_load(benchmark::State& state) {
   std::filesystem::remove(path);
 }
 
+// The frame update: 1.0 added to one field of every child, `update` one of
+// the system's ways to do it. Each run moves the totals: registered last.
+template <class System, std::int64_t (System::*Update)()>
+void frame_update(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(((*wd.sys).*Update)());
+  report(state, wd.w->n);  // per child
+}
+
 template <class System>
 void memory(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));

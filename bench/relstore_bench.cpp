@@ -130,6 +130,8 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   seen.push_back(s.count_children());
   seen.push_back(s.include(3));
   seen.push_back(s.json_find(6));
+  seen.push_back(s.frame_update());
+  seen.push_back(parent_sums());
   const auto path = snapshot_path(System::name);
   s.save(path);
   s.load(path);
@@ -183,6 +185,12 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("ten_writes_tx_commit", &writes<System, write_mode::commit>, false);
   add("ten_writes_tx_rollback", &writes<System, write_mode::rollback>, false);
   add("ten_writes_observed", &writes<System, write_mode::observed>, false);
+  add("frame_update", &frame_update<System, &System::frame_update>, false);
+  if constexpr (requires { &System::frame_update_writes; }) {
+    add("frame_update_writes", &frame_update<System, &System::frame_update_writes>, false);
+    add("frame_update_replace", &frame_update<System, &System::frame_update_replace>, false);
+    add("frame_update_observed", &frame_update<System, &System::frame_update_observed>, false);
+  }
 }
 
 // ------------------------------------------------------------ command line

@@ -44,6 +44,34 @@ class relstore_system {
                                          .patch(relstore::patch<Order>{}.set(&Order::status, status))
                                          .value());
   }
+  // The frame update: 1.0 added to every order's total, in place
+  // (update_each); then the same through writes<...>, and the way before
+  // update_each: each order copied out and replaced.
+  std::int64_t frame_update() {
+    return static_cast<std::int64_t>(db_.repo<Order>().update_each({}, [](Order& o) { o.total += 1.0; }).value());
+  }
+  std::int64_t frame_update_writes() {
+    return static_cast<std::int64_t>(
+        db_.repo<Order>().update_each({}, relstore::writes<&Order::total>, [](double& t) { t += 1.0; }).value());
+  }
+  // With an observer counting the events: update_all's pipeline.
+  std::int64_t frame_update_observed() {
+    observe(true);
+    const std::int64_t n = frame_update();
+    observe(false);
+    return n;
+  }
+  std::int64_t frame_update_replace() {
+    auto orders = db_.repo<Order>();
+    std::int64_t n = 0;
+    for (const auto& r : orders.find().value()) {
+      Order o = r.value;
+      o.total += 1.0;
+      if (!orders.replace_by_id(o.id, o)) std::abort();
+      ++n;
+    }
+    return n;
+  }
   std::vector<Order> children(std::int64_t parent) {
     std::vector<Order> out;
     for (const auto& o : db_.repo<Customer>().related<"orders">(parent).find().value()) out.push_back(o.value);

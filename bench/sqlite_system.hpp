@@ -89,6 +89,11 @@ class sqlite_system {
     step_done(s);
     return sqlite3_changes(db_);
   }
+  // The frame update: one statement, autocommit.
+  std::int64_t frame_update() {
+    step_done(stmt("UPDATE \"Order\" SET total = total + 1.0"));
+    return sqlite3_changes(db_);
+  }
   std::vector<Order> children(std::int64_t parent) {
     auto* s = stmt("SELECT id, customerId, total, status FROM \"Order\" WHERE customerId = ?");
     sqlite3_bind_int64(s, 1, parent);

@@ -101,6 +101,15 @@ error key_cannot_change(const model_info& child, std::size_t field, const value_
                                                     " " + describe(parent_key) + ")");
 }
 
+error key_changed_in_place(const model_info& model, const value_view& key, std::size_t field, const value_view& from,
+                           const value_view& to) {
+  return make_error(errc::invalid_argument, model.name + " " + describe(key) + ": update_each changed " +
+                                                field_label(model, field) + " (" + describe(from) + " -> " +
+                                                describe(to) +
+                                                "); keys, foreign keys and indexed fields cannot change in place "
+                                                "(use update_by_id)");
+}
+
 error empty_key(const model_info& model) {
   return make_error(errc::invalid_argument,
                     field_label(model, model.primary_key) + ": the primary key must not be empty");

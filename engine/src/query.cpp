@@ -134,7 +134,8 @@ const where_node* choose_access(const table_base& t, const where_node* w) {
 
 }  // namespace
 
-result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan) try {
+result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan,
+                                        bool key_order) try {
   const model_info& info = t.info();
   if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
   std::vector<const void*> out;
@@ -147,9 +148,13 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   if (best != nullptr) {
     for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
   } else {
+    if (w == nullptr) out.reserve(t.size());  // every entity matches: no regrowth
     t.for_each(consider);
   }
-  if (best == nullptr || best->kind != op::eq || best->field != info.primary_key) {
+  // An inq may repeat a value: sorted even out of key order, to drop repeats.
+  const bool sort = key_order ? best == nullptr || best->kind != op::eq || best->field != info.primary_key
+                              : best != nullptr && best->kind != op::eq;
+  if (sort) {
     t.sort_by_key(out);
     if (best != nullptr) out.erase(std::unique(out.begin(), out.end()), out.end());  // inq may repeat a value
   }

@@ -21,6 +21,7 @@ std::size_t use() {
   auto found = read_only.repo<Customer>().related<"orders">(1).find();  // reads work on a const store
   std::size_t n = found ? found->size() : 0;
   for (const auto& r : *read_only.repo<Customer>().find(f)) n += r.many<"orders">().size();
+  n += db.repo<Order>().update_each({}, relstore::writes<&Order::note>, [](std::string& s) { s = "x"; }).value_or(0);
   return orders::child_key + gifts::child_key + invoices::child_key + p.size() + db.size<Order>() + n;
 }
 

@@ -148,6 +148,20 @@ class has_many_repository {
     });
   }
 
+  // repository::update_each on this parent's matching children. The foreign
+  // key is indexed, so fn cannot move a child to another parent.
+  template <class Fn, bool W = writable>
+  requires std::is_invocable_v<Fn&, C&> result<std::size_t> update_each(const where<C>& w, Fn&& fn) {
+    return matching(w, false).and_then(
+        [&](std::vector<const void*> targets) { return writer<W>().template update_each<C>(targets, fn); });
+  }
+  template <auto... Members, class Fn, bool W = writable>
+  result<std::size_t> update_each(const where<C>& w, writes_t<Members...>, Fn&& fn) {
+    return matching(w, false).and_then([&](std::vector<const void*> targets) {
+      return writer<W>().template update_fields<C, Members...>(targets, fn);
+    });
+  }
+
   // Deletes this parent's matching children (policies apply); returns how
   // many matched. Another parent's children are never touched.
   template <bool W = writable>
@@ -183,9 +197,10 @@ class has_many_repository {
     });
   }
   static result<void> checked(const where<C>& w) { return detail::validate_where(model_info_of<C>(), spec::spec(w)); }
-  // This parent's children `w` matches, in key order. Errors: invalid_filter, limit_exceeded.
-  result<std::vector<const void*>> matching(const where<C>& w) const {
-    return checked(w).and_then([&] { return eng().template children_of<R>(child_key_, &spec::spec(w)); });
+  // This parent's children `w` matches, in key order (key_order false: in no
+  // given order). Errors: invalid_filter, limit_exceeded.
+  result<std::vector<const void*>> matching(const where<C>& w, bool key_order = true) const {
+    return checked(w).and_then([&] { return eng().template children_of<R>(child_key_, &spec::spec(w), key_order); });
   }
 
   const C* mine(const key_type& id) const {

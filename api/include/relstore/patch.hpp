@@ -66,4 +66,12 @@ class patch {
   detail::field_changes spec_;
 };
 
+// Names the fields an update_each callback writes, and that it gets:
+//   orders.update_each(w, relstore::writes<&Order::total>, [](double& t) { t += 1.0; });
+// A primary key, foreign key or indexed field named does not compile.
+template <auto... Members>
+struct writes_t {};
+template <auto... Members>
+inline constexpr writes_t<Members...> writes{};
+
 }  // namespace relstore

@@ -219,6 +219,33 @@ class repository {
     });
   }
 
+  // Runs fn(M&) on every entity `w` matches, where it is stored; returns how
+  // many matched. All or nothing. fn may change any field but a primary key,
+  // a foreign key or another indexed field (a key_from): if it changes one,
+  // the call is invalid_argument ("Order 5: update_each changed
+  // Order.customerId (1 -> 2); ...") and every entity is as it was, so each
+  // is copied before fn runs (writes<...> below copies nothing). Observers
+  // get an update event for each entity fn changed; a transaction rolls it
+  // back; with either, fn runs on a copy and the update is journaled as
+  // update_all's. Entities are visited in no given order.
+  // REQUIRES: fn neither throws nor uses the store. The M& is valid only
+  // during the call.
+  template <class Fn, bool W = writable>
+  requires std::is_invocable_v<Fn&, M&> result<std::size_t> update_each(const where<M>& w, Fn&& fn) {
+    return matching(w, false).and_then(
+        [&](std::vector<const void*> targets) { return writer<W>().template update_each<M>(targets, fn); });
+  }
+  // The same, fn getting only the fields named, in order:
+  //   orders.update_each(w, writes<&Order::total>, [](double& t) { t += 1.0; });
+  // Naming a key, a foreign key or an indexed field does not compile; the
+  // call copies nothing (it cannot fail once the where is valid).
+  template <auto... Members, class Fn, bool W = writable>
+  result<std::size_t> update_each(const where<M>& w, writes_t<Members...>, Fn&& fn) {
+    return matching(w, false).and_then([&](std::vector<const void*> targets) {
+      return writer<W>().template update_fields<M, Members...>(targets, fn);
+    });
+  }
+
   // Deletes the entity and applies every relation's on_delete policy.
   // Errors: not_found, restrict_violation.
   template <bool W = writable>
@@ -329,9 +356,10 @@ class repository {
   }
   static error not_found(const key_type& id) { return detail::not_found(model_info_of<M>(), detail::view_of(id)); }
   static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
-  // The entities `w` matches, in key order. Errors: invalid_filter, limit_exceeded.
-  result<std::vector<const void*>> matching(const where<M>& w) const {
-    return checked(w).and_then([&] { return eng().template select<M>(&spec::spec(w)); });
+  // The entities `w` matches, in key order (key_order false: in no given
+  // order). Errors: invalid_filter, limit_exceeded.
+  result<std::vector<const void*>> matching(const where<M>& w, bool key_order = true) const {
+    return checked(w).and_then([&] { return eng().template select<M>(&spec::spec(w), nullptr, key_order); });
   }
 
   template <bool W>

@@ -4,6 +4,7 @@
 //   query.hpp        planning, where, order, paging (run-time, shared with datasets)
 //   materialize.hpp  rows, includes and projection
 //   write.hpp        creates and updates
+//   update_each.hpp  in-place updates of non-key fields
 //   integrity.hpp    the checks of one write; verify.hpp the checks of a whole store
 //   cascade.hpp      deletes and their on-delete policies
 // Internal: reached only through store and repositories.
@@ -19,6 +20,7 @@
 #include "relstore/detail/materialize.hpp"
 #include "relstore/detail/query.hpp"
 #include "relstore/detail/storage.hpp"
+#include "relstore/detail/update_each.hpp"
 #include "relstore/detail/verify.hpp"
 #include "relstore/detail/write.hpp"
 #include "relstore/error.hpp"
@@ -65,8 +67,9 @@ class engine {
   }
   // REQUIRES: w validated. Errors: limit_exceeded (a regexp gave up).
   template <class M>
-  result<std::vector<const void*>> select(const where_node* w, query_plan* plan = nullptr) const {
-    return detail::select(tab<M>(), w, plan);
+  result<std::vector<const void*>> select(const where_node* w, query_plan* plan = nullptr,
+                                          bool key_order = true) const {
+    return detail::select(tab<M>(), w, plan, key_order);
   }
   // REQUIRES: spec validated.
   template <class M>
@@ -81,8 +84,8 @@ class engine {
   }
   template <class R>
   result<std::vector<const void*>> children_of(const member_type<typename R::child, R::child_key>& key,
-                                               const where_node* w) const {
-    return materializer<S>::template children_of<R>(st_, key, w);
+                                               const where_node* w, bool key_order = true) const {
+    return materializer<S>::template children_of<R>(st_, key, w, key_order);
   }
   template <class R>
   result<rows<typename R::child>> run_children(const member_type<typename R::child, R::child_key>& key,
@@ -126,6 +129,22 @@ class engine {
   template <class M, class Make>
   result<void> update(const std::vector<const void*>& targets, Make&& make) {
     return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
+  }
+  // Runs fn(M&) on each of `targets` (entities of M, in any order), all or
+  // nothing; fn changing an indexed field is invalid_argument. update_each.hpp's
+  // in-place write when nothing records or observes it, else an update
+  // (journaled, observed, in key order) to fn's result on a copy. Returns
+  // targets.size(). REQUIRES: fn neither throws nor uses the store.
+  template <class M, class Fn>
+  result<std::size_t> update_each(std::vector<const void*>& targets, Fn& fn) {
+    return each<M, true>(targets, fn);
+  }
+  // The same, fn(e.*Members...) getting only the fields named; naming an
+  // indexed field does not compile, and nothing can fail.
+  template <class M, auto... Members, class Fn>
+  result<std::size_t> update_fields(std::vector<const void*>& targets, Fn& fn) {
+    auto apply = field_writer<M, typename table_t<M>::defs, Members...>(fn);
+    return each<M, false>(targets, apply);
   }
   // Deletes `roots` (entities of M) and applies every relation's policy;
   // returns how many roots the call deleted itself.
@@ -295,6 +314,17 @@ class engine {
                                                   "need find");
     }
     return {};
+  }
+  // update_each and update_fields. Checked: apply may touch any field.
+  template <class M, bool Checked, class Apply>
+  result<std::size_t> each(std::vector<const void*>& targets, Apply& apply) {
+    const std::size_t n = targets.size();
+    if (st_.log().recording || tab<M>().observed(event_kind::updated)) {
+      table_t<M>::sort_keys(targets);
+      return update<M>(targets, recomputed<M, Checked, typename table_t<M>::defs>(apply)).transform([n] { return n; });
+    }
+    return guarded(false,
+                   [&] { return update_in_place<M, Checked>(tab<M>(), targets, apply).transform([n] { return n; }); });
   }
   std::size_t depth_of(std::uint64_t id) const noexcept {
     for (std::size_t d = 0; d < savepoints_.size(); ++d) {

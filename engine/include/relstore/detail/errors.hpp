@@ -61,6 +61,13 @@ error parent_not_found(const model_info& child, const value_view& key, std::stri
 error key_cannot_change(const model_info& child, std::size_t field, const value_view& given, const model_info& parent,
                         const value_view& parent_key);
 
+// invalid_argument: an update_each callback changed field `field` (a key, a
+// foreign key or an indexed field) of the entity with key `key`: "Order 5:
+// update_each changed Order.customerId (1 -> 2); keys, foreign keys and
+// indexed fields cannot change in place (use update_by_id)".
+error key_changed_in_place(const model_info& model, const value_view& key, std::size_t field, const value_view& from,
+                           const value_view& to);
+
 // invalid_argument: "Customer.id: the primary key must not be empty".
 error empty_key(const model_info& model);
 

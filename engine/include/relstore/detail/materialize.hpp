@@ -75,12 +75,13 @@ struct materializer {
   }
 
   // R's children of the parent whose key is `key` that match `w` (null or
-  // empty: all), in primary key order. One index range, never a scan.
+  // empty: all), in primary key order (`key_order` false: in the index's
+  // order, for a write that needs none). One index range, never a scan.
   // Errors: as select's.
   template <class R>
   static result<std::vector<const void*>> children_of(const storage<S>& st,
                                                       const member_type<typename R::child, R::child_key>& key,
-                                                      const where_node* w) try {
+                                                      const where_node* w, bool key_order = true) try {
     using C = typename R::child;
     const model_info& cinfo = info_of<C>();
     const bool all = w == nullptr || (w->kind == op::and_ && w->children.empty());
@@ -88,7 +89,7 @@ struct materializer {
     st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
       if (all || evaluate(cinfo, *w, &c)) kids.push_back(&c);
     });
-    storage<S>::template table_t<C>::sort_keys(kids);
+    if (key_order) storage<S>::template table_t<C>::sort_keys(kids);
     return kids;
   } catch (const match_aborted& a) {
     return a.error;

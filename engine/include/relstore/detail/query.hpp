@@ -29,9 +29,12 @@ result<void> validate_filter(const registry& reg, std::size_t model, const filte
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
 // foreign key, then an inq; otherwise a scan. Fills *plan when given.
+// `key_order` false: in the order the index or scan met them (a write that
+// needs no order skips the sort), each entity still once.
 // REQUIRES: w was validated against t.info(). Errors: limit_exceeded (a
 // regexp match gave up, where.hpp's match_aborted).
-result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan = nullptr);
+result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan = nullptr,
+                                        bool key_order = true);
 
 // Sorts by `order`, stably, so ties keep their (key) order.
 void order_by(const model_info& model, std::vector<const void*>& entities, const std::vector<order_key>& order);

@@ -291,6 +291,16 @@ class table final : public table_base {
     }
   }
 
+  // The stored entity `node`, writable where it is (no index moves).
+  // Boost.MultiIndex hands out elements const to protect its index keys; the
+  // node's value itself is not a const object. REQUIRES: the caller changes
+  // no indexed field (defs) of it, or restores each before the container is
+  // used again, and records the change itself (undo, events) if it must.
+  M& stored(const void* node) noexcept { return const_cast<M&>(*static_cast<const M*>(node)); }
+
+  // Whether a subscriber wants events of kind `k`.
+  bool observed(event_kind k) const noexcept { return subs_ && (subs_->mask & static_cast<event_mask>(k)); }
+
   // The subscribers to this model's changes, created on first use.
   subscriber_list<M>& subscribers() {
     if (!subs_) subs_ = std::make_shared<subscriber_list<M>>();
@@ -454,7 +464,6 @@ class table final : public table_base {
     undo_.push_back(std::move(u));
     journal_->undo.push_back(index_);
   }
-  bool observed(event_kind k) const noexcept { return subs_ && (subs_->mask & static_cast<event_mask>(k)); }
   // Queues the event just recorded (if any) in the journal's order.
   void note_event(event_kind k) {
     if (observed(k)) journal_->events.push_back(index_);
