@@ -207,7 +207,9 @@ class row_reader {
     const std::size_t first_end = std::min(text.find('\n'), text.size());
     auto first = detail::parse_json(text.substr(0, first_end), errc::invalid_argument, "import: " + label);
     if (!first || !dump_line(*first)) {
-      auto doc = detail::parse_json(text, errc::invalid_argument, "import: " + label);
+      // A document on one line was parsed whole already.
+      auto doc = first_end == text.size() ? std::move(first)
+                                          : detail::parse_json(text, errc::invalid_argument, "import: " + label);
       if (!doc) return std::move(doc).error();
       advanced(text.size());
       return read_document(*doc, s.name.empty() ? std::string() : s.name + ": ");
