@@ -13,9 +13,13 @@ bench=ON
 case "$flavor" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release) ;;
   debug) args+=(-DCMAKE_BUILD_TYPE=Debug) ;;
-  asan) args+=(-DCMAKE_BUILD_TYPE=Debug -DRELSTORE_SANITIZE=ON) ;;
-  # The clang build checks the library and tests with a second compiler; the
-  # benchmark harness is built and smoke-tested by the release and asan ones.
+  # The sanitizer build is also the second compiler's: clang checks the
+  # library and tests where GCC's release build does not look.
+  asan)
+    args+=(-DCMAKE_BUILD_TYPE=Debug -DRELSTORE_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang)
+    ;;
+  # Clang without sanitizers, for a local check; the benchmark harness is built
+  # and smoke-tested by the release and asan builds.
   clang)
     args+=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang)
     bench=OFF
