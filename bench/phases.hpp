@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -173,6 +175,21 @@ void json_filter_find(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.json_find(pick.parent()); });
 }
 
+// Memory of a snapshot phase: the process's peak resident set over what it
+// held before (Linux: /proc/self/clear_refs resets VmHWM), i.e. what a save
+// or load holds at its peak on top of the loaded store.
+// Resident memory in bytes: "VmRSS" now, or "VmHWM" (the peak since reset).
+inline std::int64_t resident(const char* which) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(which, 0) == 0) return std::stoll(line.substr(line.find(':') + 1)) * 1024;  // kB
+  }
+  return 0;
+}
+// Starts measuring the peak from the present resident size.
+inline void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 inline std::filesystem::path snapshot_path(const char* system) {
   return std::filesystem::temp_directory_path() /
          (std::string("relstore-bench-") + system + "-" + std::to_string(::getpid()) + ".snap");
@@ -182,8 +199,14 @@ template <class System>
 void snapshot_save(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   const auto path = snapshot_path(System::name);
-  std::int64_t bytes = 0;
-  for (auto _ : state) bytes = wd.sys->save(path);
+  std::int64_t bytes = 0, extra = 0;
+  for (auto _ : state) {
+    reset_peak();
+    const std::int64_t before = resident("VmRSS:");
+    bytes = wd.sys->save(path);
+    extra = std::max(extra, resident("VmHWM:") - before);
+  }
+  state.counters["peak_extra_mb"] = static_cast<double>(extra) / 1e6;
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["file_bytes"] = static_cast<double>(bytes);
   report(state, 1);
@@ -195,7 +218,14 @@ void snapshot_load(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   const auto path = snapshot_path(System::name);
   const std::int64_t bytes = wd.sys->save(path);
-  for (auto _ : state) wd.sys->load(path);
+  std::int64_t extra = 0;
+  for (auto _ : state) {
+    reset_peak();
+    const std::int64_t before = resident("VmRSS:");
+    wd.sys->load(path);
+    extra = std::max(extra, resident("VmHWM:") - before);
+  }
+  state.counters["peak_extra_mb"] = static_cast<double>(extra) / 1e6;
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["file_bytes"] = static_cast<double>(bytes);
   report(state, 1);

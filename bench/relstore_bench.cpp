@@ -32,6 +32,7 @@
 #include "floor_system.hpp"
 #include "phases.hpp"
 #include "relstore_system.hpp"
+#include "save_phases.hpp"
 #include "sqlite_system.hpp"
 #include "tx_phases.hpp"
 
@@ -180,6 +181,9 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("json_filter_find", &json_filter_find<System>, false);
   add("snapshot_save", &snapshot_save<System>, false, true);
   add("snapshot_load", &snapshot_load<System>, false, true);
+  if constexpr (requires { &System::save_in_background; }) {
+    add("background_save", &background_save<System>, true);
+  }
   add("memory", &memory<System>, false);
   add("ten_writes", &writes<System, write_mode::plain>, false);
   add("ten_writes_tx_commit", &writes<System, write_mode::commit>, false);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <relstore/background_save.hpp>
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
@@ -114,6 +115,19 @@ class relstore_system {
   std::int64_t save(const std::filesystem::path& p) {
     if (!relstore::save(db_, p)) std::abort();
     return static_cast<std::int64_t>(std::filesystem::file_size(p));
+  }
+  relstore::background_save save_in_background(const std::filesystem::path& p) {
+    auto job = relstore::save_in_background(db_, p);
+    if (!job) std::abort();
+    return std::move(*job);
+  }
+  // A new parent and `children` children of it (background_save's ticks).
+  void create_family(std::int64_t parent, int children) {
+    if (!db_.repo<Customer>().create({.id = parent, .name = "customer"})) std::abort();
+    auto orders = db_.repo<Customer>().related<"orders">(parent);
+    for (int i = 0; i < children; ++i) {
+      if (!orders.create({.total = 1.0 + i})) std::abort();
+    }
   }
   void load(const std::filesystem::path& p) {
     relstore::store<schema> fresh;

@@ -21,6 +21,8 @@ doc = {"context": docs[0].get("context", {}), "benchmarks": [b for d in docs for
 ns = defaultdict(dict)     # (phase, scale) -> system -> ns/op
 mbs = defaultdict(dict)    # (phase, scale) -> system -> MB/s
 mem = defaultdict(dict)    # scale -> system -> bytes per child
+peak = defaultdict(dict)   # (phase, scale) -> system -> peak resident MB over the loaded store
+bg = {}                    # scale -> background_save's counters
 for b in doc["benchmarks"]:
     if b.get("aggregate_name") != "median":
         continue
@@ -29,6 +31,11 @@ for b in doc["benchmarks"]:
     if phase == "memory":
         mem[scale][system] = b["bytes_per_child"]
         continue
+    if phase == "background_save":
+        bg[scale] = b
+        continue
+    if "peak_extra_mb" in b:
+        peak[(phase, scale)][system] = b["peak_extra_mb"]
     ns[(phase, scale)][system] = b["ns_per_op"]
     if "bytes_per_second" in b:
         mbs[(phase, scale)][system] = b["bytes_per_second"] / 1e6
@@ -67,6 +74,22 @@ for scale in sorted(mem):
     m = mem[scale]
     lines.append(f"| bytes per child | {scale:,} | {fmt(m.get('relstore'))} | {fmt(m.get('floor'))} | "
                  f"{fmt(m.get('sqlite'))} |")
+if peak:
+    lines += ["", "| peak resident MB over the loaded store | children | relstore | floor | SQLite |",
+              "|---|---:|---:|---:|---:|"]
+    for (phase, scale), m in sorted(peak.items()):
+        lines.append(f"| {phase} | {scale:,} | {fmt(m.get('relstore'))} | {fmt(m.get('floor'))} | "
+                     f"{fmt(m.get('sqlite'))} |")
+if bg:
+    lines += ["", "Background save (relstore, ms; ticks of 1,000 mixed writes while the save runs):", "",
+              "| children | call stall | tick p50 no save | tick p50 | tick p99 | longest tick | ticks | "
+              "saver peak RSS MB | process RSS MB |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for scale in sorted(bg):
+        b = bg[scale]
+        lines.append(f"| {scale:,} | {b['stall_ms']:.3g} | {b['tick_plain_p50_ms']:.3g} | {b['tick_p50_ms']:.3g} | "
+                     f"{b['tick_p99_ms']:.3g} | {b['tick_max_ms']:.3g} | {b['ticks_during_save']:.0f} | "
+                     f"{b['saver_peak_rss_mb']:.0f} | {b['process_rss_mb']:.0f} |")
 with open(md_out, "w") as f:
     f.write("\n".join(lines) + "\n")
 

@@ -37,6 +37,8 @@ std::string_view to_string(errc code) noexcept {
       return "key_space_exhausted";
     case errc::limit_exceeded:
       return "limit_exceeded";
+    case errc::busy:
+      return "busy";
   }
   return "unknown";
 }

@@ -1,9 +1,12 @@
-// A small shop world shared by the integrity and on-delete suites:
+// Shop worlds shared by several suites. ShopWorld, for the integrity and
+// on-delete suites:
 // Ada has two orders, both with `coupon`; o1 has lines l1 and l2, o2 has l3.
 // Bob has no orders; `spare` is a coupon no order uses.
 #pragma once
 
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "common/shop_schema.hpp"
 
@@ -30,5 +33,19 @@ class ShopWorld : public ::testing::Test {
   shop::Order o1, o2;
   shop::OrderLine l1, l2, l3;
 };
+
+// `customers` customers c0, c1, ..., each with one order of total i * 1.5:
+// the worlds the save tests write and compare.
+inline shop::store customers_with_one_order(int customers) {
+  using namespace shop;
+  store db;
+  for (int i = 0; i < customers; ++i) {
+    auto c = db.repo<Customer>()
+                 .create({.name = std::string("c").append(std::to_string(i))})
+                 .value();  // not "c" + s: GCC 12 -Wrestrict false positive
+    (void)db.repo<Customer>().related<"orders">(c.id).create({.total = i * 1.5}).value();
+  }
+  return db;
+}
 
 }  // namespace test

@@ -13,78 +13,19 @@
 
 #include <relstore/snapshot.hpp>
 
+#include "common/faulty_fs.hpp"
 #include "common/shop_schema.hpp"
+#include "common/shop_world.hpp"
 #include "common/temp_dir.hpp"
 
 namespace {
 
 using namespace shop;
 using relstore::errc;
+using test::fault;
+using test::faulty_fs;
 
-store world(int customers) {
-  store db;
-  for (int i = 0; i < customers; ++i) {
-    auto c = db.repo<Customer>()
-                 .create({.name = std::string("c").append(std::to_string(i))})
-                 .value();  // not "c" + s: GCC 12 -Wrestrict false positive
-    (void)db.repo<Customer>().related<"orders">(c.id).create({.total = i * 1.5}).value();
-  }
-  return db;
-}
-
-// Which step fails, and how.
-struct fault {
-  enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync } at = none;
-  int err = EIO;
-};
-// Fails the step `at` with `err`; every other call is the real one.
-class faulty_fs : public relstore::file_system {
- public:
-  explicit faulty_fs(fault f) : f_(f) {}
-  int open(const char* p, int flags, mode_t mode) override {
-    ++opens_;
-    if ((f_.at == fault::open && opens_ == 1) || (f_.at == fault::dir_open && opens_ == 2)) return fail<int>();
-    return file_system::open(p, flags, mode);
-  }
-  ssize_t write(int fd, const void* d, std::size_t n) override {
-    if (f_.at == fault::write) {
-      // A short write first, then the failure: partial data must not survive.
-      half_ = !half_;
-      if (half_ && n > 1) return file_system::write(fd, d, n / 2);
-      return fail<ssize_t>();
-    }
-    return file_system::write(fd, d, n);
-  }
-  int fsync(int fd) override {
-    ++fsyncs_;
-    if ((f_.at == fault::fsync && fsyncs_ == 1) || (f_.at == fault::dir_fsync && fsyncs_ == 2)) return fail<int>();
-    return file_system::fsync(fd);
-  }
-  int close(int fd) override {
-    const int r = file_system::close(fd);
-    if (f_.at == fault::close) return fail<int>();
-    return r;
-  }
-  int rename(const char* a, const char* b) override {
-    if (f_.at == fault::rename) return fail<int>();
-    return file_system::rename(a, b);
-  }
-
- private:
-  template <class T>
-  T fail() {
-    errno = f_.err;
-    return -1;
-  }
-  fault f_;
-  int opens_ = 0, fsyncs_ = 0;
-  bool half_ = false;
-};
-
-std::string fault_name(const ::testing::TestParamInfo<fault>& param_info) {
-  static const char* const names[] = {"none", "open", "write", "fsync", "close", "rename", "dir_open", "dir_fsync"};
-  return std::string(names[param_info.param.at]) + "_" + std::to_string(param_info.param.err);
-}
+store world(int customers) { return test::customers_with_one_order(customers); }
 
 struct SaveFault : ::testing::TestWithParam<fault> {};
 
@@ -114,13 +55,7 @@ TEST_P(SaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
   EXPECT_EQ(files, 1u) << "a temporary file was left behind";
 }
 
-INSTANTIATE_TEST_SUITE_P(Steps, SaveFault,
-                         ::testing::Values(fault{fault::open, EACCES}, fault{fault::write, EIO},
-                                           fault{fault::write, ENOSPC}, fault{fault::fsync, EIO},
-                                           fault{fault::fsync, ENOSPC}, fault{fault::close, EIO},
-                                           fault{fault::rename, EXDEV}, fault{fault::dir_open, EMFILE},
-                                           fault{fault::dir_fsync, EIO}),
-                         fault_name);
+INSTANTIATE_TEST_SUITE_P(Steps, SaveFault, test::every_fault(), test::fault_name);
 
 TEST(Save, ToAMissingFolderIsIoError) {
   test::temp_dir dir;

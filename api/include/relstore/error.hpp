@@ -43,6 +43,7 @@ enum class errc : int {
   schema_mismatch = 13,       // a snapshot's schema is incompatible with the program's
   key_space_exhausted = 14,   // an automatic int64 key is needed, but a key of INT64_MAX exists
   limit_exceeded = 15,        // a query or input asks for more than a relstore::limits bound allows
+  busy = 16,                  // a background save to the same file is still running
 };
 
 // Returns the stable name of `code`, e.g. "foreign_key_violation".
