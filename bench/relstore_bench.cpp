@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "floor_system.hpp"
+#include "leaderboard_phases.hpp"
 #include "phases.hpp"
 #include "relstore_system.hpp"
 #include "save_phases.hpp"
@@ -298,6 +299,7 @@ int main(int argc, char** argv) {
   bench::register_system<bench::relstore_system>(opt.scales);
   bench::register_system<bench::sqlite_system>(opt.scales);
   bench::register_system<bench::floor_system>(opt.scales);
+  bench::register_leaderboards(opt.scales);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

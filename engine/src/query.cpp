@@ -2,7 +2,10 @@
 #include "relstore/detail/query.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "relstore/detail/value_ops.hpp"
@@ -132,6 +135,63 @@ const where_node* choose_access(const table_base& t, const where_node* w) {
   return best;
 }
 
+// A range of an ordered index that every entity `w` accepts lies in: bounds
+// from the conjuncts of `w` on one ordered field (eq, gt, gte, lt, lte,
+// between). Inclusive, so the where clause still decides each entity.
+struct range_access {
+  std::uint32_t field = 0;
+  const value* lo = nullptr;
+  const value* hi = nullptr;
+};
+
+// Whether `v` is ordered among `f`'s values as the where clause compares
+// them: a number (not NaN) for a numeric field, a string for a string one.
+bool ranges_with(const field_info& f, const value& v) {
+  if (f.type == field_type::string) return std::holds_alternative<std::string>(v);
+  if (f.type == field_type::boolean) return false;
+  if (const auto* d = std::get_if<double>(&v)) return !std::isnan(*d);
+  return std::holds_alternative<std::int64_t>(v);
+}
+
+std::optional<range_access> choose_range(const table_base& t, const where_node* w,
+                                         std::optional<std::uint32_t> only_field = std::nullopt) {
+  if (w == nullptr) return std::nullopt;
+  std::optional<range_access> r;
+  auto tighter = [](const value*& bound, const value& v, int sign) {
+    if (bound == nullptr || sign * compare_for_order(as_view(v), as_view(*bound)) > 0) bound = &v;
+  };
+  auto consider = [&](const where_node& n) {
+    if (n.operands.empty() || !t.ordered_on(n.field)) return;
+    if (only_field && n.field != *only_field) return;
+    if (r && n.field != r->field) return;
+    const field_info& f = t.info().fields[n.field];
+    if (!std::all_of(n.operands.begin(), n.operands.end(), [&](const value& v) { return ranges_with(f, v); })) return;
+    const bool low = n.kind == op::eq || n.kind == op::gt || n.kind == op::gte || n.kind == op::between;
+    const bool high = n.kind == op::eq || n.kind == op::lt || n.kind == op::lte || n.kind == op::between;
+    if (!low && !high) return;
+    if (n.kind == op::between && n.operands.size() != 2) return;
+    if (!r) r = range_access{n.field, nullptr, nullptr};
+    if (low) tighter(r->lo, n.operands.front(), 1);
+    if (high) tighter(r->hi, n.operands.back(), -1);
+  };
+  if (w->kind == op::and_) {
+    for (const auto& c : w->children) consider(c);
+  } else if (w->kind != op::or_) {
+    consider(*w);
+  }
+  return r;
+}
+
+// Walks the range `r` (or the whole ordered index on `field`), calling fn
+// on each entity until it returns false.
+void walk(const table_base& t, std::uint32_t field, const std::optional<range_access>& r, bool descending,
+          function_ref<bool(const void*)> fn) {
+  std::optional<value_view> lo, hi;
+  if (r && r->lo != nullptr) lo = as_view(*r->lo);
+  if (r && r->hi != nullptr) hi = as_view(*r->hi);
+  t.walk_ordered(field, lo ? &*lo : nullptr, hi ? &*hi : nullptr, descending, fn);
+}
+
 }  // namespace
 
 result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan,
@@ -145,8 +205,14 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
     if (w == nullptr || evaluate(info, *w, e)) out.push_back(e);
   };
   const where_node* best = choose_access(t, w);
+  const std::optional<range_access> range = best == nullptr ? choose_range(t, w) : std::nullopt;
   if (best != nullptr) {
     for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
+  } else if (range) {
+    walk(t, range->field, range, false, [&](const void* e) {
+      consider(e);
+      return true;
+    });
   } else {
     if (w == nullptr) out.reserve(t.size());  // every entity matches: no regrowth
     t.for_each(consider);
@@ -160,10 +226,12 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   }
   if (plan != nullptr) {
     plan->model = info.name;
-    plan->index = best != nullptr ? info.fields[best->field].name : std::string();
-    plan->access = best == nullptr        ? access_kind::full_scan
-                   : best->kind == op::eq ? access_kind::index_equal
-                                          : access_kind::index_in;
+    plan->index = best != nullptr ? info.fields[best->field].name
+                  : range         ? info.fields[range->field].name
+                                  : std::string();
+    plan->access = best != nullptr     ? best->kind == op::eq ? access_kind::index_equal : access_kind::index_in
+                   : range.has_value() ? access_kind::index_range
+                                       : access_kind::full_scan;
     plan->examined = examined;
     plan->matched = out.size();
   }
@@ -205,7 +273,42 @@ void page(std::vector<const void*>& v, std::int64_t skip_count, const std::optio
   if (limit && static_cast<std::size_t>(*limit) < v.size()) v.resize(static_cast<std::size_t>(*limit));
 }
 
-result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec, const where_node* extra) {
+namespace {
+
+// The first skip + limit entities in `order` (one key, on an ordered index)
+// that `w` accepts: a walk of that index, stopped when the page is full.
+result<std::vector<const void*>> walk_in_order(const table_base& t, const filter_spec& spec, const where_node* w,
+                                               query_plan* plan) try {
+  const order_key& o = spec.order.front();
+  const auto skip = static_cast<std::size_t>(spec.skip);
+  const auto limit = static_cast<std::size_t>(*spec.limit);
+  const std::size_t want = limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit;
+  std::vector<const void*> out;
+  std::size_t examined = 0;
+  if (want > 0) {
+    walk(t, o.field, choose_range(t, w, o.field), o.descending, [&](const void* e) {
+      ++examined;
+      if (w == nullptr || evaluate(t.info(), *w, e)) out.push_back(e);
+      return out.size() < want;
+    });
+  }
+  if (plan != nullptr) {
+    plan->model = t.info().name;
+    plan->index = t.info().fields[o.field].name;
+    plan->access = access_kind::index_order;
+    plan->examined = examined;
+    plan->matched = out.size();
+  }
+  page(out, spec.skip, spec.limit);
+  return out;
+} catch (const match_aborted& a) {
+  return a.error;
+}
+
+}  // namespace
+
+result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec, const where_node* extra,
+                                           query_plan* plan) {
   const where_node* w = spec.where ? &*spec.where : nullptr;
   where_node merged;
   if (extra != nullptr && w != nullptr) {
@@ -215,7 +318,14 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
   } else if (extra != nullptr) {
     w = extra;
   }
-  auto hits = select(t, w);
+  if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+  // An order by one ordered field with a limit walks that index, unless an
+  // equality index narrows the search first.
+  if (spec.limit && spec.order.size() == 1 && t.ordered_on(spec.order.front().field) &&
+      choose_access(t, w) == nullptr) {
+    return walk_in_order(t, spec, w, plan);
+  }
+  auto hits = select(t, w, plan);
   if (!hits) return hits;
   order_by(t.info(), *hits, spec.order);
   page(*hits, spec.skip, spec.limit);

@@ -11,8 +11,10 @@ enum class access_kind : std::uint8_t {
   full_scan,    // every entity of the model was examined
   index_equal,  // one equal_range of an index
   index_in,     // one equal_range per `inq` value
+  index_range,  // a range (eq, gt, gte, lt, lte, between) of an ordered index
+  index_order,  // an ordered index walked in the filter's order until the page was full
 };
-// Every index hashes, so ranges (gt, lt, between) are answered by a scan.
+// Hashed indexes answer eq and inq; ranges need an ordered index (index.hpp).
 
 struct query_plan {
   std::string model;

@@ -10,6 +10,7 @@
 #include "relstore/has_many_repository.hpp"
 #include "relstore/has_many_through_repository.hpp"
 #include "relstore/has_one_repository.hpp"
+#include "relstore/index.hpp"
 #include "relstore/limits.hpp"
 #include "relstore/model.hpp"
 #include "relstore/model_info.hpp"

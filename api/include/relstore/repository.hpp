@@ -173,12 +173,13 @@ class repository {
     return parse_where(json_where).and_then([&](const where<M>& w) { return count(w); });
   }
 
-  // How find(f) would be answered, and how many entities it examines.
+  // How find(f) would be answered (the index and how it was walked), and
+  // how many entities it examines.
   result<query_plan> explain(const filter<M>& f) const {
     return eng().template validate<M>(spec::spec(f)).and_then([&]() -> result<query_plan> {
       query_plan plan;
       const auto& s = spec::spec(f);
-      if (auto hits = eng().template select<M>(s.where ? &*s.where : nullptr, &plan); !hits) {
+      if (auto hits = eng().template plan<M>(s, &plan); !hits) {
         return std::move(hits).error();
       }
       return plan;

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "relstore/detail/reflect.hpp"
+#include "relstore/index.hpp"
 #include "relstore/registry.hpp"
 #include "relstore/relation.hpp"
 
@@ -65,18 +66,33 @@ struct schema<models<Models...>, Relations...> {
   static_assert(((sizeof(detail::model_checks<Models>) > 0) && ...));
 
   using model_list = boost::mp11::mp_list<Models...>;
-  // The foreign key relations (has_many, has_one), and the has_many_through
+  // The user's secondary indexes (index.hpp), and everything else: the
+  // foreign key relations (has_many, has_one) and the has_many_through
   // relations walked over them.
-  using relation_list = boost::mp11::mp_remove_if<boost::mp11::mp_list<Relations...>, detail::is_through_relation>;
-  using through_list = boost::mp11::mp_copy_if<boost::mp11::mp_list<Relations...>, detail::is_through_relation>;
+  using index_list = boost::mp11::mp_copy_if<boost::mp11::mp_list<Relations...>, detail::is_index>;
+  using any_relation_list = boost::mp11::mp_remove_if<boost::mp11::mp_list<Relations...>, detail::is_index>;
+  using relation_list = boost::mp11::mp_remove_if<any_relation_list, detail::is_through_relation>;
+  using through_list = boost::mp11::mp_copy_if<any_relation_list, detail::is_through_relation>;
+
+  template <class R>
+  using parent_listed = boost::mp11::mp_contains<model_list, typename R::parent>;
+  template <class R>
+  using child_listed = boost::mp11::mp_contains<model_list, typename R::child>;
+  template <class I>
+  using index_model_listed = boost::mp11::mp_contains<model_list, typename I::model>;
+  template <class R>
+  using through_backed = boost::mp11::mp_bool<detail::through_is_backed<relation_list, R>()>;
 
   static_assert(sizeof...(Models) > 0, "relstore: a schema has at least one model");
   static_assert(boost::mp11::mp_is_set<model_list>::value, "relstore: a model is listed twice");
-  static_assert((boost::mp11::mp_contains<model_list, typename Relations::parent>::value && ...),
+  static_assert(boost::mp11::mp_all_of<any_relation_list, parent_listed>::value,
                 "relstore: a relation's parent model is not in the schema");
-  static_assert((boost::mp11::mp_contains<model_list, typename Relations::child>::value && ...),
+  static_assert(boost::mp11::mp_all_of<any_relation_list, child_listed>::value,
                 "relstore: a relation's target model is not in the schema");
-  static_assert((detail::through_is_backed<relation_list, Relations>() && ...),
+  static_assert(boost::mp11::mp_all_of<index_list, index_model_listed>::value,
+                "relstore: an index's model is not in the schema");
+  static_assert(boost::mp11::mp_is_set<index_list>::value, "relstore: an index is listed twice");
+  static_assert(boost::mp11::mp_all_of<any_relation_list, through_backed>::value,
                 "relstore: a has_many_through needs has_many relations from both ends to the through model, on its "
                 "two keys: they enforce the keys and say what deleting an end does to its links");
 

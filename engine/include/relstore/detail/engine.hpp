@@ -71,6 +71,11 @@ class engine {
                                           bool key_order = true) const {
     return detail::select(tab<M>(), w, plan, key_order);
   }
+  // The entities find(spec) selects, in order; fills *plan. REQUIRES: spec validated.
+  template <class M>
+  result<std::vector<const void*>> plan(const filter_spec& spec, query_plan* plan) const {
+    return run_query(tab<M>(), spec, nullptr, plan);
+  }
   // REQUIRES: spec validated.
   template <class M>
   result<rows<M>> run(const filter_spec& spec, const where_node* extra = nullptr) const {
@@ -143,7 +148,7 @@ class engine {
   // indexed field does not compile, and nothing can fail.
   template <class M, auto... Members, class Fn>
   result<std::size_t> update_fields(std::vector<const void*>& targets, Fn& fn) {
-    auto apply = field_writer<M, typename table_t<M>::defs, Members...>(fn);
+    auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
     return each<M, false>(targets, apply);
   }
   // Deletes `roots` (entities of M) and applies every relation's policy;
@@ -321,7 +326,9 @@ class engine {
     const std::size_t n = targets.size();
     if (st_.log().recording || tab<M>().observed(event_kind::updated)) {
       table_t<M>::sort_keys(targets);
-      return update<M>(targets, recomputed<M, Checked, typename table_t<M>::defs>(apply)).transform([n] { return n; });
+      return update<M>(targets, recomputed<M, Checked, typename table_t<M>::indexed_defs>(apply)).transform([n] {
+        return n;
+      });
     }
     return guarded(false,
                    [&] { return update_in_place<M, Checked>(tab<M>(), targets, apply).transform([n] { return n; }); });

@@ -28,7 +28,8 @@ result<void> validate_filter(const registry& reg, std::size_t model, const filte
 
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
-// foreign key, then an inq; otherwise a scan. Fills *plan when given.
+// foreign key or hashed index, then an inq, then a range of an ordered
+// index; otherwise a scan. Fills *plan when given.
 // `key_order` false: in the order the index or scan met them (a write that
 // needs no order skips the sort), each entity still once.
 // REQUIRES: w was validated against t.info(). Errors: limit_exceeded (a
@@ -68,9 +69,12 @@ struct included {
 result<void> include_into(const registry& reg, const table_base* const* tables, std::size_t model, query_result& result,
                           const std::vector<include_spec>& includes, std::size_t& budget);
 
-// What find(spec) returns: select, order_by and page. `extra` (may be null)
-// is ANDed with spec.where. REQUIRES: spec validated. Errors: as select's.
+// What find(spec) returns: select, order_by and page; or, for an order by
+// one field with an ordered index and a limit, a walk of that index that
+// stops when the page is full. `extra` (may be null) is ANDed with
+// spec.where. Fills *plan when given. REQUIRES: spec validated. Errors: as
+// select's.
 result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec,
-                                           const where_node* extra = nullptr);
+                                           const where_node* extra = nullptr, query_plan* plan = nullptr);
 
 }  // namespace relstore::detail

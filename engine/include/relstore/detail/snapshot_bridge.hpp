@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -96,6 +97,12 @@ struct snapshot_bridge {
     out.set_rows(order.size());
   }
 
+  template <std::size_t Pk>
+  struct other_unique_def {
+    template <class D>
+    using fn = mp::mp_bool<D::unique && D::field != Pk>;
+  };
+
   template <class M>
   static result<void> read_table(const column_store& data, typename engine<S>::template table_t<M>& t) {
     constexpr std::size_t pk = engine<S>::template pk<M>;
@@ -129,12 +136,30 @@ struct snapshot_bridge {
           dst = static_cast<V>(col.ints[row]);
         }
       });
+      // With unique keys besides the primary key, a copy tells which one a
+      // refused insert repeated.
+      using defs = typename engine<S>::template table_t<M>::defs;
+      constexpr bool other_unique = mp::mp_count_if_q<defs, other_unique_def<pk>>::value > 0;
+      std::optional<M> copy;
+      if constexpr (other_unique) copy = e;
       auto [it, inserted] = t.items.insert(std::move(e));
       const auto& key = (*it).*member_pointer<M, pk>;
       if (!inserted) {
-        return make_error(errc::snapshot_corrupt, "duplicate key in " + info_of<M>().name + " at row " +
-                                                      std::to_string(row) + ": " +
-                                                      duplicate_key(info_of<M>(), pk, view_of(key)).message);
+        std::string what = duplicate_key(info_of<M>(), pk, view_of(key)).message;
+        if constexpr (other_unique) {
+          if (!((*copy).*member_pointer<M, pk> == key)) {
+            mp::mp_for_each<defs>([&](auto d) {
+              using D = decltype(d);
+              if constexpr (D::unique && D::field != pk) {
+                const auto& k = (*copy).*member_pointer<M, D::field>;
+                if ((*it).*member_pointer<M, D::field> == k)
+                  what = duplicate_key(info_of<M>(), D::field, view_of(k)).message;
+              }
+            });
+          }
+        }
+        return make_error(errc::snapshot_corrupt,
+                          "duplicate key in " + info_of<M>().name + " at row " + std::to_string(row) + ": " + what);
       }
       if constexpr (std::is_same_v<member_type<M, pk>, std::int64_t>) t.keys().observe(key);
     }

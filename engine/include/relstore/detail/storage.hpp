@@ -20,10 +20,11 @@ class storage {
  public:
   using model_list = typename S::model_list;
   using relation_list = typename S::relation_list;
+  using index_list = typename S::index_list;
   static constexpr std::size_t model_count = mp::mp_size<model_list>::value;
 
   template <class M>
-  using table_t = table<M, relation_list>;
+  using table_t = table<M, relation_list, index_list>;
   template <class M>
   using key_t = typename table_t<M>::key_type;
   template <class M>

@@ -14,6 +14,7 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/multi_index/hashed_index.hpp>
 #include <boost/multi_index/member.hpp>
+#include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/tag.hpp>
 #include <boost/multi_index_container.hpp>
 #include <cstddef>
@@ -34,6 +35,7 @@
 #include "relstore/detail/reflect.hpp"
 #include "relstore/detail/subscribers.hpp"
 #include "relstore/detail/table_base.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 
@@ -42,10 +44,11 @@ namespace bmi = boost::multi_index;
 template <std::size_t F>
 struct field_tag {};
 
-template <std::size_t F, bool Unique>
+template <std::size_t F, bool Unique, bool User = false>
 struct index_def {
   static constexpr std::size_t field = F;
   static constexpr bool unique = Unique;
+  static constexpr bool user = User;  // declared by a relstore::index
 };
 
 template <class A, class B>
@@ -72,7 +75,45 @@ struct index_spec_of {
       bmi::hashed_non_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>, std::hash<member_type<M, D::field>>>>;
 };
 
-template <class M, class Relations>
+// The user's hashed and unique indexes on M (index.hpp), as index_defs.
+template <class M, class I>
+using user_hashed_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && !I::is_ordered,
+                                     mp::mp_list<index_def<I::field, I::is_unique, true>>, mp::mp_list<>>;
+template <class M, class I>
+using user_ordered_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && I::is_ordered,
+                                      mp::mp_list<index_def<I::field, false, true>>, mp::mp_list<>>;
+
+template <std::size_t F>
+struct ordered_tag {};
+
+// The key of an ordered index: the field, then the primary key, so that
+// equal values sit in primary key order (as order_by leaves ties). Points
+// into the element; compared with compare_for_order, the order find uses.
+template <class M, std::size_t F, std::size_t Pk>
+struct ordered_key {
+  struct type {
+    const member_type<M, F>* value;
+    const member_type<M, Pk>* key;
+  };
+  using result_type = type;
+  type operator()(const M& e) const { return {&(e.*member_pointer<M, F>), &(e.*member_pointer<M, Pk>)}; }
+};
+
+// Orders ordered_key values; a value_view alone compares with the field
+// only (for lower_bound and upper_bound).
+template <class M, std::size_t F, std::size_t Pk>
+struct ordered_less {
+  using key = typename ordered_key<M, F, Pk>::type;
+  static int field_order(const key& a, const key& b) { return compare_for_order(view_of(*a.value), view_of(*b.value)); }
+  bool operator()(const key& a, const key& b) const {
+    const int c = field_order(a, b);
+    return c != 0 ? c < 0 : *a.key < *b.key;
+  }
+  bool operator()(const value_view& a, const key& b) const { return compare_for_order(a, view_of(*b.value)) < 0; }
+  bool operator()(const key& a, const value_view& b) const { return compare_for_order(view_of(*a.value), b) < 0; }
+};
+
+template <class M, class Relations, class Indexes>
 struct table_layout {
   static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
 
@@ -80,15 +121,30 @@ struct table_layout {
   using parent_defs = parent_index_defs<M, R>;
   template <class R>
   using child_defs = child_index_defs<M, R>;
+  template <class I>
+  using hashed_defs = user_hashed_defs<M, I>;
+  template <class I>
+  using sorted_defs = user_ordered_defs<M, I>;
 
-  using defs = mp::mp_unique_if<
-      mp::mp_append<
-          mp::mp_list<index_def<pk, true>>,
-          mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<parent_defs, Relations>, mp::mp_list<>>>,
-          mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<child_defs, Relations>, mp::mp_list<>>>>,
-      same_field>;
+  template <template <class> class Defs, class List>
+  using all_of = mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<Defs, List>, mp::mp_list<>>>;
 
-  using indices = mp::mp_apply<bmi::indexed_by, mp::mp_transform_q<index_spec_of<M>, defs>>;
+  // The hashed indexes, one per field: the primary key, unique parent keys,
+  // the user's (unique ones before foreign keys, so that uniqueness wins),
+  // then foreign keys.
+  using defs = mp::mp_unique_if<mp::mp_append<mp::mp_list<index_def<pk, true>>, all_of<parent_defs, Relations>,
+                                              all_of<hashed_defs, Indexes>, all_of<child_defs, Relations>>,
+                                same_field>;
+  // The user's ordered indexes.
+  using ordered_defs = mp::mp_unique_if<all_of<sorted_defs, Indexes>, same_field>;
+  // Every indexed field (update_each may not write one in place).
+  using indexed_defs = mp::mp_append<defs, ordered_defs>;
+
+  template <class D>
+  using ordered_spec = bmi::ordered_non_unique<bmi::tag<ordered_tag<D::field>>, ordered_key<M, D::field, pk>,
+                                               ordered_less<M, D::field, pk>>;
+  using indices = mp::mp_apply<bmi::indexed_by, mp::mp_append<mp::mp_transform_q<index_spec_of<M>, defs>,
+                                                              mp::mp_transform<ordered_spec, ordered_defs>>>;
   using container = bmi::multi_index_container<M, indices>;
 };
 
@@ -147,12 +203,14 @@ bool with_lookup_key(const value_view& v, Fn&& fn) {
 }
 
 // One model's entities. Owned by the store.
-template <class M, class Relations>
+template <class M, class Relations, class Indexes = mp::mp_list<>>
 class table final : public table_base {
  public:
-  using layout = table_layout<M, Relations>;
+  using layout = table_layout<M, Relations, Indexes>;
   using container = typename layout::container;
   using defs = typename layout::defs;
+  using ordered_defs = typename layout::ordered_defs;
+  using indexed_defs = typename layout::indexed_defs;
   static constexpr std::size_t pk = layout::pk;
   using key_type = member_type<M, pk>;
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
@@ -378,6 +436,40 @@ class table final : public table_base {
   }
 
   void for_each_duplicate(std::size_t, visitor) const override {}  // unique indexes refuse duplicates
+
+  bool ordered_on(std::size_t field) const noexcept override {
+    bool found = false;
+    mp::mp_for_each<ordered_defs>([&](auto d) { found = found || decltype(d)::field == field; });
+    return found;
+  }
+
+  void walk_ordered(std::size_t field, const value_view* lo, const value_view* hi, bool descending,
+                    function_ref<bool(const void*)> fn) const override {
+    mp::mp_for_each<ordered_defs>([&](auto d) {
+      constexpr std::size_t F = decltype(d)::field;
+      if (F != field) return;
+      using less = ordered_less<M, F, pk>;
+      const auto& idx = items.template get<ordered_tag<F>>();
+      const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
+      const auto last = hi != nullptr ? idx.upper_bound(*hi, less{}) : idx.end();
+      if (!descending) {
+        for (auto it = first; it != last; ++it) {
+          if (!fn(&*it)) return;
+        }
+        return;
+      }
+      // Runs of equal values backwards, each run in primary key order.
+      const ordered_key<M, F, pk> key;
+      for (auto end = last; end != first;) {
+        auto begin = std::prev(end);
+        while (begin != first && less::field_order(key(*std::prev(begin)), key(*begin)) == 0) --begin;
+        for (auto it = begin; it != end; ++it) {
+          if (!fn(&*it)) return;
+        }
+        end = begin;
+      }
+    });
+  }
 
   void erase(const std::vector<const void*>& entities, const std::vector<change_reason>* reasons) override {
     for (std::size_t i = 0; i < entities.size(); ++i) {

@@ -48,6 +48,14 @@ class table_base {
   virtual const void* find(std::size_t field, const value_view& key) const = 0;
   // Visits one entity per distinct non-null value of indexed `field`.
   virtual void for_each_distinct(std::size_t field, visitor fn) const = 0;
+  // Whether `field` has an ordered index (a user's index<&M::f, ordered>).
+  virtual bool ordered_on(std::size_t) const noexcept { return false; }
+  // Walks the ordered index on `field` over the entities whose value v has
+  // lo <= v <= hi (compare_for_order; a null bound is open), ascending or
+  // descending, equal values in primary key order either way, until fn
+  // returns false. REQUIRES: ordered_on(field).
+  virtual void walk_ordered(std::size_t /*field*/, const value_view* /*lo*/, const value_view* /*hi*/,
+                            bool /*descending*/, function_ref<bool(const void*)> /*fn*/) const {}
   // Visits each entity whose unique-indexed `field` repeats a value held by
   // another: only a table read from outside (a dataset) can hold one.
   virtual void for_each_duplicate(std::size_t field, visitor fn) const = 0;

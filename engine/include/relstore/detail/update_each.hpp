@@ -1,7 +1,7 @@
 // In-place updates (repository::update_each): a callback changes entities
 // where they are stored but never an indexed field (the primary key, a
-// parent key or a foreign key: table<M>::defs), so no index moves and no
-// integrity rule can break. The engine picks one of two ways:
+// parent key, a foreign key or a user's index: table<M>::indexed_defs), so
+// no index moves and no integrity rule can break. The engine picks one of two ways:
 //   - update_in_place, when no journal records the write and nobody observes
 //     M's updates: the callback runs on each stored entity;
 //   - otherwise an ordinary update (write.hpp) whose new values come from
@@ -100,7 +100,7 @@ auto recomputed(Apply& apply) {
 // store.
 template <class M, bool Checked, class Table, class Apply>
 result<void> update_in_place(Table& t, const std::vector<const void*>& targets, Apply& apply) {
-  using defs = typename Table::defs;
+  using defs = typename Table::indexed_defs;
   if constexpr (!Checked) {
     for (const void* p : targets) apply(t.stored(p));
     return {};

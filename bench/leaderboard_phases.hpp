@@ -1,0 +1,159 @@
+// The leaderboard: the top 10 of n players by score, descending, on each
+// system with an ordered index on the score (relstore's index<..., ordered>,
+// a Boost.MultiIndex ordered_non_unique, SQLite's CREATE INDEX), and on
+// relstore without the index (a scan and sort), the baseline the index must
+// beat by 100x. The memory counters give bytes per player with and without
+// relstore's index.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+
+#include <boost/multi_index/hashed_index.hpp>
+#include <boost/multi_index/member.hpp>
+#include <boost/multi_index/ordered_index.hpp>
+#include <boost/multi_index_container.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <relstore/relstore.hpp>
+
+#include "phases.hpp"
+#include "workload.hpp"
+
+namespace bench {
+
+struct Player {
+  std::int64_t id = 0;
+  double score = 0;
+};
+RELSTORE_MODEL(Player, id, score)
+
+using ranked_schema = relstore::schema<relstore::models<Player>, relstore::index<&Player::score, relstore::ordered>>;
+using unranked_schema = relstore::schema<relstore::models<Player>>;
+
+inline constexpr std::size_t board_size = 10;
+
+template <class Schema>
+struct relstore_board {
+  relstore::store<Schema> db;
+  relstore::filter<Player> top = relstore::filter<Player>{}.order(&Player::score, relstore::desc).limit(board_size);
+  void load(const workload& w) {
+    auto players = db.template repo<Player>();
+    for (std::size_t i = 0; i < w.totals.size(); ++i) {
+      if (!players.create({.id = static_cast<std::int64_t>(i + 1), .score = w.totals[i]})) std::abort();
+    }
+  }
+  double top_sum() {
+    double sum = 0;
+    auto n = db.template repo<Player>().visit(top, [&](const Player& p) { sum += p.score; });
+    if (!n || *n != board_size) std::abort();
+    return sum;
+  }
+};
+
+struct floor_board {
+  // Ties come in reverse insertion order here; the top 10's sum is the same.
+  using container = boost::multi_index::multi_index_container<
+      Player, boost::multi_index::indexed_by<
+                  boost::multi_index::hashed_unique<boost::multi_index::member<Player, std::int64_t, &Player::id>>,
+                  boost::multi_index::ordered_non_unique<boost::multi_index::member<Player, double, &Player::score>>>>;
+  container players;
+  void load(const workload& w) {
+    for (std::size_t i = 0; i < w.totals.size(); ++i) {
+      if (!players.insert({static_cast<std::int64_t>(i + 1), w.totals[i]}).second) std::abort();
+    }
+  }
+  double top_sum() {
+    double sum = 0;
+    auto it = players.get<1>().rbegin();
+    for (std::size_t i = 0; i < board_size && it != players.get<1>().rend(); ++i, ++it) sum += it->score;
+    return sum;
+  }
+};
+
+struct sqlite_board {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* top = nullptr;
+  sqlite_board() {
+    sqlite3_open(":memory:", &db);
+    sqlite3_exec(db, "CREATE TABLE Player(id INTEGER PRIMARY KEY, score REAL NOT NULL)", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "CREATE INDEX player_score ON Player(score)", nullptr, nullptr, nullptr);
+  }
+  ~sqlite_board() {
+    sqlite3_finalize(top);
+    sqlite3_close(db);
+  }
+  sqlite_board(const sqlite_board&) = delete;
+  sqlite_board& operator=(const sqlite_board&) = delete;
+  void load(const workload& w) {
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO Player(id, score) VALUES(?, ?)", -1, &ins, nullptr);
+    for (std::size_t i = 0; i < w.totals.size(); ++i) {
+      sqlite3_bind_int64(ins, 1, static_cast<std::int64_t>(i + 1));
+      sqlite3_bind_double(ins, 2, w.totals[i]);
+      if (sqlite3_step(ins) != SQLITE_DONE) std::abort();
+      sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_prepare_v2(db, "SELECT score FROM Player ORDER BY score DESC, id LIMIT 10", -1, &top, nullptr);
+  }
+  double top_sum() {
+    double sum = 0;
+    std::size_t rows = 0;
+    while (sqlite3_step(top) == SQLITE_ROW) {
+      sum += sqlite3_column_double(top, 0);
+      ++rows;
+    }
+    sqlite3_reset(top);
+    if (rows != board_size) std::abort();
+    return sum;
+  }
+};
+
+// One board per system and scale, built once; `bytes` is its heap growth.
+template <class Board>
+struct board_world {
+  std::unique_ptr<Board> board;
+  std::int64_t bytes = 0;
+};
+template <class Board>
+board_world<Board>& board_for(std::int64_t n) {
+  static std::map<std::int64_t, board_world<Board>> cache;
+  auto& bw = cache[n];
+  if (!bw.board) {
+    const workload w(n);
+    const std::int64_t before = live_bytes.load() + sqlite3_memory_used();
+    bw.board = std::make_unique<Board>();
+    bw.board->load(w);
+    bw.bytes = live_bytes.load() + sqlite3_memory_used() - before;
+  }
+  return bw;
+}
+
+template <class Board>
+void leaderboard(benchmark::State& state) {
+  auto& bw = board_for<Board>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(bw.board->top_sum());
+  state.counters["bytes_per_player"] = static_cast<double>(bw.bytes) / static_cast<double>(state.range(0));
+  report(state, 1);
+}
+
+inline void register_leaderboards(const std::vector<std::int64_t>& scales) {
+  auto add = [&](const char* name, void (*fn)(benchmark::State&)) {
+    auto* b = benchmark::RegisterBenchmark(name, fn);
+    for (auto n : scales) b->Arg(n);
+    b->Unit(benchmark::kMicrosecond);
+  };
+  add("leaderboard/relstore", &leaderboard<relstore_board<ranked_schema>>);
+  add("leaderboard/floor", &leaderboard<floor_board>);
+  add("leaderboard/sqlite", &leaderboard<sqlite_board>);
+  add("leaderboard_scan/relstore", &leaderboard<relstore_board<unranked_schema>>);
+}
+
+}  // namespace bench

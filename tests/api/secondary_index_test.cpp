@@ -1,0 +1,203 @@
+// Secondary indexes: an ordered index answers ranges and ordered pages by
+// walking, a unique index is enforced, a hashed one answers equality; every
+// query gives what the same query gives without the index; snapshots
+// rebuild them.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include <relstore/snapshot.hpp>
+
+#include "common/game_schema.hpp"
+#include "common/temp_dir.hpp"
+
+namespace {
+
+using namespace game;
+using relstore::access_kind;
+using relstore::errc;
+using relstore::field;
+using relstore::filter;
+
+// Guilds 1..4; players with scores drawn from few values, so ties abound.
+template <class Store>
+void fill(Store& db, int players, unsigned seed) {
+  for (int g = 1; g <= 4; ++g) ASSERT_TRUE(db.template repo<Guild>().create({.name = "g" + std::to_string(g)}));
+  std::mt19937 rng(seed);
+  for (int i = 0; i < players; ++i) {
+    Player p{.guildId = 1 + static_cast<std::int64_t>(rng() % 4),
+             .handle = "p" + std::to_string(i),
+             .score = static_cast<double>(rng() % 40) / 2.0,
+             .level = static_cast<std::int32_t>(1 + rng() % 5)};
+    ASSERT_TRUE(db.template repo<Player>().create(p));
+  }
+}
+
+template <class Store>
+std::vector<std::int64_t> ids(const Store& db, const std::string& json) {
+  auto found = db.template repo<Player>().find(json);
+  EXPECT_TRUE(found) << json << ": " << found.error().message;
+  std::vector<std::int64_t> out;
+  if (found) {
+    for (const auto& r : *found) out.push_back(r->id);
+  }
+  return out;
+}
+
+TEST(SecondaryIndex, EveryQueryAnswersAsWithoutTheIndex) {
+  indexed_store with;
+  plain_store without;
+  fill(with, 500, 7);
+  fill(without, 500, 7);
+  std::mt19937 rng(11);
+  const char* ops[] = {"gt", "gte", "lt", "lte", "eq"};
+  for (int q = 0; q < 400; ++q) {
+    std::string where;
+    const double a = static_cast<double>(rng() % 44) / 2.0 - 1.0, b = a + static_cast<double>(rng() % 10);
+    switch (rng() % 5) {
+      case 0:
+        where = "{}";
+        break;
+      case 1:
+        where = R"({"score":{")" + std::string(ops[rng() % 5]) + R"(":)" + std::to_string(a) + "}}";
+        break;
+      case 2:
+        where = R"({"score":{"between":[)" + std::to_string(a) + "," + std::to_string(b) + "]}}";
+        break;
+      case 3:
+        where = R"({"and":[{"score":{"gte":)" + std::to_string(a) + R"(}},{"score":{"lt":)" + std::to_string(b) +
+                R"(}},{"level":{"neq":3}}]})";
+        break;
+      default:
+        where = R"({"score":{"gt":)" + std::to_string(a) + R"(},"guildId":)" + std::to_string(1 + rng() % 4) + "}";
+    }
+    std::string json = R"({"where":)" + where;
+    if (rng() % 3 != 0) json += std::string(R"(,"order":["score )") + (rng() % 2 ? "DESC" : "ASC") + R"("])";
+    if (rng() % 3 != 0) json += R"(,"limit":)" + std::to_string(rng() % 15);
+    if (rng() % 4 == 0) json += R"(,"skip":)" + std::to_string(rng() % 20);
+    json += "}";
+    ASSERT_EQ(ids(with, json), ids(without, json)) << json;
+  }
+}
+
+TEST(SecondaryIndex, ATopTenWalksTenEntries) {
+  indexed_store db;
+  fill(db, 2000, 3);
+  const auto top = filter<Player>{}.order(&Player::score, relstore::desc).limit(10);
+  auto plan = db.repo<Player>().explain(top).value();
+  EXPECT_EQ(plan.access, access_kind::index_order);
+  EXPECT_EQ(plan.index, "score");
+  EXPECT_EQ(plan.examined, 10u);
+  auto rows = db.repo<Player>().find(top).value();
+  ASSERT_EQ(rows.size(), 10u);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_TRUE(rows[i - 1]->score > rows[i]->score ||
+                (rows[i - 1]->score == rows[i]->score && rows[i - 1]->id < rows[i]->id))
+        << "ties keep primary key order";
+  }
+  // Without a limit, or ordered by something else, nothing is walked in order.
+  EXPECT_NE(db.repo<Player>().explain(filter<Player>{}.order(&Player::score, relstore::desc)).value().access,
+            access_kind::index_order);
+}
+
+TEST(SecondaryIndex, ARangeIsWalkedNotScanned) {
+  indexed_store db;
+  fill(db, 1000, 5);
+  const auto f = filter<Player>{}.where(field(&Player::score) >= 18.0 && field(&Player::score) < 19.0);
+  auto plan = db.repo<Player>().explain(f).value();
+  EXPECT_EQ(plan.access, access_kind::index_range);
+  EXPECT_EQ(plan.index, "score");
+  EXPECT_EQ(plan.examined, plan.matched + db.repo<Player>().count(field(&Player::score) == 19.0).value())
+      << "the walk examines the range, its inclusive upper end included, and nothing else";
+  // A hashed index answers equality.
+  auto eq = db.repo<Player>().explain(filter<Player>{}.where(field(&Player::level) == 2)).value();
+  EXPECT_EQ(eq.access, access_kind::index_equal);
+  EXPECT_EQ(eq.index, "level");
+}
+
+TEST(SecondaryIndex, TheIndexFollowsWritesAndRollbacks) {
+  indexed_store db;
+  fill(db, 50, 9);
+  auto players = db.repo<Player>();
+  const auto top1 = filter<Player>{}.order(&Player::score, relstore::desc).limit(1);
+  ASSERT_TRUE(players.update_by_id(7, relstore::patch<Player>{}.set(&Player::score, 1000.0)));
+  EXPECT_EQ(players.find(top1).value().at(0)->id, 7);
+  {
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Player>().update_by_id(8, relstore::patch<Player>{}.set(&Player::score, 2000.0)));
+    EXPECT_EQ(players.find(top1).value().at(0)->id, 8);
+    tx.rollback();
+  }
+  EXPECT_EQ(players.find(top1).value().at(0)->id, 7);
+  ASSERT_TRUE(db.repo<Guild>().delete_by_id(players.find_by_id(7).value().guildId));  // cascades
+  EXPECT_NE(players.find(top1).value().at(0)->id, 7);
+}
+
+TEST(SecondaryIndex, AUniqueIndexRefusesARepeatedValueAndChangesNothing) {
+  indexed_store db;
+  fill(db, 10, 1);
+  auto players = db.repo<Player>();
+  auto dup = players.create({.guildId = 1, .handle = "p3", .score = 1});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, errc::already_exists);
+  EXPECT_NE(dup.error().message.find("unique index on Player.handle"), std::string::npos) << dup.error().message;
+  EXPECT_NE(dup.error().message.find("\"p3\""), std::string::npos) << dup.error().message;
+  EXPECT_EQ(db.size<Player>(), 10u);
+
+  auto moved = players.update_by_id(1, relstore::patch<Player>{}.set(&Player::handle, std::string("p4")));
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, errc::already_exists);
+  EXPECT_EQ(players.find_by_id(1).value().handle, "p0");
+  EXPECT_TRUE(players.update_by_id(1, relstore::patch<Player>{}.set(&Player::handle, std::string("p0"))))
+      << "keeping its own value is no conflict";
+}
+
+TEST(SecondaryIndex, UpdateEachCannotMoveAnIndexedFieldInPlace) {
+  indexed_store db;
+  fill(db, 20, 2);
+  const indexed_store before = db;
+  auto r = db.repo<Player>().update_each(field(&Player::level) >= 1, [](Player& p) { p.score += 1; });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_TRUE(db == before);
+  // A field no index covers is fine.
+  EXPECT_TRUE(db.repo<Player>().update_each(field(&Player::level) >= 1, [](Player& p) { p.title = "hero"; }));
+}
+
+TEST(SecondaryIndex, SnapshotsRebuildIndexesAndTolerateAddedOrRemovedOnes) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "game.snap";
+  indexed_store db;
+  fill(db, 200, 4);
+  ASSERT_TRUE(relstore::save(db, path));
+
+  indexed_store again;
+  ASSERT_TRUE(relstore::load(again, path));
+  const std::string top = R"({"order":["score DESC"],"limit":5})";
+  EXPECT_EQ(ids(again, top), ids(db, top));
+  EXPECT_EQ(
+      again.repo<Player>().explain(filter<Player>{}.order(&Player::score, relstore::desc).limit(5)).value().access,
+      access_kind::index_order);
+
+  plain_store removed;  // the program dropped its indexes
+  ASSERT_TRUE(relstore::load(removed, path));
+  EXPECT_EQ(ids(removed, top), ids(db, top));
+
+  // Data the unique index refuses, written by a program without it.
+  plain_store loose;
+  fill(loose, 5, 4);
+  ASSERT_TRUE(loose.repo<Player>().update_by_id(2, relstore::patch<Player>{}.set(&Player::handle, std::string("p0"))));
+  ASSERT_TRUE(relstore::save(loose, path));
+  indexed_store strict;
+  fill(strict, 3, 1);
+  const indexed_store kept = strict;
+  auto r = relstore::load(strict, path);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("Player.handle = \"p0\""), std::string::npos) << r.error().message;
+  EXPECT_TRUE(strict == kept);
+}
+
+}  // namespace
