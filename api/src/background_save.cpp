@@ -15,17 +15,31 @@ std::set<std::string>& running_targets() {
   static std::set<std::string> targets;
   return targets;
 }
+// True in a saving process: its own save is not refused as busy.
+bool in_saver = false;
+
+std::string target_key(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) p = std::filesystem::absolute(path, ec);
+  return (ec ? path : p).lexically_normal().string();
+}
 
 }  // namespace
 
 background_save::background_save(background_save&& other) noexcept
-    : job_(std::move(other.job_)), target_(std::exchange(other.target_, {})) {}
+    : job_(std::move(other.job_)),
+      target_(std::exchange(other.target_, {})),
+      path_(std::move(other.path_)),
+      pid_(std::exchange(other.pid_, -1)) {}
 
 background_save& background_save::operator=(background_save&& other) noexcept {
   if (this != &other) {
     if (running()) (void)wait();
     job_ = std::move(other.job_);
     target_ = std::exchange(other.target_, {});
+    path_ = std::move(other.path_);
+    pid_ = std::exchange(other.pid_, -1);
   }
   return *this;
 }
@@ -36,14 +50,28 @@ background_save::~background_save() {
 
 std::optional<result<void>> background_save::poll() {
   std::optional<result<void>> r = job_.poll();
-  if (r) release();
+  if (r) finish(*r);
   return r;
 }
 
 result<void> background_save::wait() {
   result<void> r = job_.wait();
-  release();
+  finish(r);
   return r;
+}
+
+void background_save::finish(const result<void>& r) {
+  // A saver that was killed leaves its temporary file ("NAME.tmp.PID.N").
+  if (!r && pid_ > 0) {
+    const std::string prefix = path_.filename().string() + ".tmp." + std::to_string(pid_) + ".";
+    std::filesystem::path dir = path_.parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename().string().rfind(prefix, 0) == 0) std::filesystem::remove(it->path(), ec);
+    }
+  }
+  release();
 }
 
 void background_save::release() noexcept {
@@ -56,16 +84,18 @@ void background_save::release() noexcept {
 namespace detail {
 
 result<background_save> start_background_save(const std::filesystem::path& path, function_ref<result<void>()> job) {
-  std::error_code ec;
-  std::string target = std::filesystem::absolute(path, ec).lexically_normal().string();
-  if (ec) target = path.lexically_normal().string();
+  std::string target = target_key(path);
   {
     std::lock_guard lock(targets_mutex);
     if (!running_targets().insert(target).second) {
       return make_error(errc::busy, "a background save of " + target + " is still running");
     }
   }
-  result<child_job> started = child_job::start(job);
+  auto saver = [&]() -> result<void> {
+    in_saver = true;
+    return job();
+  };
+  result<child_job> started = child_job::start(saver);
   if (!started) {
     std::lock_guard lock(targets_mutex);
     running_targets().erase(target);
@@ -74,7 +104,16 @@ result<background_save> start_background_save(const std::filesystem::path& path,
   background_save s;
   s.job_ = std::move(*started);
   s.target_ = std::move(target);
+  s.pid_ = s.job_.pid();
+  s.path_ = path;
   return s;
+}
+
+bool background_save_running(const std::filesystem::path& path) {
+  if (in_saver) return false;
+  const std::string target = target_key(path);
+  std::lock_guard lock(targets_mutex);
+  return running_targets().count(target) > 0;
 }
 
 }  // namespace detail

@@ -4,6 +4,7 @@
 #include <istream>
 #include <ostream>
 
+#include "relstore/background_save.hpp"
 #include "relstore/detail/codec.hpp"
 #include "relstore/detail/envelope.hpp"
 #include "relstore/detail/snapshot_file.hpp"
@@ -26,6 +27,10 @@ result<std::string> read_all(std::istream& in) {
 namespace detail {
 
 result<void> save_columns(const column_store& data, const std::filesystem::path& path, const save_options& options) {
+  if (background_save_running(path)) {
+    return make_error(errc::busy, "a background save of " + path.string() +
+                                      " is still running: a save now would be overwritten by its older state");
+  }
   return write_snapshot_file(data, path, options.format, options.fs ? *options.fs : default_file_system());
 }
 

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,15 @@ result<child_job> child_job::start(function_ref<result<void>()> job) {
   }
   if (pid == 0) {
     ::close(fds[0]);
+    // The game's handlers are not the saver's: a Ctrl-C or SIGTERM sent to
+    // the process group ends the saver (the temporary file is left, the
+    // snapshot untouched) instead of running the game's shutdown in it.
+    for (int sig = 1; sig < NSIG; ++sig) {
+      struct sigaction old {};
+      if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler != SIG_IGN && old.sa_handler != SIG_DFL) {
+        ::signal(sig, SIG_DFL);
+      }
+    }
     run_child(fds[1], job);
   }
   ::close(fds[1]);
@@ -136,14 +146,23 @@ result<void> child_job::reap() {
   const pid_t pid = pid_;
   std::string report = std::move(report_);
   reset();
-  if (r < 0) return os_error("cannot wait for the process", err);
+  std::int32_t code = 0;
+  if (r < 0) {
+    // Reaped elsewhere (SIGCHLD ignored, or a handler that waits): the
+    // child's own report, if complete, is the result.
+    if (err == ECHILD && report.size() >= sizeof code) {
+      std::memcpy(&code, report.data(), sizeof code);
+      if (code == 0) return {};
+      return make_error(static_cast<errc>(code), report.substr(sizeof code));
+    }
+    return os_error("cannot wait for the process", err);
+  }
   peak_rss_ = static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // Linux: KiB
   if (WIFSIGNALED(status)) {
     return make_error(errc::io_error, "background job: process " + std::to_string(pid) + " was killed by signal " +
                                           std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) +
                                           ")");
   }
-  std::int32_t code = 0;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || report.size() < sizeof code) {
     return make_error(errc::io_error, "background job: process " + std::to_string(pid) +
                                           " ended without reporting (exit status " +

@@ -3,7 +3,9 @@
 // as the plain one does.
 //
 //   Guild --members (cascade)--> Player
-//   indexes: Player.score ordered, Player.handle unique, Player.level hashed
+//   indexes: Player.score ordered, Player.title (optional) ordered,
+//            Player.handle unique (and hashed: the unique one must win),
+//            Player.level hashed
 #pragma once
 
 #include <relstore/relstore.hpp>
@@ -37,8 +39,11 @@ using members = relstore::has_many<"members", Guild, Player, relstore::on_delete
 using by_score = relstore::index<&Player::score, relstore::ordered>;
 using by_handle = relstore::index<&Player::handle, relstore::unique>;
 using by_level = relstore::index<&Player::level, relstore::hashed>;
+using by_title = relstore::index<&Player::title, relstore::ordered>;
+using handle_lookup = relstore::index<&Player::handle, relstore::hashed>;
 
-using indexed_schema = relstore::schema<relstore::models<Guild, Player>, members, by_score, by_handle, by_level>;
+using indexed_schema =
+    relstore::schema<relstore::models<Guild, Player>, members, by_score, handle_lookup, by_handle, by_level, by_title>;
 using plain_schema = relstore::schema<relstore::models<Guild, Player>, members>;
 using indexed_store = relstore::store<indexed_schema>;
 using plain_store = relstore::store<plain_schema>;

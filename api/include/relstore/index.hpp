@@ -11,7 +11,8 @@
 //            and an order by the field alone with a limit walks the index
 //            until the page is full: a top-10 leaderboard costs about ten
 //            steps, not a scan. explain() names the index and the walk.
-//   hashed   an equality index: eq and inq on the field are lookups.
+//   hashed   an equality index: eq and inq on the field are lookups. Not on
+//            a floating-point field (a compile error): use ordered.
 //   unique   hashed and enforced: a create or update that repeats a value is
 //            already_exists naming the index. Not on an optional field (a
 //            compile error): Boost's unique index would hold one null only.
@@ -47,9 +48,12 @@ struct index {
   static constexpr bool is_unique = std::is_same_v<Kind, unique>;
   static constexpr std::size_t field = detail::member_index<model, Member>();
   static_assert(field != detail::npos, "relstore: an index names a field the model describes in RELSTORE_MODEL");
-  static_assert(!is_unique ||
-                    !detail::is_optional_v<typename detail::member_pointer_traits<decltype(Member)>::value_type>,
+  using value_type = typename detail::member_pointer_traits<decltype(Member)>::value_type;
+  static_assert(!is_unique || !detail::is_optional_v<value_type>,
                 "relstore: a unique index needs a required field, not an optional one");
+  static_assert(is_ordered || !std::is_floating_point_v<detail::unwrap_optional_t<value_type>>,
+                "relstore: a hashed or unique index cannot be on a floating-point field (-0.0 and NaN do not hash "
+                "as they compare); use relstore::ordered");
 };
 
 namespace detail {

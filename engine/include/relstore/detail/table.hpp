@@ -76,8 +76,8 @@ struct index_spec_of {
 };
 
 // The user's hashed and unique indexes on M (index.hpp), as index_defs.
-template <class M, class I>
-using user_hashed_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && !I::is_ordered,
+template <class M, class I, bool Unique>
+using user_hashed_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && !I::is_ordered && I::is_unique == Unique,
                                      mp::mp_list<index_def<I::field, I::is_unique, true>>, mp::mp_list<>>;
 template <class M, class I>
 using user_ordered_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && I::is_ordered,
@@ -122,19 +122,22 @@ struct table_layout {
   template <class R>
   using child_defs = child_index_defs<M, R>;
   template <class I>
-  using hashed_defs = user_hashed_defs<M, I>;
+  using unique_defs = user_hashed_defs<M, I, true>;
+  template <class I>
+  using hashed_defs = user_hashed_defs<M, I, false>;
   template <class I>
   using sorted_defs = user_ordered_defs<M, I>;
 
   template <template <class> class Defs, class List>
   using all_of = mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<Defs, List>, mp::mp_list<>>>;
 
-  // The hashed indexes, one per field: the primary key, unique parent keys,
-  // the user's (unique ones before foreign keys, so that uniqueness wins),
-  // then foreign keys.
-  using defs = mp::mp_unique_if<mp::mp_append<mp::mp_list<index_def<pk, true>>, all_of<parent_defs, Relations>,
-                                              all_of<hashed_defs, Indexes>, all_of<child_defs, Relations>>,
-                                same_field>;
+  // The hashed indexes, one per field (the first listed wins): the primary
+  // key, unique parent keys, the user's unique ones, then foreign keys and
+  // the user's hashed ones, so that a unique declaration is never lost.
+  using defs = mp::mp_unique_if<
+      mp::mp_append<mp::mp_list<index_def<pk, true>>, all_of<parent_defs, Relations>, all_of<unique_defs, Indexes>,
+                    all_of<child_defs, Relations>, all_of<hashed_defs, Indexes>>,
+      same_field>;
   // The user's ordered indexes.
   using ordered_defs = mp::mp_unique_if<all_of<sorted_defs, Indexes>, same_field>;
   // Every indexed field (update_each may not write one in place).
@@ -450,6 +453,7 @@ class table final : public table_base {
       if (F != field) return;
       using less = ordered_less<M, F, pk>;
       const auto& idx = items.template get<ordered_tag<F>>();
+      if (lo != nullptr && hi != nullptr && compare_for_order(*lo, *hi) > 0) return;  // an empty range
       const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
       const auto last = hi != nullptr ? idx.upper_bound(*hi, less{}) : idx.end();
       if (!descending) {

@@ -19,6 +19,7 @@
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/error.hpp"
 
 namespace relstore::detail {
@@ -37,7 +38,7 @@ bool same_keys(const M& a, const M& b) {
   bool same = true;
   mp::mp_for_each<Defs>([&](auto d) {
     constexpr auto m = member_pointer<M, decltype(d)::field>;
-    same = same && a.*m == b.*m;
+    same = same && same_value(view_of(a.*m), view_of(b.*m));  // bitwise: a NaN is unchanged
   });
   return same;
 }
@@ -51,7 +52,7 @@ error keys_changed(const M& before, const M& after) {
   mp::mp_for_each<Defs>([&](auto d) {
     constexpr std::size_t f = decltype(d)::field;
     constexpr auto m = member_pointer<M, f>;
-    if (found || before.*m == after.*m) return;
+    if (found || same_value(view_of(before.*m), view_of(after.*m))) return;
     found = true;
     constexpr auto pk = member_pointer<M, field_index<M>(primary_key_name<M>())>;
     out = key_changed_in_place(info_of<M>(), view_of(before.*pk), f, view_of(before.*m), view_of(after.*m));
