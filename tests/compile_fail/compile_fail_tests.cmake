@@ -40,6 +40,7 @@ relstore_compile_fail(update_each_key_field "cannot write a primary key, a forei
 relstore_compile_fail(relation_shadows_field "relation name must not be a field of the parent")
 relstore_compile_fail(undescribed_model "the model is not described")
 relstore_compile_fail(unsupported_field_type "unsupported field type")
+relstore_compile_fail(hashed_index_on_double "cannot be on a floating-point field")
 relstore_compile_fail(required_unknown_field "requires a field the model does not have")
 relstore_compile_fail(generated_string_key "generated_key needs an int64 primary key")
 relstore_compile_fail(unknown_related_name "no has_many, has_one or has_many_through relation of this model has that name")

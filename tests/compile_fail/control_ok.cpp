@@ -25,4 +25,13 @@ std::size_t use() {
   return orders::child_key + gifts::child_key + invoices::child_key + p.size() + db.size<Order>() + n;
 }
 
+// hashed_index_on_double's model, with the index that is allowed.
+struct Score {
+  std::int64_t id = 0;
+  double value = 0;
+};
+RELSTORE_MODEL(Score, id, value)
+using ranked = relstore::schema<relstore::models<Score>, relstore::index<&Score::value, relstore::ordered>>;
+std::size_t ranked_use(const relstore::store<ranked>& db) { return db.size<Score>(); }
+
 }  // namespace cf

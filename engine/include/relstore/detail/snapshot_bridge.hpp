@@ -142,8 +142,9 @@ struct snapshot_bridge {
       constexpr bool other_unique = mp::mp_count_if_q<defs, other_unique_def<pk>>::value > 0;
       std::optional<M> copy;
       if constexpr (other_unique) copy = e;
-      auto [it, inserted] = t.items.insert(std::move(e));
-      const auto& key = (*it).*member_pointer<M, pk>;
+      const auto [it, inserted] = t.items.insert(std::move(e));
+      const M& held = *it;  // the new entity, or the one it collided with
+      const auto& key = held.*member_pointer<M, pk>;
       if (!inserted) {
         std::string what = duplicate_key(info_of<M>(), pk, view_of(key)).message;
         if constexpr (other_unique) {
@@ -152,7 +153,7 @@ struct snapshot_bridge {
               using D = decltype(d);
               if constexpr (D::unique && D::field != pk) {
                 const auto& k = (*copy).*member_pointer<M, D::field>;
-                if ((*it).*member_pointer<M, D::field> == k)
+                if (held.*member_pointer<M, D::field> == k)
                   what = duplicate_key(info_of<M>(), D::field, view_of(k)).message;
               }
             });
