@@ -11,6 +11,9 @@
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
+#include "schemas/world.hpp"
+#include "whole_number.hpp"
+
 #include <relstore/detail/command_line.hpp>
 
 #include <algorithm>
@@ -28,57 +31,6 @@
 #include <system_error>
 #include <vector>
 
-namespace world {
-
-struct Zone {
-  std::int64_t id = 0;
-  std::string name;
-};
-RELSTORE_MODEL(Zone, id, name)
-
-struct Guild {
-  std::int64_t id = 0;
-  std::string name;
-};
-RELSTORE_MODEL(Guild, id, name)
-
-struct Player {
-  std::int64_t id = 0;
-  std::int64_t zoneId = 0;
-  std::optional<std::int64_t> guildId;
-  std::string name;
-  std::int32_t level = 1;
-  double gold = 0;
-};
-RELSTORE_MODEL(Player, id, zoneId, guildId, name, level, gold)
-
-struct Item {
-  std::int64_t id = 0;
-  std::int64_t playerId = 0;
-  std::string kind;
-  std::int32_t power = 0;
-};
-RELSTORE_MODEL(Item, id, playerId, kind, power)
-
-struct Enchantment {
-  std::int64_t id = 0;
-  std::int64_t itemId = 0;
-  std::string rune;
-};
-RELSTORE_MODEL(Enchantment, id, itemId, rune)
-
-using zone_players = relstore::has_many<"players", Zone, Player>;  // restrict
-using guild_members = relstore::has_many<"members", Guild, Player, relstore::key_to<&Player::guildId>,
-                                         relstore::inverse<"guild">, relstore::on_delete::set_null>;
-using player_items = relstore::has_many<"items", Player, Item, relstore::on_delete::cascade>;
-using item_enchantments = relstore::has_many<"enchantments", Item, Enchantment, relstore::on_delete::cascade>;
-
-using schema = relstore::schema<relstore::models<Zone, Guild, Player, Item, Enchantment>, zone_players, guild_members,
-                                player_items, item_enchantments>;
-using store = relstore::store<schema>;
-
-}  // namespace world
-
 namespace {
 
 using namespace world;
@@ -94,22 +46,9 @@ struct options {
 };
 
 namespace po = boost::program_options;
+using tools::whole_number;
 
 constexpr const char* usage_line = "usage: relstore-demo [OPTIONS]";
-
-// The value of a numeric option: a whole number in [lo, hi], nothing else
-// (no sign on unsigned, no trailing text), or a usage error naming the option.
-template <class Int>
-Int whole_number(const char* option, const std::string& text, Int lo, Int hi) {
-  Int v{};
-  const char* const last = text.data() + text.size();
-  const auto [end, ec] = std::from_chars(text.data(), last, v);
-  if (ec != std::errc{} || end != last || v < lo || v > hi) {
-    throw po::error(std::string("--") + option + " expects a whole number from " + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ", not '" + text + "'");
-  }
-  return v;
-}
 
 // Parses the command line into o. Returns the exit status when the program
 // should stop right away: 0 after --help, 2 after a usage error (one line
