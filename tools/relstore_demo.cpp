@@ -13,6 +13,9 @@
 
 #include "schemas/world.hpp"
 #include "whole_number.hpp"
+#ifdef RELSTORE_DEMO_SERVE
+#include "serve.hpp"
+#endif
 
 #include <relstore/detail/command_line.hpp>
 
@@ -43,6 +46,10 @@ struct options {
   int zones = 20;
   int guilds = 100;
   int players = 2000;
+#ifdef RELSTORE_DEMO_SERVE
+  bool serve = false;  // --serve: tick forever, serving the world over REST
+  tools::serve_options http;
+#endif
 };
 
 namespace po = boost::program_options;
@@ -68,6 +75,12 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
       "players at the start, 1 or more (each tick's traffic scales with it)");
   add("snapshot", po::value<std::string>(&o.snapshot)->value_name("PATH")->default_value(o.snapshot),
       "where the world is saved at the end, then loaded back and compared");
+#ifdef RELSTORE_DEMO_SERVE
+  add("serve", po::bool_switch(&o.serve),
+      "serve the world over REST while it runs, a tick every 100 ms, until SIGINT or SIGTERM (then save to "
+      "--snapshot)");
+  tools::add_serve_options(desc, o.http);
+#endif
   try {
     po::variables_map vm;
     (void)relstore::detail::parse_command_line(std::vector<std::string>(argv + 1, argv + argc), desc, 0, vm);
@@ -81,6 +94,10 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
         whole_number("seed", vm["seed"].as<std::string>(), std::uint64_t{0}, std::numeric_limits<std::uint64_t>::max());
     o.players = whole_number("players", vm["players"].as<std::string>(), 1, int_max);
     if (o.snapshot.empty()) throw po::error("--snapshot expects a file path, not an empty string");
+#ifdef RELSTORE_DEMO_SERVE
+    tools::read_serve_options(vm, o.http);
+    o.http.snapshot = o.snapshot;
+#endif
   } catch (const po::error& e) {
     std::fprintf(stderr, "relstore-demo: %s\n%s  (--help for details)\n", e.what(), usage_line);
     return 2;
@@ -337,6 +354,7 @@ class simulation {
 
  public:
   void set_guild_high(std::int64_t g) { guild_high_ = g; }
+  store& world() { return db_; }
 };
 
 }  // namespace
@@ -347,6 +365,14 @@ int main(int argc, char** argv) {
   simulation sim(opt);
   sim.set_guild_high(opt.guilds);
   sim.populate();
+#ifdef RELSTORE_DEMO_SERVE
+  if (opt.serve) {
+    std::printf("relstore-demo: %d zones, %d guilds, %d players; serving, a tick every 100 ms\n", opt.zones, opt.guilds,
+                opt.players);
+    return tools::serve(
+        sim.world(), opt.http, std::chrono::milliseconds(100), [&] { sim.tick(); }, "relstore-demo");
+  }
+#endif
   std::printf("relstore-demo: %d zones, %d guilds, %d players; running %d ticks\n", opt.zones, opt.guilds, opt.players,
               opt.ticks);
   std::vector<double> tick_us;

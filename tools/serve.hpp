@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,8 @@ struct serve_options {
   std::string token;     // --token, else $RELSTORE_TOKEN; empty: none
   std::string snapshot;  // saved by POST /snapshot and on SIGINT/SIGTERM; empty: no saving
   unsigned threads = 1;
+  std::size_t body_limit = 1 << 20;
+  std::uint32_t idle_timeout_ms = 30'000;
 };
 
 // Declares --address, --port, --read-only, --token and --threads in `desc`.
@@ -42,12 +45,19 @@ inline void add_serve_options(boost::program_options::options_description& desc,
       "require 'Authorization: Bearer T' (default: $RELSTORE_TOKEN, if set)");
   add("threads", po::value<std::string>()->value_name("N")->default_value(std::to_string(o.threads)),
       "network threads, 1 to 64");
+  add("body-limit", po::value<std::string>()->value_name("BYTES")->default_value(std::to_string(o.body_limit)),
+      "largest request body; a larger one is 413");
+  add("idle-timeout", po::value<std::string>()->value_name("MS")->default_value(std::to_string(o.idle_timeout_ms)),
+      "close a connection idle (or sending one request) this long");
 }
 
 // Reads the options add_serve_options declared. Throws po::error.
 inline void read_serve_options(const boost::program_options::variables_map& vm, serve_options& o) {
   o.port = whole_number("port", vm["port"].as<std::string>(), std::uint16_t{0}, std::uint16_t{65535});
   o.threads = whole_number("threads", vm["threads"].as<std::string>(), 1u, 64u);
+  o.body_limit = whole_number("body-limit", vm["body-limit"].as<std::string>(), std::size_t{1}, std::size_t{1} << 30);
+  o.idle_timeout_ms =
+      whole_number("idle-timeout", vm["idle-timeout"].as<std::string>(), std::uint32_t{10}, std::uint32_t{3'600'000});
   if (o.token.empty()) {
     if (const char* t = std::getenv("RELSTORE_TOKEN")) o.token = t;
   }
@@ -75,8 +85,12 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
     };
   }
   relstore::rest::router routes(backend, std::move(ro));
-  relstore::rest::server http(routes,
-                              {.address = o.address, .port = o.port, .bearer_token = o.token, .threads = o.threads});
+  relstore::rest::server http(routes, {.address = o.address,
+                                       .port = o.port,
+                                       .bearer_token = o.token,
+                                       .body_limit = o.body_limit,
+                                       .idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms),
+                                       .threads = o.threads});
   if (auto r = http.start(); !r) {
     std::fprintf(stderr, "%s: %s\n", program, r.error().message.c_str());
     return 1;
