@@ -32,7 +32,6 @@ class backend {
   virtual result<std::size_t> count(std::size_t model, std::string_view where) const = 0;
   // The entity with key `id`, with the filter's include and fields.
   virtual result<std::string> find_by_id(std::size_t model, const value& id, std::string_view filter) const = 0;
-  virtual bool exists(std::size_t model, const value& id) const = 0;
   virtual result<std::string> create(std::size_t model, std::string_view data) = 0;
   virtual result<std::size_t> update_all(std::size_t model, std::string_view where, std::string_view data) = 0;
   virtual result<void> update_by_id(std::size_t model, const value& id, std::string_view data) = 0;

@@ -72,13 +72,6 @@ class store_backend final : public backend {
     });
   }
 
-  bool exists(std::size_t model, const value& id) const override {
-    return with_model(model, [&]<class M>(M*) {
-      auto key = key_of<M>(id);
-      return key && db_->template repo<M>().exists(*key);
-    });
-  }
-
   result<std::string> create(std::size_t model, std::string_view data) override {
     return with_model(model,
                       [&]<class M>(M*) { return db_->template repo<M>().create_json(data).transform(object_json<M>); });
