@@ -170,6 +170,11 @@ TEST_F(Router, HasMany) {
   r = call("GET", R"(/customers/1/orders?filter={"where":{"total":{"gt":1}},"limit":5})");
   ASSERT_EQ(body(r).as_array().size(), 1u);
   EXPECT_EQ(call("GET", "/customers/2/orders").body, "[]");
+  // fields and include take the copying path, the rest reads in place.
+  r = call("GET", R"(/customers/1/orders?filter={"fields":["id"],"order":["id DESC"]})");
+  EXPECT_EQ(r.body, R"([{"id":2},{"id":1}])");
+  r = call("GET", R"(/customers/1/orders?filter={"include":["lines"],"limit":1})");
+  EXPECT_EQ(body(r).as_array().at(0).at("lines").as_array().size(), 2u);
   EXPECT_EQ(call("GET", "/customers/99/orders").status, 404u);
 
   r = call("POST", "/customers/2/orders", R"({"total":7})");
