@@ -87,6 +87,33 @@ class session : public std::enable_shared_from_this<session> {
     parser_->body_limit(owner_.options.body_limit);
     request_ = {};
     stream_.expires_after(owner_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" waits for a 100 before its
+  // body (or for its own timeout, a second for many); a body over the limit
+  // is refused by then, from its Content-Length.
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) {
+      on_read(ec);
+      return;
+    }
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = http::response<http::empty_body>(http::status::continue_, parser_->get().version());
+      http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+        if (wec) {
+          self->close();
+          return;
+        }
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -165,6 +192,7 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
   http_response response_;
+  http::response<http::empty_body> continue_;
 };
 
 }  // namespace

@@ -65,6 +65,12 @@ check 200 GET '/customers?filter={"where":{"name":"Bob"}}' '' '^\[\{"id":2,'
 check 200 GET /customers/count '' '^\{"count":2\}$'
 check 201 POST /customers/1/orders '{"total":60}' '"customerId":1'
 check 201 POST /customers/1/orders '{"total":10}' '"id":2'
+extra=(-H 'Expect: 100-continue' --expect100-timeout 5)  # answered 100 at once, not after curl's timeout
+start_ms=$(date +%s%N)
+check 201 POST /customers '{"name":"Eve"}' '"id":3'
+[ $((($(date +%s%N) - start_ms) / 1000000)) -lt 2000 ] || problem "Expect: 100-continue waited for curl's timeout"
+check 204 DELETE /customers/3
+extra=()
 check 201 POST /orders '{"customerId":2,"total":99}' '"id":3'
 check 200 GET /customers/1/orders '' '^\[\{"id":1,.*\{"id":2,'
 check 200 GET '/customers/1/orders?filter={"where":{"total":{"gt":50}},"limit":5}' '' '^\[\{"id":1,[^]]*\]$'
