@@ -12,6 +12,7 @@ packages=(
   postgresql-15 postgresql-common
   clang libclang-rt-14-dev
   gnuplot-nox python3
+  curl wrk
 )
 
 missing=()

@@ -11,6 +11,12 @@
 #include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
+#include "schemas/world.hpp"
+#include "whole_number.hpp"
+#ifdef RELSTORE_DEMO_SERVE
+#include "serve.hpp"
+#endif
+
 #include <relstore/detail/command_line.hpp>
 
 #include <algorithm>
@@ -28,57 +34,6 @@
 #include <system_error>
 #include <vector>
 
-namespace world {
-
-struct Zone {
-  std::int64_t id = 0;
-  std::string name;
-};
-RELSTORE_MODEL(Zone, id, name)
-
-struct Guild {
-  std::int64_t id = 0;
-  std::string name;
-};
-RELSTORE_MODEL(Guild, id, name)
-
-struct Player {
-  std::int64_t id = 0;
-  std::int64_t zoneId = 0;
-  std::optional<std::int64_t> guildId;
-  std::string name;
-  std::int32_t level = 1;
-  double gold = 0;
-};
-RELSTORE_MODEL(Player, id, zoneId, guildId, name, level, gold)
-
-struct Item {
-  std::int64_t id = 0;
-  std::int64_t playerId = 0;
-  std::string kind;
-  std::int32_t power = 0;
-};
-RELSTORE_MODEL(Item, id, playerId, kind, power)
-
-struct Enchantment {
-  std::int64_t id = 0;
-  std::int64_t itemId = 0;
-  std::string rune;
-};
-RELSTORE_MODEL(Enchantment, id, itemId, rune)
-
-using zone_players = relstore::has_many<"players", Zone, Player>;  // restrict
-using guild_members = relstore::has_many<"members", Guild, Player, relstore::key_to<&Player::guildId>,
-                                         relstore::inverse<"guild">, relstore::on_delete::set_null>;
-using player_items = relstore::has_many<"items", Player, Item, relstore::on_delete::cascade>;
-using item_enchantments = relstore::has_many<"enchantments", Item, Enchantment, relstore::on_delete::cascade>;
-
-using schema = relstore::schema<relstore::models<Zone, Guild, Player, Item, Enchantment>, zone_players, guild_members,
-                                player_items, item_enchantments>;
-using store = relstore::store<schema>;
-
-}  // namespace world
-
 namespace {
 
 using namespace world;
@@ -91,25 +46,16 @@ struct options {
   int zones = 20;
   int guilds = 100;
   int players = 2000;
+#ifdef RELSTORE_DEMO_SERVE
+  bool serve = false;  // --serve: tick forever, serving the world over REST
+  tools::serve_options http;
+#endif
 };
 
 namespace po = boost::program_options;
+using tools::whole_number;
 
 constexpr const char* usage_line = "usage: relstore-demo [OPTIONS]";
-
-// The value of a numeric option: a whole number in [lo, hi], nothing else
-// (no sign on unsigned, no trailing text), or a usage error naming the option.
-template <class Int>
-Int whole_number(const char* option, const std::string& text, Int lo, Int hi) {
-  Int v{};
-  const char* const last = text.data() + text.size();
-  const auto [end, ec] = std::from_chars(text.data(), last, v);
-  if (ec != std::errc{} || end != last || v < lo || v > hi) {
-    throw po::error(std::string("--") + option + " expects a whole number from " + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ", not '" + text + "'");
-  }
-  return v;
-}
 
 // Parses the command line into o. Returns the exit status when the program
 // should stop right away: 0 after --help, 2 after a usage error (one line
@@ -129,6 +75,12 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
       "players at the start, 1 or more (each tick's traffic scales with it)");
   add("snapshot", po::value<std::string>(&o.snapshot)->value_name("PATH")->default_value(o.snapshot),
       "where the world is saved at the end, then loaded back and compared");
+#ifdef RELSTORE_DEMO_SERVE
+  add("serve", po::bool_switch(&o.serve),
+      "serve the world over REST while it runs, a tick every 100 ms, until SIGINT or SIGTERM (then save to "
+      "--snapshot)");
+  tools::add_serve_options(desc, o.http);
+#endif
   try {
     po::variables_map vm;
     (void)relstore::detail::parse_command_line(std::vector<std::string>(argv + 1, argv + argc), desc, 0, vm);
@@ -142,6 +94,10 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
         whole_number("seed", vm["seed"].as<std::string>(), std::uint64_t{0}, std::numeric_limits<std::uint64_t>::max());
     o.players = whole_number("players", vm["players"].as<std::string>(), 1, int_max);
     if (o.snapshot.empty()) throw po::error("--snapshot expects a file path, not an empty string");
+#ifdef RELSTORE_DEMO_SERVE
+    tools::read_serve_options(vm, o.http);
+    o.http.snapshot = o.snapshot;
+#endif
   } catch (const po::error& e) {
     std::fprintf(stderr, "relstore-demo: %s\n%s  (--help for details)\n", e.what(), usage_line);
     return 2;
@@ -398,6 +354,7 @@ class simulation {
 
  public:
   void set_guild_high(std::int64_t g) { guild_high_ = g; }
+  store& world() { return db_; }
 };
 
 }  // namespace
@@ -408,6 +365,14 @@ int main(int argc, char** argv) {
   simulation sim(opt);
   sim.set_guild_high(opt.guilds);
   sim.populate();
+#ifdef RELSTORE_DEMO_SERVE
+  if (opt.serve) {
+    std::printf("relstore-demo: %d zones, %d guilds, %d players; serving, a tick every 100 ms\n", opt.zones, opt.guilds,
+                opt.players);
+    return tools::serve(
+        sim.world(), opt.http, std::chrono::milliseconds(100), [&] { sim.tick(); }, "relstore-demo");
+  }
+#endif
   std::printf("relstore-demo: %d zones, %d guilds, %d players; running %d ticks\n", opt.zones, opt.guilds, opt.players,
               opt.ticks);
   std::vector<double> tick_us;

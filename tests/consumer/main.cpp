@@ -1,5 +1,9 @@
 // The smallest program a user writes: two models, one relation.
 #include <relstore/relstore.hpp>
+#ifdef RELSTORE_CONSUMER_REST
+#include <relstore/rest/router.hpp>
+#include <relstore/rest/store_backend.hpp>
+#endif
 
 #include <cstdint>
 #include <cstdio>
@@ -31,6 +35,12 @@ int main() {
   if (bad || bad.error().code != relstore::errc::foreign_key_violation) return 1;
   auto n = orders.count();
   if (!n || *n != 1) return 1;
+#ifdef RELSTORE_CONSUMER_REST
+  relstore::rest::store_backend<schema> backend(db);
+  relstore::rest::router routes(backend);
+  if (routes.handle({"GET", "/customers/1/orders", ""}).status != 200) return 1;
+  if (routes.handle({"POST", "/customers/9/orders", "{}"}).status != 404) return 1;
+#endif
   std::puts("consumer ok");
   return 0;
 }

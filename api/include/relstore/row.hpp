@@ -127,4 +127,15 @@ class row {
 template <class M>
 using rows = std::vector<row<M>>;
 
+// Appends `v` as a JSON array of row::append_json's objects.
+template <class M>
+void append_json(const rows<M>& v, std::string& out) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    v[i].append_json(out);
+  }
+  out += ']';
+}
+
 }  // namespace relstore

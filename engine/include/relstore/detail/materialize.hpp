@@ -140,13 +140,7 @@ struct materializer {
   }
   template <class T>
   static void write_many(const std::any& a, std::string& out) {
-    const auto& v = *std::any_cast<rows<T>>(&a);
-    out += '[';
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i) out += ',';
-      v[i].append_json(out);
-    }
-    out += ']';
+    relstore::append_json(*std::any_cast<rows<T>>(&a), out);
   }
   template <class T>
   static void write_one(const std::any& a, std::string& out) {

@@ -1,0 +1,194 @@
+#include "relstore/rest/openapi.hpp"
+
+#include <boost/json.hpp>
+
+#include "relstore/rest/paths.hpp"
+
+namespace relstore::rest {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object type_of(const field_info& f) {
+  json::object t;
+  switch (f.type) {
+    case field_type::boolean:
+      t["type"] = "boolean";
+      break;
+    case field_type::int32:
+      t["type"] = "integer";
+      t["format"] = "int32";
+      break;
+    case field_type::uint32:
+      t["type"] = "integer";
+      t["format"] = "int64";
+      t["minimum"] = 0;
+      break;
+    case field_type::int64:
+      t["type"] = "integer";
+      t["format"] = "int64";
+      break;
+    case field_type::float64:
+      t["type"] = "number";
+      t["format"] = "double";
+      break;
+    case field_type::string:
+      t["type"] = "string";
+      break;
+  }
+  if (f.nullable) t["nullable"] = true;
+  return t;
+}
+
+json::object ref(const std::string& model) { return {{"$ref", "#/components/schemas/" + model}}; }
+
+json::object json_content(json::value schema) {
+  return {{"application/json", json::object{{"schema", std::move(schema)}}}};
+}
+
+json::object reply(const char* what, json::value schema) {
+  json::object r{{"description", what}};
+  if (!schema.is_null()) r["content"] = json_content(std::move(schema));
+  return r;
+}
+
+json::object query_param(const char* name, const char* what) {
+  return {{"name", name},
+          {"in", "query"},
+          {"description", what},
+          {"content", json_content(json::object{{"type", "object"}})}};
+}
+
+json::object id_param(const model_info& m) {
+  return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", type_of(m.fields[m.primary_key])}};
+}
+
+json::object body_of(const std::string& model) { return {{"required", true}, {"content", json_content(ref(model))}}; }
+
+json::object operation(const std::string& id, const char* summary, const std::string& tag) {
+  return {{"operationId", id}, {"summary", summary}, {"tags", json::array{json::string(tag)}}};
+}
+
+// "/" + s, spelled so that GCC 12 sees no overlapping copy (a false
+// -Wrestrict on operator+(const char*, std::string&&)).
+std::string slash(const std::string& s) {
+  std::string out = "/";
+  out += s;
+  return out;
+}
+
+const json::object count_schema{{"type", "object"},
+                                {"properties", json::object{{"count", json::object{{"type", "integer"}}}}}};
+const char* const errors = "an error: {\"error\":{\"statusCode\",\"name\",\"message\",\"code\"}}";
+
+}  // namespace
+
+std::string openapi_document(const registry& reg, std::string_view title, bool snapshot_route) {
+  json::object schemas, paths;
+  for (std::size_t m = 0; m < reg.model_count(); ++m) {
+    const model_info& info = reg.model(m);
+    json::object props;
+    for (const auto& f : info.fields) props[f.name] = type_of(f);
+    json::array required;
+    for (const auto& f : info.fields) {
+      if (f.required) required.push_back(json::string(f.name));
+    }
+    json::object schema{
+        {"title", info.name}, {"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
+    if (!required.empty()) schema["required"] = std::move(required);
+    schemas[info.name] = std::move(schema);
+
+    const std::string base = slash(path_of(info.name));
+    const std::string& name = info.name;
+    const json::array many{ref(name)};
+    json::object list_schema{{"type", "array"}, {"items", ref(name)}};
+
+    json::object find = operation(name + ".find", "entities matching the filter", name);
+    find["parameters"] = json::array{query_param("filter", "a LoopBack filter (JSON or bracket form)")};
+    find["responses"] = json::object{{"200", reply("the entities", list_schema)}, {"400", reply(errors, nullptr)}};
+    json::object create = operation(name + ".create", "create an entity", name);
+    create["requestBody"] = body_of(name);
+    create["responses"] = json::object{{"201", reply("the entity created", ref(name))},
+                                       {"409", reply(errors, nullptr)},
+                                       {"422", reply(errors, nullptr)}};
+    json::object update_all = operation(name + ".updateAll", "patch every entity matching the where", name);
+    update_all["parameters"] = json::array{query_param("where", "a LoopBack where")};
+    update_all["requestBody"] = body_of(name);
+    update_all["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+    paths[base] = json::object{{"get", std::move(find)}, {"post", std::move(create)}, {"patch", std::move(update_all)}};
+
+    json::object count = operation(name + ".count", "count entities matching the where", name);
+    count["parameters"] = json::array{query_param("where", "a LoopBack where")};
+    count["responses"] = json::object{{"200", reply("how many match", count_schema)}};
+    paths[base + "/count"] = json::object{{"get", std::move(count)}};
+
+    json::object by_id = operation(name + ".findById", "the entity with this id", name);
+    by_id["parameters"] = json::array{query_param("filter", "include and fields")};
+    by_id["responses"] = json::object{{"200", reply("the entity", ref(name))}, {"404", reply(errors, nullptr)}};
+    json::object patch = operation(name + ".updateById", "patch the entity", name);
+    patch["requestBody"] = body_of(name);
+    patch["responses"] = json::object{{"204", reply("patched", nullptr)}, {"404", reply(errors, nullptr)}};
+    json::object put = operation(name + ".replaceById", "replace the entity", name);
+    put["requestBody"] = body_of(name);
+    put["responses"] = json::object{{"204", reply("replaced", nullptr)}, {"404", reply(errors, nullptr)}};
+    json::object del = operation(name + ".deleteById", "delete the entity (on-delete policies apply)", name);
+    del["responses"] = json::object{{"204", reply("deleted", nullptr)}, {"409", reply(errors, nullptr)}};
+    paths[base + "/{id}"] = json::object{{"parameters", json::array{id_param(info)}},
+                                         {"get", std::move(by_id)},
+                                         {"patch", std::move(patch)},
+                                         {"put", std::move(put)},
+                                         {"delete", std::move(del)}};
+  }
+
+  for (const relation_info& rel : reg.relations()) {
+    const model_info& source = reg.model(rel.source);
+    const std::string& target = reg.model(target_of(rel)).name;
+    const std::string tag = source.name + "." + rel.name;
+    json::object item{{"parameters", json::array{id_param(source)}}};
+    json::object get = operation(tag + ".get", "the related entities", tag);
+    if (rel.kind == relation_kind::belongs_to) {
+      get["summary"] = "the parent";
+      get["responses"] = json::object{{"200", reply("the parent", ref(target))}, {"404", reply(errors, nullptr)}};
+      item["get"] = std::move(get);
+    } else {
+      const bool one = rel.kind == relation_kind::has_one;
+      get["parameters"] = json::array{query_param("filter", "a LoopBack filter, ANDed with the relation")};
+      get["responses"] =
+          json::object{{"200", reply(one ? "the child" : "the children",
+                                     one ? json::value(ref(target))
+                                         : json::value(json::object{{"type", "array"}, {"items", ref(target)}}))},
+                       {"404", reply(errors, nullptr)}};
+      json::object create = operation(tag + ".create", "create a child (its foreign key filled in)", tag);
+      create["requestBody"] = body_of(target);
+      create["responses"] = json::object{{"201", reply("the child created", ref(target))},
+                                         {"404", reply(errors, nullptr)},
+                                         {"422", reply(errors, nullptr)}};
+      json::object patch = operation(tag + ".patch", "patch the matching children", tag);
+      patch["parameters"] = json::array{query_param("where", "a LoopBack where")};
+      patch["requestBody"] = body_of(target);
+      patch["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+      json::object del = operation(tag + ".delete", "delete the matching children", tag);
+      del["parameters"] = json::array{query_param("where", "a LoopBack where")};
+      del["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+      item["get"] = std::move(get);
+      item["post"] = std::move(create);
+      item["patch"] = std::move(patch);
+      item["delete"] = std::move(del);
+    }
+    paths[slash(path_of(source.name)) + "/{id}/" + rel.name] = std::move(item);
+  }
+  if (snapshot_route) {
+    json::object save = operation("snapshot.save", "save the store to its snapshot file", "snapshot");
+    save["responses"] = json::object{{"200", reply("the path saved", nullptr)}};
+    paths["/snapshot"] = json::object{{"post", std::move(save)}};
+  }
+
+  json::object doc{{"openapi", "3.0.0"},
+                   {"info", json::object{{"title", json::string(title)}, {"version", "1.0.0"}}},
+                   {"paths", std::move(paths)},
+                   {"components", json::object{{"schemas", std::move(schemas)}}}};
+  return json::serialize(doc);
+}
+
+}  // namespace relstore::rest

@@ -1,0 +1,288 @@
+#include "relstore/rest/server.hpp"
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace relstore::rest {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+class session;
+
+std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+
+// Compares in time that depends on the lengths only.
+bool same_secret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+}  // namespace
+
+struct server::impl {
+  impl(router& r, server_options o) : routes(&r), options(std::move(o)) {}
+
+  void accept();
+  void enqueue(std::shared_ptr<session> s) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      queue.push_back(std::move(s));
+    }
+    cv.notify_one();
+  }
+
+  router* routes;
+  server_options options;
+  std::uint16_t bound = 0;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::shared_ptr<session>> queue;  // guarded by mu
+};
+
+namespace {
+
+using http_response = http::response<http::string_body>;
+
+// One connection. Runs on its strand; the owner thread only reads `request`
+// while the session waits in the queue, and hands the response back through
+// reply(), which posts to the strand.
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket socket, server::impl& owner) : stream_(std::move(socket)), owner_(owner) {}
+
+  void start() { read(); }
+
+  const http::request<http::string_body>& request() const { return request_; }
+
+  // From any thread: writes `res` on the session's strand.
+  void reply(http_response res) {
+    asio::post(stream_.get_executor(),
+               [self = shared_from_this(), res = std::move(res)]() mutable { self->write(std::move(res)); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(owner_.options.header_limit));
+    parser_->body_limit(owner_.options.body_limit);
+    request_ = {};
+    stream_.expires_after(owner_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" waits for a 100 before its
+  // body (or for its own timeout, a second for many); a body over the limit
+  // is refused by then, from its Content-Length.
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) {
+      on_read(ec);
+      return;
+    }
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = http::response<http::empty_body>(http::status::continue_, parser_->get().version());
+      http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+        if (wec) {
+          self->close();
+          return;
+        }
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      close();
+      return;
+    }
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      refuse(413,
+             "the request's " + std::string(ec == http::error::body_limit ? "body" : "header") +
+                 " is larger than the server's limit",
+             "PAYLOAD_TOO_LARGE");
+      return;
+    }
+    if (ec) {
+      refuse(400, "malformed HTTP request: " + ec.message(), "MALFORMED_REQUEST");
+      return;
+    }
+    request_ = parser_->release();
+    stream_.expires_never();  // the owner's poll is not the client's slowness
+    const std::string& token = owner_.options.bearer_token;
+    if (!token.empty()) {
+      const auto it = request_.find(http::field::authorization);
+      const std::string_view given = it == request_.end() ? std::string_view() : view(it->value());
+      if (!given.starts_with("Bearer ") || !same_secret(given.substr(7), token)) {
+        http_response res = make(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"));
+        res.set(http::field::www_authenticate, "Bearer");
+        write(std::move(res));
+        return;
+      }
+    }
+    owner_.enqueue(shared_from_this());
+  }
+
+  void write(http_response res) {
+    response_ = std::move(res);
+    stream_.expires_after(owner_.options.idle_timeout);
+    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || !self->response_.keep_alive()) {
+        self->close();
+        return;
+      }
+      self->read();
+    });
+  }
+
+  // Answers a request that cannot be served and closes the connection.
+  void refuse(unsigned status, const std::string& message, std::string_view code) {
+    http_response res = make(error_response(status, message, code));
+    res.keep_alive(false);
+    write(std::move(res));
+  }
+
+  http_response make(const response& r) const {
+    http_response res{static_cast<http::status>(r.status), request_.version() == 10 ? 10u : 11u};
+    res.set(http::field::server, "relstore");
+    if (!r.body.empty()) res.set(http::field::content_type, "application/json");
+    res.keep_alive(request_.keep_alive());
+    res.body() = r.body;
+    res.prepare_payload();
+    return res;
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  server::impl& owner_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::request<http::string_body> request_;
+  http_response response_;
+  http::response<http::empty_body> continue_;
+};
+
+}  // namespace
+
+void server::impl::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+server::server(router& routes, server_options options) : impl_(std::make_unique<impl>(routes, std::move(options))) {}
+
+server::~server() { stop(); }
+
+result<void> server::start() {
+  impl& s = *impl_;
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(s.options.address, ec);
+  if (ec) return make_error(errc::io_error, "relstore::rest::server: bad address " + s.options.address);
+  const tcp::endpoint at(address, s.options.port);
+  auto failed = [&](const char* what) {
+    return make_error(errc::io_error, std::string("relstore::rest::server: cannot ") + what + " " + s.options.address +
+                                          ":" + std::to_string(s.options.port) + ": " + ec.message());
+  };
+  if (s.acceptor.open(at.protocol(), ec); ec) return failed("open");
+  if (s.acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) return failed("configure");
+  if (s.acceptor.bind(at, ec); ec) return failed("bind");
+  if (s.acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return failed("listen on");
+  s.bound = s.acceptor.local_endpoint(ec).port();
+  s.accept();
+  const unsigned n = s.options.threads == 0 ? 1 : s.options.threads;
+  for (unsigned i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  return {};
+}
+
+std::uint16_t server::port() const noexcept { return impl_->bound; }
+
+std::size_t server::poll(std::size_t max_requests) {
+  impl& s = *impl_;
+  std::deque<std::shared_ptr<session>> work;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.queue.size() <= max_requests) {
+      work.swap(s.queue);
+    } else {
+      for (std::size_t i = 0; i < max_requests; ++i) {
+        work.push_back(std::move(s.queue.front()));
+        s.queue.pop_front();
+      }
+    }
+  }
+  for (const auto& job : work) {
+    const auto& req = job->request();
+    const response r = s.routes->handle({view(req.method_string()), view(req.target()), req.body()});
+    http_response res{static_cast<http::status>(r.status), req.version() == 10 ? 10u : 11u};
+    res.set(http::field::server, "relstore");
+    if (!r.body.empty()) res.set(http::field::content_type, "application/json");
+    if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    job->reply(std::move(res));
+  }
+  return work.size();
+}
+
+bool server::wait(std::chrono::milliseconds timeout) {
+  impl& s = *impl_;
+  std::unique_lock<std::mutex> lock(s.mu);
+  return s.cv.wait_for(lock, timeout, [&] { return !s.queue.empty(); });
+}
+
+void server::stop() {
+  impl& s = *impl_;
+  if (s.threads.empty()) return;
+  asio::post(s.ioc, [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.queue.clear();
+}
+
+}  // namespace relstore::rest

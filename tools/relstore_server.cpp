@@ -1,0 +1,112 @@
+// relstore-server: serves a store over LoopBack 4's REST routes
+// (relstore::rest) until SIGINT or SIGTERM, then saves it.
+//
+//   relstore-server --schema shop --populate 10000 --port 3000
+//   curl localhost:3000/customers/1/orders
+#include <relstore/relstore.hpp>
+#include <relstore/snapshot.hpp>
+
+#include <relstore/detail/command_line.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schemas/shop.hpp"
+#include "schemas/world.hpp"
+#include "serve.hpp"
+
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* usage_line = "usage: relstore-server [OPTIONS]";
+
+struct options {
+  std::string schema = "world";
+  std::int64_t populate = 0;
+  tools::serve_options serve;
+};
+
+std::optional<int> parse_options(int argc, char** argv, options& o) {
+  po::options_description desc("Options");
+  auto add = desc.add_options();
+  add("help,h", "show this help and exit");
+  add("schema", po::value<std::string>(&o.schema)->value_name("S")->default_value(o.schema),
+      "the schema served: world (the demo's game world) or shop (customers and orders)");
+  add("snapshot", po::value<std::string>(&o.serve.snapshot)->value_name("PATH"),
+      "loaded at start if it exists; saved by POST /snapshot and on SIGINT/SIGTERM");
+  add("populate", po::value<std::string>()->value_name("N")->default_value("0"),
+      "start with N orders (shop: over N/100 customers) or N players (world)");
+  tools::add_serve_options(desc, o.serve);
+  try {
+    po::variables_map vm;
+    (void)relstore::detail::parse_command_line(std::vector<std::string>(argv + 1, argv + argc), desc, 0, vm);
+    if (vm.count("help") != 0) {
+      std::cout << usage_line << "\nServes a relstore store over REST (LoopBack 4's routes).\n\n" << desc;
+      return 0;
+    }
+    po::notify(vm);
+    o.populate =
+        tools::whole_number("populate", vm["populate"].as<std::string>(), std::int64_t{0}, std::int64_t{100'000'000});
+    tools::read_serve_options(vm, o.serve);
+    if (o.schema != "world" && o.schema != "shop")
+      throw po::error("--schema expects world or shop, not '" + o.schema + "'");
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "relstore-server: %s\n%s  (--help for details)\n", e.what(), usage_line);
+    return 2;
+  }
+  return std::nullopt;
+}
+
+void populate(shop::store& db, std::int64_t orders) {
+  const std::int64_t customers = orders == 0 ? 0 : std::max<std::int64_t>(1, orders / 100);
+  for (std::int64_t c = 1; c <= customers; ++c) {
+    (void)db.repo<shop::Customer>().create({.name = "customer-" + std::to_string(c)}).value();
+  }
+  for (std::int64_t i = 0; i < orders; ++i) {
+    (void)db.repo<shop::Order>()
+        .create({.customerId = 1 + i % customers, .total = static_cast<double>(i % 100), .note = "order"})
+        .value();
+  }
+}
+
+void populate(world::store& db, std::int64_t players) {
+  if (players == 0) return;
+  for (int z = 1; z <= 20; ++z) (void)db.repo<world::Zone>().create({.name = "zone-" + std::to_string(z)}).value();
+  for (int g = 1; g <= 10; ++g) (void)db.repo<world::Guild>().create({.name = "guild-" + std::to_string(g)}).value();
+  for (std::int64_t p = 0; p < players; ++p) {
+    auto player = db.repo<world::Player>()
+                      .create({.zoneId = 1 + p % 20, .guildId = 1 + p % 10, .name = "player-" + std::to_string(p)})
+                      .value();
+    (void)db.repo<world::Player>().related<"items">(player.id).create({.kind = "sword", .power = 10}).value();
+  }
+}
+
+template <class Store>
+int run(const options& o) {
+  Store db;
+  if (!o.serve.snapshot.empty() && std::filesystem::exists(o.serve.snapshot)) {
+    if (auto r = relstore::load(db, o.serve.snapshot); !r) {
+      std::fprintf(stderr, "relstore-server: cannot load %s: %s\n", o.serve.snapshot.c_str(),
+                   r.error().message.c_str());
+      return 1;
+    }
+  }
+  populate(db, o.populate);
+  return tools::serve(
+      db, o.serve, std::chrono::milliseconds(100), [] {}, "relstore-server");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  if (const auto status = parse_options(argc, argv, o)) return *status;
+  return o.schema == "shop" ? run<shop::store>(o) : run<world::store>(o);
+}
