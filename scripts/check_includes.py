@@ -66,14 +66,18 @@ def main():
     sources = []
     for sub, t in (("engine/src", "engine"), ("api/src", "api")):
         for d, _, files in os.walk(os.path.join(ROOT, sub)):
-            sources += [(os.path.join(d, f), t) for f in files if f.endswith(".cpp")]
-    for path, t in sources:
+            sources += [(os.path.join(d, f), t, os.path.join(ROOT, sub)) for f in files if f.endswith(".cpp")]
+    for path, t, base in sources:
         rel = os.path.relpath(path, ROOT)
         incs = includes(path)
         for inc in incs:
             if t == "engine" and tier(inc) == "api":
                 problems.append(f"{rel} (engine) includes {inc} (api): includes must run downward")
         stem = os.path.splitext(os.path.basename(path))[0]
+        # api/src/rest/router.cpp's header is relstore/rest/router.hpp.
+        sub_dir = os.path.relpath(os.path.dirname(path), base)
+        if sub_dir != ".":
+            stem = sub_dir.replace(os.sep, "/") + "/" + stem
         order = ["detail/", ""] if t == "engine" else ["", "detail/"]
         mine = next((f"relstore/{d}{stem}.hpp" for d in order if f"relstore/{d}{stem}.hpp" in hdrs), None)
         if mine is None:
