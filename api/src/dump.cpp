@@ -25,11 +25,11 @@ std::size_t width_of(std::string_view s) {
 }
 
 // A cell as a person reads it: control characters escaped, long text cut.
-std::string table_cell(const value_view& v) {
+std::string table_cell(const value_view& v, bool as_float) {
   if (v.index() == 0) return "null";
   if (v.index() != 4) {
     std::string s;
-    detail::append_csv_value(v, s);
+    detail::append_csv_value(v, s, as_float);
     return s;
   }
   std::string out;
@@ -89,14 +89,17 @@ class row_writer {
       case dump_format::csv:
         for (std::size_t i = 0; i < fields_.size(); ++i) {
           if (i != 0) line_ += ',';
-          detail::append_csv_value(info_.fields[fields_[i]].get(e), line_);
+          const field_info& fi = info_.fields[fields_[i]];
+          detail::append_csv_value(fi.get(e), line_, fi.type == field_type::float32);
         }
         line_ += '\n';
         out_ << line_;
         return;
       case dump_format::table: {
         std::vector<std::string> cells;
-        for (std::size_t f : fields_) cells.push_back(table_cell(info_.fields[f].get(e)));
+        for (std::size_t f : fields_) {
+          cells.push_back(table_cell(info_.fields[f].get(e), info_.fields[f].type == field_type::float32));
+        }
         cells_.push_back(std::move(cells));
         return;
       }

@@ -23,9 +23,8 @@ namespace {
 namespace json = boost::json;
 
 std::optional<field_type> type_named(std::string_view s) {
-  for (auto t : {field_type::boolean, field_type::int32, field_type::int64, field_type::uint32, field_type::float64,
-                 field_type::string}) {
-    if (to_string(t) == s) return t;
+  for (int t = 0; t <= static_cast<int>(field_type::uint64); ++t) {
+    if (to_string(static_cast<field_type>(t)) == s) return static_cast<field_type>(t);
   }
   return std::nullopt;
 }
@@ -71,7 +70,8 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       auto t = type_named(str_or(f.get_object(), "type"));
       if (!t) {
         return bad_import("model " + info.name + ": field " + detail::json_text(f) +
-                          " needs a type (bool, int32, int64, uint32, float64, string)");
+                          " needs a type (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, "
+                          "float64, string)");
       }
       fi.type = *t;
       const auto* opt = f.get_object().if_contains("optional");

@@ -156,7 +156,8 @@ struct payload_writer {
         const column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls);
         switch (f.type) {
-          case field_type::float64: {
+          case field_type::float64:
+          case field_type::float32: {  // a float as the double equal to it
             // Bit patterns: exact for -0.0 and NaN in every archive format.
             std::vector<std::uint64_t> bits(c.doubles.size());
             if (!bits.empty()) std::memcpy(bits.data(), c.doubles.data(), bits.size() * sizeof(double));
@@ -276,7 +277,7 @@ struct payload_reader {
       for (auto& f : info.fields) {
         f.name = text("field");
         const auto type = item<std::uint8_t>("type");
-        if (type > static_cast<std::uint8_t>(field_type::string)) {
+        if (type > static_cast<std::uint8_t>(field_type::uint64)) {
           fail("field " + info.name + "." + f.name + " has unknown type " + std::to_string(type));
         }
         f.type = static_cast<field_type>(type);
@@ -357,7 +358,8 @@ struct payload_reader {
         column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls, rows);
         switch (f.type) {
-          case field_type::float64: {
+          case field_type::float64:
+          case field_type::float32: {  // a float as the double equal to it
             std::vector<std::uint64_t> bits;
             array("doubles", bits, rows);
             c.doubles.resize(bits.size());

@@ -10,6 +10,7 @@
 
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
@@ -75,6 +76,9 @@ result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op
     auto s = json_scalar(operand, &why);
     if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " " + why);
     n.operands.push_back(std::move(*s));
+  }
+  if (m.fields[field].type == field_type::float32) {
+    for (value& o : n.operands) o = float_operand(o);
   }
   index_operands(n);  // first: validate_where then finds a regexp compiled
   if (auto r = validate_where(m, n); !r) return r.error();

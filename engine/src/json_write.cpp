@@ -36,7 +36,7 @@ void drain(json::serializer& sr, std::string& out) {
 // Doubles as value_text writes them; JSON has no NaN or infinity: null.
 constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr};
 
-void write_value(json::serializer& sr, const value_view& v, std::string& out) {
+void write_value(json::serializer& sr, const value_view& v, std::string& out, bool as_float) {
   switch (v.index()) {
     case 0:
       out += "null";
@@ -50,11 +50,17 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out) {
       drain(sr, out);
       break;
     }
+    case 5: {
+      const json::value n(std::get<std::uint64_t>(v));
+      sr.reset(&n);
+      drain(sr, out);
+      break;
+    }
     case 3:
       if (std::get<double>(v) == 0 && std::signbit(std::get<double>(v))) {
         out += "-0.0";  // "-0" would read back as the integer 0
       } else {
-        append_value(v, json_numbers, out);
+        append_value(v, json_numbers, out, as_float);
       }
       break;
     default:
@@ -76,14 +82,14 @@ void write_json(const model_info& model, const void* entity, std::uint64_t mask,
     sr.reset(json::string_view(model.fields[i].name));
     drain(sr, out);
     out += ':';
-    write_value(sr, model.fields[i].get(entity), out);
+    write_value(sr, model.fields[i].get(entity), out, model.fields[i].type == field_type::float32);
   }
   out += '}';
 }
 
-void write_json_value(const value_view& v, std::string& out) {
+void write_json_value(const value_view& v, std::string& out, bool as_float) {
   json::serializer sr;
-  write_value(sr, v, out);
+  write_value(sr, v, out, as_float);
 }
 
 }  // namespace relstore::detail

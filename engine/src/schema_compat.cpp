@@ -4,11 +4,48 @@
 #include <string>
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 namespace {
 error mismatch(std::string message) { return make_error(errc::schema_mismatch, std::move(message)); }
+
+// An integer type's range: [-2^(bits-1), 2^(bits-1)) or [0, 2^bits).
+struct span {
+  bool is_signed;
+  int bits;
+};
+span span_of(field_type t) {
+  switch (t) {
+    case field_type::int8:
+      return {true, 8};
+    case field_type::int16:
+      return {true, 16};
+    case field_type::int32:
+      return {true, 32};
+    case field_type::int64:
+      return {true, 64};
+    case field_type::uint8:
+      return {false, 8};
+    case field_type::uint16:
+      return {false, 16};
+    case field_type::uint32:
+      return {false, 32};
+    default:
+      return {false, 64};
+  }
+}
+
 }  // namespace
+
+bool widens(field_type from, field_type to) {
+  if (from == to) return true;
+  if (from == field_type::float32) return to == field_type::float64;
+  if (!is_integer_type(from) || !is_integer_type(to)) return false;
+  const span a = span_of(from), b = span_of(to);
+  if (a.is_signed && !b.is_signed) return false;  // a negative value would not fit
+  return a.is_signed == b.is_signed ? b.bits >= a.bits : b.bits > a.bits;
+}
 
 result<std::vector<std::size_t>> map_fields(const model_info& program, const model_info& snap) {
   const field_info& pk = program.fields[program.primary_key];
@@ -23,7 +60,7 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
     auto c = snap.find_field(f.name);
     if (!c) continue;  // a field the program gained keeps its default
     const field_info& s = snap.fields[*c];
-    if (s.type != f.type) {
+    if (!widens(s.type, f.type) || (i == program.primary_key && s.type != f.type)) {
       return mismatch(program.name + "." + f.name + " is " + std::string(to_string(s.type)) + " in the snapshot but " +
                       std::string(to_string(f.type)) + " in the program" +
                       (i == program.primary_key ? " (the primary key's type changed)" : ""));

@@ -14,6 +14,7 @@
 
 #include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/op.hpp"
 #include "relstore/value.hpp"
@@ -99,10 +100,18 @@ value to_operand(U&& v) {
     return std::string(std::forward<U>(v));
   } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool>) {
     return static_cast<bool>(v);
+  } else if constexpr (std::is_same_v<S, float> && std::is_integral_v<V>) {
+    return static_cast<double>(static_cast<float>(v));  // see float_operand
+  } else if constexpr (std::is_same_v<S, float> && std::is_floating_point_v<V>) {
+    return float_operand(value(static_cast<double>(v)));
   } else if constexpr (std::is_floating_point_v<V>) {
     return static_cast<double>(v);
+  } else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V>) {
+    return integer_value(v);
   } else if constexpr (std::is_integral_v<V>) {
     return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_integral_v<S> && std::is_unsigned_v<S>) {
+    return integer_value(static_cast<S>(v));
   } else if constexpr (std::is_integral_v<S>) {
     return static_cast<std::int64_t>(static_cast<S>(v));
   } else {

@@ -42,6 +42,30 @@ template <>
 struct field_traits<std::string> {
   static constexpr field_type type = field_type::string;
 };
+template <>
+struct field_traits<float> {
+  static constexpr field_type type = field_type::float32;
+};
+template <>
+struct field_traits<std::int8_t> {
+  static constexpr field_type type = field_type::int8;
+};
+template <>
+struct field_traits<std::int16_t> {
+  static constexpr field_type type = field_type::int16;
+};
+template <>
+struct field_traits<std::uint8_t> {
+  static constexpr field_type type = field_type::uint8;
+};
+template <>
+struct field_traits<std::uint16_t> {
+  static constexpr field_type type = field_type::uint16;
+};
+template <>
+struct field_traits<std::uint64_t> {
+  static constexpr field_type type = field_type::uint64;
+};
 
 template <class T>
 concept supported_field = requires {
@@ -55,10 +79,12 @@ value_view view_of(const T& v) {
     return view_of(*v);
   } else if constexpr (std::is_same_v<T, bool>) {
     return v;
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return integer_view(v);
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<std::int64_t>(v);
-  } else if constexpr (std::is_same_v<T, double>) {
-    return v;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<double>(v);
   } else {
     return std::string_view(v);
   }
@@ -110,8 +136,8 @@ template <class M>
 struct model_checks<M, true> {
   static constexpr bool supported = fields_supported<M>();
   static_assert(supported,
-                "relstore: unsupported field type; use bool, int32, int64, uint32, double, std::string or "
-                "std::optional of one");
+                "relstore: unsupported field type; use bool, std::int8_t/int16_t/int32_t/int64_t, "
+                "std::uint8_t/uint16_t/uint32_t/uint64_t, float, double, std::string or std::optional of one");
   static constexpr bool few = field_count<M> <= max_fields;
   static_assert(few, "relstore: a model has at most 64 fields");
   static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());

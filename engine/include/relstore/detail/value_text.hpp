@@ -22,7 +22,10 @@ struct value_spelling {
 
 // Appends `v` as `spelling` says: integers in decimal, finite doubles as the
 // shortest decimal that reads back bit for bit ("-0", "0.1", "5e-324").
-void append_value(const value_view& v, const value_spelling& spelling, std::string& out);
+// `as_float`: `v` is a float32 field's value, spelled as the shortest
+// decimal that reads back as the same float ("0.1" for the float nearest
+// 0.1, which as a double is 0.10000000149011612).
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out, bool as_float = false);
 
 // For a backslash, newline, carriage return or tab, appends the escape JSON
 // and PostgreSQL's COPY text share (\\, \n, \r, \t) and returns true;

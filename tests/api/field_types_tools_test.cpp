@@ -1,0 +1,131 @@
+// float, int8/int16, uint8/uint16/uint64 fields through the snapshot tool's
+// library functions: dump (JSON Lines, CSV, table), import and export_sql.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "relstore/dump.hpp"
+#include "relstore/export_sql.hpp"
+#include "relstore/import.hpp"
+
+#include "common/game_schema.hpp"
+#include "common/snapshot_helpers.hpp"
+#include "common/test_helpers.hpp"
+
+namespace {
+
+using relstore::errc;
+using test::has;
+
+relstore::dataset units() {
+  game::store db;
+  game::fill(db);
+  return test::dataset_of(db);
+}
+
+std::string dump(const relstore::dataset& ds, relstore::dump_format format) {
+  std::ostringstream out;
+  auto r = relstore::dump_dataset(ds, {.model = "Unit", .format = format}, out);
+  EXPECT_TRUE(r) << r.error().message;
+  return out.str();
+}
+
+TEST(FieldTypeTools, DumpWritesFloatsShortAndUint64InFull) {
+  const auto ds = units();
+  const std::string jsonl = dump(ds, relstore::dump_format::jsonl);
+  EXPECT_TRUE(has(jsonl,
+                  R"({"model":"Unit","row":{"id":2,"speed":-3.5,"tilt":127,"height":32767,"level":255,"ammo":65535,)"
+                  R"("serial":18446744073709551615,"boost":1.5,"token":18446744073709551615}})"))
+      << jsonl;
+  const std::string csv = dump(ds, relstore::dump_format::csv);
+  EXPECT_TRUE(has(csv, "id,speed,tilt,height,level,ammo,serial,boost,token\n1,0.1,-128,-32768,0,0,0,,\n")) << csv;
+  EXPECT_TRUE(has(csv, "\n3,3.4028235e+38,0,0,1,1,9223372036854775807,1e-45,9223372036854775808\n")) << csv;
+  const std::string table = dump(ds, relstore::dump_format::table);
+  EXPECT_TRUE(has(table, "18446744073709551615")) << table;
+  EXPECT_TRUE(has(table, " 0.1 ")) << table;
+}
+
+TEST(FieldTypeTools, DumpFiltersUint64AboveInt64Max) {
+  std::ostringstream out;
+  auto r = relstore::dump_dataset(
+      units(), {.model = "Unit", .filter_json = R"({"where":{"serial":{"gt":9223372036854775807}},"fields":["id"]})"},
+      out);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(out.str(), "{\"model\":\"Unit\",\"row\":{\"id\":2}}\n{\"model\":\"Unit\",\"row\":{\"id\":4}}\n");
+}
+
+TEST(FieldTypeTools, CsvAndJsonLinesImportBackExactly) {
+  const auto ds = units();
+  const std::string schema = relstore::schema_json(ds);
+  EXPECT_TRUE(has(schema, R"({"name":"level","type":"uint8"})")) << schema;
+  EXPECT_TRUE(has(schema, R"({"name":"boost","type":"float32","optional":true})")) << schema;
+  for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
+    const std::string text = dump(ds, format);
+    relstore::import_source src;
+    src.text = text;
+    if (format == relstore::dump_format::csv) {
+      src.format = relstore::import_source::kind::csv;
+      src.model = "Unit";
+    }
+    auto back = relstore::import_data(schema, {src});
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(dump(*back, format), text);
+  }
+}
+
+TEST(FieldTypeTools, ImportRejectsAValueThatDoesNotFitNamingModelFieldAndValue) {
+  const std::string schema = R"({"models":[{"name":"Unit","fields":[{"name":"id","type":"int64"},)"
+                             R"({"name":"level","type":"uint8"},{"name":"speed","type":"float32"},)"
+                             R"({"name":"serial","type":"uint64"}]}]})";
+  auto expect_error = [&](const std::string& csv, const std::string& says) {
+    relstore::import_source src;
+    src.format = relstore::import_source::kind::csv;
+    src.model = "Unit";
+    src.name = "u.csv";
+    src.text = csv;
+    auto ds = relstore::import_data(schema, {src});
+    ASSERT_FALSE(ds) << csv;
+    EXPECT_EQ(ds.error().code, errc::invalid_argument);
+    EXPECT_TRUE(has(ds.error().message, says)) << ds.error().message;
+  };
+  expect_error("id,level,speed,serial\n1,300,0,0\n", "u.csv:2: Unit.level: 300 is out of range for uint8");
+  expect_error("id,level,speed,serial\n1,2.7,0,0\n", "Unit.level");
+  expect_error("id,level,speed,serial\n1,1,1e39,0\n", "Unit.speed: 1e+39 is out of range for float32");
+  expect_error("id,level,speed,serial\n1,1,0,18446744073709551616\n", "Unit.serial");
+  expect_error("id,level,speed,serial\n1,1,0,-1\n", "Unit.serial");
+  auto json = relstore::import_json(R"({"Unit":[{"id":1,"level":256,"speed":0,"serial":0}]})", schema);
+  ASSERT_FALSE(json);
+  EXPECT_TRUE(has(json.error().message, "Unit[0].level: 256 is out of range for uint8")) << json.error().message;
+}
+
+TEST(FieldTypeTools, ExportSqlTypesPerDialect) {
+  const auto ds = units();
+  std::ostringstream sqlite, pg;
+  ASSERT_TRUE(relstore::export_sql(ds, pg, {.dialect = relstore::sql_dialect::postgresql}));
+  EXPECT_TRUE(has(pg.str(),
+                  "CREATE TABLE \"Unit\" (\n  \"id\" BIGINT NOT NULL,\n  \"speed\" REAL NOT NULL,\n"
+                  "  \"tilt\" SMALLINT NOT NULL,\n  \"height\" SMALLINT NOT NULL,\n  \"level\" SMALLINT NOT NULL,\n"
+                  "  \"ammo\" INTEGER NOT NULL,\n  \"serial\" NUMERIC(20) NOT NULL,\n  \"boost\" REAL,\n"
+                  "  \"token\" NUMERIC(20),\n"))
+      << pg.str();
+  EXPECT_TRUE(has(pg.str(), "\n2\t-3.5\t127\t32767\t255\t65535\t18446744073709551615\t1.5\t18446744073709551615\n"))
+      << pg.str();
+  EXPECT_TRUE(has(pg.str(), "\n1\t0.1\t-128\t-32768\t0\t0\t0\t\\N\t\\N\n")) << pg.str();
+
+  // SQLite's INTEGER is an int64: a uint64 above INT64_MAX is refused, not rounded.
+  auto r = relstore::export_sql(ds, sqlite);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(r.error().message, "Unit.serial is 18446744073709551615")) << r.error().message;
+  EXPECT_EQ(sqlite.str(), "");
+
+  game::store small;
+  ASSERT_TRUE(small.repo<game::Unit>().create({.id = 1, .speed = 0.1f, .tilt = -128, .serial = game::int64_max}));
+  std::ostringstream ok;
+  ASSERT_TRUE(relstore::export_sql(test::dataset_of(small), ok));
+  EXPECT_TRUE(has(ok.str(), "  \"speed\" REAL NOT NULL,\n  \"tilt\" INTEGER NOT NULL,\n")) << ok.str();
+  EXPECT_TRUE(has(ok.str(), "VALUES (1, 0.1, -128, 0, 0, 0, 9223372036854775807, NULL, NULL);")) << ok.str();
+}
+
+}  // namespace

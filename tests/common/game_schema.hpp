@@ -1,0 +1,51 @@
+// A model with every narrow, unsigned and float field type a game uses, and
+// the extremes of each, for the tests of those types on every surface.
+#pragma once
+
+#include <relstore/relstore.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <vector>
+
+namespace game {
+
+struct Unit {
+  std::int64_t id = 0;
+  float speed = 0;
+  std::int8_t tilt = 0;
+  std::int16_t height = 0;
+  std::uint8_t level = 0;
+  std::uint16_t ammo = 0;
+  std::uint64_t serial = 0;
+  std::optional<float> boost;
+  std::optional<std::uint64_t> token;
+  friend bool operator==(const Unit&, const Unit&) = default;
+};
+RELSTORE_MODEL(Unit, id, speed, tilt, height, level, ammo, serial, boost, token)
+
+using schema = relstore::schema<relstore::models<Unit>>;
+using store = relstore::store<schema>;
+
+inline constexpr std::uint64_t int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+inline constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
+
+// Rows 1 to 4: each type's lowest and highest values, 0.1f (no short binary
+// form), and uint64 values on both sides of INT64_MAX.
+inline std::vector<Unit> extreme_units() {
+  return {
+      {1, 0.1f, -128, -32768, 0, 0, 0, std::nullopt, std::nullopt},
+      {2, -3.5f, 127, 32767, 255, 65535, uint64_max, 1.5f, uint64_max},
+      {3, std::numeric_limits<float>::max(), 0, 0, 1, 1, int64_max, std::numeric_limits<float>::denorm_min(),
+       int64_max + 1},
+      {4, std::numeric_limits<float>::lowest(), -1, -1, 7, 7, int64_max + 1, std::nullopt, 5},
+  };
+}
+
+// A store holding extreme_units().
+inline void fill(store& db) {
+  for (const Unit& u : extreme_units()) (void)db.repo<Unit>().create(u);
+}
+
+}  // namespace game
