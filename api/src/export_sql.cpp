@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "relstore/detail/sql_text.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore {
 namespace {
@@ -218,6 +219,15 @@ result<void> check_values(const registry& reg, const detail::column_store& ds, s
     for (std::size_t f = 0; f < info.fields.size(); ++f) {
       const field_type type = info.fields[f].type;
       const bool real = type == field_type::float64 || type == field_type::float32;
+      if (info.fields[f].enumeration) {  // written by name: an undeclared value has none
+        for (std::size_t row = 0; row < t.rows(); ++row) {
+          const value_view v = t.get(row, f);
+          if (v.index() == 0 || detail::enumerator_of(*info.fields[f].enumeration, v)) continue;
+          return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
+                        ", which no " + info.fields[f].enumeration->name + " enumerator has");
+        }
+        continue;
+      }
       if (sqlite ? !real && type != field_type::uint64 : type != field_type::string) continue;
       const detail::column& c = t.at(f);
       const std::string field = info.name + "." + info.fields[f].name;
@@ -264,8 +274,17 @@ std::string create_table(const registry& reg, const schema_graph& g, std::size_t
   auto ident = [&](std::size_t f) { return detail::quote_sql_ident(info.fields[f].name); };
   std::string s = "CREATE TABLE " + detail::quote_sql_ident(info.name) + " (\n";
   for (const auto& f : info.fields) {
-    s += "  " + detail::quote_sql_ident(f.name) + " " + sql_type(f.type, dialect) + (f.nullable ? "" : " NOT NULL") +
-         ",\n";
+    s += "  " + detail::quote_sql_ident(f.name) + " " + (f.enumeration ? "TEXT" : sql_type(f.type, dialect)) +
+         (f.nullable ? "" : " NOT NULL");
+    if (f.enumeration) {  // an enum by name: one of its enumerators
+      s += " CHECK (" + detail::quote_sql_ident(f.name) + " IN (";
+      for (std::size_t i = 0; i < f.enumeration->enumerators.size(); ++i) {
+        if (i) s += ", ";
+        detail::append_sqlite_literal(std::string_view(f.enumeration->enumerators[i].name), s);
+      }
+      s += "))";
+    }
+    s += ",\n";
   }
   s += "  PRIMARY KEY (" + ident(info.primary_key) + ")";
   std::vector<std::size_t> uniques;
@@ -341,7 +360,7 @@ void write_sqlite(const detail::column_store& ds, const schema_graph& g, std::os
       s = head;
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         if (f) s += ", ";
-        detail::append_sqlite_literal(ds.table(m).get(r, f), s, info.fields[f].type == field_type::float32);
+        detail::append_sqlite_literal(ds.table(m).get(r, f), s, &info.fields[f]);
       }
       s += ");\n";
       out << s;
@@ -373,7 +392,7 @@ void write_postgresql(const detail::column_store& ds, const schema_graph& g, std
     for (std::size_t r = 0; r < t.rows(); ++r) {
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         if (f) s += '\t';
-        detail::append_copy_field(t.get(r, f), s, info.fields[f].type == field_type::float32);
+        detail::append_copy_field(t.get(r, f), s, &info.fields[f]);
       }
       s += '\n';
       if (s.size() >= (1u << 16)) {

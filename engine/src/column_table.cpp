@@ -52,32 +52,6 @@ std::optional<ikey> key_of(const value_view& v) {
   }
 }
 
-// The range of a boolean or an integer type narrower than 64 bits.
-void integer_bounds(field_type type, std::int64_t* lo, std::int64_t* hi) noexcept {
-  switch (type) {
-    case field_type::int8:
-      *lo = INT8_MIN, *hi = INT8_MAX;
-      break;
-    case field_type::int16:
-      *lo = INT16_MIN, *hi = INT16_MAX;
-      break;
-    case field_type::int32:
-      *lo = INT32_MIN, *hi = INT32_MAX;
-      break;
-    case field_type::uint8:
-      *lo = 0, *hi = UINT8_MAX;
-      break;
-    case field_type::uint16:
-      *lo = 0, *hi = UINT16_MAX;
-      break;
-    case field_type::uint32:
-      *lo = 0, *hi = UINT32_MAX;
-      break;
-    default:  // boolean
-      *lo = 0, *hi = 1;
-  }
-}
-
 // Whether a column of `type` is held in `doubles` (else `ints` or `strings`).
 bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
 
@@ -182,43 +156,46 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
   column& c = columns_[field];
   bool is_null = false;
   auto to_int = [&](auto x) { c.ints[row] = static_cast<std::int64_t>(x); };
+  value named;  // an enum field's value: a name resolved, an integer checked
+  if (f.enumeration && !resolve_enum(*f.enumeration, f.type, v, &named, why)) return false;
+  const value& in = f.enumeration ? named : v;
   bool ok = false;
   switch (f.type) {
     case field_type::float64:
-      ok = set_cell<double>(v, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
+      ok = set_cell<double>(in, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
       break;
     case field_type::float32:
-      ok = set_cell<float>(v, f, &is_null, why, [&](float x) { c.doubles[row] = x; });
+      ok = set_cell<float>(in, f, &is_null, why, [&](float x) { c.doubles[row] = x; });
       break;
     case field_type::string:
-      ok = set_cell<std::string>(v, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
+      ok = set_cell<std::string>(in, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
       break;
     case field_type::boolean:
-      ok = set_cell<bool>(v, f, &is_null, why, to_int);
+      ok = set_cell<bool>(in, f, &is_null, why, to_int);
       break;
     case field_type::int8:
-      ok = set_cell<std::int8_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int8_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::int16:
-      ok = set_cell<std::int16_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int16_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::int32:
-      ok = set_cell<std::int32_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int32_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::int64:
-      ok = set_cell<std::int64_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int64_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::uint8:
-      ok = set_cell<std::uint8_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::uint8_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::uint16:
-      ok = set_cell<std::uint16_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::uint16_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::uint32:
-      ok = set_cell<std::uint32_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::uint32_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::uint64:
-      ok = set_cell<std::uint64_t>(v, f, &is_null, why, to_int);  // two's complement bits
+      ok = set_cell<std::uint64_t>(in, f, &is_null, why, to_int);  // two's complement bits
       break;
   }
   if (!ok) return false;
@@ -312,9 +289,10 @@ result<void> column_table::check() const {
       if (c.nulls[r] > 1) return bad("bad null flag at row " + std::to_string(r));
     }
     if (f.type != field_type::int64 && f.type != field_type::uint64) {
-      // Narrower integers and booleans are checked against their range.
-      std::int64_t lo = 0, hi = 1;
-      integer_bounds(f.type, &lo, &hi);
+      // Narrower integers and booleans are checked against their range
+      // (a uint64 uses every bit pattern of its int64).
+      const integer_range range = integer_range_of(f.type).value_or(integer_range{0, 1});
+      const std::int64_t lo = range.min, hi = static_cast<std::int64_t>(range.max);
       for (std::size_t r = 0; r < c.ints.size(); ++r) {
         const std::int64_t v = c.ints[r];
         if (v < lo || v > hi) {

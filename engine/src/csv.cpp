@@ -31,9 +31,9 @@ bool parse_whole(std::string_view s, Number& out) {
 
 }  // namespace
 
-void append_csv_value(const value_view& v, std::string& out, bool as_float) {
+void append_csv_value(const value_view& v, std::string& out, const field_info* field) {
   static constexpr value_spelling csv{"", "true", "false", "NaN", "Infinity", "-Infinity", false, append_quoted};
-  append_value(v, csv, out, as_float);
+  append_value(v, csv, out, field);
 }
 
 void append_csv_name(std::string_view s, std::string& out) {

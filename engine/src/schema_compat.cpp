@@ -9,42 +9,13 @@
 namespace relstore::detail {
 namespace {
 error mismatch(std::string message) { return make_error(errc::schema_mismatch, std::move(message)); }
-
-// An integer type's range: [-2^(bits-1), 2^(bits-1)) or [0, 2^bits).
-struct span {
-  bool is_signed;
-  int bits;
-};
-span span_of(field_type t) {
-  switch (t) {
-    case field_type::int8:
-      return {true, 8};
-    case field_type::int16:
-      return {true, 16};
-    case field_type::int32:
-      return {true, 32};
-    case field_type::int64:
-      return {true, 64};
-    case field_type::uint8:
-      return {false, 8};
-    case field_type::uint16:
-      return {false, 16};
-    case field_type::uint32:
-      return {false, 32};
-    default:
-      return {false, 64};
-  }
-}
-
 }  // namespace
 
 bool widens(field_type from, field_type to) {
   if (from == to) return true;
   if (from == field_type::float32) return to == field_type::float64;
-  if (!is_integer_type(from) || !is_integer_type(to)) return false;
-  const span a = span_of(from), b = span_of(to);
-  if (a.is_signed && !b.is_signed) return false;  // a negative value would not fit
-  return a.is_signed == b.is_signed ? b.bits >= a.bits : b.bits > a.bits;
+  const auto a = integer_range_of(from), b = integer_range_of(to);
+  return a && b && b->min <= a->min && a->max <= b->max;
 }
 
 result<std::vector<std::size_t>> map_fields(const model_info& program, const model_info& snap) {
@@ -64,6 +35,16 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
       return mismatch(program.name + "." + f.name + " is " + std::string(to_string(s.type)) + " in the snapshot but " +
                       std::string(to_string(f.type)) + " in the program" +
                       (i == program.primary_key ? " (the primary key's type changed)" : ""));
+    }
+    if (s.enumeration && f.enumeration) {  // read by value: each name must keep its value
+      for (const auto& e : s.enumeration->enumerators) {
+        const auto* mine = f.enumeration->find(e.name);
+        if (mine == nullptr || mine->value != e.value) {
+          return mismatch(program.name + "." + f.name + ": enumerator " + e.name + " of " + s.enumeration->name +
+                          " is " + std::to_string(e.value) + " in the snapshot but " +
+                          (mine ? std::to_string(mine->value) : std::string("missing")) + " in the program");
+        }
+      }
     }
     if (s.nullable && !f.nullable) {
       return mismatch(program.name + "." + f.name + " is optional in the snapshot but not in the program");

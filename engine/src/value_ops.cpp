@@ -23,60 +23,82 @@ const char* kind_name(const value& v) noexcept {
   }
 }
 
-bool is_integer_type(field_type type) noexcept {
+namespace {
+template <class T>
+constexpr integer_range range_of() noexcept {
+  return {std::numeric_limits<T>::min(), std::numeric_limits<T>::max()};
+}
+
+// Stores `i` (in range) as a T at `out`.
+template <class T>
+void store_as(std::int64_t i, void* out) {
+  *static_cast<T*>(out) = static_cast<T>(i);  // a uint64 from its bits: modulo 2^64
+}
+}  // namespace
+
+std::optional<integer_range> integer_range_of(field_type type) noexcept {
   switch (type) {
     case field_type::int8:
+      return range_of<std::int8_t>();
     case field_type::int16:
+      return range_of<std::int16_t>();
     case field_type::int32:
+      return range_of<std::int32_t>();
     case field_type::int64:
+      return range_of<std::int64_t>();
     case field_type::uint8:
+      return range_of<std::uint8_t>();
     case field_type::uint16:
+      return range_of<std::uint16_t>();
     case field_type::uint32:
+      return range_of<std::uint32_t>();
     case field_type::uint64:
-      return true;
+      return range_of<std::uint64_t>();
     default:
-      return false;
+      return std::nullopt;
   }
 }
 
 namespace {
 
-// Stores integer `v` as a T at `out`; false when `v` is not an integer or
-// does not fit a T.
-template <class T>
-bool put_integer(const value& v, void* out) {
-  constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
-  constexpr auto min = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+// Stores integer `v` at `out` as the C++ type of integer field type `type`;
+// false when `v` is not in the type's range.
+bool put_integer(const value& v, field_type type, const integer_range& r, void* out) {
+  std::int64_t bits = 0;
   if (const std::int64_t* i = std::get_if<std::int64_t>(&v)) {
-    if (*i < min || (*i > 0 && static_cast<std::uint64_t>(*i) > max)) return false;
-    *static_cast<T*>(out) = static_cast<T>(*i);
-    return true;
+    if (*i < r.min || (*i > 0 && static_cast<std::uint64_t>(*i) > r.max)) return false;
+    bits = *i;
+  } else {
+    const std::uint64_t u = std::get<std::uint64_t>(v);
+    if (u > r.max) return false;
+    bits = static_cast<std::int64_t>(u);
   }
-  const std::uint64_t u = std::get<std::uint64_t>(v);
-  if (u > max) return false;
-  *static_cast<T*>(out) = static_cast<T>(u);
-  return true;
-}
-
-bool put_integer(const value& v, field_type type, void* out) {
   switch (type) {
     case field_type::int8:
-      return put_integer<std::int8_t>(v, out);
+      store_as<std::int8_t>(bits, out);
+      break;
     case field_type::int16:
-      return put_integer<std::int16_t>(v, out);
+      store_as<std::int16_t>(bits, out);
+      break;
     case field_type::int32:
-      return put_integer<std::int32_t>(v, out);
-    case field_type::int64:
-      return put_integer<std::int64_t>(v, out);
+      store_as<std::int32_t>(bits, out);
+      break;
     case field_type::uint8:
-      return put_integer<std::uint8_t>(v, out);
+      store_as<std::uint8_t>(bits, out);
+      break;
     case field_type::uint16:
-      return put_integer<std::uint16_t>(v, out);
+      store_as<std::uint16_t>(bits, out);
+      break;
     case field_type::uint32:
-      return put_integer<std::uint32_t>(v, out);
+      store_as<std::uint32_t>(bits, out);
+      break;
+    case field_type::uint64:
+      store_as<std::uint64_t>(bits, out);
+      break;
     default:
-      return put_integer<std::uint64_t>(v, out);
+      store_as<std::int64_t>(bits, out);
   }
+  return true;
 }
 
 }  // namespace
@@ -138,10 +160,15 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
         return true;
       }
       return expected();
-    default:
+    default: {
       if (!integer) return expected();
-      if (!put_integer(v, type, out)) return fail(describe(v) + " is out of range for " + std::string(to_string(type)));
+      const auto range = integer_range_of(type);
+      if (!range) return fail("unknown field type");
+      if (!put_integer(v, type, *range, out)) {
+        return fail(describe(v) + " is out of range for " + std::string(to_string(type)));
+      }
       return true;
+    }
   }
 }
 
@@ -205,6 +232,44 @@ value float_operand(const value& v) {
     default:
       return v;
   }
+}
+
+value enumerator_value(const enum_info::enumerator& e, field_type type) {
+  if (type == field_type::uint64) return integer_value(static_cast<std::uint64_t>(e.value));
+  return e.value;
+}
+
+const enum_info::enumerator* enumerator_of(const enum_info& e, const value_view& v) noexcept {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return e.find(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(&v)) return e.find(static_cast<std::int64_t>(*u));
+  return nullptr;
+}
+
+bool resolve_enum(const enum_info& e, field_type type, const value& v, value* out, std::string* why) {
+  auto fail = [&](const std::string& what) {
+    if (why != nullptr) {
+      std::string names;
+      for (std::size_t i = 0; i < e.enumerators.size() && i < 16; ++i) {
+        names += (i ? ", " : "") + e.enumerators[i].name;
+      }
+      if (e.enumerators.size() > 16) names += ", ...";
+      *why = what + " (" + names + ")";
+    }
+    return false;
+  };
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    const auto* found = e.find(*s);
+    if (found == nullptr) return fail(describe(v) + " is not a " + e.name);
+    *out = enumerator_value(*found, type);
+    return true;
+  }
+  if (v.index() == 2 || v.index() == 5) {
+    if (enumerator_of(e, as_view(v)) == nullptr) return fail(describe(v) + " is the value of no " + e.name);
+  } else if (v.index() != 0) {
+    return fail("expects a " + e.name + ", got " + kind_name(v) + " " + describe(v));
+  }
+  *out = v;
+  return true;
 }
 
 int compare_for_order(const value_view& a, const value_view& b) noexcept {

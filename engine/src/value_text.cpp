@@ -5,10 +5,19 @@
 #include <cmath>
 #include <cstdint>
 
+#include "relstore/detail/value_ops.hpp"
+
 namespace relstore::detail {
 
-void append_value(const value_view& v, const value_spelling& spelling, std::string& out, bool as_float) {
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out, const field_info* field) {
   char buf[32];
+  if (field != nullptr && field->enumeration) {
+    if (const auto* e = enumerator_of(*field->enumeration, v)) {
+      spelling.string(e->name, out);
+      return;
+    }
+  }
+  const bool as_float = field != nullptr && field->type == field_type::float32;
   switch (v.index()) {
     case 0:
       out += spelling.null;

@@ -25,23 +25,10 @@ class FieldTypes : public ::testing::Test {
   void SetUp() override { fill(db); }
 
   ids_t json_ids(const std::string& json) {
-    auto r = units.find(json);
-    EXPECT_TRUE(r) << json << ": " << r.error().message;
-    ids_t out;
-    if (r) {
-      for (const auto& u : *r) out.push_back(u->id);
-    }
-    return out;
+    SCOPED_TRACE(json);
+    return find_ids(units, json);
   }
-  ids_t typed_ids(const filter<Unit>& f) {
-    auto r = units.find(f);
-    EXPECT_TRUE(r) << r.error().message;
-    ids_t out;
-    if (r) {
-      for (const auto& u : *r) out.push_back(u->id);
-    }
-    return out;
-  }
+  ids_t typed_ids(const filter<Unit>& f) { return find_ids(units, f); }
   // `r` failed with invalid_argument, its message naming each of `says`, and
   // the store still holds extreme_units() exactly.
   template <class R>

@@ -1,5 +1,6 @@
-// float, int8/int16, uint8/uint16/uint64 fields through the snapshot tool's
-// library functions: dump (JSON Lines, CSV, table), import and export_sql.
+// float, int8/int16, uint8/uint16/uint64 and enum fields through the
+// snapshot tool's library functions: dump (JSON Lines, CSV, table), import,
+// export_sql and info.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -8,6 +9,8 @@
 #include "relstore/dump.hpp"
 #include "relstore/export_sql.hpp"
 #include "relstore/import.hpp"
+#include "relstore/snapshot.hpp"
+#include "relstore/snapshot_info.hpp"
 
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
@@ -24,9 +27,15 @@ relstore::dataset units() {
   return test::dataset_of(db);
 }
 
-std::string dump(const relstore::dataset& ds, relstore::dump_format format) {
+relstore::dataset items() {
+  game::store db;
+  game::fill_items(db);
+  return test::dataset_of(db);
+}
+
+std::string dump(const relstore::dataset& ds, relstore::dump_format format, const char* model = "Unit") {
   std::ostringstream out;
-  auto r = relstore::dump_dataset(ds, {.model = "Unit", .format = format}, out);
+  auto r = relstore::dump_dataset(ds, {.model = model, .format = format}, out);
   EXPECT_TRUE(r) << r.error().message;
   return out.str();
 }
@@ -126,6 +135,84 @@ TEST(FieldTypeTools, ExportSqlTypesPerDialect) {
   ASSERT_TRUE(relstore::export_sql(test::dataset_of(small), ok));
   EXPECT_TRUE(has(ok.str(), "  \"speed\" REAL NOT NULL,\n  \"tilt\" INTEGER NOT NULL,\n")) << ok.str();
   EXPECT_TRUE(has(ok.str(), "VALUES (1, 0.1, -128, 0, 0, 0, 9223372036854775807, NULL, NULL);")) << ok.str();
+}
+
+TEST(EnumTools, DumpsShowNamesAndImportReadsThemBack) {
+  const auto ds = items();
+  const std::string jsonl = dump(ds, relstore::dump_format::jsonl, "Item");
+  EXPECT_TRUE(has(jsonl, R"({"model":"Item","row":{"id":2,"kind":"potion","spare":"shield"}})")) << jsonl;
+  const std::string csv = dump(ds, relstore::dump_format::csv, "Item");
+  EXPECT_EQ(csv, "id,kind,spare\n1,\"sword\",\n2,\"potion\",\"shield\"\n3,\"sword\",\n");
+  EXPECT_TRUE(has(dump(ds, relstore::dump_format::table, "Item"), " potion "))
+      << dump(ds, relstore::dump_format::table, "Item");
+  const std::string schema = relstore::schema_json(ds);
+  EXPECT_TRUE(has(
+      schema, R"({"name":"kind","type":"uint8","enum":{"name":"kind","values":{"sword":0,"shield":1,"potion":7}}})"))
+      << schema;
+  for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
+    const std::string text = format == relstore::dump_format::csv ? csv : jsonl;
+    relstore::import_source src;
+    src.text = text;
+    if (format == relstore::dump_format::csv) {
+      src.format = relstore::import_source::kind::csv;
+      src.model = "Item";
+    }
+    auto back = relstore::import_data(schema, {src});
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(dump(*back, format, "Item"), text);
+  }
+  std::ostringstream filtered;
+  ASSERT_TRUE(relstore::dump_dataset(ds, {.model = "Item", .filter_json = R"({"where":{"kind":"potion"}})"}, filtered));
+  EXPECT_EQ(filtered.str(), "{\"model\":\"Item\",\"row\":{\"id\":2,\"kind\":\"potion\",\"spare\":\"shield\"}}\n");
+}
+
+TEST(EnumTools, ImportRejectsAnUnknownName) {
+  const std::string schema = relstore::schema_json(items());
+  relstore::import_source src;
+  src.format = relstore::import_source::kind::csv;
+  src.model = "Item";
+  src.name = "i.csv";
+  src.text = "id,kind\n1,axe\n";
+  auto ds = relstore::import_data(schema, {src});
+  ASSERT_FALSE(ds);
+  EXPECT_EQ(ds.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(ds.error().message, "i.csv:2: Item.kind: \"axe\" is not a kind (sword, shield, potion)"))
+      << ds.error().message;
+}
+
+TEST(EnumTools, ExportSqlWritesNamesInACheckedTextColumn) {
+  const auto ds = items();
+  std::ostringstream sqlite, pg;
+  ASSERT_TRUE(relstore::export_sql(ds, sqlite));
+  EXPECT_TRUE(has(sqlite.str(),
+                  "  \"kind\" TEXT NOT NULL CHECK (\"kind\" IN ('sword', 'shield', 'potion')),\n"
+                  "  \"spare\" TEXT CHECK (\"spare\" IN ('sword', 'shield', 'potion')),\n"))
+      << sqlite.str();
+  EXPECT_TRUE(has(sqlite.str(), "VALUES (2, 'potion', 'shield');")) << sqlite.str();
+  ASSERT_TRUE(relstore::export_sql(ds, pg, {.dialect = relstore::sql_dialect::postgresql}));
+  EXPECT_TRUE(has(pg.str(), "\n2\tpotion\tshield\n")) << pg.str();
+
+  game::store odd;
+  ASSERT_TRUE(odd.repo<game::Item>().create({.id = 1, .kind = static_cast<game::kind>(42)}));
+  std::ostringstream refused;
+  auto r = relstore::export_sql(test::dataset_of(odd), refused);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(r.error().message, "Item.kind is 42")) << r.error().message;
+}
+
+TEST(EnumTools, InfoListsTheEnumerators) {
+  game::store db;
+  game::fill_items(db);
+  std::stringstream buf;
+  ASSERT_TRUE(relstore::save(db, buf));
+  relstore::snapshot_header header;
+  auto ds = relstore::read_snapshot(buf, &header);
+  ASSERT_TRUE(ds) << ds.error().message;
+  std::ostringstream out;
+  relstore::describe_snapshot("items.snap", header, *ds, out);
+  EXPECT_TRUE(has(out.str(), "\n    kind uint8 enum kind { sword = 0, shield = 1, potion = 7 }\n")) << out.str();
+  EXPECT_TRUE(has(out.str(), "\n    spare uint8 (optional) enum kind { sword = 0,")) << out.str();
 }
 
 }  // namespace

@@ -2,7 +2,11 @@
 // the extremes of each, for the tests of those types on every surface.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <relstore/relstore.hpp>
+
+#include <boost/describe/enum.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -25,9 +29,6 @@ struct Unit {
 };
 RELSTORE_MODEL(Unit, id, speed, tilt, height, level, ammo, serial, boost, token)
 
-using schema = relstore::schema<relstore::models<Unit>>;
-using store = relstore::store<schema>;
-
 inline constexpr std::uint64_t int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 inline constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
 
@@ -43,9 +44,44 @@ inline std::vector<Unit> extreme_units() {
   };
 }
 
+// An enum stored as its uint8, with a gap in its values.
+enum class kind : std::uint8_t { sword, shield, potion = 7 };
+BOOST_DESCRIBE_ENUM(kind, sword, shield, potion)
+
+struct Item {
+  std::int64_t id = 0;
+  game::kind kind = game::kind::sword;
+  std::optional<game::kind> spare;
+  friend bool operator==(const Item&, const Item&) = default;
+};
+RELSTORE_MODEL(Item, id, kind, spare)
+
+using schema = relstore::schema<relstore::models<Unit, Item>>;
+using store = relstore::store<schema>;
+
 // A store holding extreme_units().
 inline void fill(store& db) {
   for (const Unit& u : extreme_units()) (void)db.repo<Unit>().create(u);
+}
+
+// The ids of the entities repo.find(query) returns, in order; a failed find
+// fails the test.
+template <class Repo, class Query>
+std::vector<std::int64_t> find_ids(const Repo& repo, const Query& query) {
+  auto r = repo.find(query);
+  EXPECT_TRUE(r) << r.error().message;
+  std::vector<std::int64_t> out;
+  if (r) {
+    for (const auto& row : *r) out.push_back(row->id);
+  }
+  return out;
+}
+
+// Items 1 (sword), 2 (potion, spare shield), 3 (sword).
+inline void fill_items(store& db) {
+  (void)db.repo<Item>().create({1, kind::sword, std::nullopt});
+  (void)db.repo<Item>().create({2, kind::potion, kind::shield});
+  (void)db.repo<Item>().create({3, kind::sword, std::nullopt});
 }
 
 }  // namespace game

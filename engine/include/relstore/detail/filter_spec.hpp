@@ -96,6 +96,9 @@ value to_operand(U&& v) {
   using V = std::remove_cvref_t<U>;
   if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
     return null;
+  } else if constexpr (std::is_enum_v<V>) {  // an enum field compares its underlying values
+    using E = std::underlying_type_t<V>;
+    return to_operand<E>(static_cast<E>(v));
   } else if constexpr (std::is_same_v<S, std::string>) {
     return std::string(std::forward<U>(v));
   } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool>) {

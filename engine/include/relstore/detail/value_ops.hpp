@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
 
 namespace relstore::detail {
@@ -20,8 +21,13 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept;
 // REQUIRES: both views hold a number.
 std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept;
 
-// Whether `type` is an integer field type (int8 ... uint64).
-bool is_integer_type(field_type type) noexcept;
+// The values of an integer field type: [min, max].
+struct integer_range {
+  std::int64_t min;
+  std::uint64_t max;
+};
+// The range of `type` when it is an integer type (int8 ... uint64), else nullopt.
+std::optional<integer_range> integer_range_of(field_type type) noexcept;
 
 // The double equal to the float nearest `d` (ties to even, as a C++
 // conversion rounds), or nullopt when `d` is finite but rounds to no finite
@@ -39,6 +45,19 @@ inline std::optional<double> nearest_float(double d) noexcept {
 // `x == 0.1` finds the 0.1 a float holds; a finite double beyond a float's
 // range and any other value are returned as they are.
 value float_operand(const value& v);
+
+// The run-time value of an enumerator of an enum field of integer type `type`.
+value enumerator_value(const enum_info::enumerator& e, field_type type);
+
+// The enumerator that the value `v` of an enum field is, or null (null, or a
+// value no enumerator has).
+const enum_info::enumerator* enumerator_of(const enum_info& e, const value_view& v) noexcept;
+
+// For an enum field of integer type `type`: `v` with an enumerator's name
+// replaced by its value. Null passes; an integer must be an enumerator's
+// value. Otherwise returns false with the reason in *why ("\"axe\" is not a
+// kind (sword, shield, potion)").
+bool resolve_enum(const enum_info& e, field_type type, const value& v, value* out, std::string* why);
 
 // Bitwise equality of two field values (NaN equals NaN, -0.0 differs from 0.0).
 bool same_value(const value_view& a, const value_view& b) noexcept;
