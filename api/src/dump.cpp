@@ -12,6 +12,7 @@
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/json_write.hpp"
 #include "relstore/detail/query.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore {
 namespace {
@@ -25,11 +26,14 @@ std::size_t width_of(std::string_view s) {
 }
 
 // A cell as a person reads it: control characters escaped, long text cut.
-std::string table_cell(const value_view& v) {
+std::string table_cell(const value_view& v, const field_info* field) {
   if (v.index() == 0) return "null";
+  if (field != nullptr && field->enumeration) {  // by name, as text is shown
+    if (const auto* e = detail::enumerator_of(*field->enumeration, v)) return e->name;
+  }
   if (v.index() != 4) {
     std::string s;
-    detail::append_csv_value(v, s);
+    detail::append_csv_value(v, s, field);
     return s;
   }
   std::string out;
@@ -89,14 +93,17 @@ class row_writer {
       case dump_format::csv:
         for (std::size_t i = 0; i < fields_.size(); ++i) {
           if (i != 0) line_ += ',';
-          detail::append_csv_value(info_.fields[fields_[i]].get(e), line_);
+          const field_info& fi = info_.fields[fields_[i]];
+          detail::append_csv_value(fi.get(e), line_, &fi);
         }
         line_ += '\n';
         out_ << line_;
         return;
       case dump_format::table: {
         std::vector<std::string> cells;
-        for (std::size_t f : fields_) cells.push_back(table_cell(info_.fields[f].get(e)));
+        for (std::size_t f : fields_) {
+          cells.push_back(table_cell(info_.fields[f].get(e), &info_.fields[f]));
+        }
         cells_.push_back(std::move(cells));
         return;
       }
@@ -111,7 +118,7 @@ class row_writer {
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const field_info& fi = info_.fields[fields_[i]];
       width[i] = width_of(fi.name);
-      right[i] = fi.type != field_type::string && fi.type != field_type::boolean;
+      right[i] = fi.type != field_type::string && fi.type != field_type::boolean && !fi.enumeration;
     }
     for (const auto& row : cells_) {
       for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], width_of(row[i]));

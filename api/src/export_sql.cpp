@@ -15,15 +15,22 @@
 #include <vector>
 
 #include "relstore/detail/sql_text.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore {
 namespace {
 
 const char* sql_type(field_type t, sql_dialect d) {
-  static_assert(static_cast<int>(field_type::string) == 5 && static_cast<int>(sql_dialect::postgresql) == 1);
-  // boolean, int32, int64, uint32 (past PostgreSQL's INTEGER), float64, string
-  static constexpr const char* names[2][6] = {{"INTEGER", "INTEGER", "INTEGER", "INTEGER", "REAL", "TEXT"},
-                                              {"BOOLEAN", "INTEGER", "BIGINT", "BIGINT", "DOUBLE PRECISION", "TEXT"}};
+  static_assert(static_cast<int>(field_type::uint64) == 11 && static_cast<int>(sql_dialect::postgresql) == 1);
+  // In field_type order: boolean, int32, int64, uint32, float64, string,
+  // float32, int8, int16, uint8, uint16, uint64. PostgreSQL has no unsigned
+  // or one-byte integers: each takes the smallest type that holds its range
+  // (uint64 NUMERIC(20)); its REAL is a float. SQLite's INTEGER is an int64
+  // (check_values refuses a uint64 above INT64_MAX), its REAL a double.
+  static constexpr const char* names[2][12] = {{"INTEGER", "INTEGER", "INTEGER", "INTEGER", "REAL", "TEXT", "REAL",
+                                                "INTEGER", "INTEGER", "INTEGER", "INTEGER", "INTEGER"},
+                                               {"BOOLEAN", "INTEGER", "BIGINT", "BIGINT", "DOUBLE PRECISION", "TEXT",
+                                                "REAL", "SMALLINT", "SMALLINT", "SMALLINT", "INTEGER", "NUMERIC(20)"}};
   return names[static_cast<std::size_t>(d)][static_cast<std::size_t>(t)];
 }
 
@@ -200,24 +207,42 @@ result<void> check_postgresql_names(const registry& reg) {
   return {};
 }
 
-// Values the dialect cannot hold: for SQLite NaN, which it turns into NULL;
-// for PostgreSQL strings holding NUL or bytes that are not UTF-8, which TEXT
-// (in a UTF8 database) refuses.
+// Values the dialect cannot hold: for SQLite NaN, which it turns into NULL,
+// and a uint64 above INT64_MAX, which it would round to a REAL; for
+// PostgreSQL strings holding NUL or bytes that are not UTF-8, which TEXT (in
+// a UTF8 database) refuses.
 result<void> check_values(const registry& reg, const detail::column_store& ds, sql_dialect dialect) {
-  const field_type checked = dialect == sql_dialect::sqlite ? field_type::float64 : field_type::string;
+  const bool sqlite = dialect == sql_dialect::sqlite;
   for (std::size_t m = 0; m < reg.model_count(); ++m) {
     const model_info& info = reg.model(m);
     const detail::column_table& t = ds.table(m);
     for (std::size_t f = 0; f < info.fields.size(); ++f) {
-      if (info.fields[f].type != checked) continue;
+      const field_type type = info.fields[f].type;
+      const bool real = type == field_type::float64 || type == field_type::float32;
+      if (info.fields[f].enumeration) {  // written by name: an undeclared value has none
+        for (std::size_t row = 0; row < t.rows(); ++row) {
+          const value_view v = t.get(row, f);
+          if (v.index() == 0 || detail::enumerator_of(*info.fields[f].enumeration, v)) continue;
+          return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
+                        ", which no " + info.fields[f].enumeration->name + " enumerator has");
+        }
+        continue;
+      }
+      if (sqlite ? !real && type != field_type::uint64 : type != field_type::string) continue;
       const detail::column& c = t.at(f);
       const std::string field = info.name + "." + info.fields[f].name;
       for (std::size_t row = 0; row < t.rows(); ++row) {
         if (info.fields[f].nullable && c.nulls[row]) continue;
-        if (dialect == sql_dialect::sqlite) {
+        if (sqlite && real) {
           if (!std::isnan(c.doubles[row])) continue;
           return refuse(field + " is NaN " + row_named(info, t, row) +
                         ", which SQLite cannot store (it would read back as NULL)");
+        }
+        if (sqlite) {  // a uint64 held as its bits: negative above INT64_MAX
+          if (c.ints[row] >= 0) continue;
+          return refuse(field + " is " + describe(t.get(row, f)) + " " + row_named(info, t, row) +
+                        ", above SQLite's largest integer (" + std::to_string(INT64_MAX) +
+                        "; it would read back rounded)");
         }
         const std::string& s = c.strings[row];
         if (s.find('\0') != std::string::npos) {
@@ -249,8 +274,17 @@ std::string create_table(const registry& reg, const schema_graph& g, std::size_t
   auto ident = [&](std::size_t f) { return detail::quote_sql_ident(info.fields[f].name); };
   std::string s = "CREATE TABLE " + detail::quote_sql_ident(info.name) + " (\n";
   for (const auto& f : info.fields) {
-    s += "  " + detail::quote_sql_ident(f.name) + " " + sql_type(f.type, dialect) + (f.nullable ? "" : " NOT NULL") +
-         ",\n";
+    s += "  " + detail::quote_sql_ident(f.name) + " " + (f.enumeration ? "TEXT" : sql_type(f.type, dialect)) +
+         (f.nullable ? "" : " NOT NULL");
+    if (f.enumeration) {  // an enum by name: one of its enumerators
+      s += " CHECK (" + detail::quote_sql_ident(f.name) + " IN (";
+      for (std::size_t i = 0; i < f.enumeration->enumerators.size(); ++i) {
+        if (i) s += ", ";
+        detail::append_sqlite_literal(std::string_view(f.enumeration->enumerators[i].name), s);
+      }
+      s += "))";
+    }
+    s += ",\n";
   }
   s += "  PRIMARY KEY (" + ident(info.primary_key) + ")";
   std::vector<std::size_t> uniques;
@@ -326,7 +360,7 @@ void write_sqlite(const detail::column_store& ds, const schema_graph& g, std::os
       s = head;
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         if (f) s += ", ";
-        detail::append_sqlite_literal(ds.table(m).get(r, f), s);
+        detail::append_sqlite_literal(ds.table(m).get(r, f), s, &info.fields[f]);
       }
       s += ");\n";
       out << s;
@@ -358,7 +392,7 @@ void write_postgresql(const detail::column_store& ds, const schema_graph& g, std
     for (std::size_t r = 0; r < t.rows(); ++r) {
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         if (f) s += '\t';
-        detail::append_copy_field(t.get(r, f), s);
+        detail::append_copy_field(t.get(r, f), s, &info.fields[f]);
       }
       s += '\n';
       if (s.size() >= (1u << 16)) {

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "relstore/detail/csv.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/verify.hpp"
 
 namespace relstore {
@@ -23,9 +25,8 @@ namespace {
 namespace json = boost::json;
 
 std::optional<field_type> type_named(std::string_view s) {
-  for (auto t : {field_type::boolean, field_type::int32, field_type::int64, field_type::uint32, field_type::float64,
-                 field_type::string}) {
-    if (to_string(t) == s) return t;
+  for (int t = 0; t <= static_cast<int>(field_type::uint64); ++t) {
+    if (to_string(static_cast<field_type>(t)) == s) return static_cast<field_type>(t);
   }
   return std::nullopt;
 }
@@ -42,6 +43,33 @@ error bad_import(std::string m) { return make_error(errc::invalid_argument, "imp
 std::string str_or(const json::object& o, const char* key, std::string fallback = {}) {
   const auto* v = o.if_contains(key);
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::move(fallback);
+}
+
+// A field's "enum": {"name":"kind","values":{"sword":0,"shield":1}}, over
+// integer type `type`.
+result<std::shared_ptr<const enum_info>> enum_from_json(const json::value& v, const std::string& field,
+                                                        field_type type) {
+  const auto* o = v.if_object();
+  const auto* values = o != nullptr ? o->if_contains("values") : nullptr;
+  if (!detail::integer_range_of(type) || values == nullptr || !values->is_object()) {
+    return bad_import("field " + field + ": \"enum\" needs an integer type and {\"name\":...,\"values\":{...}}");
+  }
+  auto e = std::make_shared<enum_info>();
+  e->name = str_or(*o, "name", "enum");
+  for (const auto& [name, n] : values->get_object()) {
+    const auto r = *detail::integer_range_of(type);
+    const bool fits = (n.is_int64() && n.get_int64() >= r.min &&
+                       (n.get_int64() < 0 || static_cast<std::uint64_t>(n.get_int64()) <= r.max)) ||
+                      (n.is_uint64() && n.get_uint64() <= r.max);
+    const std::int64_t bits =
+        n.is_int64() ? n.get_int64() : static_cast<std::int64_t>(n.is_uint64() ? n.get_uint64() : 0);
+    if (!fits || name.empty()) {
+      return bad_import("field " + field + ": enumerator " + detail::json_text(json::string(name)) + " = " +
+                        detail::json_text(n) + " is not a value of " + std::string(to_string(type)));
+    }
+    e->enumerators.push_back({std::string(name), bits});
+  }
+  return std::shared_ptr<const enum_info>(std::move(e));
 }
 
 result<detail::column_store> schema_from_json(std::string_view text) {
@@ -71,11 +99,17 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       auto t = type_named(str_or(f.get_object(), "type"));
       if (!t) {
         return bad_import("model " + info.name + ": field " + detail::json_text(f) +
-                          " needs a type (bool, int32, int64, uint32, float64, string)");
+                          " needs a type (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, "
+                          "float64, string)");
       }
       fi.type = *t;
       const auto* opt = f.get_object().if_contains("optional");
       fi.nullable = opt != nullptr && opt->is_bool() && opt->get_bool();
+      if (const auto* ev = f.get_object().if_contains("enum")) {
+        auto e = enum_from_json(*ev, info.name + "." + fi.name, fi.type);
+        if (!e) return std::move(e).error();
+        fi.enumeration = std::move(*e);
+      }
       info.fields.push_back(std::move(fi));
     }
     const std::string pk = str_or(mo, "primaryKey", "id");
@@ -264,7 +298,7 @@ class row_reader {
       for (std::size_t i = 0; i < columns.size(); ++i) {
         const field_info& fi = info.fields[columns[i]];
         std::string why;
-        auto cell = detail::csv_cell(cells[i], fi.type, fi.nullable, &why);
+        auto cell = detail::csv_cell(cells[i], fi.enumeration ? field_type::string : fi.type, fi.nullable, &why);
         if (!cell) {
           return bad_import(where + ": " + info.name + "." + fi.name + ": \"" + cells[i].text + "\" " + why);
         }
@@ -349,6 +383,14 @@ std::string schema_json(const dataset& data) {
       fo["name"] = f.name;
       fo["type"] = std::string(to_string(f.type));
       if (f.nullable) fo["optional"] = true;
+      if (f.enumeration) {
+        json::object values;
+        for (const auto& e : f.enumeration->enumerators) {
+          values[e.name] =
+              f.type == field_type::uint64 ? json::value(static_cast<std::uint64_t>(e.value)) : json::value(e.value);
+        }
+        fo["enum"] = json::object{{"name", f.enumeration->name}, {"values", std::move(values)}};
+      }
       fields.push_back(std::move(fo));
     }
     mo["fields"] = std::move(fields);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/import.hpp"
 
 namespace relstore {
@@ -31,7 +32,16 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
     out << "  " << info.name << ": " << data.rows(m) << " entities, primary key " << info.fields[info.primary_key].name
         << "\n";
     for (const auto& f : info.fields) {
-      out << "    " << f.name << " " << to_string(f.type) << (f.nullable ? " (optional)" : "") << "\n";
+      out << "    " << f.name << " " << to_string(f.type) << (f.nullable ? " (optional)" : "");
+      if (f.enumeration) {  // enum kind { sword = 0, shield = 1 }
+        out << " enum " << f.enumeration->name << " {";
+        for (std::size_t i = 0; i < f.enumeration->enumerators.size(); ++i) {
+          const auto& e = f.enumeration->enumerators[i];
+          out << (i ? ", " : " ") << e.name << " = " << describe(detail::enumerator_value(e, f.type));
+        }
+        out << " }";
+      }
+      out << "\n";
     }
   }
   out << "relations:\n";

@@ -21,9 +21,13 @@
 #include <vector>
 
 #include "relstore/detail/text_escape.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 namespace {
+
+// Set in a field's type code when the field is an enum: its enumerators follow.
+constexpr unsigned enum_flag = 0x80;
 
 using boost::serialization::make_array;
 using boost::serialization::make_nvp;
@@ -115,8 +119,16 @@ struct payload_writer {
       item("fields", static_cast<std::uint32_t>(info.fields.size()));
       for (const auto& f : info.fields) {
         text("field", f.name);
-        item("type", static_cast<std::uint8_t>(f.type));
+        item("type", static_cast<std::uint8_t>(static_cast<unsigned>(f.type) | (f.enumeration ? enum_flag : 0u)));
         item("nullable", static_cast<std::uint8_t>(f.nullable ? 1 : 0));
+        if (f.enumeration) {
+          text("enum", f.enumeration->name);
+          item("enumerators", static_cast<std::uint32_t>(f.enumeration->enumerators.size()));
+          for (const auto& e : f.enumeration->enumerators) {
+            text("enumerator", e.name);
+            item("value", e.value);
+          }
+        }
       }
     }
     std::uint32_t relations = 0;
@@ -156,7 +168,8 @@ struct payload_writer {
         const column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls);
         switch (f.type) {
-          case field_type::float64: {
+          case field_type::float64:
+          case field_type::float32: {  // a float as the double equal to it
             // Bit patterns: exact for -0.0 and NaN in every archive format.
             std::vector<std::uint64_t> bits(c.doubles.size());
             if (!bits.empty()) std::memcpy(bits.data(), c.doubles.data(), bits.size() * sizeof(double));
@@ -259,6 +272,28 @@ struct payload_reader {
     return std::move(*r);
   }
 
+  // The enumerators of an enum field of integer type `type`.
+  std::shared_ptr<const enum_info> read_enum(const std::string& field, field_type type) {
+    const auto range = integer_range_of(type);
+    if (!range) fail("field " + field + " is an enum over " + std::string(to_string(type)) + ", not an integer");
+    auto e = std::make_shared<enum_info>();
+    e->name = text("enum");
+    const auto count = item<std::uint32_t>("enumerators");
+    bound(count, 2, "enumerators");
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::string name = text("enumerator");
+      const auto v = item<std::int64_t>("value");
+      const bool fits = type == field_type::uint64 || type == field_type::int64 ||
+                        (v >= range->min && (v < 0 || static_cast<std::uint64_t>(v) <= range->max));
+      if (name.empty() || e->find(name) != nullptr || !fits) {
+        fail("field " + field + ": enumerator " + describe(value(name)) + " = " + std::to_string(v) +
+             " is empty, repeated or out of range");
+      }
+      e->enumerators.push_back({std::move(name), v});
+    }
+    return e;
+  }
+
   column_store read() {
     column_store ds;
     const auto model_count = item<std::uint32_t>("models");
@@ -275,14 +310,16 @@ struct payload_reader {
       info.fields.resize(field_count);
       for (auto& f : info.fields) {
         f.name = text("field");
-        const auto type = item<std::uint8_t>("type");
-        if (type > static_cast<std::uint8_t>(field_type::string)) {
-          fail("field " + info.name + "." + f.name + " has unknown type " + std::to_string(type));
+        const auto code = item<std::uint8_t>("type");
+        const auto type = static_cast<std::uint8_t>(code & ~enum_flag);
+        if (type > static_cast<std::uint8_t>(field_type::uint64)) {
+          fail("field " + info.name + "." + f.name + " has unknown type " + std::to_string(code));
         }
         f.type = static_cast<field_type>(type);
         const auto nullable = item<std::uint8_t>("nullable");
         if (nullable > 1) fail("field " + info.name + "." + f.name + ": bad nullable flag");
         f.nullable = nullable == 1;
+        if (code & enum_flag) f.enumeration = read_enum(info.name + "." + f.name, f.type);
       }
       (void)must(ds.add_model(std::move(info)), "schema");
     }
@@ -357,7 +394,8 @@ struct payload_reader {
         column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls, rows);
         switch (f.type) {
-          case field_type::float64: {
+          case field_type::float64:
+          case field_type::float32: {  // a float as the double equal to it
             std::vector<std::uint64_t> bits;
             array("doubles", bits, rows);
             c.doubles.resize(bits.size());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -44,10 +45,15 @@ std::optional<ikey> key_of(const value_view& v) {
       if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
       return ikey{2, static_cast<std::int64_t>(d), {}};
     }
+    case 5:
+      return std::nullopt;  // above INT64_MAX: keys are int64 or strings
     default:
       return ikey{3, 0, std::get<std::string_view>(v)};
   }
 }
+
+// Whether a column of `type` is held in `doubles` (else `ints` or `strings`).
+bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
 
 template <std::size_t I>
 value_view get_cell(const void* p) {
@@ -124,9 +130,12 @@ value_view column_table::get(std::size_t row, std::size_t field) const {
     case field_type::boolean:
       return c.ints[row] != 0;
     case field_type::float64:
+    case field_type::float32:
       return c.doubles[row];
     case field_type::string:
       return std::string_view(c.strings[row]);
+    case field_type::uint64:  // held as its bit pattern
+      return integer_view(static_cast<std::uint64_t>(c.ints[row]));
     default:
       return c.ints[row];
   }
@@ -147,25 +156,46 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
   column& c = columns_[field];
   bool is_null = false;
   auto to_int = [&](auto x) { c.ints[row] = static_cast<std::int64_t>(x); };
+  value named;  // an enum field's value: a name resolved, an integer checked
+  if (f.enumeration && !resolve_enum(*f.enumeration, f.type, v, &named, why)) return false;
+  const value& in = f.enumeration ? named : v;
   bool ok = false;
   switch (f.type) {
     case field_type::float64:
-      ok = set_cell<double>(v, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
+      ok = set_cell<double>(in, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
+      break;
+    case field_type::float32:
+      ok = set_cell<float>(in, f, &is_null, why, [&](float x) { c.doubles[row] = x; });
       break;
     case field_type::string:
-      ok = set_cell<std::string>(v, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
+      ok = set_cell<std::string>(in, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
       break;
     case field_type::boolean:
-      ok = set_cell<bool>(v, f, &is_null, why, to_int);
+      ok = set_cell<bool>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::int8:
+      ok = set_cell<std::int8_t>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::int16:
+      ok = set_cell<std::int16_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::int32:
-      ok = set_cell<std::int32_t>(v, f, &is_null, why, to_int);
-      break;
-    case field_type::uint32:
-      ok = set_cell<std::uint32_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int32_t>(in, f, &is_null, why, to_int);
       break;
     case field_type::int64:
-      ok = set_cell<std::int64_t>(v, f, &is_null, why, to_int);
+      ok = set_cell<std::int64_t>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::uint8:
+      ok = set_cell<std::uint8_t>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::uint16:
+      ok = set_cell<std::uint16_t>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::uint32:
+      ok = set_cell<std::uint32_t>(in, f, &is_null, why, to_int);
+      break;
+    case field_type::uint64:
+      ok = set_cell<std::uint64_t>(in, f, &is_null, why, to_int);  // two's complement bits
       break;
   }
   if (!ok) return false;
@@ -182,6 +212,7 @@ std::size_t column_table::add_row() {
     if (f.nullable) c.nulls.push_back(1);
     switch (f.type) {
       case field_type::float64:
+      case field_type::float32:
         c.doubles.push_back(0.0);
         break;
       case field_type::string:
@@ -207,6 +238,7 @@ void column_table::reserve(std::size_t rows) {
     if (fields[i].nullable) c.nulls.reserve(rows);
     switch (fields[i].type) {
       case field_type::float64:
+      case field_type::float32:
         c.doubles.reserve(rows);
         break;
       case field_type::string:
@@ -247,23 +279,35 @@ result<void> column_table::check() const {
     const column& c = columns_[i];
     const std::string label = info().name + "." + f.name;
     auto bad = [&](const std::string& what) { return make_error(errc::snapshot_corrupt, label + ": " + what); };
-    const std::size_t want_ints = f.type == field_type::float64 || f.type == field_type::string ? 0 : rows_;
-    if (c.ints.size() != want_ints || c.doubles.size() != (f.type == field_type::float64 ? rows_ : 0) ||
+    const bool doubles = in_doubles(f.type);
+    const std::size_t want_ints = doubles || f.type == field_type::string ? 0 : rows_;
+    if (c.ints.size() != want_ints || c.doubles.size() != (doubles ? rows_ : 0) ||
         c.strings.size() != (f.type == field_type::string ? rows_ : 0) || c.nulls.size() != (f.nullable ? rows_ : 0)) {
       return bad("the column does not hold one value per row");
     }
     for (std::size_t r = 0; r < c.nulls.size(); ++r) {
       if (c.nulls[r] > 1) return bad("bad null flag at row " + std::to_string(r));
     }
-    for (std::size_t r = 0; r < c.ints.size(); ++r) {
-      const std::int64_t v = c.ints[r];
-      const bool ok = f.type == field_type::boolean  ? (v == 0 || v == 1)
-                      : f.type == field_type::int32  ? (v >= INT32_MIN && v <= INT32_MAX)
-                      : f.type == field_type::uint32 ? (v >= 0 && v <= static_cast<std::int64_t>(UINT32_MAX))
-                                                     : true;
-      if (!ok) {
-        return bad("value " + std::to_string(v) + " at row " + std::to_string(r) + " is out of range for " +
-                   std::string(to_string(f.type)));
+    if (f.type != field_type::int64 && f.type != field_type::uint64) {
+      // Narrower integers and booleans are checked against their range
+      // (a uint64 uses every bit pattern of its int64).
+      const integer_range range = integer_range_of(f.type).value_or(integer_range{0, 1});
+      const std::int64_t lo = range.min, hi = static_cast<std::int64_t>(range.max);
+      for (std::size_t r = 0; r < c.ints.size(); ++r) {
+        const std::int64_t v = c.ints[r];
+        if (v < lo || v > hi) {
+          return bad("value " + std::to_string(v) + " at row " + std::to_string(r) + " is out of range for " +
+                     std::string(to_string(f.type)));
+        }
+      }
+    }
+    if (f.type == field_type::float32) {
+      for (std::size_t r = 0; r < c.doubles.size(); ++r) {
+        const double d = c.doubles[r];
+        const auto x = nearest_float(d);
+        if (!std::isnan(d) && (!x || std::memcmp(&*x, &d, sizeof d) != 0)) {
+          return bad("value " + describe(value(d)) + " at row " + std::to_string(r) + " is not a float32");
+        }
       }
     }
   }

@@ -31,9 +31,9 @@ bool parse_whole(std::string_view s, Number& out) {
 
 }  // namespace
 
-void append_csv_value(const value_view& v, std::string& out) {
+void append_csv_value(const value_view& v, std::string& out, const field_info* field) {
   static constexpr value_spelling csv{"", "true", "false", "NaN", "Infinity", "-Infinity", false, append_quoted};
-  append_value(v, csv, out);
+  append_value(v, csv, out, field);
 }
 
 void append_csv_name(std::string_view s, std::string& out) {
@@ -124,12 +124,18 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
       if (f.text == "true" || f.text == "1") return value{true};
       if (f.text == "false" || f.text == "0") return value{false};
       return fail("a boolean (true, false, 1 or 0)");
-    case field_type::float64: {
+    case field_type::float64:
+    case field_type::float32: {
       double d = 0;
       if (!parse_whole(f.text, d)) return fail("a number");
       return value{d};
     }
-    default: {
+    case field_type::uint64: {
+      std::uint64_t u = 0;
+      if (!parse_whole(f.text, u)) return fail("a whole number within uint64");
+      return integer_value(u);
+    }
+    default: {  // the field's range is checked when the value is set
       std::int64_t i = 0;
       if (!parse_whole(f.text, i)) return fail("a whole number within int64");
       return value{i};

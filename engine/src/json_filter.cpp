@@ -10,6 +10,7 @@
 
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
 
 namespace relstore::detail {
@@ -75,6 +76,19 @@ result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op
     auto s = json_scalar(operand, &why);
     if (!s) return bad_filter(m, where + ": operand " + text_of(operand) + " " + why);
     n.operands.push_back(std::move(*s));
+  }
+  const field_info& f = m.fields[field];
+  if (f.type == field_type::float32) {
+    for (value& o : n.operands) o = float_operand(o);
+  }
+  // An enum field's operands may be names; a pattern is refused below (an
+  // enum is no string field).
+  const bool pattern =
+      kind == op::like || kind == op::nlike || kind == op::ilike || kind == op::nilike || kind == op::regexp;
+  for (value& o : n.operands) {
+    if (!f.enumeration || pattern || !std::holds_alternative<std::string>(o)) continue;
+    std::string why;
+    if (!resolve_enum(*f.enumeration, f.type, value(o), &o, &why)) return bad_filter(m, where + ": " + why);
   }
   index_operands(n);  // first: validate_where then finds a regexp compiled
   if (auto r = validate_where(m, n); !r) return r.error();

@@ -148,9 +148,8 @@ std::optional<value> json_scalar(const json::value& v, std::string* why) {
       return value(v.get_bool());
     case json::kind::int64:
       return value(v.get_int64());
-    case json::kind::uint64:
-      if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return no("is an integer beyond 64 bits");
-      return value(static_cast<std::int64_t>(v.get_uint64()));
+    case json::kind::uint64:  // Boost.JSON's kind for an integer above INT64_MAX
+      return integer_value(v.get_uint64());
     case json::kind::double_:
       // JSON has no infinity: a number too large for a double (1e400) is refused.
       if (!std::isfinite(v.get_double())) return no("is a number beyond the range of a double");

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <string>
 
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/value_text.hpp"
 
 namespace relstore::detail {
@@ -36,7 +37,14 @@ void drain(json::serializer& sr, std::string& out) {
 // Doubles as value_text writes them; JSON has no NaN or infinity: null.
 constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr};
 
-void write_value(json::serializer& sr, const value_view& v, std::string& out) {
+void write_value(json::serializer& sr, const value_view& v, std::string& out, const field_info* field) {
+  if (field != nullptr && field->enumeration) {
+    if (const auto* e = enumerator_of(*field->enumeration, v)) {
+      sr.reset(json::string_view(e->name));
+      drain(sr, out);
+      return;
+    }
+  }
   switch (v.index()) {
     case 0:
       out += "null";
@@ -50,11 +58,17 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out) {
       drain(sr, out);
       break;
     }
+    case 5: {
+      const json::value n(std::get<std::uint64_t>(v));
+      sr.reset(&n);
+      drain(sr, out);
+      break;
+    }
     case 3:
       if (std::get<double>(v) == 0 && std::signbit(std::get<double>(v))) {
         out += "-0.0";  // "-0" would read back as the integer 0
       } else {
-        append_value(v, json_numbers, out);
+        append_value(v, json_numbers, out, field);
       }
       break;
     default:
@@ -76,14 +90,14 @@ void write_json(const model_info& model, const void* entity, std::uint64_t mask,
     sr.reset(json::string_view(model.fields[i].name));
     drain(sr, out);
     out += ':';
-    write_value(sr, model.fields[i].get(entity), out);
+    write_value(sr, model.fields[i].get(entity), out, &model.fields[i]);
   }
   out += '}';
 }
 
-void write_json_value(const value_view& v, std::string& out) {
+void write_json_value(const value_view& v, std::string& out, const field_info* field) {
   json::serializer sr;
-  write_value(sr, v, out);
+  write_value(sr, v, out, field);
 }
 
 }  // namespace relstore::detail

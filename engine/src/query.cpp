@@ -150,7 +150,7 @@ bool ranges_with(const field_info& f, const value& v) {
   if (f.type == field_type::string) return std::holds_alternative<std::string>(v);
   if (f.type == field_type::boolean) return false;
   if (const auto* d = std::get_if<double>(&v)) return !std::isnan(*d);
-  return std::holds_alternative<std::int64_t>(v);
+  return std::holds_alternative<std::int64_t>(v) || std::holds_alternative<std::uint64_t>(v);
 }
 
 std::optional<range_access> choose_range(const table_base& t, const where_node* w,

@@ -4,11 +4,19 @@
 #include <string>
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 namespace {
 error mismatch(std::string message) { return make_error(errc::schema_mismatch, std::move(message)); }
 }  // namespace
+
+bool widens(field_type from, field_type to) {
+  if (from == to) return true;
+  if (from == field_type::float32) return to == field_type::float64;
+  const auto a = integer_range_of(from), b = integer_range_of(to);
+  return a && b && b->min <= a->min && a->max <= b->max;
+}
 
 result<std::vector<std::size_t>> map_fields(const model_info& program, const model_info& snap) {
   const field_info& pk = program.fields[program.primary_key];
@@ -23,10 +31,20 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
     auto c = snap.find_field(f.name);
     if (!c) continue;  // a field the program gained keeps its default
     const field_info& s = snap.fields[*c];
-    if (s.type != f.type) {
+    if (!widens(s.type, f.type) || (i == program.primary_key && s.type != f.type)) {
       return mismatch(program.name + "." + f.name + " is " + std::string(to_string(s.type)) + " in the snapshot but " +
                       std::string(to_string(f.type)) + " in the program" +
                       (i == program.primary_key ? " (the primary key's type changed)" : ""));
+    }
+    if (s.enumeration && f.enumeration) {  // read by value: each name must keep its value
+      for (const auto& e : s.enumeration->enumerators) {
+        const auto* mine = f.enumeration->find(e.name);
+        if (mine == nullptr || mine->value != e.value) {
+          return mismatch(program.name + "." + f.name + ": enumerator " + e.name + " of " + s.enumeration->name +
+                          " is " + std::to_string(e.value) + " in the snapshot but " +
+                          (mine ? std::to_string(mine->value) : std::string("missing")) + " in the program");
+        }
+      }
     }
     if (s.nullable && !f.nullable) {
       return mismatch(program.name + "." + f.name + " is optional in the snapshot but not in the program");

@@ -60,9 +60,13 @@ constexpr value_spelling copy_spelling{"\\N", "t", "f", "NaN", "Infinity", "-Inf
 
 }  // namespace
 
-void append_sqlite_literal(const value_view& v, std::string& out) { append_value(v, sqlite_spelling, out); }
+void append_sqlite_literal(const value_view& v, std::string& out, const field_info* field) {
+  append_value(v, sqlite_spelling, out, field);
+}
 
-void append_copy_field(const value_view& v, std::string& out) { append_value(v, copy_spelling, out); }
+void append_copy_field(const value_view& v, std::string& out, const field_info* field) {
+  append_value(v, copy_spelling, out, field);
+}
 
 std::size_t invalid_utf8_at(std::string_view s) noexcept {
   std::size_t i = 0;

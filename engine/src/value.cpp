@@ -57,7 +57,7 @@ std::string describe_impl(const V& v) {
           return "null";
         } else if constexpr (std::is_same_v<T, bool>) {
           return x ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+        } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
           return std::to_string(x);
         } else if constexpr (std::is_same_v<T, double>) {
           return number_text(x);
@@ -99,6 +99,18 @@ std::string_view to_string(field_type type) noexcept {
       return "float64";
     case field_type::string:
       return "string";
+    case field_type::float32:
+      return "float32";
+    case field_type::int8:
+      return "int8";
+    case field_type::int16:
+      return "int16";
+    case field_type::uint8:
+      return "uint8";
+    case field_type::uint16:
+      return "uint16";
+    case field_type::uint64:
+      return "uint64";
   }
   return "unknown";
 }

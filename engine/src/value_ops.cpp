@@ -14,6 +14,7 @@ const char* kind_name(const value& v) noexcept {
     case 1:
       return "a boolean";
     case 2:
+    case 5:
       return "an integer";
     case 3:
       return "a number";
@@ -21,6 +22,86 @@ const char* kind_name(const value& v) noexcept {
       return "a string";
   }
 }
+
+namespace {
+template <class T>
+constexpr integer_range range_of() noexcept {
+  return {std::numeric_limits<T>::min(), std::numeric_limits<T>::max()};
+}
+
+// Stores `i` (in range) as a T at `out`.
+template <class T>
+void store_as(std::int64_t i, void* out) {
+  *static_cast<T*>(out) = static_cast<T>(i);  // a uint64 from its bits: modulo 2^64
+}
+}  // namespace
+
+std::optional<integer_range> integer_range_of(field_type type) noexcept {
+  switch (type) {
+    case field_type::int8:
+      return range_of<std::int8_t>();
+    case field_type::int16:
+      return range_of<std::int16_t>();
+    case field_type::int32:
+      return range_of<std::int32_t>();
+    case field_type::int64:
+      return range_of<std::int64_t>();
+    case field_type::uint8:
+      return range_of<std::uint8_t>();
+    case field_type::uint16:
+      return range_of<std::uint16_t>();
+    case field_type::uint32:
+      return range_of<std::uint32_t>();
+    case field_type::uint64:
+      return range_of<std::uint64_t>();
+    default:
+      return std::nullopt;
+  }
+}
+
+namespace {
+
+// Stores integer `v` at `out` as the C++ type of integer field type `type`;
+// false when `v` is not in the type's range.
+bool put_integer(const value& v, field_type type, const integer_range& r, void* out) {
+  std::int64_t bits = 0;
+  if (const std::int64_t* i = std::get_if<std::int64_t>(&v)) {
+    if (*i < r.min || (*i > 0 && static_cast<std::uint64_t>(*i) > r.max)) return false;
+    bits = *i;
+  } else {
+    const std::uint64_t u = std::get<std::uint64_t>(v);
+    if (u > r.max) return false;
+    bits = static_cast<std::int64_t>(u);
+  }
+  switch (type) {
+    case field_type::int8:
+      store_as<std::int8_t>(bits, out);
+      break;
+    case field_type::int16:
+      store_as<std::int16_t>(bits, out);
+      break;
+    case field_type::int32:
+      store_as<std::int32_t>(bits, out);
+      break;
+    case field_type::uint8:
+      store_as<std::uint8_t>(bits, out);
+      break;
+    case field_type::uint16:
+      store_as<std::uint16_t>(bits, out);
+      break;
+    case field_type::uint32:
+      store_as<std::uint32_t>(bits, out);
+      break;
+    case field_type::uint64:
+      store_as<std::uint64_t>(bits, out);
+      break;
+    default:
+      store_as<std::int64_t>(bits, out);
+  }
+  return true;
+}
+
+}  // namespace
 
 bool convert_value(const value& v, field_type type, bool nullable, void* out, bool* out_null, std::string* why) {
   auto fail = [&](const std::string& reason) {
@@ -35,6 +116,7 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
   auto expected = [&] {
     return fail("expects " + std::string(to_string(type)) + ", got " + kind_name(v) + " " + describe(v));
   };
+  const bool integer = v.index() == 2 || v.index() == 5;
   switch (type) {
     case field_type::boolean:
       if (const bool* b = std::get_if<bool>(&v)) {
@@ -42,26 +124,6 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
         return true;
       }
       return expected();
-    case field_type::int32:
-    case field_type::int64:
-    case field_type::uint32: {
-      const std::int64_t* i = std::get_if<std::int64_t>(&v);
-      if (i == nullptr) return expected();
-      if (type == field_type::int64) {
-        *static_cast<std::int64_t*>(out) = *i;
-      } else if (type == field_type::int32) {
-        if (*i < std::numeric_limits<std::int32_t>::min() || *i > std::numeric_limits<std::int32_t>::max()) {
-          return fail(describe(v) + " is out of range for int32");
-        }
-        *static_cast<std::int32_t*>(out) = static_cast<std::int32_t>(*i);
-      } else {
-        if (*i < 0 || *i > std::numeric_limits<std::uint32_t>::max()) {
-          return fail(describe(v) + " is out of range for uint32");
-        }
-        *static_cast<std::uint32_t*>(out) = static_cast<std::uint32_t>(*i);
-      }
-      return true;
-    }
     case field_type::float64:
       if (const double* d = std::get_if<double>(&v)) {
         *static_cast<double*>(out) = *d;
@@ -71,6 +133,26 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
         *static_cast<double*>(out) = static_cast<double>(*i);
         return true;
       }
+      if (const std::uint64_t* u = std::get_if<std::uint64_t>(&v)) {
+        *static_cast<double*>(out) = static_cast<double>(*u);
+        return true;
+      }
+      return expected();
+    case field_type::float32:
+      // Any integer is within a float's range (rounded to the nearest float).
+      if (const std::int64_t* i = std::get_if<std::int64_t>(&v)) {
+        *static_cast<float*>(out) = static_cast<float>(*i);
+        return true;
+      }
+      if (const std::uint64_t* u = std::get_if<std::uint64_t>(&v)) {
+        *static_cast<float*>(out) = static_cast<float>(*u);
+        return true;
+      }
+      if (const double* d = std::get_if<double>(&v)) {
+        if (!nearest_float(*d)) return fail(describe(v) + " is out of range for float32");
+        *static_cast<float*>(out) = static_cast<float>(*d);
+        return true;
+      }
       return expected();
     case field_type::string:
       if (const std::string* s = std::get_if<std::string>(&v)) {
@@ -78,8 +160,16 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
         return true;
       }
       return expected();
+    default: {
+      if (!integer) return expected();
+      const auto range = integer_range_of(type);
+      if (!range) return fail("unknown field type");
+      if (!put_integer(v, type, *range, out)) {
+        return fail(describe(v) + " is out of range for " + std::string(to_string(type)));
+      }
+      return true;
+    }
   }
-  return fail("unknown field type");
 }
 
 namespace {
@@ -89,6 +179,7 @@ int rank(const value_view& v) {
       return 0;  // null
     case 2:
     case 3:
+    case 5:
       return 1;  // numbers
     case 4:
       return 2;  // strings
@@ -96,18 +187,90 @@ int rank(const value_view& v) {
       return 3;  // booleans
   }
 }
-int three_way_number(const value_view& a, const value_view& b) {
-  if (a.index() == 2 && b.index() == 2) {
-    auto x = std::get<std::int64_t>(a), y = std::get<std::int64_t>(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+int sign_of(auto x, auto y) noexcept { return x < y ? -1 : x > y ? 1 : 0; }
+
+long double as_long_double(const value_view& v) noexcept {
+  switch (v.index()) {
+    case 2:
+      return static_cast<long double>(std::get<std::int64_t>(v));
+    case 5:
+      return static_cast<long double>(std::get<std::uint64_t>(v));
+    default:
+      return std::get<double>(v);
   }
-  const long double x = a.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(a)) : std::get<double>(a);
-  const long double y = b.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(b)) : std::get<double>(b);
-  const bool xn = std::isnan(x), yn = std::isnan(y);
-  if (xn || yn) return xn == yn ? 0 : xn ? 1 : -1;  // NaN after every number
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 }  // namespace
+
+std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept {
+  const bool ai = a.index() != 3, bi = b.index() != 3;
+  if (ai && bi) {  // exact: int64 against uint64 by sign, then magnitude
+    const auto* x = std::get_if<std::int64_t>(&a);
+    const auto* y = std::get_if<std::int64_t>(&b);
+    if (x != nullptr && y != nullptr) return sign_of(*x, *y);
+    if (x != nullptr && *x < 0) return -1;
+    if (y != nullptr && *y < 0) return 1;
+    const std::uint64_t ux = x != nullptr ? static_cast<std::uint64_t>(*x) : std::get<std::uint64_t>(a);
+    const std::uint64_t uy = y != nullptr ? static_cast<std::uint64_t>(*y) : std::get<std::uint64_t>(b);
+    return sign_of(ux, uy);
+  }
+  // long double holds every int64 and uint64 exactly (x86-64's 64-bit
+  // mantissa, or a 113-bit one).
+  const long double x = as_long_double(a), y = as_long_double(b);
+  if (std::isnan(x) || std::isnan(y)) return std::nullopt;
+  return sign_of(x, y);
+}
+
+value float_operand(const value& v) {
+  switch (v.index()) {
+    case 2:
+      return static_cast<double>(static_cast<float>(std::get<std::int64_t>(v)));
+    case 3:
+      if (auto d = nearest_float(std::get<double>(v))) return *d;
+      return v;
+    case 5:
+      return static_cast<double>(static_cast<float>(std::get<std::uint64_t>(v)));
+    default:
+      return v;
+  }
+}
+
+value enumerator_value(const enum_info::enumerator& e, field_type type) {
+  if (type == field_type::uint64) return integer_value(static_cast<std::uint64_t>(e.value));
+  return e.value;
+}
+
+const enum_info::enumerator* enumerator_of(const enum_info& e, const value_view& v) noexcept {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return e.find(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(&v)) return e.find(static_cast<std::int64_t>(*u));
+  return nullptr;
+}
+
+bool resolve_enum(const enum_info& e, field_type type, const value& v, value* out, std::string* why) {
+  auto fail = [&](const std::string& what) {
+    if (why != nullptr) {
+      std::string names;
+      for (std::size_t i = 0; i < e.enumerators.size() && i < 16; ++i) {
+        names += (i ? ", " : "") + e.enumerators[i].name;
+      }
+      if (e.enumerators.size() > 16) names += ", ...";
+      *why = what + " (" + names + ")";
+    }
+    return false;
+  };
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    const auto* found = e.find(*s);
+    if (found == nullptr) return fail(describe(v) + " is not a " + e.name);
+    *out = enumerator_value(*found, type);
+    return true;
+  }
+  if (v.index() == 2 || v.index() == 5) {
+    if (enumerator_of(e, as_view(v)) == nullptr) return fail(describe(v) + " is the value of no " + e.name);
+  } else if (v.index() != 0) {
+    return fail("expects a " + e.name + ", got " + kind_name(v) + " " + describe(v));
+  }
+  *out = v;
+  return true;
+}
 
 int compare_for_order(const value_view& a, const value_view& b) noexcept {
   const int ra = rank(a), rb = rank(b);
@@ -115,8 +278,12 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
   switch (ra) {
     case 0:
       return 0;
-    case 1:
-      return three_way_number(a, b);
+    case 1: {
+      if (auto c = compare_numbers(a, b)) return *c;
+      const bool an = a.index() == 3 && std::isnan(std::get<double>(a));
+      const bool bn = b.index() == 3 && std::isnan(std::get<double>(b));
+      return an == bn ? 0 : an ? 1 : -1;  // NaN after every number
+    }
     case 2: {
       int c = std::get<std::string_view>(a).compare(std::get<std::string_view>(b));
       return c < 0 ? -1 : c > 0 ? 1 : 0;

@@ -5,10 +5,19 @@
 #include <cmath>
 #include <cstdint>
 
+#include "relstore/detail/value_ops.hpp"
+
 namespace relstore::detail {
 
-void append_value(const value_view& v, const value_spelling& spelling, std::string& out) {
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out, const field_info* field) {
   char buf[32];
+  if (field != nullptr && field->enumeration) {
+    if (const auto* e = enumerator_of(*field->enumeration, v)) {
+      spelling.string(e->name, out);
+      return;
+    }
+  }
+  const bool as_float = field != nullptr && field->type == field_type::float32;
   switch (v.index()) {
     case 0:
       out += spelling.null;
@@ -21,6 +30,11 @@ void append_value(const value_view& v, const value_spelling& spelling, std::stri
       out.append(buf, r.ptr);
       return;
     }
+    case 5: {
+      auto r = std::to_chars(buf, buf + sizeof buf, std::get<std::uint64_t>(v));
+      out.append(buf, r.ptr);
+      return;
+    }
     case 3: {
       const double d = std::get<double>(v);
       if (std::isnan(d)) {
@@ -28,7 +42,10 @@ void append_value(const value_view& v, const value_spelling& spelling, std::stri
       } else if (std::isinf(d)) {
         out += d > 0 ? spelling.infinity : spelling.negative_infinity;
       } else {
-        const std::string_view text(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, d).ptr - buf));
+        // A float32 field's double is a float: converting it back is exact.
+        const char* end = as_float ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(d)).ptr
+                                   : std::to_chars(buf, buf + sizeof buf, d).ptr;
+        const std::string_view text(buf, static_cast<std::size_t>(end - buf));
         out += text;
         if (spelling.mark_reals && text.find_first_of(".e") == std::string_view::npos) out += ".0";
       }

@@ -16,7 +16,7 @@
 namespace relstore::detail {
 namespace {
 
-bool is_number(const value& v) { return v.index() == 2 || v.index() == 3; }
+bool is_number(const value& v) { return v.index() == 2 || v.index() == 3 || v.index() == 5; }
 
 bool compatible(field_type type, const value& v) {
   switch (type) {
@@ -44,21 +44,12 @@ std::optional<int> compare(const value_view& f, const value& o) {
       const int a = std::get<bool>(f), b = std::get<bool>(o);
       return a - b;
     }
-    case 2:
-    case 3: {
-      if (f.index() == 2 && o.index() == 2) {
-        auto a = std::get<std::int64_t>(f), b = std::get<std::int64_t>(o);
-        return a < b ? -1 : a > b ? 1 : 0;
-      }
-      const long double a = f.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(f)) : std::get<double>(f);
-      const long double b = o.index() == 2 ? static_cast<long double>(std::get<std::int64_t>(o)) : std::get<double>(o);
-      if (std::isnan(a) || std::isnan(b)) return std::nullopt;
-      return a < b ? -1 : a > b ? 1 : 0;
-    }
-    default: {
+    case 4: {
       int c = std::get<std::string_view>(f).compare(std::get<std::string>(o));
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
+    default:
+      return compare_numbers(f, as_view(o));
   }
 }
 
@@ -96,9 +87,16 @@ struct operand_set {
   std::unordered_set<std::string, text_hash, std::equal_to<>> strings;
   bool has_true = false, has_false = false, has_null = false;
 
+  std::unordered_set<std::uint64_t> big;  // integers above INT64_MAX
+
   static std::optional<std::int64_t> integral(double d) {
     if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
     return static_cast<std::int64_t>(d);
+  }
+  // An integral double in [2^63, 2^64).
+  static std::optional<std::uint64_t> big_integral(double d) {
+    if (!(d >= 9223372036854775808.0 && d < 18446744073709551616.0)) return std::nullopt;
+    return static_cast<std::uint64_t>(d);  // every double this large is integral
   }
   void add(const value& v) {
     switch (v.index()) {
@@ -115,11 +113,16 @@ struct operand_set {
         const double d = std::get<double>(v);
         if (auto i = integral(d)) {
           ints.insert(*i);
+        } else if (auto u = big_integral(d)) {
+          big.insert(*u);
         } else if (!std::isnan(d)) {
           doubles.insert(d);
         }
         break;
       }
+      case 5:
+        big.insert(std::get<std::uint64_t>(v));
+        break;
       default:
         strings.insert(std::get<std::string>(v));
     }
@@ -135,8 +138,11 @@ struct operand_set {
       case 3: {
         const double d = std::get<double>(f);
         if (auto i = integral(d)) return ints.count(*i) != 0;
+        if (auto u = big_integral(d)) return big.count(*u) != 0;
         return !std::isnan(d) && doubles.count(d) != 0;
       }
+      case 5:
+        return big.count(std::get<std::uint64_t>(f)) != 0;
       default:
         return strings.find(std::get<std::string_view>(f)) != strings.end();
     }

@@ -11,12 +11,12 @@
 
 #include <relstore/snapshot.hpp>
 
-#include "common/game_schema.hpp"
+#include "common/guild_schema.hpp"
 #include "common/temp_dir.hpp"
 
 namespace {
 
-using namespace game;
+using namespace guild;
 using relstore::access_kind;
 using relstore::errc;
 using relstore::field;

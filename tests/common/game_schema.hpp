@@ -1,51 +1,87 @@
-// A game's players under guilds, with secondary indexes (index.hpp), and
-// the same models without them: the indexed store must answer every query
-// as the plain one does.
-//
-//   Guild --members (cascade)--> Player
-//   indexes: Player.score ordered, Player.title (optional) ordered,
-//            Player.handle unique (and hashed: the unique one must win),
-//            Player.level hashed
+// A model with every narrow, unsigned and float field type a game uses, and
+// the extremes of each, for the tests of those types on every surface.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <relstore/relstore.hpp>
 
+#include <boost/describe/enum.hpp>
+
 #include <cstdint>
+#include <limits>
 #include <optional>
-#include <string>
+#include <vector>
 
 namespace game {
 
-struct Guild {
+struct Unit {
   std::int64_t id = 0;
-  std::string name;
-  friend bool operator==(const Guild&, const Guild&) = default;
+  float speed = 0;
+  std::int8_t tilt = 0;
+  std::int16_t height = 0;
+  std::uint8_t level = 0;
+  std::uint16_t ammo = 0;
+  std::uint64_t serial = 0;
+  std::optional<float> boost;
+  std::optional<std::uint64_t> token;
+  friend bool operator==(const Unit&, const Unit&) = default;
 };
-RELSTORE_MODEL(Guild, id, name)
+RELSTORE_MODEL(Unit, id, speed, tilt, height, level, ammo, serial, boost, token)
 
-struct Player {
+inline constexpr std::uint64_t int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+inline constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
+
+// Rows 1 to 4: each type's lowest and highest values, 0.1f (no short binary
+// form), and uint64 values on both sides of INT64_MAX.
+inline std::vector<Unit> extreme_units() {
+  return {
+      {1, 0.1f, -128, -32768, 0, 0, 0, std::nullopt, std::nullopt},
+      {2, -3.5f, 127, 32767, 255, 65535, uint64_max, 1.5f, uint64_max},
+      {3, std::numeric_limits<float>::max(), 0, 0, 1, 1, int64_max, std::numeric_limits<float>::denorm_min(),
+       int64_max + 1},
+      {4, std::numeric_limits<float>::lowest(), -1, -1, 7, 7, int64_max + 1, std::nullopt, 5},
+  };
+}
+
+// An enum stored as its uint8, with a gap in its values.
+enum class kind : std::uint8_t { sword, shield, potion = 7 };
+BOOST_DESCRIBE_ENUM(kind, sword, shield, potion)
+
+struct Item {
   std::int64_t id = 0;
-  std::int64_t guildId = 0;
-  std::string handle;
-  double score = 0;
-  std::int32_t level = 1;
-  std::optional<std::string> title;
-  friend bool operator==(const Player&, const Player&) = default;
+  game::kind kind = game::kind::sword;
+  std::optional<game::kind> spare;
+  friend bool operator==(const Item&, const Item&) = default;
 };
-RELSTORE_MODEL(Player, id, guildId, handle, score, level, title)
+RELSTORE_MODEL(Item, id, kind, spare)
 
-using members = relstore::has_many<"members", Guild, Player, relstore::on_delete::cascade>;
+using schema = relstore::schema<relstore::models<Unit, Item>>;
+using store = relstore::store<schema>;
 
-using by_score = relstore::index<&Player::score, relstore::ordered>;
-using by_handle = relstore::index<&Player::handle, relstore::unique>;
-using by_level = relstore::index<&Player::level, relstore::hashed>;
-using by_title = relstore::index<&Player::title, relstore::ordered>;
-using handle_lookup = relstore::index<&Player::handle, relstore::hashed>;
+// A store holding extreme_units().
+inline void fill(store& db) {
+  for (const Unit& u : extreme_units()) (void)db.repo<Unit>().create(u);
+}
 
-using indexed_schema =
-    relstore::schema<relstore::models<Guild, Player>, members, by_score, handle_lookup, by_handle, by_level, by_title>;
-using plain_schema = relstore::schema<relstore::models<Guild, Player>, members>;
-using indexed_store = relstore::store<indexed_schema>;
-using plain_store = relstore::store<plain_schema>;
+// The ids of the entities repo.find(query) returns, in order; a failed find
+// fails the test.
+template <class Repo, class Query>
+std::vector<std::int64_t> find_ids(const Repo& repo, const Query& query) {
+  auto r = repo.find(query);
+  EXPECT_TRUE(r) << r.error().message;
+  std::vector<std::int64_t> out;
+  if (r) {
+    for (const auto& row : *r) out.push_back(row->id);
+  }
+  return out;
+}
+
+// Items 1 (sword), 2 (potion, spare shield), 3 (sword).
+inline void fill_items(store& db) {
+  (void)db.repo<Item>().create({1, kind::sword, std::nullopt});
+  (void)db.repo<Item>().create({2, kind::potion, kind::shield});
+  (void)db.repo<Item>().create({3, kind::sword, std::nullopt});
+}
 
 }  // namespace game

@@ -66,7 +66,7 @@ relstore::dataset reshape(const relstore::dataset& ds, Edit edit) {
       if (field.nullable) col.nulls.assign(rows, 1);
       if (field.type == relstore::field_type::string) {
         col.strings.assign(rows, "");
-      } else if (field.type == relstore::field_type::float64) {
+      } else if (field.type == relstore::field_type::float64 || field.type == relstore::field_type::float32) {
         col.doubles.assign(rows, 0.0);
       } else {
         col.ints.assign(rows, 0);

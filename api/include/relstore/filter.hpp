@@ -115,7 +115,10 @@ class field_ref {
     return list(op::nin, vs);
   }
   where<M> between(const scalar& lo, const scalar& hi) const {
-    return node(op::between, {detail::to_operand<scalar>(lo), detail::to_operand<scalar>(hi)});
+    std::vector<value> operands(2);  // see cmp
+    operands[0] = detail::to_operand<scalar>(lo);
+    operands[1] = detail::to_operand<scalar>(hi);
+    return node(op::between, std::move(operands));
   }
   where<M> like(std::string pattern) const { return pattern_node(op::like, std::move(pattern)); }
   where<M> nlike(std::string pattern) const { return pattern_node(op::nlike, std::move(pattern)); }
@@ -150,7 +153,12 @@ class field_ref {
     constexpr bool is_null_operand = std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>;
     static_assert(is_null_operand || std::is_convertible_v<U, scalar>,
                   "relstore: the operand's type does not match the field's type");
-    return node(kind, {detail::to_operand<scalar>(std::forward<U>(v))});
+    // Assigned, not listed in braces: copying a value out of an
+    // initializer_list trips GCC 12's -Wmaybe-uninitialized (a false
+    // positive in std::variant).
+    std::vector<value> operands(1);
+    operands[0] = detail::to_operand<scalar>(std::forward<U>(v));
+    return node(kind, std::move(operands));
   }
   template <class Range>
   where<M> list(op kind, const Range& vs) const {

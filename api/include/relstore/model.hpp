@@ -7,8 +7,10 @@
 // The primary key is the field `id`; RELSTORE_MODEL_KEY(Type, key, fields...)
 // names another one. A primary key is std::int64_t or std::string.
 //
-// Supported field types: bool, std::int32_t, std::int64_t, std::uint32_t,
-// double, std::string, and std::optional of any of these (a nullable field).
+// Supported field types: bool, std::int8_t/int16_t/int32_t/int64_t,
+// std::uint8_t/uint16_t/uint32_t/uint64_t, float, double, std::string, an
+// enum described with BOOST_DESCRIBE_ENUM, and std::optional of any of these
+// (a nullable field); docs/field_types.md.
 // Each rule is a static_assert with its own one-line message.
 #pragma once
 

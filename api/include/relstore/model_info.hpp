@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,33 @@ namespace relstore {
 
 // The largest number of fields a model may have (projection masks are 64 bits).
 inline constexpr std::size_t max_fields = 64;
+
+// The enumerators of an enum field: an enum described with
+// BOOST_DESCRIBE_ENUM, held as its underlying integer type. Shown by name
+// in JSON, dumps and SQL; the names are kept in snapshots.
+struct enum_info {
+  struct enumerator {
+    std::string name;
+    std::int64_t value = 0;  // a uint64 enumerator as the int64 with its bits
+  };
+  std::string name;                     // the enum's name, without its namespaces
+  std::vector<enumerator> enumerators;  // in declaration order
+
+  // The enumerator called `n`, or null.
+  const enumerator* find(std::string_view n) const noexcept {
+    for (const auto& e : enumerators) {
+      if (e.name == n) return &e;
+    }
+    return nullptr;
+  }
+  // The first enumerator whose value has the bits `bits`, or null.
+  const enumerator* find(std::int64_t bits) const noexcept {
+    for (const auto& e : enumerators) {
+      if (e.value == bits) return &e;
+    }
+    return nullptr;
+  }
+};
 
 // One field of a model. The accessors read and write an entity of the
 // model's storage: a C++ object for a typed store, a row of a dataset.
@@ -32,6 +61,8 @@ struct field_info {
   bool (*set)(void* entity, const value& v, std::string* why) = nullptr;
   // A JSON create must name it (model_settings::required).
   bool required = false;
+  // Set for an enum field, whose `type` is the enum's underlying integer type.
+  std::shared_ptr<const enum_info> enumeration;
 };
 
 // A model's settings, LoopBack's model and property settings, declared

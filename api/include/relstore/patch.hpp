@@ -60,7 +60,11 @@ class patch {
         return;
       }
     }
-    spec_.push_back({field, std::move(v)});
+    // Assigned after emplace_back(): moving a value into a new element trips
+    // GCC 12's -Wmaybe-uninitialized (a false positive in std::variant).
+    auto& c = spec_.emplace_back();
+    c.field = field;
+    c.value = std::move(v);
   }
 
   detail::field_changes spec_;

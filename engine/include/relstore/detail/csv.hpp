@@ -18,8 +18,8 @@
 
 namespace relstore::detail {
 
-// Appends `v` as one CSV field.
-void append_csv_value(const value_view& v, std::string& out);
+// Appends `v`, a value of `field` when given (see append_value), as one CSV field.
+void append_csv_value(const value_view& v, std::string& out, const field_info* field = nullptr);
 // Appends `s` as one CSV field, quoted only when it must be (a header name).
 void append_csv_name(std::string_view s, std::string& out);
 

@@ -14,6 +14,7 @@
 
 #include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/op.hpp"
 #include "relstore/value.hpp"
@@ -95,14 +96,25 @@ value to_operand(U&& v) {
   using V = std::remove_cvref_t<U>;
   if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
     return null;
+  } else if constexpr (std::is_enum_v<V>) {  // an enum field compares its underlying values
+    using E = std::underlying_type_t<V>;
+    return to_operand<E>(static_cast<E>(v));
   } else if constexpr (std::is_same_v<S, std::string>) {
     return std::string(std::forward<U>(v));
   } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool>) {
     return static_cast<bool>(v);
+  } else if constexpr (std::is_same_v<S, float> && std::is_integral_v<V>) {
+    return static_cast<double>(static_cast<float>(v));  // see float_operand
+  } else if constexpr (std::is_same_v<S, float> && std::is_floating_point_v<V>) {
+    return float_operand(value(static_cast<double>(v)));
   } else if constexpr (std::is_floating_point_v<V>) {
     return static_cast<double>(v);
+  } else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V>) {
+    return integer_value(v);
   } else if constexpr (std::is_integral_v<V>) {
     return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_integral_v<S> && std::is_unsigned_v<S>) {
+    return integer_value(static_cast<S>(v));
   } else if constexpr (std::is_integral_v<S>) {
     return static_cast<std::int64_t>(static_cast<S>(v));
   } else {

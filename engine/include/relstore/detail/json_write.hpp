@@ -14,7 +14,8 @@ namespace relstore::detail {
 // sign); doubles that are not finite are null, as JSON has no NaN.
 void write_json(const model_info& model, const void* entity, std::uint64_t mask, std::string& out);
 
-// Appends one value as write_json writes a field's.
-void write_json_value(const value_view& v, std::string& out);
+// Appends one value as write_json writes a field's (`field`: the field it
+// is a value of, when known; see append_value).
+void write_json_value(const value_view& v, std::string& out, const field_info* field = nullptr);
 
 }  // namespace relstore::detail

@@ -7,7 +7,10 @@
 #include <type_traits>
 #include <utility>
 
+#include <boost/core/type_name.hpp>
 #include <boost/describe/class.hpp>
+#include <boost/describe/enumerators.hpp>
+#include <memory>
 
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/value_ops.hpp"
@@ -16,32 +19,60 @@
 
 namespace relstore::detail {
 
+// field_traits<T>::type: the field_type of a field of C++ type T (none for
+// an unsupported T).
 template <class T>
 struct field_traits;
-template <>
-struct field_traits<bool> {
-  static constexpr field_type type = field_type::boolean;
+template <field_type F>
+struct field_traits_is {
+  static constexpr field_type type = F;
 };
 template <>
-struct field_traits<std::int32_t> {
-  static constexpr field_type type = field_type::int32;
-};
+struct field_traits<bool> : field_traits_is<field_type::boolean> {};
 template <>
-struct field_traits<std::int64_t> {
-  static constexpr field_type type = field_type::int64;
-};
+struct field_traits<std::int8_t> : field_traits_is<field_type::int8> {};
 template <>
-struct field_traits<std::uint32_t> {
-  static constexpr field_type type = field_type::uint32;
-};
+struct field_traits<std::int16_t> : field_traits_is<field_type::int16> {};
 template <>
-struct field_traits<double> {
-  static constexpr field_type type = field_type::float64;
-};
+struct field_traits<std::int32_t> : field_traits_is<field_type::int32> {};
 template <>
-struct field_traits<std::string> {
-  static constexpr field_type type = field_type::string;
-};
+struct field_traits<std::int64_t> : field_traits_is<field_type::int64> {};
+template <>
+struct field_traits<std::uint8_t> : field_traits_is<field_type::uint8> {};
+template <>
+struct field_traits<std::uint16_t> : field_traits_is<field_type::uint16> {};
+template <>
+struct field_traits<std::uint32_t> : field_traits_is<field_type::uint32> {};
+template <>
+struct field_traits<std::uint64_t> : field_traits_is<field_type::uint64> {};
+template <>
+struct field_traits<float> : field_traits_is<field_type::float32> {};
+template <>
+struct field_traits<double> : field_traits_is<field_type::float64> {};
+template <>
+struct field_traits<std::string> : field_traits_is<field_type::string> {};
+// An enum described with BOOST_DESCRIBE_ENUM, stored as its underlying type.
+template <class T>
+requires std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::value &&
+    (!std::is_same_v<std::underlying_type_t<T>, bool>)&&requires {
+  field_traits<std::underlying_type_t<T>>::type;
+}
+struct field_traits<T> : field_traits<std::underlying_type_t<T>> {};
+
+// The enumerators of described enum E. Thread-safe; lives for the program.
+template <class E>
+const std::shared_ptr<const enum_info>& enum_info_of() {
+  static const std::shared_ptr<const enum_info> info = [] {
+    auto e = std::make_shared<enum_info>();
+    e->name = boost::core::type_name<E>();
+    if (auto colon = e->name.rfind("::"); colon != std::string::npos) e->name.erase(0, colon + 2);
+    mp::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
+      e->enumerators.push_back({d.name, static_cast<std::int64_t>(static_cast<std::underlying_type_t<E>>(d.value))});
+    });
+    return std::shared_ptr<const enum_info>(std::move(e));
+  }();
+  return info;
+}
 
 template <class T>
 concept supported_field = requires {
@@ -55,10 +86,14 @@ value_view view_of(const T& v) {
     return view_of(*v);
   } else if constexpr (std::is_same_v<T, bool>) {
     return v;
+  } else if constexpr (std::is_enum_v<T>) {
+    return view_of(static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return integer_view(v);
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<std::int64_t>(v);
-  } else if constexpr (std::is_same_v<T, double>) {
-    return v;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<double>(v);
   } else {
     return std::string_view(v);
   }
@@ -69,7 +104,16 @@ bool assign_from(T& field, const value& v, std::string* why) {
   using S = unwrap_optional_t<T>;
   S scalar{};
   bool is_null = false;
-  if (!convert_value(v, field_traits<S>::type, is_optional_v<T>, &scalar, &is_null, why)) {
+  if constexpr (std::is_enum_v<S>) {
+    using U = std::underlying_type_t<S>;
+    value resolved;
+    U raw{};
+    if (!resolve_enum(*enum_info_of<S>(), field_traits<S>::type, v, &resolved, why) ||
+        !convert_value(resolved, field_traits<S>::type, is_optional_v<T>, &raw, &is_null, why)) {
+      return false;
+    }
+    scalar = static_cast<S>(raw);
+  } else if (!convert_value(v, field_traits<S>::type, is_optional_v<T>, &scalar, &is_null, why)) {
     return false;
   }
   if constexpr (is_optional_v<T>) {
@@ -110,8 +154,9 @@ template <class M>
 struct model_checks<M, true> {
   static constexpr bool supported = fields_supported<M>();
   static_assert(supported,
-                "relstore: unsupported field type; use bool, int32, int64, uint32, double, std::string or "
-                "std::optional of one");
+                "relstore: unsupported field type; use bool, std::int8_t/int16_t/int32_t/int64_t, "
+                "std::uint8_t/uint16_t/uint32_t/uint64_t, float, double, std::string, an enum described with "
+                "BOOST_DESCRIBE_ENUM, or std::optional of one");
   static constexpr bool few = field_count<M> <= max_fields;
   static_assert(few, "relstore: a model has at most 64 fields");
   static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
@@ -166,6 +211,7 @@ model_info build_model_info() {
     f.name = d.name;
     f.type = field_traits<unwrap_optional_t<T>>::type;
     f.nullable = is_optional_v<T>;
+    if constexpr (std::is_enum_v<unwrap_optional_t<T>>) f.enumeration = enum_info_of<unwrap_optional_t<T>>();
     f.get = [](const void* e) -> value_view { return view_of(static_cast<const M*>(e)->*(D::pointer)); };
     f.set = [](void* e, const value& v, std::string* why) -> bool {
       return assign_from(static_cast<M*>(e)->*(D::pointer), v, why);

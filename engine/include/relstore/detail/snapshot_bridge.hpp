@@ -63,7 +63,7 @@ struct snapshot_bridge {
       if constexpr (is_optional_v<T>) col.nulls.reserve(order.size());
       if constexpr (std::is_same_v<V, std::string>) {
         col.strings.reserve(order.size());
-      } else if constexpr (std::is_same_v<V, double>) {
+      } else if constexpr (std::is_floating_point_v<V>) {
         col.doubles.reserve(order.size());
       } else {
         col.ints.reserve(order.size());
@@ -87,7 +87,7 @@ struct snapshot_bridge {
         }
         if constexpr (std::is_same_v<V, std::string>) {
           col.strings.push_back(*p);
-        } else if constexpr (std::is_same_v<V, double>) {
+        } else if constexpr (std::is_floating_point_v<V>) {
           col.doubles.push_back(*p);
         } else {
           col.ints.push_back(static_cast<std::int64_t>(*p));
@@ -130,8 +130,8 @@ struct snapshot_bridge {
         }
         if constexpr (std::is_same_v<V, std::string>) {
           dst = col.strings[row];
-        } else if constexpr (std::is_same_v<V, double>) {
-          dst = col.doubles[row];
+        } else if constexpr (std::is_floating_point_v<V>) {
+          dst = static_cast<V>(col.doubles[row]);
         } else {
           dst = static_cast<V>(col.ints[row]);
         }

@@ -191,6 +191,13 @@ bool with_lookup_key(const value_view& v, Fn&& fn) {
       i = static_cast<std::int64_t>(*d);
     } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
       i = *n;
+    } else if (const auto* u = std::get_if<std::uint64_t>(&v)) {
+      // Above INT64_MAX: only a uint64 key can equal it.
+      if constexpr (std::is_same_v<S, std::uint64_t>) {
+        fn(K(*u), std::hash<K>{}, loose_equal{});
+        return true;
+      }
+      return false;
     } else {
       return false;
     }

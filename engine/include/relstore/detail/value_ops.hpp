@@ -2,8 +2,12 @@
 // field, ordering, bitwise equality. Internal.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
 
+#include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
 
 namespace relstore::detail {
@@ -12,14 +16,58 @@ namespace relstore::detail {
 // NaN after every other number. Returns <0, 0 or >0.
 int compare_for_order(const value_view& a, const value_view& b) noexcept;
 
+// Three-way comparison of two numbers (int64, uint64 or double views),
+// exact across kinds; nullopt when either is NaN.
+// REQUIRES: both views hold a number.
+std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept;
+
+// The values of an integer field type: [min, max].
+struct integer_range {
+  std::int64_t min;
+  std::uint64_t max;
+};
+// The range of `type` when it is an integer type (int8 ... uint64), else nullopt.
+std::optional<integer_range> integer_range_of(field_type type) noexcept;
+
+// The double equal to the float nearest `d` (ties to even, as a C++
+// conversion rounds), or nullopt when `d` is finite but rounds to no finite
+// float (|d| >= FLT_MAX + half its ulp; "3.4028235e+38", FLT_MAX's shortest
+// spelling, is a little above FLT_MAX and rounds to it). NaN and the
+// infinities are kept.
+inline std::optional<double> nearest_float(double d) noexcept {
+  constexpr double overflow = 0x1.ffffffp127;  // 2^128 - 2^103: the midpoint to 2^128
+  if (std::isfinite(d) && std::fabs(d) >= overflow) return std::nullopt;
+  return static_cast<double>(static_cast<float>(d));
+}
+
+// An operand compared with a float32 field: a number becomes the double
+// equal to the float nearest it (what storing it in the field would keep), so
+// `x == 0.1` finds the 0.1 a float holds; a finite double beyond a float's
+// range and any other value are returned as they are.
+value float_operand(const value& v);
+
+// The run-time value of an enumerator of an enum field of integer type `type`.
+value enumerator_value(const enum_info::enumerator& e, field_type type);
+
+// The enumerator that the value `v` of an enum field is, or null (null, or a
+// value no enumerator has).
+const enum_info::enumerator* enumerator_of(const enum_info& e, const value_view& v) noexcept;
+
+// For an enum field of integer type `type`: `v` with an enumerator's name
+// replaced by its value. Null passes; an integer must be an enumerator's
+// value. Otherwise returns false with the reason in *why ("\"axe\" is not a
+// kind (sword, shield, potion)").
+bool resolve_enum(const enum_info& e, field_type type, const value& v, value* out, std::string* why);
+
 // Bitwise equality of two field values (NaN equals NaN, -0.0 differs from 0.0).
 bool same_value(const value_view& a, const value_view& b) noexcept;
 
 // "an integer", "a string", ... for error messages.
 const char* kind_name(const value& v) noexcept;
 
-// Converts `v` into a scalar of `type` at *out_scalar (a bool, int32_t,
-// int64_t, uint32_t, double or std::string), or sets *out_null for a null
+// Converts `v` into a scalar of `type` at *out_scalar (the C++ type of the
+// field: bool, an integer type of the field's width, float, double or
+// std::string), or sets *out_null for a null
 // allowed by `nullable`. On a type or range mismatch returns false and
 // stores the reason in *why (when not null); *out_scalar is then untouched.
 bool convert_value(const value& v, field_type type, bool nullable, void* out_scalar, bool* out_null, std::string* why);
@@ -35,6 +83,8 @@ inline value_view as_view(const value& v) noexcept {
       return std::get<std::int64_t>(v);
     case 3:
       return std::get<double>(v);
+    case 5:
+      return std::get<std::uint64_t>(v);
     default:
       return std::string_view(std::get<std::string>(v));
   }

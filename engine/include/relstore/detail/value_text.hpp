@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
 
 namespace relstore::detail {
@@ -22,7 +23,13 @@ struct value_spelling {
 
 // Appends `v` as `spelling` says: integers in decimal, finite doubles as the
 // shortest decimal that reads back bit for bit ("-0", "0.1", "5e-324").
-void append_value(const value_view& v, const value_spelling& spelling, std::string& out);
+// `field`, when given, is the field `v` is a value of: a float32 field's
+// value is spelled as the shortest decimal that reads back as the same float
+// ("0.1" for the float nearest 0.1, which as a double is
+// 0.10000000149011612); an enum field's as its enumerator's name (a string),
+// or its integer when no enumerator has it.
+void append_value(const value_view& v, const value_spelling& spelling, std::string& out,
+                  const field_info* field = nullptr);
 
 // For a backslash, newline, carriage return or tab, appends the escape JSON
 // and PostgreSQL's COPY text share (\\, \n, \r, \t) and returns true;

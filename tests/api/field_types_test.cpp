@@ -1,0 +1,174 @@
+// float, int8/int16, uint8/uint16/uint64 fields through the typed and JSON
+// front: stored exactly, filtered and ordered by value (uint64 above
+// INT64_MAX included), and a value that does not fit rejected naming the
+// model, the field and the value, with the store unchanged.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/game_schema.hpp"
+
+namespace {
+
+using namespace game;
+using relstore::errc;
+using relstore::field;
+using relstore::filter;
+using ids_t = std::vector<std::int64_t>;
+
+class FieldTypes : public ::testing::Test {
+ protected:
+  void SetUp() override { fill(db); }
+
+  ids_t json_ids(const std::string& json) {
+    SCOPED_TRACE(json);
+    return find_ids(units, json);
+  }
+  ids_t typed_ids(const filter<Unit>& f) { return find_ids(units, f); }
+  // `r` failed with invalid_argument, its message naming each of `says`, and
+  // the store still holds extreme_units() exactly.
+  template <class R>
+  void expect_rejected(const R& r, std::initializer_list<const char*> says) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::invalid_argument) << r.error().message;
+    for (const char* s : says)
+      EXPECT_NE(r.error().message.find(s), std::string::npos) << s << ": " << r.error().message;
+    auto all = units.find();
+    ASSERT_TRUE(all);
+    std::vector<Unit> now;
+    for (const auto& u : *all) now.push_back(*u);
+    EXPECT_EQ(now, extreme_units());
+  }
+
+  store db;
+  relstore::repository<schema, Unit> units = db.repo<Unit>();
+};
+
+TEST_F(FieldTypes, KeepEveryExtremeExactly) {
+  for (const Unit& u : extreme_units()) {
+    auto got = units.find_by_id(u.id);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, u);
+  }
+  const auto& info = relstore::model_info_of<Unit>();
+  using relstore::field_type;
+  const std::vector<field_type> types = {field_type::int64,  field_type::float32, field_type::int8,
+                                         field_type::int16,  field_type::uint8,   field_type::uint16,
+                                         field_type::uint64, field_type::float32, field_type::uint64};
+  ASSERT_EQ(info.fields.size(), types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) EXPECT_EQ(info.fields[i].type, types[i]) << info.fields[i].name;
+}
+
+TEST_F(FieldTypes, JsonWritesFloatsAsTheirShortestDigitsAndUint64InFull) {
+  auto rows = units.find();
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ(
+      (*rows)[0].to_json(),
+      R"({"id":1,"speed":0.1,"tilt":-128,"height":-32768,"level":0,"ammo":0,"serial":0,"boost":null,"token":null})");
+  EXPECT_EQ((*rows)[1].to_json(), R"({"id":2,"speed":-3.5,"tilt":127,"height":32767,"level":255,"ammo":65535,)"
+                                  R"("serial":18446744073709551615,"boost":1.5,"token":18446744073709551615})");
+  EXPECT_EQ((*rows)[2].to_json(), R"({"id":3,"speed":3.4028235e+38,"tilt":0,"height":0,"level":1,"ammo":1,)"
+                                  R"("serial":9223372036854775807,"boost":1e-45,"token":9223372036854775808})");
+}
+
+TEST_F(FieldTypes, JsonReadsWhatItWrites) {
+  relstore::store<schema> copy;
+  auto rows = units.find();
+  ASSERT_TRUE(rows);
+  for (const auto& r : *rows) {
+    auto c = copy.repo<Unit>().create_json(r.to_json());
+    ASSERT_TRUE(c) << r.to_json() << ": " << c.error().message;
+    EXPECT_EQ(*c, *r);
+  }
+}
+
+TEST_F(FieldTypes, ComparisonsOnUint64AreNumericAcrossInt64Max) {
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"gt":9223372036854775807}},"order":["id ASC"]})"), (ids_t{2, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"gte":9223372036854775807}},"order":["id ASC"]})"), (ids_t{2, 3, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"lt":9223372036854775808}},"order":["id ASC"]})"), (ids_t{1, 3}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"lte":0}}})"), (ids_t{1}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":18446744073709551615}})"), (ids_t{2}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"neq":18446744073709551615}},"order":["id ASC"]})"), (ids_t{1, 3, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"between":[9223372036854775807,9223372036854775808]}},"order":["id"]})"),
+            (ids_t{3, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"gt":-1}}})").size(), 4u);
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"gt":1e19}}})"), (ids_t{2}));
+  // inq with enough operands to be hashed, and with few.
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"inq":[1,2,3,4,5,6,7,8,9223372036854775808,18446744073709551615]}},)"
+                     R"("order":["id"]})"),
+            (ids_t{2, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"token":{"inq":[9223372036854775808,5]}},"order":["id"]})"), (ids_t{3, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"token":{"nin":[1,2,3,4,5,6,7,8,9,18446744073709551615]}},"order":["id"]})"),
+            (ids_t{1, 3}));
+  EXPECT_EQ(json_ids(R"({"order":["serial DESC"]})"), (ids_t{2, 4, 3, 1}));
+  EXPECT_EQ(json_ids(R"({"order":["token ASC"]})"), (ids_t{1, 4, 3, 2}));  // null first
+
+  EXPECT_EQ(typed_ids(filter<Unit>{}.where(field(&Unit::serial) > int64_max).order(&Unit::id)), (ids_t{2, 4}));
+  EXPECT_EQ(typed_ids(filter<Unit>{}.where(field(&Unit::serial) == uint64_max)), (ids_t{2}));
+  EXPECT_EQ(
+      typed_ids(filter<Unit>{}.where(field(&Unit::serial).inq({int64_max + 1, std::uint64_t{0}})).order(&Unit::id)),
+      (ids_t{1, 4}));
+}
+
+TEST_F(FieldTypes, NarrowIntegersFilterAndOrderBySignedValue) {
+  EXPECT_EQ(json_ids(R"({"where":{"tilt":{"lt":0}},"order":["tilt ASC"]})"), (ids_t{1, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"height":-32768}})"), (ids_t{1}));
+  EXPECT_EQ(json_ids(R"({"where":{"level":{"gte":7}},"order":["level DESC"]})"), (ids_t{2, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"ammo":{"between":[1,7]}},"order":["id"]})"), (ids_t{3, 4}));
+  EXPECT_EQ(json_ids(R"({"where":{"level":{"gt":300}}})"), ids_t{});  // out of range compares, matches nothing
+  EXPECT_EQ(typed_ids(filter<Unit>{}.where(field(&Unit::tilt) >= 0).order(&Unit::tilt, relstore::desc)), (ids_t{2, 3}));
+}
+
+// A float field compares as the float the operand would be stored as: the
+// 0.1 written in a filter finds the 0.1 stored, which as a double is
+// 0.10000000149011612.
+TEST_F(FieldTypes, FloatsCompareAsFloats) {
+  EXPECT_EQ(json_ids(R"({"where":{"speed":0.1}})"), (ids_t{1}));
+  EXPECT_EQ(json_ids(R"({"where":{"speed":{"inq":[0.1,1,2,3,4,5,6,7,8]}}})"), (ids_t{1}));
+  EXPECT_EQ(json_ids(R"({"where":{"speed":{"gt":0.1}}})"), (ids_t{3}));
+  EXPECT_EQ(json_ids(R"({"where":{"speed":{"lte":0.1}},"order":["speed ASC"]})"), (ids_t{4, 2, 1}));
+  EXPECT_EQ(json_ids(R"({"where":{"speed":{"lt":1e300}}})").size(), 4u);  // beyond a float: kept as it is
+  EXPECT_EQ(json_ids(R"({"where":{"boost":{"gt":0}},"order":["boost DESC"]})"), (ids_t{2, 3}));
+  EXPECT_EQ(typed_ids(filter<Unit>{}.where(field(&Unit::speed) == 0.1)), (ids_t{1}));
+  EXPECT_EQ(typed_ids(filter<Unit>{}.where(field(&Unit::speed) > 0.1)), (ids_t{3}));
+}
+
+TEST_F(FieldTypes, ValuesThatDoNotFitAreRejectedFromJson) {
+  expect_rejected(units.create_json(R"({"id":9,"level":300})"), {"Unit", "level", "300", "uint8"});
+  expect_rejected(units.create_json(R"({"id":9,"level":-1})"), {"Unit", "level", "-1"});
+  expect_rejected(units.create_json(R"({"id":9,"tilt":128})"), {"Unit", "tilt", "128", "int8"});
+  expect_rejected(units.create_json(R"({"id":9,"height":2.7})"), {"Unit", "height", "2.7"});
+  expect_rejected(units.create_json(R"({"id":9,"ammo":65536})"), {"Unit", "ammo", "65536", "uint16"});
+  expect_rejected(units.create_json(R"({"id":9,"serial":-1})"), {"Unit", "serial", "-1", "uint64"});
+  expect_rejected(units.create_json(R"({"id":9,"serial":1.5})"), {"Unit", "serial", "1.5"});
+  expect_rejected(units.create_json(R"({"id":9,"speed":1e39})"), {"Unit", "speed", "1e+39", "float32"});
+  expect_rejected(units.create_json(R"({"id":9,"speed":"fast"})"), {"Unit", "speed", "fast"});
+}
+
+TEST_F(FieldTypes, PatchesThatDoNotFitAreRejected) {
+  expect_rejected(units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::level, 300)), {"Unit", "level", "300"});
+  expect_rejected(units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::tilt, -129)), {"Unit", "tilt", "-129"});
+  expect_rejected(units.update_all(relstore::patch<Unit>{}.set(&Unit::speed, -1e39)), {"Unit", "speed", "-1e+39"});
+  expect_rejected(units.parse_patch(R"({"ammo":70000})"), {"Unit", "ammo", "70000", "uint16"});
+}
+
+TEST_F(FieldTypes, PatchesThatFitAreApplied) {
+  auto p = units.parse_patch(R"({"serial":18446744073709551614,"speed":0.3,"level":200})");
+  ASSERT_TRUE(p) << p.error().message;
+  auto u = units.update_by_id(1, *p);
+  ASSERT_TRUE(u) << u.error().message;
+  EXPECT_EQ(u->serial, uint64_max - 1);
+  EXPECT_EQ(u->speed, 0.3f);
+  EXPECT_EQ(u->level, 200);
+  auto t = units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::token, int64_max + 7).set(&Unit::boost, 0.25));
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->token, int64_max + 7);
+  EXPECT_EQ(t->boost, 0.25f);
+}
+
+}  // namespace
