@@ -1,6 +1,7 @@
 #include "relstore/rest/openapi.hpp"
 
 #include <boost/json.hpp>
+#include <cstdint>
 
 #include "relstore/rest/paths.hpp"
 
@@ -12,7 +13,42 @@ namespace {
 
 json::object type_of(const field_info& f) {
   json::object t;
+  if (f.enumeration) {  // shown and accepted by name
+    t["type"] = "string";
+    json::array names;
+    for (const auto& e : f.enumeration->enumerators) names.emplace_back(e.name);
+    t["enum"] = std::move(names);
+    if (f.nullable) t["nullable"] = true;
+    return t;
+  }
+  const auto integer = [&](const char* format, std::int64_t lowest, std::int64_t highest) {
+    t["type"] = "integer";
+    t["format"] = format;
+    t["minimum"] = lowest;
+    t["maximum"] = highest;
+  };
   switch (f.type) {
+    case field_type::int8:
+      integer("int32", INT8_MIN, INT8_MAX);
+      break;
+    case field_type::int16:
+      integer("int32", INT16_MIN, INT16_MAX);
+      break;
+    case field_type::uint8:
+      integer("int32", 0, UINT8_MAX);
+      break;
+    case field_type::uint16:
+      integer("int32", 0, UINT16_MAX);
+      break;
+    case field_type::uint64:
+      t["type"] = "integer";
+      t["minimum"] = 0;
+      t["maximum"] = std::uint64_t{UINT64_MAX};
+      break;
+    case field_type::float32:
+      t["type"] = "number";
+      t["format"] = "float";
+      break;
     case field_type::boolean:
       t["type"] = "boolean";
       break;
