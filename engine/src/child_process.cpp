@@ -32,6 +32,15 @@ void write_all(int fd, const char* p, std::size_t n) {
   }
 }
 
+// The result a complete report [int32 code][message] stands for.
+// REQUIRES: report.size() >= sizeof(std::int32_t).
+result<void> decode_report(const std::string& report) {
+  std::int32_t code = 0;
+  std::memcpy(&code, report.data(), sizeof code);
+  if (code == 0) return {};
+  return make_error(static_cast<errc>(code), report.substr(sizeof code));
+}
+
 [[noreturn]] void run_child(int fd, function_ref<result<void>()> job) {
   std::int32_t code = 0;
   std::string message;
@@ -146,15 +155,11 @@ result<void> child_job::reap() {
   const pid_t pid = pid_;
   std::string report = std::move(report_);
   reset();
-  std::int32_t code = 0;
+  const bool reported = report.size() >= sizeof(std::int32_t);
   if (r < 0) {
     // Reaped elsewhere (SIGCHLD ignored, or a handler that waits): the
     // child's own report, if complete, is the result.
-    if (err == ECHILD && report.size() >= sizeof code) {
-      std::memcpy(&code, report.data(), sizeof code);
-      if (code == 0) return {};
-      return make_error(static_cast<errc>(code), report.substr(sizeof code));
-    }
+    if (err == ECHILD && reported) return decode_report(report);
     return os_error("cannot wait for the process", err);
   }
   peak_rss_ = static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // Linux: KiB
@@ -163,14 +168,12 @@ result<void> child_job::reap() {
                                           std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) +
                                           ")");
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || report.size() < sizeof code) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !reported) {
     return make_error(errc::io_error, "background job: process " + std::to_string(pid) +
                                           " ended without reporting (exit status " +
                                           std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
   }
-  std::memcpy(&code, report.data(), sizeof code);
-  if (code == 0) return {};
-  return make_error(static_cast<errc>(code), report.substr(sizeof code));
+  return decode_report(report);
 }
 
 void child_job::reset() noexcept {

@@ -40,6 +40,18 @@ std::string dump(const relstore::dataset& ds, relstore::dump_format format, cons
   return out.str();
 }
 
+// `text`, a dump of `model` in `format`, imported back under `schema`.
+relstore::result<relstore::dataset> import_back(const std::string& schema, relstore::dump_format format,
+                                                const std::string& text, const char* model) {
+  relstore::import_source src;
+  src.text = text;
+  if (format == relstore::dump_format::csv) {
+    src.format = relstore::import_source::kind::csv;
+    src.model = model;
+  }
+  return relstore::import_data(schema, {src});
+}
+
 TEST(FieldTypeTools, DumpWritesFloatsShortAndUint64InFull) {
   const auto ds = units();
   const std::string jsonl = dump(ds, relstore::dump_format::jsonl);
@@ -71,13 +83,7 @@ TEST(FieldTypeTools, CsvAndJsonLinesImportBackExactly) {
   EXPECT_TRUE(has(schema, R"({"name":"boost","type":"float32","optional":true})")) << schema;
   for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
     const std::string text = dump(ds, format);
-    relstore::import_source src;
-    src.text = text;
-    if (format == relstore::dump_format::csv) {
-      src.format = relstore::import_source::kind::csv;
-      src.model = "Unit";
-    }
-    auto back = relstore::import_data(schema, {src});
+    auto back = import_back(schema, format, text, "Unit");
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(dump(*back, format), text);
   }
@@ -151,13 +157,7 @@ TEST(EnumTools, DumpsShowNamesAndImportReadsThemBack) {
       << schema;
   for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
     const std::string text = format == relstore::dump_format::csv ? csv : jsonl;
-    relstore::import_source src;
-    src.text = text;
-    if (format == relstore::dump_format::csv) {
-      src.format = relstore::import_source::kind::csv;
-      src.model = "Item";
-    }
-    auto back = relstore::import_data(schema, {src});
+    auto back = import_back(schema, format, text, "Item");
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(dump(*back, format, "Item"), text);
   }
