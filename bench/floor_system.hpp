@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "workload.hpp"
@@ -74,6 +75,22 @@ class floor_system {
       ++n;
     }
     return n;
+  }
+  double read_pass() {
+    double sum = 0;
+    for (const Order& o : orders_) sum += o.total;
+    return sum;
+  }
+  void churn(const std::vector<std::int64_t>& ids, const std::vector<std::int64_t>& again) {
+    std::map<std::int64_t, Order> rows;
+    for (std::int64_t id : ids) {
+      auto it = orders_.find(id);
+      rows.emplace(id, *it);
+      orders_.erase(it);
+    }
+    for (std::int64_t id : again) {
+      if (!insert_child(rows.at(id))) std::abort();
+    }
   }
   std::vector<Order> children(std::int64_t parent) {
     auto [a, b] = orders_.get<1>().equal_range(parent);

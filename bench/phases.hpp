@@ -12,7 +12,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "workload.hpp"
 
@@ -28,6 +30,8 @@ struct world {
   // phase several times, and a replayed reparent would change nothing.
   std::unique_ptr<picker> pick;
   std::int64_t bytes = 0;  // memory of the loaded world
+  bool churned = false;    // read_pass_churned has run its churn
+  bool compacted = false;  // read_pass_compacted has compacted
 };
 
 template <class System>
@@ -239,6 +243,45 @@ void frame_update(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(((*wd.sys).*Update)());
   report(state, wd.w->n);  // per child
+}
+
+// A full read pass: every child's total summed, in the system's own order.
+template <class System>
+void read_pass(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->read_pass());
+  report(state, wd.w->n);  // per child
+}
+
+// The same after heavy churn (once per world, untimed): half the children,
+// picked at random, deleted and re-created with the same values in another
+// random order. Registered after every phase that should see a fresh world.
+template <class System>
+void read_pass_churned(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  if (!wd.churned) {
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(wd.w->n));
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::int64_t>(i) + 1;
+    std::mt19937_64 rng(20261201);
+    std::shuffle(ids.begin(), ids.end(), rng);
+    ids.resize(ids.size() / 2);
+    std::vector<std::int64_t> again = ids;
+    std::shuffle(again.begin(), again.end(), rng);
+    wd.sys->churn(ids, again);
+    wd.churned = true;
+  }
+  read_pass<System>(state);
+}
+
+// The churned world after System::compact() (once per world, untimed).
+template <class System>
+void read_pass_compacted(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  if (!wd.compacted) {
+    wd.sys->compact();
+    wd.compacted = true;
+  }
+  read_pass<System>(state);
 }
 
 template <class System>

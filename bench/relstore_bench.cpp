@@ -186,6 +186,7 @@ void register_system(const std::vector<std::int64_t>& scales) {
     add("background_save", &background_save<System>, true);
   }
   add("memory", &memory<System>, false);
+  add("read_pass", &read_pass<System>, false);
   add("ten_writes", &writes<System, write_mode::plain>, false);
   add("ten_writes_tx_commit", &writes<System, write_mode::commit>, false);
   add("ten_writes_tx_rollback", &writes<System, write_mode::rollback>, false);
@@ -195,6 +196,12 @@ void register_system(const std::vector<std::int64_t>& scales) {
     add("frame_update_writes", &frame_update<System, &System::frame_update_writes>, false);
     add("frame_update_replace", &frame_update<System, &System::frame_update_replace>, false);
     add("frame_update_observed", &frame_update<System, &System::frame_update_observed>, false);
+  }
+  // Churns the world: last.
+  add("read_pass_churned", &read_pass_churned<System>, false);
+  add("frame_update_churned", &frame_update<System, &System::frame_update>, false);
+  if constexpr (requires(System & s) { s.compact(); }) {
+    add("read_pass_compacted", &read_pass_compacted<System>, false);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,26 @@ class relstore_system {
     }
     return n;
   }
+  // A full read pass: every child once, in storage order.
+  double read_pass() {
+    double sum = 0;
+    db_.for_each_unordered<Order>([&](const Order& o) { sum += o.total; });
+    return sum;
+  }
+  // Deletes the children `ids`, then creates them again with the same
+  // values in the order of `again` (a permutation of ids).
+  void churn(const std::vector<std::int64_t>& ids, const std::vector<std::int64_t>& again) {
+    auto orders = db_.repo<Order>();
+    std::map<std::int64_t, Order> rows;
+    for (std::int64_t id : ids) {
+      rows.emplace(id, orders.find_by_id(id).value());
+      if (!orders.delete_by_id(id)) std::abort();
+    }
+    for (std::int64_t id : again) {
+      if (!orders.create(rows.at(id))) std::abort();
+    }
+  }
+  void compact() { db_.compact(); }
   std::vector<Order> children(std::int64_t parent) {
     std::vector<Order> out;
     for (const auto& o : db_.repo<Customer>().related<"orders">(parent).find().value()) out.push_back(o.value);

@@ -94,6 +94,32 @@ class sqlite_system {
     step_done(stmt("UPDATE \"Order\" SET total = total + 1.0"));
     return sqlite3_changes(db_);
   }
+  // A full read pass: every child's total stepped out of a SELECT.
+  double read_pass() {
+    auto* s = stmt("SELECT total FROM \"Order\"");
+    double sum = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) sum += sqlite3_column_double(s, 0);
+    sqlite3_reset(s);
+    return sum;
+  }
+  void churn(const std::vector<std::int64_t>& ids, const std::vector<std::int64_t>& again) {
+    std::map<std::int64_t, Order> rows;
+    auto* get = stmt("SELECT id, customerId, total, status FROM \"Order\" WHERE id = ?");
+    auto* del = stmt("DELETE FROM \"Order\" WHERE id = ?");
+    for (std::int64_t id : ids) {
+      sqlite3_bind_int64(get, 1, id);
+      if (sqlite3_step(get) != SQLITE_ROW) std::abort();
+      rows.emplace(id, Order{sqlite3_column_int64(get, 0), sqlite3_column_int64(get, 1), sqlite3_column_double(get, 2),
+                             sqlite3_column_int(get, 3)});
+      sqlite3_reset(get);
+      sqlite3_bind_int64(del, 1, id);
+      step_done(del);
+    }
+    std::vector<Order> back;
+    back.reserve(again.size());
+    for (std::int64_t id : again) back.push_back(rows.at(id));
+    restore(back);
+  }
   std::vector<Order> children(std::int64_t parent) {
     auto* s = stmt("SELECT id, customerId, total, status FROM \"Order\" WHERE customerId = ?");
     sqlite3_bind_int64(s, 1, parent);

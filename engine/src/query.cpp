@@ -197,7 +197,7 @@ void walk(const table_base& t, std::uint32_t field, const std::optional<range_ac
 result<std::vector<const void*>> select(const table_base& t, const where_node* w, query_plan* plan,
                                         bool key_order) try {
   const model_info& info = t.info();
-  if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+  if (w != nullptr && matches_all(*w)) w = nullptr;
   std::vector<const void*> out;
   std::size_t examined = 0;
   auto consider = [&](const void* e) {
@@ -318,7 +318,7 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
   } else if (extra != nullptr) {
     w = extra;
   }
-  if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+  if (w != nullptr && matches_all(*w)) w = nullptr;
   // An order by one ordered field with a limit walks that index, unless an
   // equality index narrows the search first.
   if (spec.limit && spec.order.size() == 1 && t.ordered_on(spec.order.front().field) &&
@@ -372,7 +372,7 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
     const field_info& key = from.info().fields[down || via ? rel->parent_key : rel->child_key];
     std::vector<const void*> links;
     const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;
-    if (w != nullptr && w->kind == op::and_ && w->children.empty()) w = nullptr;
+    if (w != nullptr && matches_all(*w)) w = nullptr;
     out.per_entity.resize(result.entities.size());
     for (std::size_t i = 0; i < result.entities.size(); ++i) {
       query_result& r = out.per_entity[i];

@@ -135,6 +135,25 @@ TEST_F(UpdateEach, ObserversSeeEachChangedEntityAndNothingForARefusal) {
   EXPECT_TRUE(db == before);
 }
 
+// The named form over every entity takes a one-pass path when nothing
+// observes it; with a subscriber it still reports each changed entity.
+TEST_F(UpdateEach, TheNamedFormOverEveryEntityIsObservedToo) {
+  std::vector<std::int64_t> seen;
+  auto sub = db.on<Order>([&](const relstore::event<Order>& e) { seen.push_back(e.after->id); });
+  auto n = db.repo<Order>().update_each({}, writes<&Order::total>, [](double& t) {
+    if (t > 1.5) t *= 10;
+  });
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(*n, 3u);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{o2.id, o3.id})) << "in key order, none for the unchanged o1";
+  EXPECT_EQ(total(o2.id), 20);
+  sub = {};
+  ASSERT_TRUE(db.repo<Order>().update_each({}, writes<&Order::total>, [](double& t) { t += 1; }));
+  EXPECT_EQ(total(o1.id), 2);
+  EXPECT_EQ(total(o3.id), 31);
+  EXPECT_EQ(seen.size(), 2u);
+}
+
 TEST_F(UpdateEach, ATransactionRollsItBack) {
   const store before = db;
   {

@@ -242,6 +242,7 @@ class repository {
   // call copies nothing (it cannot fail once the where is valid).
   template <auto... Members, class Fn, bool W = writable>
   result<std::size_t> update_each(const where<M>& w, writes_t<Members...>, Fn&& fn) {
+    if (detail::matches_all(spec::spec(w))) return writer<W>().template update_fields_all<M, Members...>(fn);
     return matching(w, false).and_then([&](std::vector<const void*> targets) {
       return writer<W>().template update_fields<M, Members...>(targets, fn);
     });

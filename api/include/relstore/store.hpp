@@ -60,6 +60,15 @@ class store {
   // Removes every entity of every model (no policy applies: nothing survives).
   void clear() noexcept { engine_.clear(); }
 
+  // Moves every entity into freshly packed memory, each parent's children
+  // side by side (by a model's first foreign key). The store packs itself as
+  // it goes (a new entity takes the lowest free slot), so this is rarely
+  // needed: after deleting many entities for good, to give memory back, or
+  // to regroup siblings after heavy reparenting. Costs a copy of every
+  // entity. Invalidates every view, entity_view and reference into the
+  // store, as any write does. Any transaction may be open.
+  void compact() { engine_.compact(); }
+
   // The bounds on the work one query may ask for (limits.hpp). Not
   // synchronised: set them before sharing the store between threads.
   const relstore::limits& limits() const noexcept { return engine_.bounds(); }
@@ -122,10 +131,12 @@ class store {
   void for_each(Fn&& fn) const {
     for (const void* e : engine_.template tab<M>().in_key_order()) fn(*static_cast<const M*>(e));
   }
-  // As for_each, in storage order, which any write may change.
+  // As for_each, in storage order: the entities' order in memory, which any
+  // write may change. The fastest full pass: no sort, and each cache line is
+  // read once, in address order, however the store has churned.
   template <class M, class Fn>
   void for_each_unordered(Fn&& fn) const {
-    for (const M& e : engine_.template tab<M>().items) fn(e);
+    engine_.template tab<M>().for_each_stored(fn);
   }
 
  private:

@@ -151,6 +151,27 @@ class engine {
     auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
     return each<M, false>(targets, apply);
   }
+  // update_fields on every entity of M. When nothing records or observes the
+  // write: one pass over the table's pool, with no list of targets.
+  template <class M, auto... Members, class Fn>
+  result<std::size_t> update_fields_all(Fn& fn) {
+    auto& t = tab<M>();
+    auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
+    if (st_.log().recording || t.observed(event_kind::updated)) {
+      std::vector<const void*> all;
+      all.reserve(t.size());
+      t.for_each_stored([&](const M& e) { all.push_back(&e); });
+      return each<M, false>(all, apply);
+    }
+    return guarded(false, [&]() -> result<std::size_t> {
+      std::size_t n = 0;
+      t.for_each_stored([&](const M& e) {
+        apply(t.stored(&e));
+        ++n;
+      });
+      return n;
+    });
+  }
   // Deletes `roots` (entities of M) and applies every relation's policy;
   // returns how many roots the call deleted itself.
   template <class M>
@@ -249,6 +270,13 @@ class engine {
   template <class M>
   auto subscribers_handle() {
     return tab<M>().subscribers_handle();
+  }
+
+  // Repacks every model's entities (table::compact). Counts as a write:
+  // views and entity pointers are invalidated.
+  void compact() {
+    ++writes_;
+    mp::mp_for_each<model_list>([&](auto m) { tab<decltype(m)>().compact(); });
   }
 
   // Removes every entity; automatic keys start again at 1.

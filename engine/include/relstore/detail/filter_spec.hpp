@@ -37,6 +37,9 @@ struct where_node {
   std::shared_ptr<const regexp> pattern;
 };
 
+// Whether `w` is the empty where, which matches every entity.
+inline bool matches_all(const where_node& w) noexcept { return w.kind == op::and_ && w.children.empty(); }
+
 // Prepares n and its children for evaluation: builds n.set when n is an inq
 // or nin with enough operands to pay for it, compiles a regexp's pattern.
 void index_operands(where_node& n);

@@ -84,7 +84,7 @@ struct materializer {
                                                       const where_node* w, bool key_order = true) try {
     using C = typename R::child;
     const model_info& cinfo = info_of<C>();
-    const bool all = w == nullptr || (w->kind == op::and_ && w->children.empty());
+    const bool all = w == nullptr || matches_all(*w);
     std::vector<const void*> kids;
     st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
       if (all || evaluate(cinfo, *w, &c)) kids.push_back(&c);

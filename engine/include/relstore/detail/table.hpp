@@ -1,9 +1,11 @@
-// table<M>: the storage of one model, a Boost.MultiIndex container with a
-// unique hashed index on the primary key, a unique hashed index on every other
-// parent key (key_from) and a non-unique hashed index on every foreign key a
-// relation uses. Relations and lookups ask keys only for equality, and a hash
-// answers in one or two cache misses where a 1M-node tree costs twenty. Key
-// order, where a result needs it, comes from sorting the (few) matches.
+// table<M>: the storage of one model, a Boost.MultiIndex container
+// (table_layout.hpp) with a unique hashed index on the primary key, a unique
+// hashed index on every other parent key (key_from) and a non-unique hashed
+// index on every foreign key a relation uses. Relations and lookups ask keys
+// only for equality, and a hash answers in one or two cache misses where a
+// 1M-node tree costs twenty. Key order, where a result needs it, comes from
+// sorting the (few) matches. The entities live in a node_pool; a full pass
+// walks the pool in address order.
 //
 // It implements table_base, so the run-time pipelines (queries, verify,
 // snapshots) reach it without its type; typed callers use it directly.
@@ -11,12 +13,6 @@
 #pragma once
 
 #include <algorithm>
-#include <boost/mp11/algorithm.hpp>
-#include <boost/multi_index/hashed_index.hpp>
-#include <boost/multi_index/member.hpp>
-#include <boost/multi_index/ordered_index.hpp>
-#include <boost/multi_index/tag.hpp>
-#include <boost/multi_index_container.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -35,121 +31,10 @@
 #include "relstore/detail/reflect.hpp"
 #include "relstore/detail/subscribers.hpp"
 #include "relstore/detail/table_base.hpp"
+#include "relstore/detail/table_layout.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
-
-namespace bmi = boost::multi_index;
-
-template <std::size_t F>
-struct field_tag {};
-
-template <std::size_t F, bool Unique, bool User = false>
-struct index_def {
-  static constexpr std::size_t field = F;
-  static constexpr bool unique = Unique;
-  static constexpr bool user = User;  // declared by a relstore::index
-};
-
-template <class A, class B>
-using same_field = mp::mp_bool<A::field == B::field>;
-
-template <class M, class R>
-using parent_index_defs =
-    mp::mp_if_c<std::is_same_v<typename R::parent, M> && R::parent_key != field_index<M>(primary_key_name<M>()),
-                mp::mp_list<index_def<R::parent_key, true>>, mp::mp_list<>>;
-
-template <class M, class R>
-using child_index_defs =
-    mp::mp_if_c<std::is_same_v<typename R::child, M>, mp::mp_list<index_def<R::child_key, false>>, mp::mp_list<>>;
-
-template <class M, std::size_t F>
-using key_of = bmi::member<M, member_type<M, F>, member_pointer<M, F>>;
-
-template <class M>
-struct index_spec_of {
-  template <class D>
-  using fn = mp::mp_if_c<
-      D::unique,
-      bmi::hashed_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>, std::hash<member_type<M, D::field>>>,
-      bmi::hashed_non_unique<bmi::tag<field_tag<D::field>>, key_of<M, D::field>, std::hash<member_type<M, D::field>>>>;
-};
-
-// The user's hashed and unique indexes on M (index.hpp), as index_defs.
-template <class M, class I, bool Unique>
-using user_hashed_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && !I::is_ordered && I::is_unique == Unique,
-                                     mp::mp_list<index_def<I::field, I::is_unique, true>>, mp::mp_list<>>;
-template <class M, class I>
-using user_ordered_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && I::is_ordered,
-                                      mp::mp_list<index_def<I::field, false, true>>, mp::mp_list<>>;
-
-template <std::size_t F>
-struct ordered_tag {};
-
-// The key of an ordered index: the field, then the primary key, so that
-// equal values sit in primary key order (as order_by leaves ties). Points
-// into the element; compared with compare_for_order, the order find uses.
-template <class M, std::size_t F, std::size_t Pk>
-struct ordered_key {
-  struct type {
-    const member_type<M, F>* value;
-    const member_type<M, Pk>* key;
-  };
-  using result_type = type;
-  type operator()(const M& e) const { return {&(e.*member_pointer<M, F>), &(e.*member_pointer<M, Pk>)}; }
-};
-
-// Orders ordered_key values; a value_view alone compares with the field
-// only (for lower_bound and upper_bound).
-template <class M, std::size_t F, std::size_t Pk>
-struct ordered_less {
-  using key = typename ordered_key<M, F, Pk>::type;
-  static int field_order(const key& a, const key& b) { return compare_for_order(view_of(*a.value), view_of(*b.value)); }
-  bool operator()(const key& a, const key& b) const {
-    const int c = field_order(a, b);
-    return c != 0 ? c < 0 : *a.key < *b.key;
-  }
-  bool operator()(const value_view& a, const key& b) const { return compare_for_order(a, view_of(*b.value)) < 0; }
-  bool operator()(const key& a, const value_view& b) const { return compare_for_order(view_of(*a.value), b) < 0; }
-};
-
-template <class M, class Relations, class Indexes>
-struct table_layout {
-  static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
-
-  template <class R>
-  using parent_defs = parent_index_defs<M, R>;
-  template <class R>
-  using child_defs = child_index_defs<M, R>;
-  template <class I>
-  using unique_defs = user_hashed_defs<M, I, true>;
-  template <class I>
-  using hashed_defs = user_hashed_defs<M, I, false>;
-  template <class I>
-  using sorted_defs = user_ordered_defs<M, I>;
-
-  template <template <class> class Defs, class List>
-  using all_of = mp::mp_apply<mp::mp_append, mp::mp_push_front<mp::mp_transform<Defs, List>, mp::mp_list<>>>;
-
-  // The hashed indexes, one per field (the first listed wins): the primary
-  // key, unique parent keys, the user's unique ones, then foreign keys and
-  // the user's hashed ones, so that a unique declaration is never lost.
-  using defs = mp::mp_unique_if<
-      mp::mp_append<mp::mp_list<index_def<pk, true>>, all_of<parent_defs, Relations>, all_of<unique_defs, Indexes>,
-                    all_of<child_defs, Relations>, all_of<hashed_defs, Indexes>>,
-      same_field>;
-  // The user's ordered indexes.
-  using ordered_defs = mp::mp_unique_if<all_of<sorted_defs, Indexes>, same_field>;
-  // Every indexed field (update_each may not write one in place).
-  using indexed_defs = mp::mp_append<defs, ordered_defs>;
-
-  template <class D>
-  using ordered_spec = bmi::ordered_non_unique<bmi::tag<ordered_tag<D::field>>, ordered_key<M, D::field, pk>,
-                                               ordered_less<M, D::field, pk>>;
-  using indices = mp::mp_apply<bmi::indexed_by, mp::mp_append<mp::mp_transform_q<index_spec_of<M>, defs>,
-                                                              mp::mp_transform<ordered_spec, ordered_defs>>>;
-  using container = bmi::multi_index_container<M, indices>;
-};
 
 // Compares a lookup key with a stored one, either way round.
 struct loose_equal {
@@ -238,12 +123,14 @@ class table final : public table_base {
     }
     return *this;
   }
+  // Swaps the containers: move construction would share the node pool
+  // with the moved-from table (node_pool.hpp).
   table(table&& other) noexcept
       : table_base(other),
-        items(std::move(other.items)),
         undo_(std::move(other.undo_)),
         events_(std::move(other.events_)),
         subs_(std::move(other.subs_)) {
+    items.swap(other.items);
     journal_ = nullptr;
   }
   table& operator=(table&& other) noexcept {
@@ -290,13 +177,41 @@ class table final : public table_base {
     return index<F>().count(key);
   }
 
+  // Calls fn(const M&) for every entity in storage order: the node pool's
+  // address order, which any write may change. REQUIRES: fn does not write.
+  template <class Fn>
+  void for_each_stored(Fn&& fn) const {
+    items.get_allocator().pool().for_each_value([&](const void* e) { fn(*static_cast<const M*>(e)); });
+  }
+
   // Every entity, in primary key order.
   std::vector<const void*> in_key_order() const {
     std::vector<const void*> out;
     out.reserve(items.size());
-    for (const M& e : items) out.push_back(&e);
+    for_each_stored([&](const M& e) { out.push_back(&e); });
     sort_keys(out);
     return out;
+  }
+
+  // Copies the entities into a new, packed pool, the children of each
+  // parent side by side (grouped by the first foreign key, if M has one),
+  // and frees the old one. Invalidates every pointer to an entity of M.
+  void compact() {
+    container packed;
+    mp::mp_for_each<defs>([&](auto d) { packed.template get<field_tag<decltype(d)::field>>().reserve(items.size()); });
+    auto copy = [&](const auto& order) {
+      for (const M& e : order) {
+        const bool ok = packed.insert(e).second;
+        RELSTORE_ASSERT(ok, "relstore: compact() met a duplicate key");
+      }
+    };
+    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
+    if constexpr (grouping::value < mp::mp_size<defs>::value) {
+      copy(index<mp::mp_at<defs, grouping>::field>());
+    } else {
+      copy(items);
+    }
+    items.swap(packed);
   }
 
   // Sorts entities of M by primary key. Large inputs sort (key, pointer)
@@ -381,7 +296,7 @@ class table final : public table_base {
   std::size_t size() const noexcept override { return items.size(); }
 
   void for_each(visitor fn) const override {
-    for (const M& e : items) fn(&e);
+    for_each_stored([&](const M& e) { fn(&e); });
   }
 
   void sort_by_key(std::vector<const void*>& entities) const override { sort_keys(entities); }

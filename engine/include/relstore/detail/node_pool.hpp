@@ -1,0 +1,166 @@
+// node_pool: the memory of one table's entities. Boost.MultiIndex allocates
+// one node per entity through node_allocator; the pool serves those nodes
+// from large chunks of equal slots and always reuses the lowest free slot, so
+// a table's entities stay packed in a few blocks however often rows are
+// deleted and re-created. A full pass (for_each_value) walks the live values
+// chunk by chunk, each chunk in address order: each cache line once, in the
+// direction the hardware prefetcher follows, where the container's own order
+// after churn jumps across the heap. Slots are handed out in that same
+// order, so values allocated one after another are visited one after another. Everything else the container allocates
+// (bucket arrays) comes from std::allocator.
+//
+// Ownership: a pool is shared by the copies of one container's allocator and
+// dies with the last. A copied container gets a new pool
+// (select_on_container_copy_construction); move assignment and swap carry
+// the pool with the nodes. Move *construction* of a container shares the pool
+// with the moved-from one, so table moves swap instead.
+// Thread-safety: none; the owning store's rules apply.
+#pragma once
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace relstore::detail {
+
+class node_pool {
+ public:
+  node_pool() = default;
+  node_pool(const node_pool&) = delete;
+  node_pool& operator=(const node_pool&) = delete;
+  ~node_pool();
+
+  // A slot of `size` bytes aligned to `align`. REQUIRES: the same size and
+  // alignment on every call.
+  void* allocate(std::size_t size, std::size_t align);
+  // REQUIRES: p came from allocate() of this pool and holds no live value.
+  void deallocate(void* p) noexcept;
+
+  // A value was constructed at `value`, inside a slot; for_each_value visits
+  // it until mark_dead. REQUIRES: the value's offset in its slot is the same
+  // for every value of the pool.
+  void mark_live(const void* value) noexcept;
+  void mark_dead(const void* value) noexcept;
+
+  // Calls fn(const void* value) for every live value: the chunks in the
+  // order they were made, each in address order.
+  // REQUIRES: fn allocates and frees nothing in this pool.
+  template <class Fn>
+  void for_each_value(Fn&& fn) const {
+    for (const chunk& c : chunks_) {
+      const std::byte* base = c.base + value_offset_;
+      const std::size_t words = c.capacity / 64;
+      for (std::size_t w = 0; w < words; ++w) {
+        for (std::uint64_t bits = c.live[w]; bits != 0; bits &= bits - 1) {
+          const auto slot = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          fn(static_cast<const void*>(base + slot * slot_size_));
+        }
+      }
+    }
+  }
+
+  std::size_t live() const noexcept { return live_; }
+  std::size_t capacity() const noexcept { return capacity_; }  // slots, used or not
+  std::size_t chunks() const noexcept { return chunks_.size(); }
+
+ private:
+  struct chunk {
+    std::byte* base = nullptr;
+    std::uint32_t capacity = 0;   // slots, a multiple of 64
+    std::uint32_t used = 0;       // allocated slots
+    std::uint32_t open_word = 0;  // no free slot in words before it
+    std::unique_ptr<std::uint64_t[]> used_bits;
+    std::unique_ptr<std::uint64_t[]> live;
+  };
+  // The chunk holding p, and p's slot in it.
+  std::pair<std::size_t, std::size_t> locate(const void* p) const noexcept;
+  void remember(const std::byte* slot, std::size_t chunk_index, std::size_t slot_index) const noexcept {
+    recent_ = slot;
+    recent_chunk_ = chunk_index;
+    recent_slot_ = slot_index;
+  }
+  std::size_t add_chunk();
+  void index_chunks();  // rebuilds by_address_
+  void free_chunk(std::size_t i) noexcept;
+
+  std::vector<chunk> chunks_;                                         // in the order they were made
+  std::vector<std::pair<const std::byte*, std::size_t>> by_address_;  // (base, index in chunks_), sorted
+  std::size_t open_ = 0;                                              // every chunk before it is full
+  std::size_t slot_size_ = 0;
+  std::size_t align_ = 0;
+  std::size_t value_offset_ = 0;
+  bool offset_known_ = false;
+  std::size_t capacity_ = 0;
+  std::size_t used_ = 0;
+  std::size_t live_ = 0;
+  mutable const std::byte* recent_ = nullptr;  // the slot locate() found last
+  mutable std::size_t recent_chunk_ = 0;
+  mutable std::size_t recent_slot_ = 0;
+};
+
+// An allocator for a multi_index_container of M: its nodes (a single node
+// whose value() is an M) come from a node_pool, the rest from std::allocator.
+template <class T, class M>
+class node_allocator {
+ public:
+  using value_type = T;
+  using propagate_on_container_copy_assignment = std::false_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  using is_always_equal = std::false_type;
+  template <class U>
+  struct rebind {
+    using other = node_allocator<U, M>;
+  };
+
+  node_allocator() : pool_(std::make_shared<node_pool>()) {}
+  template <class U>
+  node_allocator(const node_allocator<U, M>& other) noexcept : pool_(other.pool_) {}  // NOLINT: rebinding
+  node_allocator select_on_container_copy_construction() const { return {}; }
+
+  T* allocate(std::size_t n) {
+    if constexpr (is_node) {
+      if (n == 1) return static_cast<T*>(pool_->allocate(sizeof(T), alignof(T)));
+    }
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if constexpr (is_node) {
+      if (n == 1) return pool_->deallocate(p);
+    }
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    if constexpr (std::is_same_v<U, M>) pool_->mark_live(p);
+  }
+  template <class U>
+  void destroy(U* p) noexcept {
+    if constexpr (std::is_same_v<U, M>) pool_->mark_dead(p);
+    p->~U();
+  }
+
+  const node_pool& pool() const noexcept { return *pool_; }
+
+  template <class U>
+  bool operator==(const node_allocator<U, M>& other) const noexcept {
+    return pool_ == other.pool_;
+  }
+
+ private:
+  template <class, class>
+  friend class node_allocator;
+  static constexpr bool is_node = requires(T & node) {
+    { node.value() } -> std::same_as<M&>;
+  };
+  std::shared_ptr<node_pool> pool_;
+};
+
+}  // namespace relstore::detail

@@ -1,0 +1,161 @@
+#include "relstore/detail/node_pool.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "relstore/assert.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RELSTORE_POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RELSTORE_POOL_ASAN 1
+#endif
+#endif
+
+#ifdef RELSTORE_POOL_ASAN
+#include <sanitizer/asan_interface.h>
+// A free slot is poisoned, so that AddressSanitizer reports a use of a
+// deleted entity as it would with one heap block per entity.
+#define RELSTORE_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define RELSTORE_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define RELSTORE_POISON(p, n) ((void)(p), (void)(n))
+#define RELSTORE_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+namespace relstore::detail {
+
+namespace {
+// Chunks grow with the pool, from 64 slots (a small table stays small) to
+// 8192 (about 0.5 MiB for a 64-byte node: few chunks at a million entities).
+constexpr std::size_t min_slots = 64;
+constexpr std::size_t max_slots = 8192;
+
+// Plain operator new where it aligns enough (a replaced operator new, such as
+// a game's or the benchmark's counting one, then sees the pool's memory).
+void* allocate_bytes(std::size_t n, std::size_t align) {
+  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n);
+  return ::operator new (n, std::align_val_t{align});
+}
+void free_bytes(void* p, std::size_t align) noexcept {
+  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
+  ::operator delete (p, std::align_val_t{align});
+}
+}  // namespace
+
+node_pool::~node_pool() {
+  while (!chunks_.empty()) free_chunk(chunks_.size() - 1);
+}
+
+std::pair<std::size_t, std::size_t> node_pool::locate(const void* p) const noexcept {
+  const auto* b = static_cast<const std::byte*>(p);
+  // An insert constructs in the slot just allocated; an erase frees the slot
+  // just destroyed: one remembered slot spares the search.
+  if (recent_ != nullptr && !std::less<>{}(b, recent_) && std::less<>{}(b, recent_ + slot_size_)) {
+    return {recent_chunk_, recent_slot_};
+  }
+  auto it = std::upper_bound(by_address_.begin(), by_address_.end(), b,
+                             [](const std::byte* x, const auto& e) { return std::less<>{}(x, e.first); });
+  RELSTORE_ASSERT(it != by_address_.begin(), "relstore: a pointer outside its node pool");
+  --it;
+  const std::size_t i = it->second;
+  const auto at = static_cast<std::size_t>(b - chunks_[i].base);
+  RELSTORE_ASSERT(at < chunks_[i].capacity * slot_size_, "relstore: a pointer outside its node pool");
+  remember(chunks_[i].base + at / slot_size_ * slot_size_, i, at / slot_size_);
+  return {i, at / slot_size_};
+}
+
+void node_pool::index_chunks() {
+  by_address_.clear();
+  for (std::size_t i = 0; i < chunks_.size(); ++i) by_address_.emplace_back(chunks_[i].base, i);
+  std::sort(by_address_.begin(), by_address_.end(),
+            [](const auto& x, const auto& y) { return std::less<>{}(x.first, y.first); });
+  recent_ = nullptr;  // chunk indexes moved
+}
+
+std::size_t node_pool::add_chunk() {
+  const std::size_t slots = std::clamp(capacity_, min_slots, max_slots);
+  const std::size_t words = slots / 64;
+  chunk c;
+  c.base = static_cast<std::byte*>(allocate_bytes(slots * slot_size_, align_));
+  c.capacity = static_cast<std::uint32_t>(slots);
+  c.used_bits = std::make_unique<std::uint64_t[]>(words);
+  c.live = std::make_unique<std::uint64_t[]>(words);
+  RELSTORE_POISON(c.base, slots * slot_size_);
+  chunks_.push_back(std::move(c));
+  capacity_ += slots;
+  index_chunks();
+  return chunks_.size() - 1;
+}
+
+void node_pool::free_chunk(std::size_t i) noexcept {
+  chunk& c = chunks_[i];
+  RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
+  free_bytes(c.base, align_);
+  capacity_ -= c.capacity;
+  chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (open_ > i) --open_;
+  index_chunks();
+}
+
+void* node_pool::allocate(std::size_t size, std::size_t align) {
+  if (slot_size_ == 0) {
+    slot_size_ = (size + align - 1) / align * align;
+    align_ = align;
+  }
+  RELSTORE_ASSERT(size <= slot_size_ && align <= align_, "relstore: a node pool serves one node size");
+  while (open_ < chunks_.size() && chunks_[open_].used == chunks_[open_].capacity) ++open_;
+  const std::size_t i = open_ < chunks_.size() ? open_ : add_chunk();
+  chunk& c = chunks_[i];
+  std::size_t w = c.open_word;
+  while (c.used_bits[w] == ~std::uint64_t{0}) ++w;  // the chunk has a free slot
+  c.open_word = static_cast<std::uint32_t>(w);
+  const auto bit = static_cast<std::size_t>(std::countr_one(c.used_bits[w]));
+  c.used_bits[w] |= std::uint64_t{1} << bit;
+  ++c.used;
+  ++used_;
+  std::byte* slot = c.base + (w * 64 + bit) * slot_size_;
+  RELSTORE_UNPOISON(slot, slot_size_);
+  remember(slot, i, w * 64 + bit);
+  return slot;
+}
+
+void node_pool::deallocate(void* p) noexcept {
+  const auto [i, slot] = locate(p);
+  chunk& c = chunks_[i];
+  const std::size_t w = slot / 64;
+  const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+  RELSTORE_ASSERT((c.used_bits[w] & bit) != 0 && (c.live[w] & bit) == 0, "relstore: a bad node deallocation");
+  c.used_bits[w] &= ~bit;
+  --c.used;
+  --used_;
+  c.open_word = std::min(c.open_word, static_cast<std::uint32_t>(w));
+  open_ = std::min(open_, i);
+  RELSTORE_POISON(p, slot_size_);
+  // An empty chunk goes back to the heap when the other chunks have room
+  // to spare, so that a table emptied and refilled around one size does
+  // not allocate and free a chunk each time.
+  if (c.used == 0 && capacity_ - used_ >= 2 * std::size_t{c.capacity}) free_chunk(i);
+}
+
+void node_pool::mark_live(const void* value) noexcept {
+  const auto [i, slot] = locate(value);
+  chunk& c = chunks_[i];
+  const auto offset = static_cast<std::size_t>(static_cast<const std::byte*>(value) - c.base) - slot * slot_size_;
+  if (!offset_known_) {
+    value_offset_ = offset;
+    offset_known_ = true;
+  }
+  RELSTORE_ASSERT(offset == value_offset_, "relstore: a node pool's values sit at one offset");
+  c.live[slot / 64] |= std::uint64_t{1} << (slot % 64);
+  ++live_;
+}
+
+void node_pool::mark_dead(const void* value) noexcept {
+  const auto [i, slot] = locate(value);
+  chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+  --live_;
+}
+
+}  // namespace relstore::detail
