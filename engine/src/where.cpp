@@ -196,14 +196,12 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       return bad(m, n, "null is only allowed with eq, neq, inq and nin");
     }
     if (!compatible(f.type, v)) {
-      return bad(
-          m, n,
-          "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " + std::string(to_string(f.type)));
+      return bad(m, n, "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " + type_label(f));
     }
     if (const auto* a = std::get_if<array_value>(&v); a != nullptr && a->items.size() != f.extent) {
       return bad(m, n,
                  "operand " + describe(v) + " has " + std::to_string(a->items.size()) + " elements, but the field is " +
-                     std::string(to_string(f.element)) + "[" + std::to_string(f.extent) + "]");
+                     type_label(f));
     }
     return {};
   };
