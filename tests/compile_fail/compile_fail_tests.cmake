@@ -49,3 +49,8 @@ relstore_compile_fail(unknown_many_name "the model has no relation of that name"
 relstore_compile_fail(include_without_schema "declare it with RELSTORE_SCHEMA")
 relstore_compile_fail(read_only_repository_write "this repository is read-only")
 relstore_compile_fail(has_one_as_many "that relation is a belongs_to or a has_one")
+relstore_compile_fail(array_field_too_long "an array field is std::array<T, N> with T a number type")
+relstore_compile_fail(array_field_key "a primary key is std::int64_t or std::string")
+relstore_compile_fail(array_field_foreign_key "foreign key's type must be the parent key's type")
+relstore_compile_fail(array_field_index "an array field cannot be indexed")
+relstore_compile_fail(array_field_ordered_filter "an array field takes ==, !=, inq and nin only")
