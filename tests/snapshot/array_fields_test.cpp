@@ -14,6 +14,7 @@
 #include <relstore/snapshot.hpp>
 
 #include "common/game_schema.hpp"
+#include "common/hostile_writer.hpp"
 #include "common/snapshot_helpers.hpp"
 
 namespace {
@@ -186,6 +187,42 @@ TEST(ArrayEvolution, AColumnHoldingAnElementItsTypeCannotIsCorrupt) {
       field_type::int16, [](relstore::column& c) { c.ints[0] = 40000; }, "out of range for int16");
   expect_corrupt(
       field_type::float32, [](relstore::column& c) { c.doubles[1] = 0.1; }, "is not a float32");
+}
+
+// A file's array schema is checked like every other byte: an element type
+// that is no number, a length outside 1..64, an enum array.
+TEST(ArrayHostileFiles, AnArrayOfNoNumberOrOfABadLengthIsCorrupt) {
+  // One model M(id:int64, a:array of `element`, `extent` long) and one row.
+  auto file = [](std::uint8_t code, std::uint8_t element, std::uint32_t extent) {
+    test::hostile_writer w;
+    w.put<std::uint32_t>(1).text("M").put<std::uint32_t>(0).put<std::uint32_t>(2);
+    w.text("id").put<std::uint8_t>(2).put<std::uint8_t>(0);
+    w.text("a").put<std::uint8_t>(code).put<std::uint8_t>(0).put<std::uint8_t>(element).put<std::uint32_t>(extent);
+    w.put<std::uint32_t>(0);  // relations
+    w.put<std::uint64_t>(1).put<std::int64_t>(1);
+    for (std::uint32_t i = 0; i < extent && extent <= 64; ++i) w.put<std::int64_t>(-5);
+    return w.sealed();
+  };
+  auto expect_corrupt = [&](std::uint8_t code, std::uint8_t element, std::uint32_t extent, const std::string& says) {
+    std::istringstream in(file(code, element, extent));
+    auto r = relstore::read_snapshot(in);
+    ASSERT_FALSE(r) << says;
+    EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+  };
+  expect_corrupt(12, 0, 2, "field M.a is an array of unknown element type 0");
+  expect_corrupt(12, 5, 2, "field M.a is an array of unknown element type 5");
+  expect_corrupt(12, 12, 2, "field M.a is an array of unknown element type 12");
+  expect_corrupt(12, 7, 0, "field M.a is an array of 0 elements (1 to 64 allowed)");
+  expect_corrupt(12, 7, 65, "field M.a is an array of 65 elements (1 to 64 allowed)");
+  expect_corrupt(12 | 0x80, 7, 2, "field M.a is an array and an enum");
+  expect_corrupt(13, 7, 2, "field M.a has unknown type 13");
+  expect_corrupt(12, 9, 2, "M.a: value -5 at row 0 is out of range for uint8");
+
+  std::istringstream good(file(12, 7, 2));
+  auto r = relstore::read_snapshot(good);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(relstore::describe(r->get(0, 0, 1)), "[-5,-5]");
 }
 
 }  // namespace
