@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/game_schema.hpp"
@@ -73,6 +74,11 @@ TEST_F(ArrayFields, KeepEveryExtremeExactly) {
     EXPECT_EQ(*got, b);
   }
 }
+
+// An array view is a pointer, a length and an element type: value_view
+// stays as small as it was with a string_view its largest alternative.
+static_assert(sizeof(relstore::array_view) <= sizeof(std::string_view));
+static_assert(sizeof(relstore::value_view) <= 3 * sizeof(void*));
 
 TEST_F(ArrayFields, ViewsReadInPlace) {
   const auto& info = relstore::model_info_of<Body>();
