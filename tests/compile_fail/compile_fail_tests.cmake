@@ -54,3 +54,4 @@ relstore_compile_fail(array_field_key "a primary key is std::int64_t or std::str
 relstore_compile_fail(array_field_foreign_key "foreign key's type must be the parent key's type")
 relstore_compile_fail(array_field_index "an array field cannot be indexed")
 relstore_compile_fail(array_field_ordered_filter "an array field takes ==, !=, inq and nin only")
+relstore_compile_fail(array_patch_wrong_length "value's type does not match the field's type")
