@@ -207,6 +207,7 @@ bool convert_array(const value& v, field_type element, std::size_t extent, bool 
     *out_null = true;
     return true;
   }
+  if (extent == 0 || extent > max_extent) return fail("an array field has 1 to 64 elements");
   const std::string type = std::string(to_string(element)) + "[" + std::to_string(extent) + "]";
   const auto* a = std::get_if<array_value>(&v);
   if (a == nullptr) return fail("expects " + type + ", got " + kind_name(v) + " " + describe(v));
