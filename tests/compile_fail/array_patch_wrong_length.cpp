@@ -1,4 +1,4 @@
-// A typed patch setting a float[3] array field from a float[2] array: the
+// (r) A typed patch setting a float[3] array field from a float[2] array: the
 // value's type is known, so a length that does not fit is a compile error.
 #include <array>
 
