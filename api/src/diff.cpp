@@ -22,9 +22,7 @@ result<void> unique_keys(const detail::column_table& t, const char* side) {
   return out;
 }
 
-std::string field_text(const field_info& f) {
-  return std::string(to_string(f.type)) + (f.nullable ? " (optional)" : "");
-}
+std::string field_text(const field_info& f) { return detail::type_label(f) + (f.nullable ? " (optional)" : ""); }
 
 // Whether the models have the same primary key (name and type): rows can be
 // matched.

@@ -34,6 +34,7 @@ std::string table_cell(const value_view& v, const field_info* field) {
   if (v.index() != 4) {
     std::string s;
     detail::append_csv_value(v, s, field);
+    if (std::holds_alternative<array_view>(v)) return s.substr(1, s.size() - 2);  // [1,2,3], unquoted
     return s;
   }
   std::string out;
@@ -118,7 +119,8 @@ class row_writer {
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const field_info& fi = info_.fields[fields_[i]];
       width[i] = width_of(fi.name);
-      right[i] = fi.type != field_type::string && fi.type != field_type::boolean && !fi.enumeration;
+      right[i] = fi.type != field_type::string && fi.type != field_type::boolean && fi.type != field_type::array &&
+                 !fi.enumeration;
     }
     for (const auto& row : cells_) {
       for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], width_of(row[i]));

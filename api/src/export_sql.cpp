@@ -22,6 +22,7 @@ namespace {
 
 const char* sql_type(field_type t, sql_dialect d) {
   static_assert(static_cast<int>(field_type::uint64) == 11 && static_cast<int>(sql_dialect::postgresql) == 1);
+  // REQUIRES: t is not field_type::array (see sql_array_type).
   // In field_type order: boolean, int32, int64, uint32, float64, string,
   // float32, int8, int16, uint8, uint16, uint64. PostgreSQL has no unsigned
   // or one-byte integers: each takes the smallest type that holds its range
@@ -32,6 +33,13 @@ const char* sql_type(field_type t, sql_dialect d) {
                                                {"BOOLEAN", "INTEGER", "BIGINT", "BIGINT", "DOUBLE PRECISION", "TEXT",
                                                 "REAL", "SMALLINT", "SMALLINT", "SMALLINT", "INTEGER", "NUMERIC(20)"}};
   return names[static_cast<std::size_t>(d)][static_cast<std::size_t>(t)];
+}
+
+// The column type of array field `f`: SQLite's TEXT holding the JSON
+// array, PostgreSQL's array of the element's type (REAL[], BIGINT[], ...).
+std::string sql_array_type(const field_info& f, sql_dialect d) {
+  if (d == sql_dialect::sqlite) return "TEXT";
+  return std::string(sql_type(f.element, d)) + "[]";
 }
 
 const char* sql_policy(on_delete p) {
@@ -207,6 +215,10 @@ result<void> check_postgresql_names(const registry& reg) {
   return {};
 }
 
+bool in_doubles_array(const field_info& f) {
+  return f.element == field_type::float32 || f.element == field_type::float64;
+}
+
 // Values the dialect cannot hold: for SQLite NaN, which it turns into NULL,
 // and a uint64 above INT64_MAX, which it would round to a REAL; for
 // PostgreSQL strings holding NUL or bytes that are not UTF-8, which TEXT (in
@@ -225,6 +237,19 @@ result<void> check_values(const registry& reg, const detail::column_store& ds, s
           if (v.index() == 0 || detail::enumerator_of(*info.fields[f].enumeration, v)) continue;
           return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
                         ", which no " + info.fields[f].enumeration->name + " enumerator has");
+        }
+        continue;
+      }
+      if (type == field_type::array) {  // SQLite's JSON text has no NaN or infinity
+        if (!sqlite || !in_doubles_array(info.fields[f])) continue;
+        for (std::size_t row = 0; row < t.rows(); ++row) {
+          const value_view v = t.get(row, f);
+          const auto* a = std::get_if<array_view>(&v);
+          for (std::size_t i = 0; a != nullptr && i < a->size(); ++i) {
+            if (std::isfinite(std::get<double>((*a)[i]))) continue;
+            return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
+                          ", whose JSON text for SQLite cannot hold NaN or infinity");
+          }
         }
         continue;
       }
@@ -274,8 +299,16 @@ std::string create_table(const registry& reg, const schema_graph& g, std::size_t
   auto ident = [&](std::size_t f) { return detail::quote_sql_ident(info.fields[f].name); };
   std::string s = "CREATE TABLE " + detail::quote_sql_ident(info.name) + " (\n";
   for (const auto& f : info.fields) {
-    s += "  " + detail::quote_sql_ident(f.name) + " " + (f.enumeration ? "TEXT" : sql_type(f.type, dialect)) +
-         (f.nullable ? "" : " NOT NULL");
+    const std::string type = f.enumeration                 ? std::string("TEXT")
+                             : f.type == field_type::array ? sql_array_type(f, dialect)
+                                                           : std::string(sql_type(f.type, dialect));
+    s += "  " + detail::quote_sql_ident(f.name) + " " + type + (f.nullable ? "" : " NOT NULL");
+    if (f.type == field_type::array) {  // the length is part of the type
+      s += " CHECK (" +
+           (dialect == sql_dialect::sqlite ? "json_array_length(" + detail::quote_sql_ident(f.name) + ")"
+                                           : "cardinality(" + detail::quote_sql_ident(f.name) + ")") +
+           " = " + std::to_string(f.extent) + ")";
+    }
     if (f.enumeration) {  // an enum by name: one of its enumerators
       s += " CHECK (" + detail::quote_sql_ident(f.name) + " IN (";
       for (std::size_t i = 0; i < f.enumeration->enumerators.size(); ++i) {

@@ -25,7 +25,7 @@ namespace {
 namespace json = boost::json;
 
 std::optional<field_type> type_named(std::string_view s) {
-  for (int t = 0; t <= static_cast<int>(field_type::uint64); ++t) {
+  for (int t = 0; t <= static_cast<int>(field_type::array); ++t) {
     if (to_string(static_cast<field_type>(t)) == s) return static_cast<field_type>(t);
   }
   return std::nullopt;
@@ -100,9 +100,21 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       if (!t) {
         return bad_import("model " + info.name + ": field " + detail::json_text(f) +
                           " needs a type (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, "
-                          "float64, string)");
+                          "float64, string, array)");
       }
       fi.type = *t;
+      if (fi.type == field_type::array) {  // "element": a number type, "length": 1 to 64
+        auto e = type_named(str_or(f.get_object(), "element"));
+        const auto* n = f.get_object().if_contains("length");
+        const bool number = e && *e != field_type::boolean && *e != field_type::string && *e != field_type::array;
+        if (!number || n == nullptr || !n->is_int64() || n->get_int64() < 1 ||
+            n->get_int64() > static_cast<std::int64_t>(max_extent)) {
+          return bad_import("model " + info.name + ": array field " + detail::json_text(f) +
+                            " needs an \"element\" number type and a \"length\" from 1 to 64");
+        }
+        fi.element = *e;
+        fi.extent = static_cast<std::uint32_t>(n->get_int64());
+      }
       const auto* opt = f.get_object().if_contains("optional");
       fi.nullable = opt != nullptr && opt->is_bool() && opt->get_bool();
       if (const auto* ev = f.get_object().if_contains("enum")) {
@@ -383,6 +395,10 @@ std::string schema_json(const dataset& data) {
       fo["name"] = f.name;
       fo["type"] = std::string(to_string(f.type));
       if (f.nullable) fo["optional"] = true;
+      if (f.type == field_type::array) {
+        fo["element"] = std::string(to_string(f.element));
+        fo["length"] = f.extent;
+      }
       if (f.enumeration) {
         json::object values;
         for (const auto& e : f.enumeration->enumerators) {

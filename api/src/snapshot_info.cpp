@@ -32,7 +32,7 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
     out << "  " << info.name << ": " << data.rows(m) << " entities, primary key " << info.fields[info.primary_key].name
         << "\n";
     for (const auto& f : info.fields) {
-      out << "    " << f.name << " " << to_string(f.type) << (f.nullable ? " (optional)" : "");
+      out << "    " << f.name << " " << detail::type_label(f) << (f.nullable ? " (optional)" : "");
       if (f.enumeration) {  // enum kind { sword = 0, shield = 1 }
         out << " enum " << f.enumeration->name << " {";
         for (std::size_t i = 0; i < f.enumeration->enumerators.size(); ++i) {

@@ -121,6 +121,10 @@ struct payload_writer {
         text("field", f.name);
         item("type", static_cast<std::uint8_t>(static_cast<unsigned>(f.type) | (f.enumeration ? enum_flag : 0u)));
         item("nullable", static_cast<std::uint8_t>(f.nullable ? 1 : 0));
+        if (f.type == field_type::array) {
+          item("element", static_cast<std::uint8_t>(f.element));
+          item("extent", f.extent);
+        }
         if (f.enumeration) {
           text("enum", f.enumeration->name);
           item("enumerators", static_cast<std::uint32_t>(f.enumeration->enumerators.size()));
@@ -167,7 +171,7 @@ struct payload_writer {
         const field_info& f = t.info().fields[i];
         const column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls);
-        switch (f.type) {
+        switch (f.type == field_type::array ? f.element : f.type) {
           case field_type::float64:
           case field_type::float32: {  // a float as the double equal to it
             // Bit patterns: exact for -0.0 and NaN in every archive format.
@@ -312,13 +316,28 @@ struct payload_reader {
         f.name = text("field");
         const auto code = item<std::uint8_t>("type");
         const auto type = static_cast<std::uint8_t>(code & ~enum_flag);
-        if (type > static_cast<std::uint8_t>(field_type::uint64)) {
+        if (type > static_cast<std::uint8_t>(field_type::array)) {
           fail("field " + info.name + "." + f.name + " has unknown type " + std::to_string(code));
         }
         f.type = static_cast<field_type>(type);
         const auto nullable = item<std::uint8_t>("nullable");
         if (nullable > 1) fail("field " + info.name + "." + f.name + ": bad nullable flag");
         f.nullable = nullable == 1;
+        if (f.type == field_type::array) {  // since the array type: its element type and length
+          if (code & enum_flag) fail("field " + info.name + "." + f.name + " is an array and an enum");
+          const auto element = item<std::uint8_t>("element");
+          f.element = static_cast<field_type>(element);
+          if (element > static_cast<std::uint8_t>(field_type::uint64) || f.element == field_type::boolean ||
+              f.element == field_type::string) {
+            fail("field " + info.name + "." + f.name + " is an array of unknown element type " +
+                 std::to_string(element));
+          }
+          f.extent = item<std::uint32_t>("extent");
+          if (f.extent == 0 || f.extent > max_extent) {
+            fail("field " + info.name + "." + f.name + " is an array of " + std::to_string(f.extent) +
+                 " elements (1 to 64 allowed)");
+          }
+        }
         if (code & enum_flag) f.enumeration = read_enum(info.name + "." + f.name, f.type);
       }
       (void)must(ds.add_model(std::move(info)), "schema");
@@ -393,11 +412,13 @@ struct payload_reader {
         const field_info& f = t.info().fields[i];
         column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls, rows);
-        switch (f.type) {
+        // An array field holds `extent` cells a row, in row order.
+        const std::uint64_t cells = f.type == field_type::array ? rows * f.extent : rows;
+        switch (f.type == field_type::array ? f.element : f.type) {
           case field_type::float64:
           case field_type::float32: {  // a float as the double equal to it
             std::vector<std::uint64_t> bits;
-            array("doubles", bits, rows);
+            array("doubles", bits, cells);
             c.doubles.resize(bits.size());
             if (!bits.empty()) std::memcpy(c.doubles.data(), bits.data(), bits.size() * sizeof(double));
             break;
@@ -430,7 +451,7 @@ struct payload_reader {
             break;
           }
           default:
-            array("ints", c.ints, rows);
+            array("ints", c.ints, cells);
             break;
         }
       }

@@ -46,12 +46,17 @@ std::optional<ikey> key_of(const value_view& v) {
       return ikey{2, static_cast<std::int64_t>(d), {}};
     }
     case 5:
-      return std::nullopt;  // above INT64_MAX: keys are int64 or strings
+    case 6:
+      return std::nullopt;  // above INT64_MAX, an array: keys are int64 or strings
     default:
       return ikey{3, 0, std::get<std::string_view>(v)};
   }
 }
 
+// The type of a field's cells: an array's element type, else the field's.
+field_type cell_type(const field_info& f) noexcept { return f.type == field_type::array ? f.element : f.type; }
+// How many cells a row of field `f` takes: an array's length, else 1.
+std::size_t cells_of(const field_info& f) noexcept { return f.type == field_type::array ? f.extent : 1; }
 // Whether a column of `type` is held in `doubles` (else `ints` or `strings`).
 bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
 
@@ -136,6 +141,12 @@ value_view column_table::get(std::size_t row, std::size_t field) const {
       return std::string_view(c.strings[row]);
     case field_type::uint64:  // held as its bit pattern
       return integer_view(static_cast<std::uint64_t>(c.ints[row]));
+    case field_type::array: {  // `extent` cells from row * extent
+      const std::size_t at = row * f.extent;
+      if (in_doubles(f.element)) return array_view(c.doubles.data() + at, field_type::float64, f.extent);
+      return array_view(c.ints.data() + at, f.element == field_type::uint64 ? field_type::uint64 : field_type::int64,
+                        f.extent);
+    }
     default:
       return c.ints[row];
   }
@@ -197,6 +208,24 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
     case field_type::uint64:
       ok = set_cell<std::uint64_t>(in, f, &is_null, why, to_int);  // two's complement bits
       break;
+    case field_type::array: {
+      alignas(8) unsigned char buf[max_extent * 8];
+      ok = convert_array(in, f.element, f.extent, f.nullable, buf, &is_null, why);
+      if (!ok || is_null) break;
+      const array_view a(buf, f.element, f.extent);
+      for (std::size_t i = 0; i < f.extent; ++i) {
+        const value_view e = a[i];
+        const std::size_t at = row * f.extent + i;
+        if (in_doubles(f.element)) {
+          c.doubles[at] = std::get<double>(e);
+        } else if (const auto* u = std::get_if<std::uint64_t>(&e)) {
+          c.ints[at] = static_cast<std::int64_t>(*u);
+        } else {
+          c.ints[at] = std::get<std::int64_t>(e);
+        }
+      }
+      break;
+    }
   }
   if (!ok) return false;
   if (f.nullable) c.nulls[row] = is_null ? 1 : 0;
@@ -210,16 +239,16 @@ std::size_t column_table::add_row() {
     const field_info& f = fields[i];
     column& c = columns_[i];
     if (f.nullable) c.nulls.push_back(1);
-    switch (f.type) {
+    switch (cell_type(f)) {
       case field_type::float64:
       case field_type::float32:
-        c.doubles.push_back(0.0);
+        c.doubles.resize(c.doubles.size() + cells_of(f), 0.0);
         break;
       case field_type::string:
         c.strings.emplace_back();
         break;
       default:
-        c.ints.push_back(0);
+        c.ints.resize(c.ints.size() + cells_of(f), 0);
     }
   }
   changed();
@@ -236,16 +265,16 @@ void column_table::reserve(std::size_t rows) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     column& c = columns_[i];
     if (fields[i].nullable) c.nulls.reserve(rows);
-    switch (fields[i].type) {
+    switch (cell_type(fields[i])) {
       case field_type::float64:
       case field_type::float32:
-        c.doubles.reserve(rows);
+        c.doubles.reserve(rows * cells_of(fields[i]));
         break;
       case field_type::string:
         c.strings.reserve(rows);
         break;
       default:
-        c.ints.reserve(rows);
+        c.ints.reserve(rows * cells_of(fields[i]));
     }
   }
   changed();
@@ -279,34 +308,37 @@ result<void> column_table::check() const {
     const column& c = columns_[i];
     const std::string label = info().name + "." + f.name;
     auto bad = [&](const std::string& what) { return make_error(errc::snapshot_corrupt, label + ": " + what); };
-    const bool doubles = in_doubles(f.type);
-    const std::size_t want_ints = doubles || f.type == field_type::string ? 0 : rows_;
-    if (c.ints.size() != want_ints || c.doubles.size() != (doubles ? rows_ : 0) ||
+    const field_type type = cell_type(f);
+    const std::size_t cells = rows_ * cells_of(f);
+    const bool doubles = in_doubles(type);
+    const std::size_t want_ints = doubles || f.type == field_type::string ? 0 : cells;
+    if (c.ints.size() != want_ints || c.doubles.size() != (doubles ? cells : 0) ||
         c.strings.size() != (f.type == field_type::string ? rows_ : 0) || c.nulls.size() != (f.nullable ? rows_ : 0)) {
       return bad("the column does not hold one value per row");
     }
     for (std::size_t r = 0; r < c.nulls.size(); ++r) {
       if (c.nulls[r] > 1) return bad("bad null flag at row " + std::to_string(r));
     }
-    if (f.type != field_type::int64 && f.type != field_type::uint64) {
+    if (type != field_type::int64 && type != field_type::uint64) {
       // Narrower integers and booleans are checked against their range
       // (a uint64 uses every bit pattern of its int64).
-      const integer_range range = integer_range_of(f.type).value_or(integer_range{0, 1});
+      const integer_range range = integer_range_of(type).value_or(integer_range{0, 1});
       const std::int64_t lo = range.min, hi = static_cast<std::int64_t>(range.max);
       for (std::size_t r = 0; r < c.ints.size(); ++r) {
         const std::int64_t v = c.ints[r];
         if (v < lo || v > hi) {
-          return bad("value " + std::to_string(v) + " at row " + std::to_string(r) + " is out of range for " +
-                     std::string(to_string(f.type)));
+          return bad("value " + std::to_string(v) + " at row " + std::to_string(r / cells_of(f)) +
+                     " is out of range for " + std::string(to_string(type)));
         }
       }
     }
-    if (f.type == field_type::float32) {
+    if (type == field_type::float32) {
       for (std::size_t r = 0; r < c.doubles.size(); ++r) {
         const double d = c.doubles[r];
         const auto x = nearest_float(d);
         if (!std::isnan(d) && (!x || std::memcmp(&*x, &d, sizeof d) != 0)) {
-          return bad("value " + describe(value(d)) + " at row " + std::to_string(r) + " is not a float32");
+          return bad("value " + describe(value(d)) + " at row " + std::to_string(r / cells_of(f)) +
+                     " is not a float32");
         }
       }
     }
@@ -397,17 +429,21 @@ void column_table::undo_last() { RELSTORE_ASSERT(false, "column_table: a dataset
 void column_table::erase(const std::vector<const void*>& entities, const std::vector<change_reason>*) {
   std::vector<std::uint8_t> gone(rows_, 0);
   for (const void* e : entities) gone[row_of(e)] = 1;
-  for (auto& c : columns_) {
-    auto compact = [&](auto& v) {
+  for (std::size_t f = 0; f < columns_.size(); ++f) {
+    column& c = columns_[f];
+    // Each row is `per` cells of v (an array field's length, else 1).
+    auto compact = [&](auto& v, std::size_t per = 1) {
       if (v.empty()) return;
       std::size_t w = 0;
       for (std::size_t r = 0; r < rows_; ++r) {
-        if (!gone[r]) v[w++] = std::move(v[r]);
+        if (gone[r]) continue;
+        for (std::size_t k = 0; k < per; ++k) v[w++] = std::move(v[r * per + k]);
       }
       v.resize(w);
     };
-    compact(c.ints);
-    compact(c.doubles);
+    const std::size_t per = cells_of(info().fields[f]);
+    compact(c.ints, per);
+    compact(c.doubles, per);
     compact(c.strings);
     compact(c.nulls);
   }

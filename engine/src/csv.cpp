@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include "relstore/detail/json_value.hpp"
 #include "relstore/detail/value_text.hpp"
 
 namespace relstore::detail {
@@ -32,8 +33,12 @@ bool parse_whole(std::string_view s, Number& out) {
 }  // namespace
 
 void append_csv_value(const value_view& v, std::string& out, const field_info* field) {
-  static constexpr value_spelling csv{"", "true", "false", "NaN", "Infinity", "-Infinity", false, append_quoted};
-  append_value(v, csv, out, field);
+  static constexpr value_spelling csv{"",          "true", "false",       "NaN", "Infinity",
+                                      "-Infinity", false,  append_quoted, "",    ""};
+  // An array as its JSON text, quoted: "[1,2.5,3]" (JSON has no NaN: null).
+  static constexpr value_spelling csv_array{"null", "true", "false",       "null", "null",
+                                            "null", false,  append_quoted, "\"[",  "]\""};
+  append_value(v, std::holds_alternative<array_view>(v) ? csv_array : csv, out, field);
 }
 
 void append_csv_name(std::string_view s, std::string& out) {
@@ -120,6 +125,17 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
   switch (type) {
     case field_type::string:
       return value{f.text};
+    case field_type::array: {  // the array's JSON text: [1,2.5,3]
+      auto doc = parse_json(f.text, errc::invalid_argument, "the cell");
+      if (!doc || !doc->is_array()) return fail("an array of numbers in JSON ([1,2,3])");
+      std::string reason;
+      auto a = json_scalar(*doc, &reason);
+      if (!a) {
+        if (why != nullptr) *why = reason;
+        return std::nullopt;
+      }
+      return a;
+    }
     case field_type::boolean:
       if (f.text == "true" || f.text == "1") return value{true};
       if (f.text == "false" || f.text == "0") return value{false};

@@ -81,6 +81,13 @@ result<where_node> parse_comparison(const model_info& m, std::uint32_t field, op
   if (f.type == field_type::float32) {
     for (value& o : n.operands) o = float_operand(o);
   }
+  if (f.type == field_type::array && f.element == field_type::float32) {
+    for (value& o : n.operands) {
+      if (auto* a = std::get_if<array_value>(&o)) {
+        for (value_view& e : a->items) e = as_view(float_operand(to_value(e)));
+      }
+    }
+  }
   // An enum field's operands may be names; a pattern is refused below (an
   // enum is no string field).
   const bool pattern =

@@ -1,6 +1,8 @@
 // JSON documents and scalars.
 #include "relstore/detail/json_value.hpp"
 
+#include "relstore/detail/value_ops.hpp"
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -156,8 +158,19 @@ std::optional<value> json_scalar(const json::value& v, std::string* why) {
       return value(v.get_double());
     case json::kind::string:
       return value(std::string(v.get_string()));
-    case json::kind::array:
-      return no("is an array, not a scalar");
+    case json::kind::array: {  // an array field's value: numbers only
+      const json::array& a = v.get_array();
+      if (a.size() > max_extent) return no("is an array longer than any array field (64)");
+      array_value out;
+      out.items.reserve(a.size());
+      for (const json::value& e : a) {
+        if (!e.is_number()) return no("is an array with an element that is not a number");
+        auto n = json_scalar(e, why);
+        if (!n) return std::nullopt;
+        out.items.push_back(detail::as_view(*n));  // a number: nothing points into *n
+      }
+      return value(std::move(out));
+    }
     default:
       return no("is an object, not a scalar");
   }

@@ -35,7 +35,7 @@ void drain(json::serializer& sr, std::string& out) {
 }
 
 // Doubles as value_text writes them; JSON has no NaN or infinity: null.
-constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr};
+constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr, "[", "]"};
 
 void write_value(json::serializer& sr, const value_view& v, std::string& out, const field_info* field) {
   if (field != nullptr && field->enumeration) {
@@ -70,6 +70,9 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out, co
       } else {
         append_value(v, json_numbers, out, field);
       }
+      break;
+    case 6:  // an array of numbers: [1,2.5,3]
+      append_value(v, json_numbers, out, field);
       break;
     default:
       sr.reset(json::string_view(std::get<std::string_view>(v)));

@@ -47,6 +47,10 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
       return make_error(errc::invalid_filter, info.name + ": order names " + info.fields[o.field].name + " twice");
     }
     ordered |= bit;
+    if (info.fields[o.field].type == field_type::array) {
+      return make_error(errc::invalid_filter,
+                        info.name + ": order by " + info.fields[o.field].name + ": an array field has no order");
+    }
   }
   if (spec.limit && *spec.limit < 0) {
     return make_error(errc::invalid_filter,

@@ -76,6 +76,13 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
     if (f.empty()) return schema_error("model " + model.name + " has a field with an empty name");
     if (auto e = bad_name("field", f)) return *e;
     if (!fields.emplace(f, i).second) return schema_error("model " + model.name + ": field " + f + " appears twice");
+    const field_info& fi = model.fields[i];
+    const bool number_element = fi.element != field_type::boolean && fi.element != field_type::string &&
+                                static_cast<unsigned>(fi.element) <= static_cast<unsigned>(field_type::uint64);
+    if (fi.type == field_type::array && (!number_element || fi.extent == 0 || fi.extent > max_extent)) {
+      return schema_error("model " + model.name + ": array field " + f + " needs a number element type and 1 to " +
+                          std::to_string(max_extent) + " elements");
+    }
   }
   if (model.primary_key >= model.fields.size()) {
     return schema_error("model " + model.name + " has no primary key field");

@@ -31,10 +31,12 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
     auto c = snap.find_field(f.name);
     if (!c) continue;  // a field the program gained keeps its default
     const field_info& s = snap.fields[*c];
-    if (!widens(s.type, f.type) || (i == program.primary_key && s.type != f.type)) {
-      return mismatch(program.name + "." + f.name + " is " + std::string(to_string(s.type)) + " in the snapshot but " +
-                      std::string(to_string(f.type)) + " in the program" +
-                      (i == program.primary_key ? " (the primary key's type changed)" : ""));
+    // An array keeps its length; its element type may widen.
+    const bool arrays_fit = s.type != field_type::array ||
+                            (f.type == field_type::array && s.extent == f.extent && widens(s.element, f.element));
+    if (!widens(s.type, f.type) || !arrays_fit || (i == program.primary_key && s.type != f.type)) {
+      return mismatch(program.name + "." + f.name + " is " + type_label(s) + " in the snapshot but " + type_label(f) +
+                      " in the program" + (i == program.primary_key ? " (the primary key's type changed)" : ""));
     }
     if (s.enumeration && f.enumeration) {  // read by value: each name must keep its value
       for (const auto& e : s.enumeration->enumerators) {

@@ -54,14 +54,18 @@ void copy_string(std::string_view s, std::string& out) {
 
 // NaN as NULL: export_sql refuses NaN for SQLite up front. A real keeps
 // ".0", or SQLite would store 1 for 1.0.
-constexpr value_spelling sqlite_spelling{"NULL", "1", "0", "NULL", "9e999", "-9e999", true, sqlite_string};
+constexpr value_spelling sqlite_spelling{"NULL", "1", "0", "NULL", "9e999", "-9e999", true, sqlite_string, "", ""};
+// An array as TEXT holding its JSON ('[1,2.5,3]'); JSON has no NaN or infinity: null.
+constexpr value_spelling sqlite_array_spelling{"null", "1",   "0",           "null", "null",
+                                               "null", false, sqlite_string, "'[",   "]'"};
 // float8 has one NaN: its sign and payload are not kept.
-constexpr value_spelling copy_spelling{"\\N", "t", "f", "NaN", "Infinity", "-Infinity", false, copy_string};
+// An array as PostgreSQL's array literal: {1,2.5,3}.
+constexpr value_spelling copy_spelling{"\\N", "t", "f", "NaN", "Infinity", "-Infinity", false, copy_string, "{", "}"};
 
 }  // namespace
 
 void append_sqlite_literal(const value_view& v, std::string& out, const field_info* field) {
-  append_value(v, sqlite_spelling, out, field);
+  append_value(v, std::holds_alternative<array_view>(v) ? sqlite_array_spelling : sqlite_spelling, out, field);
 }
 
 void append_copy_field(const value_view& v, std::string& out, const field_info* field) {

@@ -48,6 +48,18 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+array_view array_of(const array_view& a) noexcept { return a; }
+array_view array_of(const array_value& a) noexcept { return a.view(); }
+
+std::string describe_array(const array_view& a) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (i != 0) out += ',';
+    out += describe(a[i]);
+  }
+  return out + "]";
+}
+
 template <class V>
 std::string describe_impl(const V& v) {
   return std::visit(
@@ -61,6 +73,8 @@ std::string describe_impl(const V& v) {
           return std::to_string(x);
         } else if constexpr (std::is_same_v<T, double>) {
           return number_text(x);
+        } else if constexpr (std::is_same_v<T, array_view> || std::is_same_v<T, array_value>) {
+          return describe_array(array_of(x));
         } else {
           return quoted(x);
         }
@@ -76,8 +90,14 @@ std::string describe(const value_view& v) { return describe_impl(v); }
 value to_value(const value_view& v) {
   return std::visit(
       [](const auto& x) -> value {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
           return std::string(x);
+        } else if constexpr (std::is_same_v<T, array_view>) {
+          array_value a;
+          a.items.reserve(x.size());
+          for (std::size_t i = 0; i < x.size(); ++i) a.items.push_back(x[i]);
+          return a;
         } else {
           return x;
         }
@@ -111,6 +131,8 @@ std::string_view to_string(field_type type) noexcept {
       return "uint16";
     case field_type::uint64:
       return "uint64";
+    case field_type::array:
+      return "array";
   }
   return "unknown";
 }

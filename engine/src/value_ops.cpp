@@ -18,6 +18,8 @@ const char* kind_name(const value& v) noexcept {
       return "an integer";
     case 3:
       return "a number";
+    case 6:
+      return "an array";
     default:
       return "a string";
   }
@@ -172,6 +174,60 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
   }
 }
 
+std::string type_label(const field_info& f) {
+  if (f.type != field_type::array) return std::string(to_string(f.type));
+  return std::string(to_string(f.element)) + "[" + std::to_string(f.extent) + "]";
+}
+
+std::size_t number_size(field_type type) noexcept {
+  switch (type) {
+    case field_type::int8:
+    case field_type::uint8:
+      return 1;
+    case field_type::int16:
+    case field_type::uint16:
+      return 2;
+    case field_type::int32:
+    case field_type::uint32:
+    case field_type::float32:
+      return 4;
+    default:
+      return 8;
+  }
+}
+
+bool convert_array(const value& v, field_type element, std::size_t extent, bool nullable, void* out, bool* out_null,
+                   std::string* why) {
+  auto fail = [&](const std::string& reason) {
+    if (why != nullptr) *why = reason;
+    return false;
+  };
+  if (std::holds_alternative<null_t>(v)) {
+    if (!nullable) return fail("null is not allowed: the field is not optional");
+    *out_null = true;
+    return true;
+  }
+  if (extent == 0 || extent > max_extent) return fail("an array field has 1 to 64 elements");
+  const std::string type = std::string(to_string(element)) + "[" + std::to_string(extent) + "]";
+  const auto* a = std::get_if<array_value>(&v);
+  if (a == nullptr) return fail("expects " + type + ", got " + kind_name(v) + " " + describe(v));
+  if (a->items.size() != extent) {
+    return fail("expects " + type + ", got " + std::to_string(a->items.size()) + " elements " + describe(v));
+  }
+  // Converted into a buffer first, so a bad element leaves *out untouched.
+  alignas(8) unsigned char buf[max_extent * 8];
+  const std::size_t size = number_size(element);
+  for (std::size_t i = 0; i < extent; ++i) {
+    bool is_null = false;
+    std::string reason;
+    if (!convert_value(to_value(a->items[i]), element, false, buf + i * size, &is_null, &reason)) {
+      return fail("element " + std::to_string(i) + " of " + describe(v) + ": " + reason);
+    }
+  }
+  std::memcpy(out, buf, extent * size);
+  return true;
+}
+
 namespace {
 int rank(const value_view& v) {
   switch (v.index()) {
@@ -183,6 +239,8 @@ int rank(const value_view& v) {
       return 1;  // numbers
     case 4:
       return 2;  // strings
+    case 6:
+      return 4;  // arrays
     default:
       return 3;  // booleans
   }
@@ -288,6 +346,14 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
       int c = std::get<std::string_view>(a).compare(std::get<std::string_view>(b));
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
+    case 4: {  // element by element, then the shorter first
+      const array_view& x = std::get<array_view>(a);
+      const array_view& y = std::get<array_view>(b);
+      for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = compare_for_order(x[i], y[i]); c != 0) return c;
+      }
+      return sign_of(x.size(), y.size());
+    }
     default:
       return static_cast<int>(std::get<bool>(a)) - static_cast<int>(std::get<bool>(b));
   }
@@ -295,6 +361,14 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
 
 bool same_value(const value_view& a, const value_view& b) noexcept {
   if (a.index() != b.index()) return false;
+  if (const array_view* x = std::get_if<array_view>(&a)) {
+    const array_view& y = std::get<array_view>(b);
+    if (x->size() != y.size()) return false;
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      if (!same_value((*x)[i], y[i])) return false;
+    }
+    return true;
+  }
   if (const double* x = std::get_if<double>(&a)) {
     const double y = std::get<double>(b);
     return std::memcmp(x, &y, sizeof y) == 0;

@@ -9,15 +9,33 @@
 
 namespace relstore::detail {
 
+namespace {
+void append_scalar(const value_view& v, const value_spelling& spelling, std::string& out, bool as_float);
+}  // namespace
+
 void append_value(const value_view& v, const value_spelling& spelling, std::string& out, const field_info* field) {
-  char buf[32];
   if (field != nullptr && field->enumeration) {
     if (const auto* e = enumerator_of(*field->enumeration, v)) {
       spelling.string(e->name, out);
       return;
     }
   }
-  const bool as_float = field != nullptr && field->type == field_type::float32;
+  if (const auto* a = std::get_if<array_view>(&v)) {
+    const bool floats = field != nullptr && field->type == field_type::array && field->element == field_type::float32;
+    out += spelling.open;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (i != 0) out += ',';
+      append_scalar((*a)[i], spelling, out, floats);
+    }
+    out += spelling.close;
+    return;
+  }
+  append_scalar(v, spelling, out, field != nullptr && field->type == field_type::float32);
+}
+
+namespace {
+void append_scalar(const value_view& v, const value_spelling& spelling, std::string& out, bool as_float) {
+  char buf[32];
   switch (v.index()) {
     case 0:
       out += spelling.null;
@@ -51,10 +69,14 @@ void append_value(const value_view& v, const value_spelling& spelling, std::stri
       }
       return;
     }
-    default:
+    case 4:
       spelling.string(std::get<std::string_view>(v), out);
+      return;
+    default:  // an array inside an array: never a field's value
+      out += spelling.null;
   }
 }
+}  // namespace
 
 bool append_backslash_escape(char c, std::string& out) {
   switch (c) {

@@ -24,6 +24,8 @@ bool compatible(field_type type, const value& v) {
       return v.index() == 1;
     case field_type::string:
       return v.index() == 4;
+    case field_type::array:
+      return v.index() == 6;
     default:
       return is_number(v);
   }
@@ -53,8 +55,22 @@ std::optional<int> compare(const value_view& f, const value& o) {
   }
 }
 
+// Arrays of the same length whose elements are equal numbers, in order.
+bool equal_arrays(const array_view& a, const array_view& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto c = compare_numbers(a[i], b[i]);
+    if (!c || *c != 0) return false;
+  }
+  return true;
+}
+
 bool equals(const value_view& f, const value& o) {
   if (f.index() == 0 || o.index() == 0) return f.index() == 0 && o.index() == 0;
+  if (const auto* a = std::get_if<array_view>(&f)) {
+    const auto* b = std::get_if<array_value>(&o);
+    return b != nullptr && equal_arrays(*a, b->view());
+  }
   auto c = compare(f, o);
   return c && *c == 0;
 }
@@ -157,6 +173,9 @@ void index_operands(where_node& n) {
     return;
   }
   if ((n.kind != op::inq && n.kind != op::nin) || n.operands.size() < 8) return;
+  for (const value& v : n.operands) {
+    if (std::holds_alternative<array_value>(v)) return;  // arrays are compared one by one
+  }
   auto set = std::make_shared<operand_set>();
   for (const value& v : n.operands) set->add(v);
   n.set = std::move(set);
@@ -177,12 +196,19 @@ result<void> validate_where(const model_info& m, const where_node& n) {
       return bad(m, n, "null is only allowed with eq, neq, inq and nin");
     }
     if (!compatible(f.type, v)) {
-      return bad(
-          m, n,
-          "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " + std::string(to_string(f.type)));
+      return bad(m, n, "operand " + describe(v) + " is " + kind_name(v) + ", but the field is " + type_label(f));
+    }
+    if (const auto* a = std::get_if<array_value>(&v); a != nullptr && a->items.size() != f.extent) {
+      return bad(m, n,
+                 "operand " + describe(v) + " has " + std::to_string(a->items.size()) + " elements, but the field is " +
+                     type_label(f));
     }
     return {};
   };
+  // An array is compared whole, for equality only.
+  if (f.type == field_type::array && n.kind != op::eq && n.kind != op::neq && n.kind != op::inq && n.kind != op::nin) {
+    return bad(m, n, "an array field takes eq, neq, inq and nin only");
+  }
   switch (n.kind) {
     case op::eq:
     case op::neq:

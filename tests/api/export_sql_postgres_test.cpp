@@ -10,16 +10,19 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/edge_schema.hpp"
+#include "common/game_schema.hpp"
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 #include "common/supplier_schema.hpp"
@@ -54,7 +57,7 @@ std::string hex(std::string_view bytes) {
 // A value as the read-back query spells it: N for null, 1/0, decimal
 // integers, doubles as float8send's big-endian bytes (NaN as PostgreSQL's one
 // NaN), strings as their bytes in hex.
-std::string cell(const relstore::value_view& v) {
+std::string cell(const relstore::value_view& v, bool float_elements = false) {
   switch (v.index()) {
     case 0:
       return "N";
@@ -68,6 +71,31 @@ std::string cell(const relstore::value_view& v) {
       char buf[17];
       std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(bits));
       return buf;
+    }
+    case 6: {  // an array as PostgreSQL's text of it: {1,2.5,NaN}, floats as their shortest digits
+      const auto& a = std::get<relstore::array_view>(v);
+      std::string out = "{";
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i) out += ',';
+        const relstore::value_view e = a[i];
+        if (const auto* d = std::get_if<double>(&e)) {
+          char buf[32];
+          if (std::isnan(*d)) {
+            out += "NaN";
+          } else if (std::isinf(*d)) {
+            out += *d > 0 ? "Infinity" : "-Infinity";
+          } else {
+            char* end = float_elements ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(*d)).ptr
+                                       : std::to_chars(buf, buf + sizeof buf, *d).ptr;
+            out.append(buf, end);
+          }
+        } else if (const auto* u = std::get_if<std::uint64_t>(&e)) {
+          out += std::to_string(*u);
+        } else {
+          out += std::to_string(std::get<std::int64_t>(e));
+        }
+      }
+      return out + "}";
     }
     default:
       return hex(std::get<std::string_view>(v));
@@ -107,7 +135,7 @@ rows_text rows_of(const relstore::dataset& data, const std::string& tag, const s
       std::string line = head;
       for (std::size_t f = 0; f < info.fields.size(); ++f) {
         line += '|';
-        line += cell(data.get(m, r, f));
+        line += cell(data.get(m, r, f), info.fields[f].element == field_type::float32);
       }
       out.expected.push_back(std::move(line));
     }
@@ -239,16 +267,24 @@ TEST(ExportSqlPostgresServer, LoadsEveryRowWithItsKeysCheckedAndReadsBackExactly
   for (const auto& v : edges::edge_rows()) ASSERT_TRUE(edge_db.repo<edges::Value>().create(v));
   const auto edge_data = test::dataset_of(edge_db);
   const auto supplier_data = test::dataset_of(suppliers_sample());
+  game::store game_db;  // array fields (Body; Unit and Item stay empty)
+  game::fill_bodies(game_db);
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  ASSERT_TRUE(game_db.repo<game::Body>().create(
+      {.id = 4, .position = {-0.0f, std::numeric_limits<float>::infinity(), 1e-45f}, .velocity = {nan, -1e-300}}));
+  const auto game_data = test::dataset_of(game_db);
   export_to(shop_data, dir.path() / "shop.sql");
   export_to(edge_data, dir.path() / "edges.sql");
   export_to(supplier_data, dir.path() / "suppliers.sql");
+  export_to(game_data, dir.path() / "game.sql");
   export_to(dangling(), dir.path() / "dangling.sql");
 
   const auto shop_rows = rows_of(shop_data, "shop", "public");
   const auto edge_rows = rows_of(edge_data, "edges", "public");
   const auto supplier_rows = rows_of(supplier_data, "suppliers", "s");
+  const auto game_rows = rows_of(game_data, "game", "g");
   std::ofstream(dir.path() / "read.sql")
-      << shop_rows.query << edge_rows.query << supplier_rows.query
+      << shop_rows.query << edge_rows.query << supplier_rows.query << game_rows.query
       << "SELECT concat_ws('|', 'fk', c.relname, k.confdeltype, k.convalidated::int) FROM pg_constraint k "
          "JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'f';\n";
   std::ofstream(dir.path() / "run.sh")
@@ -257,6 +293,8 @@ TEST(ExportSqlPostgresServer, LoadsEveryRowWithItsKeysCheckedAndReadsBackExactly
          "psql -X -q -v ON_ERROR_STOP=1 -f edges.sql\n"
          "psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE SCHEMA s'\n"
          "PGOPTIONS='-c search_path=s' psql -X -q -v ON_ERROR_STOP=1 -f suppliers.sql\n"
+         "psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE SCHEMA g'\n"
+         "PGOPTIONS='-c search_path=g' psql -X -q -v ON_ERROR_STOP=1 -f game.sql\n"
          "psql -X -q -v ON_ERROR_STOP=1 -At -f read.sql > read.out\n"
          "if psql -X -q -v ON_ERROR_STOP=1 -f dangling.sql > dangling.out 2>&1; then echo loaded > dangling.out; fi\n"
          "psql -X -At -c 'SELECT count(*) FROM pg_class WHERE relname = $$C$$' >> dangling.out\n";
@@ -269,6 +307,7 @@ TEST(ExportSqlPostgresServer, LoadsEveryRowWithItsKeysCheckedAndReadsBackExactly
   std::vector<std::string> want = shop_rows.expected;
   want.insert(want.end(), edge_rows.expected.begin(), edge_rows.expected.end());
   want.insert(want.end(), supplier_rows.expected.begin(), supplier_rows.expected.end());
+  want.insert(want.end(), game_rows.expected.begin(), game_rows.expected.end());
   for (const auto* data : {&shop_data, &supplier_data}) {
     const auto keys = foreign_keys_of(*data);
     want.insert(want.end(), keys.begin(), keys.end());

@@ -8,6 +8,8 @@
 
 #include <boost/describe/enum.hpp>
 
+#include <array>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -56,7 +58,20 @@ struct Item {
 };
 RELSTORE_MODEL(Item, id, kind, spare)
 
-using schema = relstore::schema<relstore::models<Unit, Item>>;
+// Fixed arrays of numbers: a position, each element type's extremes, and an
+// optional array.
+struct Body {
+  std::int64_t id = 0;
+  std::array<float, 3> position{};
+  std::array<std::int8_t, 2> tilt{};
+  std::array<std::uint64_t, 2> tags{};
+  std::array<double, 2> velocity{};
+  std::optional<std::array<std::int16_t, 4>> color;
+  friend bool operator==(const Body&, const Body&) = default;
+};
+RELSTORE_MODEL(Body, id, position, tilt, tags, velocity, color)
+
+using schema = relstore::schema<relstore::models<Unit, Item, Body>>;
 using store = relstore::store<schema>;
 
 // A store holding extreme_units().
@@ -75,6 +90,26 @@ std::vector<std::int64_t> find_ids(const Repo& repo, const Query& query) {
     for (const auto& row : *r) out.push_back(row->id);
   }
   return out;
+}
+
+// Bodies 1 to 3: 0.1f (no short binary form), each element type's extremes,
+// uint64 above INT64_MAX, a null and a set optional array.
+inline std::vector<Body> extreme_bodies() {
+  return {
+      {1, {0.1f, -2.5f, 3.0f}, {-128, 127}, {0, uint64_max}, {0.5, -1e300}, std::nullopt},
+      {2,
+       {std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 0.0f},
+       {0, -1},
+       {int64_max, int64_max + 1},
+       {1e-300, 2.0},
+       std::array<std::int16_t, 4>{-32768, 32767, 0, 7}},
+      {3, {1.0f, 2.0f, 3.0f}, {1, 2}, {3, 4}, {1.0, 2.0}, std::array<std::int16_t, 4>{1, 2, 3, 4}},
+  };
+}
+
+// A store holding extreme_bodies().
+inline void fill_bodies(store& db) {
+  for (const Body& b : extreme_bodies()) (void)db.repo<Body>().create(b);
 }
 
 // Items 1 (sword), 2 (potion, spare shield), 3 (sword).

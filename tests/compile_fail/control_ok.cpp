@@ -1,6 +1,8 @@
 // Positive control: the constructs of every compile-fail test, used correctly,
 // compile. If this fails, the harness (or the library) is broken and the
 // compile-fail tests prove nothing.
+#include <array>
+
 #include "common.hpp"
 
 namespace cf {
@@ -33,5 +35,26 @@ struct Score {
 RELSTORE_MODEL(Score, id, value)
 using ranked = relstore::schema<relstore::models<Score>, relstore::index<&Score::value, relstore::ordered>>;
 std::size_t ranked_use(const relstore::store<ranked>& db) { return db.size<Score>(); }
+
+// The array_field_* tests' model, used as arrays may be: compared whole, an
+// ordered index on another field.
+struct Spot {
+  std::int64_t id = 0;
+  std::array<float, 3> position{};
+  std::optional<std::array<std::uint8_t, 2>> tag;
+  std::int32_t rank = 0;
+};
+RELSTORE_MODEL(Spot, id, position, tag, rank)
+using spots = relstore::schema<relstore::models<Spot>, relstore::index<&Spot::rank, relstore::ordered>>;
+std::size_t spots_use(relstore::store<spots>& db) {
+  using pos = std::array<float, 3>;
+  auto f = relstore::filter<Spot>{}
+               .where(relstore::field(&Spot::position) == pos{1, 2, 3} ||
+                      relstore::field(&Spot::position).inq({pos{0, 0, 0}, pos{1, 1, 1}}))
+               .order(&Spot::rank);
+  auto p = relstore::patch<Spot>{}.set(&Spot::position, pos{4, 5, 6}).set(&Spot::tag, relstore::null);
+  auto found = db.repo<Spot>().find(f);
+  return (found ? found->size() : 0) + p.size();
+}
 
 }  // namespace cf

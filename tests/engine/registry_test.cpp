@@ -441,6 +441,30 @@ TEST(Registry, AForeignKeyOfAnotherTypeThanTheParentKeyIsASchemaError) {
   EXPECT_TRUE(reg.relations().empty());
 }
 
+// A run-time schema's array field must be one relstore can hold: a number
+// element type and 1 to 64 elements (what std::array fields are).
+TEST(Registry, AnArrayFieldOfNoNumberOrBadLengthIsASchemaError) {
+  auto add = [](field_type element, std::uint32_t extent) {
+    relstore::model_info m;
+    m.name = "Body";
+    m.fields.push_back({.name = "id"});
+    m.fields.push_back({.name = "p", .type = field_type::array, .element = element, .extent = extent});
+    relstore::registry reg;
+    return reg.add_model(m);
+  };
+  EXPECT_TRUE(add(field_type::float32, 3));
+  EXPECT_TRUE(add(field_type::uint64, 64));
+  for (auto [element, extent] :
+       {std::pair{field_type::boolean, 3u}, std::pair{field_type::string, 3u}, std::pair{field_type::array, 3u},
+        std::pair{field_type::int8, 0u}, std::pair{field_type::int8, 65u}}) {
+    auto r = add(element, extent);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::schema_error);
+    EXPECT_TRUE(has(r.error().message, "model Body: array field p needs a number element type and 1 to 64 elements"))
+        << r.error().message;
+  }
+}
+
 TEST(Registry, SetNullOnANonOptionalForeignKeyIsASchemaError) {
   dynamic_shop d;
   relstore::registry& reg = d.reg;

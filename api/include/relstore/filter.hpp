@@ -89,18 +89,22 @@ class field_ref {
   }
   template <class U>
   where<M> operator<(U&& v) const {
+    static_assert(!detail::is_std_array_v<scalar>, "relstore: an array field takes ==, !=, inq and nin only");
     return cmp(op::lt, std::forward<U>(v));
   }
   template <class U>
   where<M> operator<=(U&& v) const {
+    static_assert(!detail::is_std_array_v<scalar>, "relstore: an array field takes ==, !=, inq and nin only");
     return cmp(op::lte, std::forward<U>(v));
   }
   template <class U>
   where<M> operator>(U&& v) const {
+    static_assert(!detail::is_std_array_v<scalar>, "relstore: an array field takes ==, !=, inq and nin only");
     return cmp(op::gt, std::forward<U>(v));
   }
   template <class U>
   where<M> operator>=(U&& v) const {
+    static_assert(!detail::is_std_array_v<scalar>, "relstore: an array field takes ==, !=, inq and nin only");
     return cmp(op::gte, std::forward<U>(v));
   }
 
@@ -115,6 +119,7 @@ class field_ref {
     return list(op::nin, vs);
   }
   where<M> between(const scalar& lo, const scalar& hi) const {
+    static_assert(!detail::is_std_array_v<scalar>, "relstore: an array field takes ==, !=, inq and nin only");
     std::vector<value> operands(2);  // see cmp
     operands[0] = detail::to_operand<scalar>(lo);
     operands[1] = detail::to_operand<scalar>(hi);
@@ -190,6 +195,7 @@ class filter {
 
   template <class T>
   filter& order(T M::*member, direction d = asc) & {
+    static_assert(!detail::is_std_array_v<detail::unwrap_optional_t<T>>, "relstore: an array field has no order");
     spec_.order.push_back({detail::field_of(member), d == desc});
     return *this;
   }

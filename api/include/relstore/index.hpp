@@ -16,6 +16,7 @@
 //   unique   hashed and enforced: a create or update that repeats a value is
 //            already_exists naming the index. Not on an optional field (a
 //            compile error): Boost's unique index would hold one null only.
+// No kind of index may be on an array field (a compile error).
 //
 // Indexes are the program's, not the snapshot's: a load rebuilds them, so an
 // index added or removed needs nothing from the file (a unique index that
@@ -49,6 +50,8 @@ struct index {
   static constexpr std::size_t field = detail::member_index<model, Member>();
   static_assert(field != detail::npos, "relstore: an index names a field the model describes in RELSTORE_MODEL");
   using value_type = typename detail::member_pointer_traits<decltype(Member)>::value_type;
+  static_assert(!detail::is_std_array_v<detail::unwrap_optional_t<value_type>>,
+                "relstore: an array field cannot be indexed (arrays take eq, neq, inq and nin only)");
   static_assert(!is_unique || !detail::is_optional_v<value_type>,
                 "relstore: a unique index needs a required field, not an optional one");
   static_assert(is_ordered || !std::is_floating_point_v<detail::unwrap_optional_t<value_type>>,

@@ -63,6 +63,11 @@ struct field_info {
   bool required = false;
   // Set for an enum field, whose `type` is the enum's underlying integer type.
   std::shared_ptr<const enum_info> enumeration;
+  // For an array field (type == field_type::array): the element type (a
+  // number type: int8 ... uint64, float32, float64) and the length, 1 to
+  // max_extent.
+  field_type element = field_type::int64;
+  std::uint32_t extent = 0;
 };
 
 // A model's settings, LoopBack's model and property settings, declared

@@ -72,6 +72,15 @@ json::object type_of(const field_info& f) {
     case field_type::string:
       t["type"] = "string";
       break;
+    case field_type::array: {  // exactly `extent` elements of the element type
+      field_info e;
+      e.type = f.element;
+      t["type"] = "array";
+      t["items"] = type_of(e);
+      t["minItems"] = f.extent;
+      t["maxItems"] = f.extent;
+      break;
+    }
   }
   if (f.nullable) t["nullable"] = true;
   return t;

@@ -99,6 +99,11 @@ value to_operand(U&& v) {
   using V = std::remove_cvref_t<U>;
   if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
     return null;
+  } else if constexpr (is_std_array_v<V> && is_std_array_v<S>) {  // element by element
+    array_value a;
+    a.items.reserve(v.size());
+    for (const auto& e : v) a.items.push_back(as_view(to_operand<typename S::value_type>(e)));
+    return a;
   } else if constexpr (std::is_enum_v<V>) {  // an enum field compares its underlying values
     using E = std::underlying_type_t<V>;
     return to_operand<E>(static_cast<E>(v));

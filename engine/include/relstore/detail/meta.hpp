@@ -35,6 +35,12 @@ struct is_optional<std::optional<T>> : std::true_type {};
 template <class T>
 inline constexpr bool is_optional_v = is_optional<T>::value;
 
+// is_std_array_v<T>: T is a std::array (of any element and length).
+template <class T>
+inline constexpr bool is_std_array_v = false;
+template <class T, std::size_t N>
+inline constexpr bool is_std_array_v<std::array<T, N>> = true;
+
 template <class T>
 struct unwrap_optional {
   using type = T;

@@ -3,6 +3,8 @@
 // relstore::model_info_of<M>().
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -59,6 +61,19 @@ requires std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::valu
 }
 struct field_traits<T> : field_traits<std::underlying_type_t<T>> {};
 
+// A fixed array of a number type (not bool, not an enum), 1 to max_extent
+// long, stored as an array field.
+template <class T>
+inline constexpr bool array_element_v = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && requires {
+  field_traits<T>::type;
+};
+template <class T, std::size_t N>
+requires array_element_v<T> &&
+    (N >= 1 && N <= max_extent) struct field_traits<std::array<T, N>> : field_traits_is<field_type::array> {
+  static constexpr field_type element = field_traits<T>::type;
+  static constexpr std::size_t extent = N;
+};
+
 // The enumerators of described enum E. Thread-safe; lives for the program.
 template <class E>
 const std::shared_ptr<const enum_info>& enum_info_of() {
@@ -94,6 +109,8 @@ value_view view_of(const T& v) {
     return static_cast<std::int64_t>(v);
   } else if constexpr (std::is_floating_point_v<T>) {
     return static_cast<double>(v);
+  } else if constexpr (is_std_array_v<T>) {
+    return array_view(v.data(), field_traits<T>::element, v.size());
   } else {
     return std::string_view(v);
   }
@@ -113,6 +130,10 @@ bool assign_from(T& field, const value& v, std::string* why) {
       return false;
     }
     scalar = static_cast<S>(raw);
+  } else if constexpr (is_std_array_v<S>) {
+    if (!convert_array(v, field_traits<S>::element, scalar.size(), is_optional_v<T>, scalar.data(), &is_null, why)) {
+      return false;
+    }
   } else if (!convert_value(v, field_traits<S>::type, is_optional_v<T>, &scalar, &is_null, why)) {
     return false;
   }
@@ -124,6 +145,17 @@ bool assign_from(T& field, const value& v, std::string* why) {
   }
   field = std::move(scalar);
   return true;
+}
+
+// Every array field of M is std::array<T, N> of a number type, N in 1..max_extent.
+template <class M>
+constexpr bool arrays_supported() {
+  bool ok = true;
+  mp::mp_for_each<members<M>>([&](auto d) {
+    using T = unwrap_optional_t<typename member_pointer_traits<decltype(decltype(d)::pointer)>::value_type>;
+    if constexpr (is_std_array_v<T>) ok = ok && supported_field<T>;
+  });
+  return ok;
 }
 
 // Every field of M has a supported type (checked before anything else reads
@@ -152,11 +184,15 @@ struct model_checks {
 
 template <class M>
 struct model_checks<M, true> {
+  static constexpr bool arrays = arrays_supported<M>();
+  static_assert(arrays,
+                "relstore: an array field is std::array<T, N> with T a number type (std::int8_t ... std::uint64_t, "
+                "float, double; not bool) and N from 1 to 64");
   static constexpr bool supported = fields_supported<M>();
-  static_assert(supported,
+  static_assert(supported || !arrays,
                 "relstore: unsupported field type; use bool, std::int8_t/int16_t/int32_t/int64_t, "
                 "std::uint8_t/uint16_t/uint32_t/uint64_t, float, double, std::string, an enum described with "
-                "BOOST_DESCRIBE_ENUM, or std::optional of one");
+                "BOOST_DESCRIBE_ENUM, std::array<T, N> of a number type, or std::optional of one");
   static constexpr bool few = field_count<M> <= max_fields;
   static_assert(few, "relstore: a model has at most 64 fields");
   static constexpr std::size_t pk = field_index<M>(primary_key_name<M>());
@@ -212,6 +248,10 @@ model_info build_model_info() {
     f.type = field_traits<unwrap_optional_t<T>>::type;
     f.nullable = is_optional_v<T>;
     if constexpr (std::is_enum_v<unwrap_optional_t<T>>) f.enumeration = enum_info_of<unwrap_optional_t<T>>();
+    if constexpr (is_std_array_v<unwrap_optional_t<T>>) {
+      f.element = field_traits<unwrap_optional_t<T>>::element;
+      f.extent = static_cast<std::uint32_t>(field_traits<unwrap_optional_t<T>>::extent);
+    }
     f.get = [](const void* e) -> value_view { return view_of(static_cast<const M*>(e)->*(D::pointer)); };
     f.set = [](void* e, const value& v, std::string* why) -> bool {
       return assign_from(static_cast<M*>(e)->*(D::pointer), v, why);

@@ -63,6 +63,12 @@ struct snapshot_bridge {
       if constexpr (is_optional_v<T>) col.nulls.reserve(order.size());
       if constexpr (std::is_same_v<V, std::string>) {
         col.strings.reserve(order.size());
+      } else if constexpr (is_std_array_v<V>) {  // one cell per element, row by row
+        if constexpr (std::is_floating_point_v<typename V::value_type>) {
+          col.doubles.reserve(order.size() * std::tuple_size_v<V>);
+        } else {
+          col.ints.reserve(order.size() * std::tuple_size_v<V>);
+        }
       } else if constexpr (std::is_floating_point_v<V>) {
         col.doubles.reserve(order.size());
       } else {
@@ -87,6 +93,14 @@ struct snapshot_bridge {
         }
         if constexpr (std::is_same_v<V, std::string>) {
           col.strings.push_back(*p);
+        } else if constexpr (is_std_array_v<V>) {
+          for (const auto& x : *p) {
+            if constexpr (std::is_floating_point_v<typename V::value_type>) {
+              col.doubles.push_back(x);
+            } else {
+              col.ints.push_back(static_cast<std::int64_t>(x));
+            }
+          }
         } else if constexpr (std::is_floating_point_v<V>) {
           col.doubles.push_back(*p);
         } else {
@@ -130,6 +144,17 @@ struct snapshot_bridge {
         }
         if constexpr (std::is_same_v<V, std::string>) {
           dst = col.strings[row];
+        } else if constexpr (is_std_array_v<V>) {  // map_fields checked the length
+          using E = typename V::value_type;
+          V a{};
+          for (std::size_t k = 0; k < a.size(); ++k) {
+            if constexpr (std::is_floating_point_v<E>) {
+              a[k] = static_cast<E>(col.doubles[row * a.size() + k]);
+            } else {
+              a[k] = static_cast<E>(col.ints[row * a.size() + k]);
+            }
+          }
+          dst = a;
         } else if constexpr (std::is_floating_point_v<V>) {
           dst = static_cast<V>(col.doubles[row]);
         } else {

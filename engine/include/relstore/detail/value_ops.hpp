@@ -72,6 +72,21 @@ const char* kind_name(const value& v) noexcept;
 // stores the reason in *why (when not null); *out_scalar is then untouched.
 bool convert_value(const value& v, field_type type, bool nullable, void* out_scalar, bool* out_null, std::string* why);
 
+// Converts `v`, an array of numbers, into `extent` elements of number type
+// `element` at out_elements (a C++ array of the element type), or sets
+// *out_null for a null allowed by `nullable`. Each element is converted as
+// convert_value converts a scalar. On a wrong length, a non-number or an
+// element out of range returns false with the reason in *why (when not null);
+// the elements are then untouched.
+bool convert_array(const value& v, field_type element, std::size_t extent, bool nullable, void* out_elements,
+                   bool* out_null, std::string* why);
+
+// A field's type as a person reads it: "int32", "float32[3]" for an array.
+std::string type_label(const field_info& f);
+
+// The size in bytes of a C++ scalar of number type `type`.
+std::size_t number_size(field_type type) noexcept;
+
 // A view of `v`; a string view points into `v`.
 inline value_view as_view(const value& v) noexcept {
   switch (v.index()) {
@@ -85,6 +100,8 @@ inline value_view as_view(const value& v) noexcept {
       return std::get<double>(v);
     case 5:
       return std::get<std::uint64_t>(v);
+    case 6:
+      return std::get<array_value>(v).view();
     default:
       return std::string_view(std::get<std::string>(v));
   }

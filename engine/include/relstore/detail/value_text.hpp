@@ -19,6 +19,8 @@ struct value_spelling {
   bool mark_reals = false;
   // Appends a string (quoted and escaped as the format needs).
   void (*string)(std::string_view s, std::string& out) = nullptr;
+  // What encloses an array's elements, which are written separated by commas.
+  std::string_view open = "[", close = "]";
 };
 
 // Appends `v` as `spelling` says: integers in decimal, finite doubles as the
@@ -27,7 +29,8 @@ struct value_spelling {
 // value is spelled as the shortest decimal that reads back as the same float
 // ("0.1" for the float nearest 0.1, which as a double is
 // 0.10000000149011612); an enum field's as its enumerator's name (a string),
-// or its integer when no enumerator has it.
+// or its integer when no enumerator has it. An array is its elements, each
+// spelled as a scalar of the element type, between `open` and `close`.
 void append_value(const value_view& v, const value_spelling& spelling, std::string& out,
                   const field_info* field = nullptr);
 

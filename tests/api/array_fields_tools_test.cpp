@@ -1,0 +1,190 @@
+// std::array fields through the snapshot tool's library functions: dump (JSON
+// Lines, CSV, table), import (JSON and CSV, whose cell is the array's JSON
+// text), diff, info and export_sql (SQLite TEXT holding the JSON array,
+// PostgreSQL arrays of the element's type).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <limits>
+#include <sstream>
+#include <string>
+
+#include "relstore/diff.hpp"
+#include "relstore/dump.hpp"
+#include "relstore/export_sql.hpp"
+#include "relstore/import.hpp"
+#include "relstore/snapshot.hpp"
+#include "relstore/snapshot_info.hpp"
+
+#include "common/game_schema.hpp"
+#include "common/snapshot_helpers.hpp"
+#include "common/test_helpers.hpp"
+
+namespace {
+
+using relstore::errc;
+using test::has;
+
+relstore::dataset bodies() {
+  game::store db;
+  game::fill_bodies(db);
+  return test::dataset_of(db);
+}
+
+std::string dump(const relstore::dataset& ds, relstore::dump_format format) {
+  std::ostringstream out;
+  auto r = relstore::dump_dataset(ds, {.model = "Body", .format = format}, out);
+  EXPECT_TRUE(r) << r.error().message;
+  return out.str();
+}
+
+relstore::result<relstore::dataset> import_csv(const std::string& schema, const std::string& text) {
+  relstore::import_source src;
+  src.format = relstore::import_source::kind::csv;
+  src.model = "Body";
+  src.name = "b.csv";
+  src.text = text;
+  return relstore::import_data(schema, {src});
+}
+
+TEST(ArrayTools, DumpsWriteJsonArrays) {
+  const auto ds = bodies();
+  const std::string jsonl = dump(ds, relstore::dump_format::jsonl);
+  EXPECT_TRUE(has(jsonl, R"({"model":"Body","row":{"id":1,"position":[0.1,-2.5,3],"tilt":[-128,127],)"
+                         R"("tags":[0,18446744073709551615],"velocity":[0.5,-1e+300],"color":null}})"))
+      << jsonl;
+  const std::string csv = dump(ds, relstore::dump_format::csv);
+  EXPECT_TRUE(has(csv,
+                  "id,position,tilt,tags,velocity,color\n"
+                  "1,\"[0.1,-2.5,3]\",\"[-128,127]\",\"[0,18446744073709551615]\",\"[0.5,-1e+300]\",\n"))
+      << csv;
+  EXPECT_TRUE(has(csv, "\n3,\"[1,2,3]\",\"[1,2]\",\"[3,4]\",\"[1,2]\",\"[1,2,3,4]\"\n")) << csv;
+  const std::string table = dump(ds, relstore::dump_format::table);
+  EXPECT_TRUE(has(table, " [0.1,-2.5,3] ")) << table;
+  EXPECT_TRUE(has(table, " [-32768,32767,0,7]")) << table;
+}
+
+TEST(ArrayTools, CsvAndJsonLinesImportBackExactly) {
+  const auto ds = bodies();
+  const std::string schema = relstore::schema_json(ds);
+  EXPECT_TRUE(has(schema, R"({"name":"position","type":"array","element":"float32","length":3})")) << schema;
+  EXPECT_TRUE(has(schema, R"({"name":"color","type":"array","optional":true,"element":"int16","length":4})")) << schema;
+  for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
+    const std::string text = dump(ds, format);
+    relstore::import_source src;
+    src.text = text;
+    if (format == relstore::dump_format::csv) {
+      src.format = relstore::import_source::kind::csv;
+      src.model = "Body";
+    }
+    auto back = relstore::import_data(schema, {src});
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(dump(*back, format), text);
+    // And into the typed store, equal to what was dumped.
+    std::stringstream buf;
+    ASSERT_TRUE(relstore::write_snapshot(*back, buf));
+    game::store db;
+    auto loaded = relstore::load(db, buf);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    for (const auto& b : game::extreme_bodies()) EXPECT_EQ(db.repo<game::Body>().find_by_id(b.id).value(), b);
+  }
+}
+
+TEST(ArrayTools, ImportRejectsAnArrayThatDoesNotFitNamingModelFieldAndValue) {
+  const std::string schema = relstore::schema_json(bodies());
+  auto expect_error = [&](const std::string& row, const std::string& says) {
+    auto ds = import_csv(schema, "id,position,tilt,tags,velocity\n" + row + "\n");
+    ASSERT_FALSE(ds) << row;
+    EXPECT_EQ(ds.error().code, errc::invalid_argument);
+    EXPECT_TRUE(has(ds.error().message, says)) << ds.error().message;
+  };
+  expect_error("1,\"[1,2]\",\"[1,2]\",\"[1,2]\",\"[1,2]\"",
+               "b.csv:2: Body.position: expects float32[3], got 2 elements [1,2]");
+  expect_error("1,\"[1,2,3]\",\"[1,200]\",\"[1,2]\",\"[1,2]\"", "Body.tilt: element 1 of [1,200]: 200 is out of range");
+  expect_error("1,\"[1,2,3]\",\"[1,2]\",\"[-1,2]\",\"[1,2]\"", "Body.tags");
+  expect_error("1,1,\"[1,2]\",\"[1,2]\",\"[1,2]\"", "Body.position");
+  expect_error("1,\"[1,2,x]\",\"[1,2]\",\"[1,2]\",\"[1,2]\"", "Body.position");
+  auto json = relstore::import_json(R"({"Body":[{"id":1,"tilt":[1,2,3]}]})", schema);
+  ASSERT_FALSE(json);
+  EXPECT_TRUE(has(json.error().message, "Body[0].tilt: expects int8[2], got 3 elements [1,2,3]"))
+      << json.error().message;
+  auto bad_schema =
+      relstore::import_json(R"({"Body":[]})", R"({"models":[{"name":"Body","fields":[{"name":"id","type":"int64"},)"
+                                              R"({"name":"p","type":"array","element":"string","length":3}]}]})");
+  ASSERT_FALSE(bad_schema);
+  EXPECT_TRUE(has(bad_schema.error().message, "needs an \"element\" number type and a \"length\" from 1 to 64"))
+      << bad_schema.error().message;
+}
+
+TEST(ArrayTools, DiffComparesArraysElementByElement) {
+  game::store a;
+  game::fill_bodies(a);
+  game::store b = a;
+  ASSERT_TRUE(b.repo<game::Body>().update_by_id(
+      2, relstore::patch<game::Body>{}.set(&game::Body::position, std::array<float, 3>{1, 2, 3})));
+  std::vector<std::string> changed;
+  relstore::diff_options o;
+  o.on_row = [&](const relstore::row_change& c) {
+    for (const auto& f : c.fields) {
+      changed.push_back(std::string(f.name) + " " + relstore::describe(f.before) + " -> " +
+                        relstore::describe(f.after));
+    }
+  };
+  const auto d = relstore::diff_datasets(test::dataset_of(a), test::dataset_of(b), o).value();
+  for (const auto& m : d) EXPECT_EQ(m.changed, m.model == "Body" ? 1u : 0u) << m.model;
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_TRUE(has(changed[0], "position [3.4028234663852886e+38,-3.4028234663852886e+38,0] -> [1,2,3]")) << changed[0];
+}
+
+TEST(ArrayTools, InfoShowsElementTypeAndLength) {
+  game::store db;
+  game::fill_bodies(db);
+  std::stringstream buf;
+  ASSERT_TRUE(relstore::save(db, buf));
+  relstore::snapshot_header header;
+  auto ds = relstore::read_snapshot(buf, &header);
+  ASSERT_TRUE(ds) << ds.error().message;
+  std::ostringstream out;
+  relstore::describe_snapshot("bodies.snap", header, *ds, out);
+  EXPECT_TRUE(has(out.str(), "\n    position float32[3]\n")) << out.str();
+  EXPECT_TRUE(has(out.str(), "\n    color int16[4] (optional)\n")) << out.str();
+}
+
+TEST(ArrayTools, ExportSqlTypesPerDialect) {
+  const auto ds = bodies();
+  std::ostringstream sqlite, pg;
+  ASSERT_TRUE(relstore::export_sql(ds, sqlite));
+  EXPECT_TRUE(has(sqlite.str(),
+                  "  \"position\" TEXT NOT NULL CHECK (json_array_length(\"position\") = 3),\n"
+                  "  \"tilt\" TEXT NOT NULL CHECK (json_array_length(\"tilt\") = 2),\n"))
+      << sqlite.str();
+  EXPECT_TRUE(has(sqlite.str(), "  \"color\" TEXT CHECK (json_array_length(\"color\") = 4),\n")) << sqlite.str();
+  EXPECT_TRUE(has(sqlite.str(),
+                  "VALUES (1, '[0.1,-2.5,3]', '[-128,127]', '[0,18446744073709551615]', "
+                  "'[0.5,-1e+300]', NULL);"))
+      << sqlite.str();
+  ASSERT_TRUE(relstore::export_sql(ds, pg, {.dialect = relstore::sql_dialect::postgresql}));
+  EXPECT_TRUE(has(pg.str(),
+                  "  \"position\" REAL[] NOT NULL CHECK (cardinality(\"position\") = 3),\n"
+                  "  \"tilt\" SMALLINT[] NOT NULL CHECK (cardinality(\"tilt\") = 2),\n"
+                  "  \"tags\" NUMERIC(20)[] NOT NULL CHECK (cardinality(\"tags\") = 2),\n"
+                  "  \"velocity\" DOUBLE PRECISION[] NOT NULL CHECK (cardinality(\"velocity\") = 2),\n"
+                  "  \"color\" SMALLINT[] CHECK (cardinality(\"color\") = 4),\n"))
+      << pg.str();
+  EXPECT_TRUE(has(pg.str(), "\n1\t{0.1,-2.5,3}\t{-128,127}\t{0,18446744073709551615}\t{0.5,-1e+300}\t\\N\n"))
+      << pg.str();
+
+  // JSON has no NaN: SQLite's JSON text refuses one, PostgreSQL keeps it.
+  game::store odd;
+  ASSERT_TRUE(odd.repo<game::Body>().create({.id = 7, .velocity = {std::numeric_limits<double>::quiet_NaN(), 1.0}}));
+  std::ostringstream refused, kept;
+  auto r = relstore::export_sql(test::dataset_of(odd), refused);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(r.error().message, "Body.velocity is [NaN,1]")) << r.error().message;
+  EXPECT_EQ(refused.str(), "");
+  ASSERT_TRUE(relstore::export_sql(test::dataset_of(odd), kept, {.dialect = relstore::sql_dialect::postgresql}));
+  EXPECT_TRUE(has(kept.str(), "\t{NaN,1}\t")) << kept.str();
+}
+
+}  // namespace
