@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <string>
 
 namespace relstore::detail {
 
@@ -103,6 +105,18 @@ bool put_integer(const value& v, field_type type, const integer_range& r, void* 
   return true;
 }
 
+// A null v: stored as null if the field is nullable (true), else refused
+// (false, with *why). Nothing when v is not null.
+std::optional<bool> take_null(const value& v, bool nullable, bool* out_null, std::string* why) {
+  if (!std::holds_alternative<null_t>(v)) return std::nullopt;
+  if (!nullable) {
+    if (why != nullptr) *why = "null is not allowed: the field is not optional";
+    return false;
+  }
+  *out_null = true;
+  return true;
+}
+
 }  // namespace
 
 bool convert_value(const value& v, field_type type, bool nullable, void* out, bool* out_null, std::string* why) {
@@ -110,11 +124,7 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
     if (why != nullptr) *why = reason;
     return false;
   };
-  if (std::holds_alternative<null_t>(v)) {
-    if (!nullable) return fail("null is not allowed: the field is not optional");
-    *out_null = true;
-    return true;
-  }
+  if (const auto done = take_null(v, nullable, out_null, why)) return *done;
   auto expected = [&] {
     return fail("expects " + std::string(to_string(type)) + ", got " + kind_name(v) + " " + describe(v));
   };
@@ -202,11 +212,7 @@ bool convert_array(const value& v, field_type element, std::size_t extent, bool 
     if (why != nullptr) *why = reason;
     return false;
   };
-  if (std::holds_alternative<null_t>(v)) {
-    if (!nullable) return fail("null is not allowed: the field is not optional");
-    *out_null = true;
-    return true;
-  }
+  if (const auto done = take_null(v, nullable, out_null, why)) return *done;
   if (extent == 0 || extent > max_extent) return fail("an array field has 1 to 64 elements");
   const std::string type = std::string(to_string(element)) + "[" + std::to_string(extent) + "]";
   const auto* a = std::get_if<array_value>(&v);

@@ -14,7 +14,6 @@
 #include "relstore/export_sql.hpp"
 #include "relstore/import.hpp"
 #include "relstore/snapshot.hpp"
-#include "relstore/snapshot_info.hpp"
 
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
@@ -139,15 +138,9 @@ TEST(ArrayTools, DiffComparesArraysElementByElement) {
 TEST(ArrayTools, InfoShowsElementTypeAndLength) {
   game::store db;
   game::fill_bodies(db);
-  std::stringstream buf;
-  ASSERT_TRUE(relstore::save(db, buf));
-  relstore::snapshot_header header;
-  auto ds = relstore::read_snapshot(buf, &header);
-  ASSERT_TRUE(ds) << ds.error().message;
-  std::ostringstream out;
-  relstore::describe_snapshot("bodies.snap", header, *ds, out);
-  EXPECT_TRUE(has(out.str(), "\n    position float32[3]\n")) << out.str();
-  EXPECT_TRUE(has(out.str(), "\n    color int16[4] (optional)\n")) << out.str();
+  const std::string info = test::info_of(db, "bodies.snap");
+  EXPECT_TRUE(has(info, "\n    position float32[3]\n")) << info;
+  EXPECT_TRUE(has(info, "\n    color int16[4] (optional)\n")) << info;
 }
 
 TEST(ArrayTools, ExportSqlTypesPerDialect) {

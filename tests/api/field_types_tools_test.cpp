@@ -10,7 +10,6 @@
 #include "relstore/export_sql.hpp"
 #include "relstore/import.hpp"
 #include "relstore/snapshot.hpp"
-#include "relstore/snapshot_info.hpp"
 
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
@@ -204,15 +203,9 @@ TEST(EnumTools, ExportSqlWritesNamesInACheckedTextColumn) {
 TEST(EnumTools, InfoListsTheEnumerators) {
   game::store db;
   game::fill_items(db);
-  std::stringstream buf;
-  ASSERT_TRUE(relstore::save(db, buf));
-  relstore::snapshot_header header;
-  auto ds = relstore::read_snapshot(buf, &header);
-  ASSERT_TRUE(ds) << ds.error().message;
-  std::ostringstream out;
-  relstore::describe_snapshot("items.snap", header, *ds, out);
-  EXPECT_TRUE(has(out.str(), "\n    kind uint8 enum kind { sword = 0, shield = 1, potion = 7 }\n")) << out.str();
-  EXPECT_TRUE(has(out.str(), "\n    spare uint8 (optional) enum kind { sword = 0,")) << out.str();
+  const std::string info = test::info_of(db, "items.snap");
+  EXPECT_TRUE(has(info, "\n    kind uint8 enum kind { sword = 0, shield = 1, potion = 7 }\n")) << info;
+  EXPECT_TRUE(has(info, "\n    spare uint8 (optional) enum kind { sword = 0,")) << info;
 }
 
 }  // namespace

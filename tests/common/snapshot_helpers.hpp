@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <relstore/snapshot.hpp>
+#include <relstore/snapshot_info.hpp>
 
 namespace test {
 
@@ -20,6 +21,46 @@ relstore::dataset dataset_of(const Store& db) {
   auto ds = relstore::read_snapshot(out);
   EXPECT_TRUE(ds);
   return ds ? std::move(*ds) : relstore::dataset{};
+}
+
+// A dataset of one model `name` and one row: an int64 id of 1, then one
+// field per `fields` holding the matching `values`.
+inline relstore::dataset one_row(const std::string& name, const std::vector<relstore::field_info>& fields,
+                                 const std::vector<relstore::value>& values) {
+  relstore::model_info m;
+  m.name = name;
+  m.fields.push_back({.name = "id"});
+  m.fields.insert(m.fields.end(), fields.begin(), fields.end());
+  relstore::registry reg;
+  EXPECT_TRUE(reg.add_model(m));
+  relstore::dataset ds(reg);
+  const std::size_t row = ds.add_row(0);
+  std::string why;
+  EXPECT_TRUE(ds.set(0, row, 0, std::int64_t{1}, &why)) << why;
+  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_TRUE(ds.set(0, row, i + 1, values[i], &why)) << why;
+  return ds;
+}
+
+// A snapshot of `ds`, in memory.
+inline std::stringstream snapshot_of(const relstore::dataset& ds) {
+  std::stringstream buf;
+  auto w = relstore::write_snapshot(ds, buf);
+  EXPECT_TRUE(w) << w.error().message;
+  return buf;
+}
+
+// What `relstore-snapshot info` prints for a snapshot of `db` named `file`.
+template <class Store>
+std::string info_of(const Store& db, const std::string& file) {
+  std::stringstream buf;
+  EXPECT_TRUE(relstore::save(db, buf));
+  relstore::snapshot_header header;
+  auto ds = relstore::read_snapshot(buf, &header);
+  EXPECT_TRUE(ds);
+  if (!ds) return {};
+  std::ostringstream out;
+  relstore::describe_snapshot(file, header, *ds, out);
+  return out.str();
 }
 
 // A has_many as reshape() lets a test edit it.

@@ -38,28 +38,15 @@ relstore::value array_of(std::initializer_list<relstore::value_view> items) {
 
 // A dataset of one model `name` and one row: an int64 id of 1 and `cells`.
 relstore::dataset one_row(const std::string& name, const std::vector<array_cell>& cells) {
-  relstore::model_info m;
-  m.name = name;
-  m.fields.push_back({.name = "id"});
+  std::vector<relstore::field_info> fields;
+  std::vector<relstore::value> values;
   for (const auto& c : cells) {
-    m.fields.push_back({.name = c.name, .type = field_type::array, .element = c.element, .extent = c.extent});
+    fields.push_back({.name = c.name, .type = field_type::array, .element = c.element, .extent = c.extent});
+    values.push_back(c.v);
   }
-  relstore::registry reg;
-  EXPECT_TRUE(reg.add_model(m));
-  relstore::dataset ds(reg);
-  const std::size_t row = ds.add_row(0);
-  std::string why;
-  EXPECT_TRUE(ds.set(0, row, 0, std::int64_t{1}, &why)) << why;
-  for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_TRUE(ds.set(0, row, i + 1, cells[i].v, &why)) << why;
-  return ds;
+  return test::one_row(name, fields, values);
 }
-
-std::stringstream snapshot_of(const relstore::dataset& ds) {
-  std::stringstream buf;
-  auto w = relstore::write_snapshot(ds, buf);
-  EXPECT_TRUE(w) << w.error().message;
-  return buf;
-}
+using test::snapshot_of;
 
 class ArraySnapshot : public ::testing::TestWithParam<relstore::archive_format> {};
 

@@ -29,26 +29,15 @@ struct cell {
 
 // A dataset of one model `name` and one row: an int64 id of 1 and `cells`.
 relstore::dataset one_row(const std::string& name, const std::vector<cell>& cells) {
-  relstore::model_info m;
-  m.name = name;
-  m.fields.push_back({.name = "id"});
-  for (const auto& c : cells) m.fields.push_back({.name = c.name, .type = c.type});
-  relstore::registry reg;
-  EXPECT_TRUE(reg.add_model(m));
-  relstore::dataset ds(reg);
-  const std::size_t row = ds.add_row(0);
-  std::string why;
-  EXPECT_TRUE(ds.set(0, row, 0, std::int64_t{1}, &why)) << why;
-  for (std::size_t i = 0; i < cells.size(); ++i) EXPECT_TRUE(ds.set(0, row, i + 1, cells[i].v, &why)) << why;
-  return ds;
+  std::vector<relstore::field_info> fields;
+  std::vector<relstore::value> values;
+  for (const auto& c : cells) {
+    fields.push_back({.name = c.name, .type = c.type});
+    values.push_back(c.v);
+  }
+  return test::one_row(name, fields, values);
 }
-
-std::stringstream snapshot_of(const relstore::dataset& ds) {
-  std::stringstream buf;
-  auto w = relstore::write_snapshot(ds, buf);
-  EXPECT_TRUE(w) << w.error().message;
-  return buf;
-}
+using test::snapshot_of;
 
 class FieldTypeSnapshot : public ::testing::TestWithParam<relstore::archive_format> {};
 
