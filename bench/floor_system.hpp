@@ -76,6 +76,13 @@ class floor_system {
     }
     return n;
   }
+  // The frame as a game with no indexes writes it: a plain loop over a dense
+  // array of the children (make_dense() copies them there first, untimed).
+  void make_dense() { dense_.assign(orders_.begin(), orders_.end()); }
+  std::int64_t frame_update_dense() {
+    for (Order& o : dense_) o.total += 1.0;
+    return static_cast<std::int64_t>(dense_.size());
+  }
   double read_pass() {
     double sum = 0;
     for (const Order& o : orders_) sum += o.total;
@@ -225,6 +232,7 @@ class floor_system {
  private:
   bool in_tx_ = false;
   std::vector<Order> undo_;
+  std::vector<Order> dense_;  // frame_update_dense's array
   std::function<void(const Order& before, const Order& after)> observer_;
   customers_t customers_;
   orders_t orders_;

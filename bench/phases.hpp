@@ -284,6 +284,15 @@ void read_pass_compacted(benchmark::State& state) {
   read_pass<System>(state);
 }
 
+// The frame update over the floor's dense array (floor_system::make_dense).
+template <class System>
+void frame_update_dense(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  wd.sys->make_dense();
+  for (auto _ : state) benchmark::DoNotOptimize(wd.sys->frame_update_dense());
+  report(state, wd.w->n);  // per child
+}
+
 template <class System>
 void memory(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
