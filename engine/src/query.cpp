@@ -371,8 +371,10 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
     const bool via = rel->kind == relation_kind::has_many_through;
     out.many = rel->kind == relation_kind::has_many || via;
     out.target = target_of(*rel);
+    out.relation = inc.relation;
     const table_base& from = *tables[model];
     const table_base& to = *tables[out.target];
+    out.target_model = to.info().name;
     const field_info& key = from.info().fields[down || via ? rel->parent_key : rel->child_key];
     std::vector<const void*> links;
     const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -82,15 +83,62 @@ TEST_F(EntityView, AConstrainedViewSeesOnlyItsParentsChildren) {
   EXPECT_TRUE(db_.repo<Customer>().related<"orders">(ada_ + 100).view().value().empty());
 }
 
-TEST_F(EntityView, IncludeAndFieldsNeedFind) {
-  auto inc = db_.repo<Customer>().view(relstore::filter<Customer>{}.include("orders"));
-  ASSERT_FALSE(inc);
-  EXPECT_EQ(inc.error().code, errc::invalid_filter);
-  EXPECT_NE(inc.error().message.find("Customer: a view or visit gives whole stored entities"), std::string::npos)
-      << inc.error().message;
+// Includes come as views too: the same entities find's rows hold, in the
+// same order, pointing into the store.
+TEST_F(EntityView, IncludesComeAsViewsOfTheStoredEntities) {
+  const auto f = relstore::filter<Customer>{}.include(
+      "orders", relstore::filter<Order>{}.order(&Order::total, relstore::desc).limit(3).include("customer"));
+  auto rows = db_.repo<Customer>().find(f).value();
+  auto v = db_.repo<Customer>().view(f);
+  ASSERT_TRUE(v) << v.error().message;
+  ASSERT_EQ(v->size(), rows.size());
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const auto orders = v->included<Order>(i, "orders");
+    const auto& expected = rows[i].many<Order>("orders");
+    ASSERT_EQ(orders.size(), expected.size()) << i;
+    for (std::size_t k = 0; k < orders.size(); ++k) {
+      EXPECT_EQ(orders[k], *expected[k]);
+      const auto stored =
+          db_.repo<Order>().view(relstore::filter<Order>{}.where(relstore::field(&Order::id) == orders[k].id));
+      EXPECT_EQ(&orders[k], &stored.value()[0]) << "no copy";
+      const auto owner = orders.included<Customer>(k, "customer");
+      ASSERT_EQ(owner.size(), 1u);
+      EXPECT_EQ(&owner[0], &(*v)[i]) << "the nested belongs_to leads back to the same stored customer";
+    }
+  }
+  EXPECT_EQ(ids(v->included<Order>(0, "orders")), (std::vector<std::int64_t>{1, 3, 4})) << "Ada's top three";
+}
+
+TEST_F(EntityView, IncludedViewsOutliveTheFilterAndWorkOnConstrainedViews) {
+  relstore::entity_view<Order> ada_orders;
+  {
+    auto f = std::make_unique<relstore::filter<Order>>(relstore::filter<Order>{}.include("customer"));
+    ada_orders = db_.repo<Customer>().related<"orders">(ada_).view(*f).value();
+  }  // the filter is gone; the view keeps what it needs
+  ASSERT_EQ(ada_orders.size(), 4u);
+  for (std::size_t i = 0; i < ada_orders.size(); ++i) {
+    EXPECT_EQ(ada_orders.included<Customer>(i, "customer").front().name, "Ada");
+  }
+  auto json = db_.repo<Customer>().view(R"({"where":{"name":"Bob"},"include":[{"relation":"orders"}]})");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(ids(json->included<Order>(0, "orders")), (std::vector<std::int64_t>{5}));
+}
+
+TEST_F(EntityView, FieldsNeedFindAndVisitTakesNoInclude) {
   auto fields = db_.repo<Customer>().related<"orders">(ada_).view(relstore::filter<Order>{}.fields(&Order::id));
   ASSERT_FALSE(fields);
   EXPECT_EQ(fields.error().code, errc::invalid_filter);
+  EXPECT_NE(fields.error().message.find("Order: a view or visit gives whole stored entities"), std::string::npos)
+      << fields.error().message;
+  auto visited = db_.repo<Customer>().visit(relstore::filter<Customer>{}.include("orders"), [](const Customer&) {});
+  ASSERT_FALSE(visited);
+  EXPECT_EQ(visited.error().code, errc::invalid_filter);
+  EXPECT_NE(visited.error().message.find("Customer: visit gives the entities alone"), std::string::npos)
+      << visited.error().message;
+  auto kids = db_.repo<Customer>().related<"orders">(ada_).visit(relstore::filter<Order>{}.include("customer"),
+                                                                 [](const Order&) {});
+  ASSERT_FALSE(kids);
+  EXPECT_EQ(kids.error().code, errc::invalid_filter);
 }
 
 // Parsed once, a prepared filter runs like the typed one and sees the
@@ -115,6 +163,18 @@ struct misuse : std::runtime_error {
 [[maybe_unused]] void throw_on_assert(const char*, const char* message, const char*, int) { throw misuse(message); }
 
 // A view outliving a write is a Debug-build assertion, whichever write it is.
+TEST_F(EntityView, IncludedAsksForAnIncludedRelationOfItsModel) {
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  auto v = db_.repo<Customer>().view(relstore::filter<Customer>{}.include("orders")).value();
+  EXPECT_NO_THROW((void)v.included<Order>(0, "orders"));
+  EXPECT_THROW((void)v.included<Order>(0, "coupons"), misuse) << "not included";
+  EXPECT_THROW((void)v.included<OrderLine>(0, "orders"), misuse) << "orders are not order lines";
+  EXPECT_THROW((void)v.included<Order>(2, "orders"), misuse) << "past the end";
+  auto plain = db_.repo<Customer>().view().value();
+  EXPECT_THROW((void)plain.included<Order>(0, "orders"), misuse) << "a view without includes";
+  relstore::set_assert_handler(previous);
+}
+
 TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
 #ifdef NDEBUG
   GTEST_SKIP() << "the check is compiled in Debug builds only";

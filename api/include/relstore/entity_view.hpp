@@ -1,5 +1,6 @@
 // entity_view<M>: the entities a find matched, as a range of const M&, with
-// no copy: what repository::view and has_many_repository::view return.
+// no copy: what repository::view and has_many_repository::view return. The
+// filter's includes come as views too: included<T>(i, "orders").
 //
 // Lifetime: a view points into its store. It is invalidated by any write to
 // the store (a create, update, delete, rollback or clear, through any
@@ -12,10 +13,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "relstore/assert.hpp"
+#include "relstore/detail/query_result.hpp"
+#include "relstore/detail/reflect.hpp"
 
 namespace relstore {
 
@@ -91,10 +96,31 @@ class entity_view {
     return (*this)[0];
   }
 
+  // What the filter's include of `relation` brought the i-th entity: its
+  // children (has_many, has_many_through: the include's where, order, skip
+  // and limit applied), or its parent or has_one child (none or one), with
+  // their own includes; no copy, and the same lifetime as this view.
+  // REQUIRES: i < size(); the filter included `relation`, which leads to T.
+  template <class T>
+  entity_view<T> included(std::size_t i, std::string_view relation) const {
+    check();
+    RELSTORE_ASSERT(i < hits_.size(), "relstore: included() past the end of an entity_view");
+    std::string_view target;
+    const detail::query_result* sub = node_ ? detail::included_result(*node_, i, relation, &target) : nullptr;
+    RELSTORE_ASSERT(sub != nullptr, "relstore: included(): the view's filter did not include that relation");
+    RELSTORE_ASSERT(target == detail::info_of<T>().name,
+                    "relstore: included<T>(): the relation leads to another model");
+    return entity_view<T>(sub->entities, std::shared_ptr<const detail::query_result>(node_, sub), writes_, taken_at_);
+  }
+
  private:
+  template <class>
+  friend class entity_view;
   friend struct detail::entity_view_access;
-  entity_view(std::vector<const void*> hits, const std::uint64_t* writes)
-      : hits_(std::move(hits)), writes_(writes), taken_at_(writes != nullptr ? *writes : 0) {}
+  // `node`: what the includes brought (null without includes).
+  entity_view(std::vector<const void*> hits, std::shared_ptr<const detail::query_result> node,
+              const std::uint64_t* writes, std::uint64_t taken_at)
+      : hits_(std::move(hits)), node_(std::move(node)), writes_(writes), taken_at_(taken_at) {}
 
   void check() const {
 #ifndef NDEBUG
@@ -104,16 +130,20 @@ class entity_view {
   }
 
   std::vector<const void*> hits_;
+  std::shared_ptr<const detail::query_result> node_;
   const std::uint64_t* writes_ = nullptr;  // the store's write count
   std::uint64_t taken_at_ = 0;
 };
 
 namespace detail {
 struct entity_view_access {
-  // `hits` are entities of M; `writes` is the store's write count.
+  // `r` holds entities of M; `writes` is the store's write count.
   template <class M>
-  static entity_view<M> make(std::vector<const void*> hits, const std::uint64_t* writes) {
-    return entity_view<M>(std::move(hits), writes);
+  static entity_view<M> make(query_result r, const std::uint64_t* writes) {
+    std::vector<const void*> hits = std::move(r.entities);
+    std::shared_ptr<const query_result> node;
+    if (!r.includes.empty()) node = std::make_shared<const query_result>(std::move(r));
+    return entity_view<M>(std::move(hits), std::move(node), writes, writes != nullptr ? *writes : 0);
   }
 };
 }  // namespace detail

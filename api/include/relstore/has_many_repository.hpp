@@ -103,7 +103,7 @@ class has_many_repository {
   // repository::view (the view is invalidated by any write to the store).
   result<entity_view<C>> view(const filter<C>& f = {}) const {
     return eng().template validate<C>(spec::spec(f)).and_then([&] {
-      return eng().template child_entities<R>(child_key_, spec::spec(f)).transform([&](std::vector<const void*> hits) {
+      return eng().template child_entities<R>(child_key_, spec::spec(f)).transform([&](detail::query_result hits) {
         return detail::entity_view_access::make<C>(std::move(hits), &eng().write_count());
       });
     });
@@ -113,9 +113,11 @@ class has_many_repository {
   template <class Fn>
   requires std::invocable<Fn&, const C&> result<std::size_t> visit(const filter<C>& f, Fn&& fn)
   const {
-    return view(f).transform([&](const entity_view<C>& v) {
-      for (const C& e : v) fn(e);
-      return v.size();
+    return eng().template visitable<C>(spec::spec(f)).and_then([&] {
+      return view(f).transform([&](const entity_view<C>& v) {
+        for (const C& e : v) fn(e);
+        return v.size();
+      });
     });
   }
 

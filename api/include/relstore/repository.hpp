@@ -95,13 +95,13 @@ class repository {
     return parse_filter(json).and_then([&](const filter<M>& f) { return find(f); });
   }
 
-  // The entities find(f) returns, in its order, as const M& with no copy.
-  // The view is invalidated by any write to the store (entity_view.hpp).
-  // Errors: find's, and invalid_filter for include or fields (they need
-  // find: a view gives the whole stored entities).
+  // The entities find(f) returns, in its order, as const M& with no copy,
+  // and what f's includes brought each (entity_view::included). The view is
+  // invalidated by any write to the store (entity_view.hpp). Errors: find's,
+  // and invalid_filter for fields (a view gives whole stored entities).
   result<entity_view<M>> view(const filter<M>& f = {}) const {
     return eng().template validate<M>(spec::spec(f)).and_then([&] {
-      return eng().template entities<M>(spec::spec(f)).transform([&](std::vector<const void*> hits) {
+      return eng().template entities<M>(spec::spec(f)).transform([&](detail::query_result hits) {
         return detail::entity_view_access::make<M>(std::move(hits), &eng().write_count());
       });
     });
@@ -111,13 +111,16 @@ class repository {
   }
 
   // Calls fn(const M&) on each entity view(f) holds, in order; returns how
-  // many. REQUIRES: fn does not write to the store.
+  // many. Errors: view's, and invalid_filter for an include (use view).
+  // REQUIRES: fn does not write to the store.
   template <class Fn>
   requires std::invocable<Fn&, const M&> result<std::size_t> visit(const filter<M>& f, Fn&& fn)
   const {
-    return view(f).transform([&](const entity_view<M>& v) {
-      for (const M& e : v) fn(e);
-      return v.size();
+    return eng().template visitable<M>(spec::spec(f)).and_then([&] {
+      return view(f).transform([&](const entity_view<M>& v) {
+        for (const M& e : v) fn(e);
+        return v.size();
+      });
     });
   }
   template <class Fn>

@@ -99,19 +99,30 @@ class engine {
   }
 
   // The entities run or run_children would return, uncopied, in their
-  // order: views and visits. Errors: invalid_filter for an include or a
-  // projection (a view gives whole stored entities), limit_exceeded.
-  // REQUIRES: spec validated.
+  // order, with what the filter's includes brought each (pointers too):
+  // views and visits. Errors: invalid_filter for a projection (a view gives
+  // whole stored entities), limit_exceeded. REQUIRES: spec validated.
   template <class M>
-  result<std::vector<const void*>> entities(const filter_spec& spec) const {
+  result<query_result> entities(const filter_spec& spec) const {
     if (auto r = viewable(spec, info_of<M>()); !r) return std::move(r).error();
-    return run_query(tab<M>(), spec);
+    return run_query(tab<M>(), spec).and_then([&](std::vector<const void*> hits) {
+      return with_includes<M>(std::move(hits), spec);
+    });
   }
   template <class R>
-  result<std::vector<const void*>> child_entities(const member_type<typename R::child, R::child_key>& key,
-                                                  const filter_spec& spec) const {
+  result<query_result> child_entities(const member_type<typename R::child, R::child_key>& key,
+                                      const filter_spec& spec) const {
     if (auto r = viewable(spec, info_of<typename R::child>()); !r) return std::move(r).error();
-    return materializer<S>::template ordered_children<R>(st_, key, spec);
+    return materializer<S>::template ordered_children<R>(st_, key, spec).and_then([&](std::vector<const void*> kids) {
+      return with_includes<typename R::child>(std::move(kids), spec);
+    });
+  }
+  // A visit gives the entities alone: an include is invalid_filter there.
+  template <class M>
+  static result<void> visitable(const filter_spec& spec) {
+    if (spec.include.empty()) return {};
+    return make_error(errc::invalid_filter,
+                      info_of<M>().name + ": visit gives the entities alone; an include needs view or find");
   }
   // Counts every change to the store: a view taken at one count is invalid
   // at another (entity_view's Debug check).
@@ -341,12 +352,23 @@ class engine {
     return r;
   }
   static result<void> viewable(const filter_spec& spec, const model_info& model) {
-    if (!spec.include.empty() || spec.fields) {
-      return make_error(errc::invalid_filter, model.name +
-                                                  ": a view or visit gives whole stored entities; include and fields "
-                                                  "need find");
+    if (spec.fields) {
+      return make_error(errc::invalid_filter,
+                        model.name + ": a view or visit gives whole stored entities; fields need find");
     }
     return {};
+  }
+  // `hits` (entities of M) with spec's includes resolved, at most
+  // limits::max_included_rows of them. Errors: limit_exceeded.
+  template <class M>
+  result<query_result> with_includes(std::vector<const void*> hits, const filter_spec& spec) const {
+    query_result r{std::move(hits), {}};
+    if (spec.include.empty()) return r;
+    std::size_t budget = limits_.max_included_rows;
+    if (auto ok = include_into(S::registry(), st_.bases().data(), model_index<M>, r, spec.include, budget); !ok) {
+      return std::move(ok).error();
+    }
+    return r;
   }
   // update_each and update_fields. Checked: apply may touch any field.
   template <class M, bool Checked, class Apply>

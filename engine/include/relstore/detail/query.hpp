@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "relstore/detail/filter_spec.hpp"
+#include "relstore/detail/query_result.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
 #include "relstore/limits.hpp"
@@ -42,25 +43,6 @@ void order_by(const model_info& model, std::vector<const void*>& entities, const
 
 // Drops the first `skip` entities and keeps at most `limit`.
 void page(std::vector<const void*>& entities, std::int64_t skip, const std::optional<std::int64_t>& limit);
-
-struct included;
-
-// The entities a query selected, in order, with what each include brought.
-struct query_result {
-  std::vector<const void*> entities;
-  std::vector<included> includes;  // one per include of the filter, in its order
-};
-
-// What one include brought: for each entity of the including result (same
-// index), its children (has_many: the scope's where, order, skip and limit
-// applied per parent), its child (has_one: none or one) or its parent
-// (belongs_to: none or one). `many` is false for the last two.
-struct included {
-  const include_spec* spec = nullptr;
-  std::size_t target = 0;  // the model the relation leads to
-  bool many = true;
-  std::vector<query_result> per_entity;
-};
 
 // Adds `includes` (validated against model `model`) to `result`: one
 // foreign key index walk per parent, never a scan; nested includes too.
