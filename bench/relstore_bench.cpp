@@ -197,13 +197,13 @@ void register_system(const std::vector<std::int64_t>& scales) {
     add("frame_update_replace", &frame_update<System, &System::frame_update_replace>, false);
     add("frame_update_observed", &frame_update<System, &System::frame_update_observed>, false);
   }
-  if constexpr (requires(System & s) { s.make_dense(); }) {
+  if constexpr (requires(System & sys) { sys.make_dense(); }) {
     add("frame_update_dense", &frame_update_dense<System>, false);
   }
   // Churns the world: last.
   add("read_pass_churned", &read_pass_churned<System>, false);
   add("frame_update_churned", &frame_update<System, &System::frame_update>, false);
-  if constexpr (requires(System & s) { s.compact(); }) {
+  if constexpr (requires(System & sys) { sys.compact(); }) {
     add("read_pass_compacted", &read_pass_compacted<System>, false);
   }
 }
