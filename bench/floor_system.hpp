@@ -77,8 +77,10 @@ class floor_system {
     return n;
   }
   // The frame as a game with no indexes writes it: a plain loop over a dense
-  // array of the children (make_dense() copies them there first, untimed).
-  void make_dense() { dense_.assign(orders_.begin(), orders_.end()); }
+  // array of the children (make_dense() copies them there once, untimed).
+  void make_dense() {
+    if (dense_.empty()) dense_.assign(orders_.begin(), orders_.end());
+  }
   std::int64_t frame_update_dense() {
     for (Order& o : dense_) o.total += 1.0;
     return static_cast<std::int64_t>(dense_.size());

@@ -284,7 +284,7 @@ void read_pass_compacted(benchmark::State& state) {
   read_pass<System>(state);
 }
 
-// The frame update over the floor's dense array (floor_system::make_dense).
+// The frame update over the floor's dense array (made once by floor_system::make_dense).
 template <class System>
 void frame_update_dense(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));

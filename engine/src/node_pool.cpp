@@ -1,6 +1,7 @@
 #include "relstore/detail/node_pool.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 
 #include "relstore/assert.hpp"
@@ -45,7 +46,10 @@ void free_bytes(void* p, std::size_t align) noexcept {
 }  // namespace
 
 node_pool::~node_pool() {
-  while (!chunks_.empty()) free_chunk(chunks_.size() - 1);
+  for (const chunk& c : chunks_) {
+    RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
+    free_bytes(c.base, align_);
+  }
 }
 
 std::pair<std::size_t, std::size_t> node_pool::locate(const void* p) const noexcept {
@@ -149,13 +153,19 @@ void node_pool::mark_live(const void* value) noexcept {
   }
   RELSTORE_ASSERT(offset == value_offset_, "relstore: a node pool's values sit at one offset");
   c.live[slot / 64] |= std::uint64_t{1} << (slot % 64);
-  ++live_;
 }
 
 void node_pool::mark_dead(const void* value) noexcept {
   const auto [i, slot] = locate(value);
   chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
-  --live_;
+}
+
+std::size_t node_pool::live() const noexcept {
+  std::size_t n = 0;
+  for (const chunk& c : chunks_) {
+    for (std::size_t w = 0; w < c.capacity / 64; ++w) n += static_cast<std::size_t>(std::popcount(c.live[w]));
+  }
+  return n;
 }
 
 }  // namespace relstore::detail

@@ -168,7 +168,7 @@ class engine {
   result<std::size_t> update_fields_all(Fn& fn) {
     auto& t = tab<M>();
     auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
-    if (st_.log().recording || t.observed(event_kind::updated)) {
+    if (updates_journaled<M>()) {
       std::vector<const void*> all;
       all.reserve(t.size());
       t.for_each_stored([&](const M& e) { all.push_back(&e); });
@@ -370,11 +370,17 @@ class engine {
     }
     return r;
   }
+  // Whether an update of M must be journaled: a transaction records it, or
+  // someone observes M's updates. Otherwise update_each writes in place.
+  template <class M>
+  bool updates_journaled() const noexcept {
+    return st_.log().recording || tab<M>().observed(event_kind::updated);
+  }
   // update_each and update_fields. Checked: apply may touch any field.
   template <class M, bool Checked, class Apply>
   result<std::size_t> each(std::vector<const void*>& targets, Apply& apply) {
     const std::size_t n = targets.size();
-    if (st_.log().recording || tab<M>().observed(event_kind::updated)) {
+    if (updates_journaled<M>()) {
       table_t<M>::sort_keys(targets);
       return update<M>(targets, recomputed<M, Checked, typename table_t<M>::indexed_defs>(apply)).transform([n] {
         return n;

@@ -65,7 +65,7 @@ class node_pool {
     }
   }
 
-  std::size_t live() const noexcept { return live_; }
+  std::size_t live() const noexcept;                           // values, counted from the bitmaps
   std::size_t capacity() const noexcept { return capacity_; }  // slots, used or not
   std::size_t chunks() const noexcept { return chunks_.size(); }
 
@@ -98,7 +98,6 @@ class node_pool {
   bool offset_known_ = false;
   std::size_t capacity_ = 0;
   std::size_t used_ = 0;
-  std::size_t live_ = 0;
   mutable const std::byte* recent_ = nullptr;  // the slot locate() found last
   mutable std::size_t recent_chunk_ = 0;
   mutable std::size_t recent_slot_ = 0;

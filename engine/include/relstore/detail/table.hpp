@@ -197,21 +197,21 @@ class table final : public table_base {
   // parent side by side (grouped by the first foreign key, if M has one),
   // and frees the old one. Invalidates every pointer to an entity of M.
   void compact() {
-    container packed;
-    mp::mp_for_each<defs>([&](auto d) { packed.template get<field_tag<decltype(d)::field>>().reserve(items.size()); });
+    container old;
+    old.swap(items);  // items now has a fresh, empty pool
+    reserve(old.size());
     auto copy = [&](const auto& order) {
       for (const M& e : order) {
-        const bool ok = packed.insert(e).second;
+        const bool ok = items.insert(e).second;
         RELSTORE_ASSERT(ok, "relstore: compact() met a duplicate key");
       }
     };
     using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
     if constexpr (grouping::value < mp::mp_size<defs>::value) {
-      copy(index<mp::mp_at<defs, grouping>::field>());
+      copy(old.template get<field_tag<mp::mp_at<defs, grouping>::field>>());
     } else {
-      copy(items);
+      copy(old);
     }
-    items.swap(packed);
   }
 
   // Sorts entities of M by primary key. Large inputs sort (key, pointer)
