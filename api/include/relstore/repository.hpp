@@ -337,19 +337,28 @@ class repository {
     if constexpr (found::index == detail::npos) {
       return 0;  // the static_assert in belongs_to_named has said why
     } else {
-      using R = typename found::type;
-      using P = typename R::parent;
-      const M* e = eng().template tab<M>().find(id);
-      if (e == nullptr) return result<P>(not_found(id));
-      const auto& fk = e->*detail::member_pointer<M, R::child_key>;
-      if (const auto* key = detail::key_ptr(fk)) {
-        const auto& idx = eng().template tab<P>().template index<R::parent_key>();
-        auto it = idx.find(*key);
-        if (it != idx.end()) return result<P>(*it);
-      }
-      return result<P>(detail::parent_not_found(model_info_of<M>(), detail::view_of(id), Name.view(), R::child_key,
-                                                detail::view_of(fk)));
+      return parent_by<typename found::type>(id);
     }
+  }
+
+  // belongs_to, by relation type rather than name: the parent through R (a
+  // relation of the schema whose child is M) of the entity with key `id`,
+  // one lookup in the parent's key index. For callers that hold R, as
+  // rest::store_backend. Errors: as belongs_to's, naming R::inverse_name().
+  template <class R>
+  result<typename R::parent> parent_by(const key_type& id) const {
+    static_assert(std::is_same_v<typename R::child, M>, "relstore: parent_by needs a relation whose child is M");
+    using P = typename R::parent;
+    const M* e = eng().template tab<M>().find(id);
+    if (e == nullptr) return not_found(id);
+    const auto& fk = e->*detail::member_pointer<M, R::child_key>;
+    if (const auto* key = detail::key_ptr(fk)) {
+      const auto& idx = eng().template tab<P>().template index<R::parent_key>();
+      auto it = idx.find(*key);
+      if (it != idx.end()) return *it;
+    }
+    return detail::parent_not_found(model_info_of<M>(), detail::view_of(id), R::inverse_name(), R::child_key,
+                                    detail::view_of(fk));
   }
 
  private:

@@ -1,8 +1,8 @@
 #include "relstore/rest/openapi.hpp"
 
 #include <boost/json.hpp>
-#include <cstdint>
 
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/rest/paths.hpp"
 
 namespace relstore::rest {
@@ -10,6 +10,20 @@ namespace relstore::rest {
 namespace json = boost::json;
 
 namespace {
+
+// Which ends of an integer type's range (detail::integer_range_of) a schema
+// states.
+enum class bounds { none, minimum, both };
+
+// An integer of `type`: "format" unless null, then its bounds.
+json::object integer_of(field_type type, const char* format, bounds b) {
+  json::object t{{"type", "integer"}};
+  if (format != nullptr) t["format"] = format;
+  const detail::integer_range range = *detail::integer_range_of(type);
+  if (b != bounds::none) t["minimum"] = range.min;
+  if (b == bounds::both) t["maximum"] = range.max;
+  return t;
+}
 
 json::object type_of(const field_info& f) {
   json::object t;
@@ -21,29 +35,15 @@ json::object type_of(const field_info& f) {
     if (f.nullable) t["nullable"] = true;
     return t;
   }
-  const auto integer = [&](const char* format, std::int64_t lowest, std::int64_t highest) {
-    t["type"] = "integer";
-    t["format"] = format;
-    t["minimum"] = lowest;
-    t["maximum"] = highest;
-  };
   switch (f.type) {
     case field_type::int8:
-      integer("int32", INT8_MIN, INT8_MAX);
-      break;
     case field_type::int16:
-      integer("int32", INT16_MIN, INT16_MAX);
-      break;
     case field_type::uint8:
-      integer("int32", 0, UINT8_MAX);
-      break;
     case field_type::uint16:
-      integer("int32", 0, UINT16_MAX);
+      t = integer_of(f.type, "int32", bounds::both);
       break;
     case field_type::uint64:
-      t["type"] = "integer";
-      t["minimum"] = 0;
-      t["maximum"] = std::uint64_t{UINT64_MAX};
+      t = integer_of(f.type, nullptr, bounds::both);
       break;
     case field_type::float32:
       t["type"] = "number";
@@ -53,17 +53,13 @@ json::object type_of(const field_info& f) {
       t["type"] = "boolean";
       break;
     case field_type::int32:
-      t["type"] = "integer";
-      t["format"] = "int32";
+      t = integer_of(f.type, "int32", bounds::none);
       break;
-    case field_type::uint32:
-      t["type"] = "integer";
-      t["format"] = "int64";
-      t["minimum"] = 0;
+    case field_type::uint32:  // no maximum stated
+      t = integer_of(f.type, "int64", bounds::minimum);
       break;
     case field_type::int64:
-      t["type"] = "integer";
-      t["format"] = "int64";
+      t = integer_of(f.type, "int64", bounds::none);
       break;
     case field_type::float64:
       t["type"] = "number";
@@ -88,6 +84,8 @@ json::object type_of(const field_info& f) {
 
 json::object ref(const std::string& model) { return {{"$ref", "#/components/schemas/" + model}}; }
 
+json::object array_of(const std::string& model) { return {{"type", "array"}, {"items", ref(model)}}; }
+
 json::object json_content(json::value schema) {
   return {{"application/json", json::object{{"schema", std::move(schema)}}}};
 }
@@ -104,6 +102,8 @@ json::object query_param(const char* name, const char* what) {
           {"description", what},
           {"content", json_content(json::object{{"type", "object"}})}};
 }
+
+json::array where_param() { return json::array{query_param("where", "a LoopBack where")}; }
 
 json::object id_param(const model_info& m) {
   return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", type_of(m.fields[m.primary_key])}};
@@ -123,9 +123,17 @@ std::string slash(const std::string& s) {
   return out;
 }
 
-const json::object count_schema{{"type", "object"},
-                                {"properties", json::object{{"count", json::object{{"type", "integer"}}}}}};
-const char* const errors = "an error: {\"error\":{\"statusCode\",\"name\",\"message\",\"code\"}}";
+// The responses of a route answering {"count": n}.
+json::object count_responses(const char* what) {
+  return {
+      {"200", reply(what, json::object{{"type", "object"},
+                                       {"properties", json::object{{"count", json::object{{"type", "integer"}}}}}})}};
+}
+
+// LoopBack's error body.
+json::object error_reply() {
+  return reply("an error: {\"error\":{\"statusCode\",\"name\",\"message\",\"code\"}}", nullptr);
+}
 
 }  // namespace
 
@@ -134,9 +142,9 @@ std::string openapi_document(const registry& reg, std::string_view title, bool s
   for (std::size_t m = 0; m < reg.model_count(); ++m) {
     const model_info& info = reg.model(m);
     json::object props;
-    for (const auto& f : info.fields) props[f.name] = type_of(f);
     json::array required;
     for (const auto& f : info.fields) {
+      props[f.name] = type_of(f);
       if (f.required) required.push_back(json::string(f.name));
     }
     json::object schema{
@@ -146,39 +154,36 @@ std::string openapi_document(const registry& reg, std::string_view title, bool s
 
     const std::string base = slash(path_of(info.name));
     const std::string& name = info.name;
-    const json::array many{ref(name)};
-    json::object list_schema{{"type", "array"}, {"items", ref(name)}};
 
     json::object find = operation(name + ".find", "entities matching the filter", name);
     find["parameters"] = json::array{query_param("filter", "a LoopBack filter (JSON or bracket form)")};
-    find["responses"] = json::object{{"200", reply("the entities", list_schema)}, {"400", reply(errors, nullptr)}};
+    find["responses"] = json::object{{"200", reply("the entities", array_of(name))}, {"400", error_reply()}};
     json::object create = operation(name + ".create", "create an entity", name);
     create["requestBody"] = body_of(name);
-    create["responses"] = json::object{{"201", reply("the entity created", ref(name))},
-                                       {"409", reply(errors, nullptr)},
-                                       {"422", reply(errors, nullptr)}};
+    create["responses"] =
+        json::object{{"201", reply("the entity created", ref(name))}, {"409", error_reply()}, {"422", error_reply()}};
     json::object update_all = operation(name + ".updateAll", "patch every entity matching the where", name);
-    update_all["parameters"] = json::array{query_param("where", "a LoopBack where")};
+    update_all["parameters"] = where_param();
     update_all["requestBody"] = body_of(name);
-    update_all["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+    update_all["responses"] = count_responses("how many matched");
     paths[base] = json::object{{"get", std::move(find)}, {"post", std::move(create)}, {"patch", std::move(update_all)}};
 
     json::object count = operation(name + ".count", "count entities matching the where", name);
-    count["parameters"] = json::array{query_param("where", "a LoopBack where")};
-    count["responses"] = json::object{{"200", reply("how many match", count_schema)}};
+    count["parameters"] = where_param();
+    count["responses"] = count_responses("how many match");
     paths[base + "/count"] = json::object{{"get", std::move(count)}};
 
     json::object by_id = operation(name + ".findById", "the entity with this id", name);
     by_id["parameters"] = json::array{query_param("filter", "include and fields")};
-    by_id["responses"] = json::object{{"200", reply("the entity", ref(name))}, {"404", reply(errors, nullptr)}};
+    by_id["responses"] = json::object{{"200", reply("the entity", ref(name))}, {"404", error_reply()}};
     json::object patch = operation(name + ".updateById", "patch the entity", name);
     patch["requestBody"] = body_of(name);
-    patch["responses"] = json::object{{"204", reply("patched", nullptr)}, {"404", reply(errors, nullptr)}};
+    patch["responses"] = json::object{{"204", reply("patched", nullptr)}, {"404", error_reply()}};
     json::object put = operation(name + ".replaceById", "replace the entity", name);
     put["requestBody"] = body_of(name);
-    put["responses"] = json::object{{"204", reply("replaced", nullptr)}, {"404", reply(errors, nullptr)}};
+    put["responses"] = json::object{{"204", reply("replaced", nullptr)}, {"404", error_reply()}};
     json::object del = operation(name + ".deleteById", "delete the entity (on-delete policies apply)", name);
-    del["responses"] = json::object{{"204", reply("deleted", nullptr)}, {"409", reply(errors, nullptr)}};
+    del["responses"] = json::object{{"204", reply("deleted", nullptr)}, {"409", error_reply()}};
     paths[base + "/{id}"] = json::object{{"parameters", json::array{id_param(info)}},
                                          {"get", std::move(by_id)},
                                          {"patch", std::move(patch)},
@@ -191,31 +196,28 @@ std::string openapi_document(const registry& reg, std::string_view title, bool s
     const std::string& target = reg.model(target_of(rel)).name;
     const std::string tag = source.name + "." + rel.name;
     json::object item{{"parameters", json::array{id_param(source)}}};
-    json::object get = operation(tag + ".get", "the related entities", tag);
-    if (rel.kind == relation_kind::belongs_to) {
-      get["summary"] = "the parent";
-      get["responses"] = json::object{{"200", reply("the parent", ref(target))}, {"404", reply(errors, nullptr)}};
+    const bool parent = rel.kind == relation_kind::belongs_to;
+    json::object get = operation(tag + ".get", parent ? "the parent" : "the related entities", tag);
+    if (parent) {
+      get["responses"] = json::object{{"200", reply("the parent", ref(target))}, {"404", error_reply()}};
       item["get"] = std::move(get);
     } else {
       const bool one = rel.kind == relation_kind::has_one;
       get["parameters"] = json::array{query_param("filter", "a LoopBack filter, ANDed with the relation")};
-      get["responses"] =
-          json::object{{"200", reply(one ? "the child" : "the children",
-                                     one ? json::value(ref(target))
-                                         : json::value(json::object{{"type", "array"}, {"items", ref(target)}}))},
-                       {"404", reply(errors, nullptr)}};
+      get["responses"] = json::object{{"200", reply(one ? "the child" : "the children",
+                                                    one ? json::value(ref(target)) : json::value(array_of(target)))},
+                                      {"404", error_reply()}};
       json::object create = operation(tag + ".create", "create a child (its foreign key filled in)", tag);
       create["requestBody"] = body_of(target);
-      create["responses"] = json::object{{"201", reply("the child created", ref(target))},
-                                         {"404", reply(errors, nullptr)},
-                                         {"422", reply(errors, nullptr)}};
+      create["responses"] = json::object{
+          {"201", reply("the child created", ref(target))}, {"404", error_reply()}, {"422", error_reply()}};
       json::object patch = operation(tag + ".patch", "patch the matching children", tag);
-      patch["parameters"] = json::array{query_param("where", "a LoopBack where")};
+      patch["parameters"] = where_param();
       patch["requestBody"] = body_of(target);
-      patch["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+      patch["responses"] = count_responses("how many matched");
       json::object del = operation(tag + ".delete", "delete the matching children", tag);
-      del["parameters"] = json::array{query_param("where", "a LoopBack where")};
-      del["responses"] = json::object{{"200", reply("how many matched", count_schema)}};
+      del["parameters"] = where_param();
+      del["responses"] = count_responses("how many matched");
       item["get"] = std::move(get);
       item["post"] = std::move(create);
       item["patch"] = std::move(patch);

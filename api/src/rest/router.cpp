@@ -234,8 +234,6 @@ response no_content(const result<void>& r) {
   return out;
 }
 
-bool is_write(std::string_view method) { return method != "GET" && method != "HEAD"; }
-
 }  // namespace
 
 // ------------------------------------------------------------------ router
@@ -316,9 +314,8 @@ response router::handle(const request& r) {
   if (s.size() == 1) return model_route(p, model->second);
   if (s.size() == 2 && s[1] == "count") {
     if (r.method != "GET") return method_not_allowed(r.method, r.target, "GET");
-    auto where = p.json_param("where");
-    if (!where) return error_response(where.error());
-    return count_of(backend_->count(model->second, *where));
+    return count_of(p.json_param("where").and_then(
+        [&](const std::string& where) { return backend_->count(model->second, where); }));
   }
   // The id, as the primary key's type.
   const model_info& info = backend_->schema().model(model->second);
@@ -340,9 +337,10 @@ response router::handle(const request& r) {
 }
 
 namespace {
-// 403 for a write in read-only mode, 400 for a write without a body.
+// 403 in read-only mode, 400 without a body when one is needed. Called for
+// writes only (POST, PATCH, PUT, DELETE).
 std::optional<response> refuse(bool read_only, std::string_view method, std::string_view body, bool needs_body) {
-  if (read_only && is_write(method)) {
+  if (read_only) {
     return error_response(403, "the server is read-only: " + std::string(method) + " is refused", "READ_ONLY");
   }
   if (needs_body && body.empty()) return error_response(400, "the request needs a JSON object body", "MISSING_BODY");
@@ -352,9 +350,8 @@ std::optional<response> refuse(bool read_only, std::string_view method, std::str
 
 response router::model_route(const parsed& p, std::size_t model) {
   if (p.method == "GET") {
-    auto filter = p.json_param("filter");
-    if (!filter) return error_response(filter.error());
-    return entity(200, backend_->find(model, *filter));
+    return entity(
+        200, p.json_param("filter").and_then([&](const std::string& filter) { return backend_->find(model, filter); }));
   }
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
@@ -362,18 +359,16 @@ response router::model_route(const parsed& p, std::size_t model) {
   }
   if (p.method == "PATCH") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
-    auto where = p.json_param("where");
-    if (!where) return error_response(where.error());
-    return count_of(backend_->update_all(model, *where, p.body));
+    return count_of(p.json_param("where").and_then(
+        [&](const std::string& where) { return backend_->update_all(model, where, p.body); }));
   }
   return method_not_allowed(p.method, p.target, "GET, POST, PATCH");
 }
 
 response router::item_route(const parsed& p, std::size_t model, const value& id) {
   if (p.method == "GET") {
-    auto filter = p.json_param("filter");
-    if (!filter) return error_response(filter.error());
-    return entity(200, backend_->find_by_id(model, id, *filter));
+    return entity(200, p.json_param("filter").and_then(
+                           [&](const std::string& filter) { return backend_->find_by_id(model, id, filter); }));
   }
   if (p.method == "PATCH" || p.method == "PUT" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method != "DELETE")) return *no;
@@ -387,9 +382,8 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
 response router::relation_route(const parsed& p, const value& id, std::size_t relation) {
   const relation_info& rel = backend_->schema().relations()[relation];
   if (p.method == "GET") {
-    auto filter = p.json_param("filter");
-    if (!filter) return error_response(filter.error());
-    return entity(200, backend_->related_find(relation, id, *filter));
+    return entity(200, p.json_param("filter").and_then(
+                           [&](const std::string& filter) { return backend_->related_find(relation, id, filter); }));
   }
   if (rel.kind == relation_kind::belongs_to) return method_not_allowed(p.method, p.target, "GET");
   if (p.method == "POST") {
@@ -398,10 +392,10 @@ response router::relation_route(const parsed& p, const value& id, std::size_t re
   }
   if (p.method == "PATCH" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method == "PATCH")) return *no;
-    auto where = p.json_param("where");
-    if (!where) return error_response(where.error());
-    if (p.method == "PATCH") return count_of(backend_->related_patch(relation, id, *where, p.body));
-    return count_of(backend_->related_delete(relation, id, *where));
+    return count_of(p.json_param("where").and_then([&](const std::string& where) {
+      if (p.method == "PATCH") return backend_->related_patch(relation, id, where, p.body);
+      return backend_->related_delete(relation, id, where);
+    }));
   }
   return method_not_allowed(p.method, p.target, "GET, POST, PATCH, DELETE");
 }

@@ -63,6 +63,19 @@ namespace {
 
 using http_response = http::response<http::string_body>;
 
+// The HTTP response to `req` answering `r`: Content-Type only with a body,
+// Allow when r has one (a 405), the connection kept alive as req asks.
+http_response to_http(response r, const http::request<http::string_body>& req) {
+  http_response res{static_cast<http::status>(r.status), req.version() == 10 ? 10u : 11u};
+  res.set(http::field::server, "relstore");
+  if (!r.body.empty()) res.set(http::field::content_type, "application/json");
+  if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
 // One connection. Runs on its strand; the owner thread only reads `request`
 // while the session waits in the queue, and hands the response back through
 // reply(), which posts to the strand.
@@ -142,7 +155,7 @@ class session : public std::enable_shared_from_this<session> {
       const auto it = request_.find(http::field::authorization);
       const std::string_view given = it == request_.end() ? std::string_view() : view(it->value());
       if (!given.starts_with("Bearer ") || !same_secret(given.substr(7), token)) {
-        http_response res = make(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"));
+        http_response res = to_http(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"), request_);
         res.set(http::field::www_authenticate, "Bearer");
         write(std::move(res));
         return;
@@ -165,19 +178,9 @@ class session : public std::enable_shared_from_this<session> {
 
   // Answers a request that cannot be served and closes the connection.
   void refuse(unsigned status, const std::string& message, std::string_view code) {
-    http_response res = make(error_response(status, message, code));
+    http_response res = to_http(error_response(status, message, code), request_);
     res.keep_alive(false);
     write(std::move(res));
-  }
-
-  http_response make(const response& r) const {
-    http_response res{static_cast<http::status>(r.status), request_.version() == 10 ? 10u : 11u};
-    res.set(http::field::server, "relstore");
-    if (!r.body.empty()) res.set(http::field::content_type, "application/json");
-    res.keep_alive(request_.keep_alive());
-    res.body() = r.body;
-    res.prepare_payload();
-    return res;
   }
 
   void close() {
@@ -252,15 +255,7 @@ std::size_t server::poll(std::size_t max_requests) {
   }
   for (const auto& job : work) {
     const auto& req = job->request();
-    const response r = s.routes->handle({view(req.method_string()), view(req.target()), req.body()});
-    http_response res{static_cast<http::status>(r.status), req.version() == 10 ? 10u : 11u};
-    res.set(http::field::server, "relstore");
-    if (!r.body.empty()) res.set(http::field::content_type, "application/json");
-    if (!r.allow.empty()) res.set(http::field::allow, r.allow);
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(r.body);
-    res.prepare_payload();
-    job->reply(std::move(res));
+    job->reply(to_http(s.routes->handle({view(req.method_string()), view(req.target()), req.body()}), req));
   }
   return work.size();
 }

@@ -12,7 +12,8 @@ namespace relstore::rest {
 // before each upper-case letter that follows a lower-case letter or digit,
 // then lower case), then the English plural of the last word: +"es" after
 // s, x, z, ch or sh; "ies" for a consonant followed by y; +"s" otherwise.
-// Two models whose names give one path are a schema the router refuses.
+// Two models whose names give one path are not refused: the router serves
+// the first of them (in registry order) there, and the other has no routes.
 std::string path_of(std::string_view model_name);
 
 }  // namespace relstore::rest

@@ -62,9 +62,8 @@ class store_backend final : public backend {
       auto r = db_->template repo<M>();
       return key_of<M>(id).and_then([&](const auto& key) -> result<std::string> {
         if (filter.empty()) return r.find_by_id(key).transform(object_json<M>);
-        return r.parse_filter(filter).and_then([&](const relstore::filter<M>& f) {
-          return r.find_by_id(key, f).transform([](const row<M>& row) { return row.to_json(); });
-        });
+        return r.parse_filter(filter).and_then(
+            [&](const relstore::filter<M>& f) { return r.find_by_id(key, f).transform(row_json<M>); });
       });
     });
   }
@@ -123,14 +122,14 @@ class store_backend final : public backend {
     return with_relation<std::string>(relation, [&]<class R, way W>(walk<R, W>) -> result<std::string> {
       using C = typename R::child;
       if constexpr (W == way::belongs_to) {
-        return parent_of<R>(id);
+        return key_of<C>(id).and_then([&](const key_t<C>& key) {
+          return db_->template repo<C>().template parent_by<R>(key).transform(object_json<typename R::parent>);
+        });
       } else {
         return parent_key<R>(id).and_then([&](const auto& key) -> result<std::string> {
           auto rel = constrained<R>(key);
           if constexpr (W == way::parent_side && R::unique) {
-            return (filter.empty() ? rel.get() : rel.get(filter)).transform([](const row<C>& r) {
-              return r.to_json();
-            });
+            return (filter.empty() ? rel.get() : rel.get(filter)).transform(row_json<C>);
           } else if constexpr (W == way::through) {
             return (filter.empty() ? rel.find() : rel.find(filter)).transform(array_json<C>);
           } else {
@@ -262,25 +261,6 @@ class store_backend final : public backend {
     });
   }
 
-  // The parent of the child with primary key `id` through R's belongs_to.
-  template <class R>
-  result<std::string> parent_of(const value& id) const {
-    using P = typename R::parent;
-    using C = typename R::child;
-    return key_of<C>(id).and_then([&](const key_t<C>& key) {
-      return db_->template repo<C>().find_by_id(key).and_then([&](const C& c) -> result<std::string> {
-        const auto& fk = c.*detail::member_pointer<C, R::child_key>;
-        if (const auto* k = detail::key_ptr(fk)) {
-          auto found = db_->template repo<P>().find_one(
-              relstore::filter<P>{}.where(relstore::field(detail::member_pointer<P, R::parent_key>) == *k));
-          if (found) return found->to_json();
-        }
-        return detail::parent_not_found(model_info_of<C>(), detail::view_of(key), R::inverse_name(), R::child_key,
-                                        detail::view_of(fk));
-      });
-    });
-  }
-
   template <class R, class K>
   auto constrained(const K& key) const {
     if constexpr (R::is_through) {
@@ -317,11 +297,20 @@ class store_backend final : public backend {
     append_json(r, out);
     return out;
   }
+  // Every field of `e`, appended to `out` as a JSON object.
+  template <class M>
+  static void append_object(const M& e, std::string& out) {
+    detail::write_json(detail::info_of<M>(), &e, ~std::uint64_t{0}, out);
+  }
   template <class M>
   static std::string object_json(const M& e) {
     std::string out;
-    detail::write_json(detail::info_of<M>(), &e, ~std::uint64_t{0}, out);
+    append_object(e, out);
     return out;
+  }
+  template <class M>
+  static std::string row_json(const row<M>& r) {
+    return r.to_json();
   }
 
   // What repo.find(json) finds, as a JSON array. Without include or fields
@@ -337,7 +326,7 @@ class store_backend final : public backend {
       return repo.view(f).transform([](const entity_view<M>& v) {
         std::string out = "[";
         for (const M& e : v) {
-          detail::write_json(detail::info_of<M>(), &e, ~std::uint64_t{0}, out);
+          append_object(e, out);
           out += ',';
         }
         if (out.size() > 1) out.pop_back();
