@@ -33,8 +33,11 @@ std::string table_cell(const value_view& v, const field_info* field) {
   }
   if (v.index() != 4) {
     std::string s;
-    detail::append_csv_value(v, s, field);
-    if (std::holds_alternative<array_view>(v)) return s.substr(1, s.size() - 2);  // [1,2,3], unquoted
+    if (std::holds_alternative<array_view>(v)) {
+      detail::write_json_value(v, s, field);  // [1,2.5,3]: its JSON text, as CSV writes it but unquoted
+    } else {
+      detail::append_csv_value(v, s, field);
+    }
     return s;
   }
   std::string out;

@@ -215,10 +215,6 @@ result<void> check_postgresql_names(const registry& reg) {
   return {};
 }
 
-bool in_doubles_array(const field_info& f) {
-  return f.element == field_type::float32 || f.element == field_type::float64;
-}
-
 // Values the dialect cannot hold: for SQLite NaN, which it turns into NULL,
 // and a uint64 above INT64_MAX, which it would round to a REAL; for
 // PostgreSQL strings holding NUL or bytes that are not UTF-8, which TEXT (in
@@ -230,7 +226,7 @@ result<void> check_values(const registry& reg, const detail::column_store& ds, s
     const detail::column_table& t = ds.table(m);
     for (std::size_t f = 0; f < info.fields.size(); ++f) {
       const field_type type = info.fields[f].type;
-      const bool real = type == field_type::float64 || type == field_type::float32;
+      const bool real = detail::in_doubles(type);
       if (info.fields[f].enumeration) {  // written by name: an undeclared value has none
         for (std::size_t row = 0; row < t.rows(); ++row) {
           const value_view v = t.get(row, f);
@@ -241,7 +237,7 @@ result<void> check_values(const registry& reg, const detail::column_store& ds, s
         continue;
       }
       if (type == field_type::array) {  // SQLite's JSON text has no NaN or infinity
-        if (!sqlite || !in_doubles_array(info.fields[f])) continue;
+        if (!sqlite || !detail::in_doubles(info.fields[f].element)) continue;
         for (std::size_t row = 0; row < t.rows(); ++row) {
           const value_view v = t.get(row, f);
           const auto* a = std::get_if<array_view>(&v);

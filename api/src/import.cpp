@@ -56,11 +56,9 @@ result<std::shared_ptr<const enum_info>> enum_from_json(const json::value& v, co
   }
   auto e = std::make_shared<enum_info>();
   e->name = str_or(*o, "name", "enum");
+  const auto r = *detail::integer_range_of(type);
   for (const auto& [name, n] : values->get_object()) {
-    const auto r = *detail::integer_range_of(type);
-    const bool fits = (n.is_int64() && n.get_int64() >= r.min &&
-                       (n.get_int64() < 0 || static_cast<std::uint64_t>(n.get_int64()) <= r.max)) ||
-                      (n.is_uint64() && n.get_uint64() <= r.max);
+    const bool fits = (n.is_int64() && r.contains(n.get_int64())) || (n.is_uint64() && r.contains(n.get_uint64()));
     const std::int64_t bits =
         n.is_int64() ? n.get_int64() : static_cast<std::int64_t>(n.is_uint64() ? n.get_uint64() : 0);
     if (!fits || name.empty()) {
@@ -106,7 +104,7 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       if (fi.type == field_type::array) {  // "element": a number type, "length": 1 to 64
         auto e = type_named(str_or(f.get_object(), "element"));
         const auto* n = f.get_object().if_contains("length");
-        const bool number = e && *e != field_type::boolean && *e != field_type::string && *e != field_type::array;
+        const bool number = e && detail::is_number_type(*e);
         if (!number || n == nullptr || !n->is_int64() || n->get_int64() < 1 ||
             n->get_int64() > static_cast<std::int64_t>(max_extent)) {
           return bad_import("model " + info.name + ": array field " + detail::json_text(f) +

@@ -171,7 +171,7 @@ struct payload_writer {
         const field_info& f = t.info().fields[i];
         const column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls);
-        switch (f.type == field_type::array ? f.element : f.type) {
+        switch (cell_type(f)) {
           case field_type::float64:
           case field_type::float32: {  // a float as the double equal to it
             // Bit patterns: exact for -0.0 and NaN in every archive format.
@@ -287,8 +287,8 @@ struct payload_reader {
     for (std::uint32_t i = 0; i < count; ++i) {
       std::string name = text("enumerator");
       const auto v = item<std::int64_t>("value");
-      const bool fits = type == field_type::uint64 || type == field_type::int64 ||
-                        (v >= range->min && (v < 0 || static_cast<std::uint64_t>(v) <= range->max));
+      // A uint64 enumerator is held as its bits: any int64 is one.
+      const bool fits = type == field_type::uint64 || range->contains(v);
       if (name.empty() || e->find(name) != nullptr || !fits) {
         fail("field " + field + ": enumerator " + describe(value(name)) + " = " + std::to_string(v) +
              " is empty, repeated or out of range");
@@ -327,8 +327,7 @@ struct payload_reader {
           if (code & enum_flag) fail("field " + info.name + "." + f.name + " is an array and an enum");
           const auto element = item<std::uint8_t>("element");
           f.element = static_cast<field_type>(element);
-          if (element > static_cast<std::uint8_t>(field_type::uint64) || f.element == field_type::boolean ||
-              f.element == field_type::string) {
+          if (!is_number_type(f.element)) {
             fail("field " + info.name + "." + f.name + " is an array of unknown element type " +
                  std::to_string(element));
           }
@@ -413,8 +412,8 @@ struct payload_reader {
         column& c = t.at(i);
         if (f.nullable) array("nulls", c.nulls, rows);
         // An array field holds `extent` cells a row, in row order.
-        const std::uint64_t cells = f.type == field_type::array ? rows * f.extent : rows;
-        switch (f.type == field_type::array ? f.element : f.type) {
+        const std::uint64_t cells = rows * cells_of(f);
+        switch (cell_type(f)) {
           case field_type::float64:
           case field_type::float32: {  // a float as the double equal to it
             std::vector<std::uint64_t> bits;

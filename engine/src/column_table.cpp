@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -52,13 +53,6 @@ std::optional<ikey> key_of(const value_view& v) {
       return ikey{3, 0, std::get<std::string_view>(v)};
   }
 }
-
-// The type of a field's cells: an array's element type, else the field's.
-field_type cell_type(const field_info& f) noexcept { return f.type == field_type::array ? f.element : f.type; }
-// How many cells a row of field `f` takes: an array's length, else 1.
-std::size_t cells_of(const field_info& f) noexcept { return f.type == field_type::array ? f.extent : 1; }
-// Whether a column of `type` is held in `doubles` (else `ints` or `strings`).
-bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
 
 template <std::size_t I>
 value_view get_cell(const void* p) {
@@ -172,41 +166,11 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
   const value& in = f.enumeration ? named : v;
   bool ok = false;
   switch (f.type) {
-    case field_type::float64:
-      ok = set_cell<double>(in, f, &is_null, why, [&](double x) { c.doubles[row] = x; });
-      break;
-    case field_type::float32:
-      ok = set_cell<float>(in, f, &is_null, why, [&](float x) { c.doubles[row] = x; });
-      break;
     case field_type::string:
       ok = set_cell<std::string>(in, f, &is_null, why, [&](std::string x) { c.strings[row] = std::move(x); });
       break;
     case field_type::boolean:
       ok = set_cell<bool>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::int8:
-      ok = set_cell<std::int8_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::int16:
-      ok = set_cell<std::int16_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::int32:
-      ok = set_cell<std::int32_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::int64:
-      ok = set_cell<std::int64_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::uint8:
-      ok = set_cell<std::uint8_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::uint16:
-      ok = set_cell<std::uint16_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::uint32:
-      ok = set_cell<std::uint32_t>(in, f, &is_null, why, to_int);
-      break;
-    case field_type::uint64:
-      ok = set_cell<std::uint64_t>(in, f, &is_null, why, to_int);  // two's complement bits
       break;
     case field_type::array: {
       alignas(8) unsigned char buf[max_extent * 8];
@@ -226,6 +190,19 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
       }
       break;
     }
+    default:  // a number: a float in `doubles`, an integer in `ints` (a uint64 as its two's complement bits)
+      ok = with_number_type(
+          f.type,
+          [&]<class T>(std::type_identity<T>) {
+            return set_cell<T>(in, f, &is_null, why, [&](T x) {
+              if constexpr (std::is_floating_point_v<T>) {
+                c.doubles[row] = x;
+              } else {
+                to_int(x);
+              }
+            });
+          },
+          [] { return false; });
   }
   if (!ok) return false;
   if (f.nullable) c.nulls[row] = is_null ? 1 : 0;
@@ -323,10 +300,9 @@ result<void> column_table::check() const {
       // Narrower integers and booleans are checked against their range
       // (a uint64 uses every bit pattern of its int64).
       const integer_range range = integer_range_of(type).value_or(integer_range{0, 1});
-      const std::int64_t lo = range.min, hi = static_cast<std::int64_t>(range.max);
       for (std::size_t r = 0; r < c.ints.size(); ++r) {
         const std::int64_t v = c.ints[r];
-        if (v < lo || v > hi) {
+        if (!range.contains(v)) {
           return bad("value " + std::to_string(v) + " at row " + std::to_string(r / cells_of(f)) +
                      " is out of range for " + std::string(to_string(type)));
         }

@@ -2,6 +2,7 @@
 #include "relstore/registry.hpp"
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 
 #include <optional>
 
@@ -77,9 +78,8 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
     if (auto e = bad_name("field", f)) return *e;
     if (!fields.emplace(f, i).second) return schema_error("model " + model.name + ": field " + f + " appears twice");
     const field_info& fi = model.fields[i];
-    const bool number_element = fi.element != field_type::boolean && fi.element != field_type::string &&
-                                static_cast<unsigned>(fi.element) <= static_cast<unsigned>(field_type::uint64);
-    if (fi.type == field_type::array && (!number_element || fi.extent == 0 || fi.extent > max_extent)) {
+    if (fi.type == field_type::array &&
+        (!detail::is_number_type(fi.element) || fi.extent == 0 || fi.extent > max_extent)) {
       return schema_error("model " + model.name + ": array field " + f + " needs a number element type and 1 to " +
                           std::to_string(max_extent) + " elements");
     }

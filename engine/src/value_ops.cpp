@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace relstore::detail {
 
@@ -32,76 +33,38 @@ template <class T>
 constexpr integer_range range_of() noexcept {
   return {std::numeric_limits<T>::min(), std::numeric_limits<T>::max()};
 }
-
-// Stores `i` (in range) as a T at `out`.
-template <class T>
-void store_as(std::int64_t i, void* out) {
-  *static_cast<T*>(out) = static_cast<T>(i);  // a uint64 from its bits: modulo 2^64
-}
 }  // namespace
 
 std::optional<integer_range> integer_range_of(field_type type) noexcept {
-  switch (type) {
-    case field_type::int8:
-      return range_of<std::int8_t>();
-    case field_type::int16:
-      return range_of<std::int16_t>();
-    case field_type::int32:
-      return range_of<std::int32_t>();
-    case field_type::int64:
-      return range_of<std::int64_t>();
-    case field_type::uint8:
-      return range_of<std::uint8_t>();
-    case field_type::uint16:
-      return range_of<std::uint16_t>();
-    case field_type::uint32:
-      return range_of<std::uint32_t>();
-    case field_type::uint64:
-      return range_of<std::uint64_t>();
-    default:
-      return std::nullopt;
-  }
+  return with_number_type(
+      type,
+      []<class T>(std::type_identity<T>) -> std::optional<integer_range> {
+        if constexpr (std::is_integral_v<T>) {
+          return range_of<T>();
+        } else {
+          return std::nullopt;
+        }
+      },
+      []() -> std::optional<integer_range> { return std::nullopt; });
 }
 
 namespace {
 
-// Stores integer `v` at `out` as the C++ type of integer field type `type`;
-// false when `v` is not in the type's range.
-bool put_integer(const value& v, field_type type, const integer_range& r, void* out) {
+// Stores integer `v` at `out` as a T (an integer type); false when `v` is not
+// in T's range.
+template <class T>
+bool put_integer(const value& v, void* out) {
+  constexpr integer_range r = range_of<T>();
   std::int64_t bits = 0;
   if (const std::int64_t* i = std::get_if<std::int64_t>(&v)) {
-    if (*i < r.min || (*i > 0 && static_cast<std::uint64_t>(*i) > r.max)) return false;
+    if (!r.contains(*i)) return false;
     bits = *i;
   } else {
     const std::uint64_t u = std::get<std::uint64_t>(v);
-    if (u > r.max) return false;
+    if (!r.contains(u)) return false;
     bits = static_cast<std::int64_t>(u);
   }
-  switch (type) {
-    case field_type::int8:
-      store_as<std::int8_t>(bits, out);
-      break;
-    case field_type::int16:
-      store_as<std::int16_t>(bits, out);
-      break;
-    case field_type::int32:
-      store_as<std::int32_t>(bits, out);
-      break;
-    case field_type::uint8:
-      store_as<std::uint8_t>(bits, out);
-      break;
-    case field_type::uint16:
-      store_as<std::uint16_t>(bits, out);
-      break;
-    case field_type::uint32:
-      store_as<std::uint32_t>(bits, out);
-      break;
-    case field_type::uint64:
-      store_as<std::uint64_t>(bits, out);
-      break;
-    default:
-      store_as<std::int64_t>(bits, out);
-  }
+  *static_cast<T*>(out) = static_cast<T>(bits);  // a uint64 from its bits: modulo 2^64
   return true;
 }
 
@@ -172,38 +135,36 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out, bo
         return true;
       }
       return expected();
-    default: {
+    default:
       if (!integer) return expected();
-      const auto range = integer_range_of(type);
-      if (!range) return fail("unknown field type");
-      if (!put_integer(v, type, *range, out)) {
-        return fail(describe(v) + " is out of range for " + std::string(to_string(type)));
-      }
-      return true;
-    }
+      return with_number_type(
+          type,
+          [&]<class T>(std::type_identity<T>) {
+            if constexpr (std::is_integral_v<T>) {
+              if (!put_integer<T>(v, out)) {
+                return fail(describe(v) + " is out of range for " + std::string(to_string(type)));
+              }
+              return true;
+            } else {
+              return fail("unknown field type");  // float32 and float64 are handled above
+            }
+          },
+          [&] { return fail("unknown field type"); });
   }
+}
+
+std::string array_label(field_type element, std::size_t extent) {
+  return std::string(to_string(element)) + "[" + std::to_string(extent) + "]";
 }
 
 std::string type_label(const field_info& f) {
   if (f.type != field_type::array) return std::string(to_string(f.type));
-  return std::string(to_string(f.element)) + "[" + std::to_string(f.extent) + "]";
+  return array_label(f.element, f.extent);
 }
 
 std::size_t number_size(field_type type) noexcept {
-  switch (type) {
-    case field_type::int8:
-    case field_type::uint8:
-      return 1;
-    case field_type::int16:
-    case field_type::uint16:
-      return 2;
-    case field_type::int32:
-    case field_type::uint32:
-    case field_type::float32:
-      return 4;
-    default:
-      return 8;
-  }
+  return with_number_type(
+      type, []<class T>(std::type_identity<T>) { return sizeof(T); }, [] { return std::size_t{8}; });
 }
 
 bool convert_array(const value& v, field_type element, std::size_t extent, bool nullable, void* out, bool* out_null,
@@ -214,11 +175,13 @@ bool convert_array(const value& v, field_type element, std::size_t extent, bool 
   };
   if (const auto done = take_null(v, nullable, out_null, why)) return *done;
   if (extent == 0 || extent > max_extent) return fail("an array field has 1 to 64 elements");
-  const std::string type = std::string(to_string(element)) + "[" + std::to_string(extent) + "]";
   const auto* a = std::get_if<array_value>(&v);
-  if (a == nullptr) return fail("expects " + type + ", got " + kind_name(v) + " " + describe(v));
+  if (a == nullptr) {
+    return fail("expects " + array_label(element, extent) + ", got " + kind_name(v) + " " + describe(v));
+  }
   if (a->items.size() != extent) {
-    return fail("expects " + type + ", got " + std::to_string(a->items.size()) + " elements " + describe(v));
+    return fail("expects " + array_label(element, extent) + ", got " + std::to_string(a->items.size()) + " elements " +
+                describe(v));
   }
   // Converted into a buffer first, so a bad element leaves *out untouched.
   alignas(8) unsigned char buf[max_extent * 8];

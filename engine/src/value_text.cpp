@@ -20,8 +20,9 @@ void append_value(const value_view& v, const value_spelling& spelling, std::stri
       return;
     }
   }
+  // A float32 field's value, or an element of a float32 array field's.
+  const bool floats = field != nullptr && cell_type(*field) == field_type::float32;
   if (const auto* a = std::get_if<array_view>(&v)) {
-    const bool floats = field != nullptr && field->type == field_type::array && field->element == field_type::float32;
     out += spelling.open;
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (i != 0) out += ',';
@@ -30,7 +31,7 @@ void append_value(const value_view& v, const value_spelling& spelling, std::stri
     out += spelling.close;
     return;
   }
-  append_scalar(v, spelling, out, field != nullptr && field->type == field_type::float32);
+  append_scalar(v, spelling, out, floats);
 }
 
 namespace {

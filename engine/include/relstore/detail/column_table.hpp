@@ -31,6 +31,11 @@ struct column {
   std::vector<std::uint8_t> nulls;
 };
 
+// How many cells a row of field `f` takes in its column: an array's length, else 1.
+inline std::size_t cells_of(const field_info& f) noexcept { return f.type == field_type::array ? f.extent : 1; }
+// Whether cells of `type` are held in `doubles` (else `ints` or `strings`).
+inline bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
+
 class column_table final : public table_base {
  public:
   // REQUIRES: info's accessors are column accessors (see with_column_accessors)

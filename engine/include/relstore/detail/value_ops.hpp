@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
@@ -21,10 +24,56 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept;
 // REQUIRES: both views hold a number.
 std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept;
 
+// Calls f(std::type_identity<T>{}) with T the C++ type of number type `t`
+// (std::int8_t ... std::uint64_t, float for float32, double for float64), or
+// other() when `t` is not a number type (boolean, string, array). f, for
+// every T, and other return the same type.
+template <class F, class G>
+decltype(auto) with_number_type(field_type t, F&& f, G&& other) {
+  switch (t) {
+    case field_type::int8:
+      return std::forward<F>(f)(std::type_identity<std::int8_t>{});
+    case field_type::int16:
+      return std::forward<F>(f)(std::type_identity<std::int16_t>{});
+    case field_type::int32:
+      return std::forward<F>(f)(std::type_identity<std::int32_t>{});
+    case field_type::int64:
+      return std::forward<F>(f)(std::type_identity<std::int64_t>{});
+    case field_type::uint8:
+      return std::forward<F>(f)(std::type_identity<std::uint8_t>{});
+    case field_type::uint16:
+      return std::forward<F>(f)(std::type_identity<std::uint16_t>{});
+    case field_type::uint32:
+      return std::forward<F>(f)(std::type_identity<std::uint32_t>{});
+    case field_type::uint64:
+      return std::forward<F>(f)(std::type_identity<std::uint64_t>{});
+    case field_type::float32:
+      return std::forward<F>(f)(std::type_identity<float>{});
+    case field_type::float64:
+      return std::forward<F>(f)(std::type_identity<double>{});
+    default:
+      return std::forward<G>(other)();
+  }
+}
+
+// Whether `t` is a number type: an integer type (int8 ... uint64), float32 or float64.
+inline bool is_number_type(field_type t) noexcept {
+  return with_number_type(
+      t, [](auto) { return true; }, [] { return false; });
+}
+
+// The type of a field's cells (its scalars): an array's element type, else the field's.
+inline field_type cell_type(const field_info& f) noexcept { return f.type == field_type::array ? f.element : f.type; }
+
 // The values of an integer field type: [min, max].
 struct integer_range {
   std::int64_t min;
   std::uint64_t max;
+
+  constexpr bool contains(std::int64_t i) const noexcept {
+    return i >= min && (i <= 0 || static_cast<std::uint64_t>(i) <= max);
+  }
+  constexpr bool contains(std::uint64_t u) const noexcept { return u <= max; }
 };
 // The range of `type` when it is an integer type (int8 ... uint64), else nullopt.
 std::optional<integer_range> integer_range_of(field_type type) noexcept;
@@ -80,6 +129,9 @@ bool convert_value(const value& v, field_type type, bool nullable, void* out_sca
 // the elements are then untouched.
 bool convert_array(const value& v, field_type element, std::size_t extent, bool nullable, void* out_elements,
                    bool* out_null, std::string* why);
+
+// An array type as a person reads it: "float32[3]".
+std::string array_label(field_type element, std::size_t extent);
 
 // A field's type as a person reads it: "int32", "float32[3]" for an array.
 std::string type_label(const field_info& f);
