@@ -2,7 +2,11 @@
 #include "relstore/detail/verify.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -23,6 +27,67 @@ violation at(const table_base& t, const void* entity, std::size_t field, error e
   v.value = describe(m.fields[field].get(entity));
   v.message = m.name + " " + m.fields[m.primary_key].name + " " + v.key + ": " + std::move(e.message);
   return v;
+}
+
+// A set of int64 keys, open addressing with linear probing: a lookup reads
+// one or two adjacent slots of a flat array instead of a hash index's nodes.
+class int_key_set {
+ public:
+  explicit int_key_set(std::size_t count) : slots_(std::bit_ceil(std::max<std::size_t>(16, count * 2)), empty) {
+    shift_ = 64 - std::countr_zero(slots_.size());
+  }
+  void insert(std::int64_t k) {
+    if (k == empty) {
+      has_empty_ = true;
+      return;
+    }
+    for (std::size_t i = slot(k);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == k) return;
+      if (slots_[i] == empty) {
+        slots_[i] = k;
+        return;
+      }
+    }
+  }
+  bool contains(std::int64_t k) const noexcept {
+    if (k == empty) return has_empty_;
+    for (std::size_t i = slot(k);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == k) return true;
+      if (slots_[i] == empty) return false;
+    }
+  }
+
+ private:
+  static constexpr std::int64_t empty = std::numeric_limits<std::int64_t>::min();
+  std::size_t slot(std::int64_t k) const noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(k) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  std::vector<std::int64_t> slots_;
+  int shift_ = 0;
+  bool has_empty_ = false;
+};
+
+// Whether every non-null `fk` of `child` is a `key` of `parent`, when both are
+// int64: one pass over each table in storage order, no index walked (a walk
+// of a large hash index in bucket order reads its entities in random order).
+// nullopt for string keys. A quick answer for the common case; the caller
+// walks the index to report what does not resolve.
+std::optional<bool> all_resolve(const table_base& child, std::size_t fk, const table_base& parent, std::size_t key) {
+  const field_info& k = parent.info().fields[key];
+  const field_info& f = child.info().fields[fk];
+  if (k.type != field_type::int64 || f.type != field_type::int64) return std::nullopt;
+  int_key_set keys(parent.size());
+  parent.for_each([&](const void* e) {
+    const value_view v = k.get(e);
+    if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr) keys.insert(*i);
+  });
+  bool all = true;
+  child.for_each([&](const void* e) {
+    if (!all) return;
+    const value_view v = f.get(e);
+    if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr) all = keys.contains(*i);
+  });
+  return all;
 }
 
 }  // namespace
@@ -120,6 +185,10 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
     const table_base& child = *tables[r->child];
     const table_base& parent = *tables[r->parent];
     const field_info& fk = child.info().fields[r->child_key];
+    if (all_resolve(child, r->child_key, parent, r->parent_key).value_or(false)) {
+      tick(child.size());
+      continue;
+    }
     // One parent lookup per distinct key: equal keys share the answer.
     child.for_each_distinct(r->child_key, [&](const void* e) {
       if (!go_on) return;

@@ -116,4 +116,30 @@ TEST_F(ColumnTable, EraseAndSetNullKeepTheOtherRowsAndTheirIndexes) {
   EXPECT_EQ(t.find(2, std::string_view("b")), nullptr);
 }
 
+// The order a load inserts a model's rows in (grouped by its first foreign
+// key): nulls first, then each value's rows in row order, values ascending.
+TEST(RowsGroupedBy, NullsFirstThenEachValuesRowsInRowOrder) {
+  relstore::detail::column c;
+  c.ints = {30, 10, 0, 30, 20, 10, 0};
+  c.nulls = {0, 0, 1, 0, 0, 0, 1};
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7), (std::vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
+  c.nulls.clear();  // not nullable: the zeros are values
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7), (std::vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
+  c.ints = {3, 3, 1};
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 3), (std::vector<std::uint32_t>{2, 0, 1}));
+}
+
+// Values spread over the whole int64 range take the sorting path, with the
+// same order.
+TEST(RowsGroupedBy, SparseValuesAtTheEndsOfTheRangeGroupTheSameWay) {
+  relstore::detail::column c;
+  c.ints = {INT64_MAX, INT64_MIN, 5, INT64_MIN, -7, 5};
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (std::vector<std::uint32_t>{1, 3, 4, 2, 5, 0}));
+  c.nulls = {1, 1, 1, 1, 1, 1};
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5}));
+  c.ints.clear();
+  c.nulls.clear();
+  EXPECT_TRUE(relstore::detail::rows_grouped_by(c, 0).empty());
+}
+
 }  // namespace

@@ -101,4 +101,38 @@ TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
   EXPECT_EQ(work, 3u * 20000u) << "each table once, plus the one distinct check";
 }
 
+// Keys at the ends of the int64 range, and negative ones, resolve or
+// dangle like any other (the quick foreign-key pass keeps INT64_MIN apart).
+TEST(Verify, KeysAtTheEndsOfTheInt64RangeResolveAndDangleLikeOthers) {
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model({"P", {{"id", relstore::field_type::int64, false}}, 0}));
+  ASSERT_TRUE(reg.add_model(
+      {"C", {{"id", relstore::field_type::int64, false}, {"pId", relstore::field_type::int64, true}}, 0}));
+  ASSERT_TRUE(reg.add_has_many("cs", "P", "C", {}));
+  auto dataset_with = [&](std::vector<std::int64_t> parents, std::vector<relstore::value> children) {
+    relstore::dataset ds(reg);
+    for (std::int64_t k : parents) EXPECT_TRUE(ds.set(0, ds.add_row(0), 0, k, nullptr));
+    std::int64_t id = 1;
+    for (const auto& fk : children) {
+      const std::size_t r = ds.add_row(1);
+      EXPECT_TRUE(ds.set(1, r, 0, id++, nullptr));
+      EXPECT_TRUE(ds.set(1, r, 1, fk, nullptr));
+    }
+    return ds;
+  };
+  const std::vector<std::int64_t> ends{INT64_MIN, -1, INT64_MAX};
+  const relstore::value none = relstore::null;
+  EXPECT_TRUE(relstore::verify_dataset(
+                  dataset_with(ends, {INT64_MAX, INT64_MIN, std::int64_t{-1}, none, std::int64_t{INT64_MIN}}))
+                  .empty());
+  auto problems = relstore::verify_dataset(dataset_with(ends, {INT64_MIN, std::int64_t{INT64_MIN + 1}}));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "2");
+  EXPECT_EQ(problems[0].value, std::to_string(INT64_MIN + 1));
+  problems = relstore::verify_dataset(dataset_with({-1, INT64_MAX}, {std::int64_t{-1}, std::int64_t{INT64_MIN}}));
+  ASSERT_EQ(problems.size(), 1u) << "INT64_MIN names no parent here";
+  EXPECT_EQ(problems[0].key, "2");
+  EXPECT_EQ(problems[0].code, errc::foreign_key_violation);
+}
+
 }  // namespace

@@ -272,4 +272,25 @@ INSTANTIATE_TEST_SUITE_P(
              std::to_string(param_info.param.version);
     });
 
+// A load leaves a table as compact() does: each customer's orders side by
+// side in storage order (customers ascending, each one's orders by key), so a
+// constrained walk after a load reads neighbouring memory.
+TEST(RoundTrip, ALoadPutsEachParentsChildrenSideBySide) {
+  store db;
+  for (std::int64_t c = 1; c <= 20; ++c) ASSERT_TRUE(db.repo<Customer>().create({.id = c, .name = "c"}));
+  for (std::int64_t i = 1; i <= 400; ++i) {
+    ASSERT_TRUE(db.repo<Order>().create({.id = i, .customerId = (i * 7) % 20 + 1}));
+  }
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::save(db, bytes));
+  store loaded;
+  ASSERT_TRUE(relstore::load(loaded, bytes));
+  EXPECT_TRUE(loaded == db);
+  std::vector<std::pair<std::int64_t, std::int64_t>> seen;  // (customerId, id) in storage order
+  loaded.for_each_unordered<Order>([&](const Order& o) { seen.emplace_back(o.customerId, o.id); });
+  ASSERT_EQ(seen.size(), 400u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(loaded.repo<Customer>().related<"orders">(3).count().value(), 20u);
+}
+
 }  // namespace

@@ -36,6 +36,15 @@ inline std::size_t cells_of(const field_info& f) noexcept { return f.type == fie
 // Whether cells of `type` are held in `doubles` (else `ints` or `strings`).
 inline bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
 
+// The rows 0 .. rows-1 of an int64 column `c` (nullable when c.nulls is not
+// empty) grouped by value: nulls first, then values ascending, rows of one
+// value in row order. A load inserts a model's rows in this order of its
+// first foreign key, so that siblings sit side by side in the node pool and
+// the foreign-key index's buckets are filled in order. O(rows + value span)
+// when the values are dense, else O(rows log rows).
+// REQUIRES: c.ints has `rows` cells, rows < 2^32.
+std::vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows);
+
 class column_table final : public table_base {
  public:
   // REQUIRES: info's accessors are column accessors (see with_column_accessors)

@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -127,7 +128,20 @@ struct snapshot_bridge {
     if (!mapping) return std::move(mapping).error();
     const std::vector<std::size_t>& map = *mapping;
     t.reserve(src.rows());
-    for (std::size_t row = 0; row < src.rows(); ++row) {
+    using defs = typename engine<S>::template table_t<M>::defs;
+    // Inserted grouped by the first foreign key, as compact() leaves a table:
+    // each parent's children side by side in the node pool, and the
+    // foreign-key index filled bucket after bucket instead of at random.
+    std::vector<std::uint32_t> order;
+    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
+    if constexpr (grouping::value < mp::mp_size<defs>::value) {
+      constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
+      if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) {
+        if (map[g] != npos && src.rows() <= UINT32_MAX) order = rows_grouped_by(src.at(map[g]), src.rows());
+      }
+    }
+    for (std::size_t i = 0; i < src.rows(); ++i) {
+      const std::size_t row = order.empty() ? i : order[i];
       M e{};
       mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
         const std::size_t c = map[I];
@@ -163,7 +177,6 @@ struct snapshot_bridge {
       });
       // With unique keys besides the primary key, a copy tells which one a
       // refused insert repeated.
-      using defs = typename engine<S>::template table_t<M>::defs;
       constexpr bool other_unique = mp::mp_count_if_q<defs, other_unique_def<pk>>::value > 0;
       std::optional<M> copy;
       if constexpr (other_unique) copy = e;

@@ -29,7 +29,9 @@ struct verify_options {
 // by relation) and stops when it returns false. tables[i] holds model i of
 // `reg`. Costs one pass over each model per distinct key check it takes
 // part in: relations that repeat the same keys between the same models are
-// checked once.
+// checked once. An int64 foreign key is first checked in storage order
+// against a flat set of the parent keys; only when something dangles is the
+// foreign-key index walked to report it.
 void verify(const registry& reg, const table_base* const* tables, function_ref<bool(const violation&)> sink,
             const progress_fn& progress = {}, const verify_options& options = {});
 
