@@ -159,7 +159,8 @@ result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b
         const value_view before = ta.get(r, fa);
         const value_view after = tb.get(s, fb);
         if (!detail::same_value(before, after)) {
-          change.fields.push_back({ta.info().fields[fa].name, before, after});
+          change.fields.push_back(
+              {ta.info().fields[fa].name, before, after, &ta.info().fields[fa], &tb.info().fields[fb]});
           if (!o.on_row) break;
         }
       }

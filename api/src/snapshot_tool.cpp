@@ -25,6 +25,8 @@
 #include "relstore/detail/command_line.hpp"
 #include "relstore/detail/file_io.hpp"
 #include "relstore/detail/json_write.hpp"
+#include "relstore/detail/value_ops.hpp"
+#include "relstore/detail/value_text.hpp"
 #include "relstore/snapshot.hpp"
 #include "relstore/snapshot_tools.hpp"
 
@@ -36,6 +38,23 @@ namespace po = boost::program_options;
 constexpr int exit_ok = 0;       // success, nothing wrong
 constexpr int exit_problem = 1;  // a problem found (or the operation failed); diff: the files differ
 constexpr int exit_usage = 2;    // bad command line; diff: trouble
+
+// describe(v) as field `f` shows its values: an enum's by name, a float32's
+// (or a float32 array's elements) as the shortest text that reads back as
+// the same float (0.1, not 0.10000000149011612).
+std::string describe_as(const value_view& v, const field_info* f) {
+  if (f != nullptr && f->enumeration) {
+    if (const auto* e = detail::enumerator_of(*f->enumeration, v))
+      return describe(value_view(std::string_view(e->name)));
+  }
+  if (f != nullptr && detail::cell_type(*f) == field_type::float32 && !std::holds_alternative<null_t>(v)) {
+    static constexpr detail::value_spelling numbers{"null", "true", "false", "NaN", "Infinity", "-Infinity"};
+    std::string out;
+    detail::append_value(v, numbers, out, f);
+    return out;
+  }
+  return describe(v);
+}
 
 struct command {
   std::string_view name;
@@ -403,9 +422,9 @@ class tool {
           line.append(i == 0 ? ",\"fields\":{" : ",");
           detail::write_json_value(c.fields[i].name, line);
           line.append(":{\"before\":");
-          detail::write_json_value(c.fields[i].before, line);
+          detail::write_json_value(c.fields[i].before, line, c.fields[i].before_field);
           line.append(",\"after\":");
-          detail::write_json_value(c.fields[i].after, line);
+          detail::write_json_value(c.fields[i].after, line, c.fields[i].after_field);
           line += '}';
         }
         line.append(c.fields.empty() ? "}" : "}}");
@@ -413,7 +432,9 @@ class tool {
         line.append(c.model).append(" ").append(describe(c.key)).append(": ").append(to_string(c.change));
         for (std::size_t i = 0; i < c.fields.size(); ++i) {
           line.append(i == 0 ? " " : ", ").append(c.fields[i].name).append(" ");
-          line.append(describe(c.fields[i].before)).append(" -> ").append(describe(c.fields[i].after));
+          line.append(describe_as(c.fields[i].before, c.fields[i].before_field))
+              .append(" -> ")
+              .append(describe_as(c.fields[i].after, c.fields[i].after_field));
         }
       }
       line += '\n';

@@ -5,14 +5,17 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "relstore/dump.hpp"
 #include "relstore/export_sql.hpp"
 #include "relstore/import.hpp"
 #include "relstore/snapshot.hpp"
+#include "relstore/snapshot_tool.hpp"
 
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
+#include "common/temp_dir.hpp"
 #include "common/test_helpers.hpp"
 
 namespace {
@@ -206,6 +209,34 @@ TEST(EnumTools, InfoListsTheEnumerators) {
   const std::string info = test::info_of(db, "items.snap");
   EXPECT_TRUE(has(info, "\n    kind uint8 enum kind { sword = 0, shield = 1, potion = 7 }\n")) << info;
   EXPECT_TRUE(has(info, "\n    spare uint8 (optional) enum kind { sword = 0,")) << info;
+}
+
+// relstore-snapshot diff spells a changed value as dump does: a float32 as
+// the shortest float text, an enum by name, in both formats.
+TEST(FieldTypeTools, DiffShowsFloatsShortAndEnumsByName) {
+  game::store a;
+  game::fill(a);
+  game::fill_items(a);
+  game::store b = a;
+  ASSERT_TRUE(b.repo<game::Unit>().update_by_id(1, relstore::patch<game::Unit>{}.set(&game::Unit::speed, 0.2f)));
+  ASSERT_TRUE(
+      b.repo<game::Item>().update_by_id(1, relstore::patch<game::Item>{}.set(&game::Item::kind, game::kind::potion)));
+  test::temp_dir dir;
+  const std::string x = (dir.path() / "a.snap").string(), y = (dir.path() / "b.snap").string();
+  ASSERT_TRUE(relstore::save(a, x));
+  ASSERT_TRUE(relstore::save(b, y));
+  auto diff = [&](const char* format) {
+    const std::vector<const char*> argv{"relstore-snapshot", "diff", "--format", format, x.c_str(), y.c_str()};
+    std::ostringstream out, err;
+    EXPECT_EQ(relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err), 1) << err.str();
+    return out.str();
+  };
+  const std::string jsonl = diff("jsonl");
+  EXPECT_TRUE(has(jsonl, R"("speed":{"before":0.1,"after":0.2})")) << jsonl;
+  EXPECT_TRUE(has(jsonl, R"("kind":{"before":"sword","after":"potion"})")) << jsonl;
+  const std::string table = diff("table");
+  EXPECT_TRUE(has(table, "Unit 1: changed speed 0.1 -> 0.2")) << table;
+  EXPECT_TRUE(has(table, "Item 1: changed kind \"sword\" -> \"potion\"")) << table;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "relstore/dataset.hpp"
 #include "relstore/error.hpp"
+#include "relstore/model_info.hpp"
 #include "relstore/value.hpp"
 #include "relstore/verify.hpp"
 
@@ -28,6 +29,10 @@ struct row_change {
     std::string_view name;
     value_view before;  // in the first dataset
     value_view after;   // in the second
+    // The field in each dataset, for spelling its values as the field shows
+    // them (an enum by name, a float32 as the shortest float text).
+    const field_info* before_field = nullptr;
+    const field_info* after_field = nullptr;
   };
   kind change = kind::changed;
   std::string_view model;
