@@ -227,6 +227,22 @@ TEST_F(ArrayFields, PatchesThatFitAreApplied) {
   EXPECT_EQ(bodies.find_by_id(3)->velocity, (std::array<double, 2>{7, 8}));
 }
 
+// A typed patch takes an std::optional value for an optional field: its
+// value when it has one, else null (another entity's field copied over).
+TEST_F(ArrayFields, ATypedPatchSetsAnOptionalArrayFromAnOptional) {
+  const std::optional<std::array<std::int16_t, 4>> some = std::array<std::int16_t, 4>{4, 3, 2, 1}, none;
+  auto s = bodies.update_by_id(1, relstore::patch<Body>{}.set(&Body::color, some));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->color, some);
+  auto n = bodies.update_by_id(3, relstore::patch<Body>{}.set(&Body::color, none));
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(n->color, std::nullopt);
+  EXPECT_EQ(bodies.find_by_id(3)->color, std::nullopt);
+  auto from = bodies.update_by_id(2, relstore::patch<Body>{}.set(&Body::color, bodies.find_by_id(1)->color));
+  ASSERT_TRUE(from) << from.error().message;
+  EXPECT_EQ(from->color, some);
+}
+
 TEST_F(ArrayFields, AnUpdateThatChangesNoElementIsNoChange) {
   int events = 0;
   auto sub = db.on<Body>(relstore::on_update_event, [&](const relstore::event<Body>&) { ++events; });

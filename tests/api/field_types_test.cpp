@@ -169,6 +169,13 @@ TEST_F(FieldTypes, PatchesThatFitAreApplied) {
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->token, int64_max + 7);
   EXPECT_EQ(t->boost, 0.25f);
+  // An std::optional value: its value, or null when it has none.
+  const std::optional<float> half = 0.5f;
+  auto o = units.update_by_id(
+      1, relstore::patch<Unit>{}.set(&Unit::boost, half).set(&Unit::token, std::optional<std::uint64_t>{}));
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->boost, 0.5f);
+  EXPECT_EQ(o->token, std::nullopt);
 }
 
 }  // namespace

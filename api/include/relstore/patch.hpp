@@ -23,15 +23,28 @@ class patch {
  public:
   patch() = default;
 
-  // Sets `member` to `v`. Setting null requires an std::optional field.
+  // Sets `member` to `v`. Setting null, or an std::optional value (null
+  // when empty), requires an std::optional field.
   template <class T, class U>
   patch& set(T M::*member, U&& v) & {
     using S = detail::unwrap_optional_t<T>;
     using V = std::remove_cvref_t<U>;
     constexpr bool is_null = std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>;
-    static_assert(!is_null || detail::is_optional_v<T>, "relstore: only an std::optional field can be set to null");
-    static_assert(is_null || std::is_convertible_v<U, S>, "relstore: the value's type does not match the field's type");
-    put(detail::field_of(member), detail::to_operand<S>(std::forward<U>(v)));
+    static_assert(!(is_null || detail::is_optional_v<V>) || detail::is_optional_v<T>,
+                  "relstore: only an std::optional field can be set to null or to an std::optional");
+    if constexpr (detail::is_optional_v<V>) {
+      static_assert(std::is_convertible_v<typename V::value_type, S>,
+                    "relstore: the value's type does not match the field's type");
+      if (v.has_value()) {
+        put(detail::field_of(member), detail::to_operand<S>(*std::forward<U>(v)));
+      } else {
+        put(detail::field_of(member), relstore::value(null));
+      }
+    } else {
+      static_assert(is_null || std::is_convertible_v<U, S>,
+                    "relstore: the value's type does not match the field's type");
+      put(detail::field_of(member), detail::to_operand<S>(std::forward<U>(v)));
+    }
     return *this;
   }
   template <class T, class U>
