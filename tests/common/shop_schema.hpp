@@ -87,3 +87,7 @@ RELSTORE_SCHEMA(schema)  // relation names as template arguments are checked aga
 using store = relstore::store<schema>;
 
 }  // namespace shop
+
+// Compiled once, in shop_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(shop::schema, shop::Customer, shop::Coupon, shop::Order, shop::OrderLine, shop::Employee,
+                       shop::Account, shop::Session)

@@ -51,3 +51,6 @@ RELSTORE_SCHEMA(schema)
 using store = relstore::store<schema>;
 
 }  // namespace suppliers
+
+// Compiled once, in supplier_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(suppliers::schema, suppliers::Supplier, suppliers::Account, suppliers::Badge, suppliers::Ledger)

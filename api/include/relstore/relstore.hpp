@@ -5,6 +5,7 @@
 #include "relstore/entity_view.hpp"
 #include "relstore/error.hpp"
 #include "relstore/event.hpp"
+#include "relstore/extern_tables.hpp"
 #include "relstore/filter.hpp"
 #include "relstore/fwd.hpp"
 #include "relstore/has_many_repository.hpp"

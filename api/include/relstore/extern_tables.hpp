@@ -1,0 +1,37 @@
+// RELSTORE_EXTERN_TABLES and RELSTORE_INSTANTIATE_TABLES: compile a schema's
+// tables once for the program instead of once per translation unit.
+//
+// A store holds, for each model, a table: its Boost.MultiIndex container and
+// the run-time interface the query pipeline, verify and snapshots call. That
+// interface is virtual, so every translation unit that creates the store
+// compiles every function of it, for every model. Optional, compile time
+// only; behaviour is the same with or without. In the header that declares
+// the schema, at global scope after it:
+//
+//   RELSTORE_EXTERN_TABLES(game::schema, game::Player, game::Item)
+//
+// and, with the same arguments, in exactly one .cpp of the program:
+//
+//   RELSTORE_INSTANTIATE_TABLES(game::schema, game::Player, game::Item)
+//
+// A model left out is compiled where it is used, as without the macros. A
+// model listed in EXTERN but in no INSTANTIATE is a link error naming it.
+#pragma once
+
+#include <boost/preprocessor/seq/for_each.hpp>
+#include <boost/preprocessor/variadic/to_seq.hpp>
+
+#include "relstore/detail/storage.hpp"
+
+#define RELSTORE_DETAIL_TABLE_OF(Schema, M)                                        \
+  ::relstore::detail::table<M, ::relstore::detail::storage<Schema>::relation_list, \
+                            ::relstore::detail::storage<Schema>::index_list>
+#define RELSTORE_DETAIL_EXTERN_TABLE(r, Schema, M) extern template class RELSTORE_DETAIL_TABLE_OF(Schema, M);
+#define RELSTORE_DETAIL_INSTANTIATE_TABLE(r, Schema, M) template class RELSTORE_DETAIL_TABLE_OF(Schema, M);
+
+// Declares the tables of the models listed (models of Schema) compiled elsewhere.
+#define RELSTORE_EXTERN_TABLES(Schema, ...) \
+  BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_EXTERN_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
+// Compiles the tables of the models listed, in one .cpp.
+#define RELSTORE_INSTANTIATE_TABLES(Schema, ...) \
+  BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
