@@ -224,6 +224,28 @@ TEST(Hostile, DuplicatePrimaryKeyIsRejected) {
   EXPECT_EQ(target.size<Customer>(), 0u);
 }
 
+// A load inserts rows grouped by foreign key, not in file order; the error
+// still names the later of the two rows in the file, as verify does.
+TEST(Hostile, ADuplicateKeyNamesItsLaterRowWhateverTheInsertOrder) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 1, .name = "a"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 2, .name = "b"}));
+  ASSERT_TRUE(db.repo<Order>().create({.id = 1, .customerId = 2}));
+  ASSERT_TRUE(db.repo<Order>().create({.id = 2, .customerId = 2}));
+  relstore::dataset ds = test::dataset_of(db);
+  const auto order = *ds.find_model("Order");
+  const std::size_t row = ds.add_row(order);  // row 2: id 1 again, under customer 1 (inserted first)
+  ASSERT_TRUE(ds.set(order, row, 0, std::int64_t{1}, nullptr));
+  ASSERT_TRUE(ds.set(order, row, 1, std::int64_t{1}, nullptr));
+  std::stringstream bytes;
+  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  store target;
+  auto r = relstore::load(target, bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message.find("duplicate key in Order at row 2: "), std::string::npos) << r.error().message;
+}
+
 TEST(Hostile, OutOfRangeInt32IsRejected) {
   relstore::dataset ds = test::dataset_of(small_store());
   auto lines = *ds.find_model("OrderLine");

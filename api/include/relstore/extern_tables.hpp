@@ -16,6 +16,9 @@
 //
 // A model left out is compiled where it is used, as without the macros. A
 // model listed in EXTERN but in no INSTANTIATE is a link error naming it.
+// REQUIRES: every translation unit that uses the store sees the same
+// RELSTORE_ASSERT, NDEBUG and safe-mode settings as the one that
+// instantiates (the tables' code is compiled there only).
 #pragma once
 
 #include <boost/preprocessor/seq/for_each.hpp>

@@ -2,6 +2,7 @@
 // save writes and a load reads. Internal.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include "relstore/detail/engine.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/schema_compat.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/error.hpp"
 
 namespace relstore::detail {
@@ -197,8 +199,19 @@ struct snapshot_bridge {
             });
           }
         }
+        // Rows go in grouped, not in file order: name the later of the two
+        // rows in the file, as verify does.
+        std::size_t later = row;
+        if (map[pk] != npos) {
+          for (std::size_t r = 0; r < src.rows(); ++r) {
+            if (r != row && same_value(src.get(r, map[pk]), view_of(key))) {
+              later = std::max(row, r);
+              break;
+            }
+          }
+        }
         return make_error(errc::snapshot_corrupt,
-                          "duplicate key in " + info_of<M>().name + " at row " + std::to_string(row) + ": " + what);
+                          "duplicate key in " + info_of<M>().name + " at row " + std::to_string(later) + ": " + what);
       }
       if constexpr (std::is_same_v<member_type<M, pk>, std::int64_t>) t.keys().observe(key);
     }
