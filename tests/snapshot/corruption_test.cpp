@@ -237,8 +237,7 @@ TEST(Hostile, ADuplicateKeyNamesItsLaterRowWhateverTheInsertOrder) {
   const std::size_t row = ds.add_row(order);  // row 2: id 1 again, under customer 1 (inserted first)
   ASSERT_TRUE(ds.set(order, row, 0, std::int64_t{1}, nullptr));
   ASSERT_TRUE(ds.set(order, row, 1, std::int64_t{1}, nullptr));
-  std::stringstream bytes;
-  ASSERT_TRUE(relstore::write_snapshot(ds, bytes));
+  std::stringstream bytes = test::snapshot_of(ds);
   store target;
   auto r = relstore::load(target, bytes);
   ASSERT_FALSE(r);
