@@ -97,3 +97,6 @@ inline std::vector<Value> edge_rows() {
 }
 
 }  // namespace edges
+
+// Compiled once, in edge_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(edges::schema, edges::Value)

@@ -120,3 +120,6 @@ inline void fill_items(store& db) {
 }
 
 }  // namespace game
+
+// Compiled once, in game_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(game::schema, game::Unit, game::Item, game::Body)

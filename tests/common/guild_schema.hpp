@@ -49,3 +49,7 @@ using indexed_store = relstore::store<indexed_schema>;
 using plain_store = relstore::store<plain_schema>;
 
 }  // namespace guild
+
+// Compiled once, in guild_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(guild::indexed_schema, guild::Guild, guild::Player)
+RELSTORE_EXTERN_TABLES(guild::plain_schema, guild::Guild, guild::Player)

@@ -59,3 +59,6 @@ using schema =
 using store = relstore::store<schema>;
 
 }  // namespace town
+
+// Compiled once, in town_schema.cpp, instead of in each test file.
+RELSTORE_EXTERN_TABLES(town::schema, town::Region, town::Town, town::Citizen, town::House)

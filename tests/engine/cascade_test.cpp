@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "common/chain_schema.hpp"
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
+#include "common/tree_schema.hpp"
 
 namespace {
 

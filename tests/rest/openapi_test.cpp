@@ -2,7 +2,6 @@
 // routes: an array field is a JSON array of exactly its length.
 #include <relstore/rest/openapi.hpp>
 #include <relstore/rest/router.hpp>
-#include <relstore/rest/store_backend.hpp>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "common/game_schema.hpp"
+#include "rest/game_backend.hpp"
 
 namespace {
 

@@ -2,7 +2,6 @@
 // the store's state after each write.
 #include <relstore/rest/paths.hpp>
 #include <relstore/rest/router.hpp>
-#include <relstore/rest/store_backend.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +11,9 @@
 #include "common/clinic_schema.hpp"
 #include "common/shop_world.hpp"
 #include "common/supplier_schema.hpp"
+#include "rest/clinic_backend.hpp"
+#include "rest/shop_backend.hpp"
+#include "rest/supplier_backend.hpp"
 
 namespace {
 

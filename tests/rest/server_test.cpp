@@ -3,56 +3,24 @@
 // runs on the owner thread, so the store needs no lock.
 #include <relstore/rest/router.hpp>
 #include <relstore/rest/server.hpp>
-#include <relstore/rest/store_backend.hpp>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/system/system_error.hpp>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "rest/http_client.hpp"
+#include "rest/shop_backend.hpp"
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using shop::Customer;
 using shop::Order;
-
-// A keep-alive HTTP client on one connection.
-class client {
- public:
-  explicit client(std::uint16_t port) : socket_(ioc_) { socket_.connect({asio::ip::make_address("127.0.0.1"), port}); }
-  unsigned call(http::verb method, const std::string& target, const std::string& body = {},
-                std::string* out = nullptr) {
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.keep_alive(true);
-    if (!body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(socket_, req);
-    http::response<http::string_body> res;
-    http::read(socket_, buffer_, res);
-    if (out != nullptr) *out = res.body();
-    return res.result_int();
-  }
-
- private:
-  asio::io_context ioc_;
-  asio::ip::tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
 
 TEST(RestServer, ClientsHammerWhileTheOwnerWrites) {
   shop::store db;
@@ -68,17 +36,16 @@ TEST(RestServer, ClientsHammerWhileTheOwnerWrites) {
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      client conn(server.port());
+      test::http_client conn(server.port());
       for (int i = 0; i < requests; ++i) {
         std::string body;
         if (i % 3 == 0) {
-          if (conn.call(http::verb::post, "/customers/1/orders", R"({"total":)" + std::to_string(c) + "}") != 201)
-            ++wrong;
+          if (conn.call("POST", "/customers/1/orders", R"({"total":)" + std::to_string(c) + "}") != 201) ++wrong;
         } else if (i % 3 == 1) {
-          if (conn.call(http::verb::get, "/customers/1/orders?filter[limit]=3", {}, &body) != 200 || body[0] != '[') {
+          if (conn.call("GET", "/customers/1/orders?filter[limit]=3", {}, &body) != 200 || body[0] != '[') {
             ++wrong;
           }
-        } else if (conn.call(http::verb::get, "/customers/99") != 404) {
+        } else if (conn.call("GET", "/customers/99") != 404) {
           ++wrong;
         }
       }
@@ -109,8 +76,8 @@ TEST(RestServer, UnpolledRequestsAreDroppedAtStop) {
   auto server = std::make_unique<relstore::rest::server>(routes);
   ASSERT_TRUE(server->start().has_value());
   std::thread t([port = server->port()] {
-    client conn(port);
-    EXPECT_THROW((void)conn.call(http::verb::get, "/customers"), boost::system::system_error);
+    test::http_client conn(port);
+    EXPECT_THROW((void)conn.call("GET", "/customers"), boost::system::system_error);
   });
   ASSERT_TRUE(server->wait(std::chrono::seconds(5)));
   server.reset();  // stop() with one request queued

@@ -1,0 +1,4 @@
+// The edge schemas' tables, compiled once for every test binary.
+#include "common/edge_schema.hpp"
+
+RELSTORE_INSTANTIATE_TABLES(edges::schema, edges::Value)

@@ -1,0 +1,4 @@
+// The game schemas' tables, compiled once for every test binary.
+#include "common/game_schema.hpp"
+
+RELSTORE_INSTANTIATE_TABLES(game::schema, game::Unit, game::Item, game::Body)

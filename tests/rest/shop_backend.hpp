@@ -1,0 +1,10 @@
+// The shop schema's REST backend, compiled once in shop_backend.cpp
+// instead of in each test file: a store_backend compiles every route for
+// every model of its schema.
+#pragma once
+
+#include <relstore/rest/store_backend.hpp>
+
+#include "common/shop_schema.hpp"
+
+extern template class relstore::rest::store_backend<shop::schema>;
