@@ -56,6 +56,23 @@ std::string describe_as(const value_view& v, const field_info* f) {
   return describe(v);
 }
 
+std::string json_spelling(const value_view& v, const field_info* f) {
+  std::string out;
+  detail::write_json_value(v, out, f);
+  return out;
+}
+
+// A changed field's before and after values, each spelled as its field
+// shows it, or both in full when those spellings are equal: a field whose
+// type changed between the files (float32 0.1 -> float64 0.1) differs in
+// its digits only.
+template <class Spell>
+std::pair<std::string, std::string> spell_change(const row_change::field& f, Spell spell) {
+  std::pair<std::string, std::string> out{spell(f.before, f.before_field), spell(f.after, f.after_field)};
+  if (out.first == out.second) out = {spell(f.before, nullptr), spell(f.after, nullptr)};
+  return out;
+}
+
 struct command {
   std::string_view name;
   std::string_view synopsis;
@@ -421,20 +438,16 @@ class tool {
         for (std::size_t i = 0; i < c.fields.size(); ++i) {
           line.append(i == 0 ? ",\"fields\":{" : ",");
           detail::write_json_value(c.fields[i].name, line);
-          line.append(":{\"before\":");
-          detail::write_json_value(c.fields[i].before, line, c.fields[i].before_field);
-          line.append(",\"after\":");
-          detail::write_json_value(c.fields[i].after, line, c.fields[i].after_field);
-          line += '}';
+          const auto [before, after] = spell_change(c.fields[i], json_spelling);
+          line.append(":{\"before\":").append(before).append(",\"after\":").append(after).append("}");
         }
         line.append(c.fields.empty() ? "}" : "}}");
       } else {
         line.append(c.model).append(" ").append(describe(c.key)).append(": ").append(to_string(c.change));
         for (std::size_t i = 0; i < c.fields.size(); ++i) {
           line.append(i == 0 ? " " : ", ").append(c.fields[i].name).append(" ");
-          line.append(describe_as(c.fields[i].before, c.fields[i].before_field))
-              .append(" -> ")
-              .append(describe_as(c.fields[i].after, c.fields[i].after_field));
+          const auto [before, after] = spell_change(c.fields[i], describe_as);
+          line.append(before).append(" -> ").append(after);
         }
       }
       line += '\n';

@@ -18,6 +18,16 @@
 #include "common/temp_dir.hpp"
 #include "common/test_helpers.hpp"
 
+// game::Unit with speed widened to a double and the other fields gone.
+namespace widened {
+struct Unit {
+  std::int64_t id = 0;
+  double speed = 0;
+};
+RELSTORE_MODEL(Unit, id, speed)
+using store = relstore::store<relstore::schema<relstore::models<Unit>>>;
+}  // namespace widened
+
 namespace {
 
 using relstore::errc;
@@ -237,6 +247,29 @@ TEST(FieldTypeTools, DiffShowsFloatsShortAndEnumsByName) {
   const std::string table = diff("table");
   EXPECT_TRUE(has(table, "Unit 1: changed speed 0.1 -> 0.2")) << table;
   EXPECT_TRUE(has(table, "Item 1: changed kind \"sword\" -> \"potion\"")) << table;
+}
+
+// Regression: a float32 0.1 diffed against a float64 0.1 printed
+// "0.1 -> 0.1"; values whose spellings agree are shown in full.
+TEST(FieldTypeTools, DiffShowsAChangeOfTypeInFullDigits) {
+  game::store a;
+  game::fill(a);  // Unit 1 has speed 0.1f
+  widened::store b;
+  ASSERT_TRUE(b.repo<widened::Unit>().create({.id = 1, .speed = 0.1}));
+  test::temp_dir dir;
+  const std::string x = (dir.path() / "a.snap").string(), y = (dir.path() / "b.snap").string();
+  ASSERT_TRUE(relstore::save(a, x));
+  ASSERT_TRUE(relstore::save(b, y));
+  auto diff = [&](const char* format) {
+    const std::vector<const char*> argv{"relstore-snapshot", "diff", "--format", format, x.c_str(), y.c_str()};
+    std::ostringstream out, err;
+    EXPECT_EQ(relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err), 1) << err.str();
+    return out.str();
+  };
+  const std::string table = diff("table");
+  EXPECT_TRUE(has(table, "Unit 1: changed speed 0.10000000149011612 -> 0.1")) << table;
+  const std::string jsonl = diff("jsonl");
+  EXPECT_TRUE(has(jsonl, R"("speed":{"before":0.10000000149011612,"after":0.1})")) << jsonl;
 }
 
 }  // namespace
