@@ -56,3 +56,6 @@ relstore_compile_fail(array_field_foreign_key "foreign key's type must be the pa
 relstore_compile_fail(array_field_index "an array field cannot be indexed")
 relstore_compile_fail(array_field_ordered_filter "an array field takes ==, !=, inq and nin only")
 relstore_compile_fail(array_patch_wrong_length "value's type does not match the field's type")
+relstore_compile_fail(patch_constant_out_of_range "relstore_constant_does_not_fit_the_field")
+relstore_compile_fail(patch_fraction_into_integer "a floating-point number for an integer field does not compile")
+relstore_compile_fail(patch_narrowing_variable "'level' is not a constant expression|‘level’ is not a constant expression")

@@ -25,8 +25,16 @@ class patch {
 
   // Sets `member` to `v`. Setting null, or an std::optional value (null
   // when empty), requires an std::optional field.
+  //
+  // A number whose type does not always fit an integer field (an int for a
+  // std::uint8_t field) must be a constant that fits: set(&Unit::level, 200)
+  // compiles, set(&Unit::level, 300) and set(&Unit::level, 2.7) do not, and
+  // an int variable needs a cast (static_cast<std::uint8_t>(x)). A float
+  // field takes any number, rounded to the nearest float; one out of the
+  // float range is invalid_argument when the patch is applied.
   template <class T, class U>
-  patch& set(T M::*member, U&& v) & {
+  requires detail::always_fits_v<std::remove_cvref_t<U>, detail::unwrap_optional_t<T>> patch& set(T M::*member,
+                                                                                                  U&& v) & {
     using S = detail::unwrap_optional_t<T>;
     using V = std::remove_cvref_t<U>;
     constexpr bool is_null = std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>;
@@ -35,6 +43,8 @@ class patch {
     if constexpr (detail::is_optional_v<V>) {
       static_assert(std::is_convertible_v<typename V::value_type, S>,
                     "relstore: the value's type does not match the field's type");
+      static_assert(detail::always_fits_v<typename V::value_type, S>,
+                    "relstore: the std::optional's values do not always fit the field's type");
       if (v.has_value()) {
         put(detail::field_of(member), detail::to_operand<S>(*std::forward<U>(v)));
       } else {
@@ -47,9 +57,19 @@ class patch {
     }
     return *this;
   }
+  template <class T>
+  patch& set(T M::*member, detail::fitting_constant<detail::unwrap_optional_t<T>> v) & {
+    put(detail::field_of(member), detail::to_operand<detail::unwrap_optional_t<T>>(v.value));
+    return *this;
+  }
   template <class T, class U>
-  patch&& set(T M::*member, U&& v) && {
+  requires detail::always_fits_v<std::remove_cvref_t<U>, detail::unwrap_optional_t<T>> patch &&
+      set(T M::*member, U&& v) && {
     return std::move(this->set(member, std::forward<U>(v)));
+  }
+  template <class T>
+  patch&& set(T M::*member, detail::fitting_constant<detail::unwrap_optional_t<T>> v) && {
+    return std::move(this->set(member, v));
   }
 
   // The value set for field number `field`, or null if the patch leaves it.

@@ -90,6 +90,46 @@ std::uint32_t field_of(T M::*member) {
   return found;
 }
 
+// Whether every value of type U fits a field of type S, so that a typed
+// patch may take a U without a check: true unless S is an integer type
+// (not bool) and U a number type whose conversion to S narrows (int to
+// std::uint8_t, double to int, int to std::uint64_t).
+template <class U, class S>
+inline constexpr bool always_fits_v =
+    !(std::is_integral_v<S> && !std::is_same_v<S, bool> && std::is_arithmetic_v<U> && !std::is_same_v<U, bool>) ||
+    requires(U u) {
+  S{u};
+};
+
+// Reached only when a constant does not fit: the compile error's note names it.
+void relstore_constant_does_not_fit_the_field();  // never defined
+
+// A constant operand for an integer field of type S, checked at compile
+// time: a number of a type that does not always fit S (always_fits_v) is
+// accepted only as a constant in S's range. A variable, or a floating-point
+// number, does not compile.
+template <class S>
+struct fitting_constant {
+  template <class U>
+  requires std::is_integral_v<U> &&(!std::is_same_v<U, bool>)consteval fitting_constant(U u)
+      : value(checked(u)) {}  // NOLINT: implicit, as an operand
+  template <class U>
+  requires std::is_floating_point_v<U>
+  consteval fitting_constant(U) : value() {  // NOLINT
+    static_assert(!std::is_floating_point_v<U>,
+                  "relstore: a floating-point number for an integer field does not compile (2.7 would not fit); "
+                  "cast it if you mean it");
+  }
+  S value;
+
+ private:
+  template <class U>
+  static consteval S checked(U u) {
+    if (!std::in_range<S>(u)) relstore_constant_does_not_fit_the_field();
+    return static_cast<S>(u);
+  }
+};
+
 // The run-time value of operand `v` for a field whose scalar type is S.
 // Numbers keep their own kind and width (1.5 stays 1.5 for an integer field,
 // 2^32 + 1 is not wrapped to an int32), so comparisons are numeric and a patch

@@ -1,0 +1,16 @@
+// A typed patch setting a std::uint8_t field from an int variable: the value
+// is not known at compile time, so it needs a cast.
+#include "common.hpp"
+
+namespace cf {
+struct Gauge {
+  std::int64_t id = 0;
+  std::uint8_t level = 0;
+};
+RELSTORE_MODEL(Gauge, id, level)
+
+std::size_t use(int level) {
+  auto p = relstore::patch<Gauge>{}.set(&Gauge::level, level);
+  return p.size();
+}
+}  // namespace cf
