@@ -130,9 +130,9 @@ error keys_exhausted(const model_info& model) {
                         " is left (a key of 9223372036854775807 exists); give the key explicitly");
 }
 
-error in_batch(error e, std::size_t element) {
-  e.message = "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message;
-  return e;
+error in_batch(const error& e, std::size_t element) {
+  return make_error(e.code,
+                    "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message());
 }
 
 }  // namespace relstore::detail

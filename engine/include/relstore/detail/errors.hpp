@@ -81,8 +81,9 @@ error required_field_missing(const model_info& model, std::size_t field);
 // key_space_exhausted: no automatic key is left above the largest one.
 error keys_exhausted(const model_info& model);
 
-// The same error with "create_all: element i rejected, nothing created: " in front.
-error in_batch(error e, std::size_t element);
+// The same error with "create_all: element i rejected, nothing created: " in
+// front (a deferred message is worded here).
+error in_batch(const error& e, std::size_t element);
 
 // "Customer.id", for messages.
 std::string field_label(const model_info& model, std::size_t field);

@@ -94,12 +94,13 @@ result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type
       if (self != nullptr && k == self->*member_pointer<M, D::field>) return;
       const auto& idx = st.template tab<M>().template index<D::field>();
       if (idx.find(k) == idx.end()) return;
-      error taken = duplicate_key(info_of<M>(), D::field, view_of(k));
       if constexpr (D::user) {
-        taken.message +=
-            " (unique index on " + info_of<M>().name + "." + std::string(info_of<M>().fields[D::field].name) + ")";
+        out = make_error(errc::already_exists, duplicate_key(info_of<M>(), D::field, view_of(k)).message() +
+                                                   " (unique index on " + info_of<M>().name + "." +
+                                                   std::string(info_of<M>().fields[D::field].name) + ")");
+      } else {
+        out = duplicate_key(info_of<M>(), D::field, view_of(k));
       }
-      out = std::move(taken);
     }
   });
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
