@@ -76,7 +76,7 @@ void background_save(benchmark::State& state) {
       t.tick();
       during.push_back(seconds(s, clock::now()));
       if (auto r = job.poll()) {
-        if (!*r) state.SkipWithError(r->error().message.c_str());
+        if (!*r) state.SkipWithError(r->error().message().c_str());
         break;
       }
     }

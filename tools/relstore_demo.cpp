@@ -168,13 +168,13 @@ class simulation {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     if (auto r = relstore::save(db_, path); !r) {
-      std::printf("  snapshot save failed: %s\n", r.error().message.c_str());
+      std::printf("  snapshot save failed: %s\n", r.error().message().c_str());
       return false;
     }
     const auto t1 = clock::now();
     store loaded;
     if (auto r = relstore::load(loaded, path); !r) {
-      std::printf("  snapshot load failed: %s\n", r.error().message.c_str());
+      std::printf("  snapshot load failed: %s\n", r.error().message().c_str());
       return false;
     }
     const auto t2 = clock::now();
@@ -212,7 +212,7 @@ class simulation {
 
   void note(const relstore::error& e) {
     if (rejected_[e.code]++ == 0) {
-      std::printf("rejected (%s): %s\n", std::string(relstore::to_string(e.code)).c_str(), e.message.c_str());
+      std::printf("rejected (%s): %s\n", std::string(relstore::to_string(e.code)).c_str(), e.message().c_str());
     }
   }
 
@@ -296,7 +296,7 @@ class simulation {
       ++trades_done_;
       accepted_ += 3;
     } else {
-      if (trades_undone_++ == 0) std::printf("trade rolled back: %s\n", done.error().message.c_str());
+      if (trades_undone_++ == 0) std::printf("trade rolled back: %s\n", done.error().message().c_str());
     }
   }
 

@@ -94,7 +94,7 @@ int run(const options& o) {
   if (!o.serve.snapshot.empty() && std::filesystem::exists(o.serve.snapshot)) {
     if (auto r = relstore::load(db, o.serve.snapshot); !r) {
       std::fprintf(stderr, "relstore-server: cannot load %s: %s\n", o.serve.snapshot.c_str(),
-                   r.error().message.c_str());
+                   r.error().message().c_str());
       return 1;
     }
   }

@@ -92,7 +92,7 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
                                        .idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms),
                                        .threads = o.threads});
   if (auto r = http.start(); !r) {
-    std::fprintf(stderr, "%s: %s\n", program, r.error().message.c_str());
+    std::fprintf(stderr, "%s: %s\n", program, r.error().message().c_str());
     return 1;
   }
   std::signal(SIGINT, detail::request_stop);
@@ -116,7 +116,7 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   http.stop();
   if (!o.snapshot.empty()) {
     if (auto r = relstore::save(db, o.snapshot); !r) {
-      std::fprintf(stderr, "%s: saving %s failed: %s\n", program, o.snapshot.c_str(), r.error().message.c_str());
+      std::fprintf(stderr, "%s: saving %s failed: %s\n", program, o.snapshot.c_str(), r.error().message().c_str());
       return 1;
     }
     std::printf("%s: saved %s\n", program, o.snapshot.c_str());

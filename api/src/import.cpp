@@ -127,7 +127,7 @@ result<detail::column_store> schema_from_json(std::string_view text) {
     if (!pki) return bad_import("model " + info.name + " has no primary key field " + pk);
     info.primary_key = *pki;
     if (auto r = ds.add_model(std::move(info)); !r)
-      return make_error(errc::schema_error, "import: " + r.error().message);
+      return make_error(errc::schema_error, "import: " + r.error().message());
   }
   if (const auto* rv = v.get_object().if_contains("relations")) {
     if (!rv->is_array()) return bad_import("\"relations\" must be an array");
@@ -154,7 +154,7 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       }
       auto added = ds.add_relation(kind == "hasOne" ? relation_kind::has_one : relation_kind::has_many,
                                    str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"), o);
-      if (!added) return make_error(errc::schema_error, "import: " + added.error().message);
+      if (!added) return make_error(errc::schema_error, "import: " + added.error().message());
     }
     for (const auto& r : rv->get_array()) {
       const auto& ro = r.get_object();
@@ -168,7 +168,7 @@ result<detail::column_store> schema_from_json(std::string_view text) {
       }
       auto added = ds.add_has_many_through(str_or(ro, "name"), str_or(ro, "source"), str_or(ro, "target"),
                                            str_or(ro, "through"), o);
-      if (!added) return make_error(errc::schema_error, "import: " + added.error().message);
+      if (!added) return make_error(errc::schema_error, "import: " + added.error().message());
     }
   }
   return ds;

@@ -272,7 +272,7 @@ struct payload_reader {
   }
   template <class T>
   T must(result<T> r, const char* what) {
-    if (!r) fail(std::string("its ") + what + " is refused: " + r.error().message);
+    if (!r) fail(std::string("its ") + what + " is refused: " + r.error().message());
     return std::move(*r);
   }
 
@@ -455,7 +455,7 @@ struct payload_reader {
         }
       }
       t.set_rows(static_cast<std::size_t>(rows));
-      if (auto r = t.check(); !r) fail(r.error().message);
+      if (auto r = t.check(); !r) fail(r.error().message());
     }
     return ds;
   }

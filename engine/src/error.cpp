@@ -60,6 +60,6 @@ const std::error_category& error_category() noexcept {
 
 std::error_code make_error_code(errc code) noexcept { return {static_cast<int>(code), error_category()}; }
 
-std::ostream& operator<<(std::ostream& out, const error& e) { return out << to_string(e.code) << ": " << e.message; }
+std::ostream& operator<<(std::ostream& out, const error& e) { return out << to_string(e.code) << ": " << e.message(); }
 
 }  // namespace relstore

@@ -12,14 +12,6 @@ std::string field_label(const model_info& model, std::size_t field) {
   return out.append(model.name).append(".").append(model.fields[field].name);
 }
 
-error duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
-  if (field == model.primary_key) {
-    return make_error(errc::already_exists,
-                      model.name + " with " + model.fields[field].name + " " + describe(key) + " already exists");
-  }
-  return make_error(errc::already_exists, field_label(model, field) + " = " + describe(key) + " already exists");
-}
-
 error second_child(const registry& reg, const relation_info& r, const value_view& key, const value_view& holder,
                    const value_view& second) {
   const model_info& c = reg.model(r.child);
@@ -41,10 +33,19 @@ error repeated_link(const registry& reg, const relation_info& r, const value_vie
                                               " allows one link per pair)");
 }
 
-error dangling_key(const registry& reg, const relation_info& r, const value_view& key) {
+namespace {
+
+std::string duplicate_key_text(const model_info& model, std::size_t field, const value_view& key) {
+  if (field == model.primary_key) {
+    return model.name + " with " + model.fields[field].name + " " + describe(key) + " already exists";
+  }
+  return field_label(model, field) + " = " + describe(key) + " already exists";
+}
+
+std::string dangling_key_text(const registry& reg, const relation_info& r, const value_view& key) {
   const model_info& c = reg.model(r.child);
   const model_info& p = reg.model(r.parent);
-  // Built in one buffer: a rejected write costs one allocation here. The
+  // Built in one buffer: wording it costs one allocation here. The
   // literals are string_views, so no append needs a strlen when the
   // inliner leaves it out of line (it does since this file grew).
   using namespace std::string_view_literals;
@@ -54,7 +55,21 @@ error dangling_key(const registry& reg, const relation_info& r, const value_view
   m.append(c.name).append("."sv).append(c.fields[r.child_key].name).append(" = "sv).append(k);
   m.append(": no "sv).append(p.name).append(" with "sv).append(p.fields[r.parent_key].name);
   m.append(" "sv).append(k).append(" (relation "sv).append(p.name).append("."sv).append(r.name).append(")"sv);
-  return make_error(errc::foreign_key_violation, std::move(m));
+  return m;
+}
+
+std::string not_found_text(const model_info& model, const value_view& key) {
+  return model.name + " with " + model.fields[model.primary_key].name + " " + describe(key) + " not found";
+}
+
+}  // namespace
+
+error duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
+  return make_error(errc::already_exists, duplicate_key_text(model, field, key));
+}
+
+error dangling_key(const registry& reg, const relation_info& r, const value_view& key) {
+  return make_error(errc::foreign_key_violation, dangling_key_text(reg, r, key));
 }
 
 error key_change_blocked(const registry& reg, const relation_info& r, const value_view& from, const value_view& to,
@@ -76,8 +91,36 @@ error delete_restricted(const registry& reg, const relation_info& r, const value
 }
 
 error not_found(const model_info& model, const value_view& key) {
-  return make_error(errc::not_found,
-                    model.name + " with " + model.fields[model.primary_key].name + " " + describe(key) + " not found");
+  return make_error(errc::not_found, not_found_text(model, key));
+}
+
+value_view deferred_key(const error::deferred& d) noexcept {
+  switch (d.kind) {
+    case error::key_kind::boolean:
+      return d.key.b;
+    case error::key_kind::int64:
+      return d.key.i;
+    case error::key_kind::uint64:
+      return d.key.u;
+    case error::key_kind::float64:
+      return d.key.d;
+    case error::key_kind::none:
+      break;
+  }
+  return null;
+}
+
+std::string format_dangling_key(const error::deferred& d) {
+  const registry& reg = *static_cast<const registry*>(d.context);
+  return dangling_key_text(reg, reg.relations()[d.index], deferred_key(d));
+}
+
+std::string format_duplicate_key(const error::deferred& d) {
+  return duplicate_key_text(*static_cast<const model_info*>(d.context), d.index, deferred_key(d));
+}
+
+std::string format_not_found(const error::deferred& d) {
+  return not_found_text(*static_cast<const model_info*>(d.context), deferred_key(d));
 }
 
 error not_found_under(const model_info& child, const value_view& key, const model_info& parent,
@@ -130,9 +173,9 @@ error keys_exhausted(const model_info& model) {
                         " is left (a key of 9223372036854775807 exists); give the key explicitly");
 }
 
-error in_batch(error e, std::size_t element) {
-  e.message = "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message;
-  return e;
+error in_batch(const error& e, std::size_t element) {
+  return make_error(e.code,
+                    "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message());
 }
 
 }  // namespace relstore::detail

@@ -25,7 +25,7 @@ violation at(const table_base& t, const void* entity, std::size_t field, error e
   v.key = describe(m.fields[m.primary_key].get(entity));
   v.field = m.fields[field].name;
   v.value = describe(m.fields[field].get(entity));
-  v.message = m.name + " " + m.fields[m.primary_key].name + " " + v.key + ": " + std::move(e.message);
+  v.message = m.name + " " + m.fields[m.primary_key].name + " " + v.key + ": " + e.message();
   return v;
 }
 

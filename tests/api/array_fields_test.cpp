@@ -36,9 +36,9 @@ class ArrayFields : public ::testing::Test {
   template <class R>
   void expect_rejected(const R& r, std::initializer_list<const char*> says, errc code = errc::invalid_argument) {
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, code) << r.error().message;
+    EXPECT_EQ(r.error().code, code) << r.error().message();
     for (const char* s : says)
-      EXPECT_NE(r.error().message.find(s), std::string::npos) << s << ": " << r.error().message;
+      EXPECT_NE(r.error().message().find(s), std::string::npos) << s << ": " << r.error().message();
     auto all = bodies.find();
     ASSERT_TRUE(all);
     std::vector<Body> now;
@@ -70,7 +70,7 @@ TEST_F(ArrayFields, ModelInfoNamesElementAndLength) {
 TEST_F(ArrayFields, KeepEveryExtremeExactly) {
   for (const Body& b : extreme_bodies()) {
     auto got = bodies.find_by_id(b.id);
-    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(*got, b);
   }
 }
@@ -112,7 +112,7 @@ TEST_F(ArrayFields, JsonReadsWhatItWrites) {
   ASSERT_TRUE(rows);
   for (const auto& r : *rows) {
     auto c = copy.repo<Body>().create_json(r.to_json());
-    ASSERT_TRUE(c) << r.to_json() << ": " << c.error().message;
+    ASSERT_TRUE(c) << r.to_json() << ": " << c.error().message();
     EXPECT_EQ(*c, *r);
   }
 }
@@ -157,16 +157,16 @@ TEST_F(ArrayFields, OtherOperatorsAndOrderAreInvalidFilters) {
     auto r = bodies.find(json);
     ASSERT_FALSE(r) << json;
     EXPECT_EQ(r.error().code, errc::invalid_filter);
-    EXPECT_NE(r.error().message.find("Body.position"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message().find("Body.position"), std::string::npos) << r.error().message();
   }
   auto gt = bodies.find(R"({"where":{"position":{"gt":[1,2,3]}}})");
-  EXPECT_NE(gt.error().message.find("an array field takes eq, neq, inq and nin only"), std::string::npos)
-      << gt.error().message;
+  EXPECT_NE(gt.error().message().find("an array field takes eq, neq, inq and nin only"), std::string::npos)
+      << gt.error().message();
   auto order = bodies.find(R"({"order":["position ASC"]})");
   ASSERT_FALSE(order);
   EXPECT_EQ(order.error().code, errc::invalid_filter);
-  EXPECT_NE(order.error().message.find("order by position: an array field has no order"), std::string::npos)
-      << order.error().message;
+  EXPECT_NE(order.error().message().find("order by position: an array field has no order"), std::string::npos)
+      << order.error().message();
 }
 
 TEST_F(ArrayFields, OperandsOfTheWrongShapeAreInvalidFilters) {
@@ -179,8 +179,8 @@ TEST_F(ArrayFields, OperandsOfTheWrongShapeAreInvalidFilters) {
     EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
   }
   auto short_one = bodies.find(R"({"where":{"position":[1,2]}})");
-  EXPECT_NE(short_one.error().message.find("has 2 elements, but the field is float32[3]"), std::string::npos)
-      << short_one.error().message;
+  EXPECT_NE(short_one.error().message().find("has 2 elements, but the field is float32[3]"), std::string::npos)
+      << short_one.error().message();
 }
 
 TEST_F(ArrayFields, ValuesThatDoNotFitAreRejectedFromJson) {
@@ -208,21 +208,21 @@ TEST_F(ArrayFields, PatchesThatDoNotFitAreRejected) {
 
 TEST_F(ArrayFields, PatchesThatFitAreApplied) {
   auto p = bodies.parse_patch(R"({"position":[4,5.5,-6],"color":[9,8,7,6],"tags":[18446744073709551614,1]})");
-  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_TRUE(p) << p.error().message();
   auto b = bodies.update_by_id(1, *p);
-  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_TRUE(b) << b.error().message();
   EXPECT_EQ(b->position, (std::array<float, 3>{4, 5.5f, -6}));
   EXPECT_EQ(b->color, (std::array<std::int16_t, 4>{9, 8, 7, 6}));
   EXPECT_EQ(b->tags, (std::array<std::uint64_t, 2>{uint64_max - 1, 1}));
   auto t = bodies.update_by_id(2, relstore::patch<Body>{}
                                       .set(&Body::position, std::array<float, 3>{0.1f, 0.2f, 0.3f})
                                       .set(&Body::color, relstore::null));
-  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_TRUE(t) << t.error().message();
   EXPECT_EQ(t->position, (std::array<float, 3>{0.1f, 0.2f, 0.3f}));
   EXPECT_EQ(t->color, std::nullopt);
   auto n = bodies.update_all(relstore::patch<Body>{}.set(&Body::velocity, std::array<double, 2>{7, 8}),
                              field(&Body::position) == std::array<float, 3>{1, 2, 3});
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 1u);
   EXPECT_EQ(bodies.find_by_id(3)->velocity, (std::array<double, 2>{7, 8}));
 }
@@ -232,14 +232,14 @@ TEST_F(ArrayFields, PatchesThatFitAreApplied) {
 TEST_F(ArrayFields, ATypedPatchSetsAnOptionalArrayFromAnOptional) {
   const std::optional<std::array<std::int16_t, 4>> some = std::array<std::int16_t, 4>{4, 3, 2, 1}, none;
   auto s = bodies.update_by_id(1, relstore::patch<Body>{}.set(&Body::color, some));
-  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->color, some);
   auto n = bodies.update_by_id(3, relstore::patch<Body>{}.set(&Body::color, none));
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(n->color, std::nullopt);
   EXPECT_EQ(bodies.find_by_id(3)->color, std::nullopt);
   auto from = bodies.update_by_id(2, relstore::patch<Body>{}.set(&Body::color, bodies.find_by_id(1)->color));
-  ASSERT_TRUE(from) << from.error().message;
+  ASSERT_TRUE(from) << from.error().message();
   EXPECT_EQ(from->color, some);
 }
 

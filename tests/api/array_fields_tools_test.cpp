@@ -33,7 +33,7 @@ relstore::dataset bodies() {
 std::string dump(const relstore::dataset& ds, relstore::dump_format format) {
   std::ostringstream out;
   auto r = relstore::dump_dataset(ds, {.model = "Body", .format = format}, out);
-  EXPECT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r) << r.error().message();
   return out.str();
 }
 
@@ -77,14 +77,14 @@ TEST(ArrayTools, CsvAndJsonLinesImportBackExactly) {
       src.model = "Body";
     }
     auto back = relstore::import_data(schema, {src});
-    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(dump(*back, format), text);
     // And into the typed store, equal to what was dumped.
     std::stringstream buf;
     ASSERT_TRUE(relstore::write_snapshot(*back, buf));
     game::store db;
     auto loaded = relstore::load(db, buf);
-    ASSERT_TRUE(loaded) << loaded.error().message;
+    ASSERT_TRUE(loaded) << loaded.error().message();
     for (const auto& b : game::extreme_bodies()) EXPECT_EQ(db.repo<game::Body>().find_by_id(b.id).value(), b);
   }
 }
@@ -95,7 +95,7 @@ TEST(ArrayTools, ImportRejectsAnArrayThatDoesNotFitNamingModelFieldAndValue) {
     auto ds = import_csv(schema, "id,position,tilt,tags,velocity\n" + row + "\n");
     ASSERT_FALSE(ds) << row;
     EXPECT_EQ(ds.error().code, errc::invalid_argument);
-    EXPECT_TRUE(has(ds.error().message, says)) << ds.error().message;
+    EXPECT_TRUE(has(ds.error().message(), says)) << ds.error().message();
   };
   expect_error("1,\"[1,2]\",\"[1,2]\",\"[1,2]\",\"[1,2]\"",
                "b.csv:2: Body.position: expects float32[3], got 2 elements [1,2]");
@@ -105,14 +105,14 @@ TEST(ArrayTools, ImportRejectsAnArrayThatDoesNotFitNamingModelFieldAndValue) {
   expect_error("1,\"[1,2,x]\",\"[1,2]\",\"[1,2]\",\"[1,2]\"", "Body.position");
   auto json = relstore::import_json(R"({"Body":[{"id":1,"tilt":[1,2,3]}]})", schema);
   ASSERT_FALSE(json);
-  EXPECT_TRUE(has(json.error().message, "Body[0].tilt: expects int8[2], got 3 elements [1,2,3]"))
-      << json.error().message;
+  EXPECT_TRUE(has(json.error().message(), "Body[0].tilt: expects int8[2], got 3 elements [1,2,3]"))
+      << json.error().message();
   auto bad_schema =
       relstore::import_json(R"({"Body":[]})", R"({"models":[{"name":"Body","fields":[{"name":"id","type":"int64"},)"
                                               R"({"name":"p","type":"array","element":"string","length":3}]}]})");
   ASSERT_FALSE(bad_schema);
-  EXPECT_TRUE(has(bad_schema.error().message, "needs an \"element\" number type and a \"length\" from 1 to 64"))
-      << bad_schema.error().message;
+  EXPECT_TRUE(has(bad_schema.error().message(), "needs an \"element\" number type and a \"length\" from 1 to 64"))
+      << bad_schema.error().message();
 }
 
 TEST(ArrayTools, DiffComparesArraysElementByElement) {
@@ -174,7 +174,7 @@ TEST(ArrayTools, ExportSqlTypesPerDialect) {
   auto r = relstore::export_sql(test::dataset_of(odd), refused);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(r.error().message, "Body.velocity is [NaN,1]")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Body.velocity is [NaN,1]")) << r.error().message();
   EXPECT_EQ(refused.str(), "");
   ASSERT_TRUE(relstore::export_sql(test::dataset_of(odd), kept, {.dialect = relstore::sql_dialect::postgresql}));
   EXPECT_TRUE(has(kept.str(), "\t{NaN,1}\t")) << kept.str();

@@ -61,7 +61,7 @@ TEST(Diff, RefusesAFileThatHoldsAKeyTwice) {
   auto d = relstore::diff_datasets(ds, ds);
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().code, relstore::errc::already_exists);
-  EXPECT_NE(d.error().message.find("Customer id 1 twice"), std::string::npos) << d.error().message;
+  EXPECT_NE(d.error().message().find("Customer id 1 twice"), std::string::npos) << d.error().message();
 }
 
 // Each differing key, with the fields that changed and their two values.
@@ -104,7 +104,7 @@ TEST(Diff, RefusesUnrelatedSchemasUnlessAskedAndNamesSchemaChanges) {
   EXPECT_NE(std::find(notes.begin(), notes.end(), "model Zed only in the second file"), notes.end());
   o.unrelated = true;
   auto forced = relstore::diff_datasets(test::dataset_of(a), other, o);
-  ASSERT_TRUE(forced) << forced.error().message;
+  ASSERT_TRUE(forced) << forced.error().message();
   std::size_t added = 0, removed = 0;
   for (const auto& m : *forced) added += m.added, removed += m.removed;
   EXPECT_EQ(added, 1u);
@@ -124,7 +124,7 @@ TEST(Diff, ComparesAnEvolvedSchemaOnTheFieldsBothHave) {
   relstore::diff_options o;
   o.on_schema_change = [&](const std::string& s) { notes.push_back(s); };
   auto d = relstore::diff_datasets(a, b, o);
-  ASSERT_TRUE(d) << d.error().message;
+  ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->at(0).changed, 0u);
   EXPECT_EQ(notes,
             (std::vector<std::string>{"field M.gone only in the first file", "field M.new only in the second file"}));

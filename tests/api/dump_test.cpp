@@ -30,7 +30,7 @@ relstore::dataset sample() {
 TEST(Dump, WritesEveryModelInKeyOrderAsJsonLines) {
   std::ostringstream out;
   auto n = relstore::dump_dataset(sample(), "", "", out);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 4u);
   EXPECT_EQ(out.str(),
             "{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"Ada\",\"email\":null}}\n"
@@ -43,7 +43,7 @@ TEST(Dump, AppliesWhereOrderLimitAndFields) {
   std::ostringstream out;
   auto n = relstore::dump_dataset(sample(), "Order",
                                   R"({"where":{"total":{"gt":6}},"order":["total ASC"],"fields":["id","total"]})", out);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(out.str(),
             "{\"model\":\"Order\",\"row\":{\"id\":3,\"total\":12}}\n"
             "{\"model\":\"Order\",\"row\":{\"id\":1,\"total\":30}}\n");
@@ -56,7 +56,7 @@ TEST(Dump, RefusesAnUnknownModelABadFilterAndAFilterWithoutAModel) {
   auto bad = relstore::dump_dataset(sample(), "Order", R"({"where":{"nope":1}})", out);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::invalid_filter);
-  EXPECT_NE(bad.error().message.find("nope"), std::string::npos);
+  EXPECT_NE(bad.error().message().find("nope"), std::string::npos);
   EXPECT_TRUE(out.str().empty());
 }
 
@@ -124,7 +124,7 @@ TEST(Dump, CsvCarriesEveryValueExactlyBackThroughImport) {
   src.model = "Edge";
   src.text = csv;
   auto back = relstore::import_data(relstore::schema_json(ds), {src});
-  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back) << back.error().message();
   expect_same_cells(ds, *back);
 }
 
@@ -133,7 +133,7 @@ TEST(Dump, CsvNeedsOneModel) {
   auto r = relstore::dump_dataset(sample(), {.format = relstore::dump_format::csv}, out);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_NE(r.error().message.find("csv needs --model"), std::string::npos);
+  EXPECT_NE(r.error().message().find("csv needs --model"), std::string::npos);
 }
 
 TEST(Dump, TableAlignsColumnsShowsNullAndEscapesAndCutsLongText) {

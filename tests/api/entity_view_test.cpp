@@ -50,7 +50,7 @@ TEST_F(EntityView, HoldsWhatFindReturnsInItsOrderWithoutCopying) {
   EXPECT_EQ(&*v.begin(), &v.front());
   EXPECT_EQ(v.end() - v.begin(), 2);
   auto json = db_.repo<Order>().view(R"({"where":{"total":{"gt":6}},"order":["total ASC"],"skip":1,"limit":2})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(ids(*json), ids(v));
 }
 
@@ -90,7 +90,7 @@ TEST_F(EntityView, IncludesComeAsViewsOfTheStoredEntities) {
       "orders", relstore::filter<Order>{}.order(&Order::total, relstore::desc).limit(3).include("customer"));
   auto rows = db_.repo<Customer>().find(f).value();
   auto v = db_.repo<Customer>().view(f);
-  ASSERT_TRUE(v) << v.error().message;
+  ASSERT_TRUE(v) << v.error().message();
   ASSERT_EQ(v->size(), rows.size());
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto orders = v->included<Order>(i, "orders");
@@ -120,7 +120,7 @@ TEST_F(EntityView, IncludedViewsOutliveTheFilterAndWorkOnConstrainedViews) {
     EXPECT_EQ(ada_orders.included<Customer>(i, "customer").front().name, "Ada");
   }
   auto json = db_.repo<Customer>().view(R"({"where":{"name":"Bob"},"include":[{"relation":"orders"}]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(ids(json->included<Order>(0, "orders")), (std::vector<std::int64_t>{5}));
 }
 
@@ -128,13 +128,13 @@ TEST_F(EntityView, FieldsNeedFindAndVisitTakesNoInclude) {
   auto fields = db_.repo<Customer>().related<"orders">(ada_).view(relstore::filter<Order>{}.fields(&Order::id));
   ASSERT_FALSE(fields);
   EXPECT_EQ(fields.error().code, errc::invalid_filter);
-  EXPECT_NE(fields.error().message.find("Order: a view or visit gives whole stored entities"), std::string::npos)
-      << fields.error().message;
+  EXPECT_NE(fields.error().message().find("Order: a view or visit gives whole stored entities"), std::string::npos)
+      << fields.error().message();
   auto visited = db_.repo<Customer>().visit(relstore::filter<Customer>{}.include("orders"), [](const Customer&) {});
   ASSERT_FALSE(visited);
   EXPECT_EQ(visited.error().code, errc::invalid_filter);
-  EXPECT_NE(visited.error().message.find("Customer: visit gives the entities alone"), std::string::npos)
-      << visited.error().message;
+  EXPECT_NE(visited.error().message().find("Customer: visit gives the entities alone"), std::string::npos)
+      << visited.error().message();
   auto kids = db_.repo<Customer>().related<"orders">(ada_).visit(relstore::filter<Order>{}.include("customer"),
                                                                  [](const Order&) {});
   ASSERT_FALSE(kids);
@@ -145,7 +145,7 @@ TEST_F(EntityView, FieldsNeedFindAndVisitTakesNoInclude) {
 // store as it is at each run.
 TEST_F(EntityView, APreparedJsonFilterRunsManyTimes) {
   auto q = db_.repo<Order>().prepare(R"({"where":{"note":"ada"},"order":["total DESC"],"limit":2})");
-  ASSERT_TRUE(q) << q.error().message;
+  ASSERT_TRUE(q) << q.error().message();
   EXPECT_EQ(ids(db_.repo<Order>().view(*q).value()), (std::vector<std::int64_t>{1, 3}));
   ASSERT_TRUE(db_.repo<Customer>().related<"orders">(ada_).create({.total = 50, .note = "ada"}));
   EXPECT_EQ(ids(db_.repo<Order>().view(*q).value()), (std::vector<std::int64_t>{6, 1}));

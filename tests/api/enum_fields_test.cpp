@@ -29,9 +29,9 @@ class EnumFields : public ::testing::Test {
   template <class R>
   void expect_error(const R& r, errc code, std::initializer_list<const char*> says) {
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, code) << r.error().message;
+    EXPECT_EQ(r.error().code, code) << r.error().message();
     for (const char* s : says)
-      EXPECT_NE(r.error().message.find(s), std::string::npos) << s << ": " << r.error().message;
+      EXPECT_NE(r.error().message().find(s), std::string::npos) << s << ": " << r.error().message();
     EXPECT_EQ(items.count().value(), 3u);
     EXPECT_EQ(items.find_by_id(1).value().kind, kind::sword);
   }
@@ -56,11 +56,11 @@ TEST_F(EnumFields, JsonShowsNamesAndReadsThemBack) {
   EXPECT_EQ((*rows)[0].to_json(), R"({"id":1,"kind":"sword","spare":null})");
   EXPECT_EQ((*rows)[1].to_json(), R"({"id":2,"kind":"potion","spare":"shield"})");
   auto made = items.create_json(R"({"id":9,"kind":"shield","spare":"potion"})");
-  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made) << made.error().message();
   EXPECT_EQ(made->kind, kind::shield);
   EXPECT_EQ(made->spare, kind::potion);
   auto by_value = items.create_json(R"({"id":10,"kind":7})");  // a declared value is accepted too
-  ASSERT_TRUE(by_value) << by_value.error().message;
+  ASSERT_TRUE(by_value) << by_value.error().message();
   EXPECT_EQ(by_value->kind, kind::potion);
 }
 
@@ -99,13 +99,13 @@ TEST_F(EnumFields, AnUnknownNameIsRejectedNamingTheEnumFieldAndValue) {
 
 TEST_F(EnumFields, PatchesTakeNames) {
   auto p = items.parse_patch(R"({"kind":"shield","spare":null})");
-  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_TRUE(p) << p.error().message();
   auto u = items.update_by_id(2, *p);
-  ASSERT_TRUE(u) << u.error().message;
+  ASSERT_TRUE(u) << u.error().message();
   EXPECT_EQ(u->kind, kind::shield);
   EXPECT_EQ(u->spare, std::nullopt);
   auto t = items.update_by_id(1, relstore::patch<Item>{}.set(&Item::kind, kind::potion));
-  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_TRUE(t) << t.error().message();
   EXPECT_EQ(t->kind, kind::potion);
 }
 

@@ -26,7 +26,7 @@ TEST(Result, AndThenChainsAndStopsAtTheFirstError) {
   EXPECT_EQ(*ok, 1);
   auto bad = half(12).and_then(half).and_then(half).and_then(half);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message, "3 is odd");
+  EXPECT_EQ(bad.error().message(), "3 is odd");
 }
 
 TEST(Result, TransformMapsValuesAndPassesErrorsThrough) {
@@ -43,7 +43,7 @@ TEST(Result, TransformMapsValuesAndPassesErrorsThrough) {
 }
 
 TEST(Result, OrElseRecoversAndValueOrFallsBack) {
-  auto r = half(3).or_else([](const error& e) -> result<int> { return static_cast<int>(e.message.size()); });
+  auto r = half(3).or_else([](const error& e) -> result<int> { return static_cast<int>(e.message().size()); });
   EXPECT_EQ(*r, 8);
   EXPECT_EQ(half(3).value_or(-1), -1);
   EXPECT_EQ(half(4).value_or(-1), 2);

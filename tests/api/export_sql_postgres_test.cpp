@@ -229,7 +229,7 @@ relstore::dataset dangling() {
 void export_to(const relstore::dataset& data, const fs::path& file) {
   std::ofstream out(file, std::ios::binary);
   auto r = relstore::export_sql(data, out, postgresql);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
 }
 
 std::string read_file(const fs::path& p) {

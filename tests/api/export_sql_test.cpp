@@ -29,7 +29,7 @@ const relstore::export_sql_options postgresql{.dialect = sql_dialect::postgresql
 std::string pg_text(const relstore::dataset& data) {
   std::ostringstream out;
   auto r = relstore::export_sql(data, out, postgresql);
-  EXPECT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r) << r.error().message();
   return out.str();
 }
 
@@ -179,9 +179,9 @@ TEST(ExportSqlPostgres, StringsWithNulAreRefusedBeforeAByteIsWritten) {
   auto r = relstore::export_sql(data, out, postgresql);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_TRUE(
-      has(r.error().message, "Customer.email holds a NUL byte in the row with id 2, which PostgreSQL TEXT cannot hold"))
-      << r.error().message;
+  EXPECT_TRUE(has(r.error().message(),
+                  "Customer.email holds a NUL byte in the row with id 2, which PostgreSQL TEXT cannot hold"))
+      << r.error().message();
   EXPECT_TRUE(out.str().empty());
   std::ostringstream sqlite;
   EXPECT_TRUE(relstore::export_sql(data, sqlite)) << "SQLite holds NUL in a cast blob";
@@ -194,9 +194,9 @@ TEST(ExportSqlPostgres, StringsThatAreNotUtf8AreRefused) {
     std::ostringstream out;
     auto r = relstore::export_sql(test::dataset_of(db), out, postgresql);
     ASSERT_FALSE(r) << bad;
-    EXPECT_TRUE(has(r.error().message,
+    EXPECT_TRUE(has(r.error().message(),
                     "Customer.name is not UTF-8 (at byte 3) in the row with id 9, which PostgreSQL TEXT cannot hold"))
-        << r.error().message;
+        << r.error().message();
   }
   shop::store db;  // the longest forms are fine
   ASSERT_TRUE(db.repo<shop::Customer>().create({.name = "\xc2\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf"}));
@@ -221,7 +221,7 @@ TEST(ExportSqlPostgres, NamesPostgresWouldCutOrShadowAreRefused) {
     std::ostringstream out;
     auto r = relstore::export_sql(relstore::dataset(reg), out, postgresql);
     EXPECT_TRUE(out.str().empty() || r);
-    return r ? std::string() : r.error().message;
+    return r ? std::string() : r.error().message();
   };
   EXPECT_TRUE(has(refused("pg_class", "id"), "model pg_class: names beginning with pg_ are reserved by PostgreSQL"));
   const std::string long_name(64, 'n');

@@ -34,9 +34,9 @@ class FieldTypes : public ::testing::Test {
   template <class R>
   void expect_rejected(const R& r, std::initializer_list<const char*> says) {
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, errc::invalid_argument) << r.error().message;
+    EXPECT_EQ(r.error().code, errc::invalid_argument) << r.error().message();
     for (const char* s : says)
-      EXPECT_NE(r.error().message.find(s), std::string::npos) << s << ": " << r.error().message;
+      EXPECT_NE(r.error().message().find(s), std::string::npos) << s << ": " << r.error().message();
     auto all = units.find();
     ASSERT_TRUE(all);
     std::vector<Unit> now;
@@ -51,7 +51,7 @@ class FieldTypes : public ::testing::Test {
 TEST_F(FieldTypes, KeepEveryExtremeExactly) {
   for (const Unit& u : extreme_units()) {
     auto got = units.find_by_id(u.id);
-    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(*got, u);
   }
   const auto& info = relstore::model_info_of<Unit>();
@@ -82,7 +82,7 @@ TEST_F(FieldTypes, JsonReadsWhatItWrites) {
   ASSERT_TRUE(rows);
   for (const auto& r : *rows) {
     auto c = copy.repo<Unit>().create_json(r.to_json());
-    ASSERT_TRUE(c) << r.to_json() << ": " << c.error().message;
+    ASSERT_TRUE(c) << r.to_json() << ": " << c.error().message();
     EXPECT_EQ(*c, *r);
   }
 }
@@ -160,9 +160,9 @@ TEST_F(FieldTypes, PatchesThatDoNotFitAreRejected) {
 
 TEST_F(FieldTypes, PatchesThatFitAreApplied) {
   auto p = units.parse_patch(R"({"serial":18446744073709551614,"speed":0.3,"level":200})");
-  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_TRUE(p) << p.error().message();
   auto u = units.update_by_id(1, *p);
-  ASSERT_TRUE(u) << u.error().message;
+  ASSERT_TRUE(u) << u.error().message();
   EXPECT_EQ(u->serial, uint64_max - 1);
   EXPECT_EQ(u->speed, 0.3f);
   EXPECT_EQ(u->level, 200);
@@ -178,14 +178,14 @@ TEST_F(FieldTypes, PatchesThatFitAreApplied) {
   EXPECT_EQ(c->ammo, 65535);
   EXPECT_EQ(c->token, 9u);
   auto t = units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::token, int64_max + 7).set(&Unit::boost, 0.25));
-  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_TRUE(t) << t.error().message();
   EXPECT_EQ(t->token, int64_max + 7);
   EXPECT_EQ(t->boost, 0.25f);
   // An std::optional value: its value, or null when it has none.
   const std::optional<float> half = 0.5f;
   auto o = units.update_by_id(
       1, relstore::patch<Unit>{}.set(&Unit::boost, half).set(&Unit::token, std::optional<std::uint64_t>{}));
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   EXPECT_EQ(o->boost, 0.5f);
   EXPECT_EQ(o->token, std::nullopt);
 }

@@ -48,7 +48,7 @@ relstore::dataset items() {
 std::string dump(const relstore::dataset& ds, relstore::dump_format format, const char* model = "Unit") {
   std::ostringstream out;
   auto r = relstore::dump_dataset(ds, {.model = model, .format = format}, out);
-  EXPECT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r) << r.error().message();
   return out.str();
 }
 
@@ -84,7 +84,7 @@ TEST(FieldTypeTools, DumpFiltersUint64AboveInt64Max) {
   auto r = relstore::dump_dataset(
       units(), {.model = "Unit", .filter_json = R"({"where":{"serial":{"gt":9223372036854775807}},"fields":["id"]})"},
       out);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(out.str(), "{\"model\":\"Unit\",\"row\":{\"id\":2}}\n{\"model\":\"Unit\",\"row\":{\"id\":4}}\n");
 }
 
@@ -96,7 +96,7 @@ TEST(FieldTypeTools, CsvAndJsonLinesImportBackExactly) {
   for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
     const std::string text = dump(ds, format);
     auto back = import_back(schema, format, text, "Unit");
-    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(dump(*back, format), text);
   }
 }
@@ -114,7 +114,7 @@ TEST(FieldTypeTools, ImportRejectsAValueThatDoesNotFitNamingModelFieldAndValue) 
     auto ds = relstore::import_data(schema, {src});
     ASSERT_FALSE(ds) << csv;
     EXPECT_EQ(ds.error().code, errc::invalid_argument);
-    EXPECT_TRUE(has(ds.error().message, says)) << ds.error().message;
+    EXPECT_TRUE(has(ds.error().message(), says)) << ds.error().message();
   };
   expect_error("id,level,speed,serial\n1,300,0,0\n", "u.csv:2: Unit.level: 300 is out of range for uint8");
   expect_error("id,level,speed,serial\n1,2.7,0,0\n", "Unit.level");
@@ -123,7 +123,7 @@ TEST(FieldTypeTools, ImportRejectsAValueThatDoesNotFitNamingModelFieldAndValue) 
   expect_error("id,level,speed,serial\n1,1,0,-1\n", "Unit.serial");
   auto json = relstore::import_json(R"({"Unit":[{"id":1,"level":256,"speed":0,"serial":0}]})", schema);
   ASSERT_FALSE(json);
-  EXPECT_TRUE(has(json.error().message, "Unit[0].level: 256 is out of range for uint8")) << json.error().message;
+  EXPECT_TRUE(has(json.error().message(), "Unit[0].level: 256 is out of range for uint8")) << json.error().message();
 }
 
 TEST(FieldTypeTools, ExportSqlTypesPerDialect) {
@@ -144,7 +144,7 @@ TEST(FieldTypeTools, ExportSqlTypesPerDialect) {
   auto r = relstore::export_sql(ds, sqlite);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(r.error().message, "Unit.serial is 18446744073709551615")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Unit.serial is 18446744073709551615")) << r.error().message();
   EXPECT_EQ(sqlite.str(), "");
 
   game::store small;
@@ -170,7 +170,7 @@ TEST(EnumTools, DumpsShowNamesAndImportReadsThemBack) {
   for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
     const std::string text = format == relstore::dump_format::csv ? csv : jsonl;
     auto back = import_back(schema, format, text, "Item");
-    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(dump(*back, format, "Item"), text);
   }
   std::ostringstream filtered;
@@ -188,8 +188,8 @@ TEST(EnumTools, ImportRejectsAnUnknownName) {
   auto ds = relstore::import_data(schema, {src});
   ASSERT_FALSE(ds);
   EXPECT_EQ(ds.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(ds.error().message, "i.csv:2: Item.kind: \"axe\" is not a kind (sword, shield, potion)"))
-      << ds.error().message;
+  EXPECT_TRUE(has(ds.error().message(), "i.csv:2: Item.kind: \"axe\" is not a kind (sword, shield, potion)"))
+      << ds.error().message();
 }
 
 TEST(EnumTools, ExportSqlWritesNamesInACheckedTextColumn) {
@@ -210,7 +210,7 @@ TEST(EnumTools, ExportSqlWritesNamesInACheckedTextColumn) {
   auto r = relstore::export_sql(test::dataset_of(odd), refused);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(r.error().message, "Item.kind is 42")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Item.kind is 42")) << r.error().message();
 }
 
 TEST(EnumTools, InfoListsTheEnumerators) {

@@ -29,12 +29,12 @@ class FilterJson : public ::testing::Test {
   }
   ids_t json_ids(const std::string& json) {
     auto r = orders.find(json);
-    EXPECT_TRUE(r) << json << ": " << r.error().message;
+    EXPECT_TRUE(r) << json << ": " << r.error().message();
     return r ? ids(*r) : ids_t{};
   }
   ids_t typed_ids(const filter<Order>& f) {
     auto r = orders.find(f);
-    EXPECT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r) << r.error().message();
     return r ? ids(*r) : ids_t{};
   }
   // The JSON filter returns exactly the rows, in the same order, that the
@@ -54,10 +54,10 @@ class FilterJson : public ::testing::Test {
     SCOPED_TRACE(json);
     auto r = orders.find(json);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, errc::invalid_filter) << r.error().message;
-    EXPECT_NE(r.error().message.find("Order"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().code, errc::invalid_filter) << r.error().message();
+    EXPECT_NE(r.error().message().find("Order"), std::string::npos) << r.error().message();
     for (const char* s : says)
-      EXPECT_NE(r.error().message.find(s), std::string::npos) << s << ": " << r.error().message;
+      EXPECT_NE(r.error().message().find(s), std::string::npos) << s << ": " << r.error().message();
   }
 
   store db;
@@ -409,11 +409,11 @@ TEST_F(FilterJson, HugeNumbersNeverCrash) {
     if (r) {
       EXPECT_TRUE(r->empty()) << r->size() << " rows";
     } else {
-      EXPECT_EQ(r.error().code, errc::invalid_filter) << r.error().message;
+      EXPECT_EQ(r.error().code, errc::invalid_filter) << r.error().message();
     }
   }
   auto big_limit = orders.find(R"({"limit":9223372036854775807})");
-  ASSERT_TRUE(big_limit) << big_limit.error().message;
+  ASSERT_TRUE(big_limit) << big_limit.error().message();
   EXPECT_EQ(big_limit->size(), db.size<Order>());
 }
 
@@ -467,7 +467,7 @@ TEST_F(FilterJson, BadWheresOnCountAndDeleteAreInvalidFilterAndChangeNothing) {
 TEST_F(FilterJson, ParseFilterGivesTheSameFilterAsFind) {
   const std::string json = R"({"where":{"note":{"like":"a%"}},"order":"total DESC","skip":1,"limit":2})";
   auto parsed = orders.parse_filter(json);
-  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_TRUE(parsed) << parsed.error().message();
   EXPECT_EQ(typed_ids(*parsed), json_ids(json));
   EXPECT_EQ(json_ids(json), (ids_t{5, 3}));
   auto bad = orders.parse_filter(R"({"limit":-1})");

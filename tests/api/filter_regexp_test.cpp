@@ -26,7 +26,7 @@ class Regexp : public ::testing::Test {
 
   ids_t ids(const relstore::where<Order>& w) {
     auto r = orders.find(filter<Order>{}.where(w));
-    EXPECT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r) << r.error().message();
     ids_t out;
     if (r) {
       for (const auto& o : *r) out.push_back(o->id);
@@ -36,7 +36,7 @@ class Regexp : public ::testing::Test {
   // The ids of a JSON where {"note":{"regexp":<pattern>}}.
   ids_t json_ids(const std::string& pattern_json) {
     auto r = orders.find(R"({"where":{"note":{"regexp":)" + pattern_json + "}}}");
-    EXPECT_TRUE(r) << pattern_json << ": " << r.error().message;
+    EXPECT_TRUE(r) << pattern_json << ": " << r.error().message();
     ids_t out;
     if (r) {
       for (const auto& o : *r) out.push_back(o->id);
@@ -86,7 +86,7 @@ TEST_F(Regexp, LineBreaksFollowJavaScript) {
 TEST_F(Regexp, ANullFieldMatchesNothing) {
   auto customers = db.repo<Customer>();
   auto any = customers.find(filter<Customer>{}.where(field(&Customer::email).regexp("")));
-  ASSERT_TRUE(any) << any.error().message;
+  ASSERT_TRUE(any) << any.error().message();
   ASSERT_EQ(any->size(), 1u) << "Bob's email is null";
   EXPECT_EQ((*any)[0]->name, "Ada");
 }
@@ -95,13 +95,13 @@ TEST_F(Regexp, ABadPatternOrFlagIsAnInvalidFilterNamingIt) {
   auto syntax = orders.find(R"({"where":{"note":{"regexp":"(ab"}}})");
   ASSERT_FALSE(syntax);
   EXPECT_EQ(syntax.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(syntax.error().message, "Order.note")) << syntax.error().message;
-  EXPECT_TRUE(has(syntax.error().message, "\"(ab\"")) << syntax.error().message;
+  EXPECT_TRUE(has(syntax.error().message(), "Order.note")) << syntax.error().message();
+  EXPECT_TRUE(has(syntax.error().message(), "\"(ab\"")) << syntax.error().message();
 
   auto flag = orders.find(R"({"where":{"note":{"regexp":"/ab/x"}}})");
   ASSERT_FALSE(flag);
   EXPECT_EQ(flag.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(flag.error().message, "invalid regexp flag 'x'")) << flag.error().message;
+  EXPECT_TRUE(has(flag.error().message(), "invalid regexp flag 'x'")) << flag.error().message();
 
   auto typed = orders.count(field(&Order::note).regexp("[z-a]"));
   ASSERT_FALSE(typed);
@@ -110,11 +110,11 @@ TEST_F(Regexp, ABadPatternOrFlagIsAnInvalidFilterNamingIt) {
   auto number = orders.find(R"({"where":{"total":{"regexp":"1"}}})");
   ASSERT_FALSE(number);
   EXPECT_EQ(number.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(number.error().message, "needs a string field")) << number.error().message;
+  EXPECT_TRUE(has(number.error().message(), "needs a string field")) << number.error().message();
 
   auto long_pattern = orders.count(field(&Order::note).regexp(std::string(5000, 'a')));
   ASSERT_FALSE(long_pattern);
-  EXPECT_TRUE(has(long_pattern.error().message, "more than 4096")) << long_pattern.error().message;
+  EXPECT_TRUE(has(long_pattern.error().message(), "more than 4096")) << long_pattern.error().message();
 }
 
 // (a+)+$ on "aaaa...ab" takes exponential time in a plain backtracking
@@ -128,7 +128,7 @@ TEST_F(Regexp, ACatastrophicPatternIsStoppedAtTheBoundAndReported) {
   auto found = orders.find(filter<Order>{}.where(evil));
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().code, errc::limit_exceeded);
-  const std::string& msg = found.error().message;
+  const std::string& msg = found.error().message();
   EXPECT_TRUE(has(msg, "Order.note regexp \"(a+)+$\"")) << msg;
   EXPECT_TRUE(has(msg, "Order " + std::to_string(victim.id))) << msg;
   EXPECT_TRUE(has(msg, "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" (41 bytes)")) << msg;

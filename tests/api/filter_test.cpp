@@ -25,7 +25,7 @@ class Filter : public ::testing::Test {
   // The ids find(f) returns, in result order.
   ids_t ids(const filter<Order>& f) {
     auto r = orders.find(f);
-    EXPECT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r) << r.error().message();
     ids_t out;
     if (r) {
       for (const auto& o : *r) out.push_back(o->id);
@@ -48,13 +48,13 @@ class Filter : public ::testing::Test {
       std::string name = "c";  // not "c" + to_string(c): GCC 12's false -Wrestrict at -O3
       name += std::to_string(c);
       auto cust = db.repo<Customer>().create({.name = name});
-      EXPECT_TRUE(cust) << cust.error().message;
+      EXPECT_TRUE(cust) << cust.error().message();
       if (cust) out.push_back(cust->id);
     }
     for (int i = 0; i < 10; ++i) {
       for (std::int64_t c : out) {
         auto o = orders.create({.customerId = c, .total = static_cast<double>(i)});
-        EXPECT_TRUE(o) << o.error().message;
+        EXPECT_TRUE(o) << o.error().message();
       }
     }
     return out;
@@ -162,7 +162,7 @@ TEST_F(Filter, IlikeInJsonAndOnlyOnStrings) {
   auto bad = orders.find(R"({"where":{"total":{"nilike":"1%"}}})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, relstore::errc::invalid_filter);
-  EXPECT_NE(bad.error().message.find("total"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message().find("total"), std::string::npos) << bad.error().message();
 }
 
 TEST_F(Filter, AndOrNest) {
@@ -390,8 +390,8 @@ TEST_F(Filter, AnOrderingComparisonWithNullIsInvalidFilter) {
           {}})));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_NE(r.error().message.find("Order.couponId"), std::string::npos) << r.error().message;
-  EXPECT_NE(r.error().message.find("null"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("Order.couponId"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("null"), std::string::npos) << r.error().message();
 }
 
 // ------------------------------------------------------------ index use
@@ -507,7 +507,7 @@ TEST_F(Filter, ExplainRejectsAnInvalidFilter) {
       relstore::detail::where_node{relstore::op::between, 0, {std::int64_t{1}}, {}})));
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, errc::invalid_filter);
-  EXPECT_NE(plan.error().message.find("Order.id"), std::string::npos) << plan.error().message;
+  EXPECT_NE(plan.error().message().find("Order.id"), std::string::npos) << plan.error().message();
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ class ConstrainedRepository : public ::testing::Test {
 
 TEST_F(ConstrainedRepository, CreateFillsTheForeignKey) {
   auto o = orders_of(ada.id).create({.total = 1, .note = "n"});
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   EXPECT_EQ(o->customerId, ada.id);
   EXPECT_EQ(db.repo<Order>().find_by_id(o->id).value(), *o);
   EXPECT_EQ(orders_of(ada.id).count().value(), 4u);
@@ -47,7 +47,7 @@ TEST_F(ConstrainedRepository, CreateFillsTheForeignKey) {
 
 TEST_F(ConstrainedRepository, CreateAcceptsThePayloadCarryingTheSameKey) {
   auto o = orders_of(bob.id).create({.customerId = bob.id, .total = 1});
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   EXPECT_EQ(o->customerId, bob.id);
   EXPECT_TRUE(db.repo<Order>().exists(o->id));
 }
@@ -57,8 +57,8 @@ TEST_F(ConstrainedRepository, CreateRejectsAnotherParentsKeyWithLoopbacksMessage
   auto o = orders_of(ada.id).create({.customerId = bob.id, .total = 1});
   ASSERT_FALSE(o);
   EXPECT_EQ(o.error().code, errc::constraint_violation);
-  EXPECT_EQ(o.error().message, kCannotChange + " (Order.customerId = " + std::to_string(bob.id) +
-                                   "; this view holds the Order rows of Customer " + std::to_string(ada.id) + ")");
+  EXPECT_EQ(o.error().message(), kCannotChange + " (Order.customerId = " + std::to_string(bob.id) +
+                                     "; this view holds the Order rows of Customer " + std::to_string(ada.id) + ")");
   EXPECT_TRUE(db == before);
 }
 
@@ -67,15 +67,15 @@ TEST_F(ConstrainedRepository, CreateForAMissingParentIsForeignKeyViolation) {
   auto o = orders_of(404).create({.total = 1});
   ASSERT_FALSE(o);
   EXPECT_EQ(o.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(o.error().message, "customerId")) << o.error().message;
-  EXPECT_TRUE(has(o.error().message, "404")) << o.error().message;
-  EXPECT_TRUE(has(o.error().message, "Customer")) << o.error().message;
+  EXPECT_TRUE(has(o.error().message(), "customerId")) << o.error().message();
+  EXPECT_TRUE(has(o.error().message(), "404")) << o.error().message();
+  EXPECT_TRUE(has(o.error().message(), "Customer")) << o.error().message();
   EXPECT_TRUE(db == before);
 }
 
 TEST_F(ConstrainedRepository, FindAndsTheConstraintWithTheUsersWhere) {
   auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::total) > 10.0));
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   auto expected = db.repo<Order>().find(
       relstore::filter<Order>{}.where(field(&Order::customerId) == ada.id && field(&Order::total) > 10.0));
   ASSERT_TRUE(expected);
@@ -95,23 +95,23 @@ TEST_F(ConstrainedRepository, FindAndsTheConstraintWithTheUsersWhere) {
 
 TEST_F(ConstrainedRepository, AWhereOnAnotherParentsKeyFindsNothing) {
   auto r = orders_of(ada.id).find(relstore::filter<Order>{}.where(field(&Order::customerId) == bob.id));
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(r->empty());
   auto j = orders_of(ada.id).find(R"({"where":{"customerId":)" + std::to_string(bob.id) + "}}");
-  ASSERT_TRUE(j) << j.error().message;
+  ASSERT_TRUE(j) << j.error().message();
   EXPECT_TRUE(j->empty());
 }
 
 TEST_F(ConstrainedRepository, JsonFindOnTheConstrainedRepository) {
   auto r = orders_of(ada.id).find(
       R"({"where":{"total":{"gt":1}},"order":["total DESC"],"skip":1,"limit":1,"fields":["id","total"]})");
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0]->total, 15.0);
   // Only id and total were selected: customerId is value-initialised.
   EXPECT_EQ((*r)[0]->customerId, 0);
   auto all = orders_of(bob.id).find(R"({"order":["total DESC"]})");
-  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_TRUE(all) << all.error().message();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0]->total, 20.0);
   EXPECT_EQ((*all)[1]->total, 10.0);
@@ -123,7 +123,7 @@ TEST_F(ConstrainedRepository, JsonFindOnTheConstrainedRepository) {
 TEST_F(ConstrainedRepository, PatchReturnsTheCountAndChangesOnlyThisParentsMatches) {
   const auto bobs_before = values_of(orders_of(bob.id).find().value());
   auto n = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::note, "big"), field(&Order::total) >= 10.0);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u);  // Ada's 15 and 25; Bob's 10 and 20 also match the where but are not Ada's
   EXPECT_EQ(db.repo<Order>().count(field(&Order::note) == "big").value(), 2u);
   for (const auto& o : orders_of(ada.id).find().value()) EXPECT_EQ(o->note, o->total >= 10.0 ? "big" : "");
@@ -140,8 +140,8 @@ TEST_F(ConstrainedRepository, PatchCannotChangeTheForeignKeyAndLeavesTheStoreUnc
   auto bad = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::note, "x").set(&Order::customerId, bob.id));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::constraint_violation);
-  EXPECT_EQ(bad.error().message, kCannotChange + " (Order.customerId = " + std::to_string(bob.id) +
-                                     "; this view holds the Order rows of Customer " + std::to_string(ada.id) + ")");
+  EXPECT_EQ(bad.error().message(), kCannotChange + " (Order.customerId = " + std::to_string(bob.id) +
+                                       "; this view holds the Order rows of Customer " + std::to_string(ada.id) + ")");
   EXPECT_TRUE(db == before);
 
   // Also when the where would match nothing, and to a missing parent.
@@ -157,7 +157,7 @@ TEST_F(ConstrainedRepository, PatchCannotChangeTheForeignKeyAndLeavesTheStoreUnc
 
 TEST_F(ConstrainedRepository, PatchMayRestateTheForeignKey) {
   auto same = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::customerId, ada.id).set(&Order::note, "k"));
-  ASSERT_TRUE(same) << same.error().message;
+  ASSERT_TRUE(same) << same.error().message();
   EXPECT_EQ(*same, 3u);
   for (const auto& o : orders_of(ada.id).find().value()) {
     EXPECT_EQ(o->customerId, ada.id);
@@ -171,15 +171,15 @@ TEST_F(ConstrainedRepository, PatchWithADanglingOtherForeignKeyChangesNothing) {
   auto r = orders_of(ada.id).patch(relstore::patch<Order>{}.set(&Order::couponId, std::int64_t{77}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "couponId")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "77")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "couponId")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "77")) << r.error().message();
   EXPECT_TRUE(db == before);
 }
 
 TEST_F(ConstrainedRepository, DeleteAllReturnsTheCountAndNeverTouchesAnotherParent) {
   const auto bobs = values_of(orders_of(bob.id).find().value());
   auto n = orders_of(ada.id).delete_all(field(&Order::total) < 20.0);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u);  // Ada's 5 and 15; Bob's 10 matches the where but is not Ada's
   auto left = orders_of(ada.id).find().value();
   ASSERT_EQ(left.size(), 1u);
@@ -187,7 +187,7 @@ TEST_F(ConstrainedRepository, DeleteAllReturnsTheCountAndNeverTouchesAnotherPare
   EXPECT_EQ(values_of(orders_of(bob.id).find().value()), bobs);
 
   auto json = orders_of(ada.id).delete_all(R"({"total":{"gt":0}})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(*json, 1u);
   EXPECT_EQ(all_orders(), bobs);
 
@@ -203,7 +203,7 @@ TEST_F(ConstrainedRepository, DeleteAllCascadesButCountsOnlyMatchedChildren) {
   ASSERT_TRUE(lines.create({.orderId = o.id, .sku = "a", .qty = 1}));
   ASSERT_TRUE(lines.create({.orderId = o.id, .sku = "b", .qty = 2}));
   auto n = orders_of(ada.id).delete_all(field(&Order::id) == o.id);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 1u);
   EXPECT_EQ(db.size<OrderLine>(), 0u);
   EXPECT_EQ(db.size<Order>(), 4u);
@@ -213,10 +213,10 @@ TEST_F(ConstrainedRepository, CountAppliesTheWhereWithinTheParent) {
   EXPECT_EQ(orders_of(ada.id).count().value(), 3u);
   EXPECT_EQ(orders_of(bob.id).count().value(), 2u);
   auto typed = orders_of(ada.id).count(field(&Order::total) >= 10.0);
-  ASSERT_TRUE(typed) << typed.error().message;
+  ASSERT_TRUE(typed) << typed.error().message();
   EXPECT_EQ(*typed, 2u);
   auto json = orders_of(bob.id).count(R"({"total":{"lt":15}})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(*json, 1u);
   EXPECT_EQ(orders_of(ada.id).count(field(&Order::customerId) == bob.id).value(), 0u);
   auto bad = orders_of(ada.id).count(R"({"total":{"lt":"x"}})");
@@ -229,10 +229,10 @@ TEST_F(ConstrainedRepository, FindByIdOfAnotherParentsChildIsNotFound) {
   auto r = orders_of(ada.id).find_by_id(bobs);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
-  EXPECT_TRUE(has(r.error().message, "Order")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, std::to_string(bobs))) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Order")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), std::to_string(bobs))) << r.error().message();
   auto mine = orders_of(bob.id).find_by_id(bobs);
-  ASSERT_TRUE(mine) << mine.error().message;
+  ASSERT_TRUE(mine) << mine.error().message();
   EXPECT_EQ(mine->customerId, bob.id);
   EXPECT_EQ(*mine, db.repo<Order>().find_by_id(bobs).value());
   auto nowhere = orders_of(bob.id).find_by_id(9999);
@@ -253,10 +253,10 @@ TEST_F(ConstrainedRepository, ExistsOnlyForThisParentsChildren) {
 TEST_F(ConstrainedRepository, OperationsOnANonexistentParentTouchNothing) {
   const store before = db;
   auto patched = orders_of(404).patch(relstore::patch<Order>{}.set(&Order::total, 0.0));
-  ASSERT_TRUE(patched) << patched.error().message;
+  ASSERT_TRUE(patched) << patched.error().message();
   EXPECT_EQ(*patched, 0u);
   auto deleted = orders_of(404).delete_all();
-  ASSERT_TRUE(deleted) << deleted.error().message;
+  ASSERT_TRUE(deleted) << deleted.error().message();
   EXPECT_EQ(*deleted, 0u);
   auto found = orders_of(404).find();
   ASSERT_TRUE(found);
@@ -274,17 +274,17 @@ TEST_F(ConstrainedRepository, OptionalForeignKeyRelationCreateSetsTheKey) {
   auto x = coupons.create({.label = "X"}).value();
   auto y = coupons.create({.label = "Y"}).value();
   auto o = coupons.related<"orders">(x.id).create({.customerId = ada.id, .total = 3});
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   ASSERT_TRUE(o->couponId.has_value());
   EXPECT_EQ(*o->couponId, x.id);
   EXPECT_EQ(db.repo<Order>().find_by_id(o->id).value().couponId, x.id);
 
   auto same = coupons.related<"orders">(x.id).create({.customerId = bob.id, .couponId = x.id});
-  ASSERT_TRUE(same) << same.error().message;
+  ASSERT_TRUE(same) << same.error().message();
   auto other = coupons.related<"orders">(x.id).create({.customerId = bob.id, .couponId = y.id});
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, errc::constraint_violation);
-  EXPECT_EQ(other.error().message,
+  EXPECT_EQ(other.error().message(),
             "Property \"couponId\" cannot be changed! (Order.couponId = " + std::to_string(y.id) +
                 "; this view holds the Order rows of Coupon " + std::to_string(x.id) + ")");
 
@@ -324,7 +324,7 @@ TEST_F(ConstrainedRepository, StringKeysThroughKeyFromCode) {
   auto b2 = accounts.create({.code = "B-2"}).value();
   auto sessions = accounts.related<"sessions">(a1.code);
   auto x = sessions.create({.token = "x"});
-  ASSERT_TRUE(x) << x.error().message;
+  ASSERT_TRUE(x) << x.error().message();
   EXPECT_EQ(x->accountCode, "A-1");
   ASSERT_TRUE(sessions.create({.token = "y", .accountCode = "A-1"}));
   ASSERT_TRUE(accounts.related<"sessions">(b2.code).create({.token = "z"}));
@@ -333,14 +333,14 @@ TEST_F(ConstrainedRepository, StringKeysThroughKeyFromCode) {
   auto wrong = sessions.create({.token = "w", .accountCode = "B-2"});
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, errc::constraint_violation);
-  EXPECT_EQ(wrong.error().message,
+  EXPECT_EQ(wrong.error().message(),
             "Property \"accountCode\" cannot be changed! (Session.accountCode = \"B-2\"; this view holds the Session "
             "rows of Account \"A-1\")");
   EXPECT_TRUE(db == before);
   auto missing = accounts.related<"sessions">("C-3").create({.token = "c"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(missing.error().message, "\"C-3\"")) << missing.error().message;
+  EXPECT_TRUE(has(missing.error().message(), "\"C-3\"")) << missing.error().message();
 
   EXPECT_EQ(sessions.count().value(), 2u);
   EXPECT_TRUE(sessions.exists("x"));
@@ -348,7 +348,7 @@ TEST_F(ConstrainedRepository, StringKeysThroughKeyFromCode) {
   EXPECT_EQ(sessions.find_by_id("y").value().accountCode, "A-1");
   EXPECT_EQ(sessions.find_by_id("z").error().code, errc::not_found);
   auto found = sessions.find(R"({"order":["token DESC"]})");
-  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found) << found.error().message();
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0]->token, "y");
   EXPECT_EQ((*found)[1]->token, "x");
@@ -362,7 +362,7 @@ TEST_F(ConstrainedRepository, StringKeysThroughKeyFromCode) {
 
 TEST_F(ConstrainedRepository, CreateAllFillsEveryKeyAndIsAllOrNothing) {
   auto all = orders_of(bob.id).create_all({Order{.total = 1}, Order{.customerId = bob.id, .total = 2}});
-  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_TRUE(all) << all.error().message();
   ASSERT_EQ(all->size(), 2u);
   for (const auto& o : *all) {
     EXPECT_EQ(o.customerId, bob.id);
@@ -374,13 +374,13 @@ TEST_F(ConstrainedRepository, CreateAllFillsEveryKeyAndIsAllOrNothing) {
   auto bad = orders_of(bob.id).create_all({Order{.total = 3}, Order{.customerId = ada.id}});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::constraint_violation);
-  EXPECT_TRUE(has(bad.error().message, "customerId")) << bad.error().message;
+  EXPECT_TRUE(has(bad.error().message(), "customerId")) << bad.error().message();
   EXPECT_TRUE(db == before);
 
   auto dangling = orders_of(bob.id).create_all({Order{.total = 3}, Order{.couponId = 55}});
   ASSERT_FALSE(dangling);
   EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(dangling.error().message, "element 1")) << dangling.error().message;
+  EXPECT_TRUE(has(dangling.error().message(), "element 1")) << dangling.error().message();
   EXPECT_TRUE(db == before);
 
   auto orphans = orders_of(404).create_all({Order{.total = 3}});
@@ -397,7 +397,7 @@ TEST_F(ConstrainedRepository, ABadWhereIsInvalidFilterAndChangesNothing) {
   auto c = orders_of(ada.id).count(R"({"nope":1})");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(c.error().message, "nope")) << c.error().message;
+  EXPECT_TRUE(has(c.error().message(), "nope")) << c.error().message();
   EXPECT_TRUE(db == before);
 }
 

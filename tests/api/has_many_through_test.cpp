@@ -74,19 +74,19 @@ TEST_F(HasManyThrough, FindReachesTheTargetsThroughTheLinks) {
 
 TEST_F(HasManyThrough, IncludeGoesThroughTheLinks) {
   auto rows = patients.find(filter<Patient>{}.include<"doctors">(filter<Doctor>{}.order(&Doctor::rank)));
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ(ids((*rows)[0].many<"doctors">()), (ids_t{2, 1}));
   EXPECT_EQ(ids((*rows)[1].many<"doctors">()), (ids_t{2}));
   auto json = patients.find(R"({"include":[{"relation":"doctors","scope":{"fields":["name"]}}]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_TRUE(has((*json)[1].to_json(), R"("doctors":[{"name":"Grey"}])")) << (*json)[1].to_json();
 }
 
 // LoopBack: create(targetData, {throughData}) makes the target and its link.
 TEST_F(HasManyThrough, CreateMakesTheTargetAndItsLinkOrNeither) {
   auto made = patients.related<"doctors">(2).create({.name = "Strange", .rank = 5}, {.day = "fri"});
-  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made) << made.error().message();
   EXPECT_EQ(ids(patients.related<"doctors">(2).find().value()), (ids_t{2, made->id}));
   auto link = appointments.find(filter<Appointment>{}.where(field(&Appointment::doctorId) == made->id)).value();
   ASSERT_EQ(link.size(), 1u);
@@ -107,7 +107,7 @@ TEST_F(HasManyThrough, CreateMakesTheTargetAndItsLinkOrNeither) {
 TEST_F(HasManyThrough, LinkAndUnlinkWithEachPairOnce) {
   auto ben = patients.related<"doctors">(2);
   auto l = ben.link(3, {.day = "wed"});
-  ASSERT_TRUE(l) << l.error().message;
+  ASSERT_TRUE(l) << l.error().message();
   EXPECT_EQ(l->patientId, 2);
   EXPECT_EQ(l->doctorId, 3);
   EXPECT_EQ(ids(ben.find().value()), (ids_t{2, 3}));
@@ -116,10 +116,10 @@ TEST_F(HasManyThrough, LinkAndUnlinkWithEachPairOnce) {
   auto again = ben.link(3);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, errc::already_exists);
-  EXPECT_TRUE(has(again.error().message, "would link Patient 2 and Doctor 3 a second time (Appointment " +
-                                             std::to_string(l->id) +
-                                             " does; Patient.doctors allows one link per pair)"))
-      << again.error().message;
+  EXPECT_TRUE(has(again.error().message(), "would link Patient 2 and Doctor 3 a second time (Appointment " +
+                                               std::to_string(l->id) +
+                                               " does; Patient.doctors allows one link per pair)"))
+      << again.error().message();
   auto direct = appointments.create({.patientId = 2, .doctorId = 3});
   ASSERT_FALSE(direct);
   EXPECT_EQ(direct.error().code, errc::already_exists) << "the rule holds on the through model itself";
@@ -171,7 +171,7 @@ TEST_F(HasManyThrough, PatchAndDeleteActOnTheReachedTargets) {
   EXPECT_TRUE(db == before) << "Ada's link to Grey is back too";
 
   auto deleted = ada.delete_all({}, field(&Appointment::day) == std::string("mon"));
-  ASSERT_TRUE(deleted) << deleted.error().message;
+  ASSERT_TRUE(deleted) << deleted.error().message();
   EXPECT_EQ(*deleted, 1u);
   EXPECT_FALSE(doctors.exists(1));
   EXPECT_FALSE(appointments.exists(10));
@@ -207,14 +207,15 @@ TEST(HasManyThroughRegistry, TheRunTimeDeclarationAndItsChecks) {
   auto unbacked = mine.add_has_many_through("doctors", "Patient", "Doctor", "Appointment");
   ASSERT_FALSE(unbacked);
   EXPECT_EQ(unbacked.error().code, errc::schema_error);
-  EXPECT_TRUE(has(unbacked.error().message, "declare a has_many from Patient to Appointment on Appointment.patientId"))
-      << unbacked.error().message;
+  EXPECT_TRUE(
+      has(unbacked.error().message(), "declare a has_many from Patient to Appointment on Appointment.patientId"))
+      << unbacked.error().message();
   ASSERT_TRUE(mine.add_has_many("appointments", "Patient", "Appointment"));
   ASSERT_TRUE(mine.add_has_many("appointments", "Doctor", "Appointment"));
   EXPECT_TRUE(mine.add_has_many_through("doctors", "Patient", "Doctor", "Appointment"));
   auto bad_key = mine.add_has_many_through("others", "Patient", "Doctor", "Appointment", {.key_to = "nope"});
   ASSERT_FALSE(bad_key);
-  EXPECT_TRUE(has(bad_key.error().message, "through model Appointment is missing definition of foreign key nope"));
+  EXPECT_TRUE(has(bad_key.error().message(), "through model Appointment is missing definition of foreign key nope"));
 }
 
 // A snapshot keeps the relation (format version 2), and a file or import
@@ -224,14 +225,14 @@ TEST_F(HasManyThrough, SnapshotsAndImportsKeepTheRelation) {
   ASSERT_TRUE(relstore::save(db, file));
   store back;
   auto loaded = relstore::load(back, file);
-  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_TRUE(loaded) << loaded.error().message();
   EXPECT_TRUE(back == db);
   EXPECT_EQ(back.repo<Patient>().related<"doctors">(2).link(2).error().code, errc::already_exists);
 
   file.clear();
   file.seekg(0);
   auto data = relstore::read_snapshot(file);
-  ASSERT_TRUE(data) << data.error().message;
+  ASSERT_TRUE(data) << data.error().message();
   const std::string schema_doc = relstore::schema_json(*data);
   EXPECT_TRUE(has(schema_doc, R"("kind":"hasManyThrough")")) << schema_doc;
   std::ostringstream info;
@@ -244,8 +245,8 @@ TEST_F(HasManyThrough, SnapshotsAndImportsKeepTheRelation) {
   auto refused = relstore::import_json(twice, schema_doc);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, errc::already_exists);
-  EXPECT_TRUE(has(refused.error().message, "Appointment 6 would link Patient 1 and Doctor 1 a second time"))
-      << refused.error().message;
+  EXPECT_TRUE(has(refused.error().message(), "Appointment 6 would link Patient 1 and Doctor 1 a second time"))
+      << refused.error().message();
   std::ostringstream sql;
   ASSERT_TRUE(relstore::export_sql(*data, sql));
   EXPECT_TRUE(has(sql.str(), R"(UNIQUE ("patientId", "doctorId"))")) << sql.str();

@@ -42,10 +42,10 @@ TEST_F(HasOne, CreateThroughTheRelationFillsTheKeyAndGetReturnsIt) {
                                relstore::has_one_repository<schema, boost::mp11::mp_at_c<schema::relation_list, 0>>>);
   EXPECT_FALSE(account.exists());
   auto made = account.create({.balance = 10});
-  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made) << made.error().message();
   EXPECT_EQ(made->supplierId, tammy.id);
   auto got = account.get();
-  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_TRUE(got) << got.error().message();
   EXPECT_EQ(got->value, *made);
   EXPECT_TRUE(account.exists());
   EXPECT_EQ(accounts.find_by_id(made->id).value(), *made);
@@ -56,7 +56,7 @@ TEST_F(HasOne, GetOnAParentWithoutAChildIsNotFound) {
   auto none = suppliers.related<"account">(ben.id).get();
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, errc::not_found);
-  EXPECT_EQ(none.error().message, "Supplier " + std::to_string(ben.id) + " has no account (Account)");
+  EXPECT_EQ(none.error().message(), "Supplier " + std::to_string(ben.id) + " has no account (Account)");
   // A where that excludes the child is the same as no child.
   ASSERT_TRUE(suppliers.related<"account">(ben.id).create({.balance = 1}));
   auto filtered = suppliers.related<"account">(ben.id).get(R"({"where":{"balance":{"gt":5}}})");
@@ -77,16 +77,16 @@ TEST_F(HasOne, ASecondChildOfOneParentIsRefusedNamingBoth) {
   auto constrained = suppliers.related<"account">(tammy.id).create({.id = 7});
   ASSERT_FALSE(constrained);
   EXPECT_EQ(constrained.error().code, errc::already_exists);
-  EXPECT_EQ(constrained.error().message, expected);
+  EXPECT_EQ(constrained.error().message(), expected);
 
   auto plain = accounts.create({.id = 7, .supplierId = tammy.id});
   ASSERT_FALSE(plain);
-  EXPECT_EQ(plain.error().message, expected);
+  EXPECT_EQ(plain.error().message(), expected);
 
   auto batch = accounts.create_all({{.id = 8, .supplierId = ben.id}, {.id = 9, .supplierId = ben.id}});
   ASSERT_FALSE(batch);
   EXPECT_EQ(batch.error().code, errc::already_exists);
-  EXPECT_TRUE(has(batch.error().message, "Account 9 would be a second")) << batch.error().message;
+  EXPECT_TRUE(has(batch.error().message(), "Account 9 would be a second")) << batch.error().message();
 
   auto json = suppliers.related<"account">(tammy.id).create_json(R"({"balance":3})");
   ASSERT_FALSE(json);
@@ -99,7 +99,7 @@ TEST_F(HasOne, ASecondChildOfOneParentIsRefusedNamingBoth) {
   auto moved = accounts.update_by_id(other.id, relstore::patch<Account>{}.set(&Account::supplierId, tammy.id));
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().code, errc::already_exists);
-  EXPECT_TRUE(has(moved.error().message, "(Account 5); Account 20 would be a second")) << moved.error().message;
+  EXPECT_TRUE(has(moved.error().message(), "(Account 5); Account 20 would be a second")) << moved.error().message();
   auto replaced = accounts.replace_by_id(other.id, {.id = 20, .supplierId = tammy.id});
   ASSERT_FALSE(replaced);
   EXPECT_EQ(replaced.error().code, errc::already_exists);
@@ -127,7 +127,7 @@ TEST_F(HasOne, PatchAndDeleteActOnlyOnThatChild) {
   auto mine = suppliers.related<"account">(tammy.id).create({.balance = 1}).value();
   auto theirs = suppliers.related<"account">(ben.id).create({.balance = 1}).value();
   auto patched = suppliers.related<"account">(tammy.id).patch(relstore::patch<Account>{}.set(&Account::balance, 9.0));
-  ASSERT_TRUE(patched) << patched.error().message;
+  ASSERT_TRUE(patched) << patched.error().message();
   EXPECT_EQ(*patched, 1u);
   EXPECT_EQ(accounts.find_by_id(mine.id).value().balance, 9.0);
   EXPECT_EQ(accounts.find_by_id(theirs.id).value(), theirs);
@@ -138,10 +138,10 @@ TEST_F(HasOne, PatchAndDeleteActOnlyOnThatChild) {
   EXPECT_EQ(moved.error().code, errc::constraint_violation);
 
   auto plan = suppliers.related<"account">(tammy.id).plan_delete_all();
-  ASSERT_TRUE(plan) << plan.error().message;
+  ASSERT_TRUE(plan) << plan.error().message();
   EXPECT_EQ(plan->count, 1u);
   auto deleted = suppliers.related<"account">(tammy.id).delete_all();
-  ASSERT_TRUE(deleted) << deleted.error().message;
+  ASSERT_TRUE(deleted) << deleted.error().message();
   EXPECT_EQ(*deleted, 1u);
   EXPECT_EQ(suppliers.related<"account">(tammy.id).delete_all().value(), 0u);
   EXPECT_FALSE(accounts.exists(mine.id));
@@ -187,7 +187,7 @@ TEST_F(HasOne, OnDeletePoliciesApply) {
 TEST_F(HasOne, IncludeGivesTheChildOrNull) {
   auto account = suppliers.related<"account">(tammy.id).create({.balance = 4}).value();
   auto rows = suppliers.find(filter<Supplier>{}.include<"account">().order(&Supplier::id));
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 2u);
   const auto* mine = (*rows)[0].one<"account">();
   ASSERT_NE(mine, nullptr);
@@ -196,7 +196,7 @@ TEST_F(HasOne, IncludeGivesTheChildOrNull) {
   EXPECT_TRUE(has((*rows)[1].to_json(), "\"account\":null")) << (*rows)[1].to_json();
 
   auto json = suppliers.find(R"({"include":[{"relation":"account","scope":{"fields":["balance"]}}],"order":["id"]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_TRUE(has((*json)[0].to_json(), "\"account\":{\"balance\":4")) << (*json)[0].to_json();
   // And the inverse belongsTo is an ordinary one.
   auto back = accounts.belongs_to<"supplier">(account.id);
@@ -220,7 +220,7 @@ TEST(HasOneRegistry, TheRunTimeDeclarationMatchesTheTypedOne) {
   ASSERT_TRUE(mine.add_model(relstore::model_info_of<Supplier>()));
   ASSERT_TRUE(mine.add_model(relstore::model_info_of<Account>()));
   auto added = mine.add_has_one("account", "Supplier", "Account");
-  ASSERT_TRUE(added) << added.error().message;
+  ASSERT_TRUE(added) << added.error().message();
   EXPECT_EQ(mine.relations()[*added].kind, relstore::relation_kind::has_one);
   EXPECT_EQ(mine.declaration(*added).key_to, "supplierId");
   auto inverse = mine.add_relation(relstore::relation_kind::belongs_to, "x", "Supplier", "Account");
@@ -235,14 +235,14 @@ TEST_F(HasOne, ASnapshotKeepsTheRelationKind) {
   ASSERT_TRUE(relstore::save(db, file));
   store back;
   auto loaded = relstore::load(back, file);
-  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_TRUE(loaded) << loaded.error().message();
   EXPECT_TRUE(back == db);
   EXPECT_EQ(back.repo<Supplier>().related<"account">(tammy.id).create({}).error().code, errc::already_exists);
 
   file.clear();
   file.seekg(0);
   auto data = relstore::read_snapshot(file);
-  ASSERT_TRUE(data) << data.error().message;
+  ASSERT_TRUE(data) << data.error().message();
   const auto& reg = data->schema();
   EXPECT_EQ(reg.find_relation(*reg.find_model("Supplier"), "account")->kind, relstore::relation_kind::has_one);
   EXPECT_TRUE(has(relstore::schema_json(*data), "\"kind\":\"hasOne\"")) << relstore::schema_json(*data);
@@ -262,10 +262,10 @@ TEST_F(HasOne, ASnapshotOfAnotherKindIsASchemaMismatch) {
   auto r = relstore::load(db, file);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_TRUE(has(r.error().message,
+  EXPECT_TRUE(has(r.error().message(),
                   "relation Supplier.account is a has_many in the snapshot but a has_one in the "
                   "program"))
-      << r.error().message;
+      << r.error().message();
 }
 
 // What a file or an import holds is verified with the same rule.
@@ -278,12 +278,12 @@ TEST(HasOneVerify, TwoChildrenOfOneParentInAnImportAreRefused) {
   auto refused = relstore::import_json(two, schema_doc);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, errc::already_exists);
-  EXPECT_TRUE(has(refused.error().message, "(Account 5); Account 7 would be a second")) << refused.error().message;
+  EXPECT_TRUE(has(refused.error().message(), "(Account 5); Account 7 would be a second")) << refused.error().message();
 
   const std::string one =
       R"({"Supplier":[{"id":1},{"id":2}],"Account":[{"id":5,"supplierId":1},{"id":7,"supplierId":2}]})";
   auto fine = relstore::import_json(one, schema_doc);
-  ASSERT_TRUE(fine) << fine.error().message;
+  ASSERT_TRUE(fine) << fine.error().message();
   auto sql = std::ostringstream{};
   ASSERT_TRUE(relstore::export_sql(*fine, sql));
   EXPECT_TRUE(has(sql.str(), "UNIQUE (\"supplierId\")")) << sql.str();

@@ -29,7 +29,7 @@ TEST(HostileKeys, TheLargestKeyExhaustsAutomaticKeysInsteadOfWrapping) {
   auto next = db.repo<Customer>().create({.name = "after"});
   ASSERT_FALSE(next);
   EXPECT_EQ(next.error().code, errc::key_space_exhausted);
-  EXPECT_TRUE(has(next.error().message, "Customer: no automatic id is left")) << next.error().message;
+  EXPECT_TRUE(has(next.error().message(), "Customer: no automatic id is left")) << next.error().message();
   auto batch = db.repo<Customer>().create_all({{.id = 5, .name = "given"}, {.name = "auto"}});
   ASSERT_FALSE(batch);
   EXPECT_EQ(batch.error().code, errc::key_space_exhausted);
@@ -93,7 +93,7 @@ TEST_F(HostileInclude, TooDeepAnIncludeIsLimitExceededNamingTheLimit) {
   auto r = customers.find(four);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::limit_exceeded);
-  EXPECT_TRUE(has(r.error().message, "limits::max_include_depth (3)")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "limits::max_include_depth (3)")) << r.error().message();
 }
 
 TEST_F(HostileInclude, AnIncludeCycleIsStoppedByTheRowBudget) {
@@ -106,7 +106,7 @@ TEST_F(HostileInclude, AnIncludeCycleIsStoppedByTheRowBudget) {
       "scope":{"include":["orders"]}}]}}]}}]}}]})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::limit_exceeded);
-  EXPECT_TRUE(has(r.error().message, "limits::max_included_rows")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "limits::max_included_rows")) << r.error().message();
   db.set_limits({});
   ASSERT_TRUE(db.repo<Customer>().find(R"({"include":["orders"]})"));
 }
@@ -127,7 +127,7 @@ TEST_F(HostileInclude, AnIncludeNamedTwiceIsInvalid) {
   auto r = db.repo<Customer>().find(many);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(r.error().message, "\"orders\" is included twice")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "\"orders\" is included twice")) << r.error().message();
   auto typed = db.repo<Customer>().find(filter<Customer>{}.include("orders").include("orders"));
   EXPECT_EQ(typed.error().code, errc::invalid_filter);
 }
@@ -157,7 +157,7 @@ TEST_F(HostileFilter, ALongInqIsASetLookupAndStillExact) {
   f.replace(f.find(R"(,"x")"), 4, "");
   const auto start = std::chrono::steady_clock::now();
   auto r = db.repo<Order>().find(f);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   ASSERT_EQ(r->size(), 2u) << "3 and 5.0 (an integral double equals the integer)";
   EXPECT_EQ((*r)[0]->total, 3);
   EXPECT_EQ((*r)[1]->total, 5);
@@ -173,14 +173,14 @@ TEST_F(HostileFilter, AHugeFilterIsLimitExceeded) {
   auto r = db.repo<Order>().find(f);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::limit_exceeded);
-  EXPECT_TRUE(has(r.error().message, "limits::max_filter_terms")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "limits::max_filter_terms")) << r.error().message();
 }
 
 TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
   auto r = db.repo<Order>().find(R"({"order":["total ASC","note DESC","total DESC"]})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(r.error().message, "order names total twice")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "order names total twice")) << r.error().message();
   auto typed = db.repo<Order>().find(filter<Order>{}.order(&Order::total).order(&Order::total, relstore::desc));
   EXPECT_EQ(typed.error().code, errc::invalid_filter);
 }
@@ -190,25 +190,25 @@ TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
 TEST_F(HostileFilter, LimitsBeyondInt64AreNamedAndLargeWholeNumbersWork) {
   auto huge = db.repo<Order>().find(R"({"limit":9223372036854775808})");
   ASSERT_FALSE(huge);
-  EXPECT_TRUE(has(huge.error().message, "limit 9223372036854775808 is larger than 9223372036854775807"))
-      << huge.error().message;
+  EXPECT_TRUE(has(huge.error().message(), "limit 9223372036854775808 is larger than 9223372036854775807"))
+      << huge.error().message();
   auto big = db.repo<Order>().find(R"({"limit":1e18})");
-  ASSERT_TRUE(big) << big.error().message;
+  ASSERT_TRUE(big) << big.error().message();
   EXPECT_EQ(big->size(), 1000u);
   auto half = db.repo<Order>().find(R"({"limit":2.5})");
-  EXPECT_TRUE(has(half.error().message, "limit 2.5 must be a whole number")) << half.error().message;
+  EXPECT_TRUE(has(half.error().message(), "limit 2.5 must be a whole number")) << half.error().message();
   auto all = db.repo<Order>().find(filter<Order>{}.limit(SIZE_MAX).skip(998));
-  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_TRUE(all) << all.error().message();
   EXPECT_EQ(all->size(), 2u);
 }
 
 TEST_F(HostileFilter, SkipWithOffsetAndARepeatedKeyAreRefused) {
   auto both = db.repo<Order>().find(R"({"skip":1,"offset":2})");
   ASSERT_FALSE(both);
-  EXPECT_TRUE(has(both.error().message, "skip and offset mean the same")) << both.error().message;
+  EXPECT_TRUE(has(both.error().message(), "skip and offset mean the same")) << both.error().message();
   auto twice = db.repo<Order>().find(R"({"limit":1,"where":{"total":1},"limit":2})");
   ASSERT_FALSE(twice);
-  EXPECT_TRUE(has(twice.error().message, "names the key \"limit\" twice")) << twice.error().message;
+  EXPECT_TRUE(has(twice.error().message(), "names the key \"limit\" twice")) << twice.error().message();
   auto nested = db.repo<Order>().count(R"({"total":1,"note":"a","total":2})");
   EXPECT_EQ(nested.error().code, errc::invalid_filter);
   auto payload = db.repo<Customer>().create_json(R"({"name":"a","name":"b"})");
@@ -221,7 +221,7 @@ TEST_F(HostileFilter, SkipWithOffsetAndARepeatedKeyAreRefused) {
 TEST_F(HostileFilter, ANumberBeyondADoubleIsRefusedNotInfinity) {
   auto r = db.repo<Order>().find(R"({"where":{"total":{"lt":1e400}}})");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(has(r.error().message, "beyond the range of a double")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "beyond the range of a double")) << r.error().message();
 }
 
 }  // namespace

@@ -27,11 +27,11 @@ class Include : public ::testing::Test {
  protected:
   void SetUp() override {
     auto coupon = db.repo<Coupon>().create({.label = "C"});
-    ASSERT_TRUE(coupon) << coupon.error().message;
+    ASSERT_TRUE(coupon) << coupon.error().message();
     coupon_id = coupon->id;
     for (int c = 0; c < 3; ++c) {
       auto cust = customers.create({.name = "c" + std::to_string(c)});
-      ASSERT_TRUE(cust) << cust.error().message;
+      ASSERT_TRUE(cust) << cust.error().message();
       customer_ids.push_back(cust->id);
     }
     for (int o = 0; o < 5; ++o) {
@@ -40,16 +40,16 @@ class Include : public ::testing::Test {
                        .create({.total = o * 10.0 + c,
                                 .note = "n" + std::to_string(o),
                                 .couponId = o == 0 ? std::optional<std::int64_t>(coupon_id) : std::nullopt});
-        ASSERT_TRUE(ord) << ord.error().message;
+        ASSERT_TRUE(ord) << ord.error().message();
         for (int l = 0; l < 2; ++l) {
           auto line = db.repo<Order>().related<"lines">(ord->id).create(
               {.sku = "s" + std::to_string(ord->id) + "-" + std::to_string(l), .qty = l});
-          ASSERT_TRUE(line) << line.error().message;
+          ASSERT_TRUE(line) << line.error().message();
         }
       }
     }
     auto lonely = customers.create({.name = "lonely"});
-    ASSERT_TRUE(lonely) << lonely.error().message;
+    ASSERT_TRUE(lonely) << lonely.error().message();
     lonely_id = lonely->id;
   }
 
@@ -82,7 +82,7 @@ class Include : public ::testing::Test {
     for (std::size_t i = from; i < v.size() && out.size() < n; ++i) out.push_back(v[i]);
     return out;
   }
-  static bool says(const relstore::error& e, const char* text) { return e.message.find(text) != std::string::npos; }
+  static bool says(const relstore::error& e, const char* text) { return e.message().find(text) != std::string::npos; }
 
   store db;
   relstore::repository<schema, Customer> customers = db.repo<Customer>();
@@ -95,7 +95,7 @@ class Include : public ::testing::Test {
 
 TEST_F(Include, HasManyGivesEachParentExactlyItsChildrenInKeyOrder) {
   auto rows = customers.find(filter<Customer>{}.include("orders"));
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 4u);
   for (const auto& r : *rows) {
     ASSERT_TRUE(r.has("orders"));
@@ -238,7 +238,7 @@ TEST_F(Include, NestsTwoLevelsWithTheBuilder) {
 TEST_F(Include, NestsTwoLevelsWithJsonAsTheBuilderDoes) {
   auto typed = customers.find(filter<Customer>{}.include("orders", filter<Order>{}.include("lines"))).value();
   auto json = customers.find(R"({"include":[{"relation":"orders","scope":{"include":["lines"]}}]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   ASSERT_EQ(json->size(), typed.size());
   for (std::size_t i = 0; i < typed.size(); ++i) {
     EXPECT_EQ((*json)[i].to_json(), typed[i].to_json());
@@ -300,7 +300,7 @@ TEST_F(Include, AnOptionalBelongsToIsNullForANullKey) {
 TEST_F(Include, AHasManyThroughAnOptionalKeyIncludesOnlyItsChildren) {
   auto spare = db.repo<Coupon>().create({.label = "unused"}).value();
   auto rows = db.repo<Coupon>().find(R"({"include":["orders"]})");
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 2u);
   ids_t with_coupon;
   db.for_each<Order>([&](const Order& o) {
@@ -331,7 +331,7 @@ TEST_F(Include, ASelfRelationIncludesReportsAndManager) {
   auto b = employees.related<"reports">(boss.id).create({.name = "b"}).value();
   auto c = employees.related<"reports">(a.id).create({.name = "c"}).value();
   auto rows = employees.find(R"({"include":["reports","manager"]})");
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 4u);
   const auto& r = *rows;
   EXPECT_EQ(ids(r[0].many<Employee>("reports")), (ids_t{a.id, b.id}));
@@ -373,7 +373,7 @@ TEST_F(Include, ARelationWithANonPrimaryKeyFromIncludesBothWays) {
   ASSERT_TRUE(accounts.related<"sessions">("Y").create({.token = "t2"}));
   ASSERT_TRUE(accounts.related<"sessions">("Z").create({.token = "t1"}));
   auto rows = accounts.find(R"({"include":["sessions"]})");
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   ASSERT_EQ(rows->size(), 3u);
   auto tokens = [](const relstore::rows<Session>& s) {
     std::vector<std::string> out;
@@ -403,9 +403,9 @@ TEST_F(Include, AnUnknownRelationIsInvalidFilterWithTheBuilder) {
   auto r = customers.find(filter<Customer>{}.include("nope"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message;
-  EXPECT_TRUE(says(r.error(), "nope")) << r.error().message;
-  EXPECT_TRUE(says(r.error(), "Customer")) << r.error().message;
+  EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message();
+  EXPECT_TRUE(says(r.error(), "nope")) << r.error().message();
+  EXPECT_TRUE(says(r.error(), "Customer")) << r.error().message();
   auto other_models = customers.find(filter<Customer>{}.include("lines"));
   ASSERT_FALSE(other_models) << "lines is a relation of Order, not Customer";
   EXPECT_EQ(other_models.error().code, errc::invalid_filter);
@@ -417,8 +417,8 @@ TEST_F(Include, AnUnknownRelationIsInvalidFilterWithJson) {
     auto r = customers.find(json);
     ASSERT_FALSE(r) << json;
     EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
-    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << json << ": " << r.error().message;
-    EXPECT_TRUE(says(r.error(), "nope")) << json << ": " << r.error().message;
+    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << json << ": " << r.error().message();
+    EXPECT_TRUE(says(r.error(), "nope")) << json << ": " << r.error().message();
   }
 }
 
@@ -431,15 +431,15 @@ TEST_F(Include, AnUnknownRelationInAScopeIsRejectedEvenWithNoRowsToRecurseInto) 
     auto r = customers.find(json);
     ASSERT_FALSE(r) << json;
     EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
-    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message;
-    EXPECT_TRUE(says(r.error(), "nope")) << r.error().message;
-    EXPECT_TRUE(says(r.error(), "Order")) << "names the scope's model: " << r.error().message;
+    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message();
+    EXPECT_TRUE(says(r.error(), "nope")) << r.error().message();
+    EXPECT_TRUE(says(r.error(), "Order")) << "names the scope's model: " << r.error().message();
   }
   auto typed = customers.find(
       filter<Customer>{}.where(field(&Customer::name) == "nobody").include("orders", filter<Order>{}.include("nope")));
   ASSERT_FALSE(typed);
   EXPECT_EQ(typed.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(typed.error(), "Invalid \"filter.include\" entries")) << typed.error().message;
+  EXPECT_TRUE(says(typed.error(), "Invalid \"filter.include\" entries")) << typed.error().message();
   auto deeper = customers.find(
       filter<Customer>{}.include("orders", filter<Order>{}.include("lines", filter<OrderLine>{}.include("nope"))));
   ASSERT_FALSE(deeper);
@@ -450,8 +450,8 @@ TEST_F(Include, AScopeFilterOfTheWrongModelIsInvalidFilter) {
   auto r = customers.find(filter<Customer>{}.include("orders", filter<Coupon>{}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "Coupon")) << r.error().message;
-  EXPECT_TRUE(says(r.error(), "Order")) << r.error().message;
+  EXPECT_TRUE(says(r.error(), "Coupon")) << r.error().message();
+  EXPECT_TRUE(says(r.error(), "Order")) << r.error().message();
   auto belongs = db.repo<Order>().find(filter<Order>{}.include("customer", filter<Order>{}));
   ASSERT_FALSE(belongs);
   EXPECT_EQ(belongs.error().code, errc::invalid_filter);
@@ -461,7 +461,7 @@ TEST_F(Include, AScopeIsValidatedAgainstTheRelatedModel) {
   auto r = customers.find(R"({"include":[{"relation":"orders","scope":{"where":{"name":"c0"}}}]})");
   ASSERT_FALSE(r) << "name is a field of Customer, not of Order";
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "name")) << r.error().message;
+  EXPECT_TRUE(says(r.error(), "name")) << r.error().message();
   auto bad_key = customers.find(R"({"include":[{"relation":"orders","scope":{"limit":-1}}]})");
   ASSERT_FALSE(bad_key);
   EXPECT_EQ(bad_key.error().code, errc::invalid_filter);
@@ -476,7 +476,7 @@ TEST_F(Include, DroppingTheKeyWithFieldsStillIncludesTheRelation) {
   const std::int64_t c1 = customer_ids[1];
   auto json =
       customers.find(R"({"where":{"id":)" + std::to_string(c1) + R"(},"fields":["name"],"include":["orders"]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   ASSERT_EQ(json->size(), 1u);
   const auto& row = (*json)[0];
   EXPECT_EQ(row->id, 0) << "the key is not selected, so it is value-initialised";
@@ -510,14 +510,14 @@ TEST_F(Include, DroppingTheForeignKeyWithFieldsStillIncludesTheParent) {
 TEST_F(Include, FindByIdWithInclude) {
   const std::int64_t c2 = customer_ids[2];
   auto c = customers.find_by_id(c2, filter<Customer>{}.include("orders", filter<Order>{}.include("lines")));
-  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c) << c.error().message();
   EXPECT_EQ((*c)->id, c2);
   EXPECT_EQ(ids(c->many<Order>("orders")), orders_of(c2));
   for (const auto& o : c->many<Order>("orders")) EXPECT_EQ(ids(o.many<OrderLine>("lines")), lines_of(o->id));
 
   const std::int64_t order_id = orders_of(c2).back();
   auto o = db.repo<Order>().find_by_id(order_id, filter<Order>{}.include("lines").include("customer"));
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   EXPECT_EQ(ids(o->many<OrderLine>("lines")), lines_of(order_id));
   ASSERT_NE(o->one<Customer>("customer"), nullptr);
   EXPECT_EQ(o->one<Customer>("customer")->value.id, c2);

@@ -29,7 +29,7 @@ class IncludeTotalLimit : public ::testing::Test {
       for (int c = 0; c < 3; ++c) {
         auto made = customers.related<"orders">(customer_ids[static_cast<std::size_t>(c)])
                         .create({.total = static_cast<double>((o * 7 + c * 5) % 13)});
-        ASSERT_TRUE(made) << made.error().message;
+        ASSERT_TRUE(made) << made.error().message();
         ASSERT_TRUE(db.repo<Order>().related<"lines">(made->id).create({.sku = "s", .qty = 1}));
       }
     }
@@ -52,7 +52,7 @@ class IncludeTotalLimit : public ::testing::Test {
 
 TEST_F(IncludeTotalLimit, KeepsTheFirstChildrenOverAllParentsInTheScopesOrder) {
   auto rows = customers.find(R"({"include":[{"relation":"orders","scope":{"order":["total DESC"],"totalLimit":4}}]})");
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   // The same four orders a plain find ranks first, each under its own customer.
   auto top = db.repo<Order>().find(filter<Order>{}.order(&Order::total, relstore::desc).limit(4)).value();
   std::map<std::int64_t, ids_t> want;
@@ -77,11 +77,11 @@ TEST_F(IncludeTotalLimit, KeepsTheFirstChildrenOverAllParentsInTheScopesOrder) {
 TEST_F(IncludeTotalLimit, AppliesAfterEachParentsOwnLimitAndNestsUnderTheKeptRows) {
   auto typed = customers.find(filter<Customer>{}.include(
       "orders", filter<Order>{}.order(&Order::total, relstore::desc).limit(1).total_limit(2).include("lines")));
-  ASSERT_TRUE(typed) << typed.error().message;
+  ASSERT_TRUE(typed) << typed.error().message();
   auto json =
       customers.find(R"({"include":[{"relation":"orders","scope":{"order":["total DESC"],"limit":1,"totalLimit":2,)"
                      R"("include":["lines"]}}]})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(by_customer(*typed), by_customer(*json));
 
   // Each customer's best order, then the best two of those three.
@@ -105,7 +105,7 @@ TEST_F(IncludeTotalLimit, AppliesAfterEachParentsOwnLimitAndNestsUnderTheKeptRow
 
 TEST_F(IncludeTotalLimit, WithoutAnOrderKeyOrderDecides) {
   auto rows = customers.find(R"({"include":[{"relation":"orders","scope":{"totalLimit":2}}]})");
-  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_TRUE(rows) << rows.error().message();
   auto first = db.repo<Order>().find(filter<Order>{}.limit(2)).value();
   ids_t got;
   for (const auto& r : *rows) {
@@ -122,7 +122,7 @@ TEST_F(IncludeTotalLimit, IsRefusedOutsideAHasManyIncludeScope) {
   auto top = customers.find(R"({"totalLimit":2})");
   ASSERT_FALSE(top);
   EXPECT_EQ(top.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(top.error().message, "totalLimit belongs in a hasMany include's scope")) << top.error().message;
+  EXPECT_TRUE(has(top.error().message(), "totalLimit belongs in a hasMany include's scope")) << top.error().message();
   auto typed_top = customers.find(filter<Customer>{}.total_limit(2));
   ASSERT_FALSE(typed_top);
   EXPECT_EQ(typed_top.error().code, errc::invalid_filter);
@@ -130,7 +130,7 @@ TEST_F(IncludeTotalLimit, IsRefusedOutsideAHasManyIncludeScope) {
   auto belongs = db.repo<Order>().find(R"({"include":[{"relation":"customer","scope":{"totalLimit":1}}]})");
   ASSERT_FALSE(belongs);
   EXPECT_EQ(belongs.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(belongs.error().message, "totalLimit applies to a hasMany include")) << belongs.error().message;
+  EXPECT_TRUE(has(belongs.error().message(), "totalLimit applies to a hasMany include")) << belongs.error().message();
 
   auto negative = customers.find(R"({"include":[{"relation":"orders","scope":{"totalLimit":-1}}]})");
   ASSERT_FALSE(negative);

@@ -29,13 +29,13 @@ class LoopbackAcceptance : public ::testing::Test {
 TEST_F(LoopbackAcceptance, Case01_CreateThroughRelationFillsForeignKey) {
   auto c = customers.create({.name = "a customer"}).value();
   auto o = customers.related<"orders">(c.id).create({.total = 42, .note = "order 1"});
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   EXPECT_EQ(o->customerId, c.id);
   EXPECT_NE(o->id, 0);
   EXPECT_EQ(o->total, 42.0);
   EXPECT_EQ(o->note, "order 1");
   auto stored = orders.find_by_id(o->id);
-  ASSERT_TRUE(stored) << stored.error().message;
+  ASSERT_TRUE(stored) << stored.error().message();
   EXPECT_EQ(*stored, *o);
   EXPECT_EQ(db.size<Order>(), 1u);
 }
@@ -50,9 +50,9 @@ TEST_F(LoopbackAcceptance, Case02_FindThroughRelationReturnsOnlyThisParentsChild
   ASSERT_TRUE(customers.related<"orders">(a.id).create({.total = 3, .note = "a2"}));
 
   auto related = customers.related<"orders">(a.id).find();
-  ASSERT_TRUE(related) << related.error().message;
+  ASSERT_TRUE(related) << related.error().message();
   auto plain = orders.find(relstore::filter<Order>{}.where(field(&Order::customerId) == a.id));
-  ASSERT_TRUE(plain) << plain.error().message;
+  ASSERT_TRUE(plain) << plain.error().message();
   EXPECT_EQ(values_of(*related), values_of(*plain));
   ASSERT_EQ(related->size(), 2u);
   for (const auto& r : *related) EXPECT_EQ(r->customerId, a.id);
@@ -77,26 +77,26 @@ TEST_F(LoopbackAcceptance, Case03_RelationWorksWithANonPrimaryKeyKeyFrom) {
   ASSERT_NE(acct.id, 0);
 
   auto s = accounts.related<"sessions">(acct.code).create({.token = "t1"});
-  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->accountCode, "ACC-7");
   ASSERT_TRUE(accounts.related<"sessions">(other.code).create({.token = "t0"}));
   ASSERT_TRUE(accounts.related<"sessions">(acct.code).create({.token = "t2", .accountCode = "ACC-7"}));
 
   auto found = accounts.related<"sessions">("ACC-7").find();
-  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found) << found.error().message();
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0]->token, "t1");
   EXPECT_EQ((*found)[1]->token, "t2");
   for (const auto& r : *found) EXPECT_EQ(r->accountCode, "ACC-7");
 
   auto parent = db.repo<Session>().belongs_to<"account">("t1");
-  ASSERT_TRUE(parent) << parent.error().message;
+  ASSERT_TRUE(parent) << parent.error().message();
   EXPECT_EQ(*parent, acct);
 
   auto wrong = accounts.related<"sessions">(acct.code).create({.token = "t3", .accountCode = "ACC-1"});
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, errc::constraint_violation);
-  EXPECT_EQ(wrong.error().message,
+  EXPECT_EQ(wrong.error().message(),
             "Property \"accountCode\" cannot be changed! (Session.accountCode = \"ACC-1\"; this view holds the "
             "Session rows of Account \"ACC-7\")");
   EXPECT_FALSE(db.repo<Session>().exists("t3"));
@@ -112,7 +112,7 @@ TEST_F(LoopbackAcceptance, Case04_PatchManyReturnsCountAndKeepsForeignKey) {
   auto bystander = customers.related<"orders">(d.id).create({.note = "z"}).value();
 
   auto n = rel.patch(relstore::patch<Order>{}.set(&Order::total, 9.0));
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u);
   auto mine = rel.find().value();
   ASSERT_EQ(mine.size(), 2u);
@@ -133,7 +133,7 @@ TEST_F(LoopbackAcceptance, Case05_PatchThatChangesTheForeignKeyFails) {
   auto n = rel.patch(relstore::patch<Order>{}.set(&Order::note, "changed").set(&Order::customerId, other.id));
   ASSERT_FALSE(n);
   EXPECT_EQ(n.error().code, errc::constraint_violation);
-  EXPECT_EQ(n.error().message,
+  EXPECT_EQ(n.error().message(),
             "Property \"customerId\" cannot be changed! (Order.customerId = " + std::to_string(other.id) +
                 "; this view holds the Order rows of Customer " + std::to_string(c.id) + ")");
   EXPECT_TRUE(db == before);
@@ -147,7 +147,7 @@ TEST_F(LoopbackAcceptance, Case06_DeleteManyReturnsCountAndLaterFindIsEmpty) {
   ASSERT_TRUE(rel.create({.note = "x"}));
   ASSERT_TRUE(rel.create({.note = "y"}));
   auto n = rel.delete_all();
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u);
   auto later = rel.find();
   ASSERT_TRUE(later);
@@ -164,7 +164,7 @@ TEST_F(LoopbackAcceptance, Case07_DeleteDoesNotTouchChildrenOfAnotherParent) {
   auto kept1 = customers.related<"orders">(b.id).create({.note = "b1"}).value();
   auto kept2 = customers.related<"orders">(b.id).create({.note = "b2"}).value();
   auto n = customers.related<"orders">(a.id).delete_all();
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u);
   auto left = orders.find().value();
   EXPECT_EQ(values_of(left), (std::vector<Order>{kept1, kept2}));
@@ -179,9 +179,9 @@ TEST_F(LoopbackAcceptance, Case08_WritingAParentWithItsNavigationalPropertyIsRej
   auto r = customers.create_json(R"({"name":"c","orders":[{"total":1}]})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(r.error().message, "Navigational propert")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "\"orders\"")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "Customer")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Navigational propert")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "\"orders\"")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "Customer")) << r.error().message();
   EXPECT_EQ(db.size<Customer>(), 0u);
   EXPECT_EQ(db.size<Order>(), 0u);
 
@@ -190,11 +190,11 @@ TEST_F(LoopbackAcceptance, Case08_WritingAParentWithItsNavigationalPropertyIsRej
   auto p = customers.parse_patch(R"({"orders":[]})");
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(p.error().message, "\"orders\"")) << p.error().message;
+  EXPECT_TRUE(has(p.error().message(), "\"orders\"")) << p.error().message();
   auto q = orders.parse_patch(R"({"customer":{"name":"x"}})");
   ASSERT_FALSE(q);
   EXPECT_EQ(q.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(q.error().message, "\"customer\"")) << q.error().message;
+  EXPECT_TRUE(has(q.error().message(), "\"customer\"")) << q.error().message();
   EXPECT_EQ(customers.find_by_id(c.id).value(), c);
 }
 
@@ -203,12 +203,12 @@ TEST_F(LoopbackAcceptance, Case09_SelfRelationCreateChildThroughParentAndGetPare
   auto employees = db.repo<Employee>();
   auto boss = employees.create({.name = "boss"}).value();
   auto report = employees.related<"reports">(boss.id).create({.name = "report"});
-  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report) << report.error().message();
   EXPECT_EQ(report->managerId, boss.id);
   EXPECT_NE(report->id, boss.id);
 
   auto manager = employees.belongs_to<"manager">(report->id);
-  ASSERT_TRUE(manager) << manager.error().message;
+  ASSERT_TRUE(manager) << manager.error().message();
   EXPECT_EQ(*manager, boss);
 
   auto reports = employees.related<"reports">(boss.id).find();
@@ -230,18 +230,18 @@ TEST_F(LoopbackAcceptance, Case10_IncludeWithAnUnknownRelationIsRejected) {
   auto r = customers.find(R"({"include":["bogus"]})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(r.error().message, "Invalid \"filter.include\" entries")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "bogus")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Invalid \"filter.include\" entries")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "bogus")) << r.error().message();
 
   auto typed = customers.find(relstore::filter<Customer>{}.include("bogus"));
   ASSERT_FALSE(typed);
   EXPECT_EQ(typed.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(typed.error().message, "bogus")) << typed.error().message;
+  EXPECT_TRUE(has(typed.error().message(), "bogus")) << typed.error().message();
 
   auto nested = customers.find(R"({"include":[{"relation":"orders","scope":{"include":["nope"]}}]})");
   ASSERT_FALSE(nested);
   EXPECT_EQ(nested.error().code, errc::invalid_filter);
-  EXPECT_TRUE(has(nested.error().message, "nope")) << nested.error().message;
+  EXPECT_TRUE(has(nested.error().message(), "nope")) << nested.error().message();
 
   auto by_id = customers.find_by_id(c.id, relstore::filter<Customer>{}.include("bogus"));
   ASSERT_FALSE(by_id);
@@ -256,7 +256,7 @@ TEST_F(LoopbackAcceptance, Case11_IncludeGivesEachParentItsOwnChildren) {
     auto solo = customers.create({.name = "solo"}).value();
     auto only = customers.related<"orders">(solo.id).create({.note = "only"}).value();
     auto rows = customers.find(relstore::filter<Customer>{}.include("orders"));
-    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_TRUE(rows) << rows.error().message();
     ASSERT_EQ(rows->size(), 1u);
     EXPECT_EQ((*rows)[0].value, solo);
     ASSERT_EQ((*rows)[0].many<Order>("orders").size(), 1u);
@@ -275,7 +275,7 @@ TEST_F(LoopbackAcceptance, Case11_IncludeGivesEachParentItsOwnChildren) {
   {
     SCOPED_TRACE("several parents, each with exactly its own children in order");
     auto all = customers.find(R"({"include":["orders"]})");
-    ASSERT_TRUE(all) << all.error().message;
+    ASSERT_TRUE(all) << all.error().message();
     ASSERT_EQ(all->size(), 3u);
     EXPECT_EQ((*all)[0].value, a);
     EXPECT_EQ(values_of((*all)[0].many<Order>("orders")), (std::vector<Order>{a1, a2, a3}));
@@ -288,7 +288,7 @@ TEST_F(LoopbackAcceptance, Case11_IncludeGivesEachParentItsOwnChildren) {
   {
     SCOPED_TRACE("find by id with include");
     auto one = customers.find_by_id(b.id, relstore::filter<Customer>{}.include("orders"));
-    ASSERT_TRUE(one) << one.error().message;
+    ASSERT_TRUE(one) << one.error().message();
     EXPECT_EQ(one->value, b);
     EXPECT_EQ(values_of(one->many<Order>("orders")), (std::vector<Order>{b1, b2}));
   }
@@ -301,14 +301,14 @@ TEST_F(LoopbackAcceptance, Case11_IncludeGivesEachParentItsOwnChildren) {
     auto j_s1 = accounts.related<"sessions">(j.code).create({.token = "s1"}).value();
     auto k_s0 = accounts.related<"sessions">(k.code).create({.token = "s0"}).value();
     auto with_sessions = accounts.find(R"({"include":["sessions"]})");
-    ASSERT_TRUE(with_sessions) << with_sessions.error().message;
+    ASSERT_TRUE(with_sessions) << with_sessions.error().message();
     ASSERT_EQ(with_sessions->size(), 2u);
     EXPECT_EQ((*with_sessions)[0].value, k);
     EXPECT_EQ(values_of((*with_sessions)[0].many<Session>("sessions")), (std::vector<Session>{k_s0, k_s2}));
     EXPECT_EQ((*with_sessions)[1].value, j);
     EXPECT_EQ(values_of((*with_sessions)[1].many<Session>("sessions")), (std::vector<Session>{j_s1}));
     auto by_id = accounts.find_by_id(j.id, relstore::filter<Account>{}.include("sessions"));
-    ASSERT_TRUE(by_id) << by_id.error().message;
+    ASSERT_TRUE(by_id) << by_id.error().message();
     EXPECT_EQ(values_of(by_id->many<Session>("sessions")), (std::vector<Session>{j_s1}));
   }
 }
@@ -330,13 +330,13 @@ TEST_F(LoopbackAcceptance, Case12_IncludeReflectsForeignKeyChangesByReplaceAndUp
   moved.customerId = b.id;
   moved.note = "1 moved";
   auto replaced = orders.replace_by_id(o1.id, moved);
-  ASSERT_TRUE(replaced) << replaced.error().message;
+  ASSERT_TRUE(replaced) << replaced.error().message();
   auto mid = customers.find(with_orders).value();
   EXPECT_EQ(values_of(mid[0].many<Order>("orders")), (std::vector<Order>{o2}));
   EXPECT_EQ(values_of(mid[1].many<Order>("orders")), (std::vector<Order>{moved}));
 
   auto updated = orders.update_by_id(o2.id, relstore::patch<Order>{}.set(&Order::customerId, b.id));
-  ASSERT_TRUE(updated) << updated.error().message;
+  ASSERT_TRUE(updated) << updated.error().message();
   auto end = customers.find(with_orders).value();
   EXPECT_TRUE(end[0].many<Order>("orders").empty());
   EXPECT_EQ(values_of(end[1].many<Order>("orders")), (std::vector<Order>{moved, *updated}));
@@ -357,9 +357,9 @@ TEST_F(LoopbackAcceptance, Case13_CreateChildOfMissingParentIsRejected) {
   auto r = customers.related<"orders">(999).create({.note = "orphan"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "customerId")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "Customer")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "999")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "customerId")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "Customer")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "999")) << r.error().message();
   EXPECT_TRUE(db == before);
 
   auto direct = orders.create({.customerId = 999, .note = "orphan"});
@@ -379,12 +379,12 @@ TEST_F(LoopbackAcceptance, Refused_StringsForNumberFieldsAreNotCoerced) {
     auto r = orders.find(json);
     ASSERT_FALSE(r) << json;
     EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
-    EXPECT_TRUE(has(r.error().message, "Order.customerId")) << r.error().message;
+    EXPECT_TRUE(has(r.error().message(), "Order.customerId")) << r.error().message();
   }
   auto p = orders.parse_patch(R"({"total":"2"})");
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(p.error().message, "\"2\"")) << p.error().message;
+  EXPECT_TRUE(has(p.error().message(), "\"2\"")) << p.error().message();
 }
 
 }  // namespace
@@ -403,7 +403,7 @@ TEST_F(LoopbackAcceptance, Mirrored_ConstrainedCreateWithAnExplicitNullOrZeroFor
   auto json_null = coupons.related<"orders">(x.id).create_json(R"({"customerId":1,"couponId":null})");
   ASSERT_FALSE(json_null);
   EXPECT_EQ(json_null.error().code, errc::constraint_violation);
-  EXPECT_EQ(json_null.error().message,
+  EXPECT_EQ(json_null.error().message(),
             "Property \"couponId\" cannot be changed! (Order.couponId = null; this view "
             "holds the Order rows of Coupon " +
                 std::to_string(x.id) + ")");
@@ -416,7 +416,8 @@ TEST_F(LoopbackAcceptance, Mirrored_ConstrainedCreateWithAnExplicitNullOrZeroFor
   auto json_zero = customers.related<"orders">(c.id).create_json(R"({"customerId":0,"total":5})");
   ASSERT_FALSE(json_zero);
   EXPECT_EQ(json_zero.error().code, errc::constraint_violation);
-  EXPECT_NE(json_zero.error().message.find("Order.customerId = 0;"), std::string::npos) << json_zero.error().message;
+  EXPECT_NE(json_zero.error().message().find("Order.customerId = 0;"), std::string::npos)
+      << json_zero.error().message();
 
   auto typed_zero = customers.related<"orders">(c.id).create(relstore::patch<Order>{}.set(&Order::customerId, 0));
   ASSERT_FALSE(typed_zero);
@@ -425,22 +426,22 @@ TEST_F(LoopbackAcceptance, Mirrored_ConstrainedCreateWithAnExplicitNullOrZeroFor
 
   // Left out, or given with this parent's key, it is filled in or kept.
   auto left_out = customers.related<"orders">(c.id).create_json(R"({"total":5,"note":"n"})");
-  ASSERT_TRUE(left_out) << left_out.error().message;
+  ASSERT_TRUE(left_out) << left_out.error().message();
   EXPECT_EQ(left_out->customerId, c.id);
   EXPECT_EQ(left_out->total, 5.0);
   auto same = customers.related<"orders">(c.id).create(
       relstore::patch<Order>{}.set(&Order::customerId, c.id).set(&Order::note, "same"));
-  ASSERT_TRUE(same) << same.error().message;
+  ASSERT_TRUE(same) << same.error().message();
   EXPECT_EQ(orders.find_by_id(same->id).value(), *same);
   auto linked = coupons.related<"orders">(x.id).create_json(R"({"customerId":)" + std::to_string(c.id) +
                                                             R"(,"couponId":)" + std::to_string(x.id) + "}");
-  ASSERT_TRUE(linked) << linked.error().message;
+  ASSERT_TRUE(linked) << linked.error().message();
   EXPECT_EQ(linked->couponId, x.id);
 
   // A typed entity cannot say "given": an empty optional or a 0 means left
   // out there, and is filled in (documented on create(C)).
   auto typed_entity = customers.related<"orders">(c.id).create({.customerId = 0, .total = 1});
-  ASSERT_TRUE(typed_entity) << typed_entity.error().message;
+  ASSERT_TRUE(typed_entity) << typed_entity.error().message();
   EXPECT_EQ(typed_entity->customerId, c.id);
 }
 
@@ -452,7 +453,7 @@ TEST_F(LoopbackAcceptance, Mirrored_ConstrainedJsonCreateKeepsThePlainCreatesChe
   auto unknown = customers.related<"orders">(c.id).create_json(R"({"totl":1})");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, errc::invalid_argument);
-  EXPECT_EQ(unknown.error().message, "Order has no field \"totl\"");
+  EXPECT_EQ(unknown.error().message(), "Order has no field \"totl\"");
   auto typed = customers.related<"orders">(c.id).create_json(R"({"total":"1"})");
   ASSERT_FALSE(typed);
   EXPECT_EQ(typed.error().code, errc::invalid_argument);

@@ -51,13 +51,13 @@ class ModelSettings : public ::testing::Test {
 // LoopBack's forceId: "`id` can't be set".
 TEST_F(ModelSettings, AGeneratedKeyCannotBeGivenOnCreate) {
   auto made = guild_repo.create({.name = "Red"});
-  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made) << made.error().message();
   EXPECT_EQ(made->id, 1);
   const store before = db;
   auto given = guild_repo.create({.id = 7, .name = "Blue"});
   ASSERT_FALSE(given);
   EXPECT_EQ(given.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(given.error().message, "Guild.id = 7")) << given.error().message;
+  EXPECT_TRUE(has(given.error().message(), "Guild.id = 7")) << given.error().message();
   auto batch = guild_repo.create_all({Guild{.name = "A"}, Guild{.id = 9, .name = "B"}});
   ASSERT_FALSE(batch);
   EXPECT_EQ(batch.error().code, errc::invalid_argument);
@@ -91,7 +91,7 @@ TEST_F(ModelSettings, ALoadKeepsGeneratedKeys) {
   ASSERT_TRUE(relstore::save(db, file));
   store back;
   auto loaded = relstore::load(back, file);
-  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_TRUE(loaded) << loaded.error().message();
   EXPECT_TRUE(back == db);
   EXPECT_EQ(back.repo<Guild>().create({.name = "Green"}).value().id, 3);
 }
@@ -102,10 +102,10 @@ TEST_F(ModelSettings, AJsonCreateMustNameEveryRequiredField) {
   auto missing = guild_repo.create_json(R"({"motto":"onward"})");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(missing.error().message, "Guild.name is required")) << missing.error().message;
+  EXPECT_TRUE(has(missing.error().message(), "Guild.name is required")) << missing.error().message();
   EXPECT_TRUE(db == before);
   auto named = guild_repo.create_json(R"({"name":"Red"})");
-  ASSERT_TRUE(named) << named.error().message;
+  ASSERT_TRUE(named) << named.error().message();
   EXPECT_EQ(named->motto, "") << "a field that is not required may be left out";
   // Members have no settings: every field may be left out of JSON, and keys may be given.
   ASSERT_TRUE(db.repo<Member>().create_json(R"({"id":50,"guildId":)" + std::to_string(named->id) + "}"));
@@ -118,21 +118,21 @@ TEST_F(ModelSettings, AFieldSetCreateCountsAnExplicitZeroKeyAsGiven) {
   auto json_zero = guild_repo.create_json(R"({"id":0,"name":"Red"})");
   ASSERT_FALSE(json_zero);
   EXPECT_EQ(json_zero.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(json_zero.error().message, "Guild.id = 0")) << json_zero.error().message;
+  EXPECT_TRUE(has(json_zero.error().message(), "Guild.id = 0")) << json_zero.error().message();
   auto typed_zero = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::id, 0).set(&Guild::name, "Red"));
   ASSERT_FALSE(typed_zero);
   EXPECT_EQ(typed_zero.error().code, errc::invalid_argument);
   auto typed_missing = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::motto, "onward"));
   ASSERT_FALSE(typed_missing);
-  EXPECT_TRUE(has(typed_missing.error().message, "Guild.name is required")) << typed_missing.error().message;
+  EXPECT_TRUE(has(typed_missing.error().message(), "Guild.name is required")) << typed_missing.error().message();
   EXPECT_TRUE(db == before);
   auto made = guild_repo.create(relstore::patch<Guild>{}.set(&Guild::name, "Red"));
-  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made) << made.error().message();
   EXPECT_EQ(made->id, 1);
   EXPECT_EQ(made->motto, "");
   // Through a constrained repository the same rule holds for the child.
   auto member = db.repo<Guild>().related<"members">(made->id).create(relstore::patch<Member>{}.set(&Member::name, "m"));
-  ASSERT_TRUE(member) << member.error().message;
+  ASSERT_TRUE(member) << member.error().message();
   EXPECT_EQ(member->guildId, made->id);
 }
 

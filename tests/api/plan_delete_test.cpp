@@ -81,7 +81,7 @@ TEST_F(PlanDelete, ARestrictIsReportedAsTheErrorTheDeleteGives) {
   auto done = db.repo<Customer>().delete_by_id(ada.id);
   ASSERT_FALSE(done);
   EXPECT_EQ(plan->rejected->code, done.error().code);
-  EXPECT_EQ(plan->rejected->message, done.error().message);
+  EXPECT_EQ(plan->rejected->message(), done.error().message());
   EXPECT_TRUE(db == before);
 }
 
@@ -174,12 +174,12 @@ void plan_then_delete(town::store& db, recorder& rec, coverage& cov, Plan&& plan
   if (p->rejected) {
     ++cov.rejected;
     ASSERT_FALSE(d->has_value());
-    EXPECT_EQ(p->rejected->message, d->error().message);
+    EXPECT_EQ(p->rejected->message(), d->error().message());
     EXPECT_TRUE(seen.empty());
     EXPECT_TRUE(db == before);
     return;
   }
-  ASSERT_TRUE(d->has_value()) << d->error().message;
+  ASSERT_TRUE(d->has_value()) << d->error().message();
   EXPECT_EQ(p->count, **d);
   EXPECT_EQ(steps_of(*p), seen);
   for (const auto& st : p->steps) {

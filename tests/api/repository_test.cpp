@@ -66,7 +66,7 @@ TEST_F(Repository, IntegerKeysAreAssignedIncreasingFromOne) {
   std::vector<std::int64_t> ids;
   for (const char* name : {"a", "b", "c", "d"}) {
     auto c = customers.create({.name = name});
-    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(c) << c.error().message();
     ids.push_back(c->id);
   }
   EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2, 3, 4}));
@@ -92,8 +92,8 @@ TEST_F(Repository, ADuplicateExplicitKeyIsAlreadyExistsNamingModelAndKey) {
   auto r = customers.create({.id = 5, .name = "b"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::already_exists);
-  EXPECT_TRUE(has(r.error().message, "Customer")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "5")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "5")) << r.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(customers.find_by_id(5).value(), first);
   // An automatic key never collides with the taken one.
@@ -110,7 +110,7 @@ TEST_F(Repository, StringPrimaryKeysAreKeptAndMustNotBeEmpty) {
   auto acct = db.repo<Account>().create({.code = "A"}).value();
   auto sessions = db.repo<Session>();
   auto t1 = sessions.create({.token = "t1", .accountCode = acct.code, .active = false});
-  ASSERT_TRUE(t1) << t1.error().message;
+  ASSERT_TRUE(t1) << t1.error().message();
   EXPECT_EQ(t1->token, "t1");
   EXPECT_TRUE(sessions.exists("t1"));
   EXPECT_EQ(sessions.find_by_id("t1").value(), (Session{.token = "t1", .accountCode = "A", .active = false}));
@@ -119,14 +119,14 @@ TEST_F(Repository, StringPrimaryKeysAreKeptAndMustNotBeEmpty) {
   auto dup = sessions.create({.token = "t1", .accountCode = acct.code});
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, errc::already_exists);
-  EXPECT_TRUE(has(dup.error().message, "Session")) << dup.error().message;
-  EXPECT_TRUE(has(dup.error().message, "\"t1\"")) << dup.error().message;
+  EXPECT_TRUE(has(dup.error().message(), "Session")) << dup.error().message();
+  EXPECT_TRUE(has(dup.error().message(), "\"t1\"")) << dup.error().message();
 
   auto empty = sessions.create({.token = "", .accountCode = acct.code});
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(empty.error().message, "Session")) << empty.error().message;
-  EXPECT_TRUE(has(empty.error().message, "token")) << empty.error().message;
+  EXPECT_TRUE(has(empty.error().message(), "Session")) << empty.error().message();
+  EXPECT_TRUE(has(empty.error().message(), "token")) << empty.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_FALSE(sessions.exists(""));
 }
@@ -143,10 +143,10 @@ TEST_F(Repository, OptionalFieldsRoundTrip) {
   EXPECT_EQ(customers.count(field(&Customer::email).is_null()).value(), 1u);
 
   auto set = customers.update_by_id(b.id, relstore::patch<Customer>{}.set(&Customer::email, "b@x"));
-  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_TRUE(set) << set.error().message();
   EXPECT_EQ(customers.find_by_id(b.id).value().email, std::optional<std::string>("b@x"));
   auto cleared = customers.update_by_id(a.id, relstore::patch<Customer>{}.set(&Customer::email, relstore::null));
-  ASSERT_TRUE(cleared) << cleared.error().message;
+  ASSERT_TRUE(cleared) << cleared.error().message();
   EXPECT_FALSE(customers.find_by_id(a.id).value().email.has_value());
   // An empty string is a value, not null.
   auto blank = customers.create({.name = "c", .email = ""}).value();
@@ -157,7 +157,7 @@ TEST_F(Repository, OptionalFieldsRoundTrip) {
 TEST_F(Repository, CreateAllReturnsEveryEntityWithItsKey) {
   auto all = customers.create_all({Customer{.name = "a"}, Customer{.name = "b", .email = "b@x"},
                                    Customer{.id = 10, .name = "c"}, Customer{.name = "d"}});
-  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_TRUE(all) << all.error().message();
   ASSERT_EQ(all->size(), 4u);
   EXPECT_EQ((*all)[0].id, 1);
   EXPECT_EQ((*all)[1].id, 2);
@@ -179,9 +179,9 @@ TEST_F(Repository, CreateAllWhoseElement499IsBadCreatesNothing) {
   auto r = orders.create_all(batch);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "element 499")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "12345")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "customerId")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "element 499")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "12345")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "customerId")) << r.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(db.size<Order>(), 0u);
   EXPECT_EQ(orders.create({.customerId = c.id}).value().id, 1) << "keys of the rolled-back batch were consumed";
@@ -190,7 +190,7 @@ TEST_F(Repository, CreateAllWhoseElement499IsBadCreatesNothing) {
 TEST_F(Repository, CreateAllRowMayReferenceAnEarlierRowOfTheBatch) {
   auto ok = employees.create_all({Employee{.id = 1, .name = "root"}, Employee{.id = 2, .name = "mid", .managerId = 1},
                                   Employee{.id = 3, .name = "leaf", .managerId = 2}});
-  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_TRUE(ok) << ok.error().message();
   EXPECT_EQ(db.size<Employee>(), 3u);
   EXPECT_EQ(employees.belongs_to<"manager">(3).value().name, "mid");
   EXPECT_EQ(employees.belongs_to<"manager">(2).value().name, "root");
@@ -198,16 +198,16 @@ TEST_F(Repository, CreateAllRowMayReferenceAnEarlierRowOfTheBatch) {
   auto boss = employees.create({.name = "boss"}).value();
   auto chain = employees.create_all({Employee{.name = "x", .managerId = boss.id}, Employee{.name = "y"},
                                      Employee{.name = "z", .managerId = boss.id + 1}});
-  ASSERT_TRUE(chain) << chain.error().message;
+  ASSERT_TRUE(chain) << chain.error().message();
   EXPECT_EQ((*chain)[2].managerId, (*chain)[0].id);
 }
 
 TEST_F(Repository, CreateAllRowMayReferenceItself) {
   auto ok = employees.create_all({Employee{.id = 3, .name = "self", .managerId = 3}});
-  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_TRUE(ok) << ok.error().message();
   EXPECT_EQ(employees.belongs_to<"manager">(3).value().name, "self");
   auto single = employees.create({.id = 4, .name = "me", .managerId = 4});
-  ASSERT_TRUE(single) << single.error().message;
+  ASSERT_TRUE(single) << single.error().message();
   EXPECT_EQ(single->managerId, 4);
 }
 
@@ -219,9 +219,9 @@ TEST_F(Repository, CreateAllRowMayNotReferenceALaterRow) {
                             Employee{.id = 10, .name = "x", .managerId = 11}, Employee{.id = 11, .name = "y"}});
   ASSERT_FALSE(later);
   EXPECT_EQ(later.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(later.error().message, "element 1")) << later.error().message;
-  EXPECT_TRUE(has(later.error().message, "managerId")) << later.error().message;
-  EXPECT_TRUE(has(later.error().message, "11")) << later.error().message;
+  EXPECT_TRUE(has(later.error().message(), "element 1")) << later.error().message();
+  EXPECT_TRUE(has(later.error().message(), "managerId")) << later.error().message();
+  EXPECT_TRUE(has(later.error().message(), "11")) << later.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_FALSE(employees.exists(9));
   EXPECT_FALSE(employees.exists(11));
@@ -233,7 +233,7 @@ TEST_F(Repository, CreateAllReportsTheFirstBadRow) {
   auto r = orders.create_all({Order{.customerId = c.id}, Order{.customerId = 77}, Order{.id = 1, .customerId = c.id}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "element 1")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "element 1")) << r.error().message();
   EXPECT_TRUE(db == before);
 }
 
@@ -244,11 +244,11 @@ TEST_F(Repository, ADuplicateKeyIsReportedBeforeADanglingForeignKey) {
   auto r = orders.create({.id = 1, .customerId = 999});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::already_exists);
-  EXPECT_TRUE(has(r.error().message, "Order")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Order")) << r.error().message();
   auto batch = orders.create_all({Order{.customerId = c.id}, Order{.id = 1, .customerId = 999}});
   ASSERT_FALSE(batch);
   EXPECT_EQ(batch.error().code, errc::already_exists);
-  EXPECT_TRUE(has(batch.error().message, "element 1")) << batch.error().message;
+  EXPECT_TRUE(has(batch.error().message(), "element 1")) << batch.error().message();
   EXPECT_TRUE(db == before);
 }
 
@@ -259,9 +259,9 @@ TEST_F(Repository, FindOneWithNoMatchIsNotFound) {
   auto one = customers.find_one(relstore::filter<Customer>{}.where(field(&Customer::name) == "nobody"));
   ASSERT_FALSE(one);
   EXPECT_EQ(one.error().code, errc::not_found);
-  EXPECT_TRUE(has(one.error().message, "Customer")) << one.error().message;
+  EXPECT_TRUE(has(one.error().message(), "Customer")) << one.error().message();
   auto found = customers.find_one(relstore::filter<Customer>{}.where(field(&Customer::name) == "z"));
-  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found) << found.error().message();
   EXPECT_EQ((*found)->name, "z");
 }
 
@@ -270,15 +270,15 @@ TEST_F(Repository, FindByIdOfAMissingKeyIsNotFoundNamingModelAndKey) {
   auto id = customers.find_by_id(77);
   ASSERT_FALSE(id);
   EXPECT_EQ(id.error().code, errc::not_found);
-  EXPECT_TRUE(has(id.error().message, "Customer")) << id.error().message;
-  EXPECT_TRUE(has(id.error().message, "77")) << id.error().message;
+  EXPECT_TRUE(has(id.error().message(), "Customer")) << id.error().message();
+  EXPECT_TRUE(has(id.error().message(), "77")) << id.error().message();
   auto with_filter = customers.find_by_id(77, relstore::filter<Customer>{}.include("orders"));
   ASSERT_FALSE(with_filter);
   EXPECT_EQ(with_filter.error().code, errc::not_found);
   auto session = db.repo<Session>().find_by_id("nope");
   ASSERT_FALSE(session);
   EXPECT_EQ(session.error().code, errc::not_found);
-  EXPECT_TRUE(has(session.error().message, "\"nope\"")) << session.error().message;
+  EXPECT_TRUE(has(session.error().message(), "\"nope\"")) << session.error().message();
 }
 
 TEST_F(Repository, ExistsReportsWhetherAKeyIsPresent) {
@@ -294,11 +294,11 @@ TEST_F(Repository, CountWithTypedAndJsonWhere) {
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(customers.create({.name = "n" + std::to_string(i)}));
   EXPECT_EQ(customers.count().value(), 6u);
   auto typed = customers.count(field(&Customer::id) > std::int64_t{2});
-  ASSERT_TRUE(typed) << typed.error().message;
+  ASSERT_TRUE(typed) << typed.error().message();
   EXPECT_EQ(*typed, 4u);
   EXPECT_EQ(customers.count(field(&Customer::name).inq({"n1", "n4", "zz"})).value(), 2u);
   auto json = customers.count(R"({"id":{"lte":2}})");
-  ASSERT_TRUE(json) << json.error().message;
+  ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(*json, 2u);
   EXPECT_EQ(customers.count(R"({"or":[{"name":"n0"},{"name":"n5"}]})").value(), 2u);
   auto bad = customers.count(R"({"id":{"lte":"2"}})");
@@ -330,15 +330,15 @@ TEST_F(Repository, DoublesKeepTheirExactValue) {
   EXPECT_TRUE(std::isnan(rows[2]->total));
 
   auto batch = orders.create_all({Order{.customerId = c.id, .total = -0.0}, Order{.customerId = c.id, .total = nan}});
-  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_TRUE(batch) << batch.error().message();
   EXPECT_TRUE(std::signbit(orders.find_by_id((*batch)[0].id).value().total));
   EXPECT_TRUE(std::isnan(orders.find_by_id((*batch)[1].id).value().total));
 
   auto patched = orders.update_by_id(pos.id, relstore::patch<Order>{}.set(&Order::total, -0.0));
-  ASSERT_TRUE(patched) << patched.error().message;
+  ASSERT_TRUE(patched) << patched.error().message();
   EXPECT_TRUE(std::signbit(orders.find_by_id(pos.id).value().total));
   auto patched_nan = orders.update_by_id(small.id, relstore::patch<Order>{}.set(&Order::total, nan));
-  ASSERT_TRUE(patched_nan) << patched_nan.error().message;
+  ASSERT_TRUE(patched_nan) << patched_nan.error().message();
   EXPECT_TRUE(std::isnan(orders.find_by_id(small.id).value().total));
 
   // A copy of the store compares equal (bitwise), and -0.0 differs from 0.0.
@@ -356,7 +356,7 @@ TEST_F(Repository, BelongsToReturnsTheParent) {
   auto oa = orders.create({.customerId = a.id}).value();
   auto ob = orders.create({.customerId = b.id}).value();
   auto pa = orders.belongs_to<"customer">(oa.id);
-  ASSERT_TRUE(pa) << pa.error().message;
+  ASSERT_TRUE(pa) << pa.error().message();
   EXPECT_EQ(*pa, a);
   EXPECT_EQ(orders.belongs_to<"customer">(ob.id).value(), b);
   auto coupon = db.repo<Coupon>().create({.label = "C"}).value();
@@ -369,8 +369,8 @@ TEST_F(Repository, BelongsToOfAMissingChildIsNotFound) {
   auto r = orders.belongs_to<"customer">(99);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
-  EXPECT_TRUE(has(r.error().message, "Order")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "99")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Order")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "99")) << r.error().message();
 }
 
 TEST_F(Repository, BelongsToWithANullOptionalForeignKeyIsNotFound) {
@@ -380,8 +380,8 @@ TEST_F(Repository, BelongsToWithANullOptionalForeignKeyIsNotFound) {
   auto r = orders.belongs_to<"coupon">(o.id);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
-  EXPECT_TRUE(has(r.error().message, "couponId")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "null")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "couponId")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "null")) << r.error().message();
 }
 
 // ------------------------------------------------------------------ JSON
@@ -401,14 +401,14 @@ TEST_F(Repository, ToJsonOfARowContainsFieldNamesAndValues) {
 
 TEST_F(Repository, CreateJsonBuildsAnEntityAndRejectsUnknownFields) {
   auto c = customers.create_json(R"({"name":"J","email":"j@x"})");
-  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c) << c.error().message();
   EXPECT_EQ(*c, (Customer{.id = 1, .name = "J", .email = "j@x"}));
   EXPECT_EQ(customers.find_by_id(1).value(), *c);
   const store before = db;
   auto bad = customers.create_json(R"({"name":"J","extra":1})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(bad.error().message, "\"extra\"")) << bad.error().message;
+  EXPECT_TRUE(has(bad.error().message(), "\"extra\"")) << bad.error().message();
   auto not_json = customers.create_json("{name:");
   ASSERT_FALSE(not_json);
   EXPECT_EQ(not_json.error().code, errc::invalid_argument);

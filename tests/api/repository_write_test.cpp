@@ -32,14 +32,14 @@ TEST_F(RepositoryWrite, UpdateByIdChangesOnlyTheNamedFields) {
   auto c = customers.create({.name = "a", .email = "e"}).value();
   auto other = customers.create({.name = "o", .email = "oe"}).value();
   auto r = customers.update_by_id(c.id, relstore::patch<Customer>{}.set(&Customer::name, "b"));
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, (Customer{.id = c.id, .name = "b", .email = "e"}));
   EXPECT_EQ(customers.find_by_id(c.id).value(), *r);
   EXPECT_EQ(customers.find_by_id(other.id).value(), other);
   auto missing = customers.update_by_id(999, relstore::patch<Customer>{}.set(&Customer::name, "x"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, errc::not_found);
-  EXPECT_TRUE(has(missing.error().message, "999")) << missing.error().message;
+  EXPECT_TRUE(has(missing.error().message(), "999")) << missing.error().message();
 }
 
 TEST_F(RepositoryWrite, ParsePatchRejectsAnUnknownFieldNamingIt) {
@@ -48,8 +48,8 @@ TEST_F(RepositoryWrite, ParsePatchRejectsAnUnknownFieldNamingIt) {
   auto unknown = customers.parse_patch(R"({"name":"x","nmae":"y"})");
   ASSERT_FALSE(unknown) << "an unknown field must not be silently dropped";
   EXPECT_EQ(unknown.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(unknown.error().message, "Customer")) << unknown.error().message;
-  EXPECT_TRUE(has(unknown.error().message, "\"nmae\"")) << unknown.error().message;
+  EXPECT_TRUE(has(unknown.error().message(), "Customer")) << unknown.error().message();
+  EXPECT_TRUE(has(unknown.error().message(), "\"nmae\"")) << unknown.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(customers.find_by_id(c.id).value().name, "a");
 }
@@ -58,46 +58,46 @@ TEST_F(RepositoryWrite, ParsePatchRejectsAValueOfTheWrongType) {
   auto type = orders.parse_patch(R"({"total":"much"})");
   ASSERT_FALSE(type);
   EXPECT_EQ(type.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(type.error().message, "Order.total")) << type.error().message;
-  EXPECT_TRUE(has(type.error().message, "much")) << type.error().message;
+  EXPECT_TRUE(has(type.error().message(), "Order.total")) << type.error().message();
+  EXPECT_TRUE(has(type.error().message(), "much")) << type.error().message();
   auto str_for_int = orders.parse_patch(R"({"customerId":"1"})");
   ASSERT_FALSE(str_for_int);
   EXPECT_EQ(str_for_int.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(str_for_int.error().message, "customerId")) << str_for_int.error().message;
+  EXPECT_TRUE(has(str_for_int.error().message(), "customerId")) << str_for_int.error().message();
   auto overflow = db.repo<OrderLine>().parse_patch(R"({"qty":3000000000})");
   ASSERT_FALSE(overflow);
   EXPECT_EQ(overflow.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(overflow.error().message, "qty")) << overflow.error().message;
-  EXPECT_TRUE(has(overflow.error().message, "out of range for int32")) << overflow.error().message;
+  EXPECT_TRUE(has(overflow.error().message(), "qty")) << overflow.error().message();
+  EXPECT_TRUE(has(overflow.error().message(), "out of range for int32")) << overflow.error().message();
   auto good = orders.parse_patch(R"({"total":2.5,"note":"n"})");
-  ASSERT_TRUE(good) << good.error().message;
+  ASSERT_TRUE(good) << good.error().message();
 }
 
 TEST_F(RepositoryWrite, ParsePatchRejectsNullForANonOptionalField) {
   auto null = customers.parse_patch(R"({"name":null})");
   ASSERT_FALSE(null);
   EXPECT_EQ(null.error().code, errc::invalid_argument);
-  EXPECT_TRUE(has(null.error().message, "name")) << null.error().message;
+  EXPECT_TRUE(has(null.error().message(), "name")) << null.error().message();
   // null is fine for an optional field.
   auto c = customers.create({.name = "a", .email = "e"}).value();
   auto good = customers.parse_patch(R"({"name":"n","email":null})");
-  ASSERT_TRUE(good) << good.error().message;
+  ASSERT_TRUE(good) << good.error().message();
   auto r = customers.update_by_id(c.id, *good);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, (Customer{.id = c.id, .name = "n", .email = std::nullopt}));
 }
 
 TEST_F(RepositoryWrite, ReplaceByIdReplacesEveryField) {
   auto c = customers.create({.name = "a", .email = "e"}).value();
   auto r = customers.replace_by_id(c.id, {.name = "b"});
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, (Customer{.id = c.id, .name = "b", .email = std::nullopt}));
   EXPECT_EQ(customers.find_by_id(c.id).value(), *r);
 
   auto cust = customers.create({.name = "x"}).value();
   auto o = orders.create({.customerId = c.id, .total = 1, .note = "old"}).value();
   auto ro = orders.replace_by_id(o.id, {.id = o.id, .customerId = cust.id, .total = 2});
-  ASSERT_TRUE(ro) << ro.error().message;
+  ASSERT_TRUE(ro) << ro.error().message();
   EXPECT_EQ(orders.find_by_id(o.id).value(), (Order{.id = o.id, .customerId = cust.id, .total = 2, .note = ""}));
   auto missing = customers.replace_by_id(999, {.name = "z"});
   ASSERT_FALSE(missing);
@@ -111,8 +111,8 @@ TEST_F(RepositoryWrite, ReplaceByIdWithADanglingForeignKeyChangesNothing) {
   auto r = orders.replace_by_id(o.id, {.customerId = 50, .total = 2});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "customerId")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "50")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "customerId")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "50")) << r.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(orders.find_by_id(o.id).value(), o);
 }
@@ -121,7 +121,7 @@ TEST_F(RepositoryWrite, UpdateAllReturnsTheMatchedCountAndAppliesThePatch) {
   auto a = customers.create({.name = "a"}).value();
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(orders.create({.customerId = a.id, .total = i * 10.0}));
   auto n = orders.update_all(relstore::patch<Order>{}.set(&Order::note, "x"), field(&Order::total) >= 10.0);
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 3u);
   for (const auto& o : orders.find().value()) EXPECT_EQ(o->note, o->total >= 10.0 ? "x" : "");
   // Matching rows that already hold the value still count.
@@ -146,7 +146,7 @@ TEST_F(RepositoryWrite, UpdateAllWithABadForeignKeyChangesNothing) {
       relstore::patch<Order>{}.set(&Order::note, "changed").set(&Order::customerId, std::int64_t{99}));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(bad.error().message, "99")) << bad.error().message;
+  EXPECT_TRUE(has(bad.error().message(), "99")) << bad.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(orders.count(field(&Order::note) == "changed").value(), 0u);
 
@@ -161,7 +161,7 @@ TEST_F(RepositoryWrite, UpdateAllWithABadForeignKeyChangesNothing) {
   // Pointing every row at one of the matched rows is fine (it is its own manager).
   auto self = employees.update_all(relstore::patch<Employee>{}.set(&Employee::managerId, std::int64_t{3}),
                                    field(&Employee::id) >= std::int64_t{2});
-  ASSERT_TRUE(self) << self.error().message;
+  ASSERT_TRUE(self) << self.error().message();
   EXPECT_EQ(*self, 3u);
 }
 
@@ -171,25 +171,25 @@ TEST_F(RepositoryWrite, DeleteByIdRemovesTheEntity) {
   auto a = customers.create({.name = "a"}).value();
   auto b = customers.create({.name = "b"}).value();
   auto r = customers.delete_by_id(a.id);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_FALSE(customers.exists(a.id));
   EXPECT_EQ(customers.find_by_id(a.id).error().code, errc::not_found);
   EXPECT_EQ(customers.find_by_id(b.id).value(), b);
   auto again = customers.delete_by_id(a.id);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, errc::not_found);
-  EXPECT_TRUE(has(again.error().message, "Customer")) << again.error().message;
+  EXPECT_TRUE(has(again.error().message(), "Customer")) << again.error().message();
 }
 
 TEST_F(RepositoryWrite, DeleteAllWithAWhereReturnsTheCount) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(customers.create({.name = i % 2 ? "odd" : "even"}));
   auto odd = customers.delete_all(field(&Customer::name) == "odd");
-  ASSERT_TRUE(odd) << odd.error().message;
+  ASSERT_TRUE(odd) << odd.error().message();
   EXPECT_EQ(*odd, 2u);
   EXPECT_EQ(customers.count(field(&Customer::name) == "odd").value(), 0u);
   EXPECT_EQ(db.size<Customer>(), 3u);
   auto even = customers.delete_all(R"({"name":"even","id":{"gt":1}})");
-  ASSERT_TRUE(even) << even.error().message;
+  ASSERT_TRUE(even) << even.error().message();
   EXPECT_EQ(*even, 2u);
   EXPECT_TRUE(customers.exists(1));
   EXPECT_EQ(customers.delete_all(field(&Customer::name) == "nobody").value(), 0u);
@@ -203,13 +203,13 @@ TEST_F(RepositoryWrite, DeleteAllWithoutAWhereDeletesEverything) {
     ASSERT_TRUE(db.repo<OrderLine>().create({.orderId = o.id, .sku = "s", .qty = 1}));
   }
   auto n = orders.delete_all();
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 3u);  // the cascaded lines are not counted
   EXPECT_EQ(db.size<Order>(), 0u);
   EXPECT_EQ(db.size<OrderLine>(), 0u);
   EXPECT_EQ(db.size<Customer>(), 1u);
   auto customers_gone = customers.delete_all();
-  ASSERT_TRUE(customers_gone) << customers_gone.error().message;
+  ASSERT_TRUE(customers_gone) << customers_gone.error().message();
   EXPECT_EQ(*customers_gone, 1u);
   EXPECT_EQ(db.size<Customer>(), 0u);
 }
@@ -222,7 +222,7 @@ TEST_F(RepositoryWrite, DeleteAllBlockedByARestrictDeletesNothing) {
   auto r = customers.delete_all();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "Customer")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer")) << r.error().message();
   EXPECT_TRUE(db == before);
 }
 

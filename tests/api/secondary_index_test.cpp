@@ -40,7 +40,7 @@ void fill(Store& db, int players, unsigned seed) {
 template <class Store>
 std::vector<std::int64_t> ids(const Store& db, const std::string& json) {
   auto found = db.template repo<Player>().find(json);
-  EXPECT_TRUE(found) << json << ": " << found.error().message;
+  EXPECT_TRUE(found) << json << ": " << found.error().message();
   std::vector<std::int64_t> out;
   if (found) {
     for (const auto& r : *found) out.push_back(r->id);
@@ -156,8 +156,8 @@ TEST(SecondaryIndex, AUniqueIndexRefusesARepeatedValueAndChangesNothing) {
   auto dup = players.create({.guildId = 1, .handle = "p3", .score = 1});
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, errc::already_exists);
-  EXPECT_NE(dup.error().message.find("unique index on Player.handle"), std::string::npos) << dup.error().message;
-  EXPECT_NE(dup.error().message.find("\"p3\""), std::string::npos) << dup.error().message;
+  EXPECT_NE(dup.error().message().find("unique index on Player.handle"), std::string::npos) << dup.error().message();
+  EXPECT_NE(dup.error().message().find("\"p3\""), std::string::npos) << dup.error().message();
   EXPECT_EQ(db.size<Player>(), 10u);
 
   auto moved = players.update_by_id(1, relstore::patch<Player>{}.set(&Player::handle, std::string("p4")));
@@ -211,7 +211,7 @@ TEST(SecondaryIndex, SnapshotsRebuildIndexesAndTolerateAddedOrRemovedOnes) {
   auto r = relstore::load(strict, path);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("Player.handle = \"p0\""), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("Player.handle = \"p0\""), std::string::npos) << r.error().message();
   EXPECT_TRUE(strict == kept);
 }
 

@@ -83,7 +83,7 @@ TEST_F(Transaction, TheCallbackFormCommitsRollsBackAndRethrows) {
     return relstore::make_error(errc::constraint_violation, "a check failed");
   });
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().message, "a check failed");
+  EXPECT_EQ(refused.error().message(), "a check failed");
   EXPECT_TRUE(db == after_ok);
 
   EXPECT_THROW((void)db.transaction([&](auto&) -> relstore::result<void> {
@@ -141,8 +141,8 @@ TEST_F(Transaction, ADanglingKeyAtCommitRollsEverythingBackNamingTheRow) {
   auto r = tx.commit();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::foreign_key_violation);
-  EXPECT_TRUE(has(r.error().message, "Order id 50: Order.customerId = 78: no Customer with id 78"))
-      << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Order id 50: Order.customerId = 78: no Customer with id 78"))
+      << r.error().message();
   EXPECT_FALSE(tx.open());
   EXPECT_TRUE(db == before);
 }

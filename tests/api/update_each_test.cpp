@@ -82,7 +82,7 @@ TEST_F(UpdateEach, ChangingAForeignKeyIsRefusedAndChangesNothing) {
   });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_argument);
-  EXPECT_EQ(r.error().message,
+  EXPECT_EQ(r.error().message(),
             "Order 2: update_each changed Order.customerId (1 -> 2); keys, foreign keys and "
             "indexed fields cannot change in place (use update_by_id)");
   EXPECT_TRUE(db == before);
@@ -93,19 +93,19 @@ TEST_F(UpdateEach, ChangingAPrimaryKeyANullableKeyOrAKeyFromIsRefused) {
   const store before = db;
   auto pk = db.repo<Order>().update_each({}, [](Order& o) { o.id += 100; });
   ASSERT_FALSE(pk);
-  EXPECT_NE(pk.error().message.find("changed Order.id"), std::string::npos) << pk.error().message;
+  EXPECT_NE(pk.error().message().find("changed Order.id"), std::string::npos) << pk.error().message();
   auto coupon_key = db.repo<Order>().update_each({}, [](Order& o) { o.couponId.reset(); });
   ASSERT_FALSE(coupon_key);
-  EXPECT_NE(coupon_key.error().message.find("Order.couponId (1 -> null)"), std::string::npos)
-      << coupon_key.error().message;
+  EXPECT_NE(coupon_key.error().message().find("Order.couponId (1 -> null)"), std::string::npos)
+      << coupon_key.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_EQ(db.repo<Order>().find_by_id(o1.id)->id, o1.id);
 
   ASSERT_TRUE(db.repo<Account>().create({.code = "A"}));
   auto key_from = db.repo<Account>().update_each({}, [](Account& a) { a.code = "B"; });
   ASSERT_FALSE(key_from);
-  EXPECT_NE(key_from.error().message.find("Account.code (\"A\" -> \"B\")"), std::string::npos)
-      << key_from.error().message;
+  EXPECT_NE(key_from.error().message().find("Account.code (\"A\" -> \"B\")"), std::string::npos)
+      << key_from.error().message();
   EXPECT_EQ(db.repo<Account>().find_one()->value.code, "A");
 }
 

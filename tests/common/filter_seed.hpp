@@ -33,11 +33,11 @@ struct seeded {
 inline void seed(shop::store& db, seeded& out) {
   auto customers = db.repo<shop::Customer>();
   auto ada = customers.create({.name = "Ada", .email = "ada@example.com"});
-  ASSERT_TRUE(ada) << ada.error().message;
+  ASSERT_TRUE(ada) << ada.error().message();
   auto bob = customers.create({.name = "Bob"});
-  ASSERT_TRUE(bob) << bob.error().message;
+  ASSERT_TRUE(bob) << bob.error().message();
   auto coupon = db.repo<shop::Coupon>().create({.label = "C"});
-  ASSERT_TRUE(coupon) << coupon.error().message;
+  ASSERT_TRUE(coupon) << coupon.error().message();
   out = {*ada, *bob, *coupon};
   struct line {
     std::int64_t customer;
@@ -55,7 +55,7 @@ inline void seed(shop::store& db, seeded& out) {
          .total = l.total,
          .note = l.note,
          .couponId = l.with_coupon ? std::optional<std::int64_t>(coupon->id) : std::nullopt});
-    ASSERT_TRUE(o) << o.error().message;
+    ASSERT_TRUE(o) << o.error().message();
     ASSERT_EQ(o->id, static_cast<std::int64_t>(i + 1));
   }
 }

@@ -84,7 +84,7 @@ inline void fill(store& db) {
 template <class Repo, class Query>
 std::vector<std::int64_t> find_ids(const Repo& repo, const Query& query) {
   auto r = repo.find(query);
-  EXPECT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r) << r.error().message();
   std::vector<std::int64_t> out;
   if (r) {
     for (const auto& row : *r) out.push_back(row->id);

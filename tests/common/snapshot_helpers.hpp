@@ -45,7 +45,7 @@ inline relstore::dataset one_row(const std::string& name, const std::vector<rels
 inline std::stringstream snapshot_of(const relstore::dataset& ds) {
   std::stringstream buf;
   auto w = relstore::write_snapshot(ds, buf);
-  EXPECT_TRUE(w) << w.error().message;
+  EXPECT_TRUE(w) << w.error().message();
   return buf;
 }
 
@@ -89,7 +89,7 @@ relstore::dataset reshape(const relstore::dataset& ds, Edit edit) {
   for (auto& m : models) EXPECT_TRUE(reg.add_model(m)) << m.name;
   for (auto& r : relations) {
     auto added = reg.add_has_many(r.name, r.parent, r.child, r.options);
-    EXPECT_TRUE(added) << (added ? "" : added.error().message);
+    EXPECT_TRUE(added) << (added ? "" : added.error().message());
   }
   relstore::dataset out(reg);
   for (std::size_t m = 0; m < out.model_count(); ++m) {

@@ -66,7 +66,7 @@ inline std::string patch_json(model_id m, const change& c) {
 
 inline outcome judge(const relstore::error& e) {
   outcome o;
-  o.detail = e.message;
+  o.detail = e.message();
   switch (e.code) {
     case errc::already_exists:
       o.v = verdict::duplicate;
@@ -206,12 +206,12 @@ class relstore_side {
       if (plan_problem_.empty()) plan_problem_ = "plan_delete disagrees with the delete: " + what;
     };
     if (!p) {
-      if (o.v == verdict::accepted || p.error().message != o.detail) mismatch("plan error " + p.error().message);
+      if (o.v == verdict::accepted || p.error().message() != o.detail) mismatch("plan error " + p.error().message());
       return o;
     }
     if (p->rejected) {
-      if (o.v == verdict::accepted || p->rejected->message != o.detail)
-        mismatch("plan rejected: " + p->rejected->message);
+      if (o.v == verdict::accepted || p->rejected->message() != o.detail)
+        mismatch("plan rejected: " + p->rejected->message());
       if (causes_.size() != seen) mismatch("a rejected delete delivered events");
       return o;
     }

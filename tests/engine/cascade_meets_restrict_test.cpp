@@ -24,8 +24,8 @@ TEST(CascadeMeetsRestrict, ACascadeMeetingARestrictThreeLevelsDownRejectsTheWhol
   auto r = cdb.repo<chain::A>().delete_by_id(1);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "C.ds")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "2 D")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "C.ds")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "2 D")) << r.error().message();
   EXPECT_TRUE(cdb == before);
   EXPECT_EQ(cdb.size<chain::B>(), 2u);
   EXPECT_EQ(cdb.size<chain::C>(), 3u);
@@ -49,7 +49,7 @@ TEST(CascadeMeetsRestrict, CascadeMeetsRestrictSucceedsWhenTheRestrictedChildIsD
   ASSERT_TRUE(mdb.repo<chain::R>().create_all(
       {{.id = 1, .pId = 1, .qId = 1}, {.id = 2, .pId = 1, .qId = 2}, {.id = 3, .pId = 2, .qId = 3}}));
   auto r = mdb.repo<chain::P>().delete_by_id(1);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_FALSE(mdb.repo<chain::Q>().exists(1));
   EXPECT_FALSE(mdb.repo<chain::Q>().exists(2));
   EXPECT_FALSE(mdb.repo<chain::R>().exists(1));
@@ -69,8 +69,8 @@ TEST(CascadeMeetsRestrict, CascadeMeetsRestrictIsRejectedWhenTheRestrictedChildW
   auto r = mdb.repo<chain::P>().delete_by_id(1);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "Q.rs")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "1 R")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Q.rs")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "1 R")) << r.error().message();
   EXPECT_TRUE(mdb == before);
   EXPECT_EQ(mdb.size<chain::Q>(), 1u);
 }

@@ -66,7 +66,7 @@ shop::store org_chart() {
        Employee{.id = 3, .name = "lead", .managerId = 2}, Employee{.id = 4, .name = "dev", .managerId = 2},
        Employee{.id = 5, .name = "intern", .managerId = 3}, Employee{.id = 6, .name = "other"},
        Employee{.id = 7, .name = "report", .managerId = 6}});
-  EXPECT_TRUE(created) << created.error().message;
+  EXPECT_TRUE(created) << created.error().message();
   return db;
 }
 
@@ -75,7 +75,7 @@ TEST(Cascade, DeletingAManagerDeletesItsWholeSubtreeAndNothingElse) {
   const Employee ceo = db.repo<Employee>().find_by_id(1).value();
   const Employee report = db.repo<Employee>().find_by_id(7).value();
   auto r = db.repo<Employee>().delete_by_id(2);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{1, 6, 7}));
   EXPECT_EQ(db.repo<Employee>().find_by_id(1).value(), ceo) << "the manager's own manager is untouched";
   EXPECT_EQ(db.repo<Employee>().find_by_id(7).value(), report);
@@ -90,14 +90,14 @@ TEST(Cascade, DeletingALeafEmployeeDeletesOnlyIt) {
 TEST(Cascade, ADeepEmployeeChainIsDeletedFromItsRootWithoutOverflowingTheStack) {
   shop::store db;
   auto created = db.repo<Employee>().create_all(employee_chain(deep_chain));
-  ASSERT_TRUE(created) << created.error().message;
+  ASSERT_TRUE(created) << created.error().message();
   // Another tree, so that the delete cannot simply clear the table.
   ASSERT_TRUE(
       db.repo<Employee>().create_all({Employee{.id = deep_chain + 1, .name = "root"},
                                       Employee{.id = deep_chain + 2, .name = "leaf", .managerId = deep_chain + 1}}));
   ASSERT_EQ(db.size<Employee>(), static_cast<std::size_t>(deep_chain + 2));
   auto r = db.repo<Employee>().delete_by_id(1);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{deep_chain + 1, deep_chain + 2}));
 }
 
@@ -110,8 +110,8 @@ TEST(Cascade, ADeepChainBlockedByARestrictAtItsEndIsRejectedAndChangesNothing) {
   auto r = db.repo<chain::Node>().delete_by_id(1);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "Node.tags")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "id " + std::to_string(blocked_chain))) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Node.tags")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "id " + std::to_string(blocked_chain))) << r.error().message();
   EXPECT_EQ(db.size<chain::Node>(), static_cast<std::size_t>(blocked_chain));
   EXPECT_EQ(db.repo<chain::Note>().find_by_id(1)->nodeId, std::optional<std::int64_t>(1))
       << "the set_null is not applied either";
@@ -122,7 +122,7 @@ TEST(Cascade, ADeepChainBlockedByARestrictAtItsEndIsRejectedAndChangesNothing) {
   EXPECT_TRUE(db == before);
   ASSERT_TRUE(db.repo<chain::Tag>().delete_by_id(1));
   auto ok = db.repo<chain::Node>().delete_by_id(1);
-  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_TRUE(ok) << ok.error().message();
   EXPECT_EQ(db.size<chain::Node>(), 0u);
   EXPECT_EQ(db.repo<chain::Note>().find_by_id(1)->nodeId, std::nullopt);
 }
@@ -137,7 +137,7 @@ TEST(Cascade, ACascadeIntoSetNullDeletesTheChildrenAndNullsTheirItems) {
                                                  {.id = 3, .childId = 3, .label = "c"},
                                                  {.id = 4, .label = "loose"}}));
   auto r = db.repo<chain::Parent>().delete_by_id(1);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_FALSE(db.repo<chain::Child>().exists(1));
   EXPECT_FALSE(db.repo<chain::Child>().exists(2));
   EXPECT_TRUE(db.repo<chain::Child>().exists(3));
@@ -153,14 +153,14 @@ TEST(Cascade, ACascadeIntoSetNullDeletesTheChildrenAndNullsTheirItems) {
 TEST(Cascade, DeleteByIdSucceedsAndDeleteAllCountsOnlyTheRoots) {
   shop::store db = org_chart();
   auto by_id = db.repo<Employee>().delete_by_id(3);
-  ASSERT_TRUE(by_id) << by_id.error().message;
+  ASSERT_TRUE(by_id) << by_id.error().message();
   EXPECT_FALSE(db.repo<Employee>().exists(5));
   auto n = db.repo<Employee>().delete_all(field(&Employee::name) == "ceo");
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 1u) << "employees 2 and 4 went with the cascade and are not counted";
   EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{6, 7}));
   auto both = db.repo<Employee>().delete_all(field(&Employee::managerId).is_null());
-  ASSERT_TRUE(both) << both.error().message;
+  ASSERT_TRUE(both) << both.error().message();
   EXPECT_EQ(*both, 1u);
   EXPECT_EQ(db.size<Employee>(), 0u);
 }
@@ -183,7 +183,7 @@ TEST(Cascade, ADeleteAllOfARootAndItsReportCountsTheReportOnlyIfItWasDeletedFirs
 TEST(Cascade, AConstrainedDeleteAllCascadesAndCountsOnlyTheMatchedReports) {
   shop::store db = org_chart();
   auto n = db.repo<Employee>().related<"reports">(2).delete_all();
-  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_TRUE(n) << n.error().message();
   EXPECT_EQ(*n, 2u) << "3 and 4 matched; 5 went with 3";
   EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{1, 2, 6, 7}));
 }
@@ -204,10 +204,10 @@ TEST(Cascade, AManagerCycleIsDeletedOnceEachWhateverItsLength) {
           return tx.template repo<Employee>().create_all(ring).transform([](auto&&) {});
         },
         {.deferred_foreign_keys = true});
-    ASSERT_TRUE(made) << made.error().message;
+    ASSERT_TRUE(made) << made.error().message();
     ASSERT_EQ(db.size<Employee>(), static_cast<std::size_t>(n + 1));
     auto r = db.repo<Employee>().delete_by_id(1);
-    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{n + 1})) << "ring of " << n;
   }
 }

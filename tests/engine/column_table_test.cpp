@@ -94,9 +94,9 @@ TEST_F(ColumnTable, CheckFindsWhatABadFileCouldHold) {
   t.at(3).ints[1] = std::int64_t{1} << 40;
   auto r = t.check();
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("Order.qty: value 1099511627776 at row 1 is out of range for int32"),
+  EXPECT_NE(r.error().message().find("Order.qty: value 1099511627776 at row 1 is out of range for int32"),
             std::string::npos)
-      << r.error().message;
+      << r.error().message();
   t.at(3).ints[1] = 0;
   t.at(1).nulls[0] = 2;
   EXPECT_FALSE(t.check());

@@ -40,9 +40,9 @@ TEST_F(OnDelete, RestrictRejectsDeletingACustomerWithOrdersNamingTheRelationAndC
   auto r = db.repo<Customer>().delete_by_id(ada.id);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "Customer.orders")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "2 Order")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "id " + std::to_string(ada.id))) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer.orders")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "2 Order")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "id " + std::to_string(ada.id))) << r.error().message();
   EXPECT_TRUE(db == before);
 }
 
@@ -52,17 +52,17 @@ TEST_F(OnDelete, RestrictRejectsADeleteAllThatMatchesACustomerWithOrders) {
   auto r = db.repo<Customer>().delete_all();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(r.error().message, "Customer.orders")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer.orders")) << r.error().message();
   EXPECT_TRUE(db == before);
   EXPECT_TRUE(db.repo<Customer>().exists(bob.id));
 }
 
 TEST_F(OnDelete, RestrictAllowsTheDeleteOnceTheChildrenAreGone) {
   auto removed = db.repo<Customer>().related<"orders">(ada.id).delete_all();
-  ASSERT_TRUE(removed) << removed.error().message;
+  ASSERT_TRUE(removed) << removed.error().message();
   EXPECT_EQ(*removed, 2u);
   auto r = db.repo<Customer>().delete_by_id(ada.id);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_FALSE(db.repo<Customer>().exists(ada.id));
   EXPECT_TRUE(db.repo<Customer>().exists(bob.id));
 }
@@ -84,7 +84,7 @@ TEST_F(OnDelete, SetNullDeletingACouponKeepsItsOrdersWithANullCouponId) {
   EXPECT_EQ(db.size<Order>(), 3u);
   for (const Order& was : {o1, o2}) {
     auto now = db.repo<Order>().find_by_id(was.id);
-    ASSERT_TRUE(now) << now.error().message;
+    ASSERT_TRUE(now) << now.error().message();
     EXPECT_EQ(now->couponId, std::nullopt);
     Order expected = was;
     expected.couponId.reset();
@@ -103,7 +103,7 @@ TEST_F(OnDelete, ThreeLevelChainDeletingAnOrderCascadesItsLinesWhileTheCustomerS
   auto blocked = db.repo<Customer>().delete_by_id(ada.id);
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, errc::restrict_violation);
-  EXPECT_TRUE(has(blocked.error().message, "1 Order")) << blocked.error().message;
+  EXPECT_TRUE(has(blocked.error().message(), "1 Order")) << blocked.error().message();
   EXPECT_TRUE(db == before);
   ASSERT_TRUE(db.repo<Order>().delete_by_id(o2.id));
   EXPECT_EQ(db.size<OrderLine>(), 0u);
@@ -114,14 +114,14 @@ TEST_F(OnDelete, ThreeLevelChainDeletingAnOrderCascadesItsLinesWhileTheCustomerS
 
 TEST_F(OnDelete, DeleteAllCountsOnlyTheRowsItMatched) {
   auto lines_deleted = db.repo<Order>().delete_all(field(&Order::id) == o1.id);
-  ASSERT_TRUE(lines_deleted) << lines_deleted.error().message;
+  ASSERT_TRUE(lines_deleted) << lines_deleted.error().message();
   EXPECT_EQ(*lines_deleted, 1u) << "the two cascaded lines are not counted";
   EXPECT_EQ(db.size<OrderLine>(), 1u);
   auto nulled = db.repo<Coupon>().delete_all(field(&Coupon::label) == "C");
-  ASSERT_TRUE(nulled) << nulled.error().message;
+  ASSERT_TRUE(nulled) << nulled.error().message();
   EXPECT_EQ(*nulled, 1u) << "the order set to null is not counted";
   auto via_relation = db.repo<Customer>().related<"orders">(ada.id).delete_all();
-  ASSERT_TRUE(via_relation) << via_relation.error().message;
+  ASSERT_TRUE(via_relation) << via_relation.error().message();
   EXPECT_EQ(*via_relation, 1u);
   EXPECT_EQ(db.size<OrderLine>(), 0u);
 }

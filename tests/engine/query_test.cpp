@@ -74,7 +74,7 @@ TEST(QueryPipeline, TypedStoreAndDatasetAgreeOnEveryFilter) {
   auto orders = db.repo<Order>();
   for (const auto& json : filters) {
     auto typed = orders.find(json);
-    ASSERT_TRUE(typed) << json << ": " << typed.error().message;
+    ASSERT_TRUE(typed) << json << ": " << typed.error().message();
     std::vector<std::int64_t> want;
     for (const auto& r : *typed) want.push_back(r->id);
     relstore::query_plan from_dataset;

@@ -215,7 +215,7 @@ TEST(Registry, DeclarationsRebuildTheSameRelations) {
     EXPECT_EQ(o.inverse, reg.relations()[r.inverse].name);
     EXPECT_EQ(o.policy, r.policy);
     auto added = copy.add_has_many(r.name, reg.model(r.parent).name, reg.model(r.child).name, o);
-    ASSERT_TRUE(added) << added.error().message;
+    ASSERT_TRUE(added) << added.error().message();
     EXPECT_EQ(*added, i);
   }
   ASSERT_EQ(copy.relations().size(), reg.relations().size());
@@ -261,12 +261,12 @@ relstore::model_info model(const char* name, std::vector<relstore::field_info> f
 struct dynamic_shop {
   dynamic_shop() {
     auto c = reg.add_model(model("Customer", {f("id", field_type::int64), f("code", field_type::string)}));
-    EXPECT_TRUE(c) << c.error().message;
+    EXPECT_TRUE(c) << c.error().message();
     customer = c.value_or(0);
     auto o = reg.add_model(model(
         "Order", {f("id", field_type::int64), f("customerId", field_type::int64), f("custId", field_type::int64, true),
                   f("customerCode", field_type::string), f("note", field_type::string, true)}));
-    EXPECT_TRUE(o) << o.error().message;
+    EXPECT_TRUE(o) << o.error().message();
     order = o.value_or(0);
   }
   relstore::registry reg;
@@ -292,7 +292,7 @@ TEST(Registry, InfersKeyToAsCamelCaseOfTheSourceModelPlusId) {
   dynamic_shop d;
   relstore::registry& reg = d.reg;
   auto r = reg.add_has_many("orders", "Customer", "Order");
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto& rel = reg.relations()[*r];
   EXPECT_EQ(rel.kind, relation_kind::has_many);
   EXPECT_EQ(rel.parent, d.customer);
@@ -316,7 +316,7 @@ TEST(Registry, AMultiWordModelNameGivesCamelCaseId) {
                                                f("orderlineId", field_type::int64), f("OrderLineId", field_type::int64),
                                                f("orderLineId", field_type::int64)})));
   auto r = reg.add_has_many("shipments", "OrderLine", "Shipment");
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto& rel = reg.relations()[*r];
   const std::string key = reg.model(rel.child).fields[rel.child_key].name;
   EXPECT_EQ(key, "orderLineId");
@@ -340,7 +340,7 @@ TEST(Registry, TheRunTimeRuleAgreesWithIsDefaultKeyTo) {
     ASSERT_TRUE(reg.add_model(model(parent.c_str(), {f("id", field_type::int64)})));
     ASSERT_TRUE(reg.add_model(model("Kid", {f("id", field_type::int64), f(key.c_str(), field_type::int64)})));
     auto r = reg.add_has_many("kids", parent, "Kid");
-    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(reg.model(1).fields[reg.relations()[*r].child_key].name, key);
   }
 }
@@ -357,7 +357,7 @@ TEST(Registry, KeyInferenceFollowsLoopbacksCamelCaseForAcronymsAndUnderscores) {
     ASSERT_TRUE(reg.add_model(model(parent.c_str(), {f("id", field_type::int64)})));
     ASSERT_TRUE(reg.add_model(model("Kid", {f("id", field_type::int64), f(key.c_str(), field_type::int64)})));
     auto r = reg.add_has_many("kids", parent, "Kid");
-    EXPECT_TRUE(r) << r.error().message;  // not ASSERT: report every case
+    EXPECT_TRUE(r) << r.error().message();  // not ASSERT: report every case
     if (r) {
       EXPECT_EQ(reg.model(1).fields[reg.relations()[*r].child_key].name, key);
     }
@@ -372,8 +372,8 @@ TEST(Registry, AMissingForeignKeyIsRejectedWithLoopbacksMessage) {
   auto r = reg.add_has_many("orders", "Customer", "Order");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "target model Order is missing definition of foreign key customerId"))
-      << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "target model Order is missing definition of foreign key customerId"))
+      << r.error().message();
   EXPECT_TRUE(reg.relations().empty()) << "nothing is registered";
 }
 
@@ -384,7 +384,7 @@ TEST(Registry, ACustomKeyToIsUsed) {
   o.key_to = "custId";
   o.policy = on_delete::set_null;
   auto r = reg.add_has_many("orders", "Customer", "Order", o);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto& rel = reg.relations()[*r];
   EXPECT_EQ(rel.child_key, 2u);
   EXPECT_EQ(reg.model(rel.child).fields[rel.child_key].name, "custId");
@@ -400,8 +400,8 @@ TEST(Registry, ACustomKeyToThatIsNotAFieldIsRejected) {
   auto r = reg.add_has_many("orders", "Customer", "Order", o);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "target model Order is missing definition of foreign key buyerId"))
-      << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "target model Order is missing definition of foreign key buyerId"))
+      << r.error().message();
 }
 
 TEST(Registry, ACustomKeyFromUsesAnotherFieldOfTheParent) {
@@ -412,7 +412,7 @@ TEST(Registry, ACustomKeyFromUsesAnotherFieldOfTheParent) {
   o.key_to = "customerCode";
   o.inverse = "buyer";
   auto r = reg.add_has_many("coded", "Customer", "Order", o);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto& rel = reg.relations()[*r];
   EXPECT_EQ(rel.parent_key, 1u);
   EXPECT_EQ(reg.model(rel.parent).fields[rel.parent_key].name, "code");
@@ -425,7 +425,7 @@ TEST(Registry, ACustomKeyFromUsesAnotherFieldOfTheParent) {
   auto bad = reg.add_has_many("other", "Customer", "Order", missing);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::schema_error);
-  EXPECT_TRUE(has(bad.error().message, "nope")) << bad.error().message;
+  EXPECT_TRUE(has(bad.error().message(), "nope")) << bad.error().message();
 }
 
 TEST(Registry, AForeignKeyOfAnotherTypeThanTheParentKeyIsASchemaError) {
@@ -436,8 +436,8 @@ TEST(Registry, AForeignKeyOfAnotherTypeThanTheParentKeyIsASchemaError) {
   auto r = reg.add_has_many("orders", "Customer", "Order", o);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "Order.customerCode")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "Customer.id")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Order.customerCode")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "Customer.id")) << r.error().message();
   EXPECT_TRUE(reg.relations().empty());
 }
 
@@ -460,8 +460,8 @@ TEST(Registry, AnArrayFieldOfNoNumberOrBadLengthIsASchemaError) {
     auto r = add(element, extent);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::schema_error);
-    EXPECT_TRUE(has(r.error().message, "model Body: array field p needs a number element type and 1 to 64 elements"))
-        << r.error().message;
+    EXPECT_TRUE(has(r.error().message(), "model Body: array field p needs a number element type and 1 to 64 elements"))
+        << r.error().message();
   }
 }
 
@@ -473,8 +473,8 @@ TEST(Registry, SetNullOnANonOptionalForeignKeyIsASchemaError) {
   auto r = reg.add_has_many("orders", "Customer", "Order", o);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "set_null")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "Order.customerId")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "set_null")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "Order.customerId")) << r.error().message();
   EXPECT_TRUE(reg.relations().empty());
 }
 
@@ -484,8 +484,8 @@ TEST(Registry, ARelationNamedLikeAFieldOfTheParentIsASchemaError) {
   auto r = reg.add_has_many("code", "Customer", "Order");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "Customer.code")) << r.error().message;
-  EXPECT_TRUE(has(r.error().message, "navigational")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer.code")) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "navigational")) << r.error().message();
   relstore::has_many_options o;
   o.inverse = "note";  // a field of the child
   auto inverse = reg.add_has_many("orders", "Customer", "Order", o);
@@ -501,7 +501,7 @@ TEST(Registry, ADuplicateRelationIsASchemaError) {
   auto r = reg.add_has_many("orders", "Customer", "Order");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_error);
-  EXPECT_TRUE(has(r.error().message, "Customer.orders")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer.orders")) << r.error().message();
   // A second relation whose inverse would also be Order.customer is rejected too.
   relstore::has_many_options o;
   o.key_to = "custId";
@@ -517,7 +517,7 @@ TEST(Registry, UnknownModelsAndBadModelsAreSchemaErrors) {
   auto parent = reg.add_has_many("x", "Nope", "Order");
   ASSERT_FALSE(parent);
   EXPECT_EQ(parent.error().code, errc::schema_error);
-  EXPECT_TRUE(has(parent.error().message, "Nope")) << parent.error().message;
+  EXPECT_TRUE(has(parent.error().message(), "Nope")) << parent.error().message();
   EXPECT_EQ(reg.add_has_many("x", "Customer", "Nope").error().code, errc::schema_error);
   auto twice = reg.add_model(model("Customer", {f("id", field_type::int64)}));
   ASSERT_FALSE(twice);
@@ -533,14 +533,14 @@ TEST(Registry, FindRelationAndDeclarationSeeDynamicRelations) {
   dynamic_shop d;
   relstore::registry& reg = d.reg;
   auto a = reg.add_has_many("orders", "Customer", "Order");
-  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(a) << a.error().message();
   relstore::has_many_options o;
   o.key_from = "code";
   o.key_to = "customerCode";
   o.inverse = "buyer";
   o.policy = on_delete::cascade;
   auto b = reg.add_has_many("coded", "Customer", "Order", o);
-  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_TRUE(b) << b.error().message();
   EXPECT_EQ(reg.declaration(*b).key_from, "code");
   EXPECT_EQ(reg.declaration(*b).inverse, "buyer");
   EXPECT_EQ(reg.declaration(*a).key_to, "customerId") << "the inferred key is spelled out";
@@ -559,10 +559,10 @@ TEST(Registry, RefusesEmptyAndRepeatedFieldNames) {
       reg.add_model(model("M", {f("id", field_type::int64), f("x", field_type::int32), f("x", field_type::string)}));
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code, errc::schema_error);
-  EXPECT_TRUE(test::has(twice.error().message, "field x appears twice")) << twice.error().message;
+  EXPECT_TRUE(test::has(twice.error().message(), "field x appears twice")) << twice.error().message();
   auto empty = reg.add_model(model("M", {f("id", field_type::int64), f("", field_type::int32)}));
   ASSERT_FALSE(empty);
-  EXPECT_TRUE(test::has(empty.error().message, "empty name")) << empty.error().message;
+  EXPECT_TRUE(test::has(empty.error().message(), "empty name")) << empty.error().message();
   auto nameless = reg.add_model(model("", {f("id", field_type::int64)}));
   ASSERT_FALSE(nameless);
   EXPECT_EQ(reg.model_count(), 0u);

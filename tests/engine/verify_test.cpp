@@ -45,7 +45,7 @@ TEST(Verify, ADatasetAndATypedLoadReportTheSameDanglingKey) {
   auto r = relstore::load(target, bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_EQ(r.error().message, problems[0].message) << "one check, one message";
+  EXPECT_EQ(r.error().message(), problems[0].message) << "one check, one message";
 }
 
 TEST(Verify, DuplicatesOfPrimaryAndKeyFromKeysAreFoundInADataset) {
@@ -76,8 +76,8 @@ TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
   }
   auto sixty_fifth = reg.add_has_many("r64", "P", "C", {"", "", "p64", relstore::on_delete::restrict});
   ASSERT_FALSE(sixty_fifth);
-  EXPECT_NE(sixty_fifth.error().message.find("model C is already the target of 64 relations"), std::string::npos)
-      << sixty_fifth.error().message;
+  EXPECT_NE(sixty_fifth.error().message().find("model C is already the target of 64 relations"), std::string::npos)
+      << sixty_fifth.error().message();
   relstore::dataset ds(reg);
   for (std::int64_t i = 1; i <= 20000; ++i) {
     const std::size_t pr = ds.add_row(0);

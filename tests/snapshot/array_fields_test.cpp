@@ -65,7 +65,7 @@ TEST_P(ArraySnapshot, EveryElementRoundTrips) {
   }
   game::store loaded;
   auto r = relstore::load(loaded, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   for (const auto& b : game::extreme_bodies()) EXPECT_EQ(loaded.repo<game::Body>().find_by_id(b.id).value(), b);
   const auto four = loaded.repo<game::Body>().find_by_id(4).value();
   EXPECT_TRUE(four.position[0] == 0 && std::signbit(four.position[0]));
@@ -118,7 +118,7 @@ TEST(ArrayEvolution, AnElementTypeWidensOnLoad) {
                        {"velocity", field_type::float32, 2, array_of({0.5, static_cast<double>(0.1f)})}}));
   game::store db;
   auto r = relstore::load(db, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto b = db.repo<game::Body>().find_by_id(1).value();
   EXPECT_EQ(b.tilt, (std::array<std::int8_t, 2>{-1, 1}));
   EXPECT_EQ(b.color, (std::array<std::int16_t, 4>{-128, 127, 0, 1}));
@@ -133,7 +133,7 @@ TEST(ArrayEvolution, ALengthChangeOrANarrowerElementIsASchemaMismatch) {
     auto r = relstore::load(db, buf);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::schema_mismatch);
-    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message().find(says), std::string::npos) << r.error().message();
   };
   const relstore::value three = array_of({std::int64_t{1}, std::int64_t{2}, std::int64_t{3}});
   expect_mismatch({"tilt", field_type::int8, 3, three}, "Body.tilt is int8[3] in the snapshot but int8[2]");
@@ -154,8 +154,8 @@ TEST(ArrayEvolution, ALengthChangeOrANarrowerElementIsASchemaMismatch) {
   game::store db;
   auto r = relstore::load(db, buf);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("Body.position is float32 in the snapshot but float32[3]"), std::string::npos)
-      << r.error().message;
+  EXPECT_NE(r.error().message().find("Body.position is float32 in the snapshot but float32[3]"), std::string::npos)
+      << r.error().message();
 }
 
 TEST(ArrayEvolution, AColumnHoldingAnElementItsTypeCannotIsCorrupt) {
@@ -166,7 +166,7 @@ TEST(ArrayEvolution, AColumnHoldingAnElementItsTypeCannotIsCorrupt) {
     auto back = relstore::read_snapshot(buf);
     ASSERT_FALSE(back);
     EXPECT_EQ(back.error().code, errc::snapshot_corrupt);
-    EXPECT_NE(back.error().message.find(says), std::string::npos) << back.error().message;
+    EXPECT_NE(back.error().message().find(says), std::string::npos) << back.error().message();
   };
   expect_corrupt(
       field_type::uint8, [](relstore::column& c) { c.ints[1] = 256; }, "Unit.x: value 256 at row 0");
@@ -195,7 +195,7 @@ TEST(ArrayHostileFiles, AnArrayOfNoNumberOrOfABadLengthIsCorrupt) {
     auto r = relstore::read_snapshot(in);
     ASSERT_FALSE(r) << says;
     EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message().find(says), std::string::npos) << r.error().message();
   };
   expect_corrupt(12, 0, 2, "field M.a is an array of unknown element type 0");
   expect_corrupt(12, 5, 2, "field M.a is an array of unknown element type 5");
@@ -208,7 +208,7 @@ TEST(ArrayHostileFiles, AnArrayOfNoNumberOrOfABadLengthIsCorrupt) {
 
   std::istringstream good(file(12, 7, 2));
   auto r = relstore::read_snapshot(good);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(relstore::describe(r->get(0, 0, 1)), "[-5,-5]");
 }
 

@@ -52,7 +52,7 @@ struct gate_guard {
 store loaded_from(const std::filesystem::path& path) {
   store db;
   auto r = relstore::load(db, path);
-  EXPECT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r) << r.error().message();
   return db;
 }
 
@@ -64,7 +64,7 @@ TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
   gated_fs fs(gate);
   gate_guard guard{gate};
   auto save = relstore::save_in_background(db, path, {.fs = &fs});
-  ASSERT_TRUE(save) << save.error().message;
+  ASSERT_TRUE(save) << save.error().message();
   EXPECT_TRUE(save->running());
 
   // The game goes on: creates, patches and a cascading delete.
@@ -78,7 +78,7 @@ TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
 
   open_gate(gate);
   auto r = save->wait();
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_FALSE(save->running());
   EXPECT_TRUE(loaded_from(path) == at_call);
   EXPECT_FALSE(loaded_from(path) == db);
@@ -90,14 +90,14 @@ TEST(BackgroundSave, PollReportsTheResultOnceWithoutBlocking) {
   const auto path = dir.path() / "poll.snap";
   const store db = world(30);
   auto save = relstore::save_in_background(db, path);
-  ASSERT_TRUE(save) << save.error().message;
+  ASSERT_TRUE(save) << save.error().message();
   std::optional<relstore::result<void>> r;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!(r = save->poll())) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the save never finished";
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_TRUE(*r) << r->error().message;
+  ASSERT_TRUE(*r) << r->error().message();
   EXPECT_FALSE(save->running());
   EXPECT_TRUE(loaded_from(path) == db);
 }
@@ -114,7 +114,7 @@ TEST(BackgroundSave, ASecondSaveOfTheSameFileIsBusyUntilTheFirstIsCollected) {
   auto refused = relstore::save_in_background(second, dir.path() / "." / "busy.snap");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, errc::busy);
-  EXPECT_NE(refused.error().message.find("busy.snap"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message().find("busy.snap"), std::string::npos) << refused.error().message();
 
   // A save() now would be overwritten by the older state: refused too.
   auto direct = relstore::save(second, path);
@@ -131,7 +131,7 @@ TEST(BackgroundSave, ASecondSaveOfTheSameFileIsBusyUntilTheFirstIsCollected) {
   EXPECT_TRUE(loaded_from(path) == first) << "the refused save must not have touched the file";
 
   auto again = relstore::save_in_background(second, path);
-  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_TRUE(again) << again.error().message();
   ASSERT_TRUE(again->wait());
   EXPECT_TRUE(loaded_from(path) == second);
 }
@@ -158,7 +158,7 @@ TEST_P(BackgroundSaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
   auto r = save->wait();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
-  EXPECT_NE(r.error().message.find(std::strerror(GetParam().err)), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find(std::strerror(GetParam().err)), std::string::npos) << r.error().message();
 
   const bool after_rename = GetParam().at == test::fault::dir_open || GetParam().at == test::fault::dir_fsync;
   EXPECT_TRUE(loaded_from(path) == (after_rename ? new_world : old_world));
@@ -195,7 +195,7 @@ TEST(BackgroundSave, KilledWhileSavingLeavesTheOldSnapshotAndNoTemporaryFile) {
     auto r = save->wait();
     ASSERT_FALSE(r) << "write " << at;
     EXPECT_EQ(r.error().code, errc::io_error);
-    EXPECT_NE(r.error().message.find("killed by signal 9"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message().find("killed by signal 9"), std::string::npos) << r.error().message();
     EXPECT_TRUE(loaded_from(path) == old_world) << "write " << at;
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "write " << at;
   }

@@ -67,7 +67,7 @@ TEST(Corruption, EverySingleByteFlipIsACleanErrorAndLeavesTheStoreUntouched) {
     bad[i] = static_cast<char>(bad[i] ^ 0x5A);
     auto r = load_bytes(target, bad);
     ASSERT_FALSE(r) << "flipped byte " << i << " loaded";
-    EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << "byte " << i << ": " << r.error().message;
+    EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << "byte " << i << ": " << r.error().message();
   }
   EXPECT_TRUE(target == before);
 }
@@ -78,7 +78,7 @@ TEST(Corruption, TruncationAtEveryOffsetIsSnapshotCorrupt) {
   for (std::size_t n = 0; n < good.size(); ++n) {
     auto r = load_bytes(target, good.substr(0, n));
     ASSERT_FALSE(r) << "truncated at " << n << " loaded";
-    EXPECT_EQ(r.error().code, errc::snapshot_corrupt) << n << ": " << r.error().message;
+    EXPECT_EQ(r.error().code, errc::snapshot_corrupt) << n << ": " << r.error().message();
   }
   EXPECT_EQ(target.size<Customer>(), 0u);
 }
@@ -88,7 +88,7 @@ TEST(Corruption, TrailingBytesAreRejected) {
   auto r = load_bytes(target, saved_bytes(small_store()) + "x");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("trailing"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("trailing"), std::string::npos) << r.error().message();
 }
 
 // Re-seals a damaged payload with a valid envelope: the parser itself must cope.
@@ -102,7 +102,7 @@ TEST(Corruption, PayloadByteFlipsUnderAValidChecksumNeverCrash) {
       store target;
       auto r = load_bytes(target, relstore::detail::seal_snapshot(p, format));
       if (!r) {
-        EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << i << ": " << r.error().message;
+        EXPECT_TRUE(is_clean_snapshot_error(r.error().code)) << i << ": " << r.error().message();
         EXPECT_EQ(target.size<Customer>(), 0u);
       }
     }
@@ -121,9 +121,9 @@ TEST(Corruption, NewerFormatVersionIsSnapshotVersion) {
   auto r = load_bytes(target, patch_header_field(saved_bytes(small_store()), 8, relstore::snapshot_format_version + 1));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_version);
-  EXPECT_NE(r.error().message.find("format version " + std::to_string(relstore::snapshot_format_version + 1)),
+  EXPECT_NE(r.error().message().find("format version " + std::to_string(relstore::snapshot_format_version + 1)),
             std::string::npos)
-      << r.error().message;
+      << r.error().message();
 }
 
 TEST(Corruption, NewerBoostArchiveVersionIsSnapshotVersion) {
@@ -142,7 +142,7 @@ TEST(Corruption, BinarySnapshotFromAnotherPlatformIsSnapshotPlatform) {
   auto r = load_bytes(target, bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_platform);
-  EXPECT_NE(r.error().message.find("big-endian"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("big-endian"), std::string::npos) << r.error().message();
 }
 
 TEST(Corruption, NotASnapshotAtAll) {
@@ -150,7 +150,7 @@ TEST(Corruption, NotASnapshotAtAll) {
   auto r = load_bytes(target, std::string(100, 'x'));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("magic"), std::string::npos);
+  EXPECT_NE(r.error().message().find("magic"), std::string::npos);
 }
 
 TEST(Hostile, AbsurdRowCountIsRejectedBeforeAllocating) {
@@ -160,7 +160,7 @@ TEST(Hostile, AbsurdRowCountIsRejectedBeforeAllocating) {
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("exceeds"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("exceeds"), std::string::npos) << r.error().message();
 }
 
 TEST(Hostile, AbsurdModelCountIsRejected) {
@@ -205,7 +205,7 @@ TEST(Hostile, DanglingForeignKeyIsRejectedAndNamesTheKey) {
   auto r = relstore::load(target, bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("Order.customerId = 77"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("Order.customerId = 77"), std::string::npos) << r.error().message();
   EXPECT_TRUE(target == before);
 }
 
@@ -220,7 +220,7 @@ TEST(Hostile, DuplicatePrimaryKeyIsRejected) {
   auto r = relstore::load(target, bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("duplicate key in Customer"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("duplicate key in Customer"), std::string::npos) << r.error().message();
   EXPECT_EQ(target.size<Customer>(), 0u);
 }
 
@@ -242,7 +242,7 @@ TEST(Hostile, ADuplicateKeyNamesItsLaterRowWhateverTheInsertOrder) {
   auto r = relstore::load(target, bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("duplicate key in Order at row 2: "), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("duplicate key in Order at row 2: "), std::string::npos) << r.error().message();
 }
 
 TEST(Hostile, OutOfRangeInt32IsRejected) {
@@ -255,7 +255,7 @@ TEST(Hostile, OutOfRangeInt32IsRejected) {
   auto r = relstore::read_snapshot(bytes);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_NE(r.error().message.find("OrderLine.qty"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("OrderLine.qty"), std::string::npos) << r.error().message();
 }
 
 }  // namespace

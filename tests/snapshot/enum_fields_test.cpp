@@ -26,13 +26,13 @@ TEST_P(EnumSnapshot, ValuesAndEnumeratorsRoundTrip) {
   const std::string bytes = buf.str();
   game::store loaded;
   auto r = relstore::load(loaded, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(loaded == db);
   EXPECT_EQ(loaded.repo<game::Item>().find_by_id(4).value().kind, static_cast<game::kind>(200));
 
   std::istringstream again(bytes);
   auto ds = relstore::read_snapshot(again);
-  ASSERT_TRUE(ds) << ds.error().message;
+  ASSERT_TRUE(ds) << ds.error().message();
   const auto m = *ds->find_model("Item");
   const auto& f = ds->model(m).fields[1];
   ASSERT_TRUE(f.enumeration);
@@ -74,14 +74,14 @@ TEST(EnumEvolution, AnEnumeratorMustKeepItsValue) {
   auto renumbered = load_with_enum([](list& e) { e[2].value = 8; });
   ASSERT_FALSE(renumbered);
   EXPECT_EQ(renumbered.error().code, errc::schema_mismatch);
-  EXPECT_NE(renumbered.error().message.find("Item.kind: enumerator potion of kind is 8 in the snapshot but 7"),
+  EXPECT_NE(renumbered.error().message().find("Item.kind: enumerator potion of kind is 8 in the snapshot but 7"),
             std::string::npos)
-      << renumbered.error().message;
+      << renumbered.error().message();
   auto renamed = load_with_enum([](list& e) { e[0].name = "blade"; });
   ASSERT_FALSE(renamed);
-  EXPECT_NE(renamed.error().message.find("enumerator blade of kind is 0 in the snapshot but missing"),
+  EXPECT_NE(renamed.error().message().find("enumerator blade of kind is 0 in the snapshot but missing"),
             std::string::npos)
-      << renamed.error().message;
+      << renamed.error().message();
 }
 
 }  // namespace

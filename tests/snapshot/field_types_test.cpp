@@ -46,13 +46,13 @@ TEST_P(FieldTypeSnapshot, EveryExtremeRoundTrips) {
   game::fill(db);
   auto special =
       db.repo<game::Unit>().create({.id = 5, .speed = std::numeric_limits<float>::quiet_NaN(), .boost = -0.0f});
-  ASSERT_TRUE(special) << special.error().message;
+  ASSERT_TRUE(special) << special.error().message();
   ASSERT_TRUE(db.repo<game::Unit>().create({.id = 6, .speed = -std::numeric_limits<float>::infinity()}));
   std::stringstream buf;
   ASSERT_TRUE(relstore::save(db, buf, {.format = GetParam()}));
   game::store loaded;
   auto r = relstore::load(loaded, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   for (const auto& u : game::extreme_units()) EXPECT_EQ(loaded.repo<game::Unit>().find_by_id(u.id).value(), u);
   const auto five = loaded.repo<game::Unit>().find_by_id(5).value();
   EXPECT_TRUE(std::isnan(five.speed));
@@ -73,7 +73,7 @@ TEST(FieldTypeEvolution, NarrowerTypesWidenOnLoad) {
                                            {"real", field_type::float32, 0.1f}}));
   edges::store db;
   auto r = relstore::load(db, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto v = db.repo<edges::Value>().find_by_id(1).value();
   EXPECT_EQ(v.small, -128);
   EXPECT_EQ(v.count, 65535u);
@@ -85,7 +85,7 @@ TEST(FieldTypeEvolution, NarrowerTypesWidenOnLoad) {
                                            {"serial", field_type::uint32, std::int64_t{4294967295}}}));
   game::store g;
   auto u = relstore::load(g, unit);
-  ASSERT_TRUE(u) << u.error().message;
+  ASSERT_TRUE(u) << u.error().message();
   const auto got = g.repo<game::Unit>().find_by_id(1).value();
   EXPECT_EQ(got.height, -5);
   EXPECT_EQ(got.ammo, 255);
@@ -101,7 +101,7 @@ TEST(FieldTypeEvolution, NarrowingOrChangingSignIsASchemaMismatch) {
     auto r = relstore::load(db, buf);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::schema_mismatch);
-    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message().find(says), std::string::npos) << r.error().message();
   };
   // Even when the value would fit: the rule is by type, not by value.
   expect_mismatch("level", field_type::uint16, std::int64_t{1}, "Unit.level is uint16 in the snapshot but uint8");
@@ -120,7 +120,7 @@ TEST(FieldTypeEvolution, AColumnHoldingWhatItsTypeCannotIsCorrupt) {
     auto back = relstore::read_snapshot(buf);
     ASSERT_FALSE(back);
     EXPECT_EQ(back.error().code, errc::snapshot_corrupt);
-    EXPECT_NE(back.error().message.find(says), std::string::npos) << back.error().message;
+    EXPECT_NE(back.error().message().find(says), std::string::npos) << back.error().message();
   };
   expect_corrupt(
       field_type::uint8, [](relstore::column& c) { c.ints[0] = 256; }, "Unit.x: value 256 at row 0");

@@ -52,7 +52,7 @@ TEST(HostileFiles, AFifoIsRefusedAtOnceByLoadAndEveryCommand) {
   auto r = relstore::load(db, fifo);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
-  EXPECT_TRUE(has(r.error().message, "it is a FIFO, not a regular file")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "it is a FIFO, not a regular file")) << r.error().message();
   for (const char* cmd : {"info", "verify", "dump", "export-sql"}) {
     std::string err;
     EXPECT_EQ(tool({cmd, fifo.string()}, nullptr, &err), 1) << cmd;
@@ -71,8 +71,8 @@ TEST(HostileFiles, AFolderSaysSoAndNeverSuccess) {
   auto r = relstore::read_snapshot(dir.path());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
-  EXPECT_TRUE(has(r.error().message, "it is a folder, not a regular file")) << r.error().message;
-  EXPECT_FALSE(has(r.error().message, "Success")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "it is a folder, not a regular file")) << r.error().message();
+  EXPECT_FALSE(has(r.error().message(), "Success")) << r.error().message();
 }
 
 // ------------------------------------------- 9 and the one schema model: the registry's rules
@@ -87,7 +87,7 @@ TEST(HostileFiles, ASchemaTheRegistryRefusesIsRefusedWithItsMessage) {
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_TRUE(has(r.error().message, "model Customer: field id appears twice")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "model Customer: field id appears twice")) << r.error().message();
 }
 
 TEST(HostileFiles, ARelationWithFloatKeysIsRefusedNotReportedAsDangling) {
@@ -102,7 +102,7 @@ TEST(HostileFiles, ARelationWithFloatKeysIsRefusedNotReportedAsDangling) {
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
-  EXPECT_TRUE(has(r.error().message, "foreign key C.pId is float64 but P.id is int64")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "foreign key C.pId is float64 but P.id is int64")) << r.error().message();
 }
 
 // Version 2's additions: each relation's kind, checked like every other byte.
@@ -125,11 +125,11 @@ TEST(HostileFiles, AVersion2RelationOfUnknownKindIsRefused) {
     auto r = relstore::read_snapshot(in);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-    EXPECT_TRUE(has(r.error().message, "relation cs: unknown kind " + std::to_string(kind))) << r.error().message;
+    EXPECT_TRUE(has(r.error().message(), "relation cs: unknown kind " + std::to_string(kind))) << r.error().message();
   }
   std::istringstream one(file(2));
   auto r = relstore::read_snapshot(one);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto& reg = r->schema();
   EXPECT_EQ(reg.find_relation(*reg.find_model("P"), "cs")->kind, relstore::relation_kind::has_one);
 }
@@ -144,8 +144,8 @@ TEST(HostileFiles, ANameWithAControlCharacterIsRefusedAndShownEscaped) {
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
-  EXPECT_TRUE(has(r.error().message, "\"Cust\\x1b[2Jomer\" has a control character")) << r.error().message;
-  EXPECT_EQ(r.error().message.find('\x1b'), std::string::npos) << "no raw escape reaches a message";
+  EXPECT_TRUE(has(r.error().message(), "\"Cust\\x1b[2Jomer\" has a control character")) << r.error().message();
+  EXPECT_EQ(r.error().message().find('\x1b'), std::string::npos) << "no raw escape reaches a message";
 }
 
 TEST(HostileFiles, ValuesInMessagesAreEscaped) {
@@ -176,7 +176,7 @@ TEST(HostileFiles, AKeyCreateRefusesIsRefusedByLoadUnlessLenient) {
   auto r = relstore::load(target, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_TRUE(has(r.error().message, "Customer.id is 0")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "Customer.id is 0")) << r.error().message();
   ASSERT_TRUE(relstore::load(target, ds, {.lenient = true}));
   EXPECT_EQ(target.size<Customer>(), 1u);
 
@@ -187,7 +187,7 @@ TEST(HostileFiles, AKeyCreateRefusesIsRefusedByLoadUnlessLenient) {
   sd.cells(*sd.find_model("Session"), 0).strings[0] = "";
   auto empty = relstore::load(target, sd);
   ASSERT_FALSE(empty);
-  EXPECT_TRUE(has(empty.error().message, "Session.token is empty")) << empty.error().message;
+  EXPECT_TRUE(has(empty.error().message(), "Session.token is empty")) << empty.error().message();
 }
 
 TEST(HostileFiles, ASnapshotSharingNoModelIsSchemaMismatchUnlessLenient) {
@@ -199,7 +199,7 @@ TEST(HostileFiles, ASnapshotSharingNoModelIsSchemaMismatchUnlessLenient) {
   auto r = relstore::load(target, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_TRUE(has(r.error().message, "shares no model with the program")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "shares no model with the program")) << r.error().message();
   EXPECT_EQ(target.size<Customer>(), 1u) << "the caller's data is kept";
   ASSERT_TRUE(relstore::load(target, ds, {.lenient = true}));
   EXPECT_EQ(target.size<Customer>(), 0u);
@@ -217,8 +217,8 @@ TEST(HostileFiles, ARelationContradictingTheProgramsIsSchemaMismatchUnlessLenien
   auto r = relstore::load(target, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_TRUE(has(r.error().message, "relation Customer.orders is on_delete cascade in the snapshot but restrict"))
-      << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "relation Customer.orders is on_delete cascade in the snapshot but restrict"))
+      << r.error().message();
   EXPECT_TRUE(relstore::load(target, ds, {.lenient = true}));
 }
 
@@ -231,7 +231,7 @@ TEST(HostileFiles, ExportSqlRefusesWhatSqliteCannotHoldNamingModelAndField) {
   std::ostringstream sql;
   auto nan = relstore::export_sql(test::dataset_of(db), sql);
   ASSERT_FALSE(nan);
-  EXPECT_TRUE(has(nan.error().message, "Order.total is NaN in the row with id 1")) << nan.error().message;
+  EXPECT_TRUE(has(nan.error().message(), "Order.total is NaN in the row with id 1")) << nan.error().message();
   EXPECT_TRUE(sql.str().empty()) << "refused before a byte is written";
 
   relstore::registry cased;
@@ -239,14 +239,14 @@ TEST(HostileFiles, ExportSqlRefusesWhatSqliteCannotHoldNamingModelAndField) {
   ASSERT_TRUE(cased.add_model({"order", {{"id", relstore::field_type::int64, false}}, 0}));
   auto twins = relstore::export_sql(relstore::dataset(cased), sql);
   ASSERT_FALSE(twins);
-  EXPECT_TRUE(has(twins.error().message, "model Order and model order differ only by letter case"))
-      << twins.error().message;
+  EXPECT_TRUE(has(twins.error().message(), "model Order and model order differ only by letter case"))
+      << twins.error().message();
 
   relstore::registry reserved;
   ASSERT_TRUE(reserved.add_model({"sqlite_master", {{"id", relstore::field_type::int64, false}}, 0}));
   auto master = relstore::export_sql(relstore::dataset(reserved), sql);
   ASSERT_FALSE(master);
-  EXPECT_TRUE(has(master.error().message, "reserved by SQLite")) << master.error().message;
+  EXPECT_TRUE(has(master.error().message(), "reserved by SQLite")) << master.error().message();
 }
 
 TEST(HostileFiles, TwoRelationsOnOneForeignKeyExportOneIndex) {
@@ -280,7 +280,7 @@ TEST(HostileFiles, AModelTargetedByTooManyRelationsIsRefusedQuickly) {
   std::istringstream in(w.sealed());
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
-  EXPECT_TRUE(has(r.error().message, "model C is already the target of 64 relations")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message(), "model C is already the target of 64 relations")) << r.error().message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
@@ -340,7 +340,7 @@ TEST(HostileFiles, ATruncatedTextArchiveSaysWhatIsWrongWithoutErrno) {
   auto r = relstore::read_snapshot(in);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
-  EXPECT_FALSE(has(r.error().message, "Success")) << r.error().message;
+  EXPECT_FALSE(has(r.error().message(), "Success")) << r.error().message();
 }
 
 }  // namespace

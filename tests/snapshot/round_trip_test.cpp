@@ -45,7 +45,7 @@ TEST_P(RoundTrip, StreamRoundTripIsEqualIncludingNegativeZeroAndNaN) {
   ASSERT_TRUE(relstore::save(db, buf, {.format = GetParam()}));
   store loaded;
   auto r = relstore::load(loaded, buf);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(loaded == db);
   auto orders = loaded.repo<Order>().find().value();
   ASSERT_EQ(orders.size(), 3u);
@@ -83,7 +83,7 @@ TEST_P(RoundTrip, RowsAreWrittenInKeyOrderAndTheSameContentsSaveTheSameBytes) {
   EXPECT_TRUE(diff.first == bytes_a.end() && diff.second == bytes_b.end())
       << "the two snapshots differ at byte " << (diff.first - bytes_a.begin()) << " of " << bytes_a.size();
   auto ds = relstore::read_snapshot(sa);
-  ASSERT_TRUE(ds) << ds.error().message;
+  ASSERT_TRUE(ds) << ds.error().message();
   auto m = ds->find_model("Customer");
   ASSERT_TRUE(m.has_value());
   const auto& ids = ds->cells(*m, ds->model(*m).primary_key).ints;
@@ -121,14 +121,14 @@ TEST(RoundTripShapes, EmptyStoreAndExtremeValues) {
       {.id = std::numeric_limits<std::int64_t>::max() - 1, .name = std::string(100000, 'x')});
   ASSERT_TRUE(c);
   auto o = db.repo<Order>().create({.id = -5, .customerId = c->id, .total = std::numeric_limits<double>::infinity()});
-  ASSERT_TRUE(o) << o.error().message;
+  ASSERT_TRUE(o) << o.error().message();
   ASSERT_TRUE(db.repo<OrderLine>().create({.orderId = -5, .sku = std::string("nul\0byte", 8), .qty = INT32_MIN}));
   for (auto f : {relstore::archive_format::binary, relstore::archive_format::text, relstore::archive_format::xml}) {
     std::stringstream b;
     ASSERT_TRUE(relstore::save(db, b, {.format = f}));
     store back;
     auto r = relstore::load(back, b);
-    ASSERT_TRUE(r) << relstore::to_string(f) << ": " << r.error().message;
+    ASSERT_TRUE(r) << relstore::to_string(f) << ": " << r.error().message();
     EXPECT_TRUE(back == db) << relstore::to_string(f);
   }
 }
@@ -143,7 +143,7 @@ TEST(SchemaEvolution, AFieldTheProgramGainedKeepsItsDefault) {
   });
   store loaded;
   auto r = load_dataset(loaded, ds);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   auto orders = loaded.repo<Order>().find().value();
   ASSERT_EQ(orders.size(), 3u);
   EXPECT_EQ(orders[0]->note, "");
@@ -160,7 +160,7 @@ TEST(SchemaEvolution, AFieldTheProgramLostIsIgnored) {
   ds.cells(customer, 3).ints.assign(ds.rows(customer), 7);
   store loaded;
   auto r = load_dataset(loaded, ds);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(loaded == sample_store());
 }
 
@@ -178,8 +178,8 @@ TEST(SchemaEvolution, AChangedKeyTypeIsSchemaMismatch) {
   auto r = load_dataset(loaded, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_NE(r.error().message.find("Customer.id is string in the snapshot but int64"), std::string::npos)
-      << r.error().message;
+  EXPECT_NE(r.error().message().find("Customer.id is string in the snapshot but int64"), std::string::npos)
+      << r.error().message();
   EXPECT_TRUE(loaded == before);
 }
 
@@ -197,7 +197,7 @@ TEST(SchemaEvolution, ARelationWhoseTargetTheProgramLacksIsSchemaMismatch) {
   auto r = load_dataset(loaded, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_NE(r.error().message.find("target model Ghost is missing"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("target model Ghost is missing"), std::string::npos) << r.error().message();
 }
 
 TEST(SchemaEvolution, OptionalInTheSnapshotButRequiredInTheProgramIsSchemaMismatch) {
@@ -210,7 +210,7 @@ TEST(SchemaEvolution, OptionalInTheSnapshotButRequiredInTheProgramIsSchemaMismat
   auto r = load_dataset(loaded, ds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::schema_mismatch);
-  EXPECT_NE(r.error().message.find("Customer.name is optional"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("Customer.name is optional"), std::string::npos) << r.error().message();
 }
 
 // Golden snapshots of each format version, written once by the build that
@@ -249,12 +249,12 @@ TEST_P(Golden, FileLoadsWithItsExactContents) {
   }
   relstore::snapshot_header header;
   auto ds = relstore::read_snapshot(file, &header);
-  ASSERT_TRUE(ds) << ds.error().message;
+  ASSERT_TRUE(ds) << ds.error().message();
   EXPECT_EQ(header.format_version, version);
   EXPECT_EQ(header.format, format);
   store loaded;
   auto r = relstore::load(loaded, file);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(loaded == golden_store());
   auto o = loaded.repo<Order>().find_by_id(101).value();
   EXPECT_EQ(o.note, "caf\xc3\xa9");

@@ -39,7 +39,7 @@ TEST_P(SaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
   auto r = relstore::save(world(5), path, {.fs = &fs});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
-  EXPECT_NE(r.error().message.find(std::strerror(GetParam().err)), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find(std::strerror(GetParam().err)), std::string::npos) << r.error().message();
 
   store loaded;
   ASSERT_TRUE(relstore::load(loaded, path));
@@ -62,7 +62,7 @@ TEST(Save, ToAMissingFolderIsIoError) {
   auto r = relstore::save(world(1), dir.path() / "no" / "such" / "x.snap");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::io_error);
-  EXPECT_NE(r.error().message.find("No such file"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message().find("No such file"), std::string::npos) << r.error().message();
 }
 
 TEST(Save, LoadOfAMissingFileIsIoError) {
@@ -97,7 +97,7 @@ TEST(Save, KilledWhileSavingLeavesTheOldOrTheNewSnapshot) {
     ASSERT_TRUE(WIFSIGNALED(status)) << "the saver stopped by itself: " << status;
     store loaded;
     auto r = relstore::load(loaded, path);
-    ASSERT_TRUE(r) << "kill " << i << ": " << r.error().message;
+    ASSERT_TRUE(r) << "kill " << i << ": " << r.error().message();
     const bool is_a = loaded == a, is_b = loaded == b;
     ASSERT_TRUE(is_a || is_b) << "kill " << i << " left a third state";
     saw_a += is_a;

@@ -115,7 +115,7 @@ TEST_P(TextStringsRoundTrip, EveryByteStringComesBackExactly) {
   std::stringstream bytes(saved(db, GetParam()));
   store loaded;
   auto r = relstore::load(loaded, bytes);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message();
   const auto orders = loaded.repo<Order>().find().value();
   ASSERT_EQ(orders.size(), notes.size());
   for (std::size_t i = 0; i < notes.size(); ++i) EXPECT_EQ(orders[i]->note, notes[i]) << "string " << i;
@@ -140,7 +140,7 @@ std::string customer_text_file(Name name) {
 
 TEST(TextStrings, TheTestWritersTextFileLoads) {
   auto ds = read(customer_text_file([](test::text_writer& w) { w.text("caf\xc3\xa9\n"); }));
-  ASSERT_TRUE(ds) << ds.error().message;
+  ASSERT_TRUE(ds) << ds.error().message();
   EXPECT_EQ(ds->cells(0, 1).strings.at(0), "caf\xc3\xa9\n");
 }
 
@@ -150,7 +150,7 @@ TEST(TextStrings, AHugeStringLengthInATextFileIsRejectedBeforeAllocating) {
     auto ds = read(customer_text_file([&](test::text_writer& w) { w.put(n); }));
     ASSERT_FALSE(ds);
     EXPECT_EQ(ds.error().code, errc::snapshot_corrupt);
-    EXPECT_TRUE(has(ds.error().message, "exceeds")) << ds.error().message;
+    EXPECT_TRUE(has(ds.error().message(), "exceeds")) << ds.error().message();
     // The first string of the file: the model's name.
     test::text_writer names(true);
     names.put<std::uint32_t>(1).put(n).put(std::string("Customer"));
@@ -179,7 +179,7 @@ TEST(TextStrings, AMalformedEscapeIsCorrupt) {
     auto ds = read(customer_text_file([&](test::text_writer& w) { w.put(std::string(bad)); }));
     ASSERT_FALSE(ds) << bad;
     EXPECT_EQ(ds.error().code, errc::snapshot_corrupt);
-    EXPECT_TRUE(has(ds.error().message, "malformed escape")) << ds.error().message;
+    EXPECT_TRUE(has(ds.error().message(), "malformed escape")) << ds.error().message();
   }
   std::string xml = saved(store_with_notes({"gift"}), archive_format::xml).substr(relstore::snapshot_header_size);
   xml.replace(xml.find("gift"), 4, "g\\ift");
@@ -201,7 +201,7 @@ TEST(TextStrings, VersionTwoTextFilesStillLoad) {
   EXPECT_TRUE(has(bytes, "103 105 102 116"));
   relstore::snapshot_header header;
   auto ds = read(bytes, &header);
-  ASSERT_TRUE(ds) << ds.error().message;
+  ASSERT_TRUE(ds) << ds.error().message();
   EXPECT_EQ(header.format_version, 2u);
   EXPECT_EQ(ds->model(0).name, "Customer");
   EXPECT_EQ(ds->cells(0, 1).strings.at(0), "gift");

@@ -7,6 +7,7 @@
 // Vocabulary header: includes only other vocabulary headers.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <new>
@@ -54,12 +55,104 @@ std::string_view to_string(errc code) noexcept;
 const std::error_category& error_category() noexcept;
 std::error_code make_error_code(errc code) noexcept;
 
-struct error {
-  errc code;
-  std::string message;  // names the model, relation, field, key and value involved
+// What went wrong: a code and a message naming the model, relation, field,
+// key and value involved.
+//
+// The message is held either as text or deferred: a formatter (a plain
+// function pointer) and a fixed payload, worded only when message() is
+// called, so that a rejected write on a hot path keeps its code and key and
+// allocates nothing. The engine defers the messages of a typed store's
+// rejected writes whose key is a number (errors.hpp); every other error holds
+// its text.
+//
+// Lifetime: an error owns its text; a deferred error points only at things of
+// static storage duration (a typed schema's registry, a model's model_info),
+// so it may outlive the store that made it, be copied, moved and read later.
+// Thread-safety: message() formats on each call into a new string and changes
+// nothing, so concurrent reads of one error are safe.
+class error {
+ public:
+  // The kind of a deferred payload's key.
+  enum class key_kind : std::uint8_t { none, boolean, int64, uint64, float64 };
+
+  // A deferred message: format(*this) returns the text. Trivially copyable.
+  // REQUIRES: `context` (if not null) has static storage duration and is
+  // never changed; `format` does not throw (except std::bad_alloc).
+  struct deferred {
+    std::string (*format)(const deferred&) = nullptr;
+    const void* context = nullptr;  // e.g. a typed schema's registry
+    union {
+      std::int64_t i;
+      std::uint64_t u;
+      double d;
+      bool b;
+    } key{};
+    std::uint32_t index = 0;  // e.g. a relation's or a field's index
+    key_kind kind = key_kind::none;
+  };
+
+  error() noexcept : text_() {}
+  // An error holding `message` as text: error{errc::io_error, "..."} works.
+  error(errc c, std::string message) noexcept : code(c), text_(std::move(message)) {}
+  // An error whose message is worded only when read. REQUIRES: d.format.
+  // (A named function: error{c, {}} stays the text constructor.)
+  static error defer(errc c, const deferred& d) noexcept { return error(defer_tag{}, c, d); }
+
+  error(const error& other) : code(other.code), deferred_(other.deferred_) {
+    if (deferred_) {
+      ::new (static_cast<void*>(&lazy_)) deferred(other.lazy_);
+    } else {
+      ::new (static_cast<void*>(&text_)) std::string(other.text_);
+    }
+  }
+  error(error&& other) noexcept : code(other.code), deferred_(other.deferred_) {
+    if (deferred_) {
+      ::new (static_cast<void*>(&lazy_)) deferred(other.lazy_);
+    } else {
+      ::new (static_cast<void*>(&text_)) std::string(std::move(other.text_));
+    }
+  }
+  error& operator=(const error& other) {
+    if (this != &other) *this = error(other);
+    return *this;
+  }
+  error& operator=(error&& other) noexcept {
+    if (this != &other) {
+      destroy();
+      ::new (static_cast<void*>(this)) error(std::move(other));
+    }
+    return *this;
+  }
+  ~error() { destroy(); }
+
+  errc code{};
+
+  // The message, worded now if deferred (a new string on each call).
+  std::string message() const { return deferred_ ? lazy_.format(lazy_) : text_; }
+  // True if the message is worded only when read (for tests).
+  bool is_deferred() const noexcept { return deferred_; }
 
   std::error_code error_code() const noexcept { return make_error_code(code); }
+
+ private:
+  struct defer_tag {};
+  error(defer_tag, errc c, const deferred& d) noexcept : code(c), deferred_(true), lazy_(d) {}
+  void destroy() noexcept {
+    if (!deferred_) text_.~basic_string();
+  }
+
+  // A text or a deferred message, never both: an error is no larger than a
+  // code and a std::string (40 bytes on LP64), as before messages could be
+  // deferred, and result<T> moves it as cheaply.
+  bool deferred_ = false;
+  union {
+    std::string text_;
+    deferred lazy_;
+  };
 };
+
+static_assert(sizeof(error::deferred) <= sizeof(std::string), "relstore: a deferred message must fit a string's room");
+static_assert(sizeof(error) <= sizeof(std::string) + 8, "relstore: an error is a code and a string's room");
 
 // Prints "code: message", e.g. "not_found: Customer with id 7 not found".
 std::ostream& operator<<(std::ostream& out, const error& e);
@@ -206,7 +299,7 @@ class [[nodiscard]] result {
   }
 
   T& checked() {
-    RELSTORE_ASSERT(has_, has_ ? "" : error_.message.c_str());
+    RELSTORE_ASSERT(has_, has_ ? "" : error_.message().c_str());
     return value_;
   }
   void destroy() noexcept {
@@ -235,7 +328,7 @@ class [[nodiscard]] result<void> {
 
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return has_value(); }
-  void value() const { RELSTORE_ASSERT(has_value(), failed_ ? error_.message.c_str() : ""); }
+  void value() const { RELSTORE_ASSERT(has_value(), failed_ ? error_.message().c_str() : ""); }
   const relstore::error& error() const& {
     RELSTORE_ASSERT(!has_value(), "result::error() called on a value");
     return error_;

@@ -7,7 +7,7 @@ namespace relstore {
 
 template <class T>
 class result;
-struct error;
+class error;
 enum class errc : int;
 enum class on_delete : std::uint8_t;
 enum class relation_kind : std::uint8_t;

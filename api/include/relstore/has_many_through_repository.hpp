@@ -100,7 +100,7 @@ class has_many_through_repository {
   template <bool W = writable>
   result<L> link(const target_key_type& id, L link = {}) {
     if (eng().template tab<T>().find(id) == nullptr) {
-      return detail::not_found(model_info_of<T>(), detail::view_of(id));
+      return detail::deferred_not_found(model_info_of<T>(), detail::view_of(id));
     }
     if (auto r = claim(link, id); !r) return std::move(r).error();
     return writer<W>().template create<L>(std::move(link));

@@ -368,7 +368,10 @@ class repository {
   engine& writer() const {
     return detail::store_access::writer<W>(store_);
   }
-  static error not_found(const key_type& id) { return detail::not_found(model_info_of<M>(), detail::view_of(id)); }
+  // Deferred (a number key's message is worded when read): model_info_of is static.
+  static error not_found(const key_type& id) {
+    return detail::deferred_not_found(model_info_of<M>(), detail::view_of(id));
+  }
   static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
   // The entities `w` matches, in key order (key_order false: in no given
   // order). Errors: invalid_filter, limit_exceeded.

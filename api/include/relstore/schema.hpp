@@ -132,7 +132,7 @@ struct registry_builder<schema<models<Models...>, Relations...>> {
                                    t.name, o));
   }
   static void check(const result<std::size_t>& r) {
-    RELSTORE_ASSERT(r.has_value(), r.has_value() ? "" : r.error().message.c_str());
+    RELSTORE_ASSERT(r.has_value(), r.has_value() ? "" : r.error().message().c_str());
   }
   template <class R>
   static void add(registry& reg) {

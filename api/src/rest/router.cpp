@@ -28,14 +28,15 @@ unsigned status_of(const error& e) {
     case errc::foreign_key_violation:
     case errc::constraint_violation:
       return 422;
-    case errc::invalid_argument:
+    case errc::invalid_argument: {
       // parse_json's and parse_object_json's words for text that is no
       // JSON object (json_value.cpp, json_filter.cpp): malformed, not wrong.
-      if (e.message.find(" is not valid JSON") != std::string::npos ||
-          e.message.find(" must be a JSON object") != std::string::npos) {
+      const std::string m = e.message();
+      if (m.find(" is not valid JSON") != std::string::npos || m.find(" must be a JSON object") != std::string::npos) {
         return 400;
       }
       return 422;
+    }
     case errc::invalid_filter:
     case errc::limit_exceeded:
       return 400;
@@ -83,7 +84,7 @@ response error_response(unsigned status, std::string_view message, std::string_v
 response error_response(const error& e) {
   std::string code(to_string(e.code));
   for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return error_response(status_of(e), e.message, code);
+  return error_response(status_of(e), e.message(), code);
 }
 
 // ------------------------------------------------------------------ targets

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "relstore/error.hpp"
 #include "relstore/model_info.hpp"
@@ -81,8 +83,73 @@ error required_field_missing(const model_info& model, std::size_t field);
 // key_space_exhausted: no automatic key is left above the largest one.
 error keys_exhausted(const model_info& model);
 
-// The same error with "create_all: element i rejected, nothing created: " in front.
-error in_batch(error e, std::size_t element);
+// Deferred forms, for a typed store's rejected writes (error.hpp): the same
+// errors, same code and same text, worded only when message() is called, so
+// that a rejected write allocates nothing. A key that is not a number (a
+// string, an array, null) gets the eager error above.
+// REQUIRES: `reg` and `model` have static storage duration (S::registry(),
+// info_of<M>()): never a dataset's registry, which dies with its dataset.
+
+// Fills d's key from `key` if it is a number or a bool; false otherwise.
+inline bool defer_key(const value_view& key, error::deferred& d) noexcept {
+  if (const auto* i = std::get_if<std::int64_t>(&key)) {
+    d.key.i = *i;
+    d.kind = error::key_kind::int64;
+  } else if (const auto* u = std::get_if<std::uint64_t>(&key)) {
+    d.key.u = *u;
+    d.kind = error::key_kind::uint64;
+  } else if (const auto* x = std::get_if<double>(&key)) {
+    d.key.d = *x;
+    d.kind = error::key_kind::float64;
+  } else if (const auto* b = std::get_if<bool>(&key)) {
+    d.key.b = *b;
+    d.kind = error::key_kind::boolean;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The key a deferred payload holds, as a view.
+value_view deferred_key(const error::deferred& d) noexcept;
+
+// The formatters of the deferred forms.
+std::string format_dangling_key(const error::deferred& d);
+std::string format_duplicate_key(const error::deferred& d);
+std::string format_not_found(const error::deferred& d);
+
+// dangling_key for relation `relation` of reg.relations() (a has_many).
+inline error deferred_dangling_key(const registry& reg, std::size_t relation, const value_view& key) {
+  error::deferred d;
+  if (!defer_key(key, d)) return dangling_key(reg, reg.relations()[relation], key);
+  d.format = &format_dangling_key;
+  d.context = &reg;
+  d.index = static_cast<std::uint32_t>(relation);
+  return error::defer(errc::foreign_key_violation, d);
+}
+
+// duplicate_key of field `field` of `model`.
+inline error deferred_duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
+  error::deferred d;
+  if (!defer_key(key, d)) return duplicate_key(model, field, key);
+  d.format = &format_duplicate_key;
+  d.context = &model;
+  d.index = static_cast<std::uint32_t>(field);
+  return error::defer(errc::already_exists, d);
+}
+
+// not_found of `model`'s primary key `key`.
+inline error deferred_not_found(const model_info& model, const value_view& key) {
+  error::deferred d;
+  if (!defer_key(key, d)) return not_found(model, key);
+  d.format = &format_not_found;
+  d.context = &model;
+  return error::defer(errc::not_found, d);
+}
+
+// The same error with "create_all: element i rejected, nothing created: " in
+// front (a deferred message is worded here).
+error in_batch(const error& e, std::size_t element);
 
 // "Customer.id", for messages.
 std::string field_label(const model_info& model, std::size_t field);

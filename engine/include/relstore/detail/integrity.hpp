@@ -24,10 +24,12 @@ const K* key_ptr(const std::optional<K>& k) {
   return k ? &*k : nullptr;
 }
 
-// The registry entry of R's has_many direction in schema S.
+// The index in S::registry().relations() of R's has_many direction, and its entry.
+template <class S, class R>
+inline constexpr std::size_t has_many_index = 2 * relation_index<S, R>;
 template <class S, class R>
 const relation_info& has_many_info() {
-  return S::registry().relations()[2 * relation_index<S, R>];
+  return S::registry().relations()[has_many_index<S, R>];
 }
 
 // Every foreign key of e names an existing parent (or is null). A key
@@ -58,7 +60,8 @@ result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which
       if constexpr (std::is_same_v<P, M>) {
         if (found && &*it == replaced) found = false;  // e's own old key; the new key was checked above
       }
-      if (!found) out = dangling_key(S::registry(), has_many_info<S, R>(), view_of(*key));
+      // Deferred: a rejected write allocates nothing (S::registry() is static).
+      if (!found) out = deferred_dangling_key(S::registry(), has_many_index<S, R>, view_of(*key));
     }
   });
   return out;
@@ -94,12 +97,13 @@ result<void> check_unique_keys(const storage<S>& st, const M& e, const std::type
       if (self != nullptr && k == self->*member_pointer<M, D::field>) return;
       const auto& idx = st.template tab<M>().template index<D::field>();
       if (idx.find(k) == idx.end()) return;
-      error taken = duplicate_key(info_of<M>(), D::field, view_of(k));
       if constexpr (D::user) {
-        taken.message +=
-            " (unique index on " + info_of<M>().name + "." + std::string(info_of<M>().fields[D::field].name) + ")";
+        out = make_error(errc::already_exists, duplicate_key(info_of<M>(), D::field, view_of(k)).message() +
+                                                   " (unique index on " + info_of<M>().name + "." +
+                                                   std::string(info_of<M>().fields[D::field].name) + ")");
+      } else {
+        out = deferred_duplicate_key(info_of<M>(), D::field, view_of(k));
       }
-      out = std::move(taken);
     }
   });
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
@@ -148,7 +152,7 @@ result<void> check_unique_conflict(const storage<S>& st, const M& e, const std::
   constexpr std::size_t pk = storage<S>::template pk<M>;
   const auto& key = e.*member_pointer<M, pk>;
   if ((self == nullptr || key != self->*member_pointer<M, pk>)&&st.template tab<M>().find(key) != nullptr) {
-    return duplicate_key(info_of<M>(), pk, view_of(key));
+    return deferred_duplicate_key(info_of<M>(), pk, view_of(key));
   }
   return check_unique_keys(st, e, self);
 }

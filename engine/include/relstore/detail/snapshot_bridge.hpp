@@ -47,7 +47,7 @@ struct snapshot_bridge {
     });
     if (!out) return out;
     if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
-      return make_error(errc::snapshot_corrupt, std::move(r).error().message);
+      return make_error(errc::snapshot_corrupt, std::move(r).error().message());
     }
     return {};
   }
@@ -186,7 +186,7 @@ struct snapshot_bridge {
       const M& held = *it;  // the new entity, or the one it collided with
       const auto& key = held.*member_pointer<M, pk>;
       if (!inserted) {
-        std::string what = duplicate_key(info_of<M>(), pk, view_of(key)).message;
+        std::string what = duplicate_key(info_of<M>(), pk, view_of(key)).message();
         if constexpr (other_unique) {
           if (!((*copy).*member_pointer<M, pk> == key)) {
             mp::mp_for_each<defs>([&](auto d) {
@@ -194,7 +194,7 @@ struct snapshot_bridge {
               if constexpr (D::unique && D::field != pk) {
                 const auto& k = (*copy).*member_pointer<M, D::field>;
                 if (held.*member_pointer<M, D::field> == k)
-                  what = duplicate_key(info_of<M>(), D::field, view_of(k)).message;
+                  what = duplicate_key(info_of<M>(), D::field, view_of(k)).message();
               }
             });
           }

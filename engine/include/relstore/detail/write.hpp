@@ -115,7 +115,7 @@ result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
   done.reserve(es.size());
   for (std::size_t i = 0; i < es.size(); ++i) {
     auto r = insert_one(st, std::move(es[i]));
-    if (!r) return in_batch(std::move(r).error(), i);
+    if (!r) return in_batch(r.error(), i);
     done.push_back(*r);
   }
   std::vector<M> out;

@@ -1,0 +1,85 @@
+// A typed store's rejected write allocates nothing: its error keeps the code
+// and the key, and the message is worded only when read (errors.hpp's
+// deferred forms). Its own executable, since it replaces the global operator
+// new and delete (forwarding to malloc and free) to count allocations; not
+// built under the sanitizers, which bring their own.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "common/shop_schema.hpp"
+
+namespace {
+
+// Allocations made by this thread through the global operator new.
+thread_local long allocations = 0;
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+using relstore::errc;
+using shop::Customer;
+using shop::Order;
+
+class RejectedWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ada = db.repo<Customer>().create({.name = "Ada"}).value();
+    // Once, so that the schema's registry and model descriptions (statics,
+    // built on first use) exist before anything is counted.
+    (void)db.repo<Order>().create({.customerId = 99});
+    (void)db.repo<Customer>().create({.id = ada.id, .name = "Eve"});
+    (void)db.repo<Customer>().find_by_id(404);
+  }
+  shop::store db;
+  Customer ada;
+};
+
+TEST_F(RejectedWrite, TheCounterSeesTheMessageBeingWorded) {
+  auto r = db.repo<Order>().create({.customerId = 99});
+  ASSERT_FALSE(r);
+  const long before = allocations;
+  const std::string text = r.error().message();
+  EXPECT_GT(allocations - before, 0) << "the counter counts";
+  EXPECT_EQ(text, "Order.customerId = 99: no Customer with id 99 (relation Customer.orders)");
+}
+
+TEST_F(RejectedWrite, ADanglingForeignKeyAllocatesNothing) {
+  const long before = allocations;
+  auto r = db.repo<Order>().create({.customerId = 99});
+  const long made = allocations - before;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::foreign_key_violation);
+  EXPECT_EQ(made, 0);
+}
+
+TEST_F(RejectedWrite, ATakenPrimaryKeyAllocatesNothing) {
+  const long before = allocations;
+  auto r = db.repo<Customer>().create({.id = ada.id, .name = "Eve"});
+  const long made = allocations - before;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::already_exists);
+  EXPECT_EQ(made, 0);
+}
+
+TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
+  const long before = allocations;
+  auto r = db.repo<Customer>().find_by_id(404);
+  const long made = allocations - before;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::not_found);
+  EXPECT_EQ(made, 0);
+}
+
+}  // namespace
