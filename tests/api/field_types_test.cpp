@@ -172,7 +172,7 @@ TEST_F(FieldTypes, PatchesThatFitAreApplied) {
                                      .set(&Unit::tilt, -128)
                                      .set(&Unit::ammo, 65535)
                                      .set(&Unit::token, 9));
-  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c) << c.error().message();
   EXPECT_EQ(c->level, 255);
   EXPECT_EQ(c->tilt, -128);
   EXPECT_EQ(c->ammo, 65535);
