@@ -47,7 +47,7 @@ result<void> decode_report(const std::string& report) {
   try {
     if (result<void> r = job(); !r) {
       code = static_cast<std::int32_t>(r.error().code);
-      message = std::move(r.error().message());
+      message = r.error().message();
     }
   } catch (const std::exception& e) {
     code = static_cast<std::int32_t>(errc::io_error);
