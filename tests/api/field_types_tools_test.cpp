@@ -33,6 +33,26 @@ namespace {
 using relstore::errc;
 using test::has;
 
+// What `relstore-snapshot diff` prints, as JSON Lines and as a table, for
+// `a` and `b` saved to files that differ (exit status 1).
+struct diff_output {
+  std::string jsonl, table;
+};
+template <class A, class B>
+diff_output diff_of(const A& a, const B& b) {
+  test::temp_dir dir;
+  const std::string x = (dir.path() / "a.snap").string(), y = (dir.path() / "b.snap").string();
+  EXPECT_TRUE(relstore::save(a, x));
+  EXPECT_TRUE(relstore::save(b, y));
+  auto diff = [&](const char* format) {
+    const std::vector<const char*> argv{"relstore-snapshot", "diff", "--format", format, x.c_str(), y.c_str()};
+    std::ostringstream out, err;
+    EXPECT_EQ(relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err), 1) << err.str();
+    return out.str();
+  };
+  return {diff("jsonl"), diff("table")};
+}
+
 relstore::dataset units() {
   game::store db;
   game::fill(db);
@@ -231,20 +251,9 @@ TEST(FieldTypeTools, DiffShowsFloatsShortAndEnumsByName) {
   ASSERT_TRUE(b.repo<game::Unit>().update_by_id(1, relstore::patch<game::Unit>{}.set(&game::Unit::speed, 0.2f)));
   ASSERT_TRUE(
       b.repo<game::Item>().update_by_id(1, relstore::patch<game::Item>{}.set(&game::Item::kind, game::kind::potion)));
-  test::temp_dir dir;
-  const std::string x = (dir.path() / "a.snap").string(), y = (dir.path() / "b.snap").string();
-  ASSERT_TRUE(relstore::save(a, x));
-  ASSERT_TRUE(relstore::save(b, y));
-  auto diff = [&](const char* format) {
-    const std::vector<const char*> argv{"relstore-snapshot", "diff", "--format", format, x.c_str(), y.c_str()};
-    std::ostringstream out, err;
-    EXPECT_EQ(relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err), 1) << err.str();
-    return out.str();
-  };
-  const std::string jsonl = diff("jsonl");
+  const auto [jsonl, table] = diff_of(a, b);
   EXPECT_TRUE(has(jsonl, R"("speed":{"before":0.1,"after":0.2})")) << jsonl;
   EXPECT_TRUE(has(jsonl, R"("kind":{"before":"sword","after":"potion"})")) << jsonl;
-  const std::string table = diff("table");
   EXPECT_TRUE(has(table, "Unit 1: changed speed 0.1 -> 0.2")) << table;
   EXPECT_TRUE(has(table, "Item 1: changed kind \"sword\" -> \"potion\"")) << table;
 }
@@ -256,19 +265,8 @@ TEST(FieldTypeTools, DiffShowsAChangeOfTypeInFullDigits) {
   game::fill(a);  // Unit 1 has speed 0.1f
   widened::store b;
   ASSERT_TRUE(b.repo<widened::Unit>().create({.id = 1, .speed = 0.1}));
-  test::temp_dir dir;
-  const std::string x = (dir.path() / "a.snap").string(), y = (dir.path() / "b.snap").string();
-  ASSERT_TRUE(relstore::save(a, x));
-  ASSERT_TRUE(relstore::save(b, y));
-  auto diff = [&](const char* format) {
-    const std::vector<const char*> argv{"relstore-snapshot", "diff", "--format", format, x.c_str(), y.c_str()};
-    std::ostringstream out, err;
-    EXPECT_EQ(relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err), 1) << err.str();
-    return out.str();
-  };
-  const std::string table = diff("table");
+  const auto [jsonl, table] = diff_of(a, b);
   EXPECT_TRUE(has(table, "Unit 1: changed speed 0.10000000149011612 -> 0.1")) << table;
-  const std::string jsonl = diff("jsonl");
   EXPECT_TRUE(has(jsonl, R"("speed":{"before":0.10000000149011612,"after":0.1})")) << jsonl;
 }
 

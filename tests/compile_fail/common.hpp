@@ -32,4 +32,13 @@ struct Invoice {
 };
 RELSTORE_MODEL(Invoice, id, buyer)
 
+// Narrow integer fields, for the patch_* tests of constants that must fit.
+struct Gauge {
+  std::int64_t id = 0;
+  std::uint8_t level = 0;
+  std::int16_t height = 0;
+  std::optional<std::uint64_t> serial;
+};
+RELSTORE_MODEL(Gauge, id, level, height, serial)
+
 }  // namespace cf

@@ -57,16 +57,8 @@ std::size_t spots_use(relstore::store<spots>& db) {
   return (found ? found->size() : 0) + p.size();
 }
 
-// The patch_constant_out_of_range, patch_fraction_into_integer and
-// patch_narrowing_variable tests' model, set as it may be: a constant that
-// fits, a variable cast, a value of a type that always fits.
-struct Gauge {
-  std::int64_t id = 0;
-  std::uint8_t level = 0;
-  std::int16_t height = 0;
-  std::optional<std::uint64_t> serial;
-};
-RELSTORE_MODEL(Gauge, id, level, height, serial)
+// The patch_* tests' model (common.hpp's Gauge), set as it may be: a
+// constant that fits, a variable cast, a value of a type that always fits.
 std::size_t gauge_use(int level, std::uint8_t small) {
   auto p = relstore::patch<Gauge>{}
                .set(&Gauge::level, 255)

@@ -3,12 +3,6 @@
 #include "common.hpp"
 
 namespace cf {
-struct Gauge {
-  std::int64_t id = 0;
-  std::uint8_t level = 0;
-};
-RELSTORE_MODEL(Gauge, id, level)
-
 std::size_t use(int level) {
   auto p = relstore::patch<Gauge>{}.set(&Gauge::level, level);
   return p.size();

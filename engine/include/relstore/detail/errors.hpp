@@ -118,33 +118,35 @@ std::string format_dangling_key(const error::deferred& d);
 std::string format_duplicate_key(const error::deferred& d);
 std::string format_not_found(const error::deferred& d);
 
+// An error `code` whose message format(d) words when read, d holding
+// `context`, `index` and `key`; or eager(), worded now, when the key is not a
+// number or a bool. REQUIRES: `context` has static storage duration.
+template <class Eager>
+error deferred_or(errc code, std::string (*format)(const error::deferred&), const void* context, std::size_t index,
+                  const value_view& key, Eager&& eager) {
+  error::deferred d;
+  if (!defer_key(key, d)) return eager();
+  d.format = format;
+  d.context = context;
+  d.index = static_cast<std::uint32_t>(index);
+  return error::defer(code, d);
+}
+
 // dangling_key for relation `relation` of reg.relations() (a has_many).
 inline error deferred_dangling_key(const registry& reg, std::size_t relation, const value_view& key) {
-  error::deferred d;
-  if (!defer_key(key, d)) return dangling_key(reg, reg.relations()[relation], key);
-  d.format = &format_dangling_key;
-  d.context = &reg;
-  d.index = static_cast<std::uint32_t>(relation);
-  return error::defer(errc::foreign_key_violation, d);
+  return deferred_or(errc::foreign_key_violation, &format_dangling_key, &reg, relation, key,
+                     [&] { return dangling_key(reg, reg.relations()[relation], key); });
 }
 
 // duplicate_key of field `field` of `model`.
 inline error deferred_duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
-  error::deferred d;
-  if (!defer_key(key, d)) return duplicate_key(model, field, key);
-  d.format = &format_duplicate_key;
-  d.context = &model;
-  d.index = static_cast<std::uint32_t>(field);
-  return error::defer(errc::already_exists, d);
+  return deferred_or(errc::already_exists, &format_duplicate_key, &model, field, key,
+                     [&] { return duplicate_key(model, field, key); });
 }
 
 // not_found of `model`'s primary key `key`.
 inline error deferred_not_found(const model_info& model, const value_view& key) {
-  error::deferred d;
-  if (!defer_key(key, d)) return not_found(model, key);
-  d.format = &format_not_found;
-  d.context = &model;
-  return error::defer(errc::not_found, d);
+  return deferred_or(errc::not_found, &format_not_found, &model, 0, key, [&] { return not_found(model, key); });
 }
 
 // The same error with "create_all: element i rejected, nothing created: " in
