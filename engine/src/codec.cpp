@@ -478,14 +478,9 @@ std::size_t expected_payload_size(const column_store& ds) {
 }
 
 template <class Ar>
-std::string write_with(const column_store& ds) {
-  string_sink sink(expected_payload_size(ds));
-  {
-    std::ostream os(&sink);
-    Ar ar(os, boost::archive::no_header);
-    payload_writer<Ar>{ar, !std::is_same_v<Ar, boost::archive::binary_oarchive>}.write(ds);
-  }
-  return sink.take();
+void write_with(const column_store& ds, std::ostream& os) {
+  Ar ar(os, boost::archive::no_header);
+  payload_writer<Ar>{ar, !std::is_same_v<Ar, boost::archive::binary_oarchive>}.write(ds);
 }
 
 template <class Ar>
@@ -515,19 +510,30 @@ std::string archive_problem(const boost::archive::archive_exception& e) {
 
 }  // namespace
 
-result<std::string> encode(const column_store& data, archive_format format) {
+result<void> encode_to(const column_store& data, archive_format format, std::ostream& out) {
   try {
     switch (format) {
       case archive_format::text:
-        return write_with<boost::archive::text_oarchive>(data);
+        write_with<boost::archive::text_oarchive>(data, out);
+        break;
       case archive_format::xml:
-        return write_with<boost::archive::xml_oarchive>(data);
+        write_with<boost::archive::xml_oarchive>(data, out);
+        break;
       default:
-        return write_with<boost::archive::binary_oarchive>(data);
+        write_with<boost::archive::binary_oarchive>(data, out);
     }
   } catch (const std::exception& e) {
     return make_error(errc::io_error, std::string("cannot encode the snapshot: ") + e.what());
   }
+  out.flush();
+  if (!out) return make_error(errc::io_error, "cannot encode the snapshot: the output stream failed");
+  return {};
+}
+
+result<std::string> encode(const column_store& data, archive_format format) {
+  string_sink sink(expected_payload_size(data));
+  std::ostream os(&sink);
+  return encode_to(data, format, os).transform([&] { return sink.take(); });
 }
 
 result<column_store> decode(std::string_view payload, archive_format format, std::uint32_t version) {

@@ -18,11 +18,24 @@ std::uint32_t crc32c_portable(const void* data, std::size_t size) noexcept {
   return crc.checksum();
 }
 
+// Bit by bit over the reflected polynomial: slow, but only the fallback of
+// streamed checksums on a CPU without SSE4.2 takes it.
+std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::size_t size) noexcept {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint32_t c = crc ^ 0xFFFFFFFFu;
+  while (size-- > 0) {
+    c ^= *p++;
+    for (int bit = 0; bit < 8; ++bit) c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1u)));
+  }
+  return c ^ 0xFFFFFFFFu;
+}
+
 #ifdef RELSTORE_HAVE_SSE42_PATH
 namespace {
-__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const void* data, std::size_t size) noexcept {
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::uint32_t prior, const void* data,
+                                                             std::size_t size) noexcept {
   const auto* p = static_cast<const unsigned char*>(data);
-  std::uint64_t crc = 0xFFFFFFFFu;
+  std::uint64_t crc = prior ^ 0xFFFFFFFFu;
   while (size >= 8) {
     std::uint64_t word;
     std::memcpy(&word, p, 8);
@@ -40,9 +53,17 @@ __attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const void* data, s
 std::uint32_t crc32c(const void* data, std::size_t size) noexcept {
 #ifdef RELSTORE_HAVE_SSE42_PATH
   static const bool hw = __builtin_cpu_supports("sse4.2");
-  if (hw) return crc32c_sse42(data, size);
+  if (hw) return crc32c_sse42(0, data, size);
 #endif
   return crc32c_portable(data, size);
+}
+
+std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t size) noexcept {
+#ifdef RELSTORE_HAVE_SSE42_PATH
+  static const bool hw = __builtin_cpu_supports("sse4.2");
+  if (hw) return crc32c_sse42(crc, data, size);
+#endif
+  return crc32c_extend_portable(crc, data, size);
 }
 
 }  // namespace relstore::detail

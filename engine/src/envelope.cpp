@@ -72,6 +72,14 @@ std::uint32_t boost_archive_version() {
 // magic[8] version[4] boost[4] format[1] endian[1] sizes[7] reserved[7]
 // length[8] payload_crc[4] header_crc[4], integers little-endian.
 std::string make_envelope(std::string_view payload, archive_format format, std::uint32_t version) {
+  return make_envelope(payload.size(), crc32c(payload.data(), payload.size()), format, version);
+}
+
+std::string make_envelope(std::uint64_t length, std::uint32_t crc, archive_format format) {
+  return make_envelope(length, crc, format, written_format_version(format));
+}
+
+std::string make_envelope(std::uint64_t length, std::uint32_t crc, archive_format format, std::uint32_t version) {
   unsigned char h[snapshot_header_size] = {};
   std::memcpy(h, magic, 8);
   put32(h + 8, version);
@@ -79,8 +87,8 @@ std::string make_envelope(std::string_view payload, archive_format format, std::
   h[16] = static_cast<unsigned char>(format);
   h[17] = host_little_endian() ? 1 : 2;
   host_sizes(h + 18);
-  put64(h + 32, payload.size());
-  put32(h + 40, crc32c(payload.data(), payload.size()));
+  put64(h + 32, length);
+  put32(h + 40, crc);
   put32(h + 44, crc32c(h, 44));
   return std::string(reinterpret_cast<const char*>(h), snapshot_header_size);
 }

@@ -8,6 +8,12 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <ostream>
+#include <streambuf>
+#include <vector>
+
+#include "relstore/assert.hpp"
+#include "relstore/detail/crc32c.hpp"
 
 namespace relstore::detail {
 namespace {
@@ -27,53 +33,156 @@ const char* kind_of(mode_t mode) {
 
 }  // namespace
 
-result<void> write_file_atomic(file_system& fs, const std::filesystem::path& path,
-                               std::initializer_list<std::string_view> parts) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  const std::filesystem::path temp =
-      dir / (path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+namespace {
 
-  const int fd = fs.open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return os_error("cannot create", temp, errno);
-  auto abandon = [&](const std::string& what, int err) {
-    fs.close(fd);
-    fs.unlink(temp.c_str());
-    return os_error(what, temp, err);
-  };
-  for (std::string_view part : parts) {
-    const char* p = part.data();
-    std::size_t left = part.size();
-    while (left > 0) {
-      const ssize_t n = fs.write(fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return abandon("cannot write", errno);
-      }
-      if (n == 0) return abandon("cannot write", EIO);
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
+// A temporary file next to `path`, open for writing; what a failed save
+// removes and a finished one renames over `path`.
+struct temp_file {
+  std::filesystem::path dir, name;
+  int fd = -1;
+};
+
+result<temp_file> create_temp(file_system& fs, const std::filesystem::path& path) {
+  static std::atomic<unsigned> counter{0};
+  temp_file t;
+  t.dir = path.parent_path();
+  if (t.dir.empty()) t.dir = ".";
+  t.name = t.dir / (path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+  t.fd = fs.open(t.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (t.fd < 0) return os_error("cannot create", t.name, errno);
+  return t;
+}
+
+// Closes and removes `t`.
+void discard(file_system& fs, const temp_file& t) {
+  fs.close(t.fd);
+  fs.unlink(t.name.c_str());
+}
+// discard, and the error saying `what` failed with `err`.
+error abandon(file_system& fs, const temp_file& t, const std::string& what, int err) {
+  discard(fs, t);
+  return os_error(what, t.name, err);
+}
+
+// Writes all of [p, p + n) at the file's offset; 0, or the errno of the
+// failure (a write of 0 bytes is EIO). Interrupted writes are retried.
+int write_all(file_system& fs, int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = fs.write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return errno;
+    if (w == 0) return EIO;
+    p += w;
+    n -= static_cast<std::size_t>(w);
   }
-  if (fs.fsync(fd) != 0) return abandon("cannot fsync", errno);  // never retried: the page cache state is unknown
-  if (fs.close(fd) != 0) {
-    const int err = errno;
-    fs.unlink(temp.c_str());
-    return os_error("cannot close", temp, err);
+  return 0;
+}
+
+// The same at `offset`, with pwrite.
+int pwrite_all(file_system& fs, int fd, const char* p, std::size_t n, off_t offset) {
+  while (n > 0) {
+    const ssize_t w = fs.pwrite(fd, p, n, offset);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return errno;
+    if (w == 0) return EIO;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<off_t>(w);
   }
-  if (fs.rename(temp.c_str(), path.c_str()) != 0) {
+  return 0;
+}
+
+// fsync, close, rename over `path`, fsync the folder.
+result<void> commit(file_system& fs, const temp_file& t, const std::filesystem::path& path) {
+  if (fs.fsync(t.fd) != 0)
+    return abandon(fs, t, "cannot fsync", errno);  // never retried: the page cache state is unknown
+  if (fs.close(t.fd) != 0) {
     const int err = errno;
-    fs.unlink(temp.c_str());
+    fs.unlink(t.name.c_str());
+    return os_error("cannot close", t.name, err);
+  }
+  if (fs.rename(t.name.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    fs.unlink(t.name.c_str());
     return os_error("cannot rename the snapshot over", path, err);
   }
-  const int dfd = fs.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dfd < 0) return os_error("saved, but cannot open the folder to sync it:", dir, errno);
+  const int dfd = fs.open(t.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dfd < 0) return os_error("saved, but cannot open the folder to sync it:", t.dir, errno);
   const int sync = fs.fsync(dfd);
   const int err = errno;
   fs.close(dfd);
-  if (sync != 0) return os_error("saved, but cannot fsync the folder", dir, err);
+  if (sync != 0) return os_error("saved, but cannot fsync the folder", t.dir, err);
   return {};
+}
+
+// An output streambuf writing to a file through a 1 MiB buffer, counting
+// and checksumming what it writes. After the first failed write it writes
+// nothing more and the stream fails; error() is that write's errno.
+class file_sink : public std::streambuf {
+ public:
+  file_sink(file_system& fs, int fd) : fs_(fs), fd_(fd), buffer_(std::size_t{1} << 20) { reset(); }
+
+  int error() const noexcept { return error_; }
+  std::uint64_t length() const noexcept { return length_; }
+  std::uint32_t crc() const noexcept { return crc_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  void reset() { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  bool drain() {
+    if (error_ != 0) return false;
+    const auto n = static_cast<std::size_t>(pptr() - pbase());
+    crc_ = crc32c_extend(crc_, pbase(), n);
+    length_ += n;
+    error_ = write_all(fs_, fd_, pbase(), n);
+    reset();
+    return error_ == 0;
+  }
+
+  file_system& fs_;
+  int fd_;
+  std::vector<char> buffer_;
+  int error_ = 0;
+  std::uint64_t length_ = 0;
+  std::uint32_t crc_ = 0;
+};
+
+}  // namespace
+
+result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::path& path, std::size_t header_size,
+                                        function_ref<result<void>(std::ostream&)> body,
+                                        function_ref<std::string(std::uint64_t, std::uint32_t)> header) {
+  auto t = create_temp(fs, path);
+  if (!t) return std::move(t).error();
+  const std::string room(header_size, '\0');  // keeps the header's place; a crash leaves only the temporary file
+  if (const int err = write_all(fs, t->fd, room.data(), room.size()); err != 0) {
+    return abandon(fs, *t, "cannot write", err);
+  }
+  file_sink sink(fs, t->fd);
+  std::ostream out(&sink);
+  auto streamed = body(out);
+  out.flush();
+  if (sink.error() != 0) return abandon(fs, *t, "cannot write", sink.error());  // the OS reason, not the stream's
+  if (!streamed) {
+    discard(fs, *t);
+    return std::move(streamed).error();
+  }
+  const std::string head = header(sink.length(), sink.crc());
+  RELSTORE_ASSERT(head.size() == header_size, "write_file_atomic_streamed: a header of another size");
+  if (const int err = pwrite_all(fs, t->fd, head.data(), head.size(), 0); err != 0) {
+    return abandon(fs, *t, "cannot write the header of", err);
+  }
+  return commit(fs, *t, path);
 }
 
 result<std::string> read_regular_file(file_system& fs, const std::filesystem::path& path) {

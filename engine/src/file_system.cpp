@@ -11,6 +11,9 @@ namespace relstore {
 int file_system::open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
 ssize_t file_system::read(int fd, void* data, std::size_t size) { return ::read(fd, data, size); }
 ssize_t file_system::write(int fd, const void* data, std::size_t size) { return ::write(fd, data, size); }
+ssize_t file_system::pwrite(int fd, const void* data, std::size_t size, off_t offset) {
+  return ::pwrite(fd, data, size, offset);
+}
 int file_system::fstat(int fd, struct stat* st) { return ::fstat(fd, st); }
 int file_system::fsync(int fd) { return ::fsync(fd); }
 int file_system::close(int fd) { return ::close(fd); }

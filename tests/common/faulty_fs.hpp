@@ -13,7 +13,7 @@ namespace test {
 
 // Which step fails, and how.
 struct fault {
-  enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync } at = none;
+  enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync, header } at = none;
   int err = EIO;
 };
 // Fails the step `at` with `err`; every other call is the real one.
@@ -33,6 +33,15 @@ class faulty_fs : public relstore::file_system {
       return fail<ssize_t>();
     }
     return file_system::write(fd, d, n);
+  }
+  // The envelope, written last at offset 0.
+  ssize_t pwrite(int fd, const void* d, std::size_t n, off_t offset) override {
+    if (f_.at == fault::header) {
+      half_ = !half_;
+      if (half_ && n > 1) return file_system::pwrite(fd, d, n / 2, offset);
+      return fail<ssize_t>();
+    }
+    return file_system::pwrite(fd, d, n, offset);
   }
   int fsync(int fd) override {
     ++fsyncs_;
@@ -61,7 +70,8 @@ class faulty_fs : public relstore::file_system {
 };
 
 inline std::string fault_name(const ::testing::TestParamInfo<fault>& param_info) {
-  static const char* const names[] = {"none", "open", "write", "fsync", "close", "rename", "dir_open", "dir_fsync"};
+  static const char* const names[] = {"none",   "open",     "write",     "fsync", "close",
+                                      "rename", "dir_open", "dir_fsync", "header"};
   return std::string(names[param_info.param.at]) + "_" + std::to_string(param_info.param.err);
 }
 
@@ -69,7 +79,8 @@ inline std::string fault_name(const ::testing::TestParamInfo<fault>& param_info)
 inline auto every_fault() {
   return ::testing::Values(fault{fault::open, EACCES}, fault{fault::write, EIO}, fault{fault::write, ENOSPC},
                            fault{fault::fsync, EIO}, fault{fault::fsync, ENOSPC}, fault{fault::close, EIO},
-                           fault{fault::rename, EXDEV}, fault{fault::dir_open, EMFILE}, fault{fault::dir_fsync, EIO});
+                           fault{fault::rename, EXDEV}, fault{fault::dir_open, EMFILE}, fault{fault::dir_fsync, EIO},
+                           fault{fault::header, ENOSPC});
 }
 
 }  // namespace test

@@ -2,6 +2,8 @@
 // a huge allocation, or a change to the caller's store.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <cstring>
@@ -55,6 +57,24 @@ TEST(Crc32c, MatchesTheStandardCheckValueOnBothPaths) {
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 + 7);
   EXPECT_EQ(relstore::detail::crc32c(big.data(), big.size()),
             relstore::detail::crc32c_portable(big.data(), big.size()));
+}
+
+// A save checksums its payload as it streams it, piece by piece.
+TEST(Crc32c, ExtendingPieceByPieceGivesTheWholesOnBothPaths) {
+  std::string big(100003, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 + 7);
+  const std::uint32_t whole = relstore::detail::crc32c(big.data(), big.size());
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, big.size()}) {
+    std::uint32_t fast = 0, portable = 0;
+    for (std::size_t at = 0; at < big.size(); at += piece) {
+      const std::size_t n = std::min(piece, big.size() - at);
+      fast = relstore::detail::crc32c_extend(fast, big.data() + at, n);
+      portable = relstore::detail::crc32c_extend_portable(portable, big.data() + at, n);
+    }
+    EXPECT_EQ(fast, whole) << "pieces of " << piece;
+    EXPECT_EQ(portable, whole) << "pieces of " << piece;
+  }
+  EXPECT_EQ(relstore::detail::crc32c_extend(0, big.data(), 0), 0u);
 }
 
 TEST(Corruption, EverySingleByteFlipIsACleanErrorAndLeavesTheStoreUntouched) {

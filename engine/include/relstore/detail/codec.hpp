@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ inline constexpr std::uint32_t max_snapshot_relations = 65536;
 // the layout of written_format_version(format).
 // Errors: io_error if the archive cannot be written.
 result<std::string> encode(const column_store& data, archive_format format);
+// The same archive, written to `out` as it is encoded. Errors: io_error if
+// the archive cannot be written or `out` fails.
+result<void> encode_to(const column_store& data, archive_format format, std::ostream& out);
 
 // Decodes a payload of `format` written at format `version` (1 to 3: the
 // envelope's). Every count is bounded by the bytes left before anything is

@@ -19,6 +19,10 @@ namespace relstore::detail {
 // build reads) is given.
 std::string make_envelope(std::string_view payload, archive_format format);
 std::string make_envelope(std::string_view payload, archive_format format, std::uint32_t version);
+// The envelope of a payload of `length` bytes whose CRC32C is `crc`, for a
+// payload checksummed as it streams.
+std::string make_envelope(std::uint64_t length, std::uint32_t crc, archive_format format);
+std::string make_envelope(std::uint64_t length, std::uint32_t crc, archive_format format, std::uint32_t version);
 
 // Checks the envelope at the front of `data` and the payload's checksum,
 // before any byte of the payload is interpreted. Errors: snapshot_corrupt,
