@@ -168,19 +168,28 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
   if (const int err = write_all(fs, t->fd, room.data(), room.size()); err != 0) {
     return abandon(fs, *t, "cannot write", err);
   }
-  file_sink sink(fs, t->fd);
-  std::ostream out(&sink);
-  auto streamed = body(out);
-  out.flush();
-  if (sink.error() != 0) return abandon(fs, *t, "cannot write", sink.error());  // the OS reason, not the stream's
-  if (!streamed) {
+  try {
+    file_sink sink(fs, t->fd);
+    std::ostream out(&sink);
+    auto streamed = body(out);
+    if (streamed) sink.pubsync();                                                 // a failed body's rest is not written
+    if (sink.error() != 0) return abandon(fs, *t, "cannot write", sink.error());  // the OS reason, not the stream's
+    if (!streamed) {
+      discard(fs, *t);
+      return std::move(streamed).error();
+    }
+    if (!out) {
+      discard(fs, *t);
+      return make_error(errc::io_error, "cannot write " + t->name.string() + ": the output stream failed");
+    }
+    const std::string head = header(sink.length(), sink.crc());
+    RELSTORE_ASSERT(head.size() == header_size, "write_file_atomic_streamed: a header of another size");
+    if (const int err = pwrite_all(fs, t->fd, head.data(), head.size(), 0); err != 0) {
+      return abandon(fs, *t, "cannot write the header of", err);
+    }
+  } catch (...) {  // std::bad_alloc: nothing is left behind
     discard(fs, *t);
-    return std::move(streamed).error();
-  }
-  const std::string head = header(sink.length(), sink.crc());
-  RELSTORE_ASSERT(head.size() == header_size, "write_file_atomic_streamed: a header of another size");
-  if (const int err = pwrite_all(fs, t->fd, head.data(), head.size(), 0); err != 0) {
-    return abandon(fs, *t, "cannot write the header of", err);
+    throw;
   }
   return commit(fs, *t, path);
 }

@@ -13,7 +13,7 @@ namespace test {
 
 // Which step fails, and how.
 struct fault {
-  enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync, header } at = none;
+  enum step { none, open, write, fsync, close, rename, dir_open, dir_fsync, header, payload } at = none;
   int err = EIO;
 };
 // Fails the step `at` with `err`; every other call is the real one.
@@ -26,7 +26,10 @@ class faulty_fs : public relstore::file_system {
     return file_system::open(p, flags, mode);
   }
   ssize_t write(int fd, const void* d, std::size_t n) override {
-    if (f_.at == fault::write) {
+    ++writes_;
+    // write: from the first call (the envelope's place); payload: from the
+    // second (the streamed payload).
+    if (f_.at == fault::write || (f_.at == fault::payload && writes_ > 1)) {
       // A short write first, then the failure: partial data must not survive.
       half_ = !half_;
       if (half_ && n > 1) return file_system::write(fd, d, n / 2);
@@ -65,13 +68,13 @@ class faulty_fs : public relstore::file_system {
     return -1;
   }
   fault f_;
-  int opens_ = 0, fsyncs_ = 0;
+  int opens_ = 0, fsyncs_ = 0, writes_ = 0;
   bool half_ = false;
 };
 
 inline std::string fault_name(const ::testing::TestParamInfo<fault>& param_info) {
-  static const char* const names[] = {"none",   "open",     "write",     "fsync", "close",
-                                      "rename", "dir_open", "dir_fsync", "header"};
+  static const char* const names[] = {"none",   "open",     "write",     "fsync",  "close",
+                                      "rename", "dir_open", "dir_fsync", "header", "payload"};
   return std::string(names[param_info.param.at]) + "_" + std::to_string(param_info.param.err);
 }
 
@@ -80,7 +83,7 @@ inline auto every_fault() {
   return ::testing::Values(fault{fault::open, EACCES}, fault{fault::write, EIO}, fault{fault::write, ENOSPC},
                            fault{fault::fsync, EIO}, fault{fault::fsync, ENOSPC}, fault{fault::close, EIO},
                            fault{fault::rename, EXDEV}, fault{fault::dir_open, EMFILE}, fault{fault::dir_fsync, EIO},
-                           fault{fault::header, ENOSPC});
+                           fault{fault::header, ENOSPC}, fault{fault::payload, ENOSPC});
 }
 
 }  // namespace test

@@ -23,13 +23,15 @@ class file_system {
   virtual int open(const char* path, int flags, mode_t mode);
   virtual ssize_t read(int fd, void* data, std::size_t size);
   virtual ssize_t write(int fd, const void* data, std::size_t size);
-  // A save streams its payload, then writes the envelope at offset 0.
-  virtual ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset);
   virtual int fstat(int fd, struct stat* st);
   virtual int fsync(int fd);
   virtual int close(int fd);
   virtual int rename(const char* from, const char* to);
   virtual int unlink(const char* path);
+  // A save streams its payload with write(), then writes the envelope at
+  // offset 0 with pwrite(): a replacement that overrides write (to count,
+  // redirect or fail it) should override pwrite too.
+  virtual ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset);
 };
 
 // The POSIX calls. Lives for the program.

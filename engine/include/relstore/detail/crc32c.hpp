@@ -12,7 +12,8 @@ std::uint32_t crc32c(const void* data, std::size_t size) noexcept;
 // crc32c_extend(crc32c(a), b) == crc32c(a + b), and crc32c_extend(0, b) ==
 // crc32c(b). For data that is checksummed as it streams.
 std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t size) noexcept;
-// crc32c_extend without SSE4.2, exposed so tests can compare both.
+// crc32c_extend without SSE4.2 (a table, a byte at a time), exposed so
+// tests can compare both.
 std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::size_t size) noexcept;
 // The portable path (Boost.CRC), exposed so tests can compare both.
 std::uint32_t crc32c_portable(const void* data, std::size_t size) noexcept;
