@@ -31,10 +31,6 @@ const char* kind_of(mode_t mode) {
   return "not a regular file";
 }
 
-}  // namespace
-
-namespace {
-
 // A temporary file next to `path`, open for writing; what a failed save
 // removes and a finished one renames over `path`.
 struct temp_file {
@@ -64,30 +60,18 @@ error abandon(file_system& fs, const temp_file& t, const std::string& what, int 
   return os_error(what, t.name, err);
 }
 
-// Writes all of [p, p + n) at the file's offset; 0, or the errno of the
-// failure (a write of 0 bytes is EIO). Interrupted writes are retried.
-int write_all(file_system& fs, int fd, const char* p, std::size_t n) {
+// Writes all of [p, p + n): at the file's offset, or at `offset` with
+// pwrite if one is given; 0, or the errno of the failure (a write of 0 bytes
+// is EIO). Interrupted writes are retried.
+int write_all(file_system& fs, int fd, const char* p, std::size_t n, off_t offset = -1) {
   while (n > 0) {
-    const ssize_t w = fs.write(fd, p, n);
+    const ssize_t w = offset < 0 ? fs.write(fd, p, n) : fs.pwrite(fd, p, n, offset);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0) return errno;
     if (w == 0) return EIO;
     p += w;
     n -= static_cast<std::size_t>(w);
-  }
-  return 0;
-}
-
-// The same at `offset`, with pwrite.
-int pwrite_all(file_system& fs, int fd, const char* p, std::size_t n, off_t offset) {
-  while (n > 0) {
-    const ssize_t w = fs.pwrite(fd, p, n, offset);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return errno;
-    if (w == 0) return EIO;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-    offset += static_cast<off_t>(w);
+    if (offset >= 0) offset += static_cast<off_t>(w);
   }
   return 0;
 }
@@ -184,7 +168,7 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
     }
     const std::string head = header(sink.length(), sink.crc());
     RELSTORE_ASSERT(head.size() == header_size, "write_file_atomic_streamed: a header of another size");
-    if (const int err = pwrite_all(fs, t->fd, head.data(), head.size(), 0); err != 0) {
+    if (const int err = write_all(fs, t->fd, head.data(), head.size(), 0); err != 0) {
       return abandon(fs, *t, "cannot write the header of", err);
     }
   } catch (...) {  // std::bad_alloc: nothing is left behind

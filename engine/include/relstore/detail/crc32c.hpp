@@ -6,7 +6,7 @@
 
 namespace relstore::detail {
 
-// SSE4.2 instructions where the CPU has them, else the portable one.
+// SSE4.2 instructions where the CPU has them, else crc32c_extend_portable.
 std::uint32_t crc32c(const void* data, std::size_t size) noexcept;
 // The CRC32C of some bytes whose CRC32C is `crc`, followed by `data`:
 // crc32c_extend(crc32c(a), b) == crc32c(a + b), and crc32c_extend(0, b) ==
@@ -15,7 +15,7 @@ std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t siz
 // crc32c_extend without SSE4.2 (a table, a byte at a time), exposed so
 // tests can compare both.
 std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::size_t size) noexcept;
-// The portable path (Boost.CRC), exposed so tests can compare both.
+// Boost.CRC: the reference the tests compare both paths with.
 std::uint32_t crc32c_portable(const void* data, std::size_t size) noexcept;
 
 }  // namespace relstore::detail
