@@ -108,6 +108,11 @@ void constrained_find_sum(benchmark::State& state) {
 }
 
 template <class System>
+void constrained_find_copied(benchmark::State& state) {
+  reads<System>(state, [](System& sys, picker& pick) { return sys.find_sum_copied(pick.parent()); });
+}
+
+template <class System>
 void constrained_patch(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   picker& pick = *wd.pick;

@@ -101,7 +101,13 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   std::vector<std::int64_t> seen{s.count_parents(), s.count_children()};
   picker pick(w);
   double sum = 0;
-  for (int i = 0; i < 50; ++i) sum += s.find_sum(pick.parent());
+  for (int i = 0; i < 50; ++i) {
+    const std::int64_t p = pick.parent();
+    sum += s.find_sum(p);
+    if constexpr (requires { s.find_sum_copied(p); }) {
+      if (s.find_sum_copied(p) != s.find_sum(p)) seen.push_back(-1);  // the two reads disagree
+    }
+  }
   seen.push_back(static_cast<std::int64_t>(sum * 100 + 0.5));
   // Ten writes committed, ten rolled back (the state must not move), ten observed.
   auto parent_sums = [&] {
@@ -173,6 +179,9 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("insert_children", &insert_children<System>, true);
   add("point_lookup", &point_lookup<System>, false);
   add("constrained_find_sum", &constrained_find_sum<System>, false);
+  if constexpr (requires(System & sys) { sys.find_sum_copied(1); }) {
+    add("constrained_find_copied", &constrained_find_copied<System>, false);
+  }
   add("constrained_patch", &constrained_patch<System>, false);
   add("constrained_delete_where", &constrained_delete_where<System>, true);
   add("reparent", &reparent<System>, false);

@@ -35,7 +35,15 @@ class relstore_system {
     }
   }
   bool lookup(std::int64_t id) { return db_.repo<Order>().find_by_id(id).has_value(); }
+  // The sum of one parent's children: read in place (visit), as a game
+  // would; find_sum_copied reads the same rows through find, which copies
+  // each into a row<Order>.
   double find_sum(std::int64_t parent) {
+    double sum = 0;
+    (void)db_.repo<Customer>().related<"orders">(parent).visit({}, [&](const Order& o) { sum += o.total; }).value();
+    return sum;
+  }
+  double find_sum_copied(std::int64_t parent) {
     double sum = 0;
     for (const auto& o : db_.repo<Customer>().related<"orders">(parent).find().value()) sum += o->total;
     return sum;

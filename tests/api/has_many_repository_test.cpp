@@ -2,6 +2,7 @@
 // customerRepo.orders(id), plus the count/find_by_id/exists relstore adds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -399,6 +400,28 @@ TEST_F(ConstrainedRepository, ABadWhereIsInvalidFilterAndChangesNothing) {
   EXPECT_EQ(c.error().code, errc::invalid_filter);
   EXPECT_TRUE(has(c.error().message(), "nope")) << c.error().message();
   EXPECT_TRUE(db == before);
+}
+
+// The foreign key's index holds a parent's children in an order of its own
+// (reversed, for children created in key order); find, view and visit give
+// key order whatever order they were created in.
+TEST_F(ConstrainedRepository, ChildrenComeInKeyOrderWhateverTheOrderTheyWereCreatedIn) {
+  const std::vector<std::vector<std::int64_t>> orders = {
+      {101, 102, 103, 104, 105}, {205, 204, 203, 202, 201}, {303, 301, 305, 302, 304}};
+  for (const auto& created : orders) {
+    const auto c = db.repo<Customer>().create({.name = "C"}).value();
+    for (std::int64_t id : created) ASSERT_TRUE(orders_of(c.id).create({.id = id, .total = 1}));
+    std::vector<std::int64_t> want = created;
+    std::sort(want.begin(), want.end());
+
+    std::vector<std::int64_t> found, viewed, visited;
+    for (const Order& o : values_of(orders_of(c.id).find().value())) found.push_back(o.id);
+    for (const Order& o : orders_of(c.id).view().value()) viewed.push_back(o.id);
+    ASSERT_TRUE(orders_of(c.id).visit({}, [&](const Order& o) { visited.push_back(o.id); }));
+    EXPECT_EQ(found, want);
+    EXPECT_EQ(viewed, want);
+    EXPECT_EQ(visited, want);
+  }
 }
 
 }  // namespace

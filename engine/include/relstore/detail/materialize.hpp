@@ -86,9 +86,8 @@ struct materializer {
     const model_info& cinfo = info_of<C>();
     const bool all = w == nullptr || matches_all(*w);
     std::vector<const void*> kids;
-    st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
-      if (all || evaluate(cinfo, *w, &c)) kids.push_back(&c);
-    });
+    st.template tab<C>().template append_equal_if<R::child_key>(
+        key, kids, [&](const C& c) { return all || evaluate(cinfo, *w, &c); });
     if (key_order) storage<S>::template table_t<C>::sort_keys(kids);
     return kids;
   } catch (const match_aborted& a) {

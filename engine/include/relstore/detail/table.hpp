@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -161,9 +162,19 @@ class table final : public table_base {
   // Calls fn(const M&) for each entity whose field F equals `key`.
   template <std::size_t F, class K, class Fn>
   void for_each_equal(const K& key, Fn&& fn) const {
-    const auto& idx = index<F>();
-    auto [first, last] = idx.equal_range(key);
+    auto [first, last] = index<F>().equal_range(key);
     for (; first != last; ++first) fn(*first);
+  }
+
+  // Appends to `out` each entity whose field F equals `key` and that
+  // keep(const M&) accepts; `out` grows once, by the range's length.
+  template <std::size_t F, class K, class Keep>
+  void append_equal_if(const K& key, std::vector<const void*>& out, Keep&& keep) const {
+    auto [first, last] = index<F>().equal_range(key);
+    out.reserve(out.size() + static_cast<std::size_t>(std::distance(first, last)));
+    for (; first != last; ++first) {
+      if (keep(*first)) out.push_back(&*first);
+    }
   }
 
   // Sizes every hashed index for `n` entities, so a bulk load never rehashes.
@@ -214,13 +225,21 @@ class table final : public table_base {
     }
   }
 
-  // Sorts entities of M by primary key. Large inputs sort (key, pointer)
-  // pairs, so comparisons do not chase pointers.
+  // Sorts entities of M by primary key. A run already in order, or in
+  // reverse order (a hashed index's group of equal foreign keys), costs one
+  // pass. Large inputs sort (key, pointer) pairs, so comparisons do not chase
+  // pointers.
   static void sort_keys(std::vector<const void*>& v) {
     constexpr auto key = member_pointer<M, pk>;
     auto entity = [](const void* p) { return static_cast<const M*>(p); };
+    auto less = [&](const void* a, const void* b) { return entity(a)->*key < entity(b)->*key; };
+    if (std::is_sorted(v.begin(), v.end(), less)) return;
+    if (std::is_sorted(v.rbegin(), v.rend(), less)) {
+      std::reverse(v.begin(), v.end());
+      return;
+    }
     if (v.size() < 64 || !std::is_arithmetic_v<key_type>) {
-      std::sort(v.begin(), v.end(), [&](const void* a, const void* b) { return entity(a)->*key < entity(b)->*key; });
+      std::sort(v.begin(), v.end(), less);
       return;
     }
     std::vector<std::pair<key_type, const void*>> keyed;
