@@ -138,3 +138,5 @@ std::string_view to_string(field_type type) noexcept {
 }
 
 }  // namespace relstore
+
+template class std::vector<relstore::value>;

@@ -102,3 +102,6 @@ struct model_info {
 };
 
 }  // namespace relstore
+
+// Compiled once, in model_info.cpp (compile time only).
+extern template class std::vector<relstore::field_info>;

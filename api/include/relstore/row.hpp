@@ -139,3 +139,6 @@ void append_json(const rows<M>& v, std::string& out) {
 }
 
 }  // namespace relstore
+
+// Compiled once, in row.cpp (compile time only).
+extern template class std::vector<relstore::related_entry>;

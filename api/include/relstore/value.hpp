@@ -156,3 +156,8 @@ std::string describe(const value& v);
 std::string describe(const value_view& v);
 
 }  // namespace relstore
+
+// Compiled once, in value.cpp, instead of in every translation unit
+// (compile time only; the same settings as the library's are required, as
+// for any of its types).
+extern template class std::vector<relstore::value>;
