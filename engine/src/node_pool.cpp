@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <functional>
 
 #include "relstore/assert.hpp"
@@ -43,12 +44,20 @@ void free_bytes(void* p, std::size_t align) noexcept {
   if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
   ::operator delete (p, std::align_val_t{align});
 }
+
+// Chunks start on a cache line: allocated one line longer, then rounded up
+// (an alignment above a line is a multiple of it, and is already met).
+constexpr std::size_t cache_line = 64;
+std::byte* line_up(std::byte* p) noexcept {
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  return p + ((cache_line - at % cache_line) % cache_line);
+}
 }  // namespace
 
 node_pool::~node_pool() {
   for (const chunk& c : chunks_) {
     RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-    free_bytes(c.base, align_);
+    free_bytes(c.raw, align_);
   }
 }
 
@@ -82,7 +91,8 @@ std::size_t node_pool::add_chunk() {
   const std::size_t slots = std::clamp(capacity_, min_slots, max_slots);
   const std::size_t words = slots / 64;
   chunk c;
-  c.base = static_cast<std::byte*>(allocate_bytes(slots * slot_size_, align_));
+  c.raw = static_cast<std::byte*>(allocate_bytes(slots * slot_size_ + cache_line, align_));
+  c.base = line_up(c.raw);
   c.capacity = static_cast<std::uint32_t>(slots);
   c.used_bits = std::make_unique<std::uint64_t[]>(words);
   c.live = std::make_unique<std::uint64_t[]>(words);
@@ -96,7 +106,7 @@ std::size_t node_pool::add_chunk() {
 void node_pool::free_chunk(std::size_t i) noexcept {
   chunk& c = chunks_[i];
   RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-  free_bytes(c.base, align_);
+  free_bytes(c.raw, align_);
   capacity_ -= c.capacity;
   chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(i));
   if (open_ > i) --open_;

@@ -59,6 +59,20 @@ TEST(NodePool, AFreedSlotIsTheNextOneHandedOutLowestFirst) {
   EXPECT_EQ(p.live(), 10u);
 }
 
+// Each chunk starts on a cache line, so a 64-byte node (a key and two
+// hashed indexes' links) is read with one line, not two.
+TEST(NodePool, SixtyFourByteSlotsEachFillOneCacheLine) {
+  struct line_value {
+    std::uint64_t words[8];
+  };
+  node_pool p;
+  for (int i = 0; i < 1000; ++i) {  // several chunks
+    void* s = p.allocate(sizeof(line_value), alignof(line_value));
+    ASSERT_EQ(reinterpret_cast<std::uintptr_t>(s) % 64, 0u) << "slot " << i;
+  }
+  EXPECT_GT(p.chunks(), 1u);
+}
+
 TEST(NodePool, APassVisitsTheLiveValuesInAddressOrderSkippingFreeAndUnconstructedSlots) {
   node_pool p;
   std::vector<void*> s;

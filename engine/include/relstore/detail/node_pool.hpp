@@ -37,7 +37,8 @@ class node_pool {
   ~node_pool();
 
   // A slot of `size` bytes aligned to `align`. REQUIRES: the same size and
-  // alignment on every call.
+  // alignment on every call. Each chunk of slots starts on a cache line, so
+  // a node of 64 bytes (the key, two hashed indexes' links) is one line.
   void* allocate(std::size_t size, std::size_t align);
   // REQUIRES: p came from allocate() of this pool and holds no live value.
   void deallocate(void* p) noexcept;
@@ -71,7 +72,8 @@ class node_pool {
 
  private:
   struct chunk {
-    std::byte* base = nullptr;
+    std::byte* raw = nullptr;     // what was allocated (freed with free_bytes)
+    std::byte* base = nullptr;    // raw rounded up to a cache line: slot 0
     std::uint32_t capacity = 0;   // slots, a multiple of 64
     std::uint32_t used = 0;       // allocated slots
     std::uint32_t open_word = 0;  // no free slot in words before it
