@@ -216,3 +216,37 @@ TEST(SecondaryIndex, SnapshotsRebuildIndexesAndTolerateAddedOrRemovedOnes) {
 }
 
 }  // namespace
+
+namespace {
+
+// update_each's checked form compares each indexed field before and after
+// the callback: a callback that leaves them alone passes, one that changes
+// one (a null title given a value, 0.0 made -0.0: a double key compares
+// bitwise) is refused and nothing changes.
+TEST(SecondaryIndexUpdateEach, AnIndexedFieldIsComparedExactly) {
+  indexed_store db;
+  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
+  ASSERT_TRUE(db.repo<Player>().create({.guildId = 1, .handle = "a", .score = 0.0, .title = "x"}));
+  ASSERT_TRUE(db.repo<Player>().create({.guildId = 1, .handle = "b", .score = 2.5}));
+  const indexed_store before = db;
+
+  auto same = db.repo<Player>().update_each({}, [](Player& p) { p.score = p.score + 0.0; });
+  ASSERT_TRUE(same) << same.error().message();
+  EXPECT_EQ(*same, 2u);
+  EXPECT_TRUE(db == before);
+
+  auto titled = db.repo<Player>().update_each({}, [](Player& p) { p.title = "y"; });
+  ASSERT_FALSE(titled);
+  EXPECT_EQ(titled.error().code, errc::invalid_argument);
+  EXPECT_TRUE(db == before);
+
+  auto signed_zero = db.repo<Player>().update_each({}, [](Player& p) {
+    if (p.score == 0.0) p.score = -0.0;
+  });
+  ASSERT_FALSE(signed_zero);
+  EXPECT_EQ(signed_zero.error().code, errc::invalid_argument);
+  EXPECT_TRUE(db == before);
+  EXPECT_FALSE(std::signbit(db.repo<Player>().find_by_id(1)->score));
+}
+
+}  // namespace

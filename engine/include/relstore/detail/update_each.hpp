@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -33,12 +34,26 @@ constexpr bool indexed_field(std::size_t field) {
 }
 
 // Whether `a` and `b` agree on every indexed field `Defs`.
+// Whether a and b hold the same key: a floating-point key compares bitwise,
+// so a NaN is unchanged (same_value's rule, typed: this runs per entity).
+template <class T>
+bool same_key_value(const T& a, const T& b) noexcept {
+  if constexpr (is_optional_v<T>) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a.has_value() || same_key_value(*a, *b);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return std::memcmp(&a, &b, sizeof(T)) == 0;
+  } else {
+    return a == b;
+  }
+}
+
 template <class Defs, class M>
 bool same_keys(const M& a, const M& b) {
   bool same = true;
   mp::mp_for_each<Defs>([&](auto d) {
     constexpr auto m = member_pointer<M, decltype(d)::field>;
-    same = same && same_value(view_of(a.*m), view_of(b.*m));  // bitwise: a NaN is unchanged
+    same = same && same_key_value(a.*m, b.*m);
   });
   return same;
 }
