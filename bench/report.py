@@ -102,11 +102,15 @@ with open(dat_out, "w") as f:
         f.write("\n\n")
 png = dat_out.rsplit(".", 1)[0] + ".png"
 gp = dat_out.rsplit(".", 1)[0] + ".gp"
+# A grid with a cell for every phase (a fixed 4 x 4 drew the 17th phase
+# and later over the first ones).
+cols = 6
+rows = max(1, -(-len(phases) // cols))
 with open(gp, "w") as f:
-    f.write('set terminal pngcairo size 1600,1200 font ",9"\n')
+    f.write(f'set terminal pngcairo size {cols * 330},{rows * 260 + 40} font ",9"\n')
     f.write(f'set output "{png}"\n')
     f.write("set termoption noenhanced\nset logscale xy\nset format x \"%.0s%c\"\nset key top left\n")
-    f.write('set multiplot layout 4,4 title "relstore vs bare Boost.MultiIndex floor vs SQLite in memory '
+    f.write(f'set multiplot layout {rows},{cols} title "relstore vs bare Boost.MultiIndex floor vs SQLite in memory '
             '(median ns/op against children)"\n')
     for i, phase in enumerate(phases):
         f.write(f'set title "{phase}"\n')
