@@ -103,9 +103,10 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   double sum = 0;
   for (int i = 0; i < 50; ++i) {
     const std::int64_t p = pick.parent();
-    sum += s.find_sum(p);
+    const double got = s.find_sum(p);
+    sum += got;
     if constexpr (requires { s.find_sum_copied(p); }) {
-      if (s.find_sum_copied(p) != s.find_sum(p)) seen.push_back(-1);  // the two reads disagree
+      if (s.find_sum_copied(p) != got) seen.push_back(-1);  // the two reads disagree
     }
   }
   seen.push_back(static_cast<std::int64_t>(sum * 100 + 0.5));

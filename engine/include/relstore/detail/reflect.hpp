@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -113,6 +114,26 @@ value_view view_of(const T& v) {
     return array_view(v.data(), field_traits<T>::element, v.size());
   } else {
     return std::string_view(v);
+  }
+}
+
+// same_value(view_of(a), view_of(b)), compared typed: floating-point values
+// bitwise (a NaN equals itself, -0.0 differs from 0.0), arrays element by
+// element, null equal only to null. Cheap enough to run per entity.
+template <class T>
+bool same_field_value(const T& a, const T& b) noexcept {
+  if constexpr (is_optional_v<T>) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a.has_value() || same_field_value(*a, *b);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return std::memcmp(&a, &b, sizeof(T)) == 0;
+  } else if constexpr (is_std_array_v<T>) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_field_value(a[i], b[i])) return false;
+    }
+    return true;
+  } else {
+    return a == b;
   }
 }
 

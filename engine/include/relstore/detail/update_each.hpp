@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -34,26 +33,12 @@ constexpr bool indexed_field(std::size_t field) {
 }
 
 // Whether `a` and `b` agree on every indexed field `Defs`.
-// Whether a and b hold the same key: a floating-point key compares bitwise,
-// so a NaN is unchanged (same_value's rule, typed: this runs per entity).
-template <class T>
-bool same_key_value(const T& a, const T& b) noexcept {
-  if constexpr (is_optional_v<T>) {
-    if (a.has_value() != b.has_value()) return false;
-    return !a.has_value() || same_key_value(*a, *b);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return std::memcmp(&a, &b, sizeof(T)) == 0;
-  } else {
-    return a == b;
-  }
-}
-
 template <class Defs, class M>
 bool same_keys(const M& a, const M& b) {
   bool same = true;
   mp::mp_for_each<Defs>([&](auto d) {
     constexpr auto m = member_pointer<M, decltype(d)::field>;
-    same = same && same_key_value(a.*m, b.*m);
+    same = same && same_field_value(a.*m, b.*m);  // bitwise: a NaN is unchanged
   });
   return same;
 }
@@ -67,7 +52,7 @@ error keys_changed(const M& before, const M& after) {
   mp::mp_for_each<Defs>([&](auto d) {
     constexpr std::size_t f = decltype(d)::field;
     constexpr auto m = member_pointer<M, f>;
-    if (found || same_value(view_of(before.*m), view_of(after.*m))) return;
+    if (found || same_field_value(before.*m, after.*m)) return;
     found = true;
     constexpr auto pk = member_pointer<M, field_index<M>(primary_key_name<M>())>;
     out = key_changed_in_place(info_of<M>(), view_of(before.*pk), f, view_of(before.*m), view_of(after.*m));

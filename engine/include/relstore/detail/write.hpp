@@ -24,7 +24,7 @@ bool same_entity(const M& a, const M& b) {
   bool same = true;
   mp::mp_for_each<members<M>>([&](auto d) {
     using D = decltype(d);
-    same = same && same_value(view_of(a.*(D::pointer)), view_of(b.*(D::pointer)));
+    same = same && same_field_value(a.*(D::pointer), b.*(D::pointer));
   });
   return same;
 }
