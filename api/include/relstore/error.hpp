@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <iosfwd>
 #include <new>
 #include <string>
@@ -264,62 +263,71 @@ class [[nodiscard]] result {
   }
 
   // f(value) returns a result<U>; an error passes through unchanged.
+  // F is called directly, not through std::invoke: at -O0 every layer is one
+  // more function per call site, and these are called everywhere.
   template <class F>
   auto and_then(F&& f) & {
-    return bind(*this, std::forward<F>(f));
+    using R = bind_result<F, T&>;
+    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
+    if (!has_) return R(error_);
+    return static_cast<F&&>(f)(value_);
   }
   template <class F>
   auto and_then(F&& f) const& {
-    return bind(*this, std::forward<F>(f));
+    using R = bind_result<F, const T&>;
+    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
+    if (!has_) return R(error_);
+    return static_cast<F&&>(f)(value_);
   }
   template <class F>
   auto and_then(F&& f) && {
-    return bind(std::move(*this), std::forward<F>(f));
+    using R = bind_result<F, T&&>;
+    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
+    if (!has_) return R(static_cast<relstore::error&&>(error_));
+    return static_cast<F&&>(f)(static_cast<T&&>(value_));
   }
 
   // f(value) returns a U (or void); the result is result<U>.
   template <class F>
   auto transform(F&& f) & {
-    return map(*this, std::forward<F>(f));
+    return map<T&>(*this, static_cast<F&&>(f));
   }
   template <class F>
   auto transform(F&& f) const& {
-    return map(*this, std::forward<F>(f));
+    return map<const T&>(*this, static_cast<F&&>(f));
   }
   template <class F>
   auto transform(F&& f) && {
-    return map(std::move(*this), std::forward<F>(f));
+    return map<T&&>(*this, static_cast<F&&>(f));
   }
 
   // f(error) returns a result<T>; a value passes through unchanged.
   template <class F>
   result or_else(F&& f) const& {
     if (has_) return *this;
-    return std::invoke(std::forward<F>(f), error_);
+    return static_cast<F&&>(f)(error_);
   }
   template <class F>
   result or_else(F&& f) && {
-    if (has_) return std::move(*this);
-    return std::invoke(std::forward<F>(f), std::move(error_));
+    if (has_) return static_cast<result&&>(*this);
+    return static_cast<F&&>(f)(static_cast<relstore::error&&>(error_));
   }
 
  private:
-  template <class Self, class F>
-  static auto bind(Self&& self, F&& f) {
-    using R = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self))>>;
-    static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
-    if (!self.has_value()) return R(std::forward<Self>(self).error());
-    return std::invoke(std::forward<F>(f), *std::forward<Self>(self));
-  }
-  template <class Self, class F>
-  static auto map(Self&& self, F&& f) {
-    using U = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self))>>;
-    if (!self.has_value()) return result<U>(std::forward<Self>(self).error());
+  template <class F, class V>
+  using bind_result = std::remove_cvref_t<decltype(std::declval<F>()(std::declval<V>()))>;
+
+  // V: how the value is passed to f (T&, const T&, T&&). An error is
+  // copied on every path: errors are cold.
+  template <class V, class Self, class F>
+  static auto map(Self& self, F&& f) {
+    using U = std::remove_cvref_t<decltype(std::declval<F>()(std::declval<V>()))>;
+    if (!self.has_) return result<U>(self.error_);
     if constexpr (std::is_void_v<U>) {
-      std::invoke(std::forward<F>(f), *std::forward<Self>(self));
+      static_cast<F&&>(f)(static_cast<V>(self.value_));
       return result<U>();
     } else {
-      return result<U>(std::invoke(std::forward<F>(f), *std::forward<Self>(self)));
+      return result<U>(static_cast<F&&>(f)(static_cast<V>(self.value_)));
     }
   }
 
@@ -366,27 +374,27 @@ class [[nodiscard]] result<void> {
   // f() returns a result<U>; an error passes through unchanged.
   template <class F>
   auto and_then(F&& f) const {
-    using R = std::remove_cvref_t<std::invoke_result_t<F>>;
+    using R = std::remove_cvref_t<decltype(std::declval<F>()())>;
     static_assert(detail::is_result<R>::value, "relstore: and_then needs a function returning a result");
     if (failed_) return R(error_);
-    return std::invoke(std::forward<F>(f));
+    return static_cast<F&&>(f)();
   }
   // f() returns a U (or void); the result is result<U>.
   template <class F>
   auto transform(F&& f) const {
-    using U = std::remove_cvref_t<std::invoke_result_t<F>>;
+    using U = std::remove_cvref_t<decltype(std::declval<F>()())>;
     if (failed_) return result<U>(error_);
     if constexpr (std::is_void_v<U>) {
-      std::invoke(std::forward<F>(f));
+      static_cast<F&&>(f)();
       return result<U>();
     } else {
-      return result<U>(std::invoke(std::forward<F>(f)));
+      return result<U>(static_cast<F&&>(f)());
     }
   }
   template <class F>
   result or_else(F&& f) const {
     if (!failed_) return *this;
-    return std::invoke(std::forward<F>(f), error_);
+    return static_cast<F&&>(f)(error_);
   }
 
  private:
