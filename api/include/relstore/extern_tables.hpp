@@ -24,6 +24,7 @@
 #include <boost/preprocessor/seq/for_each.hpp>
 #include <boost/preprocessor/variadic/to_seq.hpp>
 
+#include "relstore/detail/materialize.hpp"
 #include "relstore/detail/storage.hpp"
 
 #define RELSTORE_DETAIL_TABLE_OF(Schema, M)                                        \
@@ -32,9 +33,14 @@
 #define RELSTORE_DETAIL_EXTERN_TABLE(r, Schema, M) extern template class RELSTORE_DETAIL_TABLE_OF(Schema, M);
 #define RELSTORE_DETAIL_INSTANTIATE_TABLE(r, Schema, M) template class RELSTORE_DETAIL_TABLE_OF(Schema, M);
 
-// Declares the tables of the models listed (models of Schema) compiled elsewhere.
-#define RELSTORE_EXTERN_TABLES(Schema, ...) \
+// Declares the tables of the models listed (models of Schema), and the
+// store's storage and row makers of them all, compiled elsewhere.
+#define RELSTORE_EXTERN_TABLES(Schema, ...)                        \
+  extern template class ::relstore::detail::storage<Schema>;       \
+  extern template struct ::relstore::detail::materializer<Schema>; \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_EXTERN_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
-// Compiles the tables of the models listed, in one .cpp.
-#define RELSTORE_INSTANTIATE_TABLES(Schema, ...) \
+// Compiles the tables of the models listed, the storage and the row makers, in one .cpp.
+#define RELSTORE_INSTANTIATE_TABLES(Schema, ...)            \
+  template class ::relstore::detail::storage<Schema>;       \
+  template struct ::relstore::detail::materializer<Schema>; \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))

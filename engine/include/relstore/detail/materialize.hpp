@@ -42,7 +42,7 @@ struct materializer {
     out.reserve(result.entities.size());
     for (const void* e : result.entities) out.emplace_back(*static_cast<const M*>(e));
     for (const included& inc : result.includes) {
-      const maker& make = makers[inc.target];
+      const maker& make = maker_at(inc.target);
       for (std::size_t i = 0; i < out.size(); ++i) {
         out[i].related.push_back(
             {inc.spec->relation,
@@ -155,7 +155,16 @@ struct materializer {
   static constexpr std::array<maker, sizeof...(Ms)> make_makers(mp::mp_list<Ms...>) {
     return {maker{&many_of<Ms>, &one_of<Ms>, &write_many<Ms>, &write_one<Ms>}...};
   }
-  static constexpr auto makers = make_makers(typename S::model_list{});
+  // The maker of model `index` of S. Out of line, after the class:
+  // RELSTORE_EXTERN_TABLES compiles every model's maker once per program
+  // instead of in each translation unit that finds.
+  static const maker& maker_at(std::size_t index);
 };
+
+template <class S>
+auto materializer<S>::maker_at(std::size_t index) -> const maker& {
+  static constexpr auto makers = make_makers(typename S::model_list{});
+  return makers[index];
+}
 
 }  // namespace relstore::detail

@@ -30,24 +30,15 @@ class storage {
   template <class M>
   static constexpr std::size_t pk = table_t<M>::pk;
 
-  storage() { attach(); }
+  // Out of line, after the class: RELSTORE_EXTERN_TABLES compiles them
+  // (and every table's) once per program.
+  storage();
   // A copy has the entities only: no journal entry, event or subscriber.
-  storage(const storage& other) : tables_(other.tables_) { attach(); }
-  storage& operator=(const storage& other) {
-    tables_ = other.tables_;
-    journal_ = {};
-    attach();
-    return *this;
-  }
-  storage(storage&& other) noexcept : tables_(std::move(other.tables_)), journal_(std::move(other.journal_)) {
-    attach();
-  }
-  storage& operator=(storage&& other) noexcept {
-    tables_ = std::move(other.tables_);
-    journal_ = std::move(other.journal_);
-    attach();
-    return *this;
-  }
+  storage(const storage& other);
+  storage& operator=(const storage& other);
+  storage(storage&& other) noexcept;
+  storage& operator=(storage&& other) noexcept;
+  ~storage();
 
   template <class M>
   table_t<M>& tab() {
@@ -142,5 +133,39 @@ class storage {
   table_tuple tables_;
   journal journal_;
 };
+
+template <class S>
+storage<S>::storage() {
+  attach();
+}
+
+template <class S>
+storage<S>::storage(const storage& other) : tables_(other.tables_) {
+  attach();
+}
+
+template <class S>
+auto storage<S>::operator=(const storage& other) -> storage& {
+  tables_ = other.tables_;
+  journal_ = {};
+  attach();
+  return *this;
+}
+
+template <class S>
+storage<S>::storage(storage&& other) noexcept : tables_(std::move(other.tables_)), journal_(std::move(other.journal_)) {
+  attach();
+}
+
+template <class S>
+auto storage<S>::operator=(storage&& other) noexcept -> storage& {
+  tables_ = std::move(other.tables_);
+  journal_ = std::move(other.journal_);
+  attach();
+  return *this;
+}
+
+template <class S>
+storage<S>::~storage() = default;
 
 }  // namespace relstore::detail

@@ -111,38 +111,18 @@ class table final : public table_base {
   using key_type = member_type<M, pk>;
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
 
-  table() : table_base(info_of<M>()) {}
+  // Defined after the class, out of line: RELSTORE_EXTERN_TABLES then
+  // compiles them (and the container, journal and event queue code they
+  // pull in) once per program instead of once per translation unit.
+  table();
   // A copy has the entities; no journal entry, pending event or subscriber.
-  table(const table& other) : table_base(other), items(other.items) { journal_ = nullptr; }
-  table& operator=(const table& other) {
-    if (this != &other) {
-      items = other.items;
-      keys() = other.keys();
-      undo_.clear();
-      events_.clear();
-      subs_.reset();
-    }
-    return *this;
-  }
+  table(const table& other);
+  table& operator=(const table& other);
   // Swaps the containers: move construction would share the node pool
   // with the moved-from table (node_pool.hpp).
-  table(table&& other) noexcept
-      : table_base(other),
-        undo_(std::move(other.undo_)),
-        events_(std::move(other.events_)),
-        subs_(std::move(other.subs_)) {
-    items.swap(other.items);
-    journal_ = nullptr;
-  }
-  table& operator=(table&& other) noexcept {
-    items = std::move(other.items);
-    keys() = other.keys();
-    undo_ = std::move(other.undo_);
-    events_ = std::move(other.events_);
-    subs_ = std::move(other.subs_);
-    return *this;
-  }
-  ~table() = default;
+  table(table&& other) noexcept;
+  table& operator=(table&& other) noexcept;
+  ~table();
 
   template <std::size_t F>
   auto& index() {
@@ -518,5 +498,48 @@ class table final : public table_base {
     });
   }
 };
+
+template <class M, class Relations, class Indexes>
+table<M, Relations, Indexes>::table() : table_base(info_of<M>()) {}
+
+template <class M, class Relations, class Indexes>
+table<M, Relations, Indexes>::table(const table& other) : table_base(other), items(other.items) {
+  journal_ = nullptr;
+}
+
+template <class M, class Relations, class Indexes>
+auto table<M, Relations, Indexes>::operator=(const table& other) -> table& {
+  if (this != &other) {
+    items = other.items;
+    keys() = other.keys();
+    undo_.clear();
+    events_.clear();
+    subs_.reset();
+  }
+  return *this;
+}
+
+template <class M, class Relations, class Indexes>
+table<M, Relations, Indexes>::table(table&& other) noexcept
+    : table_base(other),
+      undo_(std::move(other.undo_)),
+      events_(std::move(other.events_)),
+      subs_(std::move(other.subs_)) {
+  items.swap(other.items);
+  journal_ = nullptr;
+}
+
+template <class M, class Relations, class Indexes>
+auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
+  items = std::move(other.items);
+  keys() = other.keys();
+  undo_ = std::move(other.undo_);
+  events_ = std::move(other.events_);
+  subs_ = std::move(other.subs_);
+  return *this;
+}
+
+template <class M, class Relations, class Indexes>
+table<M, Relations, Indexes>::~table() = default;
 
 }  // namespace relstore::detail
