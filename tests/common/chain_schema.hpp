@@ -61,6 +61,7 @@ using mixed = relstore::schema<relstore::models<P, Q, R>, relstore::has_many<"qs
 
 }  // namespace chain
 
-// Compiled once, in chain_schema.cpp, instead of in each test file.
+// Compiled once, in chain_schema.cpp and chain_mixed.cpp, instead of in each
+// test file.
 RELSTORE_EXTERN_TABLES(chain::deep, chain::A, chain::B, chain::C, chain::D)
 RELSTORE_EXTERN_TABLES(chain::mixed, chain::P, chain::Q, chain::R)

@@ -74,6 +74,7 @@ using store = relstore::store<schema>;
 
 }  // namespace clinic
 
-// Compiled once, in clinic_schema.cpp, instead of in each test file.
+// Compiled once, in clinic_schema.cpp and clinic_tables.cpp, instead of in
+// each test file.
 RELSTORE_EXTERN_TABLES(clinic::schema, clinic::Patient, clinic::Doctor, clinic::Appointment, clinic::Ward,
                        clinic::Nurse, clinic::Visit)

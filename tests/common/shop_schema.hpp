@@ -88,6 +88,7 @@ using store = relstore::store<schema>;
 
 }  // namespace shop
 
-// Compiled once, in shop_schema.cpp, instead of in each test file.
+// Compiled once, in shop_schema.cpp and shop_tables.cpp, instead of in each
+// test file.
 RELSTORE_EXTERN_TABLES(shop::schema, shop::Customer, shop::Coupon, shop::Order, shop::OrderLine, shop::Employee,
                        shop::Account, shop::Session)

@@ -59,6 +59,7 @@ using family = relstore::schema<relstore::models<Parent, Child, Item>,
 
 }  // namespace chain
 
-// Compiled once, in tree_schema.cpp, instead of in each test file.
+// Compiled once, in tree_schema.cpp and tree_family.cpp, instead of in each
+// test file.
 RELSTORE_EXTERN_TABLES(chain::tree, chain::Node, chain::Tag, chain::Note)
 RELSTORE_EXTERN_TABLES(chain::family, chain::Parent, chain::Child, chain::Item)

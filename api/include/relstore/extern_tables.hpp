@@ -14,6 +14,10 @@
 //
 //   RELSTORE_INSTANTIATE_TABLES(game::schema, game::Player, game::Item)
 //
+// A large schema can spread its tables over several .cpp files, which then
+// compile in parallel: RELSTORE_INSTANTIATE_TABLES with some models in one,
+// RELSTORE_INSTANTIATE_MORE_TABLES with the others in the rest.
+//
 // A model left out is compiled where it is used, as without the macros. A
 // model listed in EXTERN but in no INSTANTIATE is a link error naming it.
 // REQUIRES: every translation unit that uses the store sees the same
@@ -43,4 +47,8 @@
 #define RELSTORE_INSTANTIATE_TABLES(Schema, ...)            \
   template class ::relstore::detail::storage<Schema>;       \
   template struct ::relstore::detail::materializer<Schema>; \
+  BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
+// Compiles the tables of the models listed only: the rest of a schema whose
+// RELSTORE_INSTANTIATE_TABLES is in another .cpp.
+#define RELSTORE_INSTANTIATE_MORE_TABLES(Schema, ...) \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
