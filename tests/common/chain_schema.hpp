@@ -65,3 +65,4 @@ using mixed = relstore::schema<relstore::models<P, Q, R>, relstore::has_many<"qs
 // test file.
 RELSTORE_EXTERN_TABLES(chain::deep, chain::A, chain::B, chain::C, chain::D)
 RELSTORE_EXTERN_TABLES(chain::mixed, chain::P, chain::Q, chain::R)
+RELSTORE_EXTERN_MODELS(chain::A, chain::B, chain::C, chain::D, chain::P, chain::Q, chain::R)

@@ -3,3 +3,5 @@
 #include "common/clinic_schema.hpp"
 
 RELSTORE_INSTANTIATE_TABLES(clinic::schema, clinic::Patient, clinic::Doctor, clinic::Appointment)
+RELSTORE_INSTANTIATE_MODELS(clinic::Patient, clinic::Doctor, clinic::Appointment, clinic::Ward, clinic::Nurse,
+                            clinic::Visit)

@@ -78,3 +78,4 @@ using store = relstore::store<schema>;
 // each test file.
 RELSTORE_EXTERN_TABLES(clinic::schema, clinic::Patient, clinic::Doctor, clinic::Appointment, clinic::Ward,
                        clinic::Nurse, clinic::Visit)
+RELSTORE_EXTERN_MODELS(clinic::Patient, clinic::Doctor, clinic::Appointment, clinic::Ward, clinic::Nurse, clinic::Visit)

@@ -2,3 +2,4 @@
 #include "common/edge_schema.hpp"
 
 RELSTORE_INSTANTIATE_TABLES(edges::schema, edges::Value)
+RELSTORE_INSTANTIATE_MODELS(edges::Value)

@@ -100,3 +100,4 @@ inline std::vector<Value> edge_rows() {
 
 // Compiled once, in edge_schema.cpp, instead of in each test file.
 RELSTORE_EXTERN_TABLES(edges::schema, edges::Value)
+RELSTORE_EXTERN_MODELS(edges::Value)

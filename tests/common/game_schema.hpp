@@ -123,3 +123,4 @@ inline void fill_items(store& db) {
 
 // Compiled once, in game_schema.cpp, instead of in each test file.
 RELSTORE_EXTERN_TABLES(game::schema, game::Unit, game::Item, game::Body)
+RELSTORE_EXTERN_MODELS(game::Unit, game::Item, game::Body)

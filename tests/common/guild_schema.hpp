@@ -53,3 +53,4 @@ using plain_store = relstore::store<plain_schema>;
 // Compiled once, in guild_schema.cpp, instead of in each test file.
 RELSTORE_EXTERN_TABLES(guild::indexed_schema, guild::Guild, guild::Player)
 RELSTORE_EXTERN_TABLES(guild::plain_schema, guild::Guild, guild::Player)
+RELSTORE_EXTERN_MODELS(guild::Guild, guild::Player)

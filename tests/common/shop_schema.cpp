@@ -3,3 +3,5 @@
 #include "common/shop_schema.hpp"
 
 RELSTORE_INSTANTIATE_TABLES(shop::schema, shop::Customer, shop::Coupon, shop::Employee)
+RELSTORE_INSTANTIATE_MODELS(shop::Customer, shop::Coupon, shop::Order, shop::OrderLine, shop::Employee, shop::Account,
+                            shop::Session)

@@ -92,3 +92,5 @@ using store = relstore::store<schema>;
 // test file.
 RELSTORE_EXTERN_TABLES(shop::schema, shop::Customer, shop::Coupon, shop::Order, shop::OrderLine, shop::Employee,
                        shop::Account, shop::Session)
+RELSTORE_EXTERN_MODELS(shop::Customer, shop::Coupon, shop::Order, shop::OrderLine, shop::Employee, shop::Account,
+                       shop::Session)

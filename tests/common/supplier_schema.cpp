@@ -3,3 +3,4 @@
 
 RELSTORE_INSTANTIATE_TABLES(suppliers::schema, suppliers::Supplier, suppliers::Account, suppliers::Badge,
                             suppliers::Ledger)
+RELSTORE_INSTANTIATE_MODELS(suppliers::Supplier, suppliers::Account, suppliers::Badge, suppliers::Ledger)

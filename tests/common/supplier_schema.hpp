@@ -54,3 +54,4 @@ using store = relstore::store<schema>;
 
 // Compiled once, in supplier_schema.cpp, instead of in each test file.
 RELSTORE_EXTERN_TABLES(suppliers::schema, suppliers::Supplier, suppliers::Account, suppliers::Badge, suppliers::Ledger)
+RELSTORE_EXTERN_MODELS(suppliers::Supplier, suppliers::Account, suppliers::Badge, suppliers::Ledger)

@@ -62,3 +62,4 @@ using store = relstore::store<schema>;
 
 // Compiled once, in town_schema.cpp, instead of in each test file.
 RELSTORE_EXTERN_TABLES(town::schema, town::Region, town::Town, town::Citizen, town::House)
+RELSTORE_EXTERN_MODELS(town::Region, town::Town, town::Citizen, town::House)

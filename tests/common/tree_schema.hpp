@@ -63,3 +63,4 @@ using family = relstore::schema<relstore::models<Parent, Child, Item>,
 // test file.
 RELSTORE_EXTERN_TABLES(chain::tree, chain::Node, chain::Tag, chain::Note)
 RELSTORE_EXTERN_TABLES(chain::family, chain::Parent, chain::Child, chain::Item)
+RELSTORE_EXTERN_MODELS(chain::Node, chain::Tag, chain::Note, chain::Parent, chain::Child, chain::Item)

@@ -18,6 +18,12 @@
 // compile in parallel: RELSTORE_INSTANTIATE_TABLES with some models in one,
 // RELSTORE_INSTANTIATE_MORE_TABLES with the others in the rest.
 //
+// Each model's run-time description (its fields, their accessors and
+// conversions) is compiled wherever a store of a schema holding it is, and
+// a model may be in several schemas: RELSTORE_EXTERN_MODELS(Model...) in the
+// header that declares the models and RELSTORE_INSTANTIATE_MODELS(Model...)
+// in exactly one .cpp compile it once.
+//
 // A model left out is compiled where it is used, as without the macros. A
 // model listed in EXTERN but in no INSTANTIATE is a link error naming it.
 // REQUIRES: every translation unit that uses the store sees the same
@@ -29,6 +35,7 @@
 #include <boost/preprocessor/variadic/to_seq.hpp>
 
 #include "relstore/detail/materialize.hpp"
+#include "relstore/detail/snapshot_bridge.hpp"
 #include "relstore/detail/storage.hpp"
 
 #define RELSTORE_DETAIL_TABLE_OF(Schema, M)                                        \
@@ -38,17 +45,31 @@
 #define RELSTORE_DETAIL_INSTANTIATE_TABLE(r, Schema, M) template class RELSTORE_DETAIL_TABLE_OF(Schema, M);
 
 // Declares the tables of the models listed (models of Schema), and the
-// store's storage and row makers of them all, compiled elsewhere.
-#define RELSTORE_EXTERN_TABLES(Schema, ...)                        \
-  extern template class ::relstore::detail::storage<Schema>;       \
-  extern template struct ::relstore::detail::materializer<Schema>; \
+// store's storage, row makers and snapshot columns, compiled elsewhere.
+#define RELSTORE_EXTERN_TABLES(Schema, ...)                           \
+  extern template class ::relstore::detail::storage<Schema>;          \
+  extern template struct ::relstore::detail::materializer<Schema>;    \
+  extern template struct ::relstore::detail::snapshot_bridge<Schema>; \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_EXTERN_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
-// Compiles the tables of the models listed, the storage and the row makers, in one .cpp.
-#define RELSTORE_INSTANTIATE_TABLES(Schema, ...)            \
-  template class ::relstore::detail::storage<Schema>;       \
-  template struct ::relstore::detail::materializer<Schema>; \
+// Compiles the tables of the models listed, the storage, the row makers and
+// the snapshot columns, in one .cpp.
+#define RELSTORE_INSTANTIATE_TABLES(Schema, ...)               \
+  template class ::relstore::detail::storage<Schema>;          \
+  template struct ::relstore::detail::materializer<Schema>;    \
+  template struct ::relstore::detail::snapshot_bridge<Schema>; \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
 // Compiles the tables of the models listed only: the rest of a schema whose
 // RELSTORE_INSTANTIATE_TABLES is in another .cpp.
 #define RELSTORE_INSTANTIATE_MORE_TABLES(Schema, ...) \
   BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_TABLE, Schema, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
+
+#define RELSTORE_DETAIL_EXTERN_MODEL(r, data, M) \
+  extern template ::relstore::model_info relstore::detail::build_model_info<M>();
+#define RELSTORE_DETAIL_INSTANTIATE_MODEL(r, data, M) \
+  template ::relstore::model_info relstore::detail::build_model_info<M>();
+// Declares the run-time descriptions of the models listed, compiled elsewhere.
+#define RELSTORE_EXTERN_MODELS(...) \
+  BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_EXTERN_MODEL, _, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))
+// Compiles the run-time descriptions of the models listed, in one .cpp.
+#define RELSTORE_INSTANTIATE_MODELS(...) \
+  BOOST_PP_SEQ_FOR_EACH(RELSTORE_DETAIL_INSTANTIATE_MODEL, _, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))

@@ -24,33 +24,16 @@ namespace relstore::detail {
 template <class S>
 struct snapshot_bridge {
   // Every entity of `eng`, model by model in key order.
-  static column_store to_columns(const engine<S>& eng) {
-    column_store out = column_store::like(S::registry());
-    mp::mp_for_each<typename S::model_list>([&](auto m) {
-      using M = decltype(m);
-      write_table<M>(eng.template tab<M>(), out.table(engine<S>::template model_index<M>));
-    });
-    return out;
-  }
+  static column_store to_columns(const engine<S>& eng);
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
   // snapshot predates starts empty. Errors: schema_mismatch,
   // snapshot_corrupt (a duplicate or dangling key, a key create refuses).
   // `lenient` accepts what create refuses, and a snapshot whose schema
   // shares nothing with the program's or contradicts a relation of it.
-  static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient) {
-    if (auto r = check_relations(S::registry(), data, lenient); !r) return r;
-    result<void> out;
-    mp::mp_for_each<typename S::model_list>([&](auto m) {
-      using M = decltype(m);
-      if (out) out = read_table<M>(data, fresh.template tab<M>());
-    });
-    if (!out) return out;
-    if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
-      return make_error(errc::snapshot_corrupt, std::move(r).error().message());
-    }
-    return {};
-  }
+  // Both out of line, after the class: RELSTORE_EXTERN_TABLES compiles them
+  // (every model's column code) once per program.
+  static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient);
 
  private:
   template <class M>
@@ -218,5 +201,30 @@ struct snapshot_bridge {
     return {};
   }
 };
+
+template <class S>
+column_store snapshot_bridge<S>::to_columns(const engine<S>& eng) {
+  column_store out = column_store::like(S::registry());
+  mp::mp_for_each<typename S::model_list>([&](auto m) {
+    using M = decltype(m);
+    write_table<M>(eng.template tab<M>(), out.table(engine<S>::template model_index<M>));
+  });
+  return out;
+}
+
+template <class S>
+result<void> snapshot_bridge<S>::from_columns(const column_store& data, engine<S>& fresh, bool lenient) {
+  if (auto r = check_relations(S::registry(), data, lenient); !r) return r;
+  result<void> out;
+  mp::mp_for_each<typename S::model_list>([&](auto m) {
+    using M = decltype(m);
+    if (out) out = read_table<M>(data, fresh.template tab<M>());
+  });
+  if (!out) return out;
+  if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
+    return make_error(errc::snapshot_corrupt, std::move(r).error().message());
+  }
+  return {};
+}
 
 }  // namespace relstore::detail
