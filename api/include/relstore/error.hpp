@@ -317,12 +317,13 @@ class [[nodiscard]] result {
   template <class F, class V>
   using bind_result = std::remove_cvref_t<decltype(std::declval<F>()(std::declval<V>()))>;
 
-  // V: how the value is passed to f (T&, const T&, T&&). An error is
-  // copied on every path: errors are cold.
+  // V: how the value is passed to f (T&, const T&, T&&); an error is moved
+  // along with it from an rvalue result, as and_then's is.
   template <class V, class Self, class F>
   static auto map(Self& self, F&& f) {
     using U = std::remove_cvref_t<decltype(std::declval<F>()(std::declval<V>()))>;
-    if (!self.has_) return result<U>(self.error_);
+    using E = std::conditional_t<std::is_rvalue_reference_v<V>, relstore::error&&, const relstore::error&>;
+    if (!self.has_) return result<U>(static_cast<E>(self.error_));
     if constexpr (std::is_void_v<U>) {
       static_cast<F&&>(f)(static_cast<V>(self.value_));
       return result<U>();
