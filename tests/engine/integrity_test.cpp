@@ -53,6 +53,21 @@ TEST_F(Integrity, ADuplicateKeyIsReportedBeforeADanglingForeignKey) {
   EXPECT_TRUE(db == before);
 }
 
+// A create with a dangling key is refused before the write starts (the
+// engine's fast refusal): the error is still the one the full write gives.
+TEST_F(Integrity, AnEmptyKeyIsReportedBeforeADanglingForeignKey) {
+  const shop::store before = db;
+  auto r = db.repo<Session>().create({.token = "", .accountCode = "missing"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument) << r.error().message();
+  EXPECT_TRUE(db == before);
+  auto dangling = db.repo<Session>().create({.token = "t9", .accountCode = "missing"});
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(dangling.error().message(), "missing")) << dangling.error().message();
+  EXPECT_TRUE(db == before);
+}
+
 // Keys above every present key skip the duplicate lookup; one below must not.
 TEST_F(Integrity, AnExplicitKeyBelowTheLargestIsCheckedForDuplicatesAndKeptInKeyOrder) {
   auto orders = db.repo<Order>();

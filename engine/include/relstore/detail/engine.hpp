@@ -136,6 +136,7 @@ class engine {
 
   template <class M>
   result<M> create(M&& e) {
+    if (auto r = detail::refused_for_parents(st_, e); !r) return std::move(r).error();
     return guarded(false, [&] { return detail::create(st_, std::move(e)); });
   }
   template <class M>

@@ -42,12 +42,13 @@ const relation_info& has_many_info() {
 template <class S, class M>
 result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0},
                            const std::type_identity_t<M>* replaced = nullptr) {
-  result<void> out;
+  std::size_t dangling = npos;  // the has_many whose parent is missing
+  value_view missing;
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
     using R = decltype(rel);
     if constexpr (std::is_same_v<typename R::child, M>) {
       using P = typename R::parent;
-      if (!out || !(which & (std::uint64_t{1} << R::child_key))) return;
+      if (dangling != npos || !(which & (std::uint64_t{1} << R::child_key))) return;
       const auto& fk = e.*member_pointer<M, R::child_key>;
       const auto* key = key_ptr(fk);
       if (key == nullptr) return;
@@ -60,11 +61,15 @@ result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which
       if constexpr (std::is_same_v<P, M>) {
         if (found && &*it == replaced) found = false;  // e's own old key; the new key was checked above
       }
-      // Deferred: a rejected write allocates nothing (S::registry() is static).
-      if (!found) out = deferred_dangling_key(S::registry(), has_many_index<S, R>, view_of(*key));
+      if (!found) {
+        dangling = has_many_index<S, R>;
+        missing = view_of(*key);
+      }
     }
   });
-  return out;
+  if (dangling == npos) return {};
+  // Deferred: a rejected write allocates nothing (S::registry() is static).
+  return deferred_dangling_key(S::registry(), dangling, missing);
 }
 
 // The foreign key fields of M whose value differs between `a` and `b`, as a

@@ -68,15 +68,13 @@ result<M> entity_from(const field_changes& fields) {
   return check_create(info_of<M>(), fields).and_then([&] { return apply_changes(M{}, fields); });
 }
 
-// Inserts one entity after assigning its key; checks keys and parents
-// before anything is linked, so a rejected insert changes nothing but the
-// key counter (the engine restores it). Parents are not checked while a
-// transaction defers foreign keys.
-// `e` is taken by rvalue reference: each hop of a create moves nothing.
+// e's keys checked as an insert checks them; changes nothing in the store.
+// An automatic key (0) reads as the key the counter gives next, and e takes
+// it. Returns whether that key is still to be taken from the counter.
 template <class S, class M>
-result<const M*> insert_one(storage<S>& st, M&& e) {
+result<bool> check_insert_keys(const storage<S>& st, M& e) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
-  auto& t = st.template tab<M>();
+  const auto& t = st.template tab<M>();
   auto& key = e.*member_pointer<M, pk>;
   bool assigned = false;  // an assigned key is above every present key: no lookup
   if constexpr (settings_of<M>().generated_key) {
@@ -84,8 +82,9 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
   }
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) {
     if (key == 0) {
-      if (!t.keys().peek()) return keys_exhausted(info_of<M>());
-      key = t.keys().take();
+      const auto next = t.keys().peek();
+      if (!next) return keys_exhausted(info_of<M>());
+      key = *next;
       assigned = true;
     }
   } else {
@@ -94,17 +93,68 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
   if (auto r = assigned ? check_unique_keys(st, e, nullptr) : check_unique_conflict(st, e, nullptr); !r) {
     return std::move(r).error();
   }
+  return assigned;
+}
+
+// The field bits of M's foreign keys to other models only (a field that is
+// also the key of a self relation is left out: its check needs e's own key).
+template <class S, class M>
+inline constexpr std::uint64_t foreign_keys_to_others = [] {
+  std::uint64_t others = 0;
+  std::uint64_t self = 0;
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (std::is_same_v<typename R::child, M>) {
+      (std::is_same_v<typename R::parent, M> ? self : others) |= std::uint64_t{1} << R::child_key;
+    }
+  });
+  return others & ~self;
+}();
+
+// The error an insert of e would give if one of its foreign keys to another
+// model names no parent; success otherwise (the insert may still fail).
+// Only lookups: a create that is refused for a dangling key marks no
+// journal and takes no key (the commonest rejected write of a game).
+template <class S, class M>
+result<void> refused_for_parents(const storage<S>& st, M& e) {
+  if constexpr (foreign_keys_to_others<S, M> == 0) {
+    return {};
+  } else {
+    if (st.log().deferred) return {};
+    auto parents = check_parents(st, e, foreign_keys_to_others<S, M>);
+    if (parents) return {};
+    if (auto keys = check_insert_keys(st, e); !keys) return std::move(keys).error();  // insert_one's order
+    return parents;
+  }
+}
+
+// Inserts one entity after assigning its key; checks keys and parents
+// before anything is linked, so a rejected insert changes nothing. Parents
+// are not checked while a transaction defers foreign keys; only the
+// foreign keys whose field bit is in `parents` are looked up (the others
+// were checked by refused_for_parents).
+// `e` is taken by rvalue reference: each hop of a create moves nothing.
+template <class S, class M>
+result<const M*> insert_one(storage<S>& st, M&& e, std::uint64_t parents = ~std::uint64_t{0}) {
+  constexpr std::size_t pk = storage<S>::template pk<M>;
+  auto& t = st.template tab<M>();
+  const auto assigned = check_insert_keys(st, e);
+  if (!assigned) return std::move(assigned).error();
   if (!st.log().deferred) {
-    if (auto r = check_parents(st, e); !r) return std::move(r).error();
+    if (auto r = check_parents(st, e, parents); !r) return std::move(r).error();
+  }
+  if constexpr (std::remove_reference_t<decltype(t)>::auto_key) {
+    if (*assigned) (void)t.keys().take();
   }
   const M* node = t.insert(std::move(e));
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
   return node;
 }
 
+// After refused_for_parents(st, e) passed.
 template <class S, class M>
 result<M> create(storage<S>& st, M&& e) {
-  return insert_one(st, std::move(e)).transform([](const M* node) { return *node; });
+  return insert_one(st, std::move(e), ~foreign_keys_to_others<S, M>).transform([](const M* node) { return *node; });
 }
 
 // In order: an element may reference an earlier one or itself. On an error
