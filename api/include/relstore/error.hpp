@@ -357,8 +357,26 @@ template <>
 class [[nodiscard]] result<void> {
  public:
   using value_type = void;
-  result() = default;
-  result(relstore::error err) : error_(std::move(err)), failed_(true) {}  // NOLINT
+  // Success holds no error: constructing, copying and destroying one costs
+  // a flag (every write passes several).
+  result() noexcept {}
+  result(relstore::error err) : failed_(true) {  // NOLINT: implicit, as expected
+    ::new (static_cast<void*>(&error_)) relstore::error(std::move(err));
+  }
+  result(const result& other) : failed_(other.failed_) {
+    if (failed_) ::new (static_cast<void*>(&error_)) relstore::error(other.error_);
+  }
+  result(result&& other) noexcept : failed_(other.failed_) {
+    if (failed_) ::new (static_cast<void*>(&error_)) relstore::error(std::move(other.error_));
+  }
+  result& operator=(result other) noexcept {
+    if (this != &other) {
+      destroy();
+      ::new (static_cast<void*>(this)) result(std::move(other));
+    }
+    return *this;
+  }
+  ~result() { destroy(); }
 
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -399,8 +417,14 @@ class [[nodiscard]] result<void> {
   }
 
  private:
-  relstore::error error_{};
+  void destroy() noexcept {
+    if (failed_) error_.~error();
+  }
+
   bool failed_ = false;
+  union {
+    relstore::error error_;
+  };
 };
 
 // Builds an error; `message` should name model, field, key and value.

@@ -136,8 +136,12 @@ class engine {
 
   template <class M>
   result<M> create(M&& e) {
-    if (auto r = detail::refused_for_parents(st_, e); !r) return std::move(r).error();
-    return guarded(false, [&] { return detail::create(st_, std::move(e)); });
+    // Keys, then parents in other models, checked before the write starts:
+    // a create refused for them marks no journal and undoes nothing.
+    auto assigned = detail::check_insert_keys(st_, e);
+    if (!assigned) return std::move(assigned).error();
+    if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
+    return guarded(false, [&] { return detail::create(st_, std::move(e), *assigned); });
   }
   template <class M>
   result<std::vector<M>> create_all(std::vector<M> es) {

@@ -32,23 +32,30 @@ const relation_info& has_many_info() {
   return S::registry().relations()[has_many_index<S, R>];
 }
 
-// Every foreign key of e names an existing parent (or is null). A key
-// naming e itself (a self relation) counts as present, whether or not e is
-// linked yet. Only the foreign keys whose field bit is set in `which` are
-// looked up: a key a write did not change still has its parent, since
-// referenced keys cannot change. `replaced`, if given, is the stored entity
-// e is about to replace: it no longer counts as a parent under its old keys
-// (a row whose key moves cannot stay its own old parent).
+// A foreign key naming no parent: the has_many's index in
+// S::registry().relations() and the key. False if there is none.
+struct dangling {
+  std::size_t relation = npos;
+  value_view key;
+  explicit operator bool() const noexcept { return relation != npos; }
+};
+
+// The first foreign key of e that names no existing parent (a null one
+// names none). A key naming e itself (a self relation) counts as present,
+// whether or not e is linked yet. Only the foreign keys whose field bit is
+// set in `which` are looked up: a key a write did not change still has its
+// parent, since referenced keys cannot change. `replaced`, if given, is the
+// stored entity e is about to replace: it no longer counts as a parent
+// under its old keys (a row whose key moves cannot stay its own old parent).
 template <class S, class M>
-result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0},
-                           const std::type_identity_t<M>* replaced = nullptr) {
-  std::size_t dangling = npos;  // the has_many whose parent is missing
-  value_view missing;
+dangling find_dangling(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0},
+                       const std::type_identity_t<M>* replaced = nullptr) {
+  dangling out;
   mp::mp_for_each<typename S::relation_list>([&](auto rel) {
     using R = decltype(rel);
     if constexpr (std::is_same_v<typename R::child, M>) {
       using P = typename R::parent;
-      if (dangling != npos || !(which & (std::uint64_t{1} << R::child_key))) return;
+      if (out || !(which & (std::uint64_t{1} << R::child_key))) return;
       const auto& fk = e.*member_pointer<M, R::child_key>;
       const auto* key = key_ptr(fk);
       if (key == nullptr) return;
@@ -61,15 +68,25 @@ result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which
       if constexpr (std::is_same_v<P, M>) {
         if (found && &*it == replaced) found = false;  // e's own old key; the new key was checked above
       }
-      if (!found) {
-        dangling = has_many_index<S, R>;
-        missing = view_of(*key);
-      }
+      if (!found) out = {has_many_index<S, R>, view_of(*key)};
     }
   });
-  if (dangling == npos) return {};
-  // Deferred: a rejected write allocates nothing (S::registry() is static).
-  return deferred_dangling_key(S::registry(), dangling, missing);
+  return out;
+}
+
+// foreign_key_violation for `d`. Deferred: a rejected write allocates
+// nothing (S::registry() is static). REQUIRES: d.
+template <class S>
+error dangling_error(const dangling& d) {
+  return deferred_dangling_key(S::registry(), d.relation, d.key);
+}
+
+// Every foreign key of e names an existing parent: find_dangling's rules.
+template <class S, class M>
+result<void> check_parents(const storage<S>& st, const M& e, std::uint64_t which = ~std::uint64_t{0},
+                           const std::type_identity_t<M>* replaced = nullptr) {
+  if (const dangling d = find_dangling(st, e, which, replaced)) return dangling_error<S>(d);
+  return {};
 }
 
 // The foreign key fields of M whose value differs between `a` and `b`, as a

@@ -111,50 +111,56 @@ inline constexpr std::uint64_t foreign_keys_to_others = [] {
   return others & ~self;
 }();
 
-// The error an insert of e would give if one of its foreign keys to another
-// model names no parent; success otherwise (the insert may still fail).
-// Only lookups: a create that is refused for a dangling key marks no
-// journal and takes no key (the commonest rejected write of a game).
+// A foreign key of e to another model that names no parent, looked up
+// before a create starts: a create refused for it marks no journal and
+// undoes nothing (the commonest rejected write of a game). False while a
+// transaction defers foreign keys.
 template <class S, class M>
-result<void> refused_for_parents(const storage<S>& st, M& e) {
+dangling dangling_before_create(const storage<S>& st, const M& e) {
   if constexpr (foreign_keys_to_others<S, M> == 0) {
     return {};
   } else {
     if (st.log().deferred) return {};
-    auto parents = check_parents(st, e, foreign_keys_to_others<S, M>);
-    if (parents) return {};
-    if (auto keys = check_insert_keys(st, e); !keys) return std::move(keys).error();  // insert_one's order
-    return parents;
+    return find_dangling(st, e, foreign_keys_to_others<S, M>);
   }
 }
 
-// Inserts one entity after assigning its key; checks keys and parents
-// before anything is linked, so a rejected insert changes nothing. Parents
-// are not checked while a transaction defers foreign keys; only the
-// foreign keys whose field bit is in `parents` are looked up (the others
-// were checked by refused_for_parents).
+// Links e, whose keys check_insert_keys passed (`assigned`: its key is the
+// counter's next), after checking the parents of the foreign keys whose
+// field bit is in `parents` (none while a transaction defers foreign keys).
+// A rejected insert changes nothing.
 // `e` is taken by rvalue reference: each hop of a create moves nothing.
 template <class S, class M>
-result<const M*> insert_one(storage<S>& st, M&& e, std::uint64_t parents = ~std::uint64_t{0}) {
+result<const M*> insert_checked(storage<S>& st, M&& e, bool assigned, std::uint64_t parents) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
   auto& t = st.template tab<M>();
-  const auto assigned = check_insert_keys(st, e);
-  if (!assigned) return std::move(assigned).error();
   if (!st.log().deferred) {
     if (auto r = check_parents(st, e, parents); !r) return std::move(r).error();
   }
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) {
-    if (*assigned) (void)t.keys().take();
+    if (assigned) (void)t.keys().take();
   }
   const M* node = t.insert(std::move(e));
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
   return node;
 }
 
-// After refused_for_parents(st, e) passed.
+// Inserts one entity after assigning its key; checks keys, then parents,
+// before anything is linked.
 template <class S, class M>
-result<M> create(storage<S>& st, M&& e) {
-  return insert_one(st, std::move(e), ~foreign_keys_to_others<S, M>).transform([](const M* node) { return *node; });
+result<const M*> insert_one(storage<S>& st, M&& e) {
+  auto assigned = check_insert_keys(st, e);
+  if (!assigned) return std::move(assigned).error();
+  return insert_checked(st, std::move(e), *assigned, ~std::uint64_t{0});
+}
+
+// A create after check_insert_keys(st, e) returned `assigned` and
+// dangling_before_create(st, e) found nothing.
+template <class S, class M>
+result<M> create(storage<S>& st, M&& e, bool assigned) {
+  return insert_checked(st, std::move(e), assigned, ~foreign_keys_to_others<S, M>).transform([](const M* node) {
+    return *node;
+  });
 }
 
 // In order: an element may reference an earlier one or itself. On an error
