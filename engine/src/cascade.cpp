@@ -106,8 +106,6 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
             doomed_set& cd = doomed[r->child];
             found.clear();
             tables[r->child]->append_equal(r->child_key, key, found);
-            cd.list.reserve(cd.list.size() + found.size());
-            cd.why.reserve(cd.why.size() + found.size());
             for (const void* c : found) cd.add(c, {change_cause::cascade, r});
           }
         }

@@ -1,6 +1,6 @@
 // A typed store's rejected write allocates nothing: its error keeps the code
 // and the key, and the message is worded only when read (errors.hpp's
-// deferred forms). Its own executable, since it replaces the global operator
+// deferred forms). A cascade's lists grow geometrically. Its own executable, since it replaces the global operator
 // new and delete (forwarding to malloc and free) to count allocations; not
 // built under the sanitizers, which bring their own.
 #include <gtest/gtest.h>
@@ -13,13 +13,16 @@
 
 namespace {
 
-// Allocations made by this thread through the global operator new.
+// Allocations made by this thread through the global operator new, and
+// those of at least 4 KiB.
 thread_local long allocations = 0;
+thread_local long large_allocations = 0;
 
 }  // namespace
 
 void* operator new(std::size_t size) {
   ++allocations;
+  if (size >= 4096) ++large_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -85,6 +88,23 @@ TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
   EXPECT_EQ(made, 0);
+}
+
+// Regression: the cascade planner reserved its doomed lists to exactly
+// their new size for each parent, so deleting n parents reallocated (and
+// copied) those lists n times: quadratic in the number of parents.
+TEST(CascadePlan, ListsGrowGeometricallyOverManyParents) {
+  shop::store db;
+  const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  constexpr int orders = 4000;
+  for (int i = 0; i < orders; ++i) {
+    const auto o = db.repo<Order>().create({.customerId = ada.id}).value();
+    ASSERT_TRUE(db.repo<shop::OrderLine>().create({.orderId = o.id, .sku = "x"}));
+  }
+  const long before = large_allocations;
+  EXPECT_EQ(db.repo<Order>().delete_all().value(), static_cast<std::size_t>(orders));
+  EXPECT_EQ(db.size<shop::OrderLine>(), 0u);
+  EXPECT_LT(large_allocations - before, 200) << "a list reallocated per parent";
 }
 
 }  // namespace
