@@ -37,6 +37,14 @@
 
 namespace relstore::detail {
 
+// Room in an empty `out` for a typical family of children, before an
+// equal range is walked once (counting it first would walk it twice, each
+// node a cache miss in a large table). A vector that already holds entries
+// grows as push_back grows it: geometrically.
+inline void reserve_family(std::vector<const void*>& out) {
+  if (out.empty()) out.reserve(16);
+}
+
 // Compares a lookup key with a stored one, either way round.
 struct loose_equal {
   template <class A, class B>
@@ -147,11 +155,12 @@ class table final : public table_base {
   }
 
   // Appends to `out` each entity whose field F equals `key` and that
-  // keep(const M&) accepts; `out` grows once, by the range's length.
+  // keep(const M&) accepts. One walk of the range: each node is a cache miss
+  // in a large table, so the range is not counted first.
   template <std::size_t F, class K, class Keep>
   void append_equal_if(const K& key, std::vector<const void*>& out, Keep&& keep) const {
     auto [first, last] = index<F>().equal_range(key);
-    out.reserve(out.size() + static_cast<std::size_t>(std::distance(first, last)));
+    if (first != last) reserve_family(out);
     for (; first != last; ++first) {
       if (keep(*first)) out.push_back(&*first);
     }
@@ -324,7 +333,7 @@ class table final : public table_base {
       using K = member_type<M, decltype(d)::field>;
       with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
         auto [first, last] = idx.equal_range(k, hash, eq);
-        out.reserve(out.size() + static_cast<std::size_t>(std::distance(first, last)));
+        if (first != last) reserve_family(out);
         for (; first != last; ++first) out.push_back(&*first);
       });
     });
