@@ -164,6 +164,25 @@ TEST(HostileFiles, ValuesInMessagesAreEscaped) {
   EXPECT_TRUE(has(problems[0].message, "\"\\x1b]0;pwned\\x07\"")) << problems[0].message;
 }
 
+// Regression: load(store, dataset) trusted the dataset's columns, so one
+// shortened through cells() without resize() was read past its end.
+TEST(HostileFiles, ADatasetWithAShortColumnIsRefusedByLoad) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "a"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "b"}));
+  relstore::dataset ds = test::dataset_of(db);
+  const auto customer = *ds.find_model("Customer");
+  ds.cells(customer, 1).strings.pop_back();
+  store target;
+  ASSERT_TRUE(target.repo<Customer>().create({.name = "kept"}));
+  const store before = target;
+  auto r = relstore::load(target, ds);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, relstore::errc::snapshot_corrupt);
+  EXPECT_TRUE(has(r.error().message(), "Customer.name")) << r.error().message();
+  EXPECT_TRUE(target == before);
+}
+
 // ------------------------------------------------------------ 8. load takes what the API refuses
 
 TEST(HostileFiles, AKeyCreateRefusesIsRefusedByLoadUnlessLenient) {

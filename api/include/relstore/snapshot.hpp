@@ -98,10 +98,16 @@ result<void> load(store<Schema>& db, std::istream& in, load_options options = {}
       [&](const detail::column_store& data) { return detail::load_into(db, data, options.lenient); });
 }
 
-// Loads `data` into `db` as load() does.
+// Loads `data` into `db` as load() does. A dataset whose columns do not
+// hold one value per row (cells() changed without resize()) or hold a
+// value out of its field's range is snapshot_corrupt, as in a file.
 template <class Schema>
 result<void> load(store<Schema>& db, const dataset& data, load_options options = {}) {
-  return detail::load_into(db, detail::dataset_access::of(data), options.lenient);
+  const detail::column_store& columns = detail::dataset_access::of(data);
+  for (std::size_t m = 0; m < columns.model_count(); ++m) {
+    if (auto r = columns.table(m).check(); !r) return r;
+  }
+  return detail::load_into(db, columns, options.lenient);
 }
 
 }  // namespace relstore

@@ -137,11 +137,11 @@ class engine {
   template <class M>
   result<M> create(M&& e) {
     // Keys, then parents in other models, checked before the write starts:
-    // a create refused for them marks no journal and undoes nothing.
-    auto assigned = detail::check_insert_keys(st_, e);
-    if (!assigned) return std::move(assigned).error();
+    // a create refused for them marks no journal, undoes nothing and does
+    // not count as a write (a view stays valid).
+    if (auto keys = detail::check_insert_keys(st_, e); !keys) return std::move(keys).error();
     if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
-    return guarded(false, [&] { return detail::create(st_, std::move(e), *assigned); });
+    return guarded(false, [&] { return detail::create(st_, std::move(e)); });
   }
   template <class M>
   result<std::vector<M>> create_all(std::vector<M> es) {

@@ -33,7 +33,8 @@ const relation_info& has_many_info() {
 }
 
 // A foreign key naming no parent: the has_many's index in
-// S::registry().relations() and the key. False if there is none.
+// S::registry().relations() and the key, a view of the entity's field
+// (valid while the entity is). False if there is none.
 struct dangling {
   std::size_t relation = npos;
   value_view key;
@@ -74,8 +75,9 @@ dangling find_dangling(const storage<S>& st, const M& e, std::uint64_t which = ~
   return out;
 }
 
-// foreign_key_violation for `d`. Deferred: a rejected write allocates
-// nothing (S::registry() is static). REQUIRES: d.
+// foreign_key_violation for `d`. Deferred for a number key: a rejected
+// write allocates nothing (S::registry() is static). REQUIRES: d, and the
+// entity d.key views is alive.
 template <class S>
 error dangling_error(const dangling& d) {
   return deferred_dangling_key(S::registry(), d.relation, d.key);

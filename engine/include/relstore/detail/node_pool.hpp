@@ -81,10 +81,10 @@ class node_pool {
     std::unique_ptr<std::uint64_t[]> used_bits;
     std::unique_ptr<std::uint64_t[]> live;
   };
-  // Asks for the slot a few lines past `slot` (possibly past the chunk's
-  // end: a prefetch never faults, and the address is only an integer). The
-  // hardware prefetcher stops at each 4 KiB page: without this, a pass
-  // waits for memory at every page, once per 64 nodes.
+  // Asks for the slot 64 slots past `slot`, live or not (possibly past the
+  // chunk's end: a prefetch never faults, and the address is only an
+  // integer). The hardware prefetcher stops at each 4 KiB page: without
+  // this, a pass waits for memory at every page (64 nodes of 64 bytes).
   void prefetch_ahead(const std::byte* base, std::size_t slot) const noexcept {
 #if defined(__GNUC__)
     constexpr std::size_t ahead = 64;

@@ -107,12 +107,14 @@ struct snapshot_bridge {
     using fn = mp::mp_bool<D::unique && D::field != Pk>;
   };
 
-  // The addresses of the cells of `row` that read_table reads (null where
-  // a field has no column). A pure function: the prefetch instruction must
-  // be in read_table's loop itself, or GCC drops a call that only prefetches.
+  // The address of each field's first cell in `row` (null where a field
+  // has no column), for read_table to prefetch; null flags are not fetched.
+  // Columns hold one value per row (column_table::check), so every address
+  // is inside its column. A pure function: the prefetch instruction is in
+  // read_table's loop itself, since GCC dropped a call that only prefetched.
   template <class M>
-  static std::array<const void*, field_count<M>> cells_of(const column_table& src, const std::vector<std::size_t>& map,
-                                                          std::size_t row) {
+  static std::array<const void*, field_count<M>> row_cells(const column_table& src, const std::vector<std::size_t>& map,
+                                                           std::size_t row) {
     std::array<const void*, field_count<M>> out{};
     mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
       const std::size_t c = map[I];
@@ -164,7 +166,7 @@ struct snapshot_bridge {
       // unless fetched ahead (the load's largest cost at 1M rows without).
 #if defined(__GNUC__)
       if (constexpr std::size_t ahead = 16; !order.empty() && i + ahead < order.size()) {
-        for (const void* cell : cells_of<M>(src, map, order[i + ahead])) {
+        for (const void* cell : row_cells<M>(src, map, order[i + ahead])) {
           if (cell != nullptr) __builtin_prefetch(cell);
         }
       }

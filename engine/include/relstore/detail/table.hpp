@@ -37,10 +37,10 @@
 
 namespace relstore::detail {
 
-// Room in an empty `out` for a typical family of children, before an
-// equal range is walked once (counting it first would walk it twice, each
-// node a cache miss in a large table). A vector that already holds entries
-// grows as push_back grows it: geometrically.
+// Room in an empty `out` for a typical family of children (16 pointers),
+// before a non-unique index's equal range is walked once (counting it first
+// would walk it twice, each node a cache miss in a large table). A vector
+// that already holds entries grows as push_back grows it: geometrically.
 inline void reserve_family(std::vector<const void*>& out) {
   if (out.empty()) out.reserve(16);
 }
@@ -333,7 +333,9 @@ class table final : public table_base {
       using K = member_type<M, decltype(d)::field>;
       with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
         auto [first, last] = idx.equal_range(k, hash, eq);
-        if (first != last) reserve_family(out);
+        if constexpr (!decltype(d)::unique) {
+          if (first != last) reserve_family(out);
+        }
         for (; first != last; ++first) out.push_back(&*first);
       });
     });

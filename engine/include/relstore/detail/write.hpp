@@ -70,9 +70,9 @@ result<M> entity_from(const field_changes& fields) {
 
 // e's keys checked as an insert checks them; changes nothing in the store.
 // An automatic key (0) reads as the key the counter gives next, and e takes
-// it. Returns whether that key is still to be taken from the counter.
+// it (the counter moves past it when e is linked).
 template <class S, class M>
-result<bool> check_insert_keys(const storage<S>& st, M& e) {
+result<void> check_insert_keys(const storage<S>& st, M& e) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
   const auto& t = st.template tab<M>();
   auto& key = e.*member_pointer<M, pk>;
@@ -90,10 +90,7 @@ result<bool> check_insert_keys(const storage<S>& st, M& e) {
   } else {
     if (key.empty()) return empty_key(info_of<M>());
   }
-  if (auto r = assigned ? check_unique_keys(st, e, nullptr) : check_unique_conflict(st, e, nullptr); !r) {
-    return std::move(r).error();
-  }
-  return assigned;
+  return assigned ? check_unique_keys(st, e, nullptr) : check_unique_conflict(st, e, nullptr);
 }
 
 // The field bits of M's foreign keys to other models only (a field that is
@@ -125,22 +122,23 @@ dangling dangling_before_create(const storage<S>& st, const M& e) {
   }
 }
 
-// Links e, whose keys check_insert_keys passed (`assigned`: its key is the
-// counter's next), after checking the parents of the foreign keys whose
-// field bit is in `parents` (none while a transaction defers foreign keys).
-// A rejected insert changes nothing.
+// Links e, whose keys check_insert_keys passed, after checking the parents
+// of the foreign keys whose field bit is in `parents` (none while a
+// transaction defers foreign keys): keys to other models first, then those
+// of self relations, so every create reports a dangling key in the same
+// order. A rejected insert changes nothing.
 // `e` is taken by rvalue reference: each hop of a create moves nothing.
 template <class S, class M>
-result<const M*> insert_checked(storage<S>& st, M&& e, bool assigned, std::uint64_t parents) {
+result<const M*> insert_checked(storage<S>& st, M&& e, std::uint64_t parents) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
+  constexpr std::uint64_t others = foreign_keys_to_others<S, M>;
   auto& t = st.template tab<M>();
   if (!st.log().deferred) {
-    if (auto r = check_parents(st, e, parents); !r) return std::move(r).error();
-  }
-  if constexpr (std::remove_reference_t<decltype(t)>::auto_key) {
-    if (assigned) (void)t.keys().take();
+    if (auto r = check_parents(st, e, parents & others); !r) return std::move(r).error();
+    if (auto r = check_parents(st, e, parents & ~others); !r) return std::move(r).error();
   }
   const M* node = t.insert(std::move(e));
+  // An automatic key is the counter's next: observing it takes it.
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
   return node;
 }
@@ -149,18 +147,15 @@ result<const M*> insert_checked(storage<S>& st, M&& e, bool assigned, std::uint6
 // before anything is linked.
 template <class S, class M>
 result<const M*> insert_one(storage<S>& st, M&& e) {
-  auto assigned = check_insert_keys(st, e);
-  if (!assigned) return std::move(assigned).error();
-  return insert_checked(st, std::move(e), *assigned, ~std::uint64_t{0});
+  if (auto keys = check_insert_keys(st, e); !keys) return std::move(keys).error();
+  return insert_checked(st, std::move(e), ~std::uint64_t{0});
 }
 
-// A create after check_insert_keys(st, e) returned `assigned` and
+// A create after check_insert_keys(st, e) passed and
 // dangling_before_create(st, e) found nothing.
 template <class S, class M>
-result<M> create(storage<S>& st, M&& e, bool assigned) {
-  return insert_checked(st, std::move(e), assigned, ~foreign_keys_to_others<S, M>).transform([](const M* node) {
-    return *node;
-  });
+result<M> create(storage<S>& st, M&& e) {
+  return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>).transform([](const M* node) { return *node; });
 }
 
 // In order: an element may reference an earlier one or itself. On an error
