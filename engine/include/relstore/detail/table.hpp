@@ -38,11 +38,13 @@
 namespace relstore::detail {
 
 // Room in an empty `out` for a typical family of children (16 pointers),
-// before a non-unique index's equal range is walked once (counting it first
-// would walk it twice, each node a cache miss in a large table). A vector
-// that already holds entries grows as push_back grows it: geometrically.
-inline void reserve_family(std::vector<const void*>& out) {
-  if (out.empty()) out.reserve(16);
+// before the equal range [first, last) is walked once (counting it first
+// would walk it twice, each node a cache miss in a large table). A range of
+// one (a unique index's) reserves nothing; a vector that already holds
+// entries grows as push_back grows it: geometrically.
+template <class It>
+void reserve_family(std::vector<const void*>& out, It first, It last) {
+  if (out.empty() && first != last && std::next(first) != last) out.reserve(16);
 }
 
 // Compares a lookup key with a stored one, either way round.
@@ -160,7 +162,7 @@ class table final : public table_base {
   template <std::size_t F, class K, class Keep>
   void append_equal_if(const K& key, std::vector<const void*>& out, Keep&& keep) const {
     auto [first, last] = index<F>().equal_range(key);
-    if (first != last) reserve_family(out);
+    reserve_family(out, first, last);
     for (; first != last; ++first) {
       if (keep(*first)) out.push_back(&*first);
     }
@@ -333,9 +335,7 @@ class table final : public table_base {
       using K = member_type<M, decltype(d)::field>;
       with_lookup_key<K>(key, [&](const auto& k, const auto& hash, const auto& eq) {
         auto [first, last] = idx.equal_range(k, hash, eq);
-        if constexpr (!decltype(d)::unique) {
-          if (first != last) reserve_family(out);
-        }
+        reserve_family(out, first, last);
         for (; first != last; ++first) out.push_back(&*first);
       });
     });
