@@ -1,11 +1,18 @@
-// Background saves: the process-wide set of files being saved, and the
-// handle's side of a forked save.
+// Background saves: the process-wide set of files being saved, the copy's
+// slices on the game's thread, and the thread that writes the file.
 #include "relstore/background_save.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <mutex>
 #include <set>
+#include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
+
+#include "relstore/detail/snapshot_file.hpp"
 
 namespace relstore {
 namespace {
@@ -15,8 +22,6 @@ std::set<std::string>& running_targets() {
   static std::set<std::string> targets;
   return targets;
 }
-// True in a saving process: its own save is not refused as busy.
-bool in_saver = false;
 
 std::string target_key(const std::filesystem::path& path) {
   std::error_code ec;
@@ -25,21 +30,86 @@ std::string target_key(const std::filesystem::path& path) {
   return (ec ? path : p).lexically_normal().string();
 }
 
+// Entities copied between two looks at the clock: a few microseconds.
+constexpr std::size_t slice_rows = 256;
+
+std::size_t bytes_of(const detail::column_store& data) {
+  std::size_t n = 0;
+  for (std::size_t m = 0; m < data.model_count(); ++m) {
+    const detail::column_table& t = data.table(m);
+    for (std::size_t f = 0; f < t.info().fields.size(); ++f) {
+      const detail::column& c = t.at(f);
+      n += c.ints.capacity() * sizeof(std::int64_t) + c.doubles.capacity() * sizeof(double) +
+           c.strings.capacity() * sizeof(std::string) + c.nulls.capacity();
+      for (const std::string& s : c.strings) n += s.capacity() > 15 ? s.capacity() + 1 : 0;
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
-background_save::background_save(background_save&& other) noexcept
-    : job_(std::move(other.job_)),
-      target_(std::exchange(other.target_, {})),
-      path_(std::move(other.path_)),
-      pid_(std::exchange(other.pid_, -1)) {}
+// The copy is the game thread's; once it is complete, the writer thread
+// owns it and `outcome`, published by `written`.
+struct background_save::job {
+  std::unique_ptr<detail::point_in_time_copy> copy;
+  std::filesystem::path path;
+  save_options options;
+  std::string target;  // in the set of running targets until collected
+  std::thread writer;
+  std::atomic<bool> written{false};
+  result<void> outcome;
+  std::size_t copy_bytes = 0;
+  bool collected = false;
+
+  ~job() {
+    if (writer.joinable()) writer.join();
+  }
+
+  // The rows sorted by key, then the file; on the writer thread.
+  void write() noexcept {
+    try {
+      copy_bytes = bytes_of(copy->data());
+      result<detail::column_store> rows = std::move(*copy).finish();
+      if (!rows) {
+        outcome = std::move(rows).error();
+      } else {
+        outcome = detail::write_snapshot_file(*rows, path, options.format,
+                                              options.fs != nullptr ? *options.fs : default_file_system());
+      }
+    } catch (const std::exception& e) {
+      outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
+    }
+    copy.reset();
+    written.store(true, std::memory_order_release);
+  }
+
+  void start_writer() {
+    if (writer.joinable() || written.load(std::memory_order_acquire)) return;
+    try {
+      writer = std::thread([this] { write(); });
+    } catch (const std::system_error&) {
+      write();  // no thread to be had: the file is written here
+    }
+  }
+
+  // Copies until `until`, in slices; starts the writer once nothing is left.
+  void copy_until(std::chrono::steady_clock::time_point until) {
+    if (writer.joinable() || written.load(std::memory_order_acquire)) return;
+    while (copy->copy_some(slice_rows) != 0) {
+      if (std::chrono::steady_clock::now() >= until) return;
+    }
+    start_writer();
+  }
+};
+
+background_save::background_save() noexcept = default;
+background_save::background_save(background_save&& other) noexcept = default;
 
 background_save& background_save::operator=(background_save&& other) noexcept {
   if (this != &other) {
     if (running()) (void)wait();
     job_ = std::move(other.job_);
-    target_ = std::exchange(other.target_, {});
-    path_ = std::move(other.path_);
-    pid_ = std::exchange(other.pid_, -1);
   }
   return *this;
 }
@@ -48,69 +118,56 @@ background_save::~background_save() {
   if (running()) (void)wait();
 }
 
-std::optional<result<void>> background_save::poll() {
-  std::optional<result<void>> r = job_.poll();
-  if (r) finish(*r);
-  return r;
+bool background_save::running() const noexcept { return job_ != nullptr && !job_->collected; }
+
+std::optional<result<void>> background_save::poll(std::chrono::microseconds budget) {
+  RELSTORE_ASSERT(running(), "relstore: poll() of a background save that is not running");
+  job_->copy_until(std::chrono::steady_clock::now() + budget);
+  if (!job_->written.load(std::memory_order_acquire)) return std::nullopt;
+  return wait();
 }
 
 result<void> background_save::wait() {
-  result<void> r = job_.wait();
-  finish(r);
-  return r;
-}
-
-void background_save::finish(const result<void>& r) {
-  // A saver that was killed leaves its temporary file ("NAME.tmp.PID.N").
-  if (!r && pid_ > 0) {
-    const std::string prefix = path_.filename().string() + ".tmp." + std::to_string(pid_) + ".";
-    std::filesystem::path dir = path_.parent_path();
-    if (dir.empty()) dir = ".";
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().filename().string().rfind(prefix, 0) == 0) std::filesystem::remove(it->path(), ec);
-    }
+  RELSTORE_ASSERT(running(), "relstore: wait() of a background save that is not running");
+  job_->copy_until(std::chrono::steady_clock::time_point::max());
+  if (job_->writer.joinable()) job_->writer.join();
+  job_->collected = true;
+  {
+    std::lock_guard lock(targets_mutex);
+    running_targets().erase(job_->target);
   }
-  release();
+  return std::move(job_->outcome);
 }
 
-void background_save::release() noexcept {
-  if (target_.empty()) return;
-  std::lock_guard lock(targets_mutex);
-  running_targets().erase(target_);
-  target_.clear();
+std::size_t background_save::pending() const noexcept {
+  if (job_ == nullptr || job_->collected || job_->writer.joinable() || job_->written.load()) return 0;
+  return job_->copy->pending();
+}
+
+std::size_t background_save::copy_bytes() const noexcept {
+  return job_ != nullptr && job_->collected ? job_->copy_bytes : 0;
 }
 
 namespace detail {
 
-result<background_save> start_background_save(const std::filesystem::path& path, function_ref<result<void>()> job) {
-  std::string target = target_key(path);
-  {
-    std::lock_guard lock(targets_mutex);
-    if (!running_targets().insert(target).second) {
-      return make_error(errc::busy, "a background save of " + target + " is still running");
-    }
-  }
-  auto saver = [&]() -> result<void> {
-    in_saver = true;
-    return job();
-  };
-  result<child_job> started = child_job::start(saver);
-  if (!started) {
-    std::lock_guard lock(targets_mutex);
-    running_targets().erase(target);
-    return std::move(started).error();
-  }
+result<background_save> start_background_save(const std::filesystem::path& path, const save_options& options,
+                                              std::unique_ptr<point_in_time_copy> copy) {
   background_save s;
-  s.job_ = std::move(*started);
-  s.target_ = std::move(target);
-  s.pid_ = s.job_.pid();
-  s.path_ = path;
+  s.job_ = std::make_unique<background_save::job>();
+  s.job_->copy = std::move(copy);
+  s.job_->path = path;
+  s.job_->options = options;
+  std::string target = target_key(path);
+  std::lock_guard lock(targets_mutex);
+  if (!running_targets().insert(target).second) {
+    s.job_->collected = true;  // nothing to wait for
+    return make_error(errc::busy, "a background save of " + target + " is still running");
+  }
+  s.job_->target = std::move(target);
   return s;
 }
 
 bool background_save_running(const std::filesystem::path& path) {
-  if (in_saver) return false;
   const std::string target = target_key(path);
   std::lock_guard lock(targets_mutex);
   return running_targets().count(target) > 0;

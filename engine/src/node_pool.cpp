@@ -150,7 +150,8 @@ void node_pool::deallocate(void* p) noexcept {
   // An empty chunk goes back to the heap when the other chunks have room
   // to spare, so that a table emptied and refilled around one size does
   // not allocate and free a chunk each time.
-  if (c.used == 0 && capacity_ - used_ >= 2 * std::size_t{c.capacity}) free_chunk(i);
+  // A watched pool keeps its chunks: a watch finds slots by chunk index.
+  if (c.used == 0 && capacity_ - used_ >= 2 * std::size_t{c.capacity} && watches_.empty()) free_chunk(i);
 }
 
 void node_pool::mark_live(const void* value) noexcept {
@@ -167,7 +168,73 @@ void node_pool::mark_live(const void* value) noexcept {
 
 void node_pool::mark_dead(const void* value) noexcept {
   const auto [i, slot] = locate(value);
+  if (!watches_.empty()) hand_over(i, slot, value);
   chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+}
+
+std::size_t node_pool::watch(copy_fn copy, void* ctx) {
+  RELSTORE_ASSERT(copy != nullptr, "relstore: a watch needs a copy function");
+  for (const watch_state& w : watches_) RELSTORE_ASSERT(w.ctx != ctx, "relstore: a pool watched twice for one ctx");
+  watch_state w;
+  w.copy = copy;
+  w.ctx = ctx;
+  w.pending.reserve(chunks_.size());
+  for (const chunk& c : chunks_) {
+    const std::size_t words = c.capacity / 64;
+    auto bits = std::make_unique<std::uint64_t[]>(words);
+    std::copy(c.live.get(), c.live.get() + words, bits.get());
+    for (std::size_t k = 0; k < words; ++k) w.left += static_cast<std::size_t>(std::popcount(bits[k]));
+    w.pending.push_back(std::move(bits));
+  }
+  const std::size_t left = w.left;
+  watches_.push_back(std::move(w));
+  return left;
+}
+
+void node_pool::unwatch(const void* ctx) noexcept {
+  std::erase_if(watches_, [&](const watch_state& w) { return w.ctx == ctx; });
+}
+
+node_pool::watch_state& node_pool::watch_of(const void* ctx) noexcept {
+  auto it = std::find_if(watches_.begin(), watches_.end(), [&](const watch_state& w) { return w.ctx == ctx; });
+  RELSTORE_ASSERT(it != watches_.end(), "relstore: no watch for this ctx");
+  return *it;
+}
+
+std::size_t node_pool::copy_pending(const void* ctx, std::size_t max) {
+  watch_state& w = watch_of(ctx);
+  std::size_t done = 0;
+  for (; w.chunk < w.pending.size() && done < max; w.word = 0, ++w.chunk) {
+    const chunk& c = chunks_[w.chunk];
+    const std::byte* base = c.base + value_offset_;
+    std::uint64_t* bits = w.pending[w.chunk].get();
+    for (const std::size_t words = c.capacity / 64; w.word < words; ++w.word) {
+      for (std::uint64_t& b = bits[w.word]; b != 0 && done < max; b &= b - 1, ++done) {
+        const auto slot = w.word * 64 + static_cast<std::size_t>(std::countr_zero(b));
+        w.copy(w.ctx, base + slot * slot_size_);
+        --w.left;
+      }
+      if (done == max) return w.left;
+    }
+  }
+  return w.left;
+}
+
+void node_pool::hand_over(const void* value) noexcept {
+  const auto [i, slot] = locate(value);
+  hand_over(i, slot, value);
+}
+
+void node_pool::hand_over(std::size_t i, std::size_t slot, const void* value) noexcept {
+  for (watch_state& w : watches_) {
+    if (i >= w.pending.size()) continue;  // a chunk made after the watch began
+    std::uint64_t& b = w.pending[i][slot / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+    if ((b & bit) == 0) continue;
+    b &= ~bit;
+    --w.left;
+    w.copy(w.ctx, value);
+  }
 }
 
 std::size_t node_pool::live() const noexcept {

@@ -156,6 +156,77 @@ shop::store churned_shop() {
   return db;
 }
 
+// A watch's copies, in the order they were handed over: each value's tag.
+struct copies {
+  std::vector<std::uint64_t> tags;
+  static void take(void* self, const void* v) noexcept {
+    static_cast<copies*>(self)->tags.push_back(static_cast<const slot_value*>(v)->tag);
+  }
+};
+
+TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
+  node_pool p;
+  std::vector<void*> slots;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    slots.push_back(make(p));
+    static_cast<slot_value*>(slots.back())->tag = i;
+  }
+  drop(p, slots[7]);  // free before the watch: never handed over
+  copies c;
+  ASSERT_EQ(p.watch(&copies::take, &c), 299u);
+
+  // Written in place: handed over first, with the old tag; once only.
+  p.before_write(slots[10]);
+  static_cast<slot_value*>(slots[10])->tag = 1000;
+  p.before_write(slots[10]);
+  // Destroyed: handed over before it goes; its slot reused by a newcomer.
+  drop(p, slots[20]);
+  (void)make(p);  // takes slot 7, the lowest free one
+  void* newcomer = make(p);
+  EXPECT_EQ(newcomer, slots[20]) << "the freed slot is reused";
+  static_cast<slot_value*>(newcomer)->tag = 2000;
+  p.before_write(newcomer);  // born after the watch: not handed over
+  EXPECT_EQ(c.tags, (std::vector<std::uint64_t>{10, 20}));
+  EXPECT_EQ(p.pending(&c), 297u);
+
+  EXPECT_EQ(p.copy_pending(&c, 100), 197u);
+  EXPECT_EQ(p.copy_pending(&c, 1000), 0u);
+  p.unwatch(&c);
+  std::vector<std::uint64_t> got = c.tags;
+  std::sort(got.begin(), got.end());
+  std::vector<std::uint64_t> want;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    if (i != 7) want.push_back(i);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_FALSE(p.watched());
+}
+
+TEST(NodePoolWatch, KeepsEmptyChunksWhileWatchedAndServesTwoWatchesApart) {
+  node_pool p;
+  std::vector<void*> slots;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    slots.push_back(make(p));
+    static_cast<slot_value*>(slots.back())->tag = i;
+  }
+  const std::size_t chunks = p.chunks();
+  copies a, b;
+  ASSERT_EQ(p.watch(&copies::take, &a), 200u);
+  for (std::size_t i = 100; i < 200; ++i) drop(p, slots[i]);  // empties the later chunks
+  EXPECT_EQ(p.chunks(), chunks) << "a watched pool keeps its chunks";
+  ASSERT_EQ(p.watch(&copies::take, &b), 100u) << "a second watch sees the values live now";
+  p.before_write(slots[0]);
+  p.before_write_all();
+  EXPECT_EQ(p.pending(&a), 0u);
+  EXPECT_EQ(p.pending(&b), 0u);
+  EXPECT_EQ(a.tags.size(), 200u);
+  EXPECT_EQ(b.tags.size(), 100u);
+  p.unwatch(&a);
+  p.unwatch(&b);
+  for (std::size_t i = 0; i < 100; ++i) drop(p, slots[i]);
+  EXPECT_LT(p.chunks(), chunks) << "unwatched, empty chunks go back to the heap again";
+}
+
 TEST(NodePoolStore, AfterChurnTheStoragePassVisitsEveryEntityOnceWalkingMemoryForwards) {
   const shop::store db = churned_shop();
   const auto ids = stored_ids(db);

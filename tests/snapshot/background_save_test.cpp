@@ -1,15 +1,22 @@
-// Background saves: the file holds the store as it was at the call, the game
-// writes on meanwhile, completion is observed without blocking, failures and
-// kills leave the previous snapshot, and a second save of the same file is
-// refused while the first runs.
+// Background saves: the file holds the store as it was at the call whatever
+// the game writes meanwhile (and however: in place, by cascade, in a rolled
+// back transaction, by reloading or destroying the store), completion is
+// observed without blocking, failures and kills leave the previous
+// snapshot, and a second save of the same file is refused while the first
+// runs.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <string>
 #include <thread>
 
 #include <relstore/background_save.hpp>
@@ -49,6 +56,30 @@ struct gate_guard {
   ~gate_guard() { open_gate(gate); }
 };
 
+// Every model filled, Session's string keys among them: enough rows that a
+// slice of the copy leaves most of them pending.
+store rich_world(int customers) {
+  store db = world(customers);
+  auto coupon = db.repo<Coupon>().create({.label = "C"}).value();
+  for (std::int64_t o = 1; o <= customers; ++o) {
+    EXPECT_TRUE(db.repo<Order>().update_by_id(o, relstore::patch<Order>{}.set(&Order::couponId, coupon.id)));
+    for (int l = 0; l < 2; ++l) EXPECT_TRUE(db.repo<OrderLine>().create({.orderId = o, .sku = "s", .qty = l}));
+  }
+  auto boss = db.repo<Employee>().create({.name = "boss"}).value();
+  for (int e = 0; e < 300; ++e) EXPECT_TRUE(db.repo<Employee>().create({.name = "e", .managerId = boss.id}));
+  auto account = db.repo<Account>().create({.code = "acc"}).value();
+  for (int t = 0; t < 400; ++t) {
+    EXPECT_TRUE(
+        db.repo<Session>().create({.token = "t" + std::to_string(t * 7919 % 400), .accountCode = account.code}));
+  }
+  return db;
+}
+
+std::string bytes_of(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
 store loaded_from(const std::filesystem::path& path) {
   store db;
   auto r = relstore::load(db, path);
@@ -58,21 +89,36 @@ store loaded_from(const std::filesystem::path& path) {
 
 TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
   test::temp_dir dir;
-  const auto path = dir.path() / "bg.snap", gate = dir.path() / "gate";
-  store db = world(50);
+  const auto path = dir.path() / "bg.snap", gate = dir.path() / "gate", expected = dir.path() / "expected.snap";
+  store db = rich_world(1000);
   const store at_call = db;
+  ASSERT_TRUE(relstore::save(at_call, expected));
   gated_fs fs(gate);
   gate_guard guard{gate};
   auto save = relstore::save_in_background(db, path, {.fs = &fs});
   ASSERT_TRUE(save) << save.error().message();
   EXPECT_TRUE(save->running());
+  EXPECT_FALSE(save->poll(std::chrono::microseconds{0}));
+  EXPECT_GT(save->pending(), 2000u) << "one slice copies a few hundred entities";
 
-  // The game goes on: creates, patches and a cascading delete.
+  // The game goes on, through every kind of write, on entities not copied yet.
   auto customers = db.repo<Customer>();
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(customers.create({.name = "late" + std::to_string(i)}));
-  ASSERT_TRUE(customers.update_by_id(1, relstore::patch<Customer>{}.set(&Customer::name, "renamed")));
+  ASSERT_TRUE(customers.update_by_id(900, relstore::patch<Customer>{}.set(&Customer::name, "renamed")));
   ASSERT_TRUE(db.repo<OrderLine>().create({.orderId = 2, .sku = "x", .qty = 1}));
-  ASSERT_TRUE(db.repo<Order>().delete_by_id(2));  // cascades to its line
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(950));       // cascades to its lines
+  ASSERT_TRUE(db.repo<Session>().delete_by_id("t399"));  // a string key
+  ASSERT_TRUE(db.repo<Session>().create({.token = "t399", .accountCode = "acc"}));
+  ASSERT_TRUE(
+      db.repo<Order>().update_each(relstore::field(&Order::customerId) == 980, [](Order& o) { o.note = "in place"; }));
+  {
+    auto tx = db.begin();  // destroyed open: rolled back
+    ASSERT_TRUE(db.repo<Customer>().update_by_id(990, relstore::patch<Customer>{}.set(&Customer::name, "undone")));
+    ASSERT_TRUE(db.repo<Employee>().delete_by_id(1));  // the boss: cascades to 300 reports
+    ASSERT_TRUE(db.repo<Customer>().create({.name = "undone too"}));
+  }
+  ASSERT_TRUE(db.repo<Coupon>().delete_by_id(1));  // sets null on every order
+  ASSERT_TRUE(db.repo<Order>().update_each({}, relstore::writes<&Order::total>, [](double& t) { t += 1.0; }));
   EXPECT_FALSE(save->poll()) << "the save is held at its fsync: it cannot have finished";
   EXPECT_TRUE(save->running());
 
@@ -82,7 +128,51 @@ TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
   EXPECT_FALSE(save->running());
   EXPECT_TRUE(loaded_from(path) == at_call);
   EXPECT_FALSE(loaded_from(path) == db);
-  EXPECT_GT(save->saver_peak_rss(), 0u);
+  EXPECT_EQ(bytes_of(path), bytes_of(expected)) << "the bytes save() wrote at the call, rows in key order";
+  EXPECT_GT(save->copy_bytes(), 0u);
+}
+
+TEST(BackgroundSave, EntitiesNotCopiedYetAreCopiedWhenTheStoreIsCompactedReloadedOrDestroyed) {
+  test::temp_dir dir;
+  const auto other = dir.path() / "other.snap";
+  ASSERT_TRUE(relstore::save(world(5), other));
+  for (int how = 0; how < 3; ++how) {
+    const auto path = dir.path() / ("bg" + std::to_string(how) + ".snap");
+    auto db = std::make_unique<store>(rich_world(600));
+    const store at_call = *db;
+    auto save = relstore::save_in_background(*db, path);
+    ASSERT_TRUE(save);
+    ASSERT_FALSE(save->poll(std::chrono::microseconds{0}));
+    ASSERT_GT(save->pending(), 0u);
+    if (how == 0) db->compact();
+    if (how == 1) {
+      ASSERT_TRUE(relstore::load(*db, other));
+    }
+    if (how == 2) db.reset();
+    EXPECT_EQ(save->pending(), 0u) << how;
+    ASSERT_TRUE(save->wait()) << how;
+    EXPECT_TRUE(loaded_from(path) == at_call) << how;
+  }
+}
+
+TEST(BackgroundSave, TwoSavesOfOneStoreEachHoldTheirOwnMoment) {
+  test::temp_dir dir;
+  const auto first_path = dir.path() / "first.snap", second_path = dir.path() / "second.snap";
+  store db = rich_world(500);
+  const store first = db;
+  auto a = relstore::save_in_background(db, first_path);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(db.repo<Customer>().update_by_id(3, relstore::patch<Customer>{}.set(&Customer::name, "between")));
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(400));
+  const store second = db;
+  auto b = relstore::save_in_background(db, second_path);
+  ASSERT_TRUE(b);
+  ASSERT_TRUE(db.repo<Customer>().update_by_id(3, relstore::patch<Customer>{}.set(&Customer::name, "after")));
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(401));
+  ASSERT_TRUE(b->wait());
+  ASSERT_TRUE(a->wait());
+  EXPECT_TRUE(loaded_from(first_path) == first);
+  EXPECT_TRUE(loaded_from(second_path) == second);
 }
 
 TEST(BackgroundSave, PollReportsTheResultOnceWithoutBlocking) {
@@ -162,43 +252,48 @@ TEST_P(BackgroundSaveFault, IsReportedAndThePreviousSnapshotStillLoads) {
 
   const bool after_rename = GetParam().at == test::fault::dir_open || GetParam().at == test::fault::dir_fsync;
   EXPECT_TRUE(loaded_from(path) == (after_rename ? new_world : old_world));
+  EXPECT_FALSE(save->running());
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "a temporary file was left";
 }
 
 INSTANTIATE_TEST_SUITE_P(Steps, BackgroundSaveFault, test::every_fault(), test::fault_name);
 
-// Writes at most 512 bytes a call, and the saving process kills itself
-// (SIGKILL) at write number `at`: a death mid-file, at a known point.
-class dying_fs : public relstore::file_system {
- public:
-  explicit dying_fs(int at) : at_(at) {}
-  ssize_t write(int fd, const void* d, std::size_t n) override {
-    if (++writes_ == at_) ::kill(::getpid(), SIGKILL);
-    return file_system::write(fd, d, std::min<std::size_t>(n, 512));
-  }
-
- private:
-  int at_, writes_ = 0;
-};
-
-// The saving process dies mid-file: the result says so, the previous
-// snapshot still loads, and no temporary file is left.
-TEST(BackgroundSave, KilledWhileSavingLeavesTheOldSnapshotAndNoTemporaryFile) {
+// A child runs background saves of two worlds in turn, writing to its store
+// while each runs; it is killed at random moments. Whatever is on disk must
+// load as one of the two.
+TEST(BackgroundSave, KilledWhileSavingLeavesTheOldOrTheNewSnapshot) {
   test::temp_dir dir;
   const auto path = dir.path() / "kill.snap";
-  const store old_world = world(40), new_world = world(60);
-  ASSERT_TRUE(relstore::save(old_world, path));
-  for (int at : {1, 2, 3, 4}) {
-    dying_fs fs(at);
-    auto save = relstore::save_in_background(new_world, path, {.fs = &fs});
-    ASSERT_TRUE(save);
-    auto r = save->wait();
-    ASSERT_FALSE(r) << "write " << at;
-    EXPECT_EQ(r.error().code, errc::io_error);
-    EXPECT_NE(r.error().message().find("killed by signal 9"), std::string::npos) << r.error().message();
-    EXPECT_TRUE(loaded_from(path) == old_world) << "write " << at;
-    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1) << "write " << at;
+  const store a = world(40), b = world(60);
+  ASSERT_TRUE(relstore::save(a, path));
+  std::mt19937 rng(4321);
+  int saw_a = 0, saw_b = 0;
+  constexpr int kills = 100;
+  for (int i = 0; i < kills; ++i) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      for (int k = 0;; ++k) {
+        store db = k % 2 ? a : b;
+        auto save = relstore::save_in_background(db, path);
+        if (!save) ::_exit(3);
+        for (std::int64_t id = 1; !save->poll(std::chrono::microseconds{50}); ++id) {
+          (void)db.repo<Customer>().update_by_id(id % 40 + 1, relstore::patch<Customer>{}.set(&Customer::name, "x"));
+        }
+      }
+    }
+    ::usleep(std::uniform_int_distribution<unsigned>(0, 3000)(rng));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the saver stopped by itself: " << status;
+    const store loaded = loaded_from(path);
+    const bool is_a = loaded == a, is_b = loaded == b;
+    ASSERT_TRUE(is_a || is_b) << "kill " << i << " left a third state";
+    saw_a += is_a;
+    saw_b += is_b;
   }
+  EXPECT_EQ(saw_a + saw_b, kills);
 }
 
 }  // namespace

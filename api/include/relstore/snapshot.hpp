@@ -72,11 +72,15 @@ result<void> load_into(store<Schema>& db, const column_store& data, bool lenient
 // Saves every entity of `db`.
 template <class Schema>
 result<void> save(const store<Schema>& db, const std::filesystem::path& path, save_options options = {}) {
-  return detail::save_columns(detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db)), path, options);
+  auto rows = detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db));
+  if (!rows) return std::move(rows).error();
+  return detail::save_columns(*rows, path, options);
 }
 template <class Schema>
 result<void> save(const store<Schema>& db, std::ostream& out, save_options options = {}) {
-  return detail::save_columns(detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db)), out, options);
+  auto rows = detail::snapshot_bridge<Schema>::to_columns(detail::store_access::of(db));
+  if (!rows) return std::move(rows).error();
+  return detail::save_columns(*rows, out, options);
 }
 
 // Loads a snapshot into `db`, replacing its contents only if everything

@@ -14,7 +14,8 @@
 // (select_on_container_copy_construction); move assignment and swap carry
 // the pool with the nodes. Move *construction* of a container shares the pool
 // with the moved-from one, so table moves swap instead.
-// Thread-safety: none; the owning store's rules apply.
+// Thread-safety: none; the owning store's rules apply. A watch (below) is
+// served on the thread that writes the store: the pool starts no thread.
 #pragma once
 
 #include <bit>
@@ -67,6 +68,39 @@ class node_pool {
     }
   }
 
+  // ----------------------------------------------------------- watches
+  // A watch makes a point-in-time copy of the pool's values lazily: watch()
+  // records which values are live now (one bit per slot, no value is read),
+  // and from then on each of those values is handed to copy(ctx, value)
+  // exactly once, as it was at the call: before it is first written
+  // (before_write), before it is destroyed, or when copy_pending reaches it.
+  // Values created after the call are not handed over. While a pool is
+  // watched, its empty chunks are kept (slot positions stay put). Several
+  // watches may run at once, one per ctx.
+  // REQUIRES: copy does not throw and does not use this pool; a value is
+  // written in place only after before_write(value).
+  using copy_fn = void (*)(void* ctx, const void* value) noexcept;
+  // Returns how many values the watch will hand over.
+  std::size_t watch(copy_fn copy, void* ctx);
+  // Ends ctx's watch (done or not): nothing more is handed to it.
+  void unwatch(const void* ctx) noexcept;
+  // Hands over up to `max` values ctx's watch has not handed over yet, in
+  // storage order; returns how many remain. REQUIRES: ctx is watching.
+  std::size_t copy_pending(const void* ctx, std::size_t max);
+  // How many values ctx's watch has not handed over yet.
+  std::size_t pending(const void* ctx) noexcept { return watch_of(ctx).left; }
+  // Called before a live value is written in place.
+  void before_write(const void* value) {
+    if (!watches_.empty()) [[unlikely]]
+      hand_over(value);
+  }
+  // Called before every live value may be written in place: each watch
+  // copies all it has left.
+  void before_write_all() {
+    for (watch_state& w : watches_) copy_pending(w.ctx, w.left);
+  }
+  bool watched() const noexcept { return !watches_.empty(); }
+
   std::size_t live() const noexcept;                           // values, counted from the bitmaps
   std::size_t capacity() const noexcept { return capacity_; }  // slots, used or not
   std::size_t chunks() const noexcept { return chunks_.size(); }
@@ -106,6 +140,19 @@ class node_pool {
   void index_chunks();  // rebuilds by_address_
   void free_chunk(std::size_t i) noexcept;
 
+  struct watch_state {
+    copy_fn copy = nullptr;
+    void* ctx = nullptr;
+    std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // per chunk made before watch(): live then, not handed over
+    std::size_t chunk = 0, word = 0;                        // where copy_pending goes on
+    std::size_t left = 0;
+  };
+  watch_state& watch_of(const void* ctx) noexcept;
+  // Hands the value at (chunk i, slot) to every watch still waiting for it.
+  void hand_over(std::size_t i, std::size_t slot, const void* value) noexcept;
+  void hand_over(const void* value) noexcept;
+
+  std::vector<watch_state> watches_;
   std::vector<chunk> chunks_;                                         // in the order they were made
   std::vector<std::pair<const std::byte*, std::size_t>> by_address_;  // (base, index in chunks_), sorted
   std::size_t open_ = 0;                                              // every chunk before it is full
@@ -164,6 +211,10 @@ class node_allocator {
   }
 
   const node_pool& pool() const noexcept { return *pool_; }
+  // The pool, to watch it or tell it of a write (a watch is not a change
+  // to the values; see node_pool).
+  node_pool& watchable_pool() const noexcept { return *pool_; }
+  std::shared_ptr<node_pool> shared_pool() const noexcept { return pool_; }
 
   template <class U>
   bool operator==(const node_allocator<U, M>& other) const noexcept {

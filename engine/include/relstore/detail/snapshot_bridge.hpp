@@ -7,6 +7,8 @@
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -15,6 +17,7 @@
 #include "relstore/detail/column_store.hpp"
 #include "relstore/detail/engine.hpp"
 #include "relstore/detail/errors.hpp"
+#include "relstore/detail/point_in_time_copy.hpp"
 #include "relstore/detail/schema_compat.hpp"
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/error.hpp"
@@ -23,8 +26,14 @@ namespace relstore::detail {
 
 template <class S>
 struct snapshot_bridge {
-  // Every entity of `eng`, model by model in key order.
-  static column_store to_columns(const engine<S>& eng);
+  // Every entity of `eng`, model by model in key order. Errors: io_error
+  // (out of memory while sorting).
+  static result<column_store> to_columns(const engine<S>& eng);
+  // Starts a point-in-time copy of every entity of `eng` (see
+  // point_in_time_copy): the store may be written while it is completed.
+  // REQUIRES: the store outlives the copy's copy_some calls, which run on
+  // the thread that writes it.
+  static std::unique_ptr<point_in_time_copy> start_copy(const engine<S>& eng);
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
   // snapshot predates starts empty. Errors: schema_mismatch,
@@ -36,43 +45,21 @@ struct snapshot_bridge {
   static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient);
 
  private:
+  // One model's rows appended to its column_table, for save() and for a
+  // point-in-time copy.
   template <class M>
-  static void write_table(const typename engine<S>::template table_t<M>& t, column_table& out) {
-    constexpr std::size_t n = field_count<M>;
-    const std::vector<const void*> order = t.in_key_order();  // snapshots list rows in key order
-    std::array<column*, n> cols{};                            // looked up once: at() drops the table's caches
-    for (std::size_t i = 0; i < n; ++i) cols[i] = &out.at(i);
-    mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
-      using T = member_type<M, I>;
-      using V = unwrap_optional_t<T>;
-      column& col = *cols[I];
-      if constexpr (is_optional_v<T>) col.nulls.reserve(order.size());
-      if constexpr (std::is_same_v<V, std::string>) {
-        col.strings.reserve(order.size());
-      } else if constexpr (is_std_array_v<V>) {  // one cell per element, row by row
-        if constexpr (std::is_floating_point_v<typename V::value_type>) {
-          col.doubles.reserve(order.size() * std::tuple_size_v<V>);
-        } else {
-          col.ints.reserve(order.size() * std::tuple_size_v<V>);
-        }
-      } else if constexpr (std::is_floating_point_v<V>) {
-        col.doubles.reserve(order.size());
-      } else {
-        col.ints.reserve(order.size());
-      }
-    });
-    // One pass over the rows: each entity is read once, for all its fields.
-    // Key order is not storage order: each entity is fetched ahead.
-    for (std::size_t i = 0; i < order.size(); ++i) {
-#if defined(__GNUC__)
-      if (constexpr std::size_t ahead = 16; i + ahead < order.size()) __builtin_prefetch(order[i + ahead]);
-#endif
-      const M* e = static_cast<const M*>(order[i]);
-      mp::mp_for_each<mp::mp_iota_c<n>>([&](auto I) {
+  class row_sink final : public copy_sink {
+   public:
+    explicit row_sink(column_table& t) : copy_sink(t) {
+      for (std::size_t i = 0; i < field_count<M>; ++i) cols_[i] = &t.at(i);  // at() drops the table's caches
+    }
+
+    void append(const M& e) {
+      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
         using T = member_type<M, I>;
         using V = unwrap_optional_t<T>;
-        column& col = *cols[I];
-        const T& v = e->*member_pointer<M, I>;
+        column& col = *cols_[I];
+        const T& v = e.*member_pointer<M, I>;
         const V* p = nullptr;
         static const V empty{};
         if constexpr (is_optional_v<T>) {
@@ -83,7 +70,7 @@ struct snapshot_bridge {
         }
         if constexpr (std::is_same_v<V, std::string>) {
           col.strings.push_back(*p);
-        } else if constexpr (is_std_array_v<V>) {
+        } else if constexpr (is_std_array_v<V>) {  // one cell per element, row by row
           for (const auto& x : *p) {
             if constexpr (std::is_floating_point_v<typename V::value_type>) {
               col.doubles.push_back(x);
@@ -97,9 +84,42 @@ struct snapshot_bridge {
           col.ints.push_back(static_cast<std::int64_t>(*p));
         }
       });
+      ++rows;
     }
-    out.set_rows(order.size());
-  }
+
+    // A node_pool::copy_fn: self is a row_sink<M>, e an M.
+    static void copy(void* self, const void* e) noexcept {
+      auto* s = static_cast<row_sink*>(self);
+      if (s->failed) return;
+      try {
+        s->append(*static_cast<const M*>(e));
+      } catch (const std::bad_alloc&) {
+        s->failed = true;
+      }
+    }
+
+    std::vector<std::size_t> key_order() const override {
+      constexpr std::size_t pk = engine<S>::template pk<M>;
+      using K = member_type<M, pk>;
+      std::vector<std::size_t> order(rows);
+      for (std::size_t i = 0; i < rows; ++i) order[i] = i;
+      if constexpr (std::is_same_v<K, std::string>) {
+        const auto& keys = cols_[pk]->strings;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+      } else {
+        static_assert(std::is_integral_v<K>, "relstore: a primary key is an integer or a string");
+        std::vector<std::pair<K, std::size_t>> keyed(rows);
+        for (std::size_t i = 0; i < rows; ++i) keyed[i] = {static_cast<K>(cols_[pk]->ints[i]), i};
+        const auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
+        if (!std::is_sorted(keyed.begin(), keyed.end(), less)) std::sort(keyed.begin(), keyed.end(), less);
+        for (std::size_t i = 0; i < rows; ++i) order[i] = keyed[i].second;
+      }
+      return order;
+    }
+
+   private:
+    std::array<column*, field_count<M>> cols_{};
+  };
 
   template <std::size_t Pk>
   struct other_unique_def {
@@ -247,13 +267,31 @@ struct snapshot_bridge {
 };
 
 template <class S>
-column_store snapshot_bridge<S>::to_columns(const engine<S>& eng) {
+result<column_store> snapshot_bridge<S>::to_columns(const engine<S>& eng) {
   column_store out = column_store::like(S::registry());
+  std::vector<std::unique_ptr<copy_sink>> sinks;
   mp::mp_for_each<typename S::model_list>([&](auto m) {
     using M = decltype(m);
-    write_table<M>(eng.template tab<M>(), out.table(engine<S>::template model_index<M>));
+    const auto& t = eng.template tab<M>();
+    auto sink = std::make_unique<row_sink<M>>(out.table(engine<S>::template model_index<M>));
+    sink->table().reserve(t.size());
+    t.for_each_stored([&](const M& e) { sink->append(e); });  // storage order: each node once, in address order
+    sinks.push_back(std::move(sink));
   });
+  if (auto r = finish_rows(sinks); !r) return std::move(r).error();
   return out;
+}
+
+template <class S>
+std::unique_ptr<point_in_time_copy> snapshot_bridge<S>::start_copy(const engine<S>& eng) {
+  auto copy = std::make_unique<point_in_time_copy>(column_store::like(S::registry()));
+  mp::mp_for_each<typename S::model_list>([&](auto m) {
+    using M = decltype(m);
+    const auto& t = eng.template tab<M>();
+    auto sink = std::make_unique<row_sink<M>>(copy->data().table(engine<S>::template model_index<M>));
+    copy->add(std::move(sink), t.shared_pool(), &row_sink<M>::copy);
+  });
+  return copy;
 }
 
 template <class S>

@@ -201,6 +201,7 @@ class table final : public table_base {
   void compact() {
     container old;
     old.swap(items);  // items now has a fresh, empty pool
+    repool();
     reserve(old.size());
     auto copy = [&](const auto& order) {
       for (const M& e : order) {
@@ -261,6 +262,7 @@ class table final : public table_base {
     const bool keep = journal_->recording || observed(event_kind::updated);
     std::optional<M> before;
     if (keep) before = *node;
+    will_write(node);
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
     if (observed(event_kind::updated)) events_.push_back({event_kind::updated, before, *node, why});
@@ -290,6 +292,19 @@ class table final : public table_base {
   // no indexed field (defs) of it, or restores each before the container is
   // used again, and records the change itself (undo, events) if it must.
   M& stored(const void* node) noexcept { return const_cast<M&>(*static_cast<const M*>(node)); }
+
+  // Tells a running background save (node_pool's watch) that these stored
+  // entities are about to be written in place, so it copies them first.
+  // REQUIRES: called before every write through stored() or replace.
+  void will_write(const void* node) { pool().before_write(node); }
+  void will_write(const std::vector<const void*>& nodes) {
+    if (!pool().watched()) return;
+    for (const void* p : nodes) pool_->before_write(p);
+  }
+  // Before a write to every entity: a watch copies whatever it has left.
+  void will_write_all() { pool().before_write_all(); }
+  // The pool of this table's entities, to watch it (node_pool::watch).
+  std::shared_ptr<node_pool> shared_pool() const { return items.get_allocator().shared_pool(); }
 
   // Whether a subscriber wants events of kind `k`.
   bool observed(event_kind k) const noexcept { return subs_ && (subs_->mask & static_cast<event_mask>(k)); }
@@ -445,6 +460,7 @@ class table final : public table_base {
       case undo_kind::replaced: {
         auto it = idx.find(u.key);
         RELSTORE_ASSERT(it != idx.end(), "relstore: undo found no replaced entity");
+        will_write(&*it);
         const bool ok = items.replace(items.template project<0>(it), std::move(*u.before));
         RELSTORE_ASSERT(ok, "relstore: undo could not restore an entity");
         break;
@@ -474,6 +490,18 @@ class table final : public table_base {
   container items;
 
  private:
+  // items' pool, without copying its allocator (a shared_ptr) on each
+  // write. Refreshed wherever items may change pools: construction,
+  // moves, compact().
+  node_pool& pool() noexcept {
+#ifndef NDEBUG
+    RELSTORE_ASSERT(pool_ == &items.get_allocator().watchable_pool(), "relstore: a table's pool went stale");
+#endif
+    return *pool_;
+  }
+  void repool() noexcept { pool_ = &items.get_allocator().watchable_pool(); }
+  node_pool* pool_ = nullptr;
+
   enum class undo_kind : std::uint8_t { inserted, replaced, erased };
   struct undo_entry {
     undo_kind kind;
@@ -511,11 +539,14 @@ class table final : public table_base {
 };
 
 template <class M, class Relations, class Indexes>
-table<M, Relations, Indexes>::table() : table_base(info_of<M>()) {}
+table<M, Relations, Indexes>::table() : table_base(info_of<M>()) {
+  repool();
+}
 
 template <class M, class Relations, class Indexes>
 table<M, Relations, Indexes>::table(const table& other) : table_base(other), items(other.items) {
   journal_ = nullptr;
+  repool();
 }
 
 template <class M, class Relations, class Indexes>
@@ -526,6 +557,7 @@ auto table<M, Relations, Indexes>::operator=(const table& other) -> table& {
     undo_.clear();
     events_.clear();
     subs_.reset();
+    repool();
   }
   return *this;
 }
@@ -538,6 +570,8 @@ table<M, Relations, Indexes>::table(table&& other) noexcept
       subs_(std::move(other.subs_)) {
   items.swap(other.items);
   journal_ = nullptr;
+  repool();
+  other.repool();
 }
 
 template <class M, class Relations, class Indexes>
@@ -547,6 +581,8 @@ auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
   undo_ = std::move(other.undo_);
   events_ = std::move(other.events_);
   subs_ = std::move(other.subs_);
+  repool();
+  other.repool();
   return *this;
 }
 

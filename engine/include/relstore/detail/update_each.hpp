@@ -102,6 +102,7 @@ auto recomputed(Apply& apply) {
 template <class M, bool Checked, class Table, class Apply>
 result<void> update_in_place(Table& t, const std::vector<const void*>& targets, Apply& apply) {
   using defs = typename Table::indexed_defs;
+  t.will_write(targets);
   if constexpr (!Checked) {
     for (const void* p : targets) apply(t.stored(p));
     return {};
