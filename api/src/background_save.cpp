@@ -41,7 +41,7 @@ std::size_t bytes_of(const detail::column_store& data) {
       const detail::column& c = t.at(f);
       n += c.ints.capacity() * sizeof(std::int64_t) + c.doubles.capacity() * sizeof(double) +
            c.strings.capacity() * sizeof(std::string) + c.nulls.capacity();
-      for (const std::string& s : c.strings) n += s.capacity() > 15 ? s.capacity() + 1 : 0;
+      for (const std::string& s : c.strings) n += s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
     }
   }
   return n;
@@ -53,14 +53,14 @@ std::size_t bytes_of(const detail::column_store& data) {
 // owns it and `outcome`, published by `written`.
 struct background_save::job {
   std::unique_ptr<detail::point_in_time_copy> copy;
-  std::filesystem::path path;
+  std::filesystem::path path;  // absolute
   save_options options;
   std::string target;  // in the set of running targets until collected
   std::thread writer;
   std::atomic<bool> written{false};
   result<void> outcome;
   std::size_t copy_bytes = 0;
-  bool collected = false;
+  bool collected = true;  // false once the target is claimed and the copy begun
 
   ~job() {
     if (writer.joinable()) writer.join();
@@ -88,7 +88,7 @@ struct background_save::job {
     if (writer.joinable() || written.load(std::memory_order_acquire)) return;
     try {
       writer = std::thread([this] { write(); });
-    } catch (const std::system_error&) {
+    } catch (...) {
       write();  // no thread to be had: the file is written here
     }
   }
@@ -127,9 +127,10 @@ std::optional<result<void>> background_save::poll(std::chrono::microseconds budg
   return wait();
 }
 
-result<void> background_save::wait() {
+result<void> background_save::wait() noexcept {
   RELSTORE_ASSERT(running(), "relstore: wait() of a background save that is not running");
   job_->copy_until(std::chrono::steady_clock::time_point::max());
+  // join() throws only for a thread that is not joinable or joins itself.
   if (job_->writer.joinable()) job_->writer.join();
   job_->collected = true;
   {
@@ -151,20 +152,33 @@ std::size_t background_save::copy_bytes() const noexcept {
 namespace detail {
 
 result<background_save> start_background_save(const std::filesystem::path& path, const save_options& options,
-                                              std::unique_ptr<point_in_time_copy> copy) {
-  background_save s;
-  s.job_ = std::make_unique<background_save::job>();
-  s.job_->copy = std::move(copy);
-  s.job_->path = path;
-  s.job_->options = options;
-  std::string target = target_key(path);
-  std::lock_guard lock(targets_mutex);
-  if (!running_targets().insert(target).second) {
-    s.job_->collected = true;  // nothing to wait for
-    return make_error(errc::busy, "a background save of " + target + " is still running");
+                                              function_ref<std::unique_ptr<point_in_time_copy>()> start) {
+  std::string target;
+  try {
+    target = target_key(path);
+    std::lock_guard lock(targets_mutex);
+    if (!running_targets().insert(target).second) {
+      return make_error(errc::busy, "a background save of " + target + " is still running");
+    }
+  } catch (const std::bad_alloc&) {
+    return make_error(errc::io_error, "a background save of " + path.string() + " could not start: out of memory");
   }
-  s.job_->target = std::move(target);
-  return s;
+  try {
+    background_save s;
+    s.job_ = std::make_unique<background_save::job>();
+    std::error_code ec;
+    s.job_->path = std::filesystem::absolute(path, ec);  // as save() would name it now, whatever chdir follows
+    if (ec) s.job_->path = path;
+    s.job_->options = options;
+    s.job_->target = target;
+    s.job_->copy = start();
+    s.job_->collected = false;
+    return s;
+  } catch (const std::bad_alloc&) {
+    std::lock_guard lock(targets_mutex);
+    running_targets().erase(target);
+    return make_error(errc::io_error, "a background save of " + target + " could not start: out of memory");
+  }
 }
 
 bool background_save_running(const std::filesystem::path& path) {

@@ -203,28 +203,54 @@ TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
 }
 
 TEST(NodePoolWatch, KeepsEmptyChunksWhileWatchedAndServesTwoWatchesApart) {
-  node_pool p;
-  std::vector<void*> slots;
-  for (std::uint64_t i = 0; i < 200; ++i) {
+  // Two pools, one watched, through the same churn: the other gives its
+  // emptied chunks back, the watched one keeps them (slots stay put).
+  node_pool p, twin;
+  std::vector<void*> slots, twin_slots;
+  for (std::uint64_t i = 0; i < 1000; ++i) {
     slots.push_back(make(p));
     static_cast<slot_value*>(slots.back())->tag = i;
+    twin_slots.push_back(make(twin));
   }
   const std::size_t chunks = p.chunks();
   copies a, b;
-  ASSERT_EQ(p.watch(&copies::take, &a), 200u);
-  for (std::size_t i = 100; i < 200; ++i) drop(p, slots[i]);  // empties the later chunks
+  ASSERT_EQ(p.watch(&copies::take, &a), 1000u);
+  for (std::size_t i = 1000; i-- > 100;) {  // the last chunks empty while the others have room
+    drop(p, slots[i]);
+    drop(twin, twin_slots[i]);
+  }
+  ASSERT_LT(twin.chunks(), chunks) << "the churn empties chunks an unwatched pool gives back";
   EXPECT_EQ(p.chunks(), chunks) << "a watched pool keeps its chunks";
   ASSERT_EQ(p.watch(&copies::take, &b), 100u) << "a second watch sees the values live now";
   p.before_write(slots[0]);
   p.before_write_all();
   EXPECT_EQ(p.pending(&a), 0u);
   EXPECT_EQ(p.pending(&b), 0u);
-  EXPECT_EQ(a.tags.size(), 200u);
+  EXPECT_EQ(a.tags.size(), 1000u);
   EXPECT_EQ(b.tags.size(), 100u);
   p.unwatch(&a);
   p.unwatch(&b);
   for (std::size_t i = 0; i < 100; ++i) drop(p, slots[i]);
-  EXPECT_LT(p.chunks(), chunks) << "unwatched, empty chunks go back to the heap again";
+  EXPECT_LT(p.chunks(), chunks) << "unwatched, emptied chunks go back to the heap again";
+}
+
+TEST(NodePoolWatch, ValuesInAChunkMadeAfterTheCallAreNeverHandedOver) {
+  node_pool p;
+  std::vector<void*> slots;
+  for (std::uint64_t i = 0; i < 64; ++i) slots.push_back(make(p));  // one full chunk
+  const std::size_t chunks = p.chunks();
+  copies c;
+  ASSERT_EQ(p.watch(&copies::take, &c), 64u);
+  std::vector<void*> later;
+  for (int i = 0; i < 100; ++i) later.push_back(make(p));
+  ASSERT_GT(p.chunks(), chunks);
+  for (void* v : later) p.before_write(v);
+  for (void* v : later) drop(p, v);
+  EXPECT_TRUE(c.tags.empty());
+  EXPECT_EQ(p.pending(&c), 64u);
+  p.before_write(slots[3]);
+  EXPECT_EQ(c.tags.size(), 1u);
+  p.unwatch(&c);
 }
 
 TEST(NodePoolStore, AfterChurnTheStoragePassVisitsEveryEntityOnceWalkingMemoryForwards) {

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -94,8 +95,8 @@ TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
   const store at_call = db;
   ASSERT_TRUE(relstore::save(at_call, expected));
   gated_fs fs(gate);
-  gate_guard guard{gate};
   auto save = relstore::save_in_background(db, path, {.fs = &fs});
+  gate_guard guard{gate};  // destroyed first: a failed assertion cannot hang the handle's destructor
   ASSERT_TRUE(save) << save.error().message();
   EXPECT_TRUE(save->running());
   EXPECT_FALSE(save->poll(std::chrono::microseconds{0}));
@@ -150,9 +151,49 @@ TEST(BackgroundSave, EntitiesNotCopiedYetAreCopiedWhenTheStoreIsCompactedReloade
     }
     if (how == 2) db.reset();
     EXPECT_EQ(save->pending(), 0u) << how;
+    if (db) {  // the store goes on in its new pools
+      ASSERT_TRUE(db->repo<Customer>().update_by_id(1, relstore::patch<Customer>{}.set(&Customer::name, "on")));
+      ASSERT_TRUE(db->repo<Order>().delete_by_id(2));
+    }
     ASSERT_TRUE(save->wait()) << how;
     EXPECT_TRUE(loaded_from(path) == at_call) << how;
   }
+}
+
+TEST(BackgroundSave, AWholeTablePassInPlaceFirstCopiesWhatIsLeft) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "pass.snap";
+  store db = rich_world(800);
+  const store at_call = db;
+  auto save = relstore::save_in_background(db, path);
+  ASSERT_TRUE(save);
+  ASSERT_GT(save->pending(), 0u);
+  ASSERT_TRUE(db.repo<Order>().update_each({}, relstore::writes<&Order::total>, [](double& t) { t += 1.0; }));
+  ASSERT_TRUE(save->wait());
+  EXPECT_TRUE(loaded_from(path) == at_call);
+}
+
+// A transaction open across the call: the file holds its uncommitted write
+// (as save() would), and the rollback after the call, which writes the old
+// value back in place, does not reach the file.
+TEST(BackgroundSave, ARollbackAfterTheCallDoesNotReachTheFile) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "tx.snap";
+  store db = rich_world(300);
+  std::optional<store> at_call;
+  std::optional<relstore::background_save> save;
+  {
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Customer>().update_by_id(7, relstore::patch<Customer>{}.set(&Customer::name, "open")));
+    at_call.emplace(db);
+    auto started = relstore::save_in_background(db, path);
+    ASSERT_TRUE(started);
+    save.emplace(std::move(*started));
+  }  // rolled back
+  EXPECT_EQ(db.repo<Customer>().find_by_id(7)->name, "c6");
+  ASSERT_TRUE(save->wait());
+  EXPECT_TRUE(loaded_from(path) == *at_call);
+  EXPECT_EQ(loaded_from(path).repo<Customer>().find_by_id(7)->name, "open");
 }
 
 TEST(BackgroundSave, TwoSavesOfOneStoreEachHoldTheirOwnMoment) {

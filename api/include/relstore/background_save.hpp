@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+#include "relstore/detail/function_ref.hpp"
 #include "relstore/detail/point_in_time_copy.hpp"
 #include "relstore/error.hpp"
 #include "relstore/snapshot.hpp"
@@ -33,10 +34,11 @@ namespace relstore {
 class background_save;
 
 namespace detail {
-// The untyped half of save_in_background: `copy` (begun at the call)
-// becomes the file `path`. Errors: busy.
+// The untyped half of save_in_background: claims `path`, then begins the
+// copy with start() and hands it to the handle. Errors: busy (before
+// start() runs), io_error (out of memory).
 result<background_save> start_background_save(const std::filesystem::path& path, const save_options& options,
-                                              std::unique_ptr<point_in_time_copy> copy);
+                                              function_ref<std::unique_ptr<point_in_time_copy>()> start);
 // Whether a background save of `path` (resolved as the busy rule resolves
 // it) has not been collected yet.
 bool background_save_running(const std::filesystem::path& path);
@@ -66,7 +68,7 @@ class background_save {
   std::optional<result<void>> poll(std::chrono::microseconds budget = std::chrono::microseconds{500});
   // Copies what is left at once, then blocks until the file is written;
   // the result. REQUIRES: running().
-  result<void> wait();
+  result<void> wait() noexcept;
 
   // Entities still to copy; 0 once the file is being written.
   std::size_t pending() const noexcept;
@@ -76,24 +78,28 @@ class background_save {
   std::size_t copy_bytes() const noexcept;
 
  private:
-  friend result<background_save> detail::start_background_save(const std::filesystem::path&, const save_options&,
-                                                               std::unique_ptr<detail::point_in_time_copy>);
+  friend result<background_save> detail::start_background_save(
+      const std::filesystem::path&, const save_options&,
+      detail::function_ref<std::unique_ptr<detail::point_in_time_copy>()>);
   struct job;
   std::unique_ptr<job> job_;
 };
 
 // Starts a save of `path` as save(db, path, options) would write it at this
-// moment; returns at once. At most one save per file runs at a time: a
-// background save or a save() of the same file (symbolic links resolved)
-// before the running one's result was collected is refused with busy (it
-// would be overwritten by the older state), and the running one goes on.
-// Saves to other files run side by side, of the same store or not.
-// Errors: busy.
+// moment (inside an open transaction, uncommitted writes included); returns
+// at once. At most one save per file runs at a time: a background save or a
+// save() of the same file (symbolic links resolved) before the running
+// one's result was collected is refused with busy (it would be overwritten
+// by the older state), and the running one goes on. Saves to other files
+// run side by side, of the same store or not. `path` is made absolute at
+// the call. REQUIRES: options.fs, if set, lives until the result is
+// collected and may be called from the save's own thread.
+// Errors: busy, io_error (out of memory).
 template <class Schema>
 [[nodiscard]] result<background_save> save_in_background(const store<Schema>& db, const std::filesystem::path& path,
                                                          save_options options = {}) {
-  return detail::start_background_save(path, options,
-                                       detail::snapshot_bridge<Schema>::start_copy(detail::store_access::of(db)));
+  auto start = [&] { return detail::snapshot_bridge<Schema>::start_copy(detail::store_access::of(db)); };
+  return detail::start_background_save(path, options, start);
 }
 
 }  // namespace relstore

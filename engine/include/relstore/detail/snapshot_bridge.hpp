@@ -30,9 +30,9 @@ struct snapshot_bridge {
   // (out of memory while sorting).
   static result<column_store> to_columns(const engine<S>& eng);
   // Starts a point-in-time copy of every entity of `eng` (see
-  // point_in_time_copy): the store may be written while it is completed.
-  // REQUIRES: the store outlives the copy's copy_some calls, which run on
-  // the thread that writes it.
+  // point_in_time_copy): the store may be written, and even destroyed,
+  // while it is completed (the copy keeps the pools). REQUIRES: copy_some
+  // runs on the thread that writes the store.
   static std::unique_ptr<point_in_time_copy> start_copy(const engine<S>& eng);
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
@@ -93,7 +93,7 @@ struct snapshot_bridge {
       if (s->failed) return;
       try {
         s->append(*static_cast<const M*>(e));
-      } catch (const std::bad_alloc&) {
+      } catch (...) {  // std::bad_alloc: the save reports it
         s->failed = true;
       }
     }
