@@ -1,15 +1,20 @@
 // A typed store's rejected write allocates nothing: its error keeps the code
 // and the key, and the message is worded only when read (errors.hpp's
-// deferred forms). A cascade's lists grow geometrically. Its own executable, since it replaces the global operator
-// new and delete (forwarding to malloc and free) to count allocations; not
-// built under the sanitizers, which bring their own.
+// deferred forms). A cascade's lists grow geometrically. A background save
+// that cannot allocate at its start is an error, not an exception. Its own executable, since it replaces the global
+// operator new and delete (forwarding to malloc and free) to count allocations; not built under the sanitizers, which
+// bring their own.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <new>
 #include <string>
 
+#include <relstore/background_save.hpp>
+
 #include "common/shop_schema.hpp"
+#include "common/shop_world.hpp"
+#include "common/temp_dir.hpp"
 
 namespace {
 
@@ -17,12 +22,15 @@ namespace {
 // those of at least 4 KiB.
 thread_local long allocations = 0;
 thread_local long large_allocations = 0;
+// The allocation number (of this thread) that throws std::bad_alloc; 0: none.
+thread_local long fail_at = 0;
 
 }  // namespace
 
 void* operator new(std::size_t size) {
   ++allocations;
   if (size >= 4096) ++large_allocations;
+  if (allocations == fail_at) throw std::bad_alloc();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -105,6 +113,76 @@ TEST(CascadePlan, ListsGrowGeometricallyOverManyParents) {
   EXPECT_EQ(db.repo<Order>().delete_all().value(), static_cast<std::size_t>(orders));
   EXPECT_EQ(db.size<shop::OrderLine>(), 0u);
   EXPECT_LT(large_allocations - before, 200) << "a list reallocated per parent";
+}
+
+// A schema used by no other test of this binary, so that its registry is
+// built here, whatever ran before.
+namespace cold {
+struct Team {
+  std::int64_t id = 0;
+  std::string name;
+};
+RELSTORE_MODEL(Team, id, name)
+struct Player {
+  std::int64_t id = 0;
+  std::int64_t teamId = 0;
+};
+RELSTORE_MODEL(Player, id, teamId)
+using schema = relstore::schema<relstore::models<Team, Player>, relstore::has_many<"players", Team, Player>>;
+}  // namespace cold
+
+// A registry whose build ran out of memory is built again, whole, by the
+// next call (it once kept the models it had added, and the next build
+// asserted "model Team is defined twice").
+TEST(Registry, AnAllocationFailureWhileBuildingItLeavesItToBeBuiltAgain) {
+  int failures = 0;
+  for (long n = 1;; ++n) {
+    ASSERT_LT(n, 10000) << "the registry was never built";
+    fail_at = allocations + n;
+    try {
+      (void)cold::schema::registry();
+    } catch (const std::bad_alloc&) {
+      fail_at = 0;
+      ++failures;
+      continue;
+    }
+    fail_at = 0;
+    break;
+  }
+  EXPECT_GT(failures, 3);
+  const relstore::registry& reg = cold::schema::registry();
+  ASSERT_EQ(reg.model_count(), 2u);
+  EXPECT_EQ(reg.model(0).name, "Team");
+  EXPECT_EQ(reg.relations().size(), 2u);  // players and its inverse
+}
+
+// Each allocation of the call in turn fails: the call returns io_error (no
+// exception, no save run anyway), writes nothing, and leaves the file free
+// for the next save.
+TEST(BackgroundSaveStart, AnAllocationFailureIsAnErrorAndLeavesTheFileFree) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "oom.snap";
+  shop::store db = test::customers_with_one_order(50);
+  (void)shop::schema::registry();  // built on first use: the failures below hit the call's own allocations
+  int failures = 0;
+  for (long n = 1;; ++n) {
+    ASSERT_LT(n, 10000) << "the call never succeeded";
+    fail_at = allocations + n;
+    auto save = relstore::save_in_background(db, path);
+    fail_at = 0;
+    if (!save) {
+      EXPECT_EQ(save.error().code, errc::io_error) << "allocation " << n << ": " << save.error().message();
+      EXPECT_FALSE(std::filesystem::exists(path)) << "allocation " << n;
+      ++failures;
+      continue;
+    }
+    ASSERT_TRUE(save->wait());
+    break;
+  }
+  EXPECT_GT(failures, 3);
+  shop::store loaded;
+  ASSERT_TRUE(relstore::load(loaded, path));
+  EXPECT_TRUE(loaded == db);
 }
 
 }  // namespace

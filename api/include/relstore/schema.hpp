@@ -152,7 +152,12 @@ template <class... Models, class... Relations>
 const registry& schema<models<Models...>, Relations...>::registry() {
   static const relstore::registry& reg = []() -> const relstore::registry& {
     static relstore::registry r;
-    detail::registry_builder<schema>::build(r);
+    try {
+      detail::registry_builder<schema>::build(r);
+    } catch (...) {  // std::bad_alloc: the next call builds it again, from empty
+      r = relstore::registry{};
+      throw;
+    }
     return r;
   }();
   return reg;
