@@ -84,8 +84,11 @@ struct background_save::job {
     written.store(true, std::memory_order_release);
   }
 
+  // True until the copy is complete and handed to the writer.
+  bool copying() const noexcept { return !writer.joinable() && !written.load(std::memory_order_acquire); }
+
+  // REQUIRES: copying(), nothing pending.
   void start_writer() {
-    if (writer.joinable() || written.load(std::memory_order_acquire)) return;
     try {
       writer = std::thread([this] { write(); });
     } catch (...) {
@@ -95,7 +98,7 @@ struct background_save::job {
 
   // Copies until `until`, in slices; starts the writer once nothing is left.
   void copy_until(std::chrono::steady_clock::time_point until) {
-    if (writer.joinable() || written.load(std::memory_order_acquire)) return;
+    if (!copying()) return;
     while (copy->copy_some(slice_rows) != 0) {
       if (std::chrono::steady_clock::now() >= until) return;
     }
@@ -141,8 +144,7 @@ result<void> background_save::wait() noexcept {
 }
 
 std::size_t background_save::pending() const noexcept {
-  if (job_ == nullptr || job_->collected || job_->writer.joinable() || job_->written.load()) return 0;
-  return job_->copy->pending();
+  return job_ != nullptr && !job_->collected && job_->copying() ? job_->copy->pending() : 0;
 }
 
 std::size_t background_save::copy_bytes() const noexcept {

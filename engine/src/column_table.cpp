@@ -452,25 +452,34 @@ void column_table::undo_last() { RELSTORE_ASSERT(false, "column_table: a dataset
 void column_table::erase(const std::vector<const void*>& entities, const std::vector<change_reason>*) {
   std::vector<std::uint8_t> gone(rows_, 0);
   for (const void* e : entities) gone[row_of(e)] = 1;
+  std::vector<std::size_t> kept;
+  kept.reserve(rows_);
+  for (std::size_t r = 0; r < rows_; ++r) {
+    if (!gone[r]) kept.push_back(r);
+  }
+  select_rows(kept);
+}
+
+void column_table::select_rows(const std::vector<std::size_t>& order) {
+  // Each row is `per` cells of v (an array field's length, else 1).
+  auto gather = [&](auto& v, std::size_t per = 1) {
+    if (v.empty()) return;
+    std::remove_reference_t<decltype(v)> out;
+    out.reserve(order.size() * per);
+    for (const std::size_t r : order) {
+      for (std::size_t k = 0; k < per; ++k) out.push_back(std::move(v[r * per + k]));
+    }
+    v.swap(out);
+  };
   for (std::size_t f = 0; f < columns_.size(); ++f) {
     column& c = columns_[f];
-    // Each row is `per` cells of v (an array field's length, else 1).
-    auto compact = [&](auto& v, std::size_t per = 1) {
-      if (v.empty()) return;
-      std::size_t w = 0;
-      for (std::size_t r = 0; r < rows_; ++r) {
-        if (gone[r]) continue;
-        for (std::size_t k = 0; k < per; ++k) v[w++] = std::move(v[r * per + k]);
-      }
-      v.resize(w);
-    };
     const std::size_t per = cells_of(info().fields[f]);
-    compact(c.ints, per);
-    compact(c.doubles, per);
-    compact(c.strings);
-    compact(c.nulls);
+    gather(c.ints, per);
+    gather(c.doubles, per);
+    gather(c.strings);
+    gather(c.nulls);
   }
-  rows_ -= entities.size();
+  rows_ = order.size();
   changed();
 }
 

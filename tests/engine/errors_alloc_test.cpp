@@ -15,6 +15,7 @@
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
 #include "common/temp_dir.hpp"
+#include "common/tree_schema.hpp"
 
 namespace {
 
@@ -115,32 +116,17 @@ TEST(CascadePlan, ListsGrowGeometricallyOverManyParents) {
   EXPECT_LT(large_allocations - before, 200) << "a list reallocated per parent";
 }
 
-// A schema used by no other test of this binary, so that its registry is
-// built here, whatever ran before.
-namespace cold {
-struct Team {
-  std::int64_t id = 0;
-  std::string name;
-};
-RELSTORE_MODEL(Team, id, name)
-struct Player {
-  std::int64_t id = 0;
-  std::int64_t teamId = 0;
-};
-RELSTORE_MODEL(Player, id, teamId)
-using schema = relstore::schema<relstore::models<Team, Player>, relstore::has_many<"players", Team, Player>>;
-}  // namespace cold
-
 // A registry whose build ran out of memory is built again, whole, by the
 // next call (it once kept the models it had added, and the next build
-// asserted "model Team is defined twice").
+// asserted "model Parent is defined twice"). chain::family: a schema no
+// other test of this binary uses, so its registry is built here.
 TEST(Registry, AnAllocationFailureWhileBuildingItLeavesItToBeBuiltAgain) {
   int failures = 0;
   for (long n = 1;; ++n) {
     ASSERT_LT(n, 10000) << "the registry was never built";
     fail_at = allocations + n;
     try {
-      (void)cold::schema::registry();
+      (void)chain::family::registry();
     } catch (const std::bad_alloc&) {
       fail_at = 0;
       ++failures;
@@ -150,10 +136,10 @@ TEST(Registry, AnAllocationFailureWhileBuildingItLeavesItToBeBuiltAgain) {
     break;
   }
   EXPECT_GT(failures, 3);
-  const relstore::registry& reg = cold::schema::registry();
-  ASSERT_EQ(reg.model_count(), 2u);
-  EXPECT_EQ(reg.model(0).name, "Team");
-  EXPECT_EQ(reg.relations().size(), 2u);  // players and its inverse
+  const relstore::registry& reg = chain::family::registry();
+  ASSERT_EQ(reg.model_count(), 3u);
+  EXPECT_EQ(reg.model(0).name, "Parent");
+  EXPECT_EQ(reg.relations().size(), 4u);  // children, items and their inverses
 }
 
 // Each allocation of the call in turn fails: the call returns io_error (no

@@ -65,6 +65,10 @@ class column_table final : public table_base {
   // REQUIRES: every column holds `rows` values (and flags where nullable).
   void set_rows(std::size_t rows);
   void reserve(std::size_t rows);
+  // Keeps rows order[0], order[1], ... in that order (each named at most
+  // once) and drops the others. REQUIRES: every column holds a value (and
+  // a flag where nullable) for each row named.
+  void select_rows(const std::vector<std::size_t>& order);
 
   column& at(std::size_t field) {
     changed();

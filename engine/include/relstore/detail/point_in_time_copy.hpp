@@ -64,14 +64,11 @@ class point_in_time_copy {
   result<column_store> finish() &&;
 
  private:
-  struct source {
-    std::shared_ptr<node_pool> pool;  // null once its watch ended
-  };
   void end_watches() noexcept;
 
   column_store data_;
   std::vector<std::unique_ptr<copy_sink>> sinks_;
-  std::vector<source> sources_;  // sources_[i] feeds sinks_[i]
+  std::vector<std::shared_ptr<node_pool>> pools_;  // pools_[i] feeds sinks_[i]; null once its watch ended
 };
 
 }  // namespace relstore::detail
