@@ -1,5 +1,6 @@
-// Background saves: the process-wide set of files being saved, the copy's
-// slices on the game's thread, and the thread that writes the file.
+// Background saves: the process-wide set of files being saved, and the
+// thread that reads the store in the turns the game's thread lends it and
+// writes the file.
 #include "relstore/background_save.hpp"
 
 #include <algorithm>
@@ -30,29 +31,12 @@ std::string target_key(const std::filesystem::path& path) {
   return (ec ? path : p).lexically_normal().string();
 }
 
-// Entities copied between two looks at the clock: a few microseconds.
-constexpr std::size_t slice_rows = 256;
-
-std::size_t bytes_of(const detail::column_store& data) {
-  std::size_t n = 0;
-  for (std::size_t m = 0; m < data.model_count(); ++m) {
-    const detail::column_table& t = data.table(m);
-    for (std::size_t f = 0; f < t.info().fields.size(); ++f) {
-      const detail::column& c = t.at(f);
-      n += c.ints.capacity() * sizeof(std::int64_t) + c.doubles.capacity() * sizeof(double) +
-           c.strings.capacity() * sizeof(std::string) + c.nulls.capacity();
-      for (const std::string& s : c.strings) n += s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
-    }
-  }
-  return n;
-}
-
 }  // namespace
 
-// The copy is the game thread's; once it is complete, the writer thread
-// owns it and `outcome`, published by `written`.
+// The rows are the game thread's but for the turns it lends the writer
+// thread; `outcome` and `copy_bytes` are the writer's until `written`.
 struct background_save::job {
-  std::unique_ptr<detail::point_in_time_copy> copy;
+  std::unique_ptr<detail::point_in_time_source> rows;
   std::filesystem::path path;  // absolute
   save_options options;
   std::string target;  // in the set of running targets until collected
@@ -60,49 +44,44 @@ struct background_save::job {
   std::atomic<bool> written{false};
   result<void> outcome;
   std::size_t copy_bytes = 0;
-  bool collected = true;  // false once the target is claimed and the copy begun
+  bool collected = true;  // false once the target is claimed and the rows taken
 
-  ~job() {
-    if (writer.joinable()) writer.join();
+  ~job() { join_writer(); }
+
+  // Lends the writer the store until it is done with it, then joins it.
+  // join() throws only for a thread that is not joinable or joins itself.
+  void join_writer() noexcept {
+    if (!writer.joinable()) return;
+    while (rows->turns().lend(std::chrono::steady_clock::time_point::max())) {
+    }
+    writer.join();
   }
 
-  // The rows sorted by key, then the file; on the writer thread.
+  // The file, on the writer thread.
   void write() noexcept {
     try {
-      copy_bytes = bytes_of(copy->data());
-      result<detail::column_store> rows = std::move(*copy).finish();
-      if (!rows) {
-        outcome = std::move(rows).error();
-      } else {
-        outcome = detail::write_snapshot_file(*rows, path, options.format,
-                                              options.fs != nullptr ? *options.fs : default_file_system());
-      }
+      outcome = detail::write_snapshot_file(*rows, path, options.format,
+                                            options.fs != nullptr ? *options.fs : default_file_system());
     } catch (const std::exception& e) {
       outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
     }
-    copy.reset();
+    rows->release();  // after an error the watches are left: ended in a turn
+    copy_bytes = rows->peak_copy_bytes();
     written.store(true, std::memory_order_release);
   }
 
-  // True until the copy is complete and handed to the writer.
-  bool copying() const noexcept { return !writer.joinable() && !written.load(std::memory_order_acquire); }
-
-  // REQUIRES: copying(), nothing pending.
   void start_writer() {
     try {
       writer = std::thread([this] { write(); });
     } catch (...) {
-      write();  // no thread to be had: the file is written here
+      rows->turns().run_alone();  // no thread to be had: the file is written here
+      write();
     }
   }
 
-  // Copies until `until`, in slices; starts the writer once nothing is left.
-  void copy_until(std::chrono::steady_clock::time_point until) {
-    if (!copying()) return;
-    while (copy->copy_some(slice_rows) != 0) {
-      if (std::chrono::steady_clock::now() >= until) return;
-    }
-    start_writer();
+  // Lends the writer the store until `until`.
+  void lend(std::chrono::steady_clock::time_point until) {
+    if (writer.joinable()) (void)rows->turns().lend(until);
   }
 };
 
@@ -125,16 +104,14 @@ bool background_save::running() const noexcept { return job_ != nullptr && !job_
 
 std::optional<result<void>> background_save::poll(std::chrono::microseconds budget) {
   RELSTORE_ASSERT(running(), "relstore: poll() of a background save that is not running");
-  job_->copy_until(std::chrono::steady_clock::now() + budget);
+  job_->lend(std::chrono::steady_clock::now() + budget);
   if (!job_->written.load(std::memory_order_acquire)) return std::nullopt;
   return wait();
 }
 
 result<void> background_save::wait() noexcept {
   RELSTORE_ASSERT(running(), "relstore: wait() of a background save that is not running");
-  job_->copy_until(std::chrono::steady_clock::time_point::max());
-  // join() throws only for a thread that is not joinable or joins itself.
-  if (job_->writer.joinable()) job_->writer.join();
+  job_->join_writer();
   job_->collected = true;
   {
     std::lock_guard lock(targets_mutex);
@@ -144,7 +121,8 @@ result<void> background_save::wait() noexcept {
 }
 
 std::size_t background_save::pending() const noexcept {
-  return job_ != nullptr && !job_->collected && job_->copying() ? job_->copy->pending() : 0;
+  return job_ != nullptr && !job_->collected && !job_->written.load(std::memory_order_acquire) ? job_->rows->pending()
+                                                                                               : 0;
 }
 
 std::size_t background_save::copy_bytes() const noexcept {
@@ -154,7 +132,7 @@ std::size_t background_save::copy_bytes() const noexcept {
 namespace detail {
 
 result<background_save> start_background_save(const std::filesystem::path& path, const save_options& options,
-                                              function_ref<std::unique_ptr<point_in_time_copy>()> start) {
+                                              function_ref<std::unique_ptr<point_in_time_source>()> start) {
   std::string target;
   try {
     target = target_key(path);
@@ -173,8 +151,9 @@ result<background_save> start_background_save(const std::filesystem::path& path,
     if (ec) s.job_->path = path;
     s.job_->options = options;
     s.job_->target = target;
-    s.job_->copy = start();
+    s.job_->rows = start();
     s.job_->collected = false;
+    s.job_->start_writer();
     return s;
   } catch (const std::bad_alloc&) {
     std::lock_guard lock(targets_mutex);

@@ -1,20 +1,16 @@
-// The snapshot payload, in Boost.Serialization's binary, text and XML archives.
+// Reading the snapshot payload, in Boost.Serialization's binary, text and XML archives.
 #include "relstore/detail/codec.hpp"
 
 #include <algorithm>
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
-#include <boost/archive/binary_oarchive.hpp>
 #include <boost/archive/text_iarchive.hpp>
-#include <boost/archive/text_oarchive.hpp>
 #include <boost/archive/xml_iarchive.hpp>
-#include <boost/archive/xml_oarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/nvp.hpp>
 #include <boost/serialization/string.hpp>
 #include <cstring>
 #include <istream>
-#include <ostream>
 #include <streambuf>
 #include <string_view>
 #include <type_traits>
@@ -25,9 +21,6 @@
 
 namespace relstore::detail {
 namespace {
-
-// Set in a field's type code when the field is an enum: its enumerators follow.
-constexpr unsigned enum_flag = 0x80;
 
 using boost::serialization::make_array;
 using boost::serialization::make_nvp;
@@ -55,158 +48,8 @@ class span_buf : public std::streambuf {
   }
 };
 
-// An output streambuf appending to a string reserved up front, so a large
-// payload is written once instead of copied at every doubling.
-class string_sink : public std::streambuf {
- public:
-  explicit string_sink(std::size_t expected) { out_.reserve(expected); }
-  std::string take() { return std::move(out_); }
-
- protected:
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_.append(s, static_cast<std::size_t>(n));
-    return n;
-  }
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof())) out_.push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-
- private:
-  std::string out_;
-};
-
 struct corrupt_payload {
   std::string message;
-};
-
-// Text and XML archives (format version 3) write every string, name or cell,
-// as escape_text's text in Boost's own std::string form: in a text archive
-// its length, a space and its characters; in XML the element's content.
-// Binary archives write a u64 length and the bytes, and a string column as
-// its lengths and one blob.
-template <class Ar>
-struct payload_writer {
-  Ar& ar;
-  bool readable;  // text or XML
-
-  template <class T>
-  void item(const char* name, const T& v) {
-    ar << make_nvp(name, v);
-  }
-  void text(const char* name, const std::string& s) {
-    if (readable) {
-      const std::string escaped = escape_text(s);
-      ar << make_nvp(name, escaped);
-      return;
-    }
-    const std::uint64_t n = s.size();
-    ar << make_nvp(name, n);
-    if (n) ar << make_nvp("bytes", make_array(s.data(), s.size()));
-  }
-  template <class T>
-  void array(const char* name, const std::vector<T>& v) {
-    if (!v.empty()) ar << make_nvp(name, make_array(v.data(), v.size()));
-  }
-
-  void write(const column_store& ds) {
-    const registry& reg = ds.schema();
-    item("models", static_cast<std::uint32_t>(reg.model_count()));
-    for (std::size_t m = 0; m < reg.model_count(); ++m) {
-      const model_info& info = reg.model(m);
-      text("name", info.name);
-      item("primary_key", static_cast<std::uint32_t>(info.primary_key));
-      item("fields", static_cast<std::uint32_t>(info.fields.size()));
-      for (const auto& f : info.fields) {
-        text("field", f.name);
-        item("type", static_cast<std::uint8_t>(static_cast<unsigned>(f.type) | (f.enumeration ? enum_flag : 0u)));
-        item("nullable", static_cast<std::uint8_t>(f.nullable ? 1 : 0));
-        if (f.type == field_type::array) {
-          item("element", static_cast<std::uint8_t>(f.element));
-          item("extent", f.extent);
-        }
-        if (f.enumeration) {
-          text("enum", f.enumeration->name);
-          item("enumerators", static_cast<std::uint32_t>(f.enumeration->enumerators.size()));
-          for (const auto& e : f.enumeration->enumerators) {
-            text("enumerator", e.name);
-            item("value", e.value);
-          }
-        }
-      }
-    }
-    std::uint32_t relations = 0;
-    for (const auto& r : reg.relations()) relations += is_parent_side(r.kind) ? 1 : 0;
-    item("relations", relations);
-    for (const auto& r : reg.relations()) {
-      if (!is_parent_side(r.kind)) continue;
-      text("name", r.name);
-      text("inverse", reg.relations()[r.inverse].name);
-      item("parent", static_cast<std::uint32_t>(r.parent));
-      item("child", static_cast<std::uint32_t>(r.child));
-      item("parent_key", static_cast<std::uint32_t>(r.parent_key));
-      item("child_key", static_cast<std::uint32_t>(r.child_key));
-      item("policy", static_cast<std::uint8_t>(r.policy));
-      item("kind", static_cast<std::uint8_t>(r.kind));  // since format version 2
-    }
-    // Since format version 2: the has_many_through relations, after the
-    // relations they need.
-    std::uint32_t throughs = 0;
-    for (const auto& r : reg.relations()) throughs += r.kind == relation_kind::has_many_through ? 1 : 0;
-    item("through_relations", throughs);
-    for (const auto& r : reg.relations()) {
-      if (r.kind != relation_kind::has_many_through) continue;
-      text("name", r.name);
-      item("parent", static_cast<std::uint32_t>(r.parent));
-      item("child", static_cast<std::uint32_t>(r.child));
-      item("through", static_cast<std::uint32_t>(r.through));
-      item("through_from", static_cast<std::uint32_t>(r.through_from));
-      item("through_to", static_cast<std::uint32_t>(r.through_to));
-      item("repeated_links", static_cast<std::uint8_t>(r.repeated_links ? 1 : 0));
-    }
-    for (std::size_t m = 0; m < reg.model_count(); ++m) {
-      const column_table& t = ds.table(m);
-      item("rows", static_cast<std::uint64_t>(t.rows()));
-      for (std::size_t i = 0; i < t.info().fields.size(); ++i) {
-        const field_info& f = t.info().fields[i];
-        const column& c = t.at(i);
-        if (f.nullable) array("nulls", c.nulls);
-        switch (cell_type(f)) {
-          case field_type::float64:
-          case field_type::float32: {  // a float as the double equal to it
-            // Bit patterns: exact for -0.0 and NaN in every archive format.
-            std::vector<std::uint64_t> bits(c.doubles.size());
-            if (!bits.empty()) std::memcpy(bits.data(), c.doubles.data(), bits.size() * sizeof(double));
-            array("doubles", bits);
-            break;
-          }
-          case field_type::string: {
-            if (readable) {
-              for (const auto& s : c.strings) text("string", s);
-              break;
-            }
-            std::vector<std::uint64_t> lengths;
-            lengths.reserve(c.strings.size());
-            std::string blob;
-            std::size_t total = 0;
-            for (const auto& s : c.strings) total += s.size();
-            blob.reserve(total);
-            for (const auto& s : c.strings) {
-              lengths.push_back(s.size());
-              blob += s;
-            }
-            array("lengths", lengths);
-            item("blob_size", static_cast<std::uint64_t>(blob.size()));
-            if (!blob.empty()) ar << make_nvp("blob", make_array(blob.data(), blob.size()));
-            break;
-          }
-          default:
-            array("ints", c.ints);
-            break;
-        }
-      }
-    }
-  }
 };
 
 template <class Ar>
@@ -315,7 +158,7 @@ struct payload_reader {
       for (auto& f : info.fields) {
         f.name = text("field");
         const auto code = item<std::uint8_t>("type");
-        const auto type = static_cast<std::uint8_t>(code & ~enum_flag);
+        const auto type = static_cast<std::uint8_t>(code & ~enum_type_flag);
         if (type > static_cast<std::uint8_t>(field_type::array)) {
           fail("field " + info.name + "." + f.name + " has unknown type " + std::to_string(code));
         }
@@ -324,7 +167,7 @@ struct payload_reader {
         if (nullable > 1) fail("field " + info.name + "." + f.name + ": bad nullable flag");
         f.nullable = nullable == 1;
         if (f.type == field_type::array) {  // since the array type: its element type and length
-          if (code & enum_flag) fail("field " + info.name + "." + f.name + " is an array and an enum");
+          if (code & enum_type_flag) fail("field " + info.name + "." + f.name + " is an array and an enum");
           const auto element = item<std::uint8_t>("element");
           f.element = static_cast<field_type>(element);
           if (!is_number_type(f.element)) {
@@ -337,7 +180,7 @@ struct payload_reader {
                  " elements (1 to 64 allowed)");
           }
         }
-        if (code & enum_flag) f.enumeration = read_enum(info.name + "." + f.name, f.type);
+        if (code & enum_type_flag) f.enumeration = read_enum(info.name + "." + f.name, f.type);
       }
       (void)must(ds.add_model(std::move(info)), "schema");
     }
@@ -461,28 +304,6 @@ struct payload_reader {
   }
 };
 
-// The binary payload's size, near enough: 8 bytes a cell, the string bytes,
-// a null flag a nullable cell, and a little for the schema.
-std::size_t expected_payload_size(const column_store& ds) {
-  std::size_t n = 4096;
-  for (std::size_t m = 0; m < ds.model_count(); ++m) {
-    const column_table& t = ds.table(m);
-    n += 256 + t.info().fields.size() * 64;
-    for (std::size_t i = 0; i < t.info().fields.size(); ++i) {
-      const column& c = t.at(i);
-      n += (c.ints.size() + c.doubles.size() + c.strings.size()) * 8 + c.nulls.size();
-      for (const auto& str : c.strings) n += str.size();
-    }
-  }
-  return n;
-}
-
-template <class Ar>
-void write_with(const column_store& ds, std::ostream& os) {
-  Ar ar(os, boost::archive::no_header);
-  payload_writer<Ar>{ar, !std::is_same_v<Ar, boost::archive::binary_oarchive>}.write(ds);
-}
-
 template <class Ar>
 column_store read_with(std::string_view payload, bool binary, std::uint32_t version) {
   span_buf buf(payload.data(), payload.size());
@@ -509,32 +330,6 @@ std::string archive_problem(const boost::archive::archive_exception& e) {
 }
 
 }  // namespace
-
-result<void> encode_to(const column_store& data, archive_format format, std::ostream& out) {
-  try {
-    switch (format) {
-      case archive_format::text:
-        write_with<boost::archive::text_oarchive>(data, out);
-        break;
-      case archive_format::xml:
-        write_with<boost::archive::xml_oarchive>(data, out);
-        break;
-      default:
-        write_with<boost::archive::binary_oarchive>(data, out);
-    }
-  } catch (const std::exception& e) {
-    return make_error(errc::io_error, std::string("cannot encode the snapshot: ") + e.what());
-  }
-  out.flush();
-  if (!out) return make_error(errc::io_error, "cannot encode the snapshot: the output stream failed");
-  return {};
-}
-
-result<std::string> encode(const column_store& data, archive_format format) {
-  string_sink sink(expected_payload_size(data));
-  std::ostream os(&sink);
-  return encode_to(data, format, os).transform([&] { return sink.take(); });
-}
 
 result<column_store> decode(std::string_view payload, archive_format format, std::uint32_t version) {
   try {

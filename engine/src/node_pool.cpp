@@ -178,13 +178,17 @@ std::size_t node_pool::watch(copy_fn copy, void* ctx) {
   watch_state w;
   w.copy = copy;
   w.ctx = ctx;
+  w.at_call.reserve(chunks_.size());
   w.pending.reserve(chunks_.size());
   for (const chunk& c : chunks_) {
     const std::size_t words = c.capacity / 64;
     auto bits = std::make_unique<std::uint64_t[]>(words);
+    auto live_then = std::make_unique<std::uint64_t[]>(words);
     std::copy(c.live.get(), c.live.get() + words, bits.get());
+    std::copy(c.live.get(), c.live.get() + words, live_then.get());
     for (std::size_t k = 0; k < words; ++k) w.left += static_cast<std::size_t>(std::popcount(bits[k]));
     w.pending.push_back(std::move(bits));
+    w.at_call.push_back(std::move(live_then));
   }
   const std::size_t left = w.left;
   watches_.push_back(std::move(w));
@@ -195,29 +199,25 @@ void node_pool::unwatch(const void* ctx) noexcept {
   std::erase_if(watches_, [&](const watch_state& w) { return w.ctx == ctx; });
 }
 
-node_pool::watch_state& node_pool::watch_of(const void* ctx) noexcept {
+const node_pool::watch_state& node_pool::watch_of(const void* ctx) const noexcept {
   auto it = std::find_if(watches_.begin(), watches_.end(), [&](const watch_state& w) { return w.ctx == ctx; });
   RELSTORE_ASSERT(it != watches_.end(), "relstore: no watch for this ctx");
   return *it;
 }
 
-std::size_t node_pool::copy_pending(const void* ctx, std::size_t max) {
-  watch_state& w = watch_of(ctx);
-  std::size_t done = 0;
-  for (; w.chunk < w.pending.size() && done < max; w.word = 0, ++w.chunk) {
-    const chunk& c = chunks_[w.chunk];
-    const std::byte* base = c.base + value_offset_;
-    std::uint64_t* bits = w.pending[w.chunk].get();
-    for (const std::size_t words = c.capacity / 64; w.word < words; ++w.word) {
-      for (std::uint64_t& b = bits[w.word]; b != 0 && done < max; b &= b - 1, ++done) {
-        const auto slot = w.word * 64 + static_cast<std::size_t>(std::countr_zero(b));
-        w.copy(w.ctx, base + slot * slot_size_);
-        --w.left;
+void node_pool::before_write_all() noexcept {
+  for (watch_state& w : watches_) {
+    for (std::size_t i = 0; i < w.pending.size() && w.left != 0; ++i) {
+      const std::byte* base = chunks_[i].base + value_offset_;
+      for (std::size_t word = 0, words = chunks_[i].capacity / 64; word < words; ++word) {
+        for (std::uint64_t& b = w.pending[i][word]; b != 0; b &= b - 1) {
+          const auto slot = word * 64 + static_cast<std::size_t>(std::countr_zero(b));
+          w.copy(w.ctx, (std::uint64_t{i} << 32) | slot, base + slot * slot_size_);
+          --w.left;
+        }
       }
-      if (done == max) return w.left;
     }
   }
-  return w.left;
 }
 
 void node_pool::hand_over(const void* value) noexcept {
@@ -233,7 +233,7 @@ void node_pool::hand_over(std::size_t i, std::size_t slot, const void* value) no
     if ((b & bit) == 0) continue;
     b &= ~bit;
     --w.left;
-    w.copy(w.ctx, value);
+    w.copy(w.ctx, (std::uint64_t{i} << 32) | slot, value);
   }
 }
 

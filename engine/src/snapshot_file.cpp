@@ -16,12 +16,18 @@ result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* he
   return decode(bytes.substr(snapshot_header_size), h->format, h->format_version);
 }
 
-result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,
+result<void> write_snapshot_file(row_source& rows, const std::filesystem::path& path, archive_format format,
                                  file_system& fs) {
   // Streamed: a save holds no copy of its payload (at 1M rows, 34 MB).
   return write_file_atomic_streamed(
-      fs, path, snapshot_header_size, [&](std::ostream& out) { return encode_to(data, format, out); },
+      fs, path, snapshot_header_size, [&](std::ostream& out) { return encode_to(rows, format, out); },
       [&](std::uint64_t length, std::uint32_t crc) { return make_envelope(length, crc, format); });
+}
+
+result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,
+                                 file_system& fs) {
+  column_store_rows rows(data);
+  return write_snapshot_file(rows, path, format, fs);
 }
 
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs) {

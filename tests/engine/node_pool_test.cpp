@@ -159,7 +159,7 @@ shop::store churned_shop() {
 // A watch's copies, in the order they were handed over: each value's tag.
 struct copies {
   std::vector<std::uint64_t> tags;
-  static void take(void* self, const void* v) noexcept {
+  static void take(void* self, std::uint64_t, const void* v) noexcept {
     static_cast<copies*>(self)->tags.push_back(static_cast<const slot_value*>(v)->tag);
   }
 };
@@ -189,16 +189,29 @@ TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
   EXPECT_EQ(c.tags, (std::vector<std::uint64_t>{10, 20}));
   EXPECT_EQ(p.pending(&c), 297u);
 
-  EXPECT_EQ(p.copy_pending(&c, 100), 197u);
-  EXPECT_EQ(p.copy_pending(&c, 1000), 0u);
-  p.unwatch(&c);
-  std::vector<std::uint64_t> got = c.tags;
+  // A visit reads the values live at the call: from the pool, or null for
+  // those handed over; in two steps, resumed where the first stopped.
+  std::vector<std::uint64_t> got, handed;
+  const auto visit = [&](std::uint64_t slot, const void* v) {
+    if (v == nullptr) {
+      handed.push_back(slot);
+    } else {
+      got.push_back(static_cast<const slot_value*>(v)->tag);
+    }
+  };
+  const std::uint64_t next = p.visit_watched(&c, 0, 100, visit);
+  ASSERT_NE(next, node_pool::watch_end);
+  EXPECT_EQ(got.size() + handed.size(), 100u);
+  EXPECT_EQ(p.visit_watched(&c, next, 1000, visit), node_pool::watch_end);
+  EXPECT_EQ(handed, (std::vector<std::uint64_t>{10, 20})) << "slots 10 and 20 of the first chunk";
+  got.insert(got.end(), c.tags.begin(), c.tags.end());
   std::sort(got.begin(), got.end());
   std::vector<std::uint64_t> want;
   for (std::uint64_t i = 0; i < 300; ++i) {
     if (i != 7) want.push_back(i);
   }
-  EXPECT_EQ(got, want);
+  EXPECT_EQ(got, want) << "every value live at the call once, as it was then";
+  p.unwatch(&c);
   EXPECT_FALSE(p.watched());
 }
 

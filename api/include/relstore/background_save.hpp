@@ -2,19 +2,22 @@
 // while the game goes on running and writing.
 //
 // save_in_background() records which entities are live (one bit each; no
-// entity is read) and returns. From then on the store keeps a point-in-time
-// copy lazily: an entity is copied, as it was at the call, just before the
-// game first writes or deletes it, and poll() copies the others a slice at
-// a time. Once every entity is copied, a thread of the save's own sorts the
-// copy by key and writes the file exactly as save() does (temporary file,
-// fsync, rename, folder fsync). Writes made after the call go on and are
-// not in the file; entities created after it cost nothing.
+// entity is read) and returns. A thread of the save's own then encodes the
+// store in place, a slice at a time, while the game's thread waits in
+// poll(); between slices the game runs and writes. An entity the game
+// writes or deletes before the save has read it for the last time is
+// copied first, as it was, and the save reads the copy: the save's extra
+// memory is what the game changed meanwhile. The file is written as save()
+// writes it (temporary file, fsync, rename, folder fsync), its rows in
+// storage order. Writes made after the call go on and are not in the file;
+// entities created after it cost nothing.
 //
-// Threads: the copying runs on the thread that writes the store, inside the
-// store's own writes and in poll(), wait() and the destructor.
-// REQUIRES: those are called on that thread, as is every write to the store
-// while the copy runs (the store's own rules). The store may be destroyed
-// or reloaded meanwhile: its entities are then copied as they go.
+// Threads: the save's thread reads the store only while the store's thread
+// waits in poll(), wait() or the destructor.
+// REQUIRES: those are called on the thread that writes the store, as is
+// every write to the store while the save runs (the store's own rules). The
+// store may be destroyed or reloaded meanwhile: its entities are then
+// copied as they go.
 #pragma once
 
 #include <chrono>
@@ -24,7 +27,7 @@
 #include <optional>
 
 #include "relstore/detail/function_ref.hpp"
-#include "relstore/detail/point_in_time_copy.hpp"
+#include "relstore/detail/point_in_time_source.hpp"
 #include "relstore/error.hpp"
 #include "relstore/snapshot.hpp"
 #include "relstore/store.hpp"
@@ -34,11 +37,11 @@ namespace relstore {
 class background_save;
 
 namespace detail {
-// The untyped half of save_in_background: claims `path`, then begins the
-// copy with start() and hands it to the handle. Errors: busy (before
-// start() runs), io_error (out of memory).
+// The untyped half of save_in_background: claims `path`, then takes the
+// store's rows with start() and hands them to the handle. Errors: busy
+// (before start() runs), io_error (out of memory).
 result<background_save> start_background_save(const std::filesystem::path& path, const save_options& options,
-                                              function_ref<std::unique_ptr<point_in_time_copy>()> start);
+                                              function_ref<std::unique_ptr<point_in_time_source>()> start);
 // Whether a background save of `path` (resolved as the busy rule resolves
 // it) has not been collected yet.
 bool background_save_running(const std::filesystem::path& path);
@@ -58,35 +61,38 @@ class background_save {
 
   // True until the result has been collected by poll() or wait().
   bool running() const noexcept;
-  // Copies entities for about `budget` (at least a few hundred), then
-  // returns the save's result once it has finished, returned once
-  // (running() is false afterwards), or nothing while it runs. Call it once
-  // per frame: the copy advances only here and in the store's writes. A
+  // Lets the save read the store for about `budget` (at least a few hundred
+  // rows), then returns the save's result once it has finished, returned
+  // once (running() is false afterwards), or nothing while it runs. Call it
+  // once per frame: the save reads the store only here. A
   // failure (disk full, permission, out of memory) is io_error with the
   // reason; one before the rename leaves the previous snapshot, one after
   // it (the folder's sync) the new one, as save() does. REQUIRES: running().
   std::optional<result<void>> poll(std::chrono::microseconds budget = std::chrono::microseconds{500});
-  // Copies what is left at once, then blocks until the file is written;
-  // the result. REQUIRES: running().
+  // Lets the save read what is left at once, then blocks until the file is
+  // written; the result. REQUIRES: running().
   result<void> wait() noexcept;
 
-  // Entities still to copy; 0 once the file is being written.
+  // Entities live at the call that the save may still read from the store
+  // (neither copied aside nor read for the last time); 0 once it is done
+  // with the store.
   std::size_t pending() const noexcept;
-  // The memory the save's copy of the store held, in bytes: its columns,
-  // reserved at the call for every entity then live. 0 until the result
-  // was collected.
+  // The most memory the save's copies held at once, in bytes: the entities
+  // the game wrote or deleted before the save had read them, as they were.
+  // 0 until the result was collected.
   std::size_t copy_bytes() const noexcept;
 
  private:
   friend result<background_save> detail::start_background_save(
       const std::filesystem::path&, const save_options&,
-      detail::function_ref<std::unique_ptr<detail::point_in_time_copy>()>);
+      detail::function_ref<std::unique_ptr<detail::point_in_time_source>()>);
   struct job;
   std::unique_ptr<job> job_;
 };
 
-// Starts a save of `path` as save(db, path, options) would write it at this
-// moment (inside an open transaction, uncommitted writes included); returns
+// Starts a save of `path` holding the store as save(db, path, options) would
+// at this moment (inside an open transaction, uncommitted writes included;
+// rows in storage order, where save() sorts them by key); returns
 // at once. At most one save per file runs at a time: a background save or a
 // save() of the same file (symbolic links resolved) before the running
 // one's result was collected is refused with busy (it would be overwritten
@@ -98,7 +104,7 @@ class background_save {
 template <class Schema>
 [[nodiscard]] result<background_save> save_in_background(const store<Schema>& db, const std::filesystem::path& path,
                                                          save_options options = {}) {
-  auto start = [&] { return detail::snapshot_bridge<Schema>::start_copy(detail::store_access::of(db)); };
+  auto start = [&] { return detail::snapshot_bridge<Schema>::start_source(detail::store_access::of(db)); };
   return detail::start_background_save(path, options, start);
 }
 

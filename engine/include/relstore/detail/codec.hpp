@@ -1,6 +1,7 @@
 // The snapshot payload: a Boost.Serialization archive of the schema (models,
 // fields, relations with keys and policies) and then every model's rows,
-// column by column. Layout: docs/snapshot_format.md. Internal.
+// column by column. Layout: docs/snapshot_format.md. Reading it; writing
+// it is encoder.hpp's. Internal.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "relstore/detail/column_store.hpp"
+#include "relstore/detail/encoder.hpp"
 #include "relstore/error.hpp"
 #include "relstore/snapshot_format.hpp"
 
@@ -17,14 +19,6 @@ namespace relstore::detail {
 // The most models and relations a snapshot (or an import) may declare.
 inline constexpr std::uint32_t max_snapshot_models = 4096;
 inline constexpr std::uint32_t max_snapshot_relations = 65536;
-
-// Encodes `data` (rows in the order stored) as an archive of `format`, in
-// the layout of written_format_version(format).
-// Errors: io_error if the archive cannot be written.
-result<std::string> encode(const column_store& data, archive_format format);
-// The same archive, written to `out` as it is encoded. Errors: io_error if
-// the archive cannot be written or `out` fails.
-result<void> encode_to(const column_store& data, archive_format format, std::ostream& out);
 
 // Decodes a payload of `format` written at format `version` (1 to 3: the
 // envelope's). Every count is bounded by the bytes left before anything is

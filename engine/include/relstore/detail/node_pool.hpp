@@ -69,36 +69,63 @@ class node_pool {
   }
 
   // ----------------------------------------------------------- watches
-  // A watch makes a point-in-time copy of the pool's values lazily: watch()
-  // records which values are live now (one bit per slot, no value is read),
-  // and from then on each of those values is handed to copy(ctx, value)
-  // exactly once, as it was at the call: before it is first written
-  // (before_write), before it is destroyed, or when copy_pending reaches it.
-  // Values created after the call are not handed over. While a pool is
+  // A watch holds the pool's values as they are at watch(), lazily:
+  // watch() records which values are live now (one bit per slot, no value
+  // is read); from then on each of those values is handed to copy(ctx,
+  // slot, value) once, as it was at the call, before it is first written
+  // (before_write, before_write_all) or destroyed. visit_watched reads the
+  // values live at the call, each from the pool while it has not been handed
+  // over. Values created after the call are not watched. While a pool is
   // watched, its empty chunks are kept (slot positions stay put). Several
   // watches may run at once, one per ctx.
   // REQUIRES: copy does not throw and does not use this pool; a value is
   // written in place only after before_write(value).
-  using copy_fn = void (*)(void* ctx, const void* value) noexcept;
-  // Returns how many values the watch will hand over.
+  using copy_fn = void (*)(void* ctx, std::uint64_t slot, const void* value) noexcept;
+  // A slot's place in a watch: (chunk << 32) | slot in chunk; ascending in
+  // storage order. watch_end is past the last.
+  static constexpr std::uint64_t watch_end = ~std::uint64_t{0};
+  // Returns how many values the watch holds.
   std::size_t watch(copy_fn copy, void* ctx);
   // Ends ctx's watch (done or not): nothing more is handed to it.
   void unwatch(const void* ctx) noexcept;
-  // Hands over up to `max` values ctx's watch has not handed over yet, in
-  // storage order; returns how many remain. REQUIRES: ctx is watching.
-  std::size_t copy_pending(const void* ctx, std::size_t max);
+  // Calls fn(slot, value) for up to `max` values live at ctx's watch(), in
+  // storage order from place `from` on: value is the live value while it
+  // has not been handed over, else null (the watch's copy holds it).
+  // Returns the place to go on from, or watch_end.
+  // REQUIRES: ctx is watching; fn does not use this pool.
+  template <class Fn>
+  std::uint64_t visit_watched(const void* ctx, std::uint64_t from, std::size_t max, Fn&& fn) const {
+    const watch_state& w = watch_of(ctx);
+    auto i = static_cast<std::size_t>(from >> 32);
+    auto word = static_cast<std::size_t>((from & 0xffffffffu) / 64);
+    std::uint64_t skip = ~std::uint64_t{0} << (from % 64);  // slots before `from` in its word
+    for (std::size_t done = 0; i < w.at_call.size(); ++i, word = 0) {
+      const chunk& c = chunks_[i];
+      const std::byte* base = c.base + value_offset_;
+      for (const std::size_t words = c.capacity / 64; word < words; ++word, skip = ~std::uint64_t{0}) {
+        for (std::uint64_t bits = w.at_call[i][word] & skip; bits != 0; bits &= bits - 1) {
+          const auto slot = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          const std::uint64_t place = (std::uint64_t{i} << 32) | slot;
+          if (done == max) return place;
+          const bool held = (w.pending[i][word] & (bits & -bits)) != 0;
+          prefetch_ahead(base, slot);
+          fn(place, held ? static_cast<const void*>(base + slot * slot_size_) : nullptr);
+          ++done;
+        }
+      }
+    }
+    return watch_end;
+  }
   // How many values ctx's watch has not handed over yet.
-  std::size_t pending(const void* ctx) noexcept { return watch_of(ctx).left; }
+  std::size_t pending(const void* ctx) const noexcept { return watch_of(ctx).left; }
   // Called before a live value is written in place.
   void before_write(const void* value) {
     if (!watches_.empty()) [[unlikely]]
       hand_over(value);
   }
-  // Called before every live value may be written in place: each watch
-  // copies all it has left.
-  void before_write_all() {
-    for (watch_state& w : watches_) copy_pending(w.ctx, w.left);
-  }
+  // Called before every live value may be written in place: each watch is
+  // handed all it has left.
+  void before_write_all() noexcept;
   bool watched() const noexcept { return !watches_.empty(); }
 
   std::size_t live() const noexcept;                           // values, counted from the bitmaps
@@ -143,11 +170,14 @@ class node_pool {
   struct watch_state {
     copy_fn copy = nullptr;
     void* ctx = nullptr;
-    std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // per chunk made before watch(): live then, not handed over
-    std::size_t chunk = 0, word = 0;                        // where copy_pending goes on
+    std::vector<std::unique_ptr<std::uint64_t[]>> at_call;  // per chunk made before watch(): live then
+    std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // the same, less those handed over
     std::size_t left = 0;
   };
-  watch_state& watch_of(const void* ctx) noexcept;
+  const watch_state& watch_of(const void* ctx) const noexcept;
+  watch_state& watch_of(const void* ctx) noexcept {
+    return const_cast<watch_state&>(std::as_const(*this).watch_of(ctx));
+  }
   // Hands the value at (chunk i, slot) to every watch still waiting for it.
   void hand_over(std::size_t i, std::size_t slot, const void* value) noexcept;
   void hand_over(const void* value) noexcept;

@@ -8,16 +8,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "relstore/detail/column_store.hpp"
 #include "relstore/detail/engine.hpp"
 #include "relstore/detail/errors.hpp"
-#include "relstore/detail/point_in_time_copy.hpp"
+#include "relstore/detail/point_in_time_source.hpp"
 #include "relstore/detail/schema_compat.hpp"
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/error.hpp"
@@ -29,11 +32,10 @@ struct snapshot_bridge {
   // Every entity of `eng`, model by model in key order. Errors: io_error
   // (out of memory while sorting).
   static result<column_store> to_columns(const engine<S>& eng);
-  // Starts a point-in-time copy of every entity of `eng` (see
-  // point_in_time_copy): the store may be written, and even destroyed,
-  // while it is completed (the copy keeps the pools). REQUIRES: copy_some
-  // runs on the thread that writes the store.
-  static std::unique_ptr<point_in_time_copy> start_copy(const engine<S>& eng);
+  // Every entity of `eng` as it is now, to be read in place while the
+  // store goes on (see point_in_time_source); the store may be written, and
+  // even destroyed, meanwhile (the source keeps the pools).
+  static std::unique_ptr<point_in_time_source> start_source(const engine<S>& eng);
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
   // snapshot predates starts empty. Errors: schema_mismatch,
@@ -45,80 +47,160 @@ struct snapshot_bridge {
   static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient);
 
  private:
-  // One model's rows appended to its column_table, for save() and for a
-  // point-in-time copy.
+  // Appends field I of `e` to `col`: a cell, or an array's cells.
+  template <class M, std::size_t I>
+  static void append_cell(const M& e, column& col) {
+    using T = member_type<M, I>;
+    using V = unwrap_optional_t<T>;
+    const T& v = e.*member_pointer<M, I>;
+    const V* p = nullptr;
+    static const V empty{};
+    if constexpr (is_optional_v<T>) {
+      col.nulls.push_back(v ? 0 : 1);
+      p = v ? &*v : &empty;
+    } else {
+      p = &v;
+    }
+    if constexpr (std::is_same_v<V, std::string>) {
+      col.strings.push_back(*p);
+    } else if constexpr (is_std_array_v<V>) {  // one cell per element, row by row
+      for (const auto& x : *p) {
+        if constexpr (std::is_floating_point_v<typename V::value_type>) {
+          col.doubles.push_back(x);
+        } else {
+          col.ints.push_back(static_cast<std::int64_t>(x));
+        }
+      }
+    } else if constexpr (std::is_floating_point_v<V>) {
+      col.doubles.push_back(*p);
+    } else {
+      col.ints.push_back(static_cast<std::int64_t>(*p));
+    }
+  }
+
+  // One model's rows appended to its column_table, for save().
   template <class M>
-  class row_sink final : public copy_sink {
+  class row_sink {
    public:
-    explicit row_sink(column_table& t) : copy_sink(t) {
+    explicit row_sink(column_table& t) : table_(t) {
       for (std::size_t i = 0; i < field_count<M>; ++i) cols_[i] = &t.at(i);  // at() drops the table's caches
     }
 
     void append(const M& e) {
-      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
-        using T = member_type<M, I>;
-        using V = unwrap_optional_t<T>;
-        column& col = *cols_[I];
-        const T& v = e.*member_pointer<M, I>;
-        const V* p = nullptr;
-        static const V empty{};
-        if constexpr (is_optional_v<T>) {
-          col.nulls.push_back(v ? 0 : 1);
-          p = v ? &*v : &empty;
-        } else {
-          p = &v;
-        }
-        if constexpr (std::is_same_v<V, std::string>) {
-          col.strings.push_back(*p);
-        } else if constexpr (is_std_array_v<V>) {  // one cell per element, row by row
-          for (const auto& x : *p) {
-            if constexpr (std::is_floating_point_v<typename V::value_type>) {
-              col.doubles.push_back(x);
-            } else {
-              col.ints.push_back(static_cast<std::int64_t>(x));
-            }
-          }
-        } else if constexpr (std::is_floating_point_v<V>) {
-          col.doubles.push_back(*p);
-        } else {
-          col.ints.push_back(static_cast<std::int64_t>(*p));
-        }
-      });
-      ++rows;
+      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) { append_cell<M, I>(e, *cols_[I]); });
+      ++rows_;
     }
 
-    // A node_pool::copy_fn: self is a row_sink<M>, e an M.
-    static void copy(void* self, const void* e) noexcept {
-      auto* s = static_cast<row_sink*>(self);
-      if (s->failed) return;
-      try {
-        s->append(*static_cast<const M*>(e));
-      } catch (...) {  // std::bad_alloc: the save reports it
-        s->failed = true;
-      }
-    }
-
-    std::vector<std::size_t> key_order() const override {
+    // Sets the table to the rows appended, in primary key order.
+    void finish() {
       constexpr std::size_t pk = engine<S>::template pk<M>;
       using K = member_type<M, pk>;
-      std::vector<std::size_t> order(rows);
-      for (std::size_t i = 0; i < rows; ++i) order[i] = i;
+      std::vector<std::size_t> order(rows_);
+      for (std::size_t i = 0; i < rows_; ++i) order[i] = i;
       if constexpr (std::is_same_v<K, std::string>) {
         const auto& keys = cols_[pk]->strings;
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        const auto less = [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; };
+        if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
       } else {
         static_assert(std::is_integral_v<K>, "relstore: a primary key is an integer or a string");
-        std::vector<std::pair<K, std::size_t>> keyed(rows);
-        for (std::size_t i = 0; i < rows; ++i) keyed[i] = {static_cast<K>(cols_[pk]->ints[i]), i};
+        std::vector<std::pair<K, std::size_t>> keyed(rows_);
+        for (std::size_t i = 0; i < rows_; ++i) keyed[i] = {static_cast<K>(cols_[pk]->ints[i]), i};
         const auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
         if (!std::is_sorted(keyed.begin(), keyed.end(), less)) std::sort(keyed.begin(), keyed.end(), less);
-        for (std::size_t i = 0; i < rows; ++i) order[i] = keyed[i].second;
+        for (std::size_t i = 0; i < rows_; ++i) order[i] = keyed[i].second;
       }
-      return order;
+      bool sorted = true;
+      for (std::size_t i = 0; sorted && i < order.size(); ++i) sorted = order[i] == i;
+      if (sorted) {
+        table_.set_rows(rows_);
+      } else {
+        table_.select_rows(order);
+      }
     }
 
    private:
+    column_table& table_;
+    std::size_t rows_ = 0;
     std::array<column*, field_count<M>> cols_{};
+  };
+
+  // One model read in place for a point_in_time_source: the entities it
+  // has not read yet, copied before the store writes or destroys them.
+  // The copies are grouped by 1024 slots, so that no map ever rehashes more
+  // than 1024 of them while the game waits (one map of 200k took 10 ms),
+  // and come from a pool of the reader's, freed in a few blocks (freed one
+  // by one on the reader's thread, they held up the game's allocations).
+  template <class M>
+  class live_rows final : public model_reader {
+   public:
+    // A node_pool::copy_fn; self is the model_reader.
+    static void copy(void* self, std::uint64_t slot, const void* e) noexcept {
+      auto* r = static_cast<live_rows*>(static_cast<model_reader*>(self));
+      const M& v = *static_cast<const M*>(e);
+      try {
+        if (r->copies_->try_emplace(slot >> 10).first->second.emplace(slot, v).second) {
+          r->string_bytes_ += string_bytes(v);
+          r->copy_bytes = r->blocks_.bytes + r->string_bytes_;
+        }
+      } catch (...) {  // std::bad_alloc: read() finds no copy and says so
+      }
+    }
+
+    std::uint64_t read(const node_pool& pool, std::uint64_t from, std::size_t max, std::size_t field,
+                       column& part) const override {
+      std::uint64_t next = node_pool::watch_end;
+      mp::mp_with_index<field_count<M>>(field, [&](auto I) {
+        next = pool.visit_watched(static_cast<const model_reader*>(this), from, max,
+                                  [&](std::uint64_t slot, const void* value) {
+                                    const M* e = static_cast<const M*>(value);
+                                    if (e == nullptr) e = copy_of(slot);
+                                    append_cell<M, I>(*e, part);
+                                  });
+      });
+      return next;
+    }
+
+    void drop_copies() noexcept override {
+      copies_.reset();
+      arena_.release();
+      copies_.emplace(&arena_);
+      string_bytes_ = 0;
+    }
+
+   private:
+    const M* copy_of(std::uint64_t slot) const {
+      const auto g = copies_->find(slot >> 10);
+      if (g != copies_->end()) {
+        const auto it = g->second.find(slot);
+        if (it != g->second.end()) return &it->second;
+      }
+      throw std::runtime_error("the rows of " + info_of<M>().name + " could not be copied: out of memory");
+    }
+
+    // The heap its strings hold beyond themselves.
+    static std::size_t string_bytes(const M& e) {
+      std::size_t n = 0;
+      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
+        using T = member_type<M, I>;
+        if constexpr (std::is_same_v<unwrap_optional_t<T>, std::string>) {
+          const T& v = e.*member_pointer<M, I>;
+          const std::string* s = nullptr;
+          if constexpr (is_optional_v<T>) {
+            s = v ? &*v : nullptr;
+          } else {
+            s = &v;
+          }
+          if (s != nullptr && s->capacity() > std::string().capacity()) n += s->capacity() + 1;
+        }
+      });
+      return n;
+    }
+
+    using group = std::pmr::unordered_map<std::uint64_t, M>;
+    counting_resource blocks_;
+    std::pmr::unsynchronized_pool_resource arena_{&blocks_};
+    std::optional<std::pmr::unordered_map<std::uint64_t, group>> copies_{std::in_place, &arena_};
+    std::size_t string_bytes_ = 0;
   };
 
   template <std::size_t Pk>
@@ -269,29 +351,35 @@ struct snapshot_bridge {
 template <class S>
 result<column_store> snapshot_bridge<S>::to_columns(const engine<S>& eng) {
   column_store out = column_store::like(S::registry());
-  std::vector<std::unique_ptr<copy_sink>> sinks;
+  const char* failed = nullptr;
   mp::mp_for_each<typename S::model_list>([&](auto m) {
     using M = decltype(m);
-    const auto& t = eng.template tab<M>();
-    auto sink = std::make_unique<row_sink<M>>(out.table(engine<S>::template model_index<M>));
-    sink->table().reserve(t.size());
-    t.for_each_stored([&](const M& e) { sink->append(e); });  // storage order: each node once, in address order
-    sinks.push_back(std::move(sink));
+    if (failed != nullptr) return;
+    try {
+      const auto& t = eng.template tab<M>();
+      column_table& table = out.table(engine<S>::template model_index<M>);
+      table.reserve(t.size());
+      row_sink<M> sink(table);
+      t.for_each_stored([&](const M& e) { sink.append(e); });  // storage order: each node once, in address order
+      sink.finish();
+    } catch (const std::bad_alloc&) {
+      failed = info_of<M>().name.c_str();
+    }
   });
-  if (auto r = finish_rows(sinks); !r) return std::move(r).error();
+  if (failed != nullptr) {
+    return make_error(errc::io_error, std::string("the rows of ") + failed + " could not be copied: out of memory");
+  }
   return out;
 }
 
 template <class S>
-std::unique_ptr<point_in_time_copy> snapshot_bridge<S>::start_copy(const engine<S>& eng) {
-  auto copy = std::make_unique<point_in_time_copy>(column_store::like(S::registry()));
+std::unique_ptr<point_in_time_source> snapshot_bridge<S>::start_source(const engine<S>& eng) {
+  auto source = std::make_unique<point_in_time_source>(S::registry());
   mp::mp_for_each<typename S::model_list>([&](auto m) {
     using M = decltype(m);
-    const auto& t = eng.template tab<M>();
-    auto sink = std::make_unique<row_sink<M>>(copy->data().table(engine<S>::template model_index<M>));
-    copy->add(std::move(sink), t.shared_pool(), &row_sink<M>::copy);
+    source->add(std::make_unique<live_rows<M>>(), eng.template tab<M>().shared_pool(), &live_rows<M>::copy);
   });
-  return copy;
+  return source;
 }
 
 template <class S>

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "relstore/detail/column_store.hpp"
+#include "relstore/detail/encoder.hpp"
 #include "relstore/error.hpp"
 #include "relstore/file_system.hpp"
 #include "relstore/snapshot_format.hpp"
@@ -19,6 +20,10 @@ result<column_store> decode_snapshot(std::string_view bytes, snapshot_header* he
 
 // Errors: io_error (with the OS reason).
 result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,
+                                 file_system& fs);
+// The same from rows pulled as they are encoded. Errors: io_error (with the
+// OS reason, or what `rows` threw).
+result<void> write_snapshot_file(row_source& rows, const std::filesystem::path& path, archive_format format,
                                  file_system& fs);
 // Errors: io_error and those of decode_snapshot.
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs);
