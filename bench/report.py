@@ -84,15 +84,17 @@ if bg:
     lines += ["", "Background save (relstore, ms; ticks of 1,000 mixed writes and the save's poll() while the save "
               "runs):", "",
               "| children | call stall | tick p50 / p99 no save | tick p50 | tick p99 | longest tick | poll p99 | longest poll "
-              "| polls' total | ticks | copy MB | process RSS MB |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| polls' total | ticks | writes during the save | copy MB | frame update after the call / without a save "
+              "| process RSS MB |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for scale in sorted(bg):
         b = bg[scale]
         lines.append(f"| {scale:,} | {b['stall_ms']:.3g} | {b['tick_plain_p50_ms']:.3g} / {b['tick_plain_p99_ms']:.3g} | "
                      f"{b['tick_p50_ms']:.3g} | "
                      f"{b['tick_p99_ms']:.3g} | {b['tick_max_ms']:.3g} | {b['poll_p99_ms']:.3g} | {b['poll_max_ms']:.3g} | "
                      f"{b['poll_total_ms']:.3g} | "
-                     f"{b['ticks_during_save']:.0f} | {b['copy_mb']:.0f} | {b['process_rss_mb']:.0f} |")
+                     f"{b['ticks_during_save']:.0f} | {b.get('writes_during_save', 0):,.0f} | {b['copy_mb']:.0f} | "
+                     f"{b.get('frame_ms', 0):.3g} / {b.get('frame_plain_ms', 0):.3g} | {b['process_rss_mb']:.0f} |")
 with open(md_out, "w") as f:
     f.write("\n".join(lines) + "\n")
 

@@ -172,11 +172,12 @@ void node_pool::mark_dead(const void* value) noexcept {
   chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
 }
 
-std::size_t node_pool::watch(copy_fn copy, void* ctx) {
-  RELSTORE_ASSERT(copy != nullptr, "relstore: a watch needs a copy function");
+std::size_t node_pool::watch(copy_fn copy, fields_fn fields, void* ctx) {
+  RELSTORE_ASSERT(copy != nullptr && fields != nullptr, "relstore: a watch needs its two functions");
   for (const watch_state& w : watches_) RELSTORE_ASSERT(w.ctx != ctx, "relstore: a pool watched twice for one ctx");
   watch_state w;
   w.copy = copy;
+  w.fields = fields;
   w.ctx = ctx;
   w.at_call.reserve(chunks_.size());
   w.pending.reserve(chunks_.size());
@@ -203,21 +204,6 @@ const node_pool::watch_state& node_pool::watch_of(const void* ctx) const noexcep
   auto it = std::find_if(watches_.begin(), watches_.end(), [&](const watch_state& w) { return w.ctx == ctx; });
   RELSTORE_ASSERT(it != watches_.end(), "relstore: no watch for this ctx");
   return *it;
-}
-
-void node_pool::before_write_all() noexcept {
-  for (watch_state& w : watches_) {
-    for (std::size_t i = 0; i < w.pending.size() && w.left != 0; ++i) {
-      const std::byte* base = chunks_[i].base + value_offset_;
-      for (std::size_t word = 0, words = chunks_[i].capacity / 64; word < words; ++word) {
-        for (std::uint64_t& b = w.pending[i][word]; b != 0; b &= b - 1) {
-          const auto slot = word * 64 + static_cast<std::size_t>(std::countr_zero(b));
-          w.copy(w.ctx, (std::uint64_t{i} << 32) | slot, base + slot * slot_size_);
-          --w.left;
-        }
-      }
-    }
-  }
 }
 
 void node_pool::hand_over(const void* value) noexcept {

@@ -1,6 +1,9 @@
 #include "relstore/detail/point_in_time_source.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <utility>
 
 #include "relstore/assert.hpp"
@@ -73,7 +76,6 @@ void point_in_time_source::drop_ended_copies() noexcept {
   for (model_state& m : models_) {
     if (m.pool || m.reader->copy_bytes == 0) continue;
     m.reader->drop_copies();
-    m.reader->copy_bytes = 0;
   }
 }
 
@@ -85,10 +87,11 @@ void point_in_time_source::pause_if_due() {
 }
 
 void point_in_time_source::add(std::unique_ptr<model_reader> reader, std::shared_ptr<node_pool> pool,
-                               node_pool::copy_fn copy) {
+                               node_pool::copy_fn copy, node_pool::fields_fn fields) {
   models_.push_back({std::move(reader), std::move(pool), 0});
   model_state& m = models_.back();
-  m.rows = m.pool->watch(copy, m.reader.get());
+  m.rows = m.pool->watch(copy, fields, m.reader.get());
+  m.reader->live_at_call = static_cast<std::size_t>(m.rows);
 }
 
 std::size_t point_in_time_source::pending() const noexcept {
@@ -99,19 +102,51 @@ std::size_t point_in_time_source::pending() const noexcept {
   return n;
 }
 
+namespace {
+
+// Appends rows [from, from + count) of a whole column of `field` to `part`.
+void append_rows(const column& all, const field_info& field, std::size_t from, std::size_t count, column& part) {
+  const std::size_t cells = cells_of(field);
+  const auto append = [](const auto& v, std::size_t at, std::size_t n, auto& out) {
+    if (at < v.size()) {
+      const auto first = v.begin() + static_cast<std::ptrdiff_t>(at);
+      out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(std::min(n, v.size() - at)));
+    }
+  };
+  append(all.ints, from * cells, count * cells, part.ints);
+  append(all.doubles, from * cells, count * cells, part.doubles);
+  append(all.strings, from, count, part.strings);
+  append(all.nulls, from, count, part.nulls);
+}
+
+}  // namespace
+
 void point_in_time_source::read_column(std::size_t model, std::size_t field, function_ref<void(const column&)> emit) {
   // Rows between two looks at the clock: a few microseconds.
   constexpr std::size_t slice_rows = 256;
   model_state& m = models_[model];
   RELSTORE_ASSERT(m.pool != nullptr, "relstore: a model read after model_done");
   turn_.take();
-  for (std::uint64_t at = 0; at != node_pool::watch_end;) {
-    pause_if_due();  // the store's thread may run here: nothing is held across it but `at`
+  m.reader->reading = field;
+  const field_info& info = schema_.model(model).fields[field];
+  std::size_t done = 0;
+  for (std::uint64_t at = 0; done < m.rows && at != node_pool::watch_end;) {
+    pause_if_due();  // the store's thread may run here: nothing is held across it but `at` and `done`
+    if (m.reader->failed) {
+      throw std::runtime_error("the rows of " + schema_.model(model).name + " could not be copied: out of memory");
+    }
     part_.ints.clear();
     part_.doubles.clear();
     part_.strings.clear();
     part_.nulls.clear();
-    at = m.reader->read(*m.pool, at, slice_rows, field, part_);
+    std::size_t rows = 0;
+    if ((m.reader->saved_fields >> field) & 1) {  // a pass wrote the field in every entity: read as it was
+      rows = std::min<std::size_t>(slice_rows, static_cast<std::size_t>(m.rows) - done);
+      append_rows(m.reader->saved[field], info, done, rows, part_);
+    } else {
+      at = m.reader->read(*m.pool, at, slice_rows, field, part_, rows);
+    }
+    done += rows;
     emit(part_);
   }
 }

@@ -159,8 +159,12 @@ shop::store churned_shop() {
 // A watch's copies, in the order they were handed over: each value's tag.
 struct copies {
   std::vector<std::uint64_t> tags;
+  std::vector<std::uint64_t> field_masks;
   static void take(void* self, std::uint64_t, const void* v) noexcept {
     static_cast<copies*>(self)->tags.push_back(static_cast<const slot_value*>(v)->tag);
+  }
+  static void told(void* self, const node_pool&, std::uint64_t fields) noexcept {
+    static_cast<copies*>(self)->field_masks.push_back(fields);
   }
 };
 
@@ -173,7 +177,7 @@ TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
   }
   drop(p, slots[7]);  // free before the watch: never handed over
   copies c;
-  ASSERT_EQ(p.watch(&copies::take, &c), 299u);
+  ASSERT_EQ(p.watch(&copies::take, &copies::told, &c), 299u);
 
   // Written in place: handed over first, with the old tag; once only.
   p.before_write(slots[10]);
@@ -227,20 +231,24 @@ TEST(NodePoolWatch, KeepsEmptyChunksWhileWatchedAndServesTwoWatchesApart) {
   }
   const std::size_t chunks = p.chunks();
   copies a, b;
-  ASSERT_EQ(p.watch(&copies::take, &a), 1000u);
+  ASSERT_EQ(p.watch(&copies::take, &copies::told, &a), 1000u);
   for (std::size_t i = 1000; i-- > 100;) {  // the last chunks empty while the others have room
     drop(p, slots[i]);
     drop(twin, twin_slots[i]);
   }
   ASSERT_LT(twin.chunks(), chunks) << "the churn empties chunks an unwatched pool gives back";
   EXPECT_EQ(p.chunks(), chunks) << "a watched pool keeps its chunks";
-  ASSERT_EQ(p.watch(&copies::take, &b), 100u) << "a second watch sees the values live now";
+  ASSERT_EQ(p.watch(&copies::take, &copies::told, &b), 100u) << "a second watch sees the values live now";
   p.before_write(slots[0]);
-  p.before_write_all();
-  EXPECT_EQ(p.pending(&a), 0u);
-  EXPECT_EQ(p.pending(&b), 0u);
-  EXPECT_EQ(a.tags.size(), 1000u);
-  EXPECT_EQ(b.tags.size(), 100u);
+  EXPECT_EQ(a.tags.size(), 901u) << "900 dropped, one written";
+  EXPECT_EQ(b.tags.size(), 1u);
+  p.before_write_fields(0b101);  // each watch is told, and nothing is handed over
+  EXPECT_EQ(p.pending(&a), 99u);
+  EXPECT_EQ(p.pending(&b), 99u);
+  EXPECT_EQ(a.tags.size(), 901u);
+  EXPECT_EQ(b.tags.size(), 1u);
+  EXPECT_EQ(a.field_masks, (std::vector<std::uint64_t>{0b101}));
+  EXPECT_EQ(b.field_masks, (std::vector<std::uint64_t>{0b101}));
   p.unwatch(&a);
   p.unwatch(&b);
   for (std::size_t i = 0; i < 100; ++i) drop(p, slots[i]);
@@ -253,7 +261,7 @@ TEST(NodePoolWatch, ValuesInAChunkMadeAfterTheCallAreNeverHandedOver) {
   for (std::uint64_t i = 0; i < 64; ++i) slots.push_back(make(p));  // one full chunk
   const std::size_t chunks = p.chunks();
   copies c;
-  ASSERT_EQ(p.watch(&copies::take, &c), 64u);
+  ASSERT_EQ(p.watch(&copies::take, &copies::told, &c), 64u);
   std::vector<void*> later;
   for (int i = 0; i < 100; ++i) later.push_back(make(p));
   ASSERT_GT(p.chunks(), chunks);

@@ -181,7 +181,7 @@ class engine {
     }
     return guarded(false, [&]() -> result<std::size_t> {
       std::size_t n = 0;
-      t.will_write_all();
+      t.will_write_fields(((std::uint64_t{1} << member_index<M, Members>()) | ...));
       t.for_each_stored([&](const M& e) {
         apply(t.stored(&e));
         ++n;

@@ -73,19 +73,23 @@ class node_pool {
   // watch() records which values are live now (one bit per slot, no value
   // is read); from then on each of those values is handed to copy(ctx,
   // slot, value) once, as it was at the call, before it is first written
-  // (before_write, before_write_all) or destroyed. visit_watched reads the
-  // values live at the call, each from the pool while it has not been handed
-  // over. Values created after the call are not watched. While a pool is
-  // watched, its empty chunks are kept (slot positions stay put). Several
-  // watches may run at once, one per ctx.
-  // REQUIRES: copy does not throw and does not use this pool; a value is
-  // written in place only after before_write(value).
+  // (before_write) or destroyed; before a pass writes some fields of every
+  // value (before_write_fields), fields(ctx, pool, mask) is told, and reads
+  // what it needs of them first. visit_watched reads the values live at the
+  // call, each from the pool while it has not been handed over. Values
+  // created after the call are not watched. While a pool is watched, its
+  // empty chunks are kept (slot positions stay put). Several watches may run
+  // at once, one per ctx.
+  // REQUIRES: copy and fields do not throw and do not change this pool; a
+  // value is written in place only after before_write(value) or
+  // before_write_fields(a mask naming what is written).
   using copy_fn = void (*)(void* ctx, std::uint64_t slot, const void* value) noexcept;
+  using fields_fn = void (*)(void* ctx, const node_pool& pool, std::uint64_t fields) noexcept;
   // A slot's place in a watch: (chunk << 32) | slot in chunk; ascending in
   // storage order. watch_end is past the last.
   static constexpr std::uint64_t watch_end = ~std::uint64_t{0};
   // Returns how many values the watch holds.
-  std::size_t watch(copy_fn copy, void* ctx);
+  std::size_t watch(copy_fn copy, fields_fn fields, void* ctx);
   // Ends ctx's watch (done or not): nothing more is handed to it.
   void unwatch(const void* ctx) noexcept;
   // Calls fn(slot, value) for up to `max` values live at ctx's watch(), in
@@ -123,9 +127,11 @@ class node_pool {
     if (!watches_.empty()) [[unlikely]]
       hand_over(value);
   }
-  // Called before every live value may be written in place: each watch is
-  // handed all it has left.
-  void before_write_all() noexcept;
+  // Called before fields `fields` (bit i: field i) of every live value may
+  // be written in place, and nothing else of them.
+  void before_write_fields(std::uint64_t fields) noexcept {
+    for (const watch_state& w : watches_) w.fields(w.ctx, *this, fields);
+  }
   bool watched() const noexcept { return !watches_.empty(); }
 
   std::size_t live() const noexcept;                           // values, counted from the bitmaps
@@ -169,6 +175,7 @@ class node_pool {
 
   struct watch_state {
     copy_fn copy = nullptr;
+    fields_fn fields = nullptr;
     void* ctx = nullptr;
     std::vector<std::unique_ptr<std::uint64_t[]>> at_call;  // per chunk made before watch(): live then
     std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // the same, less those handed over

@@ -76,20 +76,34 @@ class counting_resource final : public std::pmr::memory_resource {
 };
 
 // The typed half of one model's reading (snapshot_bridge): its copies, and
-// its cells. The watch's ctx.
+// its cells. The watch's ctx. Its fields are the reader's during its turns,
+// the store's thread's between them (the copies are made then).
 class model_reader {
  public:
   virtual ~model_reader() = default;
   // Appends field `field` of up to `max` rows, from place `from` of this
-  // reader's watch of `pool` (node_pool::visit_watched), to `part`; returns
-  // where to go on. Throws std::runtime_error if a copy is missing (the
-  // copy ran out of memory).
+  // reader's watch of `pool` (node_pool::visit_watched), to `part`; sets
+  // `rows` to how many; returns where to go on. Throws std::runtime_error
+  // if a copy is missing (the copy ran out of memory).
   virtual std::uint64_t read(const node_pool& pool, std::uint64_t from, std::size_t max, std::size_t field,
-                             column& part) const = 0;
-  // Frees the copies.
+                             column& part, std::size_t& rows) const = 0;
+  // Frees the copies and the saved columns.
   virtual void drop_copies() noexcept = 0;
-  // Bytes the copies hold now, roughly (their nodes and their strings).
+
+  // Bytes the copies and saved columns hold now, roughly (their nodes and
+  // their strings).
   std::size_t copy_bytes = 0;
+  // Columns saved whole, as they were at the call, before a pass wrote them
+  // in every entity: saved[f] when bit f of saved_fields is set. The
+  // reader reads them instead of the store.
+  std::vector<column> saved;
+  std::uint64_t saved_fields = 0;
+  // The field the reader reads now; it is done with those before it.
+  std::size_t reading = 0;
+  // The entities live at the call.
+  std::size_t live_at_call = 0;
+  // A copy or a saved column ran out of memory: the reading fails.
+  bool failed = false;
 };
 
 class point_in_time_source final : public row_source {
@@ -101,10 +115,11 @@ class point_in_time_source final : public row_source {
   point_in_time_source& operator=(const point_in_time_source&) = delete;
 
   // Model `model` (the next one, in schema order) is read through `reader`
-  // from `pool`, watched from now on with `copy` (which adds to
-  // reader->copy_bytes). Keeps the pool alive until that model is read.
+  // from `pool`, watched from now on with `copy` and `fields` (which keep
+  // reader's fields). Keeps the pool alive until that model is read.
   // REQUIRES: on the store's thread, before the reader starts.
-  void add(std::unique_ptr<model_reader> reader, std::shared_ptr<node_pool> pool, node_pool::copy_fn copy);
+  void add(std::unique_ptr<model_reader> reader, std::shared_ptr<node_pool> pool, node_pool::copy_fn copy,
+           node_pool::fields_fn fields);
 
   turn& turns() noexcept { return turn_; }
   // Entities live at the call that the reader may still read from the

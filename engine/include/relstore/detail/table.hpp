@@ -301,8 +301,8 @@ class table final : public table_base {
     if (!pool().watched()) return;
     for (const void* p : nodes) pool_->before_write(p);
   }
-  // Before a write to every entity: a watch copies whatever it has left.
-  void will_write_all() { pool().before_write_all(); }
+  // Before a write to fields `fields` (bit i: field i) of every entity.
+  void will_write_fields(std::uint64_t fields) { pool().before_write_fields(fields); }
   // The pool of this table's entities, to watch it (node_pool::watch).
   std::shared_ptr<node_pool> shared_pool() const { return items.get_allocator().shared_pool(); }
 
