@@ -278,8 +278,10 @@ result<void> encode_to(row_source& rows, archive_format format, std::ostream& ou
         write_with<boost::archive::binary_oarchive>(rows, out);
     }
   } catch (const std::exception& e) {
+    rows.finished();
     return make_error(errc::io_error, std::string("cannot encode the snapshot: ") + e.what());
   }
+  rows.finished();
   out.flush();
   if (!out) return make_error(errc::io_error, "cannot encode the snapshot: the output stream failed");
   return {};

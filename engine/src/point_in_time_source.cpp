@@ -16,6 +16,11 @@ bool turn::lend(clock::time_point until) {
   std::unique_lock lock(mutex_);
   if (state_ == state::finished) return false;
   RELSTORE_ASSERT(state_ == state::owner && !alone_, "relstore: a turn lent twice");
+  if (!waiting_) {  // the reader is busy with its own work (the file, freeing copies): no need to wait
+    if (until != clock::time_point::max()) return true;
+    changed_.wait(lock, [&] { return waiting_ || state_ == state::finished; });
+    if (state_ == state::finished) return false;
+  }
   until_ = until;
   state_ = state::reader;
   changed_.notify_all();
@@ -29,7 +34,11 @@ void turn::take() {
     state_ = state::reader;
     return;
   }
+  if (state_ == state::reader) return;
+  waiting_ = true;
+  changed_.notify_all();
   changed_.wait(lock, [&] { return state_ == state::reader; });
+  waiting_ = false;
 }
 
 bool turn::due() const { return !alone_ && clock::now() >= until_; }
@@ -65,25 +74,35 @@ point_in_time_source::~point_in_time_source() {
 
 void point_in_time_source::end(model_state& m) noexcept {
   if (!m.pool) return;
-  std::size_t held = 0;
-  for (const model_state& other : models_) held += other.reader->copy_bytes;
-  peak_ = std::max(peak_, held);
+  note_peak(0);
   m.pool->unwatch(m.reader.get());  // from now on the store's thread leaves the reader's copies alone
   m.pool.reset();
 }
 
-void point_in_time_source::drop_ended_copies() noexcept {
+std::size_t point_in_time_source::drop_ended_copies() noexcept {
+  std::size_t freed = 0;
   for (model_state& m : models_) {
     if (m.pool || m.reader->copy_bytes == 0) continue;
+    freed += m.reader->copy_bytes;
     m.reader->drop_copies();
   }
+  return freed;
+}
+
+void point_in_time_source::note_peak(std::size_t freed_meanwhile) noexcept {
+  std::size_t held = freed_meanwhile;
+  for (const model_state& m : models_) held += m.reader->copy_bytes;
+  peak_ = std::max(peak_, held);
 }
 
 void point_in_time_source::pause_if_due() {
   if (!turn_.due()) return;
   turn_.give_back();
-  drop_ended_copies();  // while the store's thread runs (200k copies: tens of ms)
+  const std::size_t freed = drop_ended_copies();  // while the store's thread runs (200k copies: tens of ms)
   turn_.take();
+  // The copies made while the turn was away, counted with those freed
+  // meanwhile: an upper bound of what was held at once.
+  note_peak(freed);
 }
 
 void point_in_time_source::add(std::unique_ptr<model_reader> reader, std::shared_ptr<node_pool> pool,
@@ -152,6 +171,7 @@ void point_in_time_source::read_column(std::size_t model, std::size_t field, fun
 }
 
 void point_in_time_source::model_done(std::size_t model) {
+  turn_.take();  // a model without rows was never read: its watch ends in a turn all the same
   end(models_[model]);
   if (std::none_of(models_.begin(), models_.end(), [](const model_state& m) { return m.pool != nullptr; })) {
     part_ = {};

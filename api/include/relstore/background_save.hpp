@@ -73,9 +73,8 @@ class background_save {
   // written; the result. REQUIRES: running().
   result<void> wait() noexcept;
 
-  // Entities live at the call that the save may still read from the store
-  // (neither copied aside nor read for the last time); 0 once it is done
-  // with the store.
+  // Entities live at the call and not copied aside, in the models the save
+  // has not finished reading; 0 once it is done with the store.
   std::size_t pending() const noexcept;
   // The most memory the save's copies held at once, in bytes: the entities
   // the game wrote or deleted before the save had read them, as they were.

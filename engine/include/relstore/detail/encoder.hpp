@@ -36,6 +36,8 @@ class row_source {
   virtual void read_column(std::size_t model, std::size_t field, function_ref<void(const column&)> emit) = 0;
   // The encoder reads nothing more of `model`.
   virtual void model_done(std::size_t model) { (void)model; }
+  // The encoder reads nothing more: it is done, or it failed.
+  virtual void finished() {}
 };
 
 // The rows of a column_store, each column in one part.

@@ -32,8 +32,10 @@ namespace relstore::detail {
 class turn {
  public:
   using clock = std::chrono::steady_clock;
-  // Owner: lets the reader run until `until`; returns once it paused or
-  // finished. Returns false once it has finished (then at once).
+  // Owner: lets the reader run until `until`, if it waits for the store;
+  // returns once it paused or finished, or at once if it is busy with its
+  // own work (unless `until` is max: then it waits for it to need the
+  // store). Returns false once it has finished (then at once).
   bool lend(clock::time_point until);
   // Reader: blocks until the turn is lent to it, unless it holds it.
   void take();
@@ -53,6 +55,7 @@ class turn {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   state state_ = state::owner;
+  bool waiting_ = false;  // the reader waits in take(): lend() hands it the turn
   clock::time_point until_{};
   bool alone_ = false;
 };
@@ -130,6 +133,8 @@ class point_in_time_source final : public row_source {
   // Reader: ends every watch left and finishes its turn for good (after an
   // error, or once done). Blocks for a turn if it holds none.
   void release();
+  // The encoder is done, or gave up: release().
+  void finished() override { release(); }
 
   const registry& schema() const override { return schema_; }
   std::uint64_t rows(std::size_t model) const override { return models_[model].rows; }
@@ -147,9 +152,11 @@ class point_in_time_source final : public row_source {
   };
   // Ends the model's watch: its copies are the reader's alone from then.
   void end(model_state& m) noexcept;
-  // Frees the copies of the models whose watch ended. REQUIRES: the reader
-  // (its turn not needed).
-  void drop_ended_copies() noexcept;
+  // Frees the copies of the models whose watch ended; returns their bytes.
+  // REQUIRES: the reader (its turn not needed).
+  std::size_t drop_ended_copies() noexcept;
+  // Raises the peak to the copies held now plus `freed_meanwhile`.
+  void note_peak(std::size_t freed_meanwhile) noexcept;
   // Gives the turn back and waits for the next when its time is up.
   void pause_if_due();
 
