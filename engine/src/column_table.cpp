@@ -237,23 +237,24 @@ void column_table::set_rows(std::size_t rows) {
   changed();
 }
 
+void reserve_column(column& c, const field_info& f, std::size_t rows) {
+  if (f.nullable) c.nulls.reserve(rows);
+  switch (cell_type(f)) {
+    case field_type::float64:
+    case field_type::float32:
+      c.doubles.reserve(rows * cells_of(f));
+      break;
+    case field_type::string:
+      c.strings.reserve(rows);
+      break;
+    default:
+      c.ints.reserve(rows * cells_of(f));
+  }
+}
+
 void column_table::reserve(std::size_t rows) {
   const auto& fields = info().fields;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    column& c = columns_[i];
-    if (fields[i].nullable) c.nulls.reserve(rows);
-    switch (cell_type(fields[i])) {
-      case field_type::float64:
-      case field_type::float32:
-        c.doubles.reserve(rows * cells_of(fields[i]));
-        break;
-      case field_type::string:
-        c.strings.reserve(rows);
-        break;
-      default:
-        c.ints.reserve(rows * cells_of(fields[i]));
-    }
-  }
+  for (std::size_t i = 0; i < fields.size(); ++i) reserve_column(columns_[i], fields[i], rows);
   changed();
 }
 

@@ -35,6 +35,8 @@ struct column {
 inline std::size_t cells_of(const field_info& f) noexcept { return f.type == field_type::array ? f.extent : 1; }
 // Whether cells of `type` are held in `doubles` (else `ints` or `strings`).
 inline bool in_doubles(field_type type) noexcept { return type == field_type::float64 || type == field_type::float32; }
+// Reserves room in `c`, a column of field `f`, for `rows` rows.
+void reserve_column(column& c, const field_info& f, std::size_t rows);
 
 // The rows 0 .. rows-1 of an int64 column `c` (nullable when c.nulls is not
 // empty) grouped by value: nulls first, then values ascending, rows of one

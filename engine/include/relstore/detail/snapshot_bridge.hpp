@@ -160,21 +160,7 @@ struct snapshot_bridge {
         mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
           if (((todo >> I) & 1) == 0) return;
           column& col = r->saved[I];
-          using V = unwrap_optional_t<member_type<M, I>>;
-          if constexpr (is_optional_v<member_type<M, I>>) col.nulls.reserve(r->live_at_call);
-          if constexpr (std::is_same_v<V, std::string>) {
-            col.strings.reserve(r->live_at_call);
-          } else if constexpr (is_std_array_v<V>) {
-            if constexpr (std::is_floating_point_v<typename V::value_type>) {
-              col.doubles.reserve(r->live_at_call * std::tuple_size_v<V>);
-            } else {
-              col.ints.reserve(r->live_at_call * std::tuple_size_v<V>);
-            }
-          } else if constexpr (std::is_floating_point_v<V>) {
-            col.doubles.reserve(r->live_at_call);
-          } else {
-            col.ints.reserve(r->live_at_call);
-          }
+          reserve_column(col, info_of<M>().fields[I], r->live_at_call);
           std::size_t rows = 0;
           (void)r->read(pool, 0, SIZE_MAX, I, col, rows);
           r->saved_fields |= std::uint64_t{1} << I;
