@@ -72,6 +72,29 @@ void* counted_new(std::size_t n) {
   if (p == nullptr) throw std::bad_alloc();
   return p;
 }
+// Over-aligned blocks (relstore's 2 MiB chunks): the count sits just before
+// the block, in `al` bytes of front room.
+void* counted_aligned_alloc(std::size_t n, std::align_val_t al) noexcept {
+  const auto a = std::max(static_cast<std::size_t>(al), std::size_t{16});
+  void* p = std::aligned_alloc(a, (n + a + a - 1) / a * a);
+  if (p == nullptr) return nullptr;
+  char* q = static_cast<char*>(p) + a;
+  *reinterpret_cast<std::size_t*>(q - 16) = n;
+  bench::live_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  return q;
+}
+void counted_aligned_free(void* q, std::align_val_t al) noexcept {
+  if (q == nullptr) return;
+  const auto a = std::max(static_cast<std::size_t>(al), std::size_t{16});
+  const auto n = *reinterpret_cast<std::size_t*>(static_cast<char*>(q) - 16);
+  bench::live_bytes.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  std::free(static_cast<char*>(q) - a);
+}
+void* counted_aligned_new(std::size_t n, std::align_val_t al) {
+  void* p = counted_aligned_alloc(n, al);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
 }  // namespace
 
 // Every replaceable form that pairs with another, so no block crosses allocators.
@@ -85,6 +108,20 @@ void operator delete(void* q, std::size_t) noexcept { counted_free(q); }
 void operator delete[](void* q, std::size_t) noexcept { counted_free(q); }
 void operator delete(void* q, const std::nothrow_t&) noexcept { counted_free(q); }
 void operator delete[](void* q, const std::nothrow_t&) noexcept { counted_free(q); }
+void* operator new(std::size_t n, std::align_val_t al) { return counted_aligned_new(n, al); }
+void* operator new[](std::size_t n, std::align_val_t al) { return counted_aligned_new(n, al); }
+void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return counted_aligned_alloc(n, al);
+}
+void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return counted_aligned_alloc(n, al);
+}
+void operator delete(void* q, std::align_val_t al) noexcept { counted_aligned_free(q, al); }
+void operator delete[](void* q, std::align_val_t al) noexcept { counted_aligned_free(q, al); }
+void operator delete(void* q, std::size_t, std::align_val_t al) noexcept { counted_aligned_free(q, al); }
+void operator delete[](void* q, std::size_t, std::align_val_t al) noexcept { counted_aligned_free(q, al); }
+void operator delete(void* q, std::align_val_t al, const std::nothrow_t&) noexcept { counted_aligned_free(q, al); }
+void operator delete[](void* q, std::align_val_t al, const std::nothrow_t&) noexcept { counted_aligned_free(q, al); }
 #endif
 
 namespace bench {

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <functional>
 
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#endif
+
 #include "relstore/assert.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -30,20 +34,40 @@ namespace relstore::detail {
 
 namespace {
 // Chunks grow with the pool, from 64 slots (a small table stays small) to
-// 8192 (about 0.5 MiB for a 64-byte node: few chunks at a million entities).
+// 8192 (about 0.5 MiB for a 64-byte node), and once the pool holds four huge
+// pages' worth, to a huge page (32,768 64-byte nodes): the chunk a pool has
+// just added, mostly empty, stays a small part of it.
 constexpr std::size_t min_slots = 64;
-constexpr std::size_t max_slots = 8192;
-
-// Plain operator new where it aligns enough (a replaced operator new, such as
-// a game's or the benchmark's counting one, then sees the pool's memory).
-void* allocate_bytes(std::size_t n, std::size_t align) {
-  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n);
-  return ::operator new (n, std::align_val_t{align});
+constexpr std::size_t small_max_slots = 8192;
+constexpr std::size_t huge_page = std::size_t{2} << 20;
+std::size_t max_slots(std::size_t slot_size, std::size_t capacity) noexcept {
+  if (capacity * slot_size < 4 * huge_page) return small_max_slots;
+  return std::max(small_max_slots, (huge_page / slot_size + 63) / 64 * 64);
 }
-void free_bytes(void* p, std::size_t align) noexcept {
+// Huge pages are asked for only where the block spans whole ones: the
+// block starts on one, and madvise covers the pages it fills.
+std::size_t block_align(std::size_t n, std::size_t align) noexcept { return n >= huge_page ? huge_page : align; }
+}  // namespace
+
+void* allocate_block(std::size_t n, std::size_t align) {
+  align = block_align(n, align);
+  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n);
+  void* p = ::operator new (n, std::align_val_t{align});
+#if defined(MADV_HUGEPAGE)
+  // Advice only: a kernel without transparent huge pages refuses it, and
+  // the block works the same on small pages.
+  if (align == huge_page) (void)::madvise(p, n / huge_page * huge_page, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+void free_block(void* p, std::size_t n, std::size_t align) noexcept {
+  align = block_align(n, align);
   if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
   ::operator delete (p, std::align_val_t{align});
 }
+
+namespace {
 
 // Chunks start on a cache line: allocated one line longer, then rounded up
 // (an alignment above a line is a multiple of it, and is already met).
@@ -57,7 +81,7 @@ std::byte* line_up(std::byte* p) noexcept {
 node_pool::~node_pool() {
   for (const chunk& c : chunks_) {
     RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-    free_bytes(c.raw, align_);
+    free_block(c.raw, c.capacity * slot_size_ + cache_line, align_);
   }
 }
 
@@ -88,10 +112,10 @@ void node_pool::index_chunks() {
 }
 
 std::size_t node_pool::add_chunk() {
-  const std::size_t slots = std::clamp(capacity_, min_slots, max_slots);
+  const std::size_t slots = std::clamp(capacity_, min_slots, max_slots(slot_size_, capacity_));
   const std::size_t words = slots / 64;
   chunk c;
-  c.raw = static_cast<std::byte*>(allocate_bytes(slots * slot_size_ + cache_line, align_));
+  c.raw = static_cast<std::byte*>(allocate_block(slots * slot_size_ + cache_line, align_));
   c.base = line_up(c.raw);
   c.capacity = static_cast<std::uint32_t>(slots);
   c.used_bits = std::make_unique<std::uint64_t[]>(words);
@@ -106,7 +130,7 @@ std::size_t node_pool::add_chunk() {
 void node_pool::free_chunk(std::size_t i) noexcept {
   chunk& c = chunks_[i];
   RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-  free_bytes(c.raw, align_);
+  free_block(c.raw, c.capacity * slot_size_ + cache_line, align_);
   capacity_ -= c.capacity;
   chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(i));
   if (open_ > i) --open_;

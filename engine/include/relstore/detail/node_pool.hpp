@@ -7,7 +7,13 @@
 // direction the hardware prefetcher follows, where the container's own order
 // after churn jumps across the heap. Slots are handed out in that same
 // order, so values allocated one after another are visited one after another. Everything else the container allocates
-// (bucket arrays) comes from std::allocator.
+// (bucket arrays) comes from allocate_block.
+//
+// Memory: chunks grow with the table up to 2 MiB, and a block of 2 MiB or
+// more (a full chunk, a large bucket array) starts on a 2 MiB boundary and
+// is advised to the kernel as huge pages (madvise(MADV_HUGEPAGE)): a pass or
+// a lookup over a million entities otherwise misses the TLB at every 4 KiB
+// page. The kernel backs a huge page in full at its first touch.
 //
 // Ownership: a pool is shared by the copies of one container's allocator and
 // dies with the last. A copied container gets a new pool
@@ -29,6 +35,13 @@
 #include <vector>
 
 namespace relstore::detail {
+
+// `n` bytes aligned to `align`, from the global operator new (a game's
+// replaced operator new sees them); a block of 2 MiB or more is aligned to
+// 2 MiB and advised as huge pages. Throws std::bad_alloc. Freed with
+// free_block(p, n, align) and the same n and align.
+void* allocate_block(std::size_t n, std::size_t align);
+void free_block(void* p, std::size_t n, std::size_t align) noexcept;
 
 class node_pool {
  public:
@@ -205,7 +218,7 @@ class node_pool {
 };
 
 // An allocator for a multi_index_container of M: its nodes (a single node
-// whose value() is an M) come from a node_pool, the rest from std::allocator.
+// whose value() is an M) come from a node_pool, the rest from allocate_block.
 template <class T, class M>
 class node_allocator {
  public:
@@ -228,13 +241,14 @@ class node_allocator {
     if constexpr (is_node) {
       if (n == 1) return static_cast<T*>(pool_->allocate(sizeof(T), alignof(T)));
     }
-    return std::allocator<T>{}.allocate(n);
+    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(allocate_block(n * sizeof(T), alignof(T)));
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if constexpr (is_node) {
       if (n == 1) return pool_->deallocate(p);
     }
-    std::allocator<T>{}.deallocate(p, n);
+    free_block(p, n * sizeof(T), alignof(T));
   }
   template <class U, class... Args>
   void construct(U* p, Args&&... args) {
