@@ -75,12 +75,23 @@ dangling find_dangling(const storage<S>& st, const M& e, std::uint64_t which = ~
   return out;
 }
 
+// format_dangling_key with S's registry, fetched only when the message is
+// worded: a rejected write never reaches for the registry.
+template <class S>
+std::string format_dangling_key_in(const error::deferred& d) {
+  error::deferred with = d;
+  with.context = &S::registry();
+  return format_dangling_key(with);
+}
+
 // foreign_key_violation for `d`. Deferred for a number key: a rejected
-// write allocates nothing (S::registry() is static). REQUIRES: d, and the
-// entity d.key views is alive.
+// write allocates nothing. REQUIRES: d, and the entity d.key views is alive.
 template <class S>
 error dangling_error(const dangling& d) {
-  return deferred_dangling_key(S::registry(), d.relation, d.key);
+  return deferred_or(errc::foreign_key_violation, &format_dangling_key_in<S>, nullptr, d.relation, d.key, [&] {
+    const registry& reg = S::registry();
+    return dangling_key(reg, reg.relations()[d.relation], d.key);
+  });
 }
 
 // Every foreign key of e names an existing parent: find_dangling's rules.
