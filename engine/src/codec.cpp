@@ -107,8 +107,8 @@ struct payload_reader {
       return s;
     }
   }
-  template <class T>
-  void array(const char* name, std::vector<T>& v, std::uint64_t n) {
+  template <class T, class A>
+  void array(const char* name, std::vector<T, A>& v, std::uint64_t n) {
     bound(n, sizeof(T), name);
     v.resize(static_cast<std::size_t>(n));
     if (n) ar >> make_nvp(name, make_array(v.data(), v.size()));

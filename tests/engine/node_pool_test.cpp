@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "relstore/detail/column_table.hpp"
 #include "relstore/detail/store_access.hpp"
 
 namespace {
@@ -183,6 +184,19 @@ TEST(NodePool, ABigBlockStartsOnAHugePageAndASmallOneIsPlainHeap) {
   }
   free_block(b, big, 8);
   free_block(s, 1000, 8);
+}
+
+// A snapshot's number columns (cell_vector) fault in 2 MiB at a time: a save
+// or load of a million rows no longer takes 15,000 page faults per column.
+TEST(BlockAllocator, AColumnOfAMillionCellsSitsInHugePages) {
+  relstore::detail::cell_vector<std::int64_t> cells(1'000'000, 7);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(cells.data()) % huge_page, 0u);
+  cells.push_back(8);  // grows: the old block is freed through the allocator too
+  EXPECT_EQ(cells.back(), 8);
+  EXPECT_EQ(cells.front(), 7);
+  if (kernel_has_huge_pages()) {
+    EXPECT_NE(vm_flags_of(cells.data()).find(" hg"), std::string::npos) << vm_flags_of(cells.data());
+  }
 }
 
 // ---------------------------------------------------------- through a store

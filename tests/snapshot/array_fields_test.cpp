@@ -89,9 +89,9 @@ TEST(ArraySnapshotDataset, CellsAreTheElementsRowByRow) {
   const auto tilt = *ds.model(m).find_field("tilt");
   const auto color = *ds.model(m).find_field("color");
   EXPECT_EQ(ds.model(m).fields[tags].extent, 2u);
-  EXPECT_EQ(ds.cells(m, tilt).ints, (std::vector<std::int64_t>{-128, 127, 0, -1, 1, 2}));
+  EXPECT_EQ(ds.cells(m, tilt).ints, (relstore::cell_vector<std::int64_t>{-128, 127, 0, -1, 1, 2}));
   EXPECT_EQ(ds.cells(m, tags).ints[1], -1);  // uint64 bits, as a scalar's
-  EXPECT_EQ(ds.cells(m, color).nulls, (std::vector<std::uint8_t>{1, 0, 0}));
+  EXPECT_EQ(ds.cells(m, color).nulls, (relstore::cell_vector<std::uint8_t>{1, 0, 0}));
   const relstore::value_view v = ds.get(m, 1, tags);
   EXPECT_EQ(relstore::describe(v), "[9223372036854775807,9223372036854775808]");
   EXPECT_EQ(relstore::describe(ds.get(m, 0, color)), "null");

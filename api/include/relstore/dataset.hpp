@@ -20,8 +20,12 @@
 
 namespace relstore {
 
-// One field's values for every row of a model (see detail::column).
+// One field's values for every row of a model (see detail::column). Its
+// number cells are cell_vectors: std::vectors whose allocator puts 2 MiB or
+// more in huge pages.
 using column = detail::column;
+template <class T>
+using cell_vector = detail::cell_vector<T>;
 
 namespace detail {
 struct dataset_access;

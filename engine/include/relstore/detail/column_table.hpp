@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "relstore/detail/node_pool.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
 #include "relstore/model_info.hpp"
@@ -24,11 +25,14 @@ namespace relstore::detail {
 // held in `ints`, doubles in `doubles`, strings in `strings`; exactly one of
 // them has a value per row. `nulls` has one flag per row when the field is
 // nullable (1 = null; the value slot then holds a default).
+// Number cells sit in huge-page blocks once they fill 2 MiB (block_allocator).
+template <class T>
+using cell_vector = std::vector<T, block_allocator<T>>;
 struct column {
-  std::vector<std::int64_t> ints;
-  std::vector<double> doubles;
+  cell_vector<std::int64_t> ints;
+  cell_vector<double> doubles;
   std::vector<std::string> strings;
-  std::vector<std::uint8_t> nulls;
+  cell_vector<std::uint8_t> nulls;
 };
 
 // How many cells a row of field `f` takes in its column: an array's length, else 1.

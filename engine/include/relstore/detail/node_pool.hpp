@@ -43,6 +43,25 @@ namespace relstore::detail {
 void* allocate_block(std::size_t n, std::size_t align);
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;
 
+// A standard allocator over allocate_block: a vector of millions of cells
+// (a snapshot's columns) faults its memory in 2 MiB at a time, not 4 KiB.
+template <class T>
+struct block_allocator {
+  using value_type = T;
+  block_allocator() = default;
+  template <class U>
+  block_allocator(const block_allocator<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(allocate_block(n * sizeof(T), alignof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { free_block(p, n * sizeof(T), alignof(T)); }
+  template <class U>
+  bool operator==(const block_allocator<U>&) const noexcept {
+    return true;
+  }
+};
+
 class node_pool {
  public:
   node_pool() = default;
