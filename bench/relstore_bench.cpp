@@ -76,6 +76,7 @@ void* counted_new(std::size_t n) {
 // the block, in `al` bytes of front room.
 void* counted_aligned_alloc(std::size_t n, std::align_val_t al) noexcept {
   const auto a = std::max(static_cast<std::size_t>(al), std::size_t{16});
+  if (n > std::size_t(-1) - 2 * a) return nullptr;
   void* p = std::aligned_alloc(a, (n + a + a - 1) / a * a);
   if (p == nullptr) return nullptr;
   char* q = static_cast<char*>(p) + a;

@@ -40,13 +40,11 @@ namespace {
 constexpr std::size_t min_slots = 64;
 constexpr std::size_t small_max_slots = 8192;
 constexpr std::size_t huge_page = std::size_t{2} << 20;
-std::size_t max_slots(std::size_t slot_size, std::size_t capacity) noexcept {
-  if (capacity * slot_size < 4 * huge_page) return small_max_slots;
-  return std::max(small_max_slots, (huge_page / slot_size + 63) / 64 * 64);
-}
 // Huge pages are asked for only where the block spans whole ones: the
 // block starts on one, and madvise covers the pages it fills.
-std::size_t block_align(std::size_t n, std::size_t align) noexcept { return n >= huge_page ? huge_page : align; }
+std::size_t block_align(std::size_t n, std::size_t align) noexcept {
+  return n >= huge_page ? std::max(align, huge_page) : align;
+}
 }  // namespace
 
 void* allocate_block(std::size_t n, std::size_t align) {
@@ -76,12 +74,27 @@ std::byte* line_up(std::byte* p) noexcept {
   const auto at = reinterpret_cast<std::uintptr_t>(p);
   return p + ((cache_line - at % cache_line) % cache_line);
 }
+// A chunk's block: its slots and a line more, to round up to one; a block
+// of a huge page or more starts on one, needs no pad, and is asked for in
+// whole huge pages (an aligned request is rounded up to its alignment).
+std::size_t chunk_bytes(std::size_t slots, std::size_t slot_size) noexcept {
+  const std::size_t n = slots * slot_size;
+  if (n + cache_line < huge_page) return n + cache_line;
+  return (n + huge_page - 1) / huge_page * huge_page;
+}
+// Slots (a multiple of 64) in the next chunk: a small chunk stays under a
+// huge page, a big one fills one.
+std::size_t max_slots(std::size_t slot_size, std::size_t capacity) noexcept {
+  const auto fit = [&](std::size_t bytes) { return std::max<std::size_t>(bytes / slot_size / 64 * 64, 64); };
+  if (capacity * slot_size < 4 * huge_page) return std::min(small_max_slots, fit(huge_page - cache_line));
+  return fit(huge_page);
+}
 }  // namespace
 
 node_pool::~node_pool() {
   for (const chunk& c : chunks_) {
     RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-    free_block(c.raw, c.capacity * slot_size_ + cache_line, align_);
+    free_block(c.raw, chunk_bytes(c.capacity, slot_size_), align_);
   }
 }
 
@@ -115,7 +128,7 @@ std::size_t node_pool::add_chunk() {
   const std::size_t slots = std::clamp(capacity_, min_slots, max_slots(slot_size_, capacity_));
   const std::size_t words = slots / 64;
   chunk c;
-  c.raw = static_cast<std::byte*>(allocate_block(slots * slot_size_ + cache_line, align_));
+  c.raw = static_cast<std::byte*>(allocate_block(chunk_bytes(slots, slot_size_), align_));
   c.base = line_up(c.raw);
   c.capacity = static_cast<std::uint32_t>(slots);
   c.used_bits = std::make_unique<std::uint64_t[]>(words);
@@ -130,7 +143,7 @@ std::size_t node_pool::add_chunk() {
 void node_pool::free_chunk(std::size_t i) noexcept {
   chunk& c = chunks_[i];
   RELSTORE_UNPOISON(c.base, c.capacity * slot_size_);
-  free_block(c.raw, c.capacity * slot_size_ + cache_line, align_);
+  free_block(c.raw, chunk_bytes(c.capacity, slot_size_), align_);
   capacity_ -= c.capacity;
   chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(i));
   if (open_ > i) --open_;

@@ -171,7 +171,7 @@ TEST(NodePool, ABigPoolGrowsInHugePagesASmallOneInSmallChunks) {
 }
 
 // A big bucket array (a million-row table's hashed index) is advised too.
-TEST(NodePool, ABigBlockStartsOnAHugePageAndASmallOneIsPlainHeap) {
+TEST(NodePool, ABigBlockStartsOnAHugePageAndIsAdvisedAsOne) {
   using relstore::detail::allocate_block;
   using relstore::detail::free_block;
   const std::size_t big = 3 * huge_page + 100;

@@ -67,7 +67,7 @@ std::error_code make_error_code(errc code) noexcept;
 // its text.
 //
 // Lifetime: an error owns its text; a deferred error points only at things of
-// static storage duration (a typed schema's registry, a model's model_info),
+// static storage duration (a model's model_info; a typed schema's formatter fetches its registry),
 // so it may outlive the store that made it, be copied, moved and read later.
 // Thread-safety: message() formats on each call into a new string and changes
 // nothing, so concurrent reads of one error are safe.
@@ -81,7 +81,7 @@ class error {
   // never changed; `format` does not throw (except std::bad_alloc).
   struct deferred {
     std::string (*format)(const deferred&) = nullptr;
-    const void* context = nullptr;  // e.g. a typed schema's registry
+    const void* context = nullptr;  // e.g. a model's model_info
     union {
       std::int64_t i;
       std::uint64_t u;

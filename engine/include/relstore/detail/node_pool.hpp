@@ -37,9 +37,10 @@
 namespace relstore::detail {
 
 // `n` bytes aligned to `align`, from the global operator new (a game's
-// replaced operator new sees them); a block of 2 MiB or more is aligned to
-// 2 MiB and advised as huge pages. Throws std::bad_alloc. Freed with
-// free_block(p, n, align) and the same n and align.
+// replaced one sees them). A block of 2 MiB or more comes from the aligned
+// form, operator new(size_t, align_val_t{2 MiB}), which rounds it up to
+// whole huge pages, and is advised as huge pages. Throws std::bad_alloc.
+// Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;
 
@@ -172,7 +173,7 @@ class node_pool {
 
  private:
   struct chunk {
-    std::byte* raw = nullptr;     // what was allocated (freed with free_bytes)
+    std::byte* raw = nullptr;     // what was allocated (freed with free_block)
     std::byte* base = nullptr;    // raw rounded up to a cache line: slot 0
     std::uint32_t capacity = 0;   // slots, a multiple of 64
     std::uint32_t used = 0;       // allocated slots
