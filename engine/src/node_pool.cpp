@@ -5,10 +5,6 @@
 #include <cstdint>
 #include <functional>
 
-#if __has_include(<sys/mman.h>)
-#include <sys/mman.h>
-#endif
-
 #include "relstore/assert.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -39,34 +35,6 @@ namespace {
 // just added, mostly empty, stays a small part of it.
 constexpr std::size_t min_slots = 64;
 constexpr std::size_t small_max_slots = 8192;
-constexpr std::size_t huge_page = std::size_t{2} << 20;
-// Huge pages are asked for only where the block spans whole ones: the
-// block starts on one, and madvise covers the pages it fills.
-std::size_t block_align(std::size_t n, std::size_t align) noexcept {
-  return n >= huge_page ? std::max(align, huge_page) : align;
-}
-}  // namespace
-
-void* allocate_block(std::size_t n, std::size_t align) {
-  align = block_align(n, align);
-  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n);
-  void* p = ::operator new (n, std::align_val_t{align});
-#if defined(MADV_HUGEPAGE)
-  // Advice only: a kernel without transparent huge pages refuses it, and
-  // the block works the same on small pages.
-  if (align == huge_page) (void)::madvise(p, n / huge_page * huge_page, MADV_HUGEPAGE);
-#endif
-  return p;
-}
-
-void free_block(void* p, std::size_t n, std::size_t align) noexcept {
-  align = block_align(n, align);
-  if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
-  ::operator delete (p, std::align_val_t{align});
-}
-
-namespace {
-
 // Chunks start on a cache line: allocated one line longer, then rounded up
 // (an alignment above a line is a multiple of it, and is already met).
 constexpr std::size_t cache_line = 64;
@@ -79,15 +47,15 @@ std::byte* line_up(std::byte* p) noexcept {
 // whole huge pages (an aligned request is rounded up to its alignment).
 std::size_t chunk_bytes(std::size_t slots, std::size_t slot_size) noexcept {
   const std::size_t n = slots * slot_size;
-  if (n + cache_line < huge_page) return n + cache_line;
-  return (n + huge_page - 1) / huge_page * huge_page;
+  if (n + cache_line < huge_page_bytes) return n + cache_line;
+  return (n + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
 }
 // Slots (a multiple of 64) in the next chunk: a small chunk stays under a
 // huge page, a big one fills one.
 std::size_t max_slots(std::size_t slot_size, std::size_t capacity) noexcept {
   const auto fit = [&](std::size_t bytes) { return std::max<std::size_t>(bytes / slot_size / 64 * 64, 64); };
-  if (capacity * slot_size < 4 * huge_page) return std::min(small_max_slots, fit(huge_page - cache_line));
-  return fit(huge_page);
+  if (capacity * slot_size < 4 * huge_page_bytes) return std::min(small_max_slots, fit(huge_page_bytes - cache_line));
+  return fit(huge_page_bytes);
 }
 }  // namespace
 

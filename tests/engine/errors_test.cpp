@@ -54,7 +54,7 @@ TEST(DeferredError, DanglingKeyWordsEveryNumberKeyAsTheEagerForm) {
   const relstore::registry& reg = shop::schema::registry();
   const std::size_t r = orders_relation();
   for (const value_view& key : number_keys()) {
-    const error lazy = relstore::detail::deferred_dangling_key(reg, r, key);
+    const error lazy = relstore::detail::dangling_error<shop::schema>({r, key});
     const error eager = relstore::detail::dangling_key(reg, reg.relations()[r], key);
     EXPECT_TRUE(lazy.is_deferred()) << eager.message();
     EXPECT_FALSE(eager.is_deferred());
@@ -62,7 +62,7 @@ TEST(DeferredError, DanglingKeyWordsEveryNumberKeyAsTheEagerForm) {
     EXPECT_EQ(lazy.code, eager.code);
     EXPECT_EQ(lazy.message(), eager.message());
   }
-  EXPECT_EQ(relstore::detail::deferred_dangling_key(reg, r, std::int64_t{-7}).message(),
+  EXPECT_EQ(relstore::detail::dangling_error<shop::schema>({r, std::int64_t{-7}}).message(),
             "Order.customerId = -7: no Customer with id -7 (relation Customer.orders)");
 }
 
@@ -99,7 +99,7 @@ TEST(DeferredError, AStringKeyIsWordedEagerlyWithTheSameText) {
   const relstore::registry& reg = shop::schema::registry();
   const std::size_t r = relstore::detail::has_many_index<shop::schema, shop::account_sessions>;
   for (std::string_view key : {"", "A", "a key longer than a short string's inline room", "quote \" and \\"}) {
-    const error lazy = relstore::detail::deferred_dangling_key(reg, r, key);
+    const error lazy = relstore::detail::dangling_error<shop::schema>({r, key});
     EXPECT_FALSE(lazy.is_deferred()) << "a string key is copied into the text";
     EXPECT_EQ(lazy.message(), relstore::detail::dangling_key(reg, reg.relations()[r], key).message());
     const relstore::model_info& m = relstore::model_info_of<Session>();
@@ -107,7 +107,7 @@ TEST(DeferredError, AStringKeyIsWordedEagerlyWithTheSameText) {
     EXPECT_EQ(relstore::detail::deferred_duplicate_key(m, m.primary_key, key).message(),
               relstore::detail::duplicate_key(m, m.primary_key, key).message());
   }
-  EXPECT_EQ(relstore::detail::deferred_dangling_key(reg, r, std::string_view("X")).message(),
+  EXPECT_EQ(relstore::detail::dangling_error<shop::schema>({r, std::string_view("X")}).message(),
             "Session.accountCode = \"X\": no Account with code \"X\" (relation Account.sessions)");
 }
 

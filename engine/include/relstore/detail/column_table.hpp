@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "relstore/detail/node_pool.hpp"
+#include "relstore/detail/block_allocator.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
 #include "relstore/model_info.hpp"

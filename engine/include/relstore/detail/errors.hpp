@@ -132,12 +132,6 @@ error deferred_or(errc code, std::string (*format)(const error::deferred&), cons
   return error::defer(code, d);
 }
 
-// dangling_key for relation `relation` of reg.relations() (a has_many).
-inline error deferred_dangling_key(const registry& reg, std::size_t relation, const value_view& key) {
-  return deferred_or(errc::foreign_key_violation, &format_dangling_key, &reg, relation, key,
-                     [&] { return dangling_key(reg, reg.relations()[relation], key); });
-}
-
 // duplicate_key of field `field` of `model`.
 inline error deferred_duplicate_key(const model_info& model, std::size_t field, const value_view& key) {
   return deferred_or(errc::already_exists, &format_duplicate_key, &model, field, key,

@@ -34,34 +34,9 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/detail/block_allocator.hpp"
+
 namespace relstore::detail {
-
-// `n` bytes aligned to `align`, from the global operator new (a game's
-// replaced one sees them). A block of 2 MiB or more comes from the aligned
-// form, operator new(size_t, align_val_t{2 MiB}), which rounds it up to
-// whole huge pages, and is advised as huge pages. Throws std::bad_alloc.
-// Freed with free_block(p, n, align) and the same n and align.
-void* allocate_block(std::size_t n, std::size_t align);
-void free_block(void* p, std::size_t n, std::size_t align) noexcept;
-
-// A standard allocator over allocate_block: a vector of millions of cells
-// (a snapshot's columns) faults its memory in 2 MiB at a time, not 4 KiB.
-template <class T>
-struct block_allocator {
-  using value_type = T;
-  block_allocator() = default;
-  template <class U>
-  block_allocator(const block_allocator<U>&) noexcept {}  // NOLINT: rebinding
-  T* allocate(std::size_t n) {
-    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(allocate_block(n * sizeof(T), alignof(T)));
-  }
-  void deallocate(T* p, std::size_t n) noexcept { free_block(p, n * sizeof(T), alignof(T)); }
-  template <class U>
-  bool operator==(const block_allocator<U>&) const noexcept {
-    return true;
-  }
-};
 
 class node_pool {
  public:
@@ -238,7 +213,7 @@ class node_pool {
 };
 
 // An allocator for a multi_index_container of M: its nodes (a single node
-// whose value() is an M) come from a node_pool, the rest from allocate_block.
+// whose value() is an M) come from a node_pool, the rest from block_allocator.
 template <class T, class M>
 class node_allocator {
  public:
@@ -261,14 +236,13 @@ class node_allocator {
     if constexpr (is_node) {
       if (n == 1) return static_cast<T*>(pool_->allocate(sizeof(T), alignof(T)));
     }
-    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(allocate_block(n * sizeof(T), alignof(T)));
+    return block_allocator<T>{}.allocate(n);
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if constexpr (is_node) {
       if (n == 1) return pool_->deallocate(p);
     }
-    free_block(p, n * sizeof(T), alignof(T));
+    block_allocator<T>{}.deallocate(p, n);
   }
   template <class U, class... Args>
   void construct(U* p, Args&&... args) {

@@ -1,0 +1,43 @@
+// Blocks of memory for large arrays (bucket arrays, snapshot columns, a node
+// pool's chunks): one of 2 MiB or more starts on a huge page and is advised
+// to the kernel as huge pages (madvise(MADV_HUGEPAGE)), so a pass or lookup
+// over millions of entries does not miss the TLB at every 4 KiB page.
+// Internal. Thread-safety: as the global operator new.
+#pragma once
+
+#include <cstddef>
+#include <new>
+
+namespace relstore::detail {
+
+// The size of a huge page, and the least block advised as one.
+inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
+
+// `n` bytes aligned to `align`, from the global operator new (a game's
+// replaced one sees them). A block of 2 MiB or more comes from the aligned
+// form, operator new(size_t, align_val_t{2 MiB}), which rounds it up to
+// whole huge pages, and is advised as huge pages. Throws std::bad_alloc.
+// Freed with free_block(p, n, align) and the same n and align.
+void* allocate_block(std::size_t n, std::size_t align);
+void free_block(void* p, std::size_t n, std::size_t align) noexcept;
+
+// A standard allocator over allocate_block: a vector of millions of cells
+// (a snapshot's columns) faults its memory in 2 MiB at a time, not 4 KiB.
+template <class T>
+struct block_allocator {
+  using value_type = T;
+  block_allocator() = default;
+  template <class U>
+  block_allocator(const block_allocator<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(allocate_block(n * sizeof(T), alignof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { free_block(p, n * sizeof(T), alignof(T)); }
+  template <class U>
+  bool operator==(const block_allocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace relstore::detail
