@@ -141,6 +141,7 @@ void* node_pool::allocate(std::size_t size, std::size_t align) {
 }
 
 void node_pool::deallocate(void* p) noexcept {
+  if (retired_) return;
   const auto [i, slot] = locate(p);
   chunk& c = chunks_[i];
   const std::size_t w = slot / 64;
@@ -172,6 +173,7 @@ void node_pool::mark_live(const void* value) noexcept {
 }
 
 void node_pool::mark_dead(const void* value) noexcept {
+  if (retired_) return;
   const auto [i, slot] = locate(value);
   if (!watches_.empty()) hand_over(i, slot, value);
   chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));

@@ -81,11 +81,17 @@ std::optional<bool> all_resolve(const table_base& child, std::size_t fk, const t
     const value_view v = k.get(e);
     if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr) keys.insert(*i);
   });
+  // A loaded or compacted table keeps each parent's children side by side:
+  // a key equal to the one before needs no lookup.
   bool all = true;
+  std::optional<std::int64_t> last;
   child.for_each([&](const void* e) {
     if (!all) return;
     const value_view v = f.get(e);
-    if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr) all = keys.contains(*i);
+    const auto* i = std::get_if<std::int64_t>(&v);
+    if (i == nullptr || *i == last) return;
+    all = keys.contains(*i);
+    last = *i;
   });
   return all;
 }

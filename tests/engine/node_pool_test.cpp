@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -299,6 +300,31 @@ TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
   EXPECT_FALSE(p.watched());
 }
 
+// A dying table retires its pool: its nodes then go with the chunks, not
+// one by one, unless a save watches the pool and must get each value first.
+TEST(NodePoolWatch, ARetiredPoolStillHandsOverWhileWatchedAndElseKeepsNoBooks) {
+  node_pool watched;
+  std::vector<void*> a;
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    a.push_back(make(watched));
+    static_cast<slot_value*>(a.back())->tag = i;
+  }
+  copies c;
+  ASSERT_EQ(watched.watch(&copies::take, &copies::told, &c), 100u);
+  watched.retire();
+  for (void* s : a) drop(watched, s);
+  EXPECT_EQ(c.tags.size(), 100u) << "each value handed over before it died";
+  EXPECT_TRUE(pass(watched).empty());
+  watched.unwatch(&c);
+
+  node_pool idle;
+  std::vector<void*> b;
+  for (int i = 0; i < 100; ++i) b.push_back(make(idle));
+  idle.retire();
+  for (void* s : b) drop(idle, s);
+  EXPECT_EQ(pass(idle).size(), 100u) << "no slot looked up: the chunks go back whole";
+}
+
 TEST(NodePoolWatch, KeepsEmptyChunksWhileWatchedAndServesTwoWatchesApart) {
   // Two pools, one watched, through the same churn: the other gives its
   // emptied chunks back, the watched one keeps them (slots stay put).
@@ -405,6 +431,29 @@ TEST(NodePoolStore, CompactKeepsEveryEntityAndPutsEachParentsChildrenSideBySide)
   // Writes go on as before.
   ASSERT_TRUE(db.repo<Order>().create({.id = 7000, .customerId = 3}));
   EXPECT_EQ(db.repo<Customer>().related<"orders">(3).count().value(), 11u);
+}
+
+// A load inserts keys out of order and fetches each one's bucket ahead
+// through the hint reserve() returns: it must point at the primary-key
+// index's buckets, where Boost leaves an empty bucket null.
+TEST(NodePoolStore, AReserveThatRehashesTellsWhereTheKeyBucketsLie) {
+  shop::store db;
+  auto& orders = relstore::detail::store_access::of(db).template tab<Order>();
+  const auto hint = orders.reserve(5000);
+  ASSERT_NE(hint.base, nullptr);
+  const auto& by_key = orders.template index<0>();
+  auto bucket = [&](std::int64_t key) {
+    const void* head = nullptr;
+    std::memcpy(&head, hint.base + by_key.bucket(key) * sizeof(void*), sizeof head);
+    return head;
+  };
+  ASSERT_NE(by_key.bucket(42), by_key.bucket(43));
+  EXPECT_EQ(bucket(42), nullptr);
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 1, .name = "x"}));
+  ASSERT_TRUE(db.repo<Order>().create({.id = 42, .customerId = 1}));
+  EXPECT_NE(bucket(42), nullptr) << "the hint is not the key index's bucket array";
+  EXPECT_EQ(bucket(43), nullptr);
+  EXPECT_EQ(orders.reserve(10).base, nullptr) << "no rehash, no new buckets to point at";
 }
 
 TEST(NodePoolStore, CompactGivesBackTheMemoryOfEntitiesDeletedForGood) {

@@ -141,7 +141,20 @@ class node_pool {
     for (const watch_state& w : watches_) w.fields(w.ctx, *this, fields);
   }
   bool watched() const noexcept { return !watches_.empty(); }
+  // Called when the pool's container is about to destroy every value and
+  // free every node, after which only the pool's destructor uses it: from
+  // then on mark_dead and deallocate do nothing, and the chunks go back to
+  // the heap whole when the pool dies (a 1M-entity table's teardown no longer
+  // looks up each node's chunk). Does nothing while watched: a watch must get
+  // each value before it dies.
+  void retire() noexcept { retired_ = watches_.empty(); }
 
+  // The last block (not a node) the pool's allocator handed out, and its
+  // size in bytes: after a hashed index's reserve() that rehashed, that
+  // index's bucket array. {nullptr, 0} before any. Not owned; a hint only
+  // (table::pk_buckets), which may be freed by now.
+  std::pair<const void*, std::size_t> last_block() const noexcept { return last_block_; }
+  void note_block(const void* p, std::size_t bytes) noexcept { last_block_ = {p, bytes}; }
   std::size_t live() const noexcept;                           // values, counted from the bitmaps
   std::size_t capacity() const noexcept { return capacity_; }  // slots, used or not
   std::size_t chunks() const noexcept { return chunks_.size(); }
@@ -205,8 +218,10 @@ class node_pool {
   std::size_t align_ = 0;
   std::size_t value_offset_ = 0;
   bool offset_known_ = false;
+  bool retired_ = false;
   std::size_t capacity_ = 0;
   std::size_t used_ = 0;
+  std::pair<const void*, std::size_t> last_block_{nullptr, 0};
   mutable const std::byte* recent_ = nullptr;  // the slot locate() found last
   mutable std::size_t recent_chunk_ = 0;
   mutable std::size_t recent_slot_ = 0;
@@ -236,7 +251,9 @@ class node_allocator {
     if constexpr (is_node) {
       if (n == 1) return static_cast<T*>(pool_->allocate(sizeof(T), alignof(T)));
     }
-    return block_allocator<T>{}.allocate(n);
+    T* p = block_allocator<T>{}.allocate(n);
+    pool_->note_block(p, n * sizeof(T));
+    return p;
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if constexpr (is_node) {

@@ -287,7 +287,7 @@ struct snapshot_bridge {
     auto mapping = map_fields(info_of<M>(), src.info());
     if (!mapping) return std::move(mapping).error();
     const std::vector<std::size_t>& map = *mapping;
-    t.reserve(src.rows());
+    const auto buckets = t.reserve(src.rows());
     using defs = typename engine<S>::template table_t<M>::defs;
     // Inserted grouped by the first foreign key, as compact() leaves a table:
     // each parent's children side by side in the node pool, and the
@@ -311,6 +311,15 @@ struct snapshot_bridge {
         }
       }
 #endif
+      // Grouped, the keys arrive in random order: each one's primary-key
+      // bucket is a cache miss unless fetched ahead (at 1M rows, 100 -> 70 ms
+      // for the table). Fewer rows ahead than the cells, whose key is then
+      // in cache already: 16 rows ahead was slower than 8 or 4.
+      if constexpr (std::is_same_v<member_type<M, pk>, std::int64_t>) {
+        if (constexpr std::size_t ahead = 8; !order.empty() && i + ahead < order.size() && map[pk] != npos) {
+          t.prefetch_pk_bucket(buckets, src.at(map[pk]).ints[order[i + ahead]]);
+        }
+      }
       M e{};
       mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
         const std::size_t c = map[I];

@@ -168,9 +168,43 @@ class table final : public table_base {
     }
   }
 
+  // Where the primary-key index's buckets lie, for prefetch_pk_bucket;
+  // null if unknown. Valid until that index next rehashes.
+  struct bucket_hint {
+    const std::byte* base = nullptr;
+  };
+
   // Sizes every hashed index for `n` entities, so a bulk load never rehashes.
-  void reserve(std::size_t n) {
-    mp::mp_for_each<defs>([&](auto d) { index<decltype(d)::field>().reserve(n); });
+  // Returns where the primary-key index's buckets now lie: the block the
+  // pool saw allocated when that index rehashed, if its size is the bucket
+  // array's (Boost's buckets are one pointer each, plus an end sentinel).
+  bucket_hint reserve(std::size_t n) {
+    bucket_hint out;
+    mp::mp_for_each<defs>([&](auto d) {
+      auto& idx = index<decltype(d)::field>();
+      const std::size_t before = idx.bucket_count();
+      idx.reserve(n);
+      if constexpr (decltype(d)::field == pk) {
+        const auto [block, bytes] = items.get_allocator().pool().last_block();
+        if (idx.bucket_count() != before && bytes == (idx.bucket_count() + 1) * sizeof(void*)) {
+          out.base = static_cast<const std::byte*>(block);
+        }
+      }
+    });
+    return out;
+  }
+
+  // Asks for the cache line of the primary-key bucket `key` falls in, ahead
+  // of inserting it: a bulk load that inserts out of key order otherwise
+  // waits on a cache miss there for every entity. Only a hint: with a wrong
+  // or stale `h` it fetches a useless line (a prefetch never faults).
+  void prefetch_pk_bucket(const bucket_hint& h, const key_type& key) const {
+#if defined(__GNUC__)
+    if (h.base != nullptr) __builtin_prefetch(h.base + index<pk>().bucket(key) * sizeof(void*), 1);
+#else
+    (void)h;
+    (void)key;
+#endif
   }
 
   // Number of entities whose field F equals `key`.
@@ -215,6 +249,7 @@ class table final : public table_base {
     } else {
       copy(old);
     }
+    old.get_allocator().watchable_pool().retire();
   }
 
   // Sorts entities of M by primary key. A run already in order, or in
@@ -587,6 +622,8 @@ auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
 }
 
 template <class M, class Relations, class Indexes>
-table<M, Relations, Indexes>::~table() = default;
+table<M, Relations, Indexes>::~table() {
+  items.get_allocator().watchable_pool().retire();
+}
 
 }  // namespace relstore::detail
