@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -68,6 +69,42 @@ TEST_F(EntityView, VisitCallsBackInOrderAndCounts) {
   auto bad = db_.repo<Order>().visit(R"({"where":{"nope":1}})", [&](const Order&) { FAIL(); });
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, errc::invalid_filter);
+}
+
+// A visit of all of one parent's children takes a shortcut (the family
+// gathered on the stack, its order checked during the walk): it must still
+// give key order, whatever order the children were created in, for a family
+// past the 32 gathered on the stack too, and agree with find.
+TEST_F(EntityView, AConstrainedVisitOfAllGivesKeyOrderWhateverTheCreationOrder) {
+  auto visited = [&](const std::vector<std::int64_t>& keys) {
+    const auto parent = db_.repo<Customer>().create({.name = "Cy"}).value().id;
+    auto orders = db_.repo<Customer>().related<"orders">(parent);
+    for (std::int64_t k : keys) EXPECT_TRUE(orders.create({.id = k, .total = 1.0}));
+    std::vector<std::int64_t> seen;
+    auto n = orders.visit({}, [&](const Order& o) { seen.push_back(o.id); });
+    EXPECT_TRUE(n);
+    EXPECT_EQ(n.value_or(0), keys.size());
+    std::vector<std::int64_t> found;
+    for (const auto& o : orders.find().value()) found.push_back(o->id);
+    EXPECT_EQ(seen, found) << "visit and find disagree";
+    return seen;
+  };
+  std::vector<std::int64_t> shuffled, rising, falling;
+  for (std::int64_t k = 1; k <= 40; ++k) {
+    shuffled.push_back(1000 + (k * 17) % 41);  // 1001..1040, out of order
+    rising.push_back(2000 + k);
+    falling.push_back(3041 - k);
+  }
+  for (const auto* keys : {&rising, &falling, &shuffled}) {
+    auto want = *keys;
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(visited(*keys), want);
+    std::vector<std::int64_t> small(keys->begin(), keys->begin() + 7);
+    for (auto& k : small) k += 10000;  // the same order, a new family of 7
+    auto small_want = small;
+    std::sort(small_want.begin(), small_want.end());
+    EXPECT_EQ(visited(small), small_want);
+  }
 }
 
 TEST_F(EntityView, AConstrainedViewSeesOnlyItsParentsChildren) {

@@ -113,6 +113,7 @@ class has_many_repository {
   template <class Fn>
   requires std::invocable<Fn&, const C&> result<std::size_t> visit(const filter<C>& f, Fn&& fn)
   const {
+    if (auto all = eng().template visit_all_children<R>(child_key_, spec::spec(f), fn)) return *all;
     return eng().template visitable<C>(spec::spec(f)).and_then([&] {
       return view(f).transform([&](const entity_view<C>& v) {
         for (const C& e : v) fn(e);

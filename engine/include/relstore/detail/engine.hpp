@@ -13,6 +13,7 @@
 #include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -116,6 +117,15 @@ class engine {
     return materializer<S>::template ordered_children<R>(st_, key, spec).and_then([&](std::vector<const void*> kids) {
       return with_includes<typename R::child>(std::move(kids), spec);
     });
+  }
+  // fn(const C&) on R's children of `key` in key order, when spec asks for
+  // them all as stored (materializer::asks_all_stored); else nullopt, and
+  // the caller takes child_entities' way. REQUIRES: fn does not write.
+  template <class R, class Fn>
+  std::optional<std::size_t> visit_all_children(const member_type<typename R::child, R::child_key>& key,
+                                                const filter_spec& spec, Fn&& fn) const {
+    if (!materializer<S>::asks_all_stored(spec)) return std::nullopt;
+    return materializer<S>::template visit_children<R>(st_, key, std::forward<Fn>(fn));
   }
   // A visit gives the entities alone: an include is invalid_filter there.
   template <class M>

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -92,6 +93,54 @@ struct materializer {
     return kids;
   } catch (const match_aborted& a) {
     return a.error;
+  }
+
+  // Whether spec asks for every entity as stored, in key order: no where
+  // (or one that matches all), order, skip, limit, fields or include.
+  static bool asks_all_stored(const filter_spec& spec) noexcept {
+    return (!spec.where || matches_all(*spec.where)) && spec.order.empty() && spec.skip == 0 && !spec.limit &&
+           !spec.total_limit && !spec.fields && spec.include.empty();
+  }
+
+  // Calls fn(const C&) on R's children of the parent whose key is `key`, in
+  // primary key order, as children_of(st, key, nullptr) lists them; returns
+  // how many. A family of up to 32 is gathered on the stack: a game's visit
+  // of one parent's children each frame allocates nothing. REQUIRES: fn does
+  // not write to the store.
+  template <class R, class Fn>
+  static std::size_t visit_children(const storage<S>& st, const member_type<typename R::child, R::child_key>& key,
+                                    Fn&& fn) {
+    using C = typename R::child;
+    using T = typename storage<S>::template table_t<C>;
+    constexpr auto pk = member_pointer<C, T::pk>;
+    std::array<const void*, 32> near;
+    std::size_t n = 0;
+    std::vector<const void*> far;  // the whole family, once it outgrows `near`
+    // Whether the walk met the keys rising or falling (a hashed index's
+    // group lists its newest first), checked while the walk waits on memory.
+    bool rising = true, falling = true;
+    const C* last = nullptr;
+    st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
+      if (last != nullptr) {
+        rising = rising && last->*pk < c.*pk;
+        falling = falling && c.*pk < last->*pk;
+      }
+      last = &c;
+      if (n < near.size()) {
+        near[n++] = &c;
+        return;
+      }
+      if (far.empty()) far.assign(near.begin(), near.end());
+      far.push_back(&c);
+    });
+    const std::span<const void*> kids = far.empty() ? std::span<const void*>(near.data(), n) : std::span(far);
+    if (falling && !rising) {
+      for (auto it = kids.rbegin(); it != kids.rend(); ++it) fn(*static_cast<const C*>(*it));
+      return kids.size();
+    }
+    if (!rising) T::sort_keys(kids);
+    for (const void* c : kids) fn(*static_cast<const C*>(c));
+    return kids.size();
   }
 
   // find(spec) on R's children of one parent. REQUIRES: spec validated.

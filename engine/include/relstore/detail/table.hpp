@@ -21,6 +21,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -256,7 +257,7 @@ class table final : public table_base {
   // reverse order (a hashed index's group of equal foreign keys), costs one
   // pass. Large inputs sort (key, pointer) pairs, so comparisons do not chase
   // pointers.
-  static void sort_keys(std::vector<const void*>& v) {
+  static void sort_keys(std::span<const void*> v) {
     constexpr auto key = member_pointer<M, pk>;
     auto entity = [](const void* p) { return static_cast<const M*>(p); };
     auto less = [&](const void* a, const void* b) { return entity(a)->*key < entity(b)->*key; };
