@@ -119,6 +119,7 @@ void node_pool::free_chunk(std::size_t i) noexcept {
 }
 
 void* node_pool::allocate(std::size_t size, std::size_t align) {
+  RELSTORE_ASSERT(!retired_, "relstore: a allocation from a retired node pool");
   if (slot_size_ == 0) {
     slot_size_ = (size + align - 1) / align * align;
     align_ = align;
@@ -161,6 +162,7 @@ void node_pool::deallocate(void* p) noexcept {
 }
 
 void node_pool::mark_live(const void* value) noexcept {
+  RELSTORE_ASSERT(!retired_, "relstore: a value made in a retired node pool");
   const auto [i, slot] = locate(value);
   chunk& c = chunks_[i];
   const auto offset = static_cast<std::size_t>(static_cast<const std::byte*>(value) - c.base) - slot * slot_size_;
@@ -180,6 +182,7 @@ void node_pool::mark_dead(const void* value) noexcept {
 }
 
 std::size_t node_pool::watch(copy_fn copy, fields_fn fields, void* ctx) {
+  RELSTORE_ASSERT(!retired_, "relstore: a watch of a retired node pool");
   RELSTORE_ASSERT(copy != nullptr && fields != nullptr, "relstore: a watch needs its two functions");
   for (const watch_state& w : watches_) RELSTORE_ASSERT(w.ctx != ctx, "relstore: a pool watched twice for one ctx");
   watch_state w;

@@ -14,10 +14,12 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "relstore/assert.hpp"
 #include "relstore/detail/column_table.hpp"
 #include "relstore/detail/store_access.hpp"
 
@@ -29,6 +31,11 @@ struct slot_value {
   std::uint64_t tag;
   char pad[40];
 };
+
+struct misuse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void throw_on_assert(const char*, const char* message, const char*, int) { throw misuse(message); }
 
 // Allocates a slot and marks a value live in it, as the container does.
 void* make(node_pool& p) {
@@ -321,8 +328,12 @@ TEST(NodePoolWatch, ARetiredPoolStillHandsOverWhileWatchedAndElseKeepsNoBooks) {
   std::vector<void*> b;
   for (int i = 0; i < 100; ++i) b.push_back(make(idle));
   idle.retire();
-  for (void* s : b) drop(idle, s);
-  EXPECT_EQ(pass(idle).size(), 100u) << "no slot looked up: the chunks go back whole";
+  for (void* s : b) drop(idle, s);  // the teardown: no slot looked up
+  // The pool's books are stale now: any other use is misuse.
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  EXPECT_THROW((void)pass(idle), misuse);
+  EXPECT_THROW((void)idle.allocate(sizeof(slot_value), alignof(slot_value)), misuse);
+  relstore::set_assert_handler(previous);
 }
 
 TEST(NodePoolWatch, KeepsEmptyChunksWhileWatchedAndServesTwoWatchesApart) {

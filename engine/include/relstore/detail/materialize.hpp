@@ -95,11 +95,11 @@ struct materializer {
     return a.error;
   }
 
-  // Whether spec asks for every entity as stored, in key order: no where
-  // (or one that matches all), order, skip, limit, fields or include.
+  // Whether spec asks for every entity as stored, in key order: no where,
+  // order, skip, limit, fields or include, so nothing to validate either.
   static bool asks_all_stored(const filter_spec& spec) noexcept {
-    return (!spec.where || matches_all(*spec.where)) && spec.order.empty() && spec.skip == 0 && !spec.limit &&
-           !spec.total_limit && !spec.fields && spec.include.empty();
+    return !spec.where && spec.order.empty() && spec.skip == 0 && !spec.limit && !spec.total_limit && !spec.fields &&
+           spec.include.empty();
   }
 
   // Calls fn(const C&) on R's children of the parent whose key is `key`, in

@@ -18,8 +18,9 @@
 // Ownership: a pool is shared by the copies of one container's allocator and
 // dies with the last. A copied container gets a new pool
 // (select_on_container_copy_construction); move assignment and swap carry
-// the pool with the nodes. Move *construction* of a container shares the pool
-// with the moved-from one, so table moves swap instead.
+// the pool with the nodes. Move *construction* of a container moves the
+// allocator and leaves the moved-from container without a pool (it cannot
+// even be destroyed), so table moves swap instead.
 // Thread-safety: none; the owning store's rules apply. A watch (below) is
 // served on the thread that writes the store: the pool starts no thread.
 #pragma once
@@ -34,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/block_allocator.hpp"
 
 namespace relstore::detail {
@@ -63,6 +65,7 @@ class node_pool {
   // REQUIRES: fn allocates and frees nothing in this pool.
   template <class Fn>
   void for_each_value(Fn&& fn) const {
+    RELSTORE_ASSERT(!retired_, "relstore: a pass over a retired node pool");
     for (const chunk& c : chunks_) {
       const std::byte* base = c.base + value_offset_;
       const std::size_t words = c.capacity / 64;
@@ -141,18 +144,18 @@ class node_pool {
     for (const watch_state& w : watches_) w.fields(w.ctx, *this, fields);
   }
   bool watched() const noexcept { return !watches_.empty(); }
-  // Called when the pool's container is about to destroy every value and
-  // free every node, after which only the pool's destructor uses it: from
-  // then on mark_dead and deallocate do nothing, and the chunks go back to
-  // the heap whole when the pool dies (a 1M-entity table's teardown no longer
-  // looks up each node's chunk). Does nothing while watched: a watch must get
-  // each value before it dies.
+  // Tells the pool its container is about to destroy every value and free
+  // every node: mark_dead and deallocate then do nothing, and the chunks go
+  // back whole when the pool dies. Does nothing while watched (a watch gets
+  // each value before it dies).
+  // REQUIRES: afterwards only that destruction and ~node_pool use the pool
+  // (allocate, mark_live, watch and passes assert it).
   void retire() noexcept { retired_ = watches_.empty(); }
 
   // The last block (not a node) the pool's allocator handed out, and its
   // size in bytes: after a hashed index's reserve() that rehashed, that
   // index's bucket array. {nullptr, 0} before any. Not owned; a hint only
-  // (table::pk_buckets), which may be freed by now.
+  // (table::reserve's bucket_hint), which may be freed by now.
   std::pair<const void*, std::size_t> last_block() const noexcept { return last_block_; }
   void note_block(const void* p, std::size_t bytes) noexcept { last_block_ = {p, bytes}; }
   std::size_t live() const noexcept;                           // values, counted from the bitmaps
