@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "relstore/assert.hpp"
+#include "relstore/detail/lookup_key.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
 #include "relstore/detail/subscribers.hpp"
@@ -46,67 +47,6 @@ namespace relstore::detail {
 template <class It>
 void reserve_family(std::vector<const void*>& out, It first, It last) {
   if (out.empty() && first != last && std::next(first) != last) out.reserve(16);
-}
-
-// Compares a lookup key with a stored one, either way round.
-struct loose_equal {
-  template <class A, class B>
-  bool operator()(const A& a, const B& b) const {
-    return a == b;
-  }
-};
-
-// Calls fn(key, hash, eq) with a lookup key for an index on values of type K
-// equal to `v`, and returns true; returns false when no K can equal `v` (a
-// string for an integer key, 2.5 or 2^40 for an int32 one), so the lookup
-// would find nothing. Strings are looked up as string_views: no allocation.
-template <class K, class Fn>
-bool with_lookup_key(const value_view& v, Fn&& fn) {
-  using S = unwrap_optional_t<K>;
-  if (std::holds_alternative<null_t>(v)) {
-    if constexpr (is_optional_v<K>) {
-      fn(K{}, std::hash<K>{}, loose_equal{});
-      return true;
-    } else {
-      return false;
-    }
-  } else if constexpr (std::is_same_v<S, std::string>) {
-    const auto* s = std::get_if<std::string_view>(&v);
-    if (s == nullptr) return false;
-    fn(*s, std::hash<std::string_view>{}, loose_equal{});
-    return true;
-  } else if constexpr (std::is_same_v<S, bool>) {
-    const auto* b = std::get_if<bool>(&v);
-    if (b == nullptr) return false;
-    fn(K(*b), std::hash<K>{}, loose_equal{});
-    return true;
-  } else if constexpr (std::is_integral_v<S>) {
-    std::int64_t i = 0;
-    if (const auto* d = std::get_if<double>(&v)) {
-      // An integral double (2.0) equals the integer key; any other never does.
-      if (!(*d >= -9.2e18 && *d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(*d)) != *d) return false;
-      i = static_cast<std::int64_t>(*d);
-    } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
-      i = *n;
-    } else if (const auto* u = std::get_if<std::uint64_t>(&v)) {
-      // Above INT64_MAX: only a uint64 key can equal it.
-      if constexpr (std::is_same_v<S, std::uint64_t>) {
-        fn(K(*u), std::hash<K>{}, loose_equal{});
-        return true;
-      }
-      return false;
-    } else {
-      return false;
-    }
-    if (i < static_cast<std::int64_t>(std::numeric_limits<S>::min()) ||
-        (i > 0 && static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<S>::max()))) {
-      return false;
-    }
-    fn(K(static_cast<S>(i)), std::hash<K>{}, loose_equal{});
-    return true;
-  } else {
-    return false;  // doubles are never index keys
-  }
 }
 
 // One model's entities. Owned by the store.
