@@ -48,6 +48,15 @@ void drop(node_pool& p, void* s) {
   p.mark_dead(s);
   p.deallocate(s);
 }
+// n values made one after another, tagged 0, 1, ... n - 1.
+std::vector<void*> make_tagged(node_pool& p, std::uint64_t n) {
+  std::vector<void*> out;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    out.push_back(make(p));
+    static_cast<slot_value*>(out.back())->tag = i;
+  }
+  return out;
+}
 std::vector<const void*> pass(const node_pool& p) {
   std::vector<const void*> out;
   p.for_each_value([&](const void* v) { out.push_back(v); });
@@ -258,11 +267,7 @@ struct copies {
 
 TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
   node_pool p;
-  std::vector<void*> slots;
-  for (std::uint64_t i = 0; i < 300; ++i) {
-    slots.push_back(make(p));
-    static_cast<slot_value*>(slots.back())->tag = i;
-  }
+  std::vector<void*> slots = make_tagged(p, 300);
   drop(p, slots[7]);  // free before the watch: never handed over
   copies c;
   ASSERT_EQ(p.watch(&copies::take, &copies::told, &c), 299u);
@@ -311,11 +316,7 @@ TEST(NodePoolWatch, HandsOverEachValueLiveAtTheCallOnceAsItWasThen) {
 // one by one, unless a save watches the pool and must get each value first.
 TEST(NodePoolWatch, ARetiredPoolStillHandsOverWhileWatchedAndElseKeepsNoBooks) {
   node_pool watched;
-  std::vector<void*> a;
-  for (std::uint64_t i = 0; i < 100; ++i) {
-    a.push_back(make(watched));
-    static_cast<slot_value*>(a.back())->tag = i;
-  }
+  std::vector<void*> a = make_tagged(watched, 100);
   copies c;
   ASSERT_EQ(watched.watch(&copies::take, &copies::told, &c), 100u);
   watched.retire();

@@ -111,21 +111,10 @@ struct materializer {
   static std::size_t visit_children(const storage<S>& st, const member_type<typename R::child, R::child_key>& key,
                                     Fn&& fn) {
     using C = typename R::child;
-    using T = typename storage<S>::template table_t<C>;
-    constexpr auto pk = member_pointer<C, T::pk>;
     std::array<const void*, 32> near;
     std::size_t n = 0;
     std::vector<const void*> far;  // the whole family, once it outgrows `near`
-    // Whether the walk met the keys rising or falling (a hashed index's
-    // group lists its newest first), checked while the walk waits on memory.
-    bool rising = true, falling = true;
-    const C* last = nullptr;
     st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
-      if (last != nullptr) {
-        rising = rising && last->*pk < c.*pk;
-        falling = falling && c.*pk < last->*pk;
-      }
-      last = &c;
       if (n < near.size()) {
         near[n++] = &c;
         return;
@@ -134,11 +123,7 @@ struct materializer {
       far.push_back(&c);
     });
     const std::span<const void*> kids = far.empty() ? std::span<const void*>(near.data(), n) : std::span(far);
-    if (falling && !rising) {
-      for (auto it = kids.rbegin(); it != kids.rend(); ++it) fn(*static_cast<const C*>(*it));
-      return kids.size();
-    }
-    if (!rising) T::sort_keys(kids);
+    storage<S>::template table_t<C>::sort_keys(kids);
     for (const void* c : kids) fn(*static_cast<const C*>(c));
     return kids.size();
   }

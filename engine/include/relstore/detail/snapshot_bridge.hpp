@@ -10,6 +10,7 @@
 #include <memory>
 #include <memory_resource>
 #include <new>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -91,59 +92,36 @@ struct snapshot_bridge {
       ++rows_;
     }
 
-    // Sets the table to the rows appended, in primary key order.
+    // Sets the table to the rows appended, in primary key order: as they
+    // are if already in order (a store filled in key order), else by
+    // rows_grouped_by (keys are unique: one group each, in key order; dense
+    // keys without a sort), else sorted.
     void finish() {
       constexpr std::size_t pk = engine<S>::template pk<M>;
       using K = member_type<M, pk>;
-      std::vector<std::size_t> order;
-      if constexpr (std::is_same_v<K, std::string>) {
-        const auto& keys = cols_[pk]->strings;
-        const auto less = [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; };
-        order.resize(rows_);
-        for (std::size_t i = 0; i < rows_; ++i) order[i] = i;
-        if (std::is_sorted(order.begin(), order.end(), less)) {
-          table_.set_rows(rows_);
-          return;
-        }
-        std::sort(order.begin(), order.end(), less);
-      } else {
-        static_assert(std::is_integral_v<K>, "relstore: a primary key is an integer or a string");
-        const auto& cells = cols_[pk]->ints;
-        const auto key = [&](std::size_t i) { return static_cast<K>(cells[i]); };
-        K lo = rows_ > 0 ? key(0) : K{}, hi = lo;
-        bool in_order = true;
-        for (std::size_t i = 1; i < rows_; ++i) {
-          in_order = in_order && key(i - 1) < key(i);
-          lo = std::min(lo, key(i));
-          hi = std::max(hi, key(i));
-        }
-        if (in_order) {  // a store filled in key order: nothing to move
-          table_.set_rows(rows_);
-          return;
-        }
-        // Keys are unique. Dense ones (a loaded or compacted store holds its
-        // rows grouped by parent, not by key) each go straight to their
-        // place: one pass instead of a sort of (key, row) pairs.
-        // v - lo in 64 bits (a key of any integer type, unsigned ones too).
-        const auto offset = [&](K v) {
-          return static_cast<std::uint64_t>(static_cast<std::int64_t>(v)) -
-                 static_cast<std::uint64_t>(static_cast<std::int64_t>(lo));
-        };
-        if (offset(hi) < 4 * static_cast<std::uint64_t>(rows_)) {
-          std::vector<std::size_t> at(static_cast<std::size_t>(offset(hi)) + 1, npos);
-          for (std::size_t i = 0; i < rows_; ++i) at[static_cast<std::size_t>(offset(key(i)))] = i;
-          order.reserve(rows_);
-          for (std::size_t i : at) {
-            if (i != npos) order.push_back(i);
-          }
-          RELSTORE_ASSERT(order.size() == rows_, "relstore: save met a repeated primary key");
+      static_assert(std::is_same_v<K, std::int64_t> || std::is_same_v<K, std::string>,
+                    "relstore: a primary key is std::int64_t or std::string");
+      const column& col = *cols_[pk];
+      const auto& keys = [&]() -> const auto& {
+        if constexpr (std::is_same_v<K, std::string>) {
+          return col.strings;
         } else {
-          std::vector<std::pair<K, std::size_t>> keyed(rows_);
-          for (std::size_t i = 0; i < rows_; ++i) keyed[i] = {key(i), i};
-          std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-          order.resize(rows_);
-          for (std::size_t i = 0; i < rows_; ++i) order[i] = keyed[i].second;
+          return col.ints;
         }
+      }
+      ();
+      if (std::is_sorted(keys.begin(), keys.end())) {
+        table_.set_rows(rows_);
+        return;
+      }
+      std::vector<std::size_t> order;
+      if (std::is_same_v<K, std::int64_t> && rows_ <= UINT32_MAX) {
+        const std::vector<std::uint32_t> grouped = rows_grouped_by(col, rows_);
+        order.assign(grouped.begin(), grouped.end());
+      } else {
+        order.resize(rows_);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
       }
       table_.select_rows(order);
     }
