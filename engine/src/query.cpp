@@ -288,6 +288,7 @@ result<std::vector<const void*>> walk_in_order(const table_base& t, const filter
   const auto limit = static_cast<std::size_t>(*spec.limit);
   const std::size_t want = limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit;
   std::vector<const void*> out;
+  out.reserve(std::min({want, t.size(), std::size_t{256}}));  // a page grows once at most
   std::size_t examined = 0;
   if (want > 0) {
     walk(t, o.field, choose_range(t, w, o.field), o.descending, [&](const void* e) {

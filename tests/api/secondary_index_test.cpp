@@ -116,6 +116,35 @@ TEST(SecondaryIndex, ATopTenWalksTenEntries) {
             access_kind::index_order);
 }
 
+TEST(SecondaryIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
+  // Runs of 300 equal scores: a descending walk finds where each run starts
+  // (by a descent once it is longer than a few steps), then walks it forwards.
+  indexed_store db;
+  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
+  auto players = db.repo<Player>();
+  for (int i = 0; i < 900; ++i) {
+    ASSERT_TRUE(players.create({.guildId = 1, .handle = "p" + std::to_string(i), .score = (i % 3) * 10.0}));
+  }
+  auto ids_of = [&](const filter<Player>& f) {
+    std::vector<std::int64_t> out;
+    EXPECT_TRUE(players.visit(f, [&](const Player& p) { out.push_back(p.id); }));
+    return out;
+  };
+  const auto top = filter<Player>{}.order(&Player::score, relstore::desc).limit(4);
+  EXPECT_EQ(ids_of(top), (std::vector<std::int64_t>{3, 6, 9, 12}));
+  EXPECT_EQ(players.explain(top).value().examined, 4u);
+  // Past the first run, and bounded above inside the ties.
+  EXPECT_EQ(ids_of(filter<Player>{}.order(&Player::score, relstore::desc).skip(299).limit(3)),
+            (std::vector<std::int64_t>{900, 2, 5}));
+  EXPECT_EQ(ids_of(filter<Player>{}
+                       .where(field(&Player::score) < 20.0 && field(&Player::score) >= 0.0)
+                       .order(&Player::score, relstore::desc)
+                       .limit(2)),
+            (std::vector<std::int64_t>{2, 5}));
+  EXPECT_EQ(ids_of(filter<Player>{}.where(field(&Player::score) <= 0.0).order(&Player::score, relstore::desc).limit(2)),
+            (std::vector<std::int64_t>{1, 4}));
+}
+
 TEST(SecondaryIndex, ARangeIsWalkedNotScanned) {
   indexed_store db;
   fill(db, 1000, 5);

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -134,6 +136,35 @@ bool same_field_value(const T& a, const T& b) noexcept {
     return true;
   } else {
     return a == b;
+  }
+}
+
+// compare_for_order(view_of(a), view_of(b)), compared typed: null first,
+// numbers by value with NaN after every number (NaNs equal, -0.0 equal to
+// 0.0), strings bytewise, arrays element by element. For the comparisons an
+// ordered index makes per lookup.
+template <class T>
+int order_field_values(const T& a, const T& b) noexcept {
+  if constexpr (is_optional_v<T>) {
+    if (!a.has_value() || !b.has_value()) return static_cast<int>(a.has_value()) - static_cast<int>(b.has_value());
+    return order_field_values(*a, *b);
+  } else if constexpr (std::is_enum_v<T>) {
+    using U = std::underlying_type_t<T>;
+    return order_field_values(static_cast<U>(a), static_cast<U>(b));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    const bool an = std::isnan(a), bn = std::isnan(b);
+    if (an || bn) return static_cast<int>(an) - static_cast<int>(bn);
+    return static_cast<int>(a > b) - static_cast<int>(a < b);
+  } else if constexpr (is_std_array_v<T>) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (const int c = order_field_values(a[i], b[i]); c != 0) return c;
+    }
+    return 0;
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    return static_cast<int>(a > b) - static_cast<int>(a < b);
+  } else {
+    const int c = std::string_view(a).compare(std::string_view(b));
+    return static_cast<int>(c > 0) - static_cast<int>(c < 0);
   }
 }
 

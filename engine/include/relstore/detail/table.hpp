@@ -385,11 +385,20 @@ class table final : public table_base {
         }
         return;
       }
-      // Runs of equal values backwards, each run in primary key order.
+      // Runs of equal values backwards, each run in primary key order. A
+      // run longer than a few steps back is found by one descent instead.
       const ordered_key<M, F, pk> key;
       for (auto end = last; end != first;) {
         auto begin = std::prev(end);
-        while (begin != first && less::field_order(key(*std::prev(begin)), key(*begin)) == 0) --begin;
+        const auto run = key(*begin);
+        int steps = 0;
+        while (begin != first && less::field_order(key(*std::prev(begin)), run) == 0) {
+          if (++steps == 8) {
+            begin = idx.lower_bound(typename less::probe{run.value}, less{});
+            break;
+          }
+          --begin;
+        }
         for (auto it = begin; it != end; ++it) {
           if (!fn(&*it)) return;
         }

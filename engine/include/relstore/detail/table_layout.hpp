@@ -85,18 +85,28 @@ struct ordered_key {
   type operator()(const M& e) const { return {&(e.*member_pointer<M, F>), &(e.*member_pointer<M, Pk>)}; }
 };
 
-// Orders ordered_key values; a value_view alone compares with the field
-// only (for lower_bound and upper_bound).
+// A field value alone, to find where its run of equal values starts.
+template <class M, std::size_t F>
+struct ordered_probe {
+  const member_type<M, F>* value;
+};
+
+// Orders ordered_key values (typed, as compare_for_order would); a
+// value_view or an ordered_probe alone compares with the field only (for
+// lower_bound and upper_bound).
 template <class M, std::size_t F, std::size_t Pk>
 struct ordered_less {
   using key = typename ordered_key<M, F, Pk>::type;
-  static int field_order(const key& a, const key& b) { return compare_for_order(view_of(*a.value), view_of(*b.value)); }
-  bool operator()(const key& a, const key& b) const {
+  using probe = ordered_probe<M, F>;
+  static int field_order(const key& a, const key& b) noexcept { return order_field_values(*a.value, *b.value); }
+  bool operator()(const key& a, const key& b) const noexcept {
     const int c = field_order(a, b);
     return c != 0 ? c < 0 : *a.key < *b.key;
   }
   bool operator()(const value_view& a, const key& b) const { return compare_for_order(a, view_of(*b.value)) < 0; }
   bool operator()(const key& a, const value_view& b) const { return compare_for_order(view_of(*a.value), b) < 0; }
+  bool operator()(const probe& a, const key& b) const noexcept { return order_field_values(*a.value, *b.value) < 0; }
+  bool operator()(const key& a, const probe& b) const noexcept { return order_field_values(*a.value, *b.value) < 0; }
 };
 
 template <class M, class Relations, class Indexes>
