@@ -1,9 +1,9 @@
-// A typed store's rejected write allocates nothing: its error keeps the code
-// and the key, and the message is worded only when read (errors.hpp's
-// deferred forms). A cascade's lists grow geometrically. A background save
-// that cannot allocate at its start is an error, not an exception. Its own executable, since it replaces the global
-// operator new and delete (forwarding to malloc and free) to count allocations; not built under the sanitizers, which
-// bring their own.
+// A typed store's rejected write, and an update of one entity by key,
+// allocate nothing: a rejected write's error keeps the code and the key,
+// and the message is worded only when read (errors.hpp's deferred forms). A cascade's lists grow geometrically. A
+// background save that cannot allocate at its start is an error, not an exception. Its own executable, since it
+// replaces the global operator new and delete (forwarding to malloc and free) to count allocations; not built under the
+// sanitizers, which bring their own.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -96,6 +96,25 @@ TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
   const long made = allocations - before;
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
+  EXPECT_EQ(made, 0);
+}
+
+// An update of one entity by its key (a game's reparent) allocates nothing:
+// it once built three one-element vectors per call.
+TEST(UpdateById, OneEntityAllocatesNothing) {
+  shop::store db;
+  const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  const auto bob = db.repo<Customer>().create({.name = "Bob"}).value();
+  const auto order = db.repo<Order>().create({.customerId = ada.id}).value();
+  const auto to_bob = relstore::patch<Order>{}.set(&Order::customerId, bob.id);
+  const auto to_ada = relstore::patch<Order>{}.set(&Order::customerId, ada.id);
+  ASSERT_TRUE(db.repo<Order>().update_by_id(order.id, to_bob));  // statics built on first use
+  const long before = allocations;
+  auto back = db.repo<Order>().update_by_id(order.id, to_ada);
+  const long made = allocations - before;
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->customerId, ada.id);
+  EXPECT_EQ(db.repo<Order>().find_by_id(order.id)->customerId, ada.id);
   EXPECT_EQ(made, 0);
 }
 

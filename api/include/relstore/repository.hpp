@@ -193,23 +193,23 @@ class repository {
   // restrict_violation (a referenced key changes), already_exists, invalid_argument.
   template <bool W = writable>
   result<M> update_by_id(const key_type& id, const patch<M>& p) {
-    const M* e = eng().template tab<M>().find(id);
+    const void* const e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
     return writer<W>()
-        .template update<M>({e}, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); })
-        .transform([e] { return *e; });
+        .template update<M>({&e, 1}, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); })
+        .transform([e] { return *static_cast<const M*>(e); });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
   // default (0 or "") in `entity` means `id`.
   template <bool W = writable>
   result<M> replace_by_id(const key_type& id, M entity) {
-    const M* e = eng().template tab<M>().find(id);
+    const void* const e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
     auto& k = entity.*detail::member_pointer<M, engine::template pk<M>>;
     if (k == key_type{}) k = id;
-    return writer<W>().template update<M>({e}, [&](const M&) -> result<M> { return entity; }).transform([e] {
-      return *e;
+    return writer<W>().template update<M>({&e, 1}, [&](const M&) -> result<M> { return entity; }).transform([e] {
+      return *static_cast<const M*>(e);
     });
   }
 

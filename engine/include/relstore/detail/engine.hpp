@@ -14,6 +14,7 @@
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -158,7 +159,7 @@ class engine {
     return guarded(true, [&] { return detail::create_all(st_, std::move(es)); });
   }
   template <class M, class Make>
-  result<void> update(const std::vector<const void*>& targets, Make&& make) {
+  result<void> update(std::span<const void* const> targets, Make&& make) {
     return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
   // Runs fn(M&) on each of `targets` (entities of M, in any order), all or

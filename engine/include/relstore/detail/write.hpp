@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -175,61 +176,81 @@ result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
   return out;
 }
 
+// update's first step for one target: make(old), checked against the state
+// before (a generated key kept, a unique key free, no child blocking a key
+// change unless foreign keys are deferred).
+template <class M, class S, class Make>
+result<M> updated_value(const storage<S>& st, const M& old, Make& make) {
+  result<M> n = make(old);
+  if (!n) return n;
+  if constexpr (settings_of<M>().generated_key) {
+    constexpr std::size_t pk = storage<S>::template pk<M>;
+    if ((*n).*member_pointer<M, pk> != old.*member_pointer<M, pk>) {
+      return generated_key_given(info_of<M>(), view_of((*n).*member_pointer<M, pk>));
+    }
+  }
+  // A taken key is reported before children that block the change, as SQLite does.
+  if (auto r = check_unique_conflict(st, *n, &old); !r) return std::move(r).error();
+  if (!st.log().deferred) {
+    if (auto r = check_key_change(st, old, *n); !r) return std::move(r).error();
+  }
+  return n;
+}
+
 // Replaces each target (an entity of M) with make(old). Validates key
 // changes against children in the state before, and every changed foreign
 // key in the state after. On an error some targets may hold new values: the
 // engine undoes them. On success the targets hold their new values, at the
 // same addresses. While a transaction defers foreign keys, neither key
 // changes nor parents are checked here (the commit checks every key).
+// One target allocates nothing here: its parents are checked before it
+// changes (the state after differs only in itself), so it cannot fail once
+// it changed something and needs no undo.
 template <class M, class S, class Make>
-result<void> update(storage<S>& st, const std::vector<const void*>& targets, Make&& make) {
+result<void> update(storage<S>& st, std::span<const void* const> targets, Make&& make) {
   auto& t = st.template tab<M>();
   const bool deferred = st.log().deferred;
+  constexpr std::size_t pk = storage<S>::template pk<M>;
+  auto store = [&](const M* node, M&& fresh) -> result<void> {
+    if (!t.replace(node, std::move(fresh))) {
+      return make_error(errc::already_exists, info_of<M>().name + ": a unique key is already taken");
+    }
+    if constexpr (storage<S>::template table_t<M>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
+    return {};
+  };
+  if (targets.size() == 1) {
+    const M* node = static_cast<const M*>(targets.front());
+    result<M> fresh = updated_value(st, *node, make);
+    if (!fresh) return std::move(fresh).error();
+    if (same_entity(*node, *fresh)) return {};
+    if (!deferred) {
+      if (auto r = check_parents(st, *fresh, changed_foreign_keys<S>(*node, *fresh), node); !r) return r;
+    }
+    return store(node, std::move(*fresh));
+  }
   std::vector<M> fresh;
   fresh.reserve(targets.size());
   for (const void* p : targets) {
-    const M* old = static_cast<const M*>(p);
-    result<M> n = make(*old);
+    result<M> n = updated_value(st, *static_cast<const M*>(p), make);
     if (!n) return std::move(n).error();
-    if constexpr (settings_of<M>().generated_key) {
-      constexpr std::size_t pk = storage<S>::template pk<M>;
-      if ((*n).*member_pointer<M, pk> != old->*member_pointer<M, pk>) {
-        return generated_key_given(info_of<M>(), view_of((*n).*member_pointer<M, pk>));
-      }
-    }
-    // A taken key is reported before children that block the change, as SQLite does.
-    if (auto r = check_unique_conflict(st, *n, old); !r) return std::move(r).error();
-    if (!deferred) {
-      if (auto r = check_key_change(st, *old, *n); !r) return std::move(r).error();
-    }
     fresh.push_back(std::move(*n));
   }
-  // One target: its parents are checked before it changes (the state after
-  // differs only in itself), so the write cannot fail once it changed
-  // something and needs no undo. Several: after all of them changed.
-  const bool single = targets.size() == 1;
+  // Several: every changed foreign key is checked once all have changed.
   std::vector<std::pair<const M*, std::uint64_t>> changed;  // (node, foreign keys it changed)
   changed.reserve(targets.size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const M* node = static_cast<const M*>(targets[i]);
     if (same_entity(*node, fresh[i])) continue;
+    // An earlier target may have taken the key since.
     if (auto r = check_unique_conflict(st, fresh[i], node); !r) return std::move(r).error();
     const std::uint64_t keys = changed_foreign_keys<S>(*node, fresh[i]);
-    if (single && !deferred) {
-      if (auto r = check_parents(st, fresh[i], keys, node); !r) return std::move(r).error();
-    }
-    if (!t.replace(node, std::move(fresh[i]))) {
-      return make_error(errc::already_exists, info_of<M>().name + ": a unique key is already taken");
-    }
+    if (auto r = store(node, std::move(fresh[i])); !r) return r;
     changed.emplace_back(node, keys);
   }
-  if (!deferred && !single) {
+  if (!deferred) {
     for (const auto& [node, keys] : changed) {
       if (auto r = check_parents(st, *node, keys); !r) return std::move(r).error();
     }
-  }
-  if constexpr (storage<S>::template table_t<M>::auto_key) {
-    for (const auto& c : changed) t.keys().observe(c.first->*member_pointer<M, storage<S>::template pk<M>>);
   }
   return {};
 }
