@@ -193,24 +193,20 @@ class repository {
   // restrict_violation (a referenced key changes), already_exists, invalid_argument.
   template <bool W = writable>
   result<M> update_by_id(const key_type& id, const patch<M>& p) {
-    const void* const e = eng().template tab<M>().find(id);
+    const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
-    return writer<W>()
-        .template update<M>({&e, 1}, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); })
-        .transform([e] { return *static_cast<const M*>(e); });
+    return update_one<W>(e, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
   // default (0 or "") in `entity` means `id`.
   template <bool W = writable>
   result<M> replace_by_id(const key_type& id, M entity) {
-    const void* const e = eng().template tab<M>().find(id);
+    const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
     auto& k = entity.*detail::member_pointer<M, engine::template pk<M>>;
     if (k == key_type{}) k = id;
-    return writer<W>().template update<M>({&e, 1}, [&](const M&) -> result<M> { return entity; }).transform([e] {
-      return *static_cast<const M*>(e);
-    });
+    return update_one<W>(e, [&](const M&) -> result<M> { return entity; });
   }
 
   // Patches every match; returns how many matched. All or nothing.
@@ -377,6 +373,13 @@ class repository {
   // order). Errors: invalid_filter, limit_exceeded.
   result<std::vector<const void*>> matching(const where<M>& w, bool key_order = true) const {
     return checked(w).and_then([&] { return eng().template select<M>(&spec::spec(w), nullptr, key_order); });
+  }
+  // Replaces stored entity `e` with make(*e), checked as any update (no
+  // allocation for the one target); returns the entity as stored after.
+  template <bool W, class Make>
+  result<M> update_one(const M* e, Make&& make) {
+    const void* const target = e;
+    return writer<W>().template update<M>({&target, 1}, std::forward<Make>(make)).transform([e] { return *e; });
   }
 
   template <bool W>

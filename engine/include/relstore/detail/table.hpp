@@ -391,13 +391,14 @@ class table final : public table_base {
       for (auto end = last; end != first;) {
         auto begin = std::prev(end);
         const auto run = key(*begin);
-        int steps = 0;
-        while (begin != first && less::field_order(key(*std::prev(begin)), run) == 0) {
-          if (++steps == 8) {
+        for (int steps = 0; begin != first; ++steps) {
+          const auto before = std::prev(begin);
+          if (less::field_order(key(*before), run) != 0) break;
+          if (steps == 8) {
             begin = idx.lower_bound(typename less::probe{run.value}, less{});
             break;
           }
-          --begin;
+          begin = before;
         }
         for (auto it = begin; it != end; ++it) {
           if (!fn(&*it)) return;
