@@ -9,9 +9,17 @@
 # only if that message was printed, i.e. the build failed for the right reason.
 set(_relstore_cf_dir ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail)
 
-function(relstore_compile_test name)
+# A compile test proves what the compiler accepts, not what it generates:
+# -O0 (after the build type's flags, so it wins) spares CI the optimiser:
+# control_ok compiles in 8 s instead of 35 s at -O3.
+function(relstore_compile_target name)
   add_library(cf_${name} OBJECT EXCLUDE_FROM_ALL ${_relstore_cf_dir}/${name}.cpp)
   target_link_libraries(cf_${name} PRIVATE relstore::relstore)
+  target_compile_options(cf_${name} PRIVATE -O0)
+endfunction()
+
+function(relstore_compile_test name)
+  relstore_compile_target(${name})
   add_test(NAME compile_fail.${name}
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target cf_${name})
   # Builds share the build directory's lock: run them one at a time.
@@ -22,8 +30,7 @@ endfunction()
 # relstore_compile_fail(name regex): must not compile, and its first error
 # must match regex.
 function(relstore_compile_fail name regex)
-  add_library(cf_${name} OBJECT EXCLUDE_FROM_ALL ${_relstore_cf_dir}/${name}.cpp)
-  target_link_libraries(cf_${name} PRIVATE relstore::relstore)
+  relstore_compile_target(${name})
   add_test(NAME compile_fail.${name}
            COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_BINARY_DIR} -DTARGET=cf_${name} -DEXPECT=${regex}
                    -P ${_relstore_cf_dir}/first_error.cmake)

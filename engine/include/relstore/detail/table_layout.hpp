@@ -6,6 +6,9 @@
 // node_pool. Internal: no type from here appears in a public signature.
 #pragma once
 
+// First: it sets how Boost.MultiIndex checks its invariants.
+#include "relstore/detail/invariant_budget.hpp"
+
 #include <boost/mp11/algorithm.hpp>
 #include <boost/multi_index/hashed_index.hpp>
 #include <boost/multi_index/member.hpp>
