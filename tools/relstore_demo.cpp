@@ -14,7 +14,7 @@
 #include "schemas/world.hpp"
 #include "whole_number.hpp"
 #ifdef RELSTORE_DEMO_SERVE
-#include "serve.hpp"
+#include "world_serve.hpp"
 #endif
 
 #include <relstore/detail/command_line.hpp>
@@ -369,7 +369,7 @@ int main(int argc, char** argv) {
   if (opt.serve) {
     std::printf("relstore-demo: %d zones, %d guilds, %d players; serving, a tick every 100 ms\n", opt.zones, opt.guilds,
                 opt.players);
-    return tools::serve(
+    return tools::serve_world(
         sim.world(), opt.http, std::chrono::milliseconds(100), [&] { sim.tick(); }, "relstore-demo");
   }
 #endif

@@ -15,11 +15,13 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "schemas/shop.hpp"
 #include "schemas/world.hpp"
 #include "serve.hpp"
+#include "world_serve.hpp"
 
 namespace {
 
@@ -99,8 +101,14 @@ int run(const options& o) {
     }
   }
   populate(db, o.populate);
-  return tools::serve(
-      db, o.serve, std::chrono::milliseconds(100), [] {}, "relstore-server");
+  const auto frame = std::chrono::milliseconds(100);
+  if constexpr (std::is_same_v<Store, world::store>) {
+    return tools::serve_world(
+        db, o.serve, frame, [] {}, "relstore-server");
+  } else {
+    return tools::serve(
+        db, o.serve, frame, [] {}, "relstore-server");
+  }
 }
 
 }  // namespace
