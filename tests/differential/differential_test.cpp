@@ -105,8 +105,9 @@ std::int64_t env_or(const char* name, std::int64_t fallback) {
   return s != nullptr && *s != '\0' ? std::atoll(s) : fallback;
 }
 
-// Debug builds check every Boost.MultiIndex invariant on every write (O(n)),
-// so they run fewer operations; Release runs at least 10^5 in all.
+// Debug builds check Boost.MultiIndex invariants after writes, through
+// safe-mode iterators (invariant_budget.hpp), so they run fewer operations;
+// Release runs at least 10^5 in all.
 #ifdef BOOST_MULTI_INDEX_ENABLE_INVARIANT_CHECKING
 constexpr std::int64_t default_ops = 4000;
 #else
