@@ -49,6 +49,14 @@ void turn::give_back() {
   changed_.notify_all();
 }
 
+void turn::step_aside() {
+  std::lock_guard lock(mutex_);
+  if (alone_ || state_ != state::reader) return;
+  state_ = state::owner;
+  until_ = clock::time_point::min();  // written only by the reader while it runs: lend() writes it while it waits
+  changed_.notify_all();
+}
+
 void turn::finish() {
   std::lock_guard lock(mutex_);
   state_ = state::finished;

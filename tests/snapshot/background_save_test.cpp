@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -296,6 +297,61 @@ TEST(BackgroundSave, PollReportsTheResultOnceWithoutBlocking) {
   }
   ASSERT_TRUE(*r) << r->error().message();
   EXPECT_FALSE(save->running());
+  EXPECT_TRUE(loaded_from(path) == db);
+}
+
+// Its write() waits (up to a second) until the store's thread is out of
+// poll(): a save that wrote its file while holding the store's turn would
+// wait on itself, and the store's thread with it.
+class write_waits_for_the_game_fs : public relstore::file_system {
+ public:
+  std::atomic<bool> in_poll{false};
+  std::atomic<int> writes = 0;
+  std::atomic<int> writes_during_a_poll = 0;
+  ssize_t write(int fd, const void* data, std::size_t size) override {
+    ++writes;
+    if (writes_during_a_poll.load() == 0) {  // one is enough: no second wait
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      bool waited_out = true;
+      while (std::chrono::steady_clock::now() < give_up) {
+        if (!in_poll.load()) {
+          waited_out = false;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      if (waited_out) ++writes_during_a_poll;
+    }
+    return file_system::write(fd, data, size);
+  }
+};
+
+// The game does not wait on the disk: the save gives the store's thread its
+// turn back before each write of its file (a system call that can block for
+// milliseconds when the kernel throttles dirty pages).
+TEST(BackgroundSave, ThePollNeverWaitsForTheFileToBeWritten) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "disk.snap";
+  store db;
+  for (int c = 0; c < 3000; ++c) ASSERT_TRUE(db.repo<Customer>().create({.name = std::string(1000, 'n')}));
+  write_waits_for_the_game_fs fs;
+  auto save = relstore::save_in_background(db, path, {.fs = &fs});
+  ASSERT_TRUE(save) << save.error().message();
+  std::optional<relstore::result<void>> r;
+  int polls = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!r) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the save never finished";
+    ++polls;
+    fs.in_poll = true;
+    r = save->poll(std::chrono::seconds(10));  // a turn long enough for the whole store
+    fs.in_poll = false;
+    if (!r) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(*r) << r->error().message();
+  EXPECT_GE(fs.writes.load(), 3) << "3 MB of names are more than one buffer";
+  EXPECT_EQ(fs.writes_during_a_poll.load(), 0);
+  EXPECT_GE(polls, 2) << "a write ends the turn it falls in";
   EXPECT_TRUE(loaded_from(path) == db);
 }
 

@@ -45,6 +45,10 @@ class turn {
   void give_back();
   // Reader: gives the turn back for good. REQUIRES: it holds the turn.
   void finish();
+  // Reader: gives the turn back if it holds it, with its time up (due() is
+  // true until the next turn), so its next look at the clock waits for
+  // that turn. Otherwise (between turns, finished, alone) does nothing.
+  void step_aside();
   bool finished() const;
   // No owner thread: the reader runs on it (no lend; take returns at once
   // and the time is never up).
@@ -135,6 +139,7 @@ class point_in_time_source final : public row_source {
   void release();
   // The encoder is done, or gave up: release().
   void finished() override { release(); }
+  void step_aside() override { turn_.step_aside(); }
 
   const registry& schema() const override { return schema_; }
   std::uint64_t rows(std::size_t model) const override { return models_[model].rows; }
