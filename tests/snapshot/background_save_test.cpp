@@ -113,6 +113,7 @@ TEST(BackgroundSave, TheFileHoldsTheStoreAsItWasAtTheCall) {
   ASSERT_TRUE(db.repo<Session>().create({.token = "t399", .accountCode = "acc"}));
   ASSERT_TRUE(
       db.repo<Order>().update_each(relstore::field(&Order::customerId) == 980, [](Order& o) { o.note = "in place"; }));
+  ASSERT_TRUE(db.repo<Customer>().related<"orders">(960).patch(relstore::patch<Order>{}.set(&Order::note, "patched")));
   {
     auto tx = db.begin();  // destroyed open: rolled back
     ASSERT_TRUE(db.repo<Customer>().update_by_id(990, relstore::patch<Customer>{}.set(&Customer::name, "undone")));

@@ -145,9 +145,7 @@ class has_many_repository {
       if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed(detail::as_view(*v));
     }
     return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
-      return writer<W>()
-          .template update<C>(targets, [&](const C& old) { return detail::apply_changes(old, spec::spec(p)); })
-          .transform([&] { return targets.size(); });
+      return writer<W>().template patch<C>(targets, spec::spec(p)).transform([&] { return targets.size(); });
     });
   }
 

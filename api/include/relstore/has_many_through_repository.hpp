@@ -129,9 +129,7 @@ class has_many_through_repository {
   template <bool W = writable>
   result<std::size_t> patch(const relstore::patch<T>& p, const where<T>& w = {}, const where<L>& through = {}) {
     return targets(w, through).and_then([&](const std::vector<const void*>& hit) -> result<std::size_t> {
-      return writer<W>()
-          .template update<T>(hit, [&](const T& old) { return detail::apply_changes(old, spec::spec(p)); })
-          .transform([&] { return hit.size(); });
+      return writer<W>().template patch<T>(hit, spec::spec(p)).transform([&] { return hit.size(); });
     });
   }
 

@@ -195,7 +195,8 @@ class repository {
   result<M> update_by_id(const key_type& id, const patch<M>& p) {
     const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
-    return update_one<W>(e, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); });
+    const void* const target = e;
+    return writer<W>().template patch<M>({&target, 1}, spec::spec(p)).transform([e] { return *e; });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
@@ -213,9 +214,7 @@ class repository {
   template <bool W = writable>
   result<std::size_t> update_all(const patch<M>& p, const where<M>& w = {}) {
     return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
-      return writer<W>()
-          .template update<M>(targets, [&](const M& old) { return detail::apply_changes(old, spec::spec(p)); })
-          .transform([&] { return targets.size(); });
+      return writer<W>().template patch<M>(targets, spec::spec(p)).transform([&] { return targets.size(); });
     });
   }
 

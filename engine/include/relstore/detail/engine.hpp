@@ -162,6 +162,28 @@ class engine {
   result<void> update(std::span<const void* const> targets, Make&& make) {
     return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
+  // Sets `changes` on each of `targets` (entities of M, in key order), all
+  // or nothing, each value converted once. A patch of fields in no index
+  // writes them in place when nothing records or observes the write
+  // (update_each's way: no key, parent or unique rule can be at stake);
+  // otherwise it is an update. Errors: update's; a value that does not fit
+  // its field is invalid_argument (found when some target matches).
+  template <class M>
+  result<void> patch(std::span<const void* const> targets, const field_changes& changes) {
+    if (targets.empty()) return {};
+    auto made = prepared_patch<M>::prepare(*static_cast<const M*>(targets.front()), changes);
+    if (!made) return std::move(made).error();
+    const prepared_patch<M>& p = *made;
+    if ((p.fields() & indexed_fields<typename table_t<M>::indexed_defs>) == 0 && !updates_journaled<M>()) {
+      auto apply = [&p](M& e) { p.write(e); };
+      return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), targets, apply); });
+    }
+    return update<M>(targets, [&p](const M& old) -> result<M> {
+      M n = old;
+      p.write(n);
+      return n;
+    });
+  }
   // Runs fn(M&) on each of `targets` (entities of M, in any order), all or
   // nothing; fn changing an indexed field is invalid_argument. update_each.hpp's
   // in-place write when nothing records or observes it, else an update

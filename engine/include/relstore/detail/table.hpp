@@ -273,7 +273,7 @@ class table final : public table_base {
   // entities are about to be written in place, so it copies them first.
   // REQUIRES: called before every write through stored() or replace.
   void will_write(const void* node) { pool().before_write(node); }
-  void will_write(const std::vector<const void*>& nodes) {
+  void will_write(std::span<const void* const> nodes) {
     if (!pool().watched()) return;
     for (const void* p : nodes) pool_->before_write(p);
   }

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -31,6 +33,14 @@ constexpr bool indexed_field(std::size_t field) {
   mp::mp_for_each<Defs>([&](auto d) { found = found || decltype(d)::field == field; });
   return found;
 }
+
+// The fields of `Defs` as a mask (bit i: field i).
+template <class Defs>
+inline constexpr std::uint64_t indexed_fields = [] {
+  std::uint64_t m = 0;
+  mp::mp_for_each<Defs>([&](auto d) { m |= std::uint64_t{1} << decltype(d)::field; });
+  return m;
+}();
 
 // Whether `a` and `b` agree on every indexed field `Defs`.
 template <class Defs, class M>
@@ -100,7 +110,7 @@ auto recomputed(Apply& apply) {
 // (it makes no undo entry and no event); apply neither throws nor uses the
 // store.
 template <class M, bool Checked, class Table, class Apply>
-result<void> update_in_place(Table& t, const std::vector<const void*>& targets, Apply& apply) {
+result<void> update_in_place(Table& t, std::span<const void* const> targets, Apply& apply) {
   using defs = typename Table::indexed_defs;
   t.will_write(targets);
   if constexpr (!Checked) {

@@ -45,6 +45,34 @@ result<M> apply_changes(const M& old, const field_changes& changes) {
   return n;
 }
 
+// A patch with its values converted once: the fields it sets (bit i: field
+// i) and their new values, copied into each target by write(). Converting
+// per target would repeat the same conversion (and its checks) per row.
+template <class M>
+class prepared_patch {
+ public:
+  // Errors: apply_changes' (checked on `base`; the conversion depends on
+  // the field alone, so one check holds for every target).
+  static result<prepared_patch> prepare(const M& base, const field_changes& changes) {
+    std::uint64_t fields = 0;
+    for (const auto& c : changes) fields |= std::uint64_t{1} << c.field;
+    return apply_changes(base, changes).transform([&](M v) { return prepared_patch(std::move(v), fields); });
+  }
+  std::uint64_t fields() const noexcept { return fields_; }
+  // Sets e's patched fields.
+  void write(M& e) const {
+    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto i) {
+      constexpr auto m = member_pointer<M, decltype(i)::value>;
+      if ((fields_ >> decltype(i)::value) & 1U) e.*m = values_.*m;
+    });
+  }
+
+ private:
+  prepared_patch(M values, std::uint64_t fields) : values_(std::move(values)), fields_(fields) {}
+  M values_;
+  std::uint64_t fields_;
+};
+
 // The rule for a create that says which fields it sets (JSON, or a typed
 // patch): every required field (field_info::required) is named, and a
 // generated key is not, whatever its value (0 included). Errors:
