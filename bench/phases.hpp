@@ -184,6 +184,15 @@ void json_filter_find(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.json_find(pick.parent()); });
 }
 
+template <class System>
+void find_typed(benchmark::State& state) {
+  reads<System>(state, [](System& sys, picker& pick) { return sys.find_typed(pick.parent()); });
+}
+template <class System>
+void find_prepared(benchmark::State& state) {
+  reads<System>(state, [](System& sys, picker& pick) { return sys.find_prepared(pick.parent()); });
+}
+
 // Memory of a snapshot phase: the process's peak resident set over what it
 // held before (Linux: /proc/self/clear_refs resets VmHWM), i.e. what a save
 // or load holds at its peak on top of the loaded store.

@@ -228,6 +228,10 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("cascade_delete", &cascade_delete<System>, true);
   add("include", &include_all<System>, false);
   add("json_filter_find", &json_filter_find<System>, false);
+  if constexpr (requires(System & sys) { sys.find_prepared(1); }) {
+    add("constrained_find_typed", &find_typed<System>, false);
+    add("constrained_find_prepared", &find_prepared<System>, false);
+  }
   add("snapshot_save", &snapshot_save<System>, false, true);
   add("snapshot_load", &snapshot_load<System>, false, true);
   if constexpr (requires { &System::save_in_background; }) {

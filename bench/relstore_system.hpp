@@ -141,6 +141,15 @@ class relstore_system {
                           R"(,"total":{"gt":50}},"order":["total DESC"],"limit":5})";
     return static_cast<std::int64_t>(db_.repo<Order>().find(f).value().size());
   }
+  // The same question for one parent's children, through a constrained
+  // repository: a typed filter, and a JSON filter prepared once (the
+  // prepared-filter target compares the two).
+  std::int64_t find_typed(std::int64_t parent) {
+    return static_cast<std::int64_t>(db_.repo<Customer>().related<"orders">(parent).find(typed_).value().size());
+  }
+  std::int64_t find_prepared(std::int64_t parent) {
+    return static_cast<std::int64_t>(db_.repo<Customer>().related<"orders">(parent).find(prepared_).value().size());
+  }
   std::int64_t save(const std::filesystem::path& p) {
     if (!relstore::save(db_, p)) std::abort();
     return static_cast<std::int64_t>(std::filesystem::file_size(p));
@@ -188,6 +197,12 @@ class relstore_system {
 
  private:
   relstore::store<schema> db_;
+  const relstore::filter<Order> typed_ = relstore::filter<Order>{}
+                                             .where(relstore::field(&Order::total) > 50)
+                                             .order(&Order::total, relstore::desc)
+                                             .limit(5);
+  const relstore::filter<Order> prepared_ =
+      db_.repo<Order>().prepare(R"({"where":{"total":{"gt":50}},"order":["total DESC"],"limit":5})").value();
   std::optional<relstore::transaction<schema>> tx_;
   relstore::subscription orders_seen_;
 };
