@@ -10,6 +10,7 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 #include "common/tree_schema.hpp"
+#include "relstore/subscription.hpp"
 
 namespace {
 
@@ -211,4 +212,49 @@ TEST(Cascade, AManagerCycleIsDeletedOnceEachWhateverItsLength) {
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(employee_ids(db), (std::vector<std::int64_t>{n + 1})) << "ring of " << n;
   }
+}
+
+// OrderLine is no relation's parent: its deletes skip the cascade planner
+// (deletes_alone). They must still count, report each entity deleted
+// directly, leave every other entity, and roll back in a transaction.
+TEST(Cascade, AModelThatParentsNothingIsDeletedAloneAndStillObservedAndRolledBack) {
+  using namespace shop;
+  store db;
+  const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  const auto o1 = db.repo<Customer>().related<"orders">(ada.id).create({.total = 1}).value();
+  const auto o2 = db.repo<Customer>().related<"orders">(ada.id).create({.total = 2}).value();
+  for (int q = 0; q < 4; ++q) {
+    ASSERT_TRUE(db.repo<Order>().related<"lines">(o1.id).create({.sku = "a", .qty = q}));
+    ASSERT_TRUE(db.repo<Order>().related<"lines">(o2.id).create({.sku = "b", .qty = q}));
+  }
+  std::vector<std::string> seen;
+  auto sub = db.on<OrderLine>([&](const relstore::event<OrderLine>& e) {
+    seen.push_back(std::string(to_string(e.kind)) + " " + std::to_string(e.before->id) +
+                   (e.cause == relstore::change_cause::direct && e.relation == nullptr ? " direct" : " other"));
+  });
+
+  const store before = db;
+  {
+    auto tx = db.begin();
+    EXPECT_EQ(*db.repo<OrderLine>().delete_all(), 8u);
+    EXPECT_EQ(*db.repo<OrderLine>().count(), 0u);
+    tx.rollback();
+  }
+  EXPECT_TRUE(db == before) << "a rolled-back delete of a leaf model restores every entity";
+  EXPECT_TRUE(seen.empty()) << "a rolled-back transaction delivers no event";
+
+  auto n = db.repo<Order>().related<"lines">(o1.id).delete_all(field(&OrderLine::qty) >= 2);
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(*db.repo<Order>().related<"lines">(o1.id).count(), 2u);
+  EXPECT_EQ(*db.repo<Order>().related<"lines">(o2.id).count(), 4u) << "another order's lines are untouched";
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].substr(0, 8), "deleted ");
+  EXPECT_TRUE(seen[0].ends_with(" direct") && seen[1].ends_with(" direct"));
+
+  const auto last = db.repo<Order>().related<"lines">(o2.id).find().value().back()->id;
+  ASSERT_TRUE(db.repo<OrderLine>().delete_by_id(last));
+  EXPECT_FALSE(db.repo<OrderLine>().exists(last));
+  EXPECT_EQ(db.repo<OrderLine>().delete_by_id(last).error().code, errc::not_found);
+  EXPECT_EQ(*db.repo<OrderLine>().count(), 5u);
 }

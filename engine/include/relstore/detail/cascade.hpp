@@ -41,6 +41,11 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
 delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
                             const std::vector<const void*>& roots);
 
+// Whether deleting entities of `model` touches no other entity: no relation
+// has `model` as its parent, so plan_delete's plan would be the distinct
+// roots alone, erased directly, with nothing to cascade, null or restrict.
+inline bool deletes_alone(const registry& reg, std::size_t model) { return reg.has_many_from(model).empty(); }
+
 // Applies a plan. REQUIRES: nothing was written since plan_delete.
 void apply_delete(table_base* const* tables, const delete_plan& plan);
 
