@@ -23,7 +23,7 @@ class pointer_set {
   }
   void reserve(std::size_t n) {
     if (n <= linear) {
-      small_.reserve(n);
+      if (n > small_.capacity()) small_.reserve(std::min(linear + 1, std::max(n, 2 * small_.capacity())));
     } else if (2 * n > slots_.size()) {
       std::size_t capacity = 64;
       while (capacity < 2 * n) capacity *= 2;
@@ -68,11 +68,27 @@ class pointer_set {
   std::size_t size_ = 0;
 };
 
+// Room for `more` elements in v, growing geometrically (a deep chain adds
+// one at a time).
+template <class T>
+void make_room(std::vector<T>& v, std::size_t more) {
+  const std::size_t need = v.size() + more;
+  if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
+}
+
 struct doomed_set {
   std::vector<const void*> list;
   std::vector<change_reason> why;
   pointer_set set;
   std::size_t done = 0;
+
+  // Room for `more` adds: one allocation per family instead of one per
+  // doubling of each vector.
+  void make_room_for(std::size_t more) {
+    make_room(list, more);
+    make_room(why, more);
+    set.reserve(list.size() + more);
+  }
 
   bool add(const void* e, change_reason reason) {
     if (set.contains(e)) return false;
@@ -106,6 +122,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
             doomed_set& cd = doomed[r->child];
             found.clear();
             tables[r->child]->append_equal(r->child_key, key, found);
+            cd.make_room_for(found.size());
             for (const void* c : found) cd.add(c, {change_cause::cascade, r});
           }
         }
@@ -113,9 +130,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     }
   };
   delete_plan plan;
-  doomed[model].list.reserve(roots.size());
-  doomed[model].why.reserve(roots.size());
-  doomed[model].set.reserve(roots.size());
+  doomed[model].make_room_for(roots.size());
   for (const void* e : roots) {
     if (!doomed[model].add(e, {})) continue;
     ++plan.roots;
