@@ -84,3 +84,32 @@ TEST(OrderFieldValues, EnumsOrderByValueAndArraysElementByElement) {
 }
 
 }  // namespace
+
+namespace {
+
+using relstore::detail::compare_numbers;
+
+// A where's comparison (compare_numbers): doubles in their order, NaN
+// unordered, and mixed integer and double operands compared exactly.
+TEST(CompareNumbers, DoublesCompareAsDoublesAndMixedOperandsStayExact) {
+  using lim = std::numeric_limits<double>;
+  const std::vector<double> ordered = {-lim::infinity(),  lim::lowest(), -1.5, -lim::denorm_min(), 0.0,
+                                       lim::denorm_min(), 1.0,           1.5,  lim::max(),         lim::infinity()};
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    for (std::size_t j = 0; j < ordered.size(); ++j) {
+      const auto c = compare_numbers(view_of(ordered[i]), view_of(ordered[j]));
+      ASSERT_TRUE(c.has_value());
+      EXPECT_EQ(*c, i < j ? -1 : i > j ? 1 : 0) << ordered[i] << " vs " << ordered[j];
+    }
+  }
+  EXPECT_EQ(compare_numbers(view_of(-0.0), view_of(0.0)), 0);
+  EXPECT_FALSE(compare_numbers(view_of(lim::quiet_NaN()), view_of(1.0)).has_value());
+  EXPECT_FALSE(compare_numbers(view_of(1.0), view_of(lim::quiet_NaN())).has_value());
+  // 2^53 + 1 is no double: against the double 2^53 it is greater, exactly.
+  const std::int64_t big = (std::int64_t{1} << 53) + 1;
+  EXPECT_EQ(compare_numbers(view_of(big), view_of(9007199254740992.0)), 1);
+  EXPECT_EQ(compare_numbers(view_of(9007199254740992.0), view_of(big)), -1);
+  EXPECT_EQ(compare_numbers(view_of(std::int64_t{2}), view_of(1.5)), 1);
+}
+
+}  // namespace
