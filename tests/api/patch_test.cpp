@@ -39,6 +39,19 @@ TEST_F(Patch, SetsTheNamedFieldsOfEveryMatchAndNoOtherField) {
   }
 }
 
+// Patches of one or two fields are built without allocating; a longer one
+// must set every field it names all the same.
+TEST_F(Patch, APatchOfMoreFieldsThanFitInlineSetsThemAll) {
+  auto p = patch<Order>{}.set(&Order::total, 7.25).set(&Order::note, "three").set(&Order::couponId, spare.id);
+  ASSERT_TRUE(db.repo<Order>().update_by_id(o2.id, p));
+  const Order now = order(o2.id);
+  EXPECT_EQ(now.total, 7.25);
+  EXPECT_EQ(now.note, "three");
+  EXPECT_EQ(now.couponId, spare.id);
+  EXPECT_EQ(now.customerId, o2.customerId);
+  EXPECT_EQ(order(o1.id).note, o1.note) << "the other order is not a target";
+}
+
 TEST_F(Patch, AConstrainedPatchTouchesOnlyItsParentsMatchingChildren) {
   const Order o3 = db.repo<Customer>().related<"orders">(bob.id).create({.total = 3, .note = "bob's"}).value();
   auto n = db.repo<Customer>().related<"orders">(ada.id).patch(

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/value_ops.hpp"
@@ -74,7 +76,8 @@ struct field_change {
   std::uint32_t field;
   relstore::value value;
 };
-using field_changes = std::vector<field_change>;
+// Most patches set one or two fields: those are built without allocating.
+using field_changes = boost::container::small_vector<field_change, 2>;
 
 // The index of described member `member` of M. REQUIRES: it is described.
 template <class M, class T>
