@@ -105,16 +105,27 @@ struct materializer {
   // Calls fn(const C&) on R's children of the parent whose key is `key`, in
   // primary key order, as children_of(st, key, nullptr) lists them; returns
   // how many. A family of up to 32 is gathered on the stack: a game's visit
-  // of one parent's children each frame allocates nothing. REQUIRES: fn does
-  // not write to the store.
+  // of one parent's children each frame allocates nothing. The walk notes
+  // whether the family came in key order or in reverse (a hashed index's
+  // group holds its newest member first), so the usual family is called in
+  // that direction with no sort. REQUIRES: fn does not write to the store.
   template <class R, class Fn>
   static std::size_t visit_children(const storage<S>& st, const member_type<typename R::child, R::child_key>& key,
                                     Fn&& fn) {
     using C = typename R::child;
-    std::array<const void*, 32> near;
+    constexpr auto pk = member_pointer<C, storage<S>::template table_t<C>::pk>;
+    std::array<const C*, 32> near;
     std::size_t n = 0;
     std::vector<const void*> far;  // the whole family, once it outgrows `near`
+    bool ascending = true;
+    bool descending = true;
+    const C* prev = nullptr;
     st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
+      if (prev) {
+        ascending &= prev->*pk < c.*pk;
+        descending &= c.*pk < prev->*pk;
+      }
+      prev = &c;
       if (n < near.size()) {
         near[n++] = &c;
         return;
@@ -122,10 +133,20 @@ struct materializer {
       if (far.empty()) far.assign(near.begin(), near.end());
       far.push_back(&c);
     });
-    const std::span<const void*> kids = far.empty() ? std::span<const void*>(near.data(), n) : std::span(far);
-    storage<S>::template table_t<C>::sort_keys(kids);
-    for (const void* c : kids) fn(*static_cast<const C*>(c));
-    return kids.size();
+    if (far.empty()) {
+      if (descending) {
+        for (std::size_t i = n; i-- > 0;) fn(*near[i]);
+        return n;
+      }
+      if (ascending) {
+        for (std::size_t i = 0; i < n; ++i) fn(*near[i]);
+        return n;
+      }
+      far.assign(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    storage<S>::template table_t<C>::sort_keys(far);
+    for (const void* c : far) fn(*static_cast<const C*>(c));
+    return far.size();
   }
 
   // find(spec) on R's children of one parent. REQUIRES: spec validated.
