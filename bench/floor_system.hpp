@@ -143,17 +143,30 @@ class floor_system {
     customers_.insert({parent, "customer"});
     restore(rows);
   }
+  // Each parent with its `limit` children of smallest key, as relstore and
+  // SQLite include them: the family's index walk gathers it (in the index's
+  // order, not key order) and a partial sort picks the first `limit`.
   std::int64_t include(std::int64_t limit) {
-    std::int64_t n = 0;
+    std::int64_t keys = 0;
     std::vector<std::pair<Customer, std::vector<Order>>> out;
     out.reserve(customers_.size());
     for (const auto& c : customers_) {
-      out.emplace_back(c, std::vector<Order>{});
+      family_.clear();
       auto [a, b] = orders_.get<1>().equal_range(c.id);
-      for (std::int64_t k = 0; a != b && k < limit; ++a, ++k) out.back().second.push_back(*a);
-      n += static_cast<std::int64_t>(out.back().second.size());
+      for (; a != b; ++a) family_.push_back(&*a);
+      const auto take = std::min(static_cast<std::size_t>(limit), family_.size());
+      const auto end = family_.begin() + static_cast<std::ptrdiff_t>(take);
+      std::partial_sort(family_.begin(), end, family_.end(),
+                        [](const Order* x, const Order* y) { return x->id < y->id; });
+      std::vector<Order> kids;
+      kids.reserve(take);
+      for (auto it = family_.begin(); it != end; ++it) {
+        kids.push_back(**it);
+        keys += (*it)->id;
+      }
+      out.emplace_back(c, std::move(kids));
     }
-    return n;
+    return keys;
   }
   std::int64_t json_find(std::int64_t parent) {
     std::vector<Order> hits;
@@ -238,6 +251,7 @@ class floor_system {
   std::function<void(const Order& before, const Order& after)> observer_;
   customers_t customers_;
   orders_t orders_;
+  std::vector<const Order*> family_;  // include's scratch
 };
 
 }  // namespace bench

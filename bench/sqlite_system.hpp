@@ -173,7 +173,9 @@ class sqlite_system {
     restore(rows);
   }
   std::int64_t include(std::int64_t limit) {
-    // One query per the whole include: each customer's first `limit` orders.
+    // One query per the whole include: each customer's `limit` orders of
+    // smallest key. Returns the sum of their keys (the agreement check
+    // compares which children each system included).
     auto* s = stmt(
         "SELECT c.id, o.id, o.customerId, o.total, o.status FROM Customer c LEFT JOIN \"Order\" o ON o.id IN "
         "(SELECT id FROM \"Order\" WHERE customerId = c.id ORDER BY id LIMIT ?) ORDER BY c.id, o.id");
@@ -186,7 +188,7 @@ class sqlite_system {
       if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
         out.back().second.push_back({sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
                                      sqlite3_column_double(s, 3), sqlite3_column_int(s, 4)});
-        ++n;
+        n += sqlite3_column_int64(s, 1);
       }
     }
     sqlite3_reset(s);
