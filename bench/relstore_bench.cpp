@@ -200,7 +200,21 @@ int check(std::int64_t n) {
                   static_cast<long long>(b[i]), static_cast<long long>(c[i]));
     }
   }
-  return same ? 0 : 1;
+  // The leaderboard: the same ten players in the same order, with the
+  // index, without it (a scan), on the floor and in SQLite.
+  auto top = [&]<class Board>(Board&& board) {
+    board.load(workload(n));
+    return board.top();
+  };
+  const std::int64_t ranked = top(relstore_board<ranked_schema>{});
+  const std::int64_t scanned = top(relstore_board<unranked_schema>{});
+  const std::int64_t floor_top = top(floor_board{});
+  const std::int64_t sqlite_top = top(sqlite_board{});
+  const bool boards = ranked == scanned && ranked == floor_top && ranked == sqlite_top;
+  std::printf("  leaderboard (sum of id x rank): relstore %lld, scan %lld, floor %lld, sqlite %lld -> %s\n",
+              static_cast<long long>(ranked), static_cast<long long>(scanned), static_cast<long long>(floor_top),
+              static_cast<long long>(sqlite_top), boards ? "agree" : "DISAGREE");
+  return same && boards ? 0 : 1;
 }
 
 template <class System>
