@@ -131,6 +131,37 @@ TEST_F(Observer, ACallbackMayReadAndWriteItsEventsComeLater) {
   EXPECT_TRUE(db.repo<Customer>().exists(90));
 }
 
+// update_by_id and replace_by_id return the entity as their own write left
+// it, though a callback their event wakes changes it again or deletes it.
+TEST_F(Observer, AnUpdateReturnsWhatItWroteWhateverItsCallbacksDoNext) {
+  auto rewrite = db.on<Order>(relstore::on_update_event, [&](const relstore::event<Order>& e) {
+    if (e.after->note != "by observer") {
+      EXPECT_TRUE(
+          db.repo<Order>().update_by_id(e.after->id, relstore::patch<Order>{}.set(&Order::note, "by observer")));
+    }
+  });
+  auto patched = db.repo<Order>().update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::note, "patched"));
+  ASSERT_TRUE(patched) << patched.error();
+  EXPECT_EQ(patched->note, "patched");
+  EXPECT_EQ(db.repo<Order>().find_by_id(o1.id)->note, "by observer");
+  rewrite.reset();
+
+  auto remove = db.on<Order>(relstore::on_update_event, [&](const relstore::event<Order>& e) {
+    EXPECT_TRUE(db.repo<Order>().delete_by_id(e.after->id));
+  });
+  Order o = o2;
+  o.note = "replaced";
+  auto replaced = db.repo<Order>().replace_by_id(o2.id, o);
+  ASSERT_TRUE(replaced) << replaced.error();
+  EXPECT_EQ(replaced->note, "replaced");
+  EXPECT_EQ(replaced->id, o2.id);
+  auto gone = db.repo<Order>().update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::total, 7.0));
+  ASSERT_TRUE(gone) << gone.error();
+  EXPECT_EQ(gone->total, 7.0);
+  EXPECT_FALSE(db.repo<Order>().exists(o1.id));
+  EXPECT_FALSE(db.repo<Order>().exists(o2.id));
+}
+
 TEST_F(Observer, ACallbackMayUnsubscribeItself) {
   int calls = 0;
   relstore::subscription self;

@@ -113,4 +113,21 @@ TEST_F(Patch, NoMatchIsZeroAndChangesNothing) {
   EXPECT_TRUE(db == before);
 }
 
+// An empty patch matches as any patch does but writes nothing, in place
+// (no observer) or journaled (an observer, which hears of no change).
+TEST_F(Patch, AnEmptyPatchCountsItsMatchesAndChangesNothing) {
+  const store before = db;
+  auto n = db.repo<Order>().update_all(patch<Order>{});
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(*n, 2u);
+  EXPECT_TRUE(db == before);
+  int events = 0;
+  auto sub = db.on<Order>([&](const relstore::event<Order>&) { ++events; });
+  n = db.repo<Customer>().related<"orders">(ada.id).patch(patch<Order>{});
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(events, 0);
+  EXPECT_TRUE(db == before);
+}
+
 }  // namespace

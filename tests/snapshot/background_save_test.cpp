@@ -168,6 +168,36 @@ TEST(BackgroundSave, ItsCopiesHoldOnlyWhatTheGameChanged) {
   }
 }
 
+// A patch that writes nothing new (empty, or repeating the values the
+// targets hold) costs the save no copy; one that changes some targets
+// copies those alone.
+TEST(BackgroundSave, APatchThatChangesNothingCopiesNothing) {
+  test::temp_dir dir;
+  store db = rich_world(3000);
+  const store at_call = db;
+  auto save = relstore::save_in_background(db, dir.path() / "same.snap");
+  ASSERT_TRUE(save);
+  auto customers = db.repo<Customer>();
+  ASSERT_TRUE(customers.update_all(relstore::patch<Customer>{}));
+  for (std::int64_t id = 1; id <= 100; ++id) {
+    const std::string name = customers.find_by_id(id).value().name;
+    ASSERT_TRUE(customers.update_by_id(id, relstore::patch<Customer>{}.set(&Customer::name, name)));
+  }
+  ASSERT_TRUE(save->wait());
+  EXPECT_EQ(save->copy_bytes(), 0u) << "no entity changed";
+  EXPECT_TRUE(loaded_from(dir.path() / "same.snap") == at_call);
+
+  ASSERT_TRUE(customers.update_by_id(1, relstore::patch<Customer>{}.set(&Customer::name, "renamed")));
+  const store at_second = db;
+  auto second = relstore::save_in_background(db, dir.path() / "some.snap");
+  ASSERT_TRUE(second);
+  auto n = customers.update_all(relstore::patch<Customer>{}.set(&Customer::name, "renamed"));
+  ASSERT_TRUE(n) << n.error();
+  ASSERT_TRUE(second->wait());
+  EXPECT_TRUE(loaded_from(dir.path() / "some.snap") == at_second);
+  EXPECT_GT(second->copy_bytes(), (*n - 1) * sizeof(Customer)) << "every customer but the first changed";
+}
+
 // The game writes between every slice of the save's reading, whichever
 // field of whichever model the save is reading then.
 TEST(BackgroundSave, WritesBetweenAnySlicesNeverReachTheFile) {

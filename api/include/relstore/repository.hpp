@@ -196,7 +196,8 @@ class repository {
     const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
     const void* const target = e;
-    return writer<W>().template patch<M>({&target, 1}, spec::spec(p)).transform([e] { return *e; });
+    auto& w = writer<W>();
+    return w.write_then_read(e, [&] { return w.template patch<M>({&target, 1}, spec::spec(p)); });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
@@ -378,7 +379,8 @@ class repository {
   template <bool W, class Make>
   result<M> update_one(const M* e, Make&& make) {
     const void* const target = e;
-    return writer<W>().template update<M>({&target, 1}, std::forward<Make>(make)).transform([e] { return *e; });
+    auto& w = writer<W>();
+    return w.write_then_read(e, [&] { return w.template update<M>({&target, 1}, std::forward<Make>(make)); });
   }
 
   template <bool W>

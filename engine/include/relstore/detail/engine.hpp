@@ -10,9 +10,11 @@
 // Internal: reached only through store and repositories.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <utility>
@@ -162,6 +164,20 @@ class engine {
   result<void> update(std::span<const void* const> targets, Make&& make) {
     return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
+  // Runs write(), a write of stored entity `e`, and returns e as it stands
+  // after it, read before the write commits: an observer its events wake
+  // may change or delete e. Errors: write's.
+  template <class M, class Write>
+  result<M> write_then_read(const M* e, Write&& write) {
+    std::optional<M> after;
+    auto r = guarded(false, [&]() -> result<void> {
+      auto done = write();
+      if (done) after = *e;
+      return done;
+    });
+    if (!r) return std::move(r).error();
+    return std::move(*after);
+  }
   // Sets `changes` on each of `targets` (entities of M, in key order), all
   // or nothing, each value converted once. A patch of fields in no index
   // writes them in place when nothing records or observes the write
@@ -175,8 +191,18 @@ class engine {
     if (!made) return std::move(made).error();
     const prepared_patch<M>& p = *made;
     if ((p.fields() & indexed_fields<typename table_t<M>::indexed_defs>) == 0 && !updates_journaled<M>()) {
+      if (p.fields() == 0) return {};  // an empty patch writes nothing
       auto apply = [&p](M& e) { p.write(e); };
-      return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), targets, apply); });
+      if (!tab<M>().watched())
+        return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), targets, apply); });
+      // A background save copies each entity before its first write: only
+      // the targets the patch changes are written, so a patch that repeats
+      // their values costs the save no copy (as update() skips them).
+      std::vector<const void*> changing;
+      for (const void* t : targets) {
+        if (p.changes(*static_cast<const M*>(t))) changing.push_back(t);
+      }
+      return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), changing, apply); });
     }
     return update<M>(targets, [&p](const M& old) -> result<M> {
       M n = old;
@@ -228,6 +254,12 @@ class engine {
   template <class M>
   result<std::size_t> erase(const std::vector<const void*>& roots) {
     if (deletes_alone(schema(), model_index<M>)) {  // no plan to build: nothing can refuse
+#ifndef NDEBUG
+      std::vector<const void*> sorted = roots;
+      std::sort(sorted.begin(), sorted.end(), std::less<>{});
+      RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
+                      "relstore: erase() was given an entity twice");
+#endif
       return guarded(false, [&]() -> result<std::size_t> {
         auto& t = tab<M>();
         for (const void* e : roots) t.erase(static_cast<const M*>(e));

@@ -191,8 +191,7 @@ struct spec_access {
 }  // namespace relstore::detail
 
 // Compiled once, in filter_spec.cpp, instead of in every translation unit
-// that holds a filter or a patch (compile time only).
+// that holds a filter (compile time only).
 extern template class std::vector<relstore::detail::where_node>;
 extern template class std::vector<relstore::detail::order_key>;
 extern template class std::vector<relstore::detail::include_spec>;
-extern template class std::vector<relstore::detail::field_change>;

@@ -272,6 +272,9 @@ class table final : public table_base {
   // Tells a running background save (node_pool's watch) that these stored
   // entities are about to be written in place, so it copies them first.
   // REQUIRES: called before every write through stored() or replace.
+  // Whether a background save watches this table's entities (will_write
+  // then copies each before its first write).
+  bool watched() { return pool().watched(); }
   void will_write(const void* node) { pool().before_write(node); }
   void will_write(std::span<const void* const> nodes) {
     if (!pool().watched()) return;

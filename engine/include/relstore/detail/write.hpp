@@ -59,6 +59,15 @@ class prepared_patch {
     return apply_changes(base, changes).transform([&](M v) { return prepared_patch(std::move(v), fields); });
   }
   std::uint64_t fields() const noexcept { return fields_; }
+  // Whether write(e) would change e: some patched field differs.
+  bool changes(const M& e) const {
+    bool differs = false;
+    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto i) {
+      constexpr auto m = member_pointer<M, decltype(i)::value>;
+      if ((fields_ >> decltype(i)::value) & 1U) differs = differs || !same_field_value(e.*m, values_.*m);
+    });
+    return differs;
+  }
   // Sets e's patched fields.
   void write(M& e) const {
     mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto i) {
