@@ -4,8 +4,9 @@
 // relstore without the index (a scan and sort), the baseline the index must
 // beat by 100x. Every system gives the same ten players: score descending,
 // ties in key order (SQLite's ORDER BY score DESC, id). top() returns the
-// sum of id x rank, so the agreement check compares who and in what order. The memory counters give bytes per player
-// with and without relstore's index.
+// sum of id x rank, so the agreement check compares who and in what order.
+// The memory counters give bytes per player with and without relstore's
+// index.
 #pragma once
 
 #include <benchmark/benchmark.h>

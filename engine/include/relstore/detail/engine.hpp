@@ -192,17 +192,20 @@ class engine {
     const prepared_patch<M>& p = *made;
     if ((p.fields() & indexed_fields<typename table_t<M>::indexed_defs>) == 0 && !updates_journaled<M>()) {
       if (p.fields() == 0) return {};  // an empty patch writes nothing
-      auto apply = [&p](M& e) { p.write(e); };
-      if (!tab<M>().watched())
-        return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), targets, apply); });
-      // A background save copies each entity before its first write: only
-      // the targets the patch changes are written, so a patch that repeats
-      // their values costs the save no copy (as update() skips them).
+      // A background save copies each entity before its first write: while
+      // one runs, only the targets the patch changes are written, so a patch
+      // that repeats their values costs the save no copy (as update() skips
+      // them).
       std::vector<const void*> changing;
-      for (const void* t : targets) {
-        if (p.changes(*static_cast<const M*>(t))) changing.push_back(t);
+      std::span<const void* const> written = targets;
+      if (tab<M>().watched()) {
+        for (const void* t : targets) {
+          if (p.changes(*static_cast<const M*>(t))) changing.push_back(t);
+        }
+        written = changing;
       }
-      return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), changing, apply); });
+      auto apply = [&p](M& e) { p.write(e); };
+      return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), written, apply); });
     }
     return update<M>(targets, [&p](const M& old) -> result<M> {
       M n = old;

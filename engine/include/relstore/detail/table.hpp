@@ -269,15 +269,15 @@ class table final : public table_base {
   // used again, and records the change itself (undo, events) if it must.
   M& stored(const void* node) noexcept { return const_cast<M&>(*static_cast<const M*>(node)); }
 
-  // Tells a running background save (node_pool's watch) that these stored
-  // entities are about to be written in place, so it copies them first.
-  // REQUIRES: called before every write through stored() or replace.
   // Whether a background save watches this table's entities (will_write
   // then copies each before its first write).
   bool watched() { return pool().watched(); }
+  // Tells a running background save (node_pool's watch) that these stored
+  // entities are about to be written in place, so it copies them first.
+  // REQUIRES: called before every write through stored() or replace.
   void will_write(const void* node) { pool().before_write(node); }
   void will_write(std::span<const void* const> nodes) {
-    if (!pool().watched()) return;
+    if (!watched()) return;
     for (const void* p : nodes) pool_->before_write(p);
   }
   // Before a write to fields `fields` (bit i: field i) of every entity.
