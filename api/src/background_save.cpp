@@ -1,11 +1,12 @@
-// Background saves: the process-wide set of files being saved, and the
-// thread that reads the store in the turns the game's thread lends it and
-// writes the file.
+// Background saves: the process-wide set of files being saved, the
+// encoding run in the game thread's polls, and the thread that writes the
+// file.
 #include "relstore/background_save.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "relstore/detail/byte_pipe.hpp"
 #include "relstore/detail/snapshot_file.hpp"
 
 namespace relstore {
@@ -33,56 +35,76 @@ std::string target_key(const std::filesystem::path& path) {
 
 }  // namespace
 
-// The rows are the game thread's but for the turns it lends the writer
-// thread; `outcome` and `copy_bytes` are the writer's until `written`.
+// The rows are the game thread's: the encoding reads them in a fiber the
+// game's polls resume, and hands the bytes to the writer thread through
+// `bytes`. `outcome` is the writer's until `written`.
 struct background_save::job {
   std::unique_ptr<detail::point_in_time_source> rows;
   std::filesystem::path path;  // absolute
   save_options options;
   std::string target;  // in the set of running targets until collected
+  detail::byte_pipe bytes;
   std::thread writer;
   std::atomic<bool> written{false};
   result<void> outcome;
   std::size_t copy_bytes = 0;
   bool collected = true;  // false once the target is claimed and the rows taken
 
-  ~job() { join_writer(); }
+  ~job() { finish(); }
 
-  // Lends the writer the store until it is done with it, then joins it.
-  // join() throws only for a thread that is not joinable or joins itself.
-  void join_writer() noexcept {
-    if (!writer.joinable()) return;
-    while (rows->turns().lend(std::chrono::steady_clock::time_point::max())) {
+  file_system& fs() const { return options.fs != nullptr ? *options.fs : default_file_system(); }
+
+  // Encodes what is left here, then waits for the file.
+  void finish() noexcept {
+    while (rows != nullptr && rows->turns().lend(std::chrono::steady_clock::time_point::max())) {
     }
-    writer.join();
+    if (writer.joinable()) writer.join();
+    if (rows != nullptr) copy_bytes = rows->peak_copy_bytes();
   }
 
-  // The file, on the writer thread.
+  // In the fiber, in the game's turns.
+  void encode() noexcept {
+    result<void> r;
+    try {
+      r = detail::encode_to(*rows, options.format, bytes.stream());
+    } catch (...) {  // encode_to reports std::exception itself
+      r = make_error(errc::io_error, "background save of " + path.string() + ": the encoder failed");
+    }
+    bytes.close(std::move(r));
+  }
+
+  // On the writer thread.
   void write() noexcept {
     try {
-      outcome = detail::write_snapshot_file(*rows, path, options.format,
-                                            options.fs != nullptr ? *options.fs : default_file_system());
+      outcome = detail::write_snapshot_file(bytes, path, options.format, fs());
     } catch (const std::exception& e) {
       outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
     }
-    rows->release();  // after an error the watches are left: ended in a turn
-    copy_bytes = rows->peak_copy_bytes();
+    bytes.drain_rest();  // the encoder's bytes and tasks left after a failure, until it is done
     written.store(true, std::memory_order_release);
   }
 
   void start_writer() {
     try {
+      rows->turns().start([this] { encode(); });
+      rows->free_copies_with([this](std::function<void()> task) { bytes.post(std::move(task)); });
       writer = std::thread([this] { write(); });
-    } catch (...) {
-      rows->turns().run_alone();  // no thread to be had: the file is written here
-      write();
+      return;
+    } catch (const std::exception&) {  // no stack or no thread
+      rows->turns().cancel();
+      rows->free_copies_with(nullptr);
     }
+    try {  // the whole save here, now
+      outcome = detail::write_snapshot_file(*rows, path, options.format, fs());
+    } catch (const std::exception& e) {
+      outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
+    }
+    rows->release();  // after an error the watches are left
+    written.store(true, std::memory_order_release);
   }
 
-  // Lends the writer the store until `until`.
-  void lend(std::chrono::steady_clock::time_point until) {
-    if (writer.joinable()) (void)rows->turns().lend(until);
-  }
+  // Lets the encoding read the store until `until`.
+  void lend(std::chrono::steady_clock::time_point until) { (void)rows->turns().lend(until); }
 };
 
 background_save::background_save() noexcept = default;
@@ -111,7 +133,7 @@ std::optional<result<void>> background_save::poll(std::chrono::microseconds budg
 
 result<void> background_save::wait() noexcept {
   RELSTORE_ASSERT(running(), "relstore: wait() of a background save that is not running");
-  job_->join_writer();
+  job_->finish();
   job_->collected = true;
   {
     std::lock_guard lock(targets_mutex);

@@ -104,10 +104,7 @@ result<void> commit(file_system& fs, const temp_file& t, const std::filesystem::
 // nothing more and the stream fails; error() is that write's errno.
 class file_sink : public std::streambuf {
  public:
-  file_sink(file_system& fs, int fd, function_ref<void()> before_write)
-      : fs_(fs), fd_(fd), before_write_(before_write), buffer_(std::size_t{1} << 20) {
-    reset();
-  }
+  file_sink(file_system& fs, int fd) : fs_(fs), fd_(fd), buffer_(std::size_t{1} << 20) { reset(); }
 
   int error() const noexcept { return error_; }
   std::uint64_t length() const noexcept { return length_; }
@@ -131,7 +128,6 @@ class file_sink : public std::streambuf {
     const auto n = static_cast<std::size_t>(pptr() - pbase());
     crc_ = crc32c_extend(crc_, pbase(), n);
     length_ += n;
-    before_write_();
     error_ = write_all(fs_, fd_, pbase(), n);
     reset();
     return error_ == 0;
@@ -139,7 +135,6 @@ class file_sink : public std::streambuf {
 
   file_system& fs_;
   int fd_;
-  function_ref<void()> before_write_;
   std::vector<char> buffer_;
   int error_ = 0;
   std::uint64_t length_ = 0;
@@ -150,8 +145,7 @@ class file_sink : public std::streambuf {
 
 result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::path& path, std::size_t header_size,
                                         function_ref<result<void>(std::ostream&)> body,
-                                        function_ref<std::string(std::uint64_t, std::uint32_t)> header,
-                                        function_ref<void()> before_write) {
+                                        function_ref<std::string(std::uint64_t, std::uint32_t)> header) {
   auto t = create_temp(fs, path);
   if (!t) return std::move(t).error();
   const std::string room(header_size, '\0');  // keeps the header's place; a crash leaves only the temporary file
@@ -159,7 +153,7 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
     return abandon(fs, *t, "cannot write", err);
   }
   try {
-    file_sink sink(fs, t->fd, before_write);
+    file_sink sink(fs, t->fd);
     std::ostream out(&sink);
     auto streamed = body(out);
     if (streamed) sink.pubsync();                                                 // a failed body's rest is not written

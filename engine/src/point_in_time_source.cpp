@@ -12,105 +12,72 @@ namespace relstore::detail {
 
 // ------------------------------------------------------------------ turn
 
+void turn::start(std::function<void()> work) { fiber_ = std::make_unique<fiber>(std::move(work)); }
+
 bool turn::lend(clock::time_point until) {
-  std::unique_lock lock(mutex_);
-  if (state_ == state::finished) return false;
-  RELSTORE_ASSERT(state_ == state::owner && !alone_, "relstore: a turn lent twice");
-  if (!waiting_) {  // the reader is busy with its own work (the file, freeing copies): no need to wait
-    if (until != clock::time_point::max()) return true;
-    changed_.wait(lock, [&] { return waiting_ || state_ == state::finished; });
-    if (state_ == state::finished) return false;
-  }
+  if (!fiber_ || fiber_->done()) return false;
   until_ = until;
-  state_ = state::reader;
-  changed_.notify_all();
-  changed_.wait(lock, [&] { return state_ != state::reader; });
-  return state_ != state::finished;
+  fiber_->resume();
+  return !fiber_->done();
 }
 
-void turn::take() {
-  std::unique_lock lock(mutex_);
-  if (alone_) {
-    state_ = state::reader;
-    return;
-  }
-  if (state_ == state::reader) return;
-  waiting_ = true;
-  changed_.notify_all();
-  changed_.wait(lock, [&] { return state_ == state::reader; });
-  waiting_ = false;
-}
-
-bool turn::due() const { return !alone_ && clock::now() >= until_; }
+bool turn::due() const { return fiber_ && fiber_->running() && clock::now() >= until_; }
 
 void turn::give_back() {
-  std::lock_guard lock(mutex_);
-  state_ = state::owner;
-  changed_.notify_all();
-}
-
-void turn::step_aside() {
-  std::lock_guard lock(mutex_);
-  if (alone_ || state_ != state::reader) return;
-  state_ = state::owner;
-  until_ = clock::time_point::min();  // written only by the reader while it runs: lend() writes it while it waits
-  changed_.notify_all();
-}
-
-void turn::finish() {
-  std::lock_guard lock(mutex_);
-  state_ = state::finished;
-  changed_.notify_all();
-}
-
-bool turn::finished() const {
-  std::lock_guard lock(mutex_);
-  return state_ == state::finished;
-}
-
-void turn::run_alone() {
-  std::lock_guard lock(mutex_);
-  alone_ = true;
+  if (fiber_ && fiber_->running()) fiber_->yield();
 }
 
 // ------------------------------------------------------ point_in_time_source
 
 point_in_time_source::~point_in_time_source() {
   for (model_state& m : models_) end(m);
-  drop_ended_copies();
+  free_with_ = nullptr;  // its tasks have run: what is left is freed here
+  free_ended_copies();
 }
 
 void point_in_time_source::end(model_state& m) noexcept {
   if (!m.pool) return;
-  note_peak(0);
+  note_peak();
   m.pool->unwatch(m.reader.get());  // from now on the store's thread leaves the reader's copies alone
   m.pool.reset();
 }
 
-std::size_t point_in_time_source::drop_ended_copies() noexcept {
-  std::size_t freed = 0;
+void point_in_time_source::free_ended_copies() {
   for (model_state& m : models_) {
-    if (m.pool || m.reader->copy_bytes == 0) continue;
-    freed += m.reader->copy_bytes;
-    m.reader->drop_copies();
+    if (m.pool || m.freeing || m.reader->copy_bytes == 0) continue;
+    if (!free_with_) {
+      m.freeing = true;
+      m.reader->drop_copies();
+      continue;
+    }
+    const std::size_t bytes = m.reader->copy_bytes;  // not read again here once handed over
+    handed_over_ += bytes;
+    try {
+      free_with_([this, r = m.reader.get(), bytes] {
+        r->drop_copies();
+        handed_over_ -= bytes;
+      });
+    } catch (...) {  // not handed over (out of memory): freed by the destructor
+      handed_over_ -= bytes;
+      throw;
+    }
+    m.freeing = true;
   }
-  return freed;
 }
 
-void point_in_time_source::note_peak(std::size_t freed_meanwhile) noexcept {
-  std::size_t held = freed_meanwhile;
-  for (const model_state& m : models_) held += m.reader->copy_bytes;
+void point_in_time_source::note_peak() noexcept {
+  std::size_t held = handed_over_.load();
+  for (const model_state& m : models_) {
+    if (!m.freeing) held += m.reader->copy_bytes;
+  }
   peak_ = std::max(peak_, held);
 }
 
 void point_in_time_source::pause_if_due() {
   if (!turn_.due()) return;
+  free_ended_copies();
   turn_.give_back();
-  const std::size_t freed = drop_ended_copies();  // while the store's thread runs (200k copies: tens of ms)
-  turn_.take();
-  // The copies made while the turn was away, counted with those freed
-  // meanwhile: an upper bound of what was held at once.
-  note_peak(freed);
+  note_peak();  // with the copies made while the turn was away
 }
 
 void point_in_time_source::add(std::unique_ptr<model_reader> reader, std::shared_ptr<node_pool> pool,
@@ -153,7 +120,6 @@ void point_in_time_source::read_column(std::size_t model, std::size_t field, fun
   constexpr std::size_t slice_rows = 256;
   model_state& m = models_[model];
   RELSTORE_ASSERT(m.pool != nullptr, "relstore: a model read after model_done");
-  turn_.take();
   m.reader->reading = field;
   const field_info& info = schema_.model(model).fields[field];
   std::size_t done = 0;
@@ -179,21 +145,19 @@ void point_in_time_source::read_column(std::size_t model, std::size_t field, fun
 }
 
 void point_in_time_source::model_done(std::size_t model) {
-  turn_.take();  // a model without rows was never read: its watch ends in a turn all the same
   end(models_[model]);
   if (std::none_of(models_.begin(), models_.end(), [](const model_state& m) { return m.pool != nullptr; })) {
     part_ = {};
     turn_.finish();
-    drop_ended_copies();
+    free_ended_copies();
   }
 }
 
 void point_in_time_source::release() {
   if (turn_.finished()) return;
-  turn_.take();
   for (model_state& m : models_) end(m);
   turn_.finish();
-  drop_ended_copies();
+  free_ended_copies();
 }
 
 }  // namespace relstore::detail

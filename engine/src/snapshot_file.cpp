@@ -21,8 +21,14 @@ result<void> write_snapshot_file(row_source& rows, const std::filesystem::path& 
   // Streamed: a save holds no copy of its payload (at 1M rows, 34 MB).
   return write_file_atomic_streamed(
       fs, path, snapshot_header_size, [&](std::ostream& out) { return encode_to(rows, format, out); },
-      [&](std::uint64_t length, std::uint32_t crc) { return make_envelope(length, crc, format); },
-      [&] { rows.step_aside(); });
+      [&](std::uint64_t length, std::uint32_t crc) { return make_envelope(length, crc, format); });
+}
+
+result<void> write_snapshot_file(byte_pipe& bytes, const std::filesystem::path& path, archive_format format,
+                                 file_system& fs) {
+  return write_file_atomic_streamed(
+      fs, path, snapshot_header_size, [&](std::ostream& out) { return bytes.drain_into(out); },
+      [&](std::uint64_t length, std::uint32_t crc) { return make_envelope(length, crc, format); });
 }
 
 result<void> write_snapshot_file(const column_store& data, const std::filesystem::path& path, archive_format format,

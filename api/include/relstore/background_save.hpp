@@ -2,9 +2,11 @@
 // while the game goes on running and writing.
 //
 // save_in_background() records which entities are live (one bit each; no
-// entity is read) and returns. A thread of the save's own then encodes the
-// store in place, a slice at a time, while the game's thread waits in
-// poll(); between slices the game runs and writes. An entity the game
+// entity is read) and returns. The store is then encoded in place, a slice
+// at a time, on the game's own thread inside poll() (the encoder runs in a
+// fiber, so no thread is woken); between polls the game runs and writes.
+// The encoded bytes go to a thread of the save's own, which writes the
+// file: poll() never waits on the disk. An entity the game
 // writes or deletes before the save has read it for the last time is
 // copied first, as it was, and the save reads the copy: the save's extra
 // memory is what the game changed meanwhile. The file is written as save()
@@ -12,8 +14,9 @@
 // storage order. Writes made after the call go on and are not in the file;
 // entities created after it cost nothing.
 //
-// Threads: the save's thread reads the store only while the store's thread
-// waits in poll(), wait() or the destructor.
+// Threads: the store is read only inside poll(), wait() and the
+// destructor, on the thread that calls them. The save's own thread writes
+// the file and frees the copies; it never touches the store.
 // REQUIRES: those are called on the thread that writes the store, as is
 // every write to the store while the save runs (the store's own rules). The
 // store may be destroyed or reloaded meanwhile: its entities are then

@@ -38,11 +38,6 @@ class row_source {
   virtual void model_done(std::size_t model) { (void)model; }
   // The encoder reads nothing more: it is done, or it failed.
   virtual void finished() {}
-  // Called before the encoded bytes are written out (a system call that
-  // may wait on the disk): a source that reads the store in turns lent by
-  // the store's thread gives its turn back, so that thread does not wait on
-  // the disk too. The next read_column or model_done waits for a new turn.
-  virtual void step_aside() {}
 };
 
 // The rows of a column_store, each column in one part.

@@ -25,13 +25,11 @@ namespace relstore::detail {
 // memory), then header(length, crc), given the length and CRC32C of what
 // body wrote, returns those bytes, written at offset 0 before the fsync. A
 // failed write is an io_error with the OS reason; body's own error is
-// returned as it is. before_write() is called on body's thread before each
-// write of the buffered stream (a system call that may wait on the disk).
+// returned as it is.
 // REQUIRES: header returns header_size bytes.
 result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::path& path, std::size_t header_size,
                                         function_ref<result<void>(std::ostream&)> body,
-                                        function_ref<std::string(std::uint64_t, std::uint32_t)> header,
-                                        function_ref<void()> before_write);
+                                        function_ref<std::string(std::uint64_t, std::uint32_t)> header);
 
 // Reads the regular file at `path` whole. It is opened without blocking
 // and checked before it is read, so a FIFO, a device or a folder is an

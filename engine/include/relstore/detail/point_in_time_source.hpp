@@ -1,67 +1,62 @@
 // point_in_time_source: a store's rows as they were at one moment, read in
-// place by a snapshot encoder on a thread of its own while the store goes on
-// being written. Each model's node pool is watched (node_pool::watch): an
-// entity the store's thread writes or destroys before the encoder has read
-// it for the last time is copied first, as it was, and the encoder reads
-// that copy instead. The extra memory is those copies: what the game
-// changed, as it was. Internal.
+// place by a snapshot encoder, in slices, between the store's writes. Each
+// model's node pool is watched (node_pool::watch): an entity the store's
+// thread writes or destroys before the encoder has read it for the last
+// time is copied first, as it was, and the encoder reads that copy instead. The extra memory is those copies: what the
+// game changed, as it was. Internal.
 //
-// Threads: the encoder (the reader) and the thread that writes the store
-// take turns (class turn): the reader touches the store and the pools only
-// during a turn the store's thread lends it, and that thread waits meanwhile.
+// Threads: the encoder (the reader) runs in a fiber on the store's own
+// thread (class turn), in the turns that thread lends it: the reader touches
+// the store and the pools only then. The copies of a model it is done with
+// are freed by the task runner given (another thread), if any.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <memory_resource>
-#include <mutex>
 #include <vector>
 
 #include "relstore/detail/encoder.hpp"
+#include "relstore/detail/fiber.hpp"
 #include "relstore/detail/node_pool.hpp"
 #include "relstore/registry.hpp"
 
 namespace relstore::detail {
 
-// Two threads taking turns: the owner (the store's thread) lends the turn
-// to the reader until a deadline; the reader gives it back once the deadline
-// has passed, or for good once it is done with the store.
+// The store's thread and a reader taking turns on that one thread: the
+// reader's work runs in a fiber that the owner resumes in lend() and that
+// gives the turn back once its time is up. No thread is woken and nothing is
+// locked, so a turn costs the game its budget and two context switches.
 class turn {
  public:
   using clock = std::chrono::steady_clock;
-  // Owner: lets the reader run until `until`, if it waits for the store;
-  // returns once it paused or finished, or at once if it is busy with its
-  // own work (unless `until` is max: then it waits for it to need the
-  // store). Returns false once it has finished (then at once).
+  // Owner: the reader's work, run in the turns. Throws std::bad_alloc when
+  // no stack can be had.
+  void start(std::function<void()> work);
+  // Owner: drops the work before it ran (its first turn).
+  void cancel() noexcept { fiber_.reset(); }
+  // Owner: runs the reader until `until` (it looks at the clock between
+  // slices of its work) or until its work returns. Returns false once the
+  // work has returned (then at once), or when there is none.
   bool lend(clock::time_point until);
-  // Reader: blocks until the turn is lent to it, unless it holds it.
-  void take();
-  // Reader: whether its time is up. REQUIRES: it holds the turn.
+  // Reader: whether its time is up. Never while the work runs outside a
+  // fiber (the owner called it directly).
   bool due() const;
-  // Reader: gives the turn back (take() waits for the next).
+  // Reader: gives the turn back; returns in the next. Outside a fiber, does
+  // nothing.
   void give_back();
-  // Reader: gives the turn back for good. REQUIRES: it holds the turn.
-  void finish();
-  // Reader: gives the turn back if it holds it, with its time up (due() is
-  // true until the next turn), so its next look at the clock waits for
-  // that turn. Otherwise (between turns, finished, alone) does nothing.
-  void step_aside();
-  bool finished() const;
-  // No owner thread: the reader runs on it (no lend; take returns at once
-  // and the time is never up).
-  void run_alone();
+  // Reader: done with the store (the work may go on with other things).
+  void finish() noexcept { finished_ = true; }
+  bool finished() const noexcept { return finished_; }
 
  private:
-  enum class state { owner, reader, finished };
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  state state_ = state::owner;
-  bool waiting_ = false;  // the reader waits in take(): lend() hands it the turn
+  std::unique_ptr<fiber> fiber_;
   clock::time_point until_{};
-  bool alone_ = false;
+  bool finished_ = false;
 };
 
 // Memory from the global heap, counted (the blocks of a reader's copies).
@@ -129,6 +124,11 @@ class point_in_time_source final : public row_source {
            node_pool::fields_fn fields);
 
   turn& turns() noexcept { return turn_; }
+  // Has the copies of the models the reader is done with freed by
+  // run(task), off the store's thread, instead of in the reader's turn
+  // (200k copies take tens of milliseconds). run must run every task before
+  // this source is destroyed. REQUIRES: before the reader starts.
+  void free_copies_with(std::function<void(std::function<void()>)> run) { free_with_ = std::move(run); }
   // Entities live at the call that the reader may still read from the
   // store. REQUIRES: on the store's thread.
   std::size_t pending() const noexcept;
@@ -139,11 +139,10 @@ class point_in_time_source final : public row_source {
   void release();
   // The encoder is done, or gave up: release().
   void finished() override { release(); }
-  void step_aside() override { turn_.step_aside(); }
 
   const registry& schema() const override { return schema_; }
   std::uint64_t rows(std::size_t model) const override { return models_[model].rows; }
-  // Reader: takes its turn, and looks at the clock every 256 rows.
+  // Reader: looks at the clock every 256 rows.
   void read_column(std::size_t model, std::size_t field, function_ref<void(const column&)> emit) override;
   // Reader: ends the model's watch and frees its copies; after the last
   // model, finishes the turn for good.
@@ -154,21 +153,25 @@ class point_in_time_source final : public row_source {
     std::unique_ptr<model_reader> reader;
     std::shared_ptr<node_pool> pool;  // null once done
     std::uint64_t rows = 0;
+    bool freeing = false;  // its copies are handed to free_with_
   };
   // Ends the model's watch: its copies are the reader's alone from then.
   void end(model_state& m) noexcept;
-  // Frees the copies of the models whose watch ended; returns their bytes.
-  // REQUIRES: the reader (its turn not needed).
-  std::size_t drop_ended_copies() noexcept;
-  // Raises the peak to the copies held now plus `freed_meanwhile`.
-  void note_peak(std::size_t freed_meanwhile) noexcept;
-  // Gives the turn back and waits for the next when its time is up.
+  // Frees the copies of the models whose watch ended, or hands them to
+  // free_with_. REQUIRES: the reader, or the owner once the reader is done.
+  void free_ended_copies();
+  // Raises the peak to the copies held now (those handed over and not
+  // freed yet included).
+  void note_peak() noexcept;
+  // Gives the turn back when its time is up.
   void pause_if_due();
 
   const registry& schema_;
   std::vector<model_state> models_;
   column part_;
   std::size_t peak_ = 0;
+  std::atomic<std::size_t> handed_over_{0};  // bytes of copies given to free_with_, not yet freed
+  std::function<void(std::function<void()>)> free_with_;
   turn turn_;
 };
 

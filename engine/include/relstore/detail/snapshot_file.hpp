@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "relstore/detail/byte_pipe.hpp"
 #include "relstore/detail/column_store.hpp"
 #include "relstore/detail/encoder.hpp"
 #include "relstore/error.hpp"
@@ -24,6 +25,12 @@ result<void> write_snapshot_file(const column_store& data, const std::filesystem
 // The same from rows pulled as they are encoded. Errors: io_error (with the
 // OS reason, or what `rows` threw).
 result<void> write_snapshot_file(row_source& rows, const std::filesystem::path& path, archive_format format,
+                                 file_system& fs);
+// The payload another thread encodes into `bytes` (byte_pipe::close's
+// outcome is the encoder's), written as the envelope's length and CRC come
+// out of it. On the consumer's thread. Errors: io_error (with the OS
+// reason), and the encoder's.
+result<void> write_snapshot_file(byte_pipe& bytes, const std::filesystem::path& path, archive_format format,
                                  file_system& fs);
 // Errors: io_error and those of decode_snapshot.
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs);
