@@ -43,7 +43,10 @@ struct background_save::job {
   std::filesystem::path path;  // absolute
   save_options options;
   std::string target;  // in the set of running targets until collected
-  detail::byte_pipe bytes;
+  // Full (the disk lags): the encoder gives its turn back.
+  detail::byte_pipe bytes{[this] {
+    if (!rows->turns().give_back()) bytes.wait_for_room();
+  }};
   std::thread writer;
   std::atomic<bool> written{false};
   result<void> outcome;
@@ -57,6 +60,7 @@ struct background_save::job {
   // Encodes what is left here, then waits for the file.
   void finish() noexcept {
     while (rows != nullptr && rows->turns().lend(std::chrono::steady_clock::time_point::max())) {
+      bytes.wait_for_room();  // it gave its turn back for want of room
     }
     if (writer.joinable()) writer.join();
     if (rows != nullptr) copy_bytes = rows->peak_copy_bytes();
@@ -69,6 +73,10 @@ struct background_save::job {
       r = detail::encode_to(*rows, options.format, bytes.stream());
     } catch (...) {  // encode_to reports std::exception itself
       r = make_error(errc::io_error, "background save of " + path.string() + ": the encoder failed");
+      try {
+        rows->release();  // the watches end whatever happened
+      } catch (...) {
+      }
     }
     bytes.close(std::move(r));
   }

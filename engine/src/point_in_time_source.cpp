@@ -1,6 +1,7 @@
 #include "relstore/detail/point_in_time_source.hpp"
 
 #include <algorithm>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -23,8 +24,10 @@ bool turn::lend(clock::time_point until) {
 
 bool turn::due() const { return fiber_ && fiber_->running() && clock::now() >= until_; }
 
-void turn::give_back() {
-  if (fiber_ && fiber_->running()) fiber_->yield();
+bool turn::give_back() {
+  if (!fiber_ || !fiber_->running()) return false;
+  fiber_->yield();
+  return true;
 }
 
 // ------------------------------------------------------ point_in_time_source
@@ -57,9 +60,9 @@ void point_in_time_source::free_ended_copies() {
         r->drop_copies();
         handed_over_ -= bytes;
       });
-    } catch (...) {  // not handed over (out of memory): freed by the destructor
+    } catch (const std::bad_alloc&) {  // not handed over: freed here
       handed_over_ -= bytes;
-      throw;
+      m.reader->drop_copies();
     }
     m.freeing = true;
   }
@@ -76,7 +79,7 @@ void point_in_time_source::note_peak() noexcept {
 void point_in_time_source::pause_if_due() {
   if (!turn_.due()) return;
   free_ended_copies();
-  turn_.give_back();
+  (void)turn_.give_back();
   note_peak();  // with the copies made while the turn was away
 }
 

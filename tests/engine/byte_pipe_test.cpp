@@ -53,21 +53,21 @@ TEST(BytePipe, CarriesBytesAndTasksInOrder) {
   EXPECT_GE(pipe.buffer_memory(), byte_pipe::buffer_bytes);
 }
 
-TEST(BytePipe, TheProducerNeverWaitsForTheConsumer) {
-  byte_pipe pipe;
+TEST(BytePipe, TheProducerDoesNotWaitForTheConsumerUpToMaxQueuedBuffers) {
+  byte_pipe pipe;  // without when_full: a producer past the cap would wait here, for good
   std::atomic<bool> go{false};
   std::ostringstream out;
   std::thread consumer([&] {
     while (!go) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     ASSERT_TRUE(pipe.drain_into(out));
   });
-  const std::string chunk(1 << 20, 'x');
-  for (int i = 0; i < 8; ++i) pipe.stream() << chunk;  // 8 MiB while the consumer sleeps
+  const std::string chunk(byte_pipe::buffer_bytes, 'x');
+  for (std::size_t i = 0; i < byte_pipe::max_queued; ++i) pipe.stream() << chunk;  // while the consumer sleeps
   EXPECT_TRUE(pipe.stream().good());
   go = true;
   pipe.close({});
   consumer.join();
-  EXPECT_EQ(out.str().size(), 8U << 20);
+  EXPECT_EQ(out.str().size(), byte_pipe::max_queued * byte_pipe::buffer_bytes);
 }
 
 // Counts what it is given, for a producer on another thread to watch.
@@ -107,6 +107,32 @@ TEST(BytePipe, AProducerThatTheConsumerKeepsUpWithAllocatesNothing) {
   consumer.join();
   EXPECT_EQ(pipe.producer_allocations(), 0U);
   EXPECT_LE(pipe.buffer_memory(), (byte_pipe::ready_spares + 2) * byte_pipe::buffer_bytes) << "buffers are reused";
+}
+
+// A disk that lags holds the producer at max_queued buffers: it is told
+// (when_full) instead of queueing the whole file in memory.
+TEST(BytePipe, AProducerMaxQueuedBuffersAheadIsToldTheConsumerLags) {
+  std::atomic<bool> go{false};
+  int told = 0;
+  byte_pipe pipe([&] {
+    ++told;
+    go = true;  // the disk catches up
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  });
+  counting_buf sink;
+  std::ostream out(&sink);
+  std::thread consumer([&] {
+    while (!go) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(pipe.drain_into(out));
+  });
+  const std::size_t total = (byte_pipe::max_queued + 8) * byte_pipe::buffer_bytes;
+  const std::string chunk(byte_pipe::buffer_bytes, 'w');
+  for (std::size_t n = 0; n < total; n += chunk.size()) pipe.stream() << chunk;
+  EXPECT_GT(told, 0);
+  pipe.close({});
+  consumer.join();
+  EXPECT_EQ(sink.bytes.load(), total);
+  EXPECT_LE(pipe.buffer_memory(), (byte_pipe::max_queued + byte_pipe::ready_spares + 2) * byte_pipe::buffer_bytes);
 }
 
 TEST(BytePipe, AFailedOutputBreaksThePipeAndTheTasksStillRun) {

@@ -408,11 +408,11 @@ TEST(BackgroundSave, ItReadsTheWholeStoreInItsPollsWhileTheDiskStalls) {
   const auto path = dir.path() / "stalled.snap";
   store db = three_mb_of_names();
   stalled_disk_fs fs;
+  auto save = relstore::save_in_background(db, path, {.fs = &fs});
   struct opener {
     stalled_disk_fs& fs;
-    ~opener() { fs.open = true; }  // a failed assertion must not hang the handle's destructor
+    ~opener() { fs.open = true; }  // before the handle's destructor waits: a failed assertion must not hang
   } guard{fs};
-  auto save = relstore::save_in_background(db, path, {.fs = &fs});
   ASSERT_TRUE(save) << save.error().message();
   ASSERT_GT(save->pending(), 0U);
   auto longest = std::chrono::steady_clock::duration::zero();
@@ -431,6 +431,37 @@ TEST(BackgroundSave, ItReadsTheWholeStoreInItsPollsWhileTheDiskStalls) {
   store loaded = loaded_from(path);
   EXPECT_EQ(loaded.size<Customer>(), 3000U);
   EXPECT_EQ(save->copy_bytes(), 0U) << "a write after the reading ended copies nothing";
+}
+
+// A disk that stays stalled does not make the save hold its whole file in
+// memory: past a few MiB of bytes waiting for the disk, the reading pauses
+// (each poll returns at once) until the disk catches up.
+TEST(BackgroundSave, ADiskThatStaysStalledPausesTheReadingInsteadOfBufferingTheFile) {
+  test::temp_dir dir;
+  const auto path = dir.path() / "backed_up.snap";
+  store db;
+  for (int c = 0; c < 10000; ++c) ASSERT_TRUE(db.repo<Customer>().create({.name = std::string(1000, 'b')}));
+  stalled_disk_fs fs;
+  auto save = relstore::save_in_background(db, path, {.fs = &fs});
+  struct opener {
+    stalled_disk_fs& fs;
+    ~opener() { fs.open = true; }
+  } guard{fs};
+  ASSERT_TRUE(save) << save.error().message();
+  std::size_t last = save->pending();
+  int unchanged = 0;
+  for (int polls = 0; unchanged < 200 && last > 0; ++polls) {
+    ASSERT_LT(polls, 100000) << "the reading neither ended nor paused";
+    ASSERT_FALSE(save->poll(std::chrono::microseconds(500)));
+    const std::size_t now = save->pending();
+    unchanged = now == last ? unchanged + 1 : 0;
+    last = now;
+  }
+  EXPECT_GT(last, 0U) << "10 MB of names were read while not one byte reached the disk";
+  fs.open = true;
+  auto r = save->wait();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(loaded_from(path) == db);
 }
 
 TEST(BackgroundSave, ASecondSaveOfTheSameFileIsBusyUntilTheFirstIsCollected) {

@@ -47,8 +47,8 @@ class turn {
   // fiber (the owner called it directly).
   bool due() const;
   // Reader: gives the turn back; returns in the next. Outside a fiber, does
-  // nothing.
-  void give_back();
+  // nothing and returns false.
+  bool give_back();
   // Reader: done with the store (the work may go on with other things).
   void finish() noexcept { finished_ = true; }
   bool finished() const noexcept { return finished_; }
