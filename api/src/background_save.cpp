@@ -66,6 +66,10 @@ struct background_save::job {
     if (rows != nullptr) copy_bytes = rows->peak_copy_bytes();
   }
 
+  error failed(const std::exception& e) const {
+    return make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
+  }
+
   // In the fiber, in the game's turns.
   void encode() noexcept {
     result<void> r;
@@ -86,7 +90,7 @@ struct background_save::job {
     try {
       outcome = detail::write_snapshot_file(bytes, path, options.format, fs());
     } catch (const std::exception& e) {
-      outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
+      outcome = failed(e);
     }
     bytes.drain_rest();  // the encoder's bytes and tasks left after a failure, until it is done
     written.store(true, std::memory_order_release);
@@ -105,7 +109,7 @@ struct background_save::job {
     try {  // the whole save here, now
       outcome = detail::write_snapshot_file(*rows, path, options.format, fs());
     } catch (const std::exception& e) {
-      outcome = make_error(errc::io_error, std::string("background save of ") + path.string() + ": " + e.what());
+      outcome = failed(e);
     }
     rows->release();  // after an error the watches are left
     written.store(true, std::memory_order_release);

@@ -48,23 +48,21 @@ void point_in_time_source::end(model_state& m) noexcept {
 void point_in_time_source::free_ended_copies() {
   for (model_state& m : models_) {
     if (m.pool || m.freeing || m.reader->copy_bytes == 0) continue;
-    if (!free_with_) {
-      m.freeing = true;
-      m.reader->drop_copies();
-      continue;
-    }
-    const std::size_t bytes = m.reader->copy_bytes;  // not read again here once handed over
-    handed_over_ += bytes;
-    try {
-      free_with_([this, r = m.reader.get(), bytes] {
-        r->drop_copies();
-        handed_over_ -= bytes;
-      });
-    } catch (const std::bad_alloc&) {  // not handed over: freed here
-      handed_over_ -= bytes;
-      m.reader->drop_copies();
-    }
     m.freeing = true;
+    if (free_with_) {
+      const std::size_t bytes = m.reader->copy_bytes;  // not read again here once handed over
+      handed_over_ += bytes;
+      try {
+        free_with_([this, r = m.reader.get(), bytes] {
+          r->drop_copies();
+          handed_over_ -= bytes;
+        });
+        continue;
+      } catch (const std::bad_alloc&) {  // not handed over: freed here
+        handed_over_ -= bytes;
+      }
+    }
+    m.reader->drop_copies();
   }
 }
 
