@@ -319,7 +319,11 @@ class tool {
 
   // Reads an import input: "-" is standard input.
   result<std::string> read_input(const std::string& path) {
-    if (path != "-") return detail::read_regular_file(default_file_system(), path);
+    if (path != "-") {
+      return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
+        return std::string(bytes.view());
+      });
+    }
     if (stdin_used_) return make_error(errc::invalid_argument, "standard input (-) can be read once");
     stdin_used_ = true;
     std::string text(std::istreambuf_iterator<char>(in_), {});

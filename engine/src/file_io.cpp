@@ -8,11 +8,14 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <ostream>
 #include <streambuf>
+#include <utility>
 #include <vector>
 
 #include "relstore/assert.hpp"
+#include "relstore/detail/block_allocator.hpp"
 #include "relstore/detail/crc32c.hpp"
 
 namespace relstore::detail {
@@ -178,7 +181,34 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
   return commit(fs, *t, path);
 }
 
-result<std::string> read_regular_file(file_system& fs, const std::filesystem::path& path) {
+file_bytes::file_bytes(std::size_t capacity)
+    : data_(capacity == 0 ? nullptr : static_cast<char*>(allocate_block(capacity, 1))), capacity_(capacity) {}
+
+file_bytes::file_bytes(file_bytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)) {}
+
+file_bytes& file_bytes::operator=(file_bytes&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) free_block(data_, capacity_, 1);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+  }
+  return *this;
+}
+
+file_bytes::~file_bytes() {
+  if (data_ != nullptr) free_block(data_, capacity_, 1);
+}
+
+void file_bytes::set_size(std::size_t n) noexcept {
+  RELSTORE_ASSERT(n <= capacity_, "file_bytes::set_size past the capacity");
+  size_ = n;
+}
+
+result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path) {
   // O_NONBLOCK: opening a FIFO with no writer, or a device, must not hang.
   const int fd = fs.open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
   if (fd < 0) return os_error("cannot open", path, errno);
@@ -193,10 +223,17 @@ result<std::string> read_regular_file(file_system& fs, const std::filesystem::pa
     return make_error(errc::io_error,
                       "cannot read " + path.string() + ": it is " + kind_of(st.st_mode) + ", not a regular file");
   }
-  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+  file_bytes bytes;
+  try {
+    bytes = file_bytes(static_cast<std::size_t>(st.st_size));
+  } catch (const std::bad_alloc&) {
+    fs.close(fd);
+    return make_error(errc::io_error, "cannot read " + path.string() + ": its " + std::to_string(st.st_size) +
+                                          " bytes do not fit in memory");
+  }
   std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = fs.read(fd, bytes.data() + got, bytes.size() - got);
+  while (got < bytes.capacity()) {
+    const ssize_t n = fs.read(fd, bytes.data() + got, bytes.capacity() - got);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) {
       const int err = errno;
@@ -207,7 +244,7 @@ result<std::string> read_regular_file(file_system& fs, const std::filesystem::pa
     got += static_cast<std::size_t>(n);
   }
   fs.close(fd);
-  bytes.resize(got);
+  bytes.set_size(got);
   return bytes;
 }
 

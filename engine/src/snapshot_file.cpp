@@ -38,7 +38,8 @@ result<void> write_snapshot_file(const column_store& data, const std::filesystem
 }
 
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs) {
-  return read_regular_file(fs, path).and_then([&](const std::string& bytes) { return decode_snapshot(bytes, header); });
+  return read_regular_file(fs, path).and_then(
+      [&](const file_bytes& bytes) { return decode_snapshot(bytes.view(), header); });
 }
 
 }  // namespace relstore::detail

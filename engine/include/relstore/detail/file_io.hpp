@@ -31,9 +31,35 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
                                         function_ref<result<void>(std::ostream&)> body,
                                         function_ref<std::string(std::uint64_t, std::uint32_t)> header);
 
+// A file's bytes. Its memory comes from allocate_block (a file of 2 MiB or
+// more lands on huge pages) and is not zeroed before the file is read into
+// it: a 34 MB snapshot costs one copy from the page cache, not a memset, a
+// copy and 8,000 page faults. Move-only; owns its memory.
+class file_bytes {
+ public:
+  file_bytes() = default;
+  // Room for `capacity` bytes, none of them valid yet. Throws std::bad_alloc.
+  explicit file_bytes(std::size_t capacity);
+  file_bytes(file_bytes&& other) noexcept;
+  file_bytes& operator=(file_bytes&& other) noexcept;
+  ~file_bytes();
+
+  char* data() noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+  // REQUIRES: n <= capacity(), and the first n bytes were written.
+  void set_size(std::size_t n) noexcept;
+  std::string_view view() const noexcept { return {data_, size_}; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 // Reads the regular file at `path` whole. It is opened without blocking
 // and checked before it is read, so a FIFO, a device or a folder is an
-// io_error at once.
-result<std::string> read_regular_file(file_system& fs, const std::filesystem::path& path);
+// io_error at once; a file larger than memory can hold is an io_error too.
+result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path);
 
 }  // namespace relstore::detail
