@@ -401,11 +401,11 @@ void column_table::for_each_duplicate(std::size_t field, visitor fn) const {
 
 namespace relstore::detail {
 
-std::vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows) {
+cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows) {
   RELSTORE_ASSERT(c.ints.size() == rows && rows <= UINT32_MAX, "rows_grouped_by: not one int64 cell per row");
   const bool nullable = !c.nulls.empty();
   auto is_null = [&](std::size_t r) { return nullable && c.nulls[r] != 0; };
-  std::vector<std::uint32_t> out;
+  cell_vector<std::uint32_t> out;
   out.reserve(rows);
   std::int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -422,7 +422,7 @@ std::vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows) {
     auto slot = [&](std::size_t r) {
       return static_cast<std::size_t>(static_cast<std::uint64_t>(c.ints[r]) - static_cast<std::uint64_t>(lo));
     };
-    std::vector<std::uint32_t> next(static_cast<std::size_t>(span) + 1, 0);  // per value: a count, then its next slot
+    cell_vector<std::uint32_t> next(static_cast<std::size_t>(span) + 1, 0);  // per value: a count, then its next slot
     for (std::size_t r = 0; r < rows; ++r) {
       if (!is_null(r)) ++next[slot(r)];
     }

@@ -6,6 +6,15 @@
 
 #include <relstore/row.hpp>
 
+// Defined when the tests are built with AddressSanitizer (GCC or clang).
+#if defined(__SANITIZE_ADDRESS__)
+#define RELSTORE_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RELSTORE_TEST_ASAN 1
+#endif
+#endif
+
 namespace test {
 
 // Whether `text` (an error message) contains `part`.

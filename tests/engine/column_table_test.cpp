@@ -122,11 +122,13 @@ TEST(RowsGroupedBy, NullsFirstThenEachValuesRowsInRowOrder) {
   relstore::detail::column c;
   c.ints = {30, 10, 0, 30, 20, 10, 0};
   c.nulls = {0, 0, 1, 0, 0, 0, 1};
-  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7), (std::vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7),
+            (relstore::detail::cell_vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
   c.nulls.clear();  // not nullable: the zeros are values
-  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7), (std::vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 7),
+            (relstore::detail::cell_vector<std::uint32_t>{2, 6, 1, 5, 4, 0, 3}));
   c.ints = {3, 3, 1};
-  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 3), (std::vector<std::uint32_t>{2, 0, 1}));
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 3), (relstore::detail::cell_vector<std::uint32_t>{2, 0, 1}));
 }
 
 // Values spread over the whole int64 range take the sorting path, with the
@@ -134,9 +136,9 @@ TEST(RowsGroupedBy, NullsFirstThenEachValuesRowsInRowOrder) {
 TEST(RowsGroupedBy, SparseValuesAtTheEndsOfTheRangeGroupTheSameWay) {
   relstore::detail::column c;
   c.ints = {INT64_MAX, INT64_MIN, 5, INT64_MIN, -7, 5};
-  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (std::vector<std::uint32_t>{1, 3, 4, 2, 5, 0}));
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (relstore::detail::cell_vector<std::uint32_t>{1, 3, 4, 2, 5, 0}));
   c.nulls = {1, 1, 1, 1, 1, 1};
-  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (relstore::detail::cell_vector<std::uint32_t>{0, 1, 2, 3, 4, 5}));
   c.ints.clear();
   c.nulls.clear();
   EXPECT_TRUE(relstore::detail::rows_grouped_by(c, 0).empty());

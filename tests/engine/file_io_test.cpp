@@ -16,14 +16,6 @@
 #include "common/test_helpers.hpp"
 #include "relstore/detail/block_allocator.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RELSTORE_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RELSTORE_TEST_ASAN 1
-#endif
-#endif
-
 namespace {
 
 using relstore::detail::file_bytes;

@@ -3,6 +3,7 @@
 #include "relstore/detail/node_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 #include "relstore/assert.hpp"
 #include "relstore/detail/column_table.hpp"
 #include "relstore/detail/store_access.hpp"
@@ -162,6 +164,11 @@ std::string vm_flags_of(const void* p) {
   return "";
 }
 bool kernel_has_huge_pages() { return std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"); }
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
 
 // A big table's nodes sit in chunks of whole huge pages, advised as such: a
 // pass or lookup over a million entities then misses the TLB once per 2 MiB,
@@ -201,6 +208,28 @@ TEST(NodePool, ABigBlockStartsOnAHugePageAndIsAdvisedAsOne) {
   }
   free_block(b, big, 8);
   free_block(s, 1000, 8);
+}
+
+// A block that does not fill its last huge page still gets one there: an
+// 8,000,000-byte column faulted its last 1.7 MB in 400 small pages (about
+// 4 ms on this VM) when only its whole huge pages were advised.
+TEST(BlockAllocator, TouchingEveryPageOfABlockTakesAFewFaultsNotHundreds) {
+#ifdef RELSTORE_TEST_ASAN
+  GTEST_SKIP() << "AddressSanitizer's shadow memory faults in as the block is touched";
+#endif
+  if (!kernel_has_huge_pages()) GTEST_SKIP() << "this kernel has no transparent huge pages";
+  std::ifstream mode_file("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  std::getline(mode_file, mode);
+  if (mode.find("[never]") != std::string::npos) GTEST_SKIP() << "transparent huge pages are off";
+  const std::size_t n = 8'000'000;
+  auto* b = static_cast<volatile char*>(relstore::detail::allocate_block(n, 8));
+  const long before = minor_faults();
+  for (std::size_t i = 0; i < n; i += 4096) b[i] = 1;
+  b[n - 1] = 1;
+  const long faults = minor_faults() - before;
+  relstore::detail::free_block(const_cast<char*>(b), n, 8);
+  EXPECT_LT(faults, 20) << "an 8 MB block is four huge pages";
 }
 
 // A snapshot's number columns (cell_vector) fault in 2 MiB at a time: a save

@@ -14,9 +14,11 @@ namespace relstore::detail {
 inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 
 // `n` bytes aligned to `align`, from the global operator new (a game's
-// replaced one sees them). A block of 2 MiB or more comes from the aligned
-// form, operator new(size_t, align_val_t{2 MiB}), which rounds it up to
-// whole huge pages, and is advised as huge pages. Throws std::bad_alloc.
+// replaced one sees them). A block of 2 MiB or more is rounded up to whole
+// huge pages, comes from the aligned form, operator new(size_t,
+// align_val_t{2 MiB}), and is backed by huge pages at once where the kernel
+// can (MADV_COLLAPSE; else advised, MADV_HUGEPAGE): such a block is resident
+// from its allocation, touched or not. Throws std::bad_alloc.
 // Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;

@@ -49,7 +49,7 @@ void reserve_column(column& c, const field_info& f, std::size_t rows);
 // the foreign-key index's buckets are filled in order. O(rows + value span)
 // when the values are dense, else O(rows log rows).
 // REQUIRES: c.ints has `rows` cells, rows < 2^32.
-std::vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows);
+cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows);
 
 class column_table final : public table_base {
  public:

@@ -116,7 +116,7 @@ struct snapshot_bridge {
       }
       std::vector<std::size_t> order;
       if (std::is_same_v<K, std::int64_t> && rows_ <= UINT32_MAX) {
-        const std::vector<std::uint32_t> grouped = rows_grouped_by(col, rows_);
+        const cell_vector<std::uint32_t> grouped = rows_grouped_by(col, rows_);
         order.assign(grouped.begin(), grouped.end());
       } else {
         order.resize(rows_);
@@ -300,7 +300,7 @@ struct snapshot_bridge {
     // Inserted grouped by the first foreign key, as compact() leaves a table:
     // each parent's children side by side in the node pool, and the
     // foreign-key index filled bucket after bucket instead of at random.
-    std::vector<std::uint32_t> order;
+    cell_vector<std::uint32_t> order;
     using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
     if constexpr (grouping::value < mp::mp_size<defs>::value) {
       constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
