@@ -232,6 +232,24 @@ TEST(BlockAllocator, TouchingEveryPageOfABlockTakesAFewFaultsNotHundreds) {
   EXPECT_LT(faults, 20) << "an 8 MB block is four huge pages";
 }
 
+// ... but a block that ends just past a huge page does not take another
+// whole one: a million-row bucket array ends 16 bytes past its sixth, and
+// rounding it cost 4 bytes per child.
+TEST(BlockAllocator, ABlockEndingJustPastAHugePageTakesNoOtherWhole) {
+  using relstore::detail::huge_block_bytes;
+  EXPECT_EQ(huge_block_bytes(6 * huge_page + 16), 6 * huge_page + 16);
+  EXPECT_EQ(huge_block_bytes(3 * huge_page + huge_page / 2 - 1), 3 * huge_page + huge_page / 2 - 1);
+  EXPECT_EQ(huge_block_bytes(3 * huge_page + huge_page / 2), 4 * huge_page);
+  EXPECT_EQ(huge_block_bytes(8'000'000), 4 * huge_page);
+  EXPECT_EQ(huge_block_bytes(2 * huge_page), 2 * huge_page);
+  // The whole block is usable either way.
+  for (const std::size_t n : {6 * huge_page + 16, 3 * huge_page + huge_page / 2}) {
+    auto* b = static_cast<std::byte*>(relstore::detail::allocate_block(n, 8));
+    b[n - 1] = std::byte{1};
+    relstore::detail::free_block(b, n, 8);
+  }
+}
+
 // A snapshot's number columns (cell_vector) fault in 2 MiB at a time: a save
 // or load of a million rows no longer takes 15,000 page faults per column.
 TEST(BlockAllocator, AColumnOfAMillionCellsSitsInHugePages) {

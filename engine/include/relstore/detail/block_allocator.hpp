@@ -15,12 +15,19 @@ inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 
 // `n` bytes aligned to `align`, from the global operator new (a game's
 // replaced one sees them). A block of 2 MiB or more is rounded up to whole
-// huge pages, comes from the aligned form, operator new(size_t,
+// huge pages if its last is at least half used, comes from the aligned form, operator new(size_t,
 // align_val_t{2 MiB}), and is backed by huge pages at once where the kernel
 // can (MADV_COLLAPSE; else advised, MADV_HUGEPAGE): such a block is resident
 // from its allocation, touched or not. Throws std::bad_alloc.
 // Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
+// What allocate_block takes for a block of n >= huge_page_bytes: n rounded
+// up to whole huge pages if its last is at least half used, else n.
+// REQUIRES: n <= SIZE_MAX - huge_page_bytes.
+constexpr std::size_t huge_block_bytes(std::size_t n) noexcept {
+  const std::size_t tail = n % huge_page_bytes;
+  return tail >= huge_page_bytes / 2 ? n + (huge_page_bytes - tail) : n;
+}
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;
 
 // A standard allocator over allocate_block: a vector of millions of cells
