@@ -9,10 +9,8 @@
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/nvp.hpp>
 #include <boost/serialization/string.hpp>
-#include <cstddef>
 #include <cstring>
 #include <istream>
-#include <iterator>
 #include <streambuf>
 #include <string_view>
 #include <type_traits>
@@ -48,51 +46,6 @@ class span_buf : public std::streambuf {
     if (off != 0 || dir != std::ios_base::cur) return pos_type(off_type(-1));
     return pos_type(static_cast<off_type>(gptr() - eback()));
   }
-};
-
-// The cells of a binary archive's array as they lie in the payload, which
-// need not be aligned for T: what vector::assign copies from, so a column
-// is written once and never zeroed first.
-template <class T>
-class unaligned_cells {
- public:
-  using iterator_category = std::random_access_iterator_tag;
-  using value_type = T;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const T*;
-  using reference = T;
-
-  explicit unaligned_cells(const char* at) : at_(at) {}
-  T operator*() const {
-    T v;
-    std::memcpy(&v, at_, sizeof(T));
-    return v;
-  }
-  unaligned_cells& operator++() {
-    at_ += sizeof(T);
-    return *this;
-  }
-  unaligned_cells operator++(int) {
-    unaligned_cells old = *this;
-    at_ += sizeof(T);
-    return old;
-  }
-  unaligned_cells& operator--() {
-    at_ -= sizeof(T);
-    return *this;
-  }
-  unaligned_cells& operator+=(difference_type n) {
-    at_ += n * static_cast<difference_type>(sizeof(T));
-    return *this;
-  }
-  difference_type operator-(const unaligned_cells& o) const {
-    return (at_ - o.at_) / static_cast<difference_type>(sizeof(T));
-  }
-  bool operator==(const unaligned_cells& o) const { return at_ == o.at_; }
-  bool operator!=(const unaligned_cells& o) const { return at_ != o.at_; }
-
- private:
-  const char* at_;
 };
 
 struct corrupt_payload {
@@ -156,14 +109,15 @@ struct payload_reader {
   }
   // Reads `n` cells written as Stored, a type of T's size (a double is
   // written as its bits), into v. A binary archive's cells are raw bytes in
-  // the payload, copied straight into v.
+  // the payload, copied into v whole, never one by one.
   template <class Stored, class T, class A>
   void cells_as(const char* name, std::vector<T, A>& v, std::uint64_t n) {
     static_assert(sizeof(Stored) == sizeof(T) && std::is_trivially_copyable_v<T>);
     bound(n, sizeof(Stored), name);
     if (binary) {
       const std::string_view bytes = buf.take(static_cast<std::size_t>(n) * sizeof(T));
-      v.assign(unaligned_cells<T>(bytes.data()), unaligned_cells<T>(bytes.data() + bytes.size()));
+      v.resize(static_cast<std::size_t>(n));
+      if (n) std::memcpy(v.data(), bytes.data(), bytes.size());
       return;
     }
     if constexpr (std::is_same_v<Stored, T>) {

@@ -1,7 +1,7 @@
 // Blocks of memory for large arrays (bucket arrays, snapshot columns, a node
-// pool's chunks): one of 2 MiB or more starts on a huge page and is advised
-// to the kernel as huge pages (madvise(MADV_HUGEPAGE)), so a pass or lookup
-// over millions of entries does not miss the TLB at every 4 KiB page.
+// pool's chunks): one of 2 MiB or more starts on a huge page and is put on
+// huge pages where the kernel allows, so a pass or lookup over millions of
+// entries does not miss the TLB at every 4 KiB page.
 // Internal. Thread-safety: as the global operator new.
 #pragma once
 
@@ -14,15 +14,16 @@ namespace relstore::detail {
 inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 
 // `n` bytes aligned to `align`, from the global operator new (a game's
-// replaced one sees them). A block of 2 MiB or more is rounded up to whole
-// huge pages if its last is at least half used, comes from the aligned form, operator new(size_t,
-// align_val_t{2 MiB}), and is backed by huge pages at once where the kernel
-// can (MADV_COLLAPSE; else advised, MADV_HUGEPAGE): such a block is resident
-// from its allocation, touched or not. Throws std::bad_alloc.
+// replaced one sees them). A block of 2 MiB or more comes from the aligned
+// form, operator new(size_t, align_val_t{2 MiB}), takes huge_block_bytes(n),
+// and, unless the host turned transparent huge pages off, is advised as
+// huge pages (MADV_HUGEPAGE) and, best effort, backed by them at once
+// (MADV_COLLAPSE, Linux 6.1+): it may then be resident before it is
+// touched. Throws std::bad_alloc.
 // Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
-// What allocate_block takes for a block of n >= huge_page_bytes: n rounded
-// up to whole huge pages if its last is at least half used, else n.
+// What allocate_block takes for a huge-page-aligned block of n bytes: n
+// rounded up to whole huge pages if its last is at least half used, else n.
 // REQUIRES: n <= SIZE_MAX - huge_page_bytes.
 constexpr std::size_t huge_block_bytes(std::size_t n) noexcept {
   const std::size_t tail = n % huge_page_bytes;

@@ -31,10 +31,8 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
                                         function_ref<result<void>(std::ostream&)> body,
                                         function_ref<std::string(std::uint64_t, std::uint32_t)> header);
 
-// A file's bytes. Its memory comes from allocate_block (a file of 2 MiB or
-// more lands on huge pages) and is not zeroed before the file is read into
-// it: a 34 MB snapshot costs one copy from the page cache, not a memset, a
-// copy and 8,000 page faults. Move-only; owns its memory.
+// A file's bytes, in memory from allocate_block that is not zeroed: bytes
+// past size() are unspecified. Move-only; owns its memory.
 class file_bytes {
  public:
   file_bytes() = default;
@@ -45,6 +43,7 @@ class file_bytes {
   ~file_bytes();
 
   char* data() noexcept { return data_; }
+  const char* data() const noexcept { return data_; }
   std::size_t size() const noexcept { return size_; }
   std::size_t capacity() const noexcept { return capacity_; }
   // REQUIRES: n <= capacity(), and the first n bytes were written.
@@ -59,7 +58,7 @@ class file_bytes {
 
 // Reads the regular file at `path` whole. It is opened without blocking
 // and checked before it is read, so a FIFO, a device or a folder is an
-// io_error at once; a file larger than memory can hold is an io_error too.
+// io_error at once; so is a file whose size cannot be allocated.
 result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path);
 
 }  // namespace relstore::detail
