@@ -17,18 +17,6 @@ constexpr int madv_collapse = MADV_COLLAPSE;
 #else
 constexpr int madv_collapse = 25;  // Linux's value; glibc 2.36 does not name it
 #endif
-
-// Whether the host turned transparent huge pages off. MADV_COLLAPSE would
-// give huge pages regardless, so neither advice is given then.
-bool huge_pages_off() {
-  static const bool off = [] {
-    std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
-    std::string mode;
-    std::getline(f, mode);
-    return mode.find("[never]") != std::string::npos;
-  }();
-  return off;
-}
 #endif
 
 // Huge pages are asked for only where the block spans whole ones: the
@@ -37,6 +25,15 @@ std::size_t block_align(std::size_t n, std::size_t align) noexcept {
   return n >= huge_page_bytes ? std::max(align, huge_page_bytes) : align;
 }
 }  // namespace
+
+bool huge_pages_allowed() {
+  static const bool allowed = [] {
+    std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string mode;
+    return std::getline(f, mode) && mode.find("[never]") == std::string::npos;
+  }();
+  return allowed;
+}
 
 void* allocate_block(std::size_t n, std::size_t align) {
   align = block_align(n, align);
@@ -50,7 +47,7 @@ void* allocate_block(std::size_t n, std::size_t align) {
   n = huge_block_bytes(n);
   void* p = ::operator new (n, std::align_val_t{align});
 #if defined(MADV_HUGEPAGE) && defined(__linux__)
-  if (!huge_pages_off()) {
+  if (huge_pages_allowed()) {
     const std::size_t whole = n / huge_page_bytes * huge_page_bytes;
     // Advice only: a kernel without transparent huge pages refuses it, and
     // the block works the same on small pages.

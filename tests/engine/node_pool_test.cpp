@@ -166,13 +166,6 @@ std::string smaps_line_of(const void* p, const std::string& field) {
   return "";
 }
 std::string vm_flags_of(const void* p) { return smaps_line_of(p, "VmFlags:"); }
-// Whether the kernel has transparent huge pages and the host has not
-// turned them off (relstore then gives no advice).
-bool kernel_has_huge_pages() {
-  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::string mode;
-  return std::getline(f, mode) && mode.find("[never]") == std::string::npos;
-}
 // This thread's minor page faults so far.
 long minor_faults() {
   rusage u{};
@@ -200,7 +193,7 @@ TEST(NodePool, ABigPoolGrowsInHugePagesASmallOneInSmallChunks) {
   // The last chunk starts on a huge page: its first slot is the page's first byte.
   EXPECT_EQ(std::count(slots.begin(), slots.end(), reinterpret_cast<void*>(chunk_start)), 1)
       << "the chunk starts on the huge page";
-  if (!kernel_has_huge_pages()) GTEST_SKIP() << "this kernel has no transparent huge pages";
+  if (!relstore::detail::huge_pages_allowed()) GTEST_SKIP() << "this kernel has no transparent huge pages";
   EXPECT_NE(vm_flags_of(late).find(" hg"), std::string::npos) << vm_flags_of(late);
 }
 
@@ -213,7 +206,7 @@ TEST(NodePool, ABigBlockStartsOnAHugePageAndIsAdvisedAsOne) {
   void* s = allocate_block(1000, 8);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b) % huge_page, 0u);
   static_cast<std::byte*>(b)[big - 1] = std::byte{1};  // the whole block is usable
-  if (kernel_has_huge_pages()) {
+  if (relstore::detail::huge_pages_allowed()) {
     EXPECT_NE(vm_flags_of(b).find(" hg"), std::string::npos) << vm_flags_of(b);
   }
   free_block(b, big, 8);
@@ -227,7 +220,7 @@ TEST(BlockAllocator, TouchingEveryPageOfABlockTakesAFewFaultsNotHundreds) {
 #ifdef RELSTORE_TEST_ASAN
   GTEST_SKIP() << "AddressSanitizer's shadow memory faults in as the block is touched";
 #endif
-  if (!kernel_has_huge_pages()) GTEST_SKIP() << "transparent huge pages are off";
+  if (!relstore::detail::huge_pages_allowed()) GTEST_SKIP() << "transparent huge pages are off";
   const std::size_t n = 8'000'000;
   auto* b = static_cast<volatile char*>(relstore::detail::allocate_block(n, 8));
   const long before = minor_faults();
@@ -268,7 +261,7 @@ TEST(BlockAllocator, AColumnOfAMillionCellsSitsInHugePages) {
   cells.push_back(8);  // grows: the old block is freed through the allocator too
   EXPECT_EQ(cells.back(), 8);
   EXPECT_EQ(cells.front(), 7);
-  if (kernel_has_huge_pages()) {
+  if (relstore::detail::huge_pages_allowed()) {
     EXPECT_NE(vm_flags_of(cells.data()).find(" hg"), std::string::npos) << vm_flags_of(cells.data());
   }
 }

@@ -13,10 +13,15 @@ namespace relstore::detail {
 // The size of a huge page, and the least block advised as one.
 inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 
+// Whether the kernel has transparent huge pages and the host did not set
+// them to `never`. Without them allocate_block gives no advice: a kernel
+// would give huge pages to MADV_COLLAPSE whatever the setting.
+bool huge_pages_allowed();
+
 // `n` bytes aligned to `align`, from the global operator new (a game's
 // replaced one sees them). A block of 2 MiB or more comes from the aligned
 // form, operator new(size_t, align_val_t{2 MiB}), takes huge_block_bytes(n),
-// and, unless the host turned transparent huge pages off, is advised as
+// and, if huge_pages_allowed(), is advised as
 // huge pages (MADV_HUGEPAGE) and, best effort, backed by them at once
 // (MADV_COLLAPSE, Linux 6.1+): it may then be resident before it is
 // touched. Throws std::bad_alloc.
