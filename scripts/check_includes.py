@@ -23,7 +23,7 @@ VOCABULARY = {
     "relstore/fwd.hpp", "relstore/assert.hpp", "relstore/error.hpp", "relstore/value.hpp", "relstore/op.hpp",
     "relstore/model_info.hpp", "relstore/registry.hpp", "relstore/row.hpp", "relstore/query_plan.hpp",
     "relstore/violation.hpp", "relstore/snapshot_format.hpp", "relstore/file_system.hpp", "relstore/limits.hpp", "relstore/event.hpp",
-    "relstore/delete_report.hpp",
+    "relstore/delete_report.hpp", "relstore/memory.hpp",
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](relstore/[^">]+)[">]', re.M)
 

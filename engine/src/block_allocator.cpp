@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #if __has_include(<sys/mman.h>)
 #include <sys/mman.h>
 #endif
+
+#include "relstore/detail/poison.hpp"
 
 namespace relstore::detail {
 
@@ -24,7 +28,99 @@ constexpr int madv_collapse = 25;  // Linux's value; glibc 2.36 does not name it
 std::size_t block_align(std::size_t n, std::size_t align) noexcept {
   return n >= huge_page_bytes ? std::max(align, huge_page_bytes) : align;
 }
+
+// Freed huge-page blocks kept for reuse. A page the kernel hands out is
+// zeroed first, and on a VM each fault also exits to the host: a load of a
+// million rows spent about half its time there when every block came fresh
+// (docs/loads.md). A block taken from here is already resident.
+struct block_cache {
+  struct block {
+    void* p;
+    std::size_t bytes;  // what allocate_block took for it
+  };
+  std::mutex m;
+  std::vector<block> kept;  // newest last
+  std::vector<block> lent;  // handed out larger than huge_block_bytes(n): their real size
+  std::size_t bytes = 0;
+  std::size_t limit = default_block_cache_limit;
+};
+// Never destroyed: a static store may free its blocks after main returns.
+block_cache& cache() {
+  static block_cache* c = new block_cache;
+  return *c;
+}
+
+void release(block_cache::block b) noexcept {
+  RELSTORE_UNPOISON(b.p, b.bytes);
+  ::operator delete (b.p, std::align_val_t{huge_page_bytes});
+}
+
+// The smallest kept block of `want` bytes up to a quarter more (the newest
+// of equals, whose pages are likeliest in cache), or null.
+void* take_kept(std::size_t want) {
+  block_cache& c = cache();
+  const std::lock_guard lock(c.m);
+  const std::size_t most = want + want / 4;
+  auto best = c.kept.end();
+  for (auto it = c.kept.end(); it != c.kept.begin();) {
+    --it;
+    if (it->bytes < want || it->bytes > most) continue;
+    if (best == c.kept.end() || it->bytes < best->bytes) best = it;
+    if (best->bytes == want) break;
+  }
+  if (best == c.kept.end()) return nullptr;
+  const block_cache::block b = *best;
+  if (b.bytes != want) c.lent.push_back(b);  // may throw: the block is still kept then
+  c.kept.erase(best);
+  c.bytes -= b.bytes;
+  RELSTORE_UNPOISON(b.p, b.bytes);
+  return b.p;
+}
+
+void keep_or_release(void* p, std::size_t n) noexcept {
+  block_cache& c = cache();
+  block_cache::block b{p, huge_block_bytes(n)};
+  {
+    const std::lock_guard lock(c.m);
+    auto lent = std::find_if(c.lent.begin(), c.lent.end(), [&](const block_cache::block& l) { return l.p == p; });
+    if (lent != c.lent.end()) {
+      b = *lent;
+      c.lent.erase(lent);
+    }
+    if (b.bytes <= c.limit - std::min(c.limit, c.bytes)) {
+      try {
+        c.kept.push_back(b);
+        c.bytes += b.bytes;
+        RELSTORE_POISON(b.p, b.bytes);
+        return;
+      } catch (const std::bad_alloc&) {  // no room to remember it: freed instead
+      }
+    }
+  }
+  release(b);
+}
 }  // namespace
+
+std::size_t set_block_cache_limit(std::size_t bytes) noexcept {
+  block_cache& c = cache();
+  const std::lock_guard lock(c.m);
+  c.limit = bytes;
+  std::size_t freed = 0;
+  while (c.bytes > c.limit) {  // the oldest go first
+    const block_cache::block b = c.kept.front();
+    c.kept.erase(c.kept.begin());
+    c.bytes -= b.bytes;
+    freed += b.bytes;
+    release(b);
+  }
+  return freed;
+}
+
+block_cache_state block_cache_now() noexcept {
+  block_cache& c = cache();
+  const std::lock_guard lock(c.m);
+  return {c.bytes, c.kept.size(), c.limit};
+}
 
 bool huge_pages_allowed() {
   static const bool allowed = [] {
@@ -45,6 +141,9 @@ void* allocate_block(std::size_t n, std::size_t align) {
   // array ends 16 bytes past its sixth huge page).
   if (n > std::size_t(-1) - huge_page_bytes) throw std::bad_array_new_length();
   n = huge_block_bytes(n);
+  if (align == huge_page_bytes) {
+    if (void* kept = take_kept(n)) return kept;
+  }
   void* p = ::operator new (n, std::align_val_t{align});
 #if defined(MADV_HUGEPAGE) && defined(__linux__)
   if (huge_pages_allowed()) {
@@ -64,11 +163,11 @@ void* allocate_block(std::size_t n, std::size_t align) {
 }
 
 void free_block(void* p, std::size_t n, std::size_t align) noexcept {
-  // n only chooses the form: the delete is unsized, so the rounding that
-  // allocate_block did need not be repeated.
+  // n chooses the form, and for a huge-page block the size it is kept as.
   align = block_align(n, align);
   if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
-  ::operator delete (p, std::align_val_t{align});
+  if (align != huge_page_bytes) return ::operator delete (p, std::align_val_t{align});
+  keep_or_release(p, n);
 }
 
 }  // namespace relstore::detail

@@ -6,25 +6,7 @@
 #include <functional>
 
 #include "relstore/assert.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define RELSTORE_POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RELSTORE_POOL_ASAN 1
-#endif
-#endif
-
-#ifdef RELSTORE_POOL_ASAN
-#include <sanitizer/asan_interface.h>
-// A free slot is poisoned, so that AddressSanitizer reports a use of a
-// deleted entity as it would with one heap block per entity.
-#define RELSTORE_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define RELSTORE_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define RELSTORE_POISON(p, n) ((void)(p), (void)(n))
-#define RELSTORE_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
+#include "relstore/detail/poison.hpp"
 
 namespace relstore::detail {
 

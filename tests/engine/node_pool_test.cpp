@@ -3,26 +3,21 @@
 #include "relstore/detail/node_pool.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "common/memory_probe.hpp"
 #include "common/shop_schema.hpp"
-#include "common/test_helpers.hpp"
 #include "relstore/assert.hpp"
-#include "relstore/detail/column_table.hpp"
 #include "relstore/detail/store_access.hpp"
 
 namespace {
@@ -145,34 +140,6 @@ TEST(NodePool, EmptyChunksGoBackToTheHeapButOneIsKept) {
 
 constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
 
-// The VmFlags of the mapping holding `p`, from /proc/self/smaps ("" if none).
-// The line of /proc/self/smaps that starts with `field` for the mapping
-// holding p, or "".
-std::string smaps_line_of(const void* p, const std::string& field) {
-  const auto at = reinterpret_cast<std::uintptr_t>(p);
-  std::ifstream smaps("/proc/self/smaps");
-  bool inside = false;
-  for (std::string line; std::getline(smaps, line);) {
-    std::uintptr_t lo = 0;
-    std::uintptr_t hi = 0;
-    char dash = 0;
-    std::istringstream head(line);
-    if (head >> std::hex >> lo >> dash >> hi && dash == '-') {
-      inside = lo <= at && at < hi;
-    } else if (inside && line.rfind(field, 0) == 0) {
-      return line;
-    }
-  }
-  return "";
-}
-std::string vm_flags_of(const void* p) { return smaps_line_of(p, "VmFlags:"); }
-// This thread's minor page faults so far.
-long minor_faults() {
-  rusage u{};
-  getrusage(RUSAGE_THREAD, &u);
-  return u.ru_minflt;
-}
-
 // A big table's nodes sit in chunks of whole huge pages, advised as such: a
 // pass or lookup over a million entities then misses the TLB once per 2 MiB,
 // not once per 4 KiB. A small table grows in small chunks.
@@ -194,76 +161,7 @@ TEST(NodePool, ABigPoolGrowsInHugePagesASmallOneInSmallChunks) {
   EXPECT_EQ(std::count(slots.begin(), slots.end(), reinterpret_cast<void*>(chunk_start)), 1)
       << "the chunk starts on the huge page";
   if (!relstore::detail::huge_pages_allowed()) GTEST_SKIP() << "this kernel has no transparent huge pages";
-  EXPECT_NE(vm_flags_of(late).find(" hg"), std::string::npos) << vm_flags_of(late);
-}
-
-// A big bucket array (a million-row table's hashed index) is advised too.
-TEST(NodePool, ABigBlockStartsOnAHugePageAndIsAdvisedAsOne) {
-  using relstore::detail::allocate_block;
-  using relstore::detail::free_block;
-  const std::size_t big = 3 * huge_page + 100;
-  void* b = allocate_block(big, 8);
-  void* s = allocate_block(1000, 8);
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b) % huge_page, 0u);
-  static_cast<std::byte*>(b)[big - 1] = std::byte{1};  // the whole block is usable
-  if (relstore::detail::huge_pages_allowed()) {
-    EXPECT_NE(vm_flags_of(b).find(" hg"), std::string::npos) << vm_flags_of(b);
-  }
-  free_block(b, big, 8);
-  free_block(s, 1000, 8);
-}
-
-// A block that does not fill its last huge page still gets one there: an
-// 8,000,000-byte column faulted its last 1.7 MB in 400 small pages (about
-// 4 ms on this VM) when only its whole huge pages were advised.
-TEST(BlockAllocator, TouchingEveryPageOfABlockTakesAFewFaultsNotHundreds) {
-#ifdef RELSTORE_TEST_ASAN
-  GTEST_SKIP() << "AddressSanitizer's shadow memory faults in as the block is touched";
-#endif
-  if (!relstore::detail::huge_pages_allowed()) GTEST_SKIP() << "transparent huge pages are off";
-  const std::size_t n = 8'000'000;
-  auto* b = static_cast<volatile char*>(relstore::detail::allocate_block(n, 8));
-  const long before = minor_faults();
-  for (std::size_t i = 0; i < n; i += 4096) b[i] = 1;
-  b[n - 1] = 1;
-  const long faults = minor_faults() - before;
-  const std::string huge = smaps_line_of(const_cast<char*>(b), "AnonHugePages:");
-  relstore::detail::free_block(const_cast<char*>(b), n, 8);
-  if (faults >= 20 && huge.find(" 0 kB") != std::string::npos) {
-    GTEST_SKIP() << "the kernel had no huge page free: " << huge;
-  }
-  EXPECT_LT(faults, 20) << "an 8 MB block is four huge pages; " << huge;
-}
-
-// ... but a block that ends just past a huge page does not take another
-// whole one: a million-row bucket array ends 16 bytes past its sixth, and
-// rounding it cost 4 bytes per child.
-TEST(BlockAllocator, ABlockEndingJustPastAHugePageTakesNoOtherWhole) {
-  using relstore::detail::huge_block_bytes;
-  EXPECT_EQ(huge_block_bytes(6 * huge_page + 16), 6 * huge_page + 16);
-  EXPECT_EQ(huge_block_bytes(3 * huge_page + huge_page / 2 - 1), 3 * huge_page + huge_page / 2 - 1);
-  EXPECT_EQ(huge_block_bytes(3 * huge_page + huge_page / 2), 4 * huge_page);
-  EXPECT_EQ(huge_block_bytes(8'000'000), 4 * huge_page);
-  EXPECT_EQ(huge_block_bytes(2 * huge_page), 2 * huge_page);
-  // The whole block is usable either way.
-  for (const std::size_t n : {6 * huge_page + 16, 3 * huge_page + huge_page / 2}) {
-    auto* b = static_cast<std::byte*>(relstore::detail::allocate_block(n, 8));
-    b[n - 1] = std::byte{1};
-    relstore::detail::free_block(b, n, 8);
-  }
-}
-
-// A snapshot's number columns (cell_vector) fault in 2 MiB at a time: a save
-// or load of a million rows no longer takes 15,000 page faults per column.
-TEST(BlockAllocator, AColumnOfAMillionCellsSitsInHugePages) {
-  relstore::detail::cell_vector<std::int64_t> cells(1'000'000, 7);
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(cells.data()) % huge_page, 0u);
-  cells.push_back(8);  // grows: the old block is freed through the allocator too
-  EXPECT_EQ(cells.back(), 8);
-  EXPECT_EQ(cells.front(), 7);
-  if (relstore::detail::huge_pages_allowed()) {
-    EXPECT_NE(vm_flags_of(cells.data()).find(" hg"), std::string::npos) << vm_flags_of(cells.data());
-  }
+  EXPECT_NE(test::vm_flags_of(late).find(" hg"), std::string::npos) << test::vm_flags_of(late);
 }
 
 // ---------------------------------------------------------- through a store

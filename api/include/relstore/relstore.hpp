@@ -13,6 +13,7 @@
 #include "relstore/has_one_repository.hpp"
 #include "relstore/index.hpp"
 #include "relstore/limits.hpp"
+#include "relstore/memory.hpp"
 #include "relstore/model.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/op.hpp"

@@ -1,7 +1,9 @@
 // Blocks of memory for large arrays (bucket arrays, snapshot columns, a node
 // pool's chunks): one of 2 MiB or more starts on a huge page and is put on
 // huge pages where the kernel allows, so a pass or lookup over millions of
-// entries does not miss the TLB at every 4 KiB page.
+// entries does not miss the TLB at every 4 KiB page. Such a block, once
+// freed, is kept for reuse up to a limit (relstore/memory.hpp): the next
+// load or big table finds its pages resident instead of faulting them in.
 // Internal. Thread-safety: as the global operator new.
 #pragma once
 
@@ -24,7 +26,8 @@ bool huge_pages_allowed();
 // and, if huge_pages_allowed(), is advised as
 // huge pages (MADV_HUGEPAGE) and, best effort, backed by them at once
 // (MADV_COLLAPSE, Linux 6.1+): it may then be resident before it is
-// touched. Throws std::bad_alloc.
+// touched. A kept block of the same size, or up to a quarter larger, is
+// taken first; it holds what it held when freed. Throws std::bad_alloc.
 // Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
 // What allocate_block takes for a huge-page-aligned block of n bytes: n
@@ -34,7 +37,21 @@ constexpr std::size_t huge_block_bytes(std::size_t n) noexcept {
   const std::size_t tail = n % huge_page_bytes;
   return tail >= huge_page_bytes / 2 ? n + (huge_page_bytes - tail) : n;
 }
+// A block of 2 MiB or more is kept for reuse while the kept blocks stay
+// within the limit, and otherwise given back to operator delete.
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;
+
+// The blocks free_block keeps (relstore/memory.hpp's block_cache_stats).
+inline constexpr std::size_t default_block_cache_limit = std::size_t{256} << 20;
+struct block_cache_state {
+  std::size_t bytes = 0;
+  std::size_t blocks = 0;
+  std::size_t limit = 0;
+};
+// Sets the limit, giving back the oldest kept blocks until within it;
+// returns the bytes given back.
+std::size_t set_block_cache_limit(std::size_t bytes) noexcept;
+block_cache_state block_cache_now() noexcept;
 
 // A standard allocator over allocate_block: a vector of millions of cells
 // (a snapshot's columns) faults its memory in 2 MiB at a time, not 4 KiB.

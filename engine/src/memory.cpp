@@ -1,0 +1,22 @@
+// The block cache's public face, over the block allocator.
+#include "relstore/memory.hpp"
+
+#include "relstore/detail/block_allocator.hpp"
+
+namespace relstore {
+
+block_cache_stats block_cache() noexcept {
+  const detail::block_cache_state s = detail::block_cache_now();
+  return {s.bytes, s.blocks, s.limit};
+}
+
+std::size_t set_block_cache_limit(std::size_t bytes) noexcept { return detail::set_block_cache_limit(bytes); }
+
+std::size_t release_cached_blocks() noexcept {
+  const std::size_t limit = detail::block_cache_now().limit;
+  const std::size_t freed = detail::set_block_cache_limit(0);
+  (void)detail::set_block_cache_limit(limit);
+  return freed;
+}
+
+}  // namespace relstore
