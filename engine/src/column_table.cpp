@@ -401,50 +401,56 @@ void column_table::for_each_duplicate(std::size_t field, visitor fn) const {
 
 namespace relstore::detail {
 
-cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows) {
-  RELSTORE_ASSERT(c.ints.size() == rows && rows <= UINT32_MAX, "rows_grouped_by: not one int64 cell per row");
+cell_vector<std::uint32_t> group_places(const column& c, std::size_t rows) {
+  RELSTORE_ASSERT(c.ints.size() == rows && rows <= UINT32_MAX, "group_places: not one int64 cell per row");
   const bool nullable = !c.nulls.empty();
   auto is_null = [&](std::size_t r) { return nullable && c.nulls[r] != 0; };
-  cell_vector<std::uint32_t> out;
-  out.reserve(rows);
+  cell_vector<std::uint32_t> places(rows);
+  std::uint32_t nulls = 0;  // they come first, in row order
   std::int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (std::size_t r = 0; r < rows; ++r) {
     if (is_null(r)) {
-      out.push_back(static_cast<std::uint32_t>(r));
+      places[r] = nulls++;
     } else {
       lo = std::min(lo, c.ints[r]);
       hi = std::max(hi, c.ints[r]);
     }
   }
-  if (out.size() == rows) return out;
+  if (nulls == rows) return places;
   const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
   if (span < 4 * static_cast<std::uint64_t>(rows)) {  // dense: a counting sort
     auto slot = [&](std::size_t r) {
       return static_cast<std::size_t>(static_cast<std::uint64_t>(c.ints[r]) - static_cast<std::uint64_t>(lo));
     };
-    cell_vector<std::uint32_t> next(static_cast<std::size_t>(span) + 1, 0);  // per value: a count, then its next slot
+    cell_vector<std::uint32_t> next(static_cast<std::size_t>(span) + 1, 0);  // per value: a count, then its next place
     for (std::size_t r = 0; r < rows; ++r) {
       if (!is_null(r)) ++next[slot(r)];
     }
-    std::uint32_t at = static_cast<std::uint32_t>(out.size());
+    std::uint32_t at = nulls;
     for (std::uint32_t& n : next) {
       const std::uint32_t count = n;
       n = at;
       at += count;
     }
-    out.resize(rows);
     for (std::size_t r = 0; r < rows; ++r) {
-      if (!is_null(r)) out[next[slot(r)]++] = static_cast<std::uint32_t>(r);
+      if (!is_null(r)) places[r] = next[slot(r)]++;
     }
-    return out;
+    return places;
   }
   std::vector<std::pair<std::int64_t, std::uint32_t>> keyed;
-  keyed.reserve(rows - out.size());
+  keyed.reserve(rows - nulls);
   for (std::size_t r = 0; r < rows; ++r) {
     if (!is_null(r)) keyed.emplace_back(c.ints[r], static_cast<std::uint32_t>(r));
   }
   std::sort(keyed.begin(), keyed.end());
-  for (const auto& k : keyed) out.push_back(k.second);
+  for (std::size_t i = 0; i < keyed.size(); ++i) places[keyed[i].second] = nulls + static_cast<std::uint32_t>(i);
+  return places;
+}
+
+cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows) {
+  const cell_vector<std::uint32_t> places = group_places(c, rows);
+  cell_vector<std::uint32_t> out(rows);
+  for (std::size_t r = 0; r < rows; ++r) out[places[r]] = static_cast<std::uint32_t>(r);
   return out;
 }
 

@@ -144,4 +144,23 @@ TEST(RowsGroupedBy, SparseValuesAtTheEndsOfTheRangeGroupTheSameWay) {
   EXPECT_TRUE(relstore::detail::rows_grouped_by(c, 0).empty());
 }
 
+// group_places gives each row's place in that order: a load reads the rows
+// in file order and puts each at its place.
+TEST(RowsGroupedBy, GroupPlacesIsTheSameOrderSeenFromTheRows) {
+  relstore::detail::column c;
+  for (const bool nullable : {true, false}) {
+    for (const bool sparse : {false, true}) {
+      c.ints = {30, 10, 0, 30, 20, 10, 0};
+      if (sparse) c.ints[4] = INT64_MIN;
+      c.nulls = nullable ? relstore::detail::cell_vector<std::uint8_t>{0, 0, 1, 0, 0, 0, 1}
+                         : relstore::detail::cell_vector<std::uint8_t>{};
+      const auto order = relstore::detail::rows_grouped_by(c, 7);
+      const auto places = relstore::detail::group_places(c, 7);
+      ASSERT_EQ(places.size(), 7u);
+      for (std::uint32_t r = 0; r < 7; ++r) EXPECT_EQ(order[places[r]], r) << "row " << r;
+    }
+  }
+  EXPECT_EQ(relstore::detail::group_places(c, 7), (relstore::detail::cell_vector<std::uint32_t>{5, 3, 1, 6, 0, 4, 2}));
+}
+
 }  // namespace

@@ -50,6 +50,10 @@ void reserve_column(column& c, const field_info& f, std::size_t rows);
 // when the values are dense, else O(rows log rows).
 // REQUIRES: c.ints has `rows` cells, rows < 2^32.
 cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows);
+// The same grouping as each row's place in it: rows_grouped_by(c, rows)[
+// group_places(c, rows)[r]] == r. A load scatters rows read in file order
+// to their places. REQUIRES: as rows_grouped_by.
+cell_vector<std::uint32_t> group_places(const column& c, std::size_t rows);
 
 class column_table final : public table_base {
  public:

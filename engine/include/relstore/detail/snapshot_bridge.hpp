@@ -255,36 +255,86 @@ struct snapshot_bridge {
     using fn = mp::mp_bool<D::unique && D::field != Pk>;
   };
 
-  // The address of each field's first cell in `row` (null where a field
-  // has no column), for read_table to prefetch; null flags are not fetched.
-  // Columns hold one value per row (column_table::check), so every address
-  // is inside its column. A pure function: the prefetch instruction is in
-  // read_table's loop itself, since GCC dropped a call that only prefetched.
+  // The entity in row `row` of `src`, whose columns `map` names by field
+  // (npos: the snapshot lacks the field, which keeps its default).
   template <class M>
-  static std::array<const void*, field_count<M>> row_cells(const column_table& src, const std::vector<std::size_t>& map,
-                                                           std::size_t row) {
-    std::array<const void*, field_count<M>> out{};
+  static M read_row(const column_table& src, const std::vector<std::size_t>& map, std::size_t row) {
+    M e{};
     mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
       const std::size_t c = map[I];
       if (c == npos) return;
-      using V = unwrap_optional_t<member_type<M, I>>;
+      using T = member_type<M, I>;
+      using V = unwrap_optional_t<T>;
       const column& col = src.at(c);
-      if constexpr (std::is_same_v<V, std::string>) {
-        out[I] = &col.strings[row];
-      } else if constexpr (is_std_array_v<V>) {
-        if constexpr (std::is_floating_point_v<typename V::value_type>) {
-          out[I] = &col.doubles[row * std::tuple_size_v<V>];
-        } else {
-          out[I] = &col.ints[row * std::tuple_size_v<V>];
+      T& dst = e.*member_pointer<M, I>;
+      if constexpr (is_optional_v<T>) {
+        if (!col.nulls.empty() && col.nulls[row]) {
+          dst.reset();
+          return;
         }
+      }
+      if constexpr (std::is_same_v<V, std::string>) {
+        dst = col.strings[row];
+      } else if constexpr (is_std_array_v<V>) {  // map_fields checked the length
+        using E = typename V::value_type;
+        V a{};
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          if constexpr (std::is_floating_point_v<E>) {
+            a[k] = static_cast<E>(col.doubles[row * a.size() + k]);
+          } else {
+            a[k] = static_cast<E>(col.ints[row * a.size() + k]);
+          }
+        }
+        dst = a;
       } else if constexpr (std::is_floating_point_v<V>) {
-        out[I] = &col.doubles[row];
+        dst = static_cast<V>(col.doubles[row]);
       } else {
-        out[I] = &col.ints[row];
+        dst = static_cast<V>(col.ints[row]);
       }
     });
-    return out;
+    return e;
   }
+
+  // A table's rows as entities, each at its place in the grouping (see
+  // read_table), in memory from allocate_block. Owns them.
+  template <class M>
+  class staged_rows {
+   public:
+    // REQUIRES: `places` is a permutation of 0 .. src.rows()-1.
+    staged_rows(const column_table& src, const std::vector<std::size_t>& map, const cell_vector<std::uint32_t>& places)
+        : places_(places),
+          rows_(places.size()),
+          data_(static_cast<M*>(allocate_block(std::max<std::size_t>(rows_, 1) * sizeof(M), alignof(M)))) {
+      // Read in file order (each column streamed) and scattered to place:
+      // read in grouped order instead, every cell was a cache miss.
+      for (; built_ < rows_; ++built_)
+        ::new (static_cast<void*>(data_ + places_[built_])) M(read_row<M>(src, map, built_));
+    }
+    ~staged_rows() {
+      if constexpr (!std::is_trivially_destructible_v<M>) {
+        if (built_ == rows_) {
+          std::destroy_n(data_, rows_);
+        } else {  // a row's read threw: only the rows before it are built
+          for (std::size_t r = 0; r < built_; ++r) data_[places_[r]].~M();
+        }
+      }
+      free_block(data_, std::max<std::size_t>(rows_, 1) * sizeof(M), alignof(M));
+    }
+    staged_rows(const staged_rows&) = delete;
+    staged_rows& operator=(const staged_rows&) = delete;
+
+    M& operator[](std::size_t i) noexcept { return data_[i]; }
+    // The file row of the entity at place i. O(rows): for error messages.
+    std::size_t row_of(std::size_t i) const noexcept {
+      return static_cast<std::size_t>(std::find(places_.begin(), places_.end(), i) - places_.begin());
+    }
+
+   private:
+    const cell_vector<std::uint32_t>& places_;
+    std::size_t rows_;
+    M* data_;
+    std::size_t built_ = 0;
+  };
 
   template <class M>
   static result<void> read_table(const column_store& data, typename engine<S>::template table_t<M>& t) {
@@ -300,67 +350,26 @@ struct snapshot_bridge {
     // Inserted grouped by the first foreign key, as compact() leaves a table:
     // each parent's children side by side in the node pool, and the
     // foreign-key index filled bucket after bucket instead of at random.
-    cell_vector<std::uint32_t> order;
+    cell_vector<std::uint32_t> places;
     using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
     if constexpr (grouping::value < mp::mp_size<defs>::value) {
       constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
       if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) {
-        if (map[g] != npos && src.rows() <= UINT32_MAX) order = rows_grouped_by(src.at(map[g]), src.rows());
+        if (map[g] != npos && src.rows() <= UINT32_MAX) places = group_places(src.at(map[g]), src.rows());
       }
     }
+    std::optional<staged_rows<M>> staged;
+    if (!places.empty()) staged.emplace(src, map, places);
     for (std::size_t i = 0; i < src.rows(); ++i) {
-      const std::size_t row = order.empty() ? i : order[i];
-      // Grouped, the rows are read out of file order: each cell a cache miss
-      // unless fetched ahead (the load's largest cost at 1M rows without).
-#if defined(__GNUC__)
-      if (constexpr std::size_t ahead = 16; !order.empty() && i + ahead < order.size()) {
-        for (const void* cell : row_cells<M>(src, map, order[i + ahead])) {
-          if (cell != nullptr) __builtin_prefetch(cell);
-        }
-      }
-#endif
       // Grouped, the keys arrive in random order: each one's primary-key
       // bucket is a cache miss unless fetched ahead (at 1M rows, 100 -> 70 ms
-      // for the table). Fewer rows ahead than the cells, whose key is then
-      // in cache already: 16 rows ahead was slower than 8 or 4.
+      // for the table).
       if constexpr (std::is_same_v<member_type<M, pk>, std::int64_t>) {
-        if (constexpr std::size_t ahead = 8; !order.empty() && i + ahead < order.size() && map[pk] != npos) {
-          t.prefetch_pk_bucket(buckets, src.at(map[pk]).ints[order[i + ahead]]);
+        if (constexpr std::size_t ahead = 8; staged && i + ahead < src.rows()) {
+          t.prefetch_pk_bucket(buckets, (*staged)[i + ahead].*member_pointer<M, pk>);
         }
       }
-      M e{};
-      mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
-        const std::size_t c = map[I];
-        if (c == npos) return;
-        using T = member_type<M, I>;
-        using V = unwrap_optional_t<T>;
-        const column& col = src.at(c);
-        T& dst = e.*member_pointer<M, I>;
-        if constexpr (is_optional_v<T>) {
-          if (!col.nulls.empty() && col.nulls[row]) {
-            dst.reset();
-            return;
-          }
-        }
-        if constexpr (std::is_same_v<V, std::string>) {
-          dst = col.strings[row];
-        } else if constexpr (is_std_array_v<V>) {  // map_fields checked the length
-          using E = typename V::value_type;
-          V a{};
-          for (std::size_t k = 0; k < a.size(); ++k) {
-            if constexpr (std::is_floating_point_v<E>) {
-              a[k] = static_cast<E>(col.doubles[row * a.size() + k]);
-            } else {
-              a[k] = static_cast<E>(col.ints[row * a.size() + k]);
-            }
-          }
-          dst = a;
-        } else if constexpr (std::is_floating_point_v<V>) {
-          dst = static_cast<V>(col.doubles[row]);
-        } else {
-          dst = static_cast<V>(col.ints[row]);
-        }
-      });
+      M e = staged ? std::move((*staged)[i]) : read_row<M>(src, map, i);
       // With unique keys besides the primary key, a copy tells which one a
       // refused insert repeated.
       constexpr bool other_unique = mp::mp_count_if_q<defs, other_unique_def<pk>>::value > 0;
@@ -385,6 +394,7 @@ struct snapshot_bridge {
         }
         // Rows go in grouped, not in file order: name the later of the two
         // rows in the file, as verify does.
+        const std::size_t row = staged ? staged->row_of(i) : i;
         std::size_t later = row;
         if (map[pk] != npos) {
           for (std::size_t r = 0; r < src.rows(); ++r) {
