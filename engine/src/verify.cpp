@@ -77,23 +77,13 @@ std::optional<bool> all_resolve(const table_base& child, std::size_t fk, const t
   const field_info& f = child.info().fields[fk];
   if (k.type != field_type::int64 || f.type != field_type::int64) return std::nullopt;
   int_key_set keys(parent.size());
-  parent.for_each([&](const void* e) {
-    const value_view v = k.get(e);
-    if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr) keys.insert(*i);
+  (void)parent.for_each_int64_run(key, [&](std::int64_t v) {
+    keys.insert(v);
+    return true;
   });
   // A loaded or compacted table keeps each parent's children side by side:
-  // a key equal to the one before needs no lookup.
-  bool all = true;
-  std::optional<std::int64_t> last;
-  child.for_each([&](const void* e) {
-    if (!all) return;
-    const value_view v = f.get(e);
-    const auto* i = std::get_if<std::int64_t>(&v);
-    if (i == nullptr || *i == last) return;
-    all = keys.contains(*i);
-    last = *i;
-  });
-  return all;
+  // one lookup per run of equal keys.
+  return child.for_each_int64_run(fk, [&](std::int64_t v) { return keys.contains(v); });
 }
 
 }  // namespace

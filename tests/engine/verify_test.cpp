@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
+#include "relstore/detail/store_access.hpp"
 #include "relstore/verify.hpp"
 
 namespace {
@@ -133,6 +135,42 @@ TEST(Verify, KeysAtTheEndsOfTheInt64RangeResolveAndDangleLikeOthers) {
   ASSERT_EQ(problems.size(), 1u) << "INT64_MIN names no parent here";
   EXPECT_EQ(problems[0].key, "2");
   EXPECT_EQ(problems[0].code, errc::foreign_key_violation);
+}
+
+// The foreign-key pass reads runs of equal keys: a typed table in place, a
+// dataset through its accessors, with the same runs (nulls skipped, a value
+// may come back), and it stops when told to.
+TEST(Verify, AForeignKeyPassSeesTheSameRunsInATypedTableAndADataset) {
+  store db;
+  for (std::int64_t c = 1; c <= 2; ++c) ASSERT_TRUE(db.repo<Customer>().create({.id = c, .name = "c"}));
+  for (std::int64_t k = 5; k <= 6; ++k) ASSERT_TRUE(db.repo<Coupon>().create({.id = k, .label = "k"}));
+  const std::int64_t customers[] = {1, 1, 2, 2, 1};
+  const std::optional<std::int64_t> coupons[] = {std::nullopt, 5, std::nullopt, 5, 6};
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(db.repo<Order>().create({.customerId = customers[i], .couponId = coupons[i]}));
+  }
+  relstore::dataset ds = test::dataset_of(db);
+  const auto& typed = relstore::detail::store_access::of(db).template tab<Order>();
+  const relstore::detail::table_base& untyped = relstore::detail::dataset_access::of(ds).table(*ds.find_model("Order"));
+  const std::size_t customer_id = 1, coupon_id = 4;
+  for (const relstore::detail::table_base* t : {static_cast<const relstore::detail::table_base*>(&typed), &untyped}) {
+    std::vector<std::int64_t> runs;
+    auto all = [&](std::int64_t v) {
+      runs.push_back(v);
+      return true;
+    };
+    EXPECT_TRUE(t->for_each_int64_run(customer_id, all));
+    EXPECT_EQ(runs, (std::vector<std::int64_t>{1, 2, 1}));
+    runs.clear();
+    EXPECT_TRUE(t->for_each_int64_run(coupon_id, all));
+    EXPECT_EQ(runs, (std::vector<std::int64_t>{5, 6}));
+    runs.clear();
+    EXPECT_FALSE(t->for_each_int64_run(customer_id, [&](std::int64_t v) {
+      runs.push_back(v);
+      return v != 2;
+    }));
+    EXPECT_EQ(runs, (std::vector<std::int64_t>{1, 2})) << "no call after fn says stop";
+  }
 }
 
 }  // namespace

@@ -303,6 +303,33 @@ class table final : public table_base {
     for_each_stored([&](const M& e) { fn(&e); });
   }
 
+  bool for_each_int64_run(std::size_t field, function_ref<bool(std::int64_t)> fn) const override {
+    bool go_on = true;
+    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
+      using T = member_type<M, I>;
+      if constexpr (std::is_same_v<unwrap_optional_t<T>, std::int64_t>) {
+        if (I != field) return;
+        std::int64_t last = 0;
+        bool have = false;
+        for_each_stored([&](const M& e) {
+          const T& v = e.*member_pointer<M, I>;
+          std::int64_t k;
+          if constexpr (is_optional_v<T>) {
+            if (!v) return;
+            k = *v;
+          } else {
+            k = v;
+          }
+          if (!go_on || (have && k == last)) return;
+          last = k;
+          have = true;
+          go_on = fn(k);
+        });
+      }
+    });
+    return go_on;
+  }
+
   void sort_by_key(std::vector<const void*>& entities) const override { sort_keys(entities); }
 
   index_kind index_on(std::size_t field) const noexcept override {

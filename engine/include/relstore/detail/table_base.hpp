@@ -30,6 +30,27 @@ class table_base {
   virtual std::size_t size() const noexcept = 0;
   // Visits every entity in storage order.
   virtual void for_each(visitor fn) const = 0;
+  // Calls fn(v) once per run of equal non-null values of int64 `field` in
+  // storage order (a value may start a later run again) until fn returns
+  // false; returns whether fn always returned true. A typed table reads the
+  // field in place, with no call per entity: the foreign-key pass of the
+  // check after a load, whose children lie grouped by parent.
+  // REQUIRES: the field's type is int64.
+  virtual bool for_each_int64_run(std::size_t field, function_ref<bool(std::int64_t)> fn) const {
+    const field_info& f = info().fields[field];
+    bool go_on = true;
+    std::int64_t last = 0;
+    bool have = false;
+    for_each([&](const void* e) {
+      const value_view v = f.get(e);
+      const auto* i = std::get_if<std::int64_t>(&v);
+      if (!go_on || i == nullptr || (have && *i == last)) return;
+      last = *i;
+      have = true;
+      go_on = fn(*i);
+    });
+    return go_on;
+  }
   // Sorts entities of this table by primary key.
   virtual void sort_by_key(std::vector<const void*>& entities) const = 0;
 
