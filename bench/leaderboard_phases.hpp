@@ -133,10 +133,10 @@ board_world<Board>& board_for(std::int64_t n) {
   auto& bw = cache[n];
   if (!bw.board) {
     const workload w(n);
-    const std::int64_t before = live_bytes.load() + sqlite3_memory_used();
+    const std::int64_t before = held_bytes() + sqlite3_memory_used();
     bw.board = std::make_unique<Board>();
     bw.board->load(w);
-    bw.bytes = live_bytes.load() + sqlite3_memory_used() - before;
+    bw.bytes = held_bytes() + sqlite3_memory_used() - before;
   }
   return bw;
 }

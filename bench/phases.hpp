@@ -41,13 +41,13 @@ world<System>& world_for(std::int64_t n) {
   if (!wd.sys) {
     wd.w = std::make_unique<workload>(n);
     wd.pick = std::make_unique<picker>(*wd.w);
-    const std::int64_t before = live_bytes.load();
+    const std::int64_t before = held_bytes();
     const std::int64_t sql_before = sqlite3_memory_used();
     wd.sys = std::make_unique<System>();
     wd.sys->insert_parents(*wd.w);
-    const std::int64_t with_parents = live_bytes.load() + sqlite3_memory_used();
+    const std::int64_t with_parents = held_bytes() + sqlite3_memory_used();
     wd.sys->insert_children(*wd.w);
-    const std::int64_t after = live_bytes.load() + sqlite3_memory_used();
+    const std::int64_t after = held_bytes() + sqlite3_memory_used();
     (void)before;
     (void)sql_before;
     wd.bytes = after - with_parents;  // the children, their indexes and their share of the pages

@@ -87,7 +87,15 @@ void keep_or_release(void* p, std::size_t n) noexcept {
       b = *lent;
       c.lent.erase(lent);
     }
-    if (b.bytes <= c.limit - std::min(c.limit, c.bytes)) {
+    if (b.bytes <= c.limit) {
+      // The newest are likeliest to be asked for again (the store a load
+      // just replaced): the oldest make room.
+      while (c.bytes + b.bytes > c.limit) {
+        const block_cache::block old = c.kept.front();
+        c.kept.erase(c.kept.begin());
+        c.bytes -= old.bytes;
+        release(old);
+      }
       try {
         c.kept.push_back(b);
         c.bytes += b.bytes;

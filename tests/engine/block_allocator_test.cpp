@@ -178,9 +178,10 @@ TEST(BlockCache, ASmallBlockIsNotKept) {
   EXPECT_EQ(relstore::block_cache().bytes, 0u);
 }
 
-// The limit holds: a block that would pass it is given back, a lower limit
-// gives back the oldest kept blocks, release gives back every one and keeps
-// the limit, and a limit of 0 keeps nothing.
+// The limit holds: the oldest kept blocks make room for a newer one, a
+// block larger than the limit is given back, a lower limit gives back the
+// oldest kept blocks, release gives back every one and keeps the limit, and
+// a limit of 0 keeps nothing.
 TEST(BlockCache, TheLimitIsKeptAndReleaseGivesEverythingBack) {
   const kept_up_to room(5 * huge_page);
   const std::size_t n = 2 * huge_page;
@@ -189,14 +190,17 @@ TEST(BlockCache, TheLimitIsKeptAndReleaseGivesEverythingBack) {
   void* c = allocate_block(n, 8);
   free_block(a, n, 8);
   free_block(b, n, 8);
-  free_block(c, n, 8);  // 6 MiB would pass the 5 MiB limit
+  free_block(c, n, 8);  // 12 MiB would pass the 10 MiB limit: a, the oldest, goes
   EXPECT_EQ(relstore::block_cache().bytes, 2 * n);
   EXPECT_EQ(relstore::block_cache().limit, 5 * huge_page);
+  void* big = allocate_block(6 * huge_page, 8);
+  free_block(big, 6 * huge_page, 8);  // 12 MiB alone passes the limit: given back itself
+  EXPECT_EQ(relstore::block_cache().bytes, 2 * n) << "b and c stay";
 
   EXPECT_EQ(relstore::set_block_cache_limit(n), n) << "one block given back";
   EXPECT_EQ(relstore::block_cache().bytes, n);
-  EXPECT_EQ(allocate_block(n, 8), b) << "the newest stays";
-  free_block(b, n, 8);
+  EXPECT_EQ(allocate_block(n, 8), c) << "the newest stays";
+  free_block(c, n, 8);
 
   EXPECT_EQ(relstore::release_cached_blocks(), n);
   EXPECT_EQ(relstore::block_cache().bytes, 0u);

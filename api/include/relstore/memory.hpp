@@ -2,7 +2,8 @@
 //
 // A block of 2 MiB or more (a node chunk, a bucket array, a snapshot's
 // buffers and columns) is not given back when freed, but kept, up to a
-// limit (256 MiB by default), for the next one of its size. A store loaded
+// limit (256 MiB by default, the oldest given back first), for the next one
+// of its size. A store loaded
 // over another, or rebuilt, then finds its memory resident: the kernel
 // zeroes a fresh page on first touch, and on a VM each fault also exits to
 // the host. A load of a million rows took half as long (docs/benchmarks.md).

@@ -37,8 +37,9 @@ constexpr std::size_t huge_block_bytes(std::size_t n) noexcept {
   const std::size_t tail = n % huge_page_bytes;
   return tail >= huge_page_bytes / 2 ? n + (huge_page_bytes - tail) : n;
 }
-// A block of 2 MiB or more is kept for reuse while the kept blocks stay
-// within the limit, and otherwise given back to operator delete.
+// A block of 2 MiB or more is kept for reuse, the oldest kept blocks given
+// back to operator delete to stay within the limit; one larger than the
+// limit is given back itself.
 void free_block(void* p, std::size_t n, std::size_t align) noexcept;
 
 // The blocks free_block keeps (relstore/memory.hpp's block_cache_stats).
