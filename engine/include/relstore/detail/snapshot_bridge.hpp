@@ -307,19 +307,15 @@ struct snapshot_bridge {
           data_(static_cast<M*>(allocate_block(std::max<std::size_t>(rows_, 1) * sizeof(M), alignof(M)))) {
       // Read in file order (each column streamed) and scattered to place:
       // read in grouped order instead, every cell was a cache miss.
-      for (; built_ < rows_; ++built_)
-        ::new (static_cast<void*>(data_ + places_[built_])) M(read_row<M>(src, map, built_));
-    }
-    ~staged_rows() {
-      if constexpr (!std::is_trivially_destructible_v<M>) {
-        if (built_ == rows_) {
-          std::destroy_n(data_, rows_);
-        } else {  // a row's read threw: only the rows before it are built
-          for (std::size_t r = 0; r < built_; ++r) data_[places_[r]].~M();
-        }
+      try {
+        for (; built_ < rows_; ++built_)
+          ::new (static_cast<void*>(data_ + places_[built_])) M(read_row<M>(src, map, built_));
+      } catch (...) {  // a row's read threw (out of memory): no destructor runs for this object
+        release();
+        throw;
       }
-      free_block(data_, std::max<std::size_t>(rows_, 1) * sizeof(M), alignof(M));
     }
+    ~staged_rows() { release(); }
     staged_rows(const staged_rows&) = delete;
     staged_rows& operator=(const staged_rows&) = delete;
 
@@ -330,6 +326,15 @@ struct snapshot_bridge {
     }
 
    private:
+    // Destroys the entities built so far (rows 0 .. built_-1, at their
+    // places) and frees the block.
+    void release() noexcept {
+      if constexpr (!std::is_trivially_destructible_v<M>) {
+        for (std::size_t r = 0; r < built_; ++r) data_[places_[r]].~M();
+      }
+      free_block(data_, std::max<std::size_t>(rows_, 1) * sizeof(M), alignof(M));
+    }
+
     const cell_vector<std::uint32_t>& places_;
     std::size_t rows_;
     M* data_;
