@@ -14,6 +14,8 @@
 
 #include "common/game_schema.hpp"
 
+namespace array_fields_test {
+
 namespace {
 
 using namespace game;
@@ -253,3 +255,5 @@ TEST_F(ArrayFields, AnUpdateThatChangesNoElementIsNoChange) {
 }
 
 }  // namespace
+
+}  // namespace array_fields_test

@@ -19,6 +19,8 @@
 #include "common/snapshot_helpers.hpp"
 #include "common/test_helpers.hpp"
 
+namespace array_fields_tools_test {
+
 namespace {
 
 using relstore::errc;
@@ -181,3 +183,5 @@ TEST(ArrayTools, ExportSqlTypesPerDialect) {
 }
 
 }  // namespace
+
+}  // namespace array_fields_tools_test

@@ -12,6 +12,8 @@
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 
+namespace diff_test {
+
 namespace {
 
 using namespace shop;
@@ -131,3 +133,5 @@ TEST(Diff, ComparesAnEvolvedSchemaOnTheFieldsBothHave) {
 }
 
 }  // namespace
+
+}  // namespace diff_test

@@ -15,6 +15,8 @@
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 
+namespace dump_test {
+
 namespace {
 
 using namespace shop;
@@ -176,3 +178,5 @@ TEST(Dump, ReportsProgressUpToTheRowsItCovers) {
 }
 
 }  // namespace
+
+}  // namespace dump_test

@@ -12,6 +12,8 @@
 
 #include "common/shop_schema.hpp"
 
+namespace entity_view_test {
+
 namespace {
 
 using namespace shop;
@@ -234,3 +236,5 @@ TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
 }
 
 }  // namespace
+
+}  // namespace entity_view_test

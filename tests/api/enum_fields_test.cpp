@@ -10,6 +10,8 @@
 
 #include "common/game_schema.hpp"
 
+namespace enum_fields_test {
+
 namespace {
 
 using namespace game;
@@ -110,3 +112,5 @@ TEST_F(EnumFields, PatchesTakeNames) {
 }
 
 }  // namespace
+
+}  // namespace enum_fields_test

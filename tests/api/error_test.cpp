@@ -9,6 +9,8 @@
 #include <string>
 #include <system_error>
 
+namespace error_test {
+
 namespace {
 
 using relstore::errc;
@@ -78,3 +80,5 @@ TEST(Error, PrintsItsCodeAndMessage) {
 }
 
 }  // namespace
+
+}  // namespace error_test

@@ -17,6 +17,8 @@
 #include "common/supplier_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace export_sql_test {
+
 namespace {
 
 using relstore::errc;
@@ -237,3 +239,5 @@ TEST(ExportSqlPostgres, NamesPostgresWouldCutOrShadowAreRefused) {
 }
 
 }  // namespace
+
+}  // namespace export_sql_test

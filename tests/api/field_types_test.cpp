@@ -12,6 +12,8 @@
 
 #include "common/game_schema.hpp"
 
+namespace field_types_test {
+
 namespace {
 
 using namespace game;
@@ -191,3 +193,5 @@ TEST_F(FieldTypes, PatchesThatFitAreApplied) {
 }
 
 }  // namespace
+
+}  // namespace field_types_test

@@ -18,6 +18,8 @@
 #include "common/temp_dir.hpp"
 #include "common/test_helpers.hpp"
 
+namespace field_types_tools_test {
+
 // game::Unit with speed widened to a double and the other fields gone.
 namespace widened {
 struct Unit {
@@ -271,3 +273,5 @@ TEST(FieldTypeTools, DiffShowsAChangeOfTypeInFullDigits) {
 }
 
 }  // namespace
+
+}  // namespace field_types_tools_test

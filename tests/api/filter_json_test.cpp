@@ -10,6 +10,8 @@
 #include "common/filter_seed.hpp"
 #include "common/shop_schema.hpp"
 
+namespace filter_json_test {
+
 namespace {
 
 using namespace shop;
@@ -476,3 +478,5 @@ TEST_F(FilterJson, ParseFilterGivesTheSameFilterAsFind) {
 }
 
 }  // namespace
+
+}  // namespace filter_json_test

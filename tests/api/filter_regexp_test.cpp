@@ -11,6 +11,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace filter_regexp_test {
+
 namespace {
 
 using namespace shop;
@@ -153,3 +155,5 @@ TEST_F(Regexp, ACatastrophicPatternIsStoppedAtTheBoundAndReported) {
 }
 
 }  // namespace
+
+}  // namespace filter_regexp_test

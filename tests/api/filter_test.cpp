@@ -9,6 +9,8 @@
 #include "common/filter_seed.hpp"
 #include "common/shop_schema.hpp"
 
+namespace filter_test {
+
 namespace {
 
 using namespace shop;
@@ -511,3 +513,5 @@ TEST_F(Filter, ExplainRejectsAnInvalidFilter) {
 }
 
 }  // namespace
+
+}  // namespace filter_test

@@ -10,6 +10,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace has_many_repository_test {
+
 namespace {
 
 using test::has;
@@ -425,3 +427,5 @@ TEST_F(ConstrainedRepository, ChildrenComeInKeyOrderWhateverTheOrderTheyWereCrea
 }
 
 }  // namespace
+
+}  // namespace has_many_repository_test

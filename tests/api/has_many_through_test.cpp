@@ -16,6 +16,8 @@
 #include "common/clinic_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace has_many_through_test {
+
 namespace {
 
 using namespace clinic;
@@ -253,3 +255,5 @@ TEST_F(HasManyThrough, SnapshotsAndImportsKeepTheRelation) {
 }
 
 }  // namespace
+
+}  // namespace has_many_through_test

@@ -15,6 +15,8 @@
 #include "common/supplier_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace has_one_test {
+
 namespace {
 
 using namespace suppliers;
@@ -298,3 +300,5 @@ TEST(HasOneVerify, TwoChildrenOfOneParentInAnImportAreRefused) {
 }
 
 }  // namespace
+
+}  // namespace has_one_test

@@ -13,6 +13,8 @@
 #include "common/test_helpers.hpp"
 #include "relstore/snapshot.hpp"
 
+namespace hostile_query_test {
+
 namespace {
 
 using namespace shop;
@@ -225,3 +227,5 @@ TEST_F(HostileFilter, ANumberBeyondADoubleIsRefusedNotInfinity) {
 }
 
 }  // namespace
+
+}  // namespace hostile_query_test

@@ -8,6 +8,8 @@
 
 #include "relstore/verify.hpp"
 
+namespace import_test {
+
 namespace {
 
 using relstore::errc;
@@ -186,3 +188,5 @@ TEST(Import, KeepsEveryIntegrityCheckForCsvAndJsonLines) {
 }
 
 }  // namespace
+
+}  // namespace import_test

@@ -10,6 +10,8 @@
 
 #include "common/shop_schema.hpp"
 
+namespace include_test {
+
 namespace {
 
 using namespace shop;
@@ -598,3 +600,5 @@ TEST_F(Include, TemplateNamesIncludeTheSameRowsAsStrings) {
 }
 
 }  // namespace
+
+}  // namespace include_test

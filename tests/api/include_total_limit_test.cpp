@@ -10,6 +10,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace include_total_limit_test {
+
 namespace {
 
 using namespace shop;
@@ -138,3 +140,5 @@ TEST_F(IncludeTotalLimit, IsRefusedOutsideAHasManyIncludeScope) {
 }
 
 }  // namespace
+
+}  // namespace include_total_limit_test

@@ -10,6 +10,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace loopback_acceptance_test {
+
 namespace {
 
 using test::has;
@@ -464,3 +466,5 @@ TEST_F(LoopbackAcceptance, Mirrored_ConstrainedJsonCreateKeepsThePlainCreatesChe
 }
 
 }  // namespace
+
+}  // namespace loopback_acceptance_test

@@ -13,6 +13,8 @@
 #include "common/shop_schema.hpp"
 #include "common/temp_dir.hpp"
 
+namespace memory_test {
+
 namespace {
 
 using shop::Customer;
@@ -61,3 +63,5 @@ TEST(BlockCache, ALoadKeepsItsBuffersForTheNextLoadAndReleaseGivesThemBack) {
 }
 
 }  // namespace
+
+}  // namespace memory_test

@@ -11,6 +11,8 @@
 
 #include "common/test_helpers.hpp"
 
+namespace model_settings_test {
+
 namespace guilds {
 
 struct Guild {
@@ -145,3 +147,5 @@ TEST_F(ModelSettings, TheRegistryShowsTheSettings) {
 }
 
 }  // namespace
+
+}  // namespace model_settings_test

@@ -11,6 +11,8 @@
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
 
+namespace observer_test {
+
 namespace {
 
 using namespace shop;
@@ -186,3 +188,5 @@ TEST_F(Observer, ASubscriptionOutlivingItsStoreIsHarmless) {
 }
 
 }  // namespace
+
+}  // namespace observer_test

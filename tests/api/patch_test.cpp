@@ -14,6 +14,8 @@
 #include "common/shop_world.hpp"
 #include "relstore/subscription.hpp"
 
+namespace patch_test {
+
 namespace {
 
 using namespace shop;
@@ -131,3 +133,5 @@ TEST_F(Patch, AnEmptyPatchCountsItsMatchesAndChangesNothing) {
 }
 
 }  // namespace
+
+}  // namespace patch_test

@@ -15,6 +15,8 @@
 #include "common/shop_world.hpp"
 #include "common/town_schema.hpp"
 
+namespace plan_delete_test {
+
 namespace {
 
 // A step as compared in tests: model, cause, relation name, keys.
@@ -240,3 +242,5 @@ TEST(PlanDeleteProperty, APlanEqualsWhatTheDeleteThenDoesOnRandomStores) {
 }
 
 }  // namespace
+
+}  // namespace plan_delete_test

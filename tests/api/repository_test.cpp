@@ -12,6 +12,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace repository_test {
+
 namespace {
 
 using test::has;
@@ -424,3 +426,5 @@ TEST_F(Repository, IteratingATemporaryResultIsSafe) {
 }
 
 }  // namespace
+
+}  // namespace repository_test

@@ -11,6 +11,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace repository_write_test {
+
 namespace {
 
 using test::has;
@@ -227,3 +229,5 @@ TEST_F(RepositoryWrite, DeleteAllBlockedByARestrictDeletesNothing) {
 }
 
 }  // namespace
+
+}  // namespace repository_write_test

@@ -14,6 +14,8 @@
 #include "common/guild_schema.hpp"
 #include "common/temp_dir.hpp"
 
+namespace secondary_index_test {
+
 namespace {
 
 using namespace guild;
@@ -279,3 +281,5 @@ TEST(SecondaryIndexUpdateEach, AnIndexedFieldIsComparedExactly) {
 }
 
 }  // namespace
+
+}  // namespace secondary_index_test

@@ -2,6 +2,8 @@
 
 #include "common/shop_schema.hpp"
 
+namespace smoke_test {
+
 using namespace shop;
 
 TEST(Smoke, CreateFindDelete) {
@@ -24,3 +26,5 @@ TEST(Smoke, CreateFindDelete) {
   ASSERT_FALSE(del);
   EXPECT_EQ(del.error().code, relstore::errc::restrict_violation);
 }
+
+}  // namespace smoke_test

@@ -12,6 +12,8 @@
 #include "common/temp_dir.hpp"
 #include "relstore/snapshot.hpp"
 
+namespace snapshot_tool_test {
+
 namespace {
 
 using namespace shop;
@@ -75,3 +77,5 @@ TEST_F(SnapshotToolInProcess, AProblemIsExitOneWithTheCodeAndMessageOnStderr) {
 }
 
 }  // namespace
+
+}  // namespace snapshot_tool_test

@@ -11,6 +11,8 @@
 #include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
 
+namespace transaction_test {
+
 namespace {
 
 using namespace shop;
@@ -190,3 +192,5 @@ TEST_F(Transaction, MisuseIsAnAssertion) {
 }
 
 }  // namespace
+
+}  // namespace transaction_test

@@ -11,6 +11,8 @@
 #include "common/shop_world.hpp"
 #include "relstore/subscription.hpp"
 
+namespace update_each_test {
+
 namespace {
 
 using namespace shop;
@@ -170,3 +172,5 @@ TEST_F(UpdateEach, ATransactionRollsItBack) {
 }
 
 }  // namespace
+
+}  // namespace update_each_test

@@ -26,6 +26,8 @@
 #include "differential/relstore_side.hpp"
 #include "differential/sqlite_side.hpp"
 
+namespace differential_test {
+
 namespace {
 
 using namespace differential;
@@ -187,3 +189,5 @@ TEST(Differential, RelstoreAndSqliteAgreeOnRandomWrites) {
 }
 
 }  // namespace
+
+}  // namespace differential_test

@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+namespace like_test {
+
 namespace {
 
 class sqlite_like {
@@ -80,3 +82,5 @@ TEST(Like, AgreesWithSqliteOnRandomTextsAndPatterns) {
 }
 
 }  // namespace
+
+}  // namespace like_test

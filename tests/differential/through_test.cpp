@@ -18,6 +18,8 @@
 
 #include "common/clinic_schema.hpp"
 
+namespace through_test {
+
 namespace {
 
 using namespace clinic;
@@ -233,3 +235,5 @@ TEST(ThroughDifferential, RelstoreAndSqliteAgreeOnRandomLinks) {
 }
 
 }  // namespace
+
+}  // namespace through_test

@@ -16,6 +16,8 @@
 #include "relstore/detail/column_table.hpp"
 #include "relstore/memory.hpp"
 
+namespace block_allocator_test {
+
 namespace {
 
 using relstore::detail::allocate_block;
@@ -237,3 +239,5 @@ TEST(BlockCache, ThreadsTakeAndKeepBlocksTogether) {
 }
 
 }  // namespace
+
+}  // namespace block_allocator_test

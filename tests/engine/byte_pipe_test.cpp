@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+namespace byte_pipe_test {
+
 namespace {
 
 using relstore::detail::byte_pipe;
@@ -172,3 +174,5 @@ TEST(BytePipe, DrainRestRunsTheTasksAndDropsTheBytes) {
 }
 
 }  // namespace
+
+}  // namespace byte_pipe_test

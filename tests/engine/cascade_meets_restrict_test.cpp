@@ -8,6 +8,8 @@
 #include "common/chain_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace cascade_meets_restrict_test {
+
 namespace {
 
 using relstore::errc;
@@ -78,3 +80,5 @@ TEST(CascadeMeetsRestrict, CascadeMeetsRestrictIsRejectedWhenTheRestrictedChildW
 // ------------------------------------------------------------ foreign keys
 
 }  // namespace
+
+}  // namespace cascade_meets_restrict_test

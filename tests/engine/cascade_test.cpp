@@ -12,6 +12,8 @@
 #include "common/tree_schema.hpp"
 #include "relstore/subscription.hpp"
 
+namespace cascade_test {
+
 namespace {
 
 using relstore::errc;
@@ -258,3 +260,5 @@ TEST(Cascade, AModelThatParentsNothingIsDeletedAloneAndStillObservedAndRolledBac
   EXPECT_EQ(db.repo<OrderLine>().delete_by_id(last).error().code, errc::not_found);
   EXPECT_EQ(*db.repo<OrderLine>().count(), 5u);
 }
+
+}  // namespace cascade_test

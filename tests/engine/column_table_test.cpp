@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace column_table_test {
+
 namespace {
 
 using relstore::field_type;
@@ -164,3 +166,5 @@ TEST(RowsGroupedBy, GroupPlacesIsTheSameOrderSeenFromTheRows) {
 }
 
 }  // namespace
+
+}  // namespace column_table_test

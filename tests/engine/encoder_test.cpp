@@ -14,6 +14,8 @@
 #include "relstore/detail/snapshot_bridge.hpp"
 #include "relstore/detail/store_access.hpp"
 
+namespace encoder_test {
+
 namespace {
 
 using relstore::archive_format;
@@ -111,3 +113,5 @@ TEST(Encoder, PartsHoldingFewerRowsThanDeclaredAreAnErrorNamingTheColumn) {
 }
 
 }  // namespace
+
+}  // namespace encoder_test

@@ -17,6 +17,8 @@
 #include "common/shop_schema.hpp"
 #include "relstore/detail/integrity.hpp"
 
+namespace errors_test {
+
 namespace {
 
 using relstore::errc;
@@ -208,3 +210,5 @@ TEST(DeferredError, CopiesAndMovesBetweenTheTwoForms) {
 }
 
 }  // namespace
+
+}  // namespace errors_test

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+namespace fiber_test {
+
 namespace {
 
 using relstore::detail::fiber;
@@ -92,3 +94,5 @@ TEST(Fiber, ManyFibersInterleave) {
 }
 
 }  // namespace
+
+}  // namespace fiber_test

@@ -16,6 +16,8 @@
 #include "common/test_helpers.hpp"
 #include "relstore/detail/block_allocator.hpp"
 
+namespace file_io_test {
+
 namespace {
 
 using relstore::detail::file_bytes;
@@ -127,3 +129,5 @@ TEST(FileBytes, AMovedBufferOwnsTheBytesAndLeavesAnEmptyOne) {
 }
 
 }  // namespace
+
+}  // namespace file_io_test

@@ -13,6 +13,8 @@
 #include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
 
+namespace integrity_test {
+
 namespace {
 
 using relstore::errc;
@@ -414,3 +416,5 @@ TEST_F(Integrity, ARowWhoseKeyMovesCannotStayItsOwnOldParent) {
 // ------------------------------------------------------------ counts
 
 }  // namespace
+
+}  // namespace integrity_test

@@ -8,6 +8,8 @@
 
 #include <relstore/detail/table_layout.hpp>
 
+namespace invariant_budget_test {
+
 namespace {
 
 using relstore::detail::invariant_always_up_to;
@@ -41,3 +43,5 @@ TEST(InvariantBudget, BoostChecksTheInvariantThroughTheBudget) {
 #endif
 
 }  // namespace
+
+}  // namespace invariant_budget_test

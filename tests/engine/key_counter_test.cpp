@@ -5,6 +5,8 @@
 
 #include <limits>
 
+namespace key_counter_test {
+
 namespace {
 
 using relstore::detail::key_counter;
@@ -43,3 +45,5 @@ TEST(KeyCounter, TheLargestKeyExhaustsItInsteadOfWrapping) {
 }
 
 }  // namespace
+
+}  // namespace key_counter_test

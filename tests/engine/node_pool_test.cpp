@@ -20,6 +20,8 @@
 #include "relstore/assert.hpp"
 #include "relstore/detail/store_access.hpp"
 
+namespace node_pool_test {
+
 namespace {
 
 using relstore::detail::node_pool;
@@ -444,3 +446,5 @@ TEST(NodePoolStore, ARolledBackTransactionLeavesThePassAsItWas) {
 }
 
 }  // namespace
+
+}  // namespace node_pool_test

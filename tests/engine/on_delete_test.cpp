@@ -12,6 +12,8 @@
 #include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
 
+namespace on_delete_test {
+
 namespace {
 
 using relstore::errc;
@@ -127,3 +129,5 @@ TEST_F(OnDelete, DeleteAllCountsOnlyTheRowsItMatched) {
 }
 
 }  // namespace
+
+}  // namespace on_delete_test

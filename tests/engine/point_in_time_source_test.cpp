@@ -10,6 +10,8 @@
 #include "relstore/detail/snapshot_bridge.hpp"
 #include "relstore/detail/store_access.hpp"
 
+namespace point_in_time_source_test {
+
 namespace {
 
 using namespace shop;
@@ -65,3 +67,5 @@ TEST(PointInTimeSource, TheReaderGivesTheTurnBackWhenItsTimeIsUp) {
 }
 
 }  // namespace
+
+}  // namespace point_in_time_source_test

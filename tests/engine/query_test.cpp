@@ -14,6 +14,8 @@
 #include "common/snapshot_helpers.hpp"
 #include "relstore/detail/json_filter.hpp"
 
+namespace query_test {
+
 namespace {
 
 using namespace shop;
@@ -119,3 +121,5 @@ TEST(QueryPipeline, IncludesResolveTheSameOnADataset) {
 }
 
 }  // namespace
+
+}  // namespace query_test

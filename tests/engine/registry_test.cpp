@@ -10,6 +10,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace registry_test {
+
 namespace {
 
 using relstore::errc;
@@ -575,3 +577,5 @@ static_assert(relstore::detail::default_key_to("XMLDoc").view() == "xmlDocId");
 static_assert(relstore::detail::default_key_to("order_line").view() == "orderLineId");
 static_assert(relstore::detail::default_key_to("Model2Go").view() == "model2GoId");
 static_assert(relstore::detail::camel_case("HTTPServer").view() == "httpServer");
+
+}  // namespace registry_test

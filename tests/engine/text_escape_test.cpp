@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+namespace text_escape_test {
+
 namespace {
 
 using relstore::detail::escape_text;
@@ -62,3 +64,5 @@ TEST(TextEscape, EveryByteStringRoundTrips) {
 }
 
 }  // namespace
+
+}  // namespace text_escape_test

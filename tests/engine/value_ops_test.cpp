@@ -15,6 +15,8 @@
 
 #include "common/game_schema.hpp"
 
+namespace value_ops_test {
+
 namespace {
 
 using relstore::detail::compare_for_order;
@@ -113,3 +115,5 @@ TEST(CompareNumbers, DoublesCompareAsDoublesAndMixedOperandsStayExact) {
 }
 
 }  // namespace
+
+}  // namespace value_ops_test

@@ -15,6 +15,8 @@
 #include "relstore/detail/store_access.hpp"
 #include "relstore/verify.hpp"
 
+namespace verify_test {
+
 namespace {
 
 using namespace shop;
@@ -174,3 +176,5 @@ TEST(Verify, AForeignKeyPassSeesTheSameRunsInATypedTableAndADataset) {
 }
 
 }  // namespace
+
+}  // namespace verify_test

@@ -11,6 +11,8 @@
 #include "common/game_schema.hpp"
 #include "rest/game_backend.hpp"
 
+namespace openapi_test {
+
 namespace {
 
 namespace json = boost::json;
@@ -48,3 +50,5 @@ TEST(OpenApi, ArraysGoThroughTheRoutes) {
 }
 
 }  // namespace
+
+}  // namespace openapi_test

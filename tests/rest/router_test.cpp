@@ -15,6 +15,8 @@
 #include "rest/shop_backend.hpp"
 #include "rest/supplier_backend.hpp"
 
+namespace router_test {
+
 namespace {
 
 namespace json = boost::json;
@@ -350,3 +352,5 @@ TEST(RestThrough, FindAndCreate) {
 }
 
 }  // namespace
+
+}  // namespace router_test

@@ -17,6 +17,8 @@
 #include "rest/http_client.hpp"
 #include "rest/shop_backend.hpp"
 
+namespace server_test {
+
 namespace {
 
 using shop::Customer;
@@ -99,3 +101,5 @@ TEST(RestServer, BadAddressAndTakenPort) {
 }
 
 }  // namespace
+
+}  // namespace server_test

@@ -17,6 +17,8 @@
 #include "common/hostile_writer.hpp"
 #include "common/snapshot_helpers.hpp"
 
+namespace array_fields_test {
+
 namespace {
 
 using relstore::errc;
@@ -213,3 +215,5 @@ TEST(ArrayHostileFiles, AnArrayOfNoNumberOrOfABadLengthIsCorrupt) {
 }
 
 }  // namespace
+
+}  // namespace array_fields_test

@@ -29,6 +29,8 @@
 #include "common/shop_world.hpp"
 #include "common/temp_dir.hpp"
 
+namespace background_save_test {
+
 namespace {
 
 using namespace shop;
@@ -569,3 +571,5 @@ TEST(BackgroundSave, KilledWhileSavingLeavesTheOldOrTheNewSnapshot) {
 }
 
 }  // namespace
+
+}  // namespace background_save_test

@@ -19,6 +19,8 @@
 #include "relstore/detail/crc32c.hpp"
 #include "relstore/detail/envelope.hpp"
 
+namespace corruption_test {
+
 namespace {
 
 using namespace shop;
@@ -279,3 +281,5 @@ TEST(Hostile, OutOfRangeInt32IsRejected) {
 }
 
 }  // namespace
+
+}  // namespace corruption_test

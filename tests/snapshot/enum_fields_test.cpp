@@ -11,6 +11,8 @@
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 
+namespace enum_fields_test {
+
 namespace {
 
 using relstore::errc;
@@ -85,3 +87,5 @@ TEST(EnumEvolution, AnEnumeratorMustKeepItsValue) {
 }
 
 }  // namespace
+
+}  // namespace enum_fields_test

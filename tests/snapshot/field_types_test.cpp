@@ -16,6 +16,8 @@
 #include "common/game_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 
+namespace field_types_test {
+
 namespace {
 
 using relstore::errc;
@@ -148,3 +150,5 @@ TEST(FieldTypeEvolution, Uint64AboveInt64MaxReadsBackFromTheDataset) {
 }
 
 }  // namespace
+
+}  // namespace field_types_test

@@ -21,6 +21,8 @@
 #include "common/temp_dir.hpp"
 #include "common/test_helpers.hpp"
 
+namespace hostile_file_test {
+
 namespace {
 
 using namespace shop;
@@ -363,3 +365,5 @@ TEST(HostileFiles, ATruncatedTextArchiveSaysWhatIsWrongWithoutErrno) {
 }
 
 }  // namespace
+
+}  // namespace hostile_file_test

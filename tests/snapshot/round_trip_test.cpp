@@ -14,6 +14,8 @@
 #include "common/snapshot_helpers.hpp"
 #include "common/temp_dir.hpp"
 
+namespace round_trip_test {
+
 namespace {
 
 using namespace shop;
@@ -304,3 +306,5 @@ TEST(RoundTrip, ALoadPutsEachParentsChildrenSideBySide) {
 }
 
 }  // namespace
+
+}  // namespace round_trip_test

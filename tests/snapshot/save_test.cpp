@@ -22,6 +22,8 @@
 #include "common/shop_world.hpp"
 #include "common/temp_dir.hpp"
 
+namespace save_test {
+
 namespace {
 
 using namespace shop;
@@ -138,3 +140,5 @@ TEST(Save, KilledWhileSavingLeavesTheOldOrTheNewSnapshot) {
 }
 
 }  // namespace
+
+}  // namespace save_test

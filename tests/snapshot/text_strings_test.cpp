@@ -15,6 +15,8 @@
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 
+namespace text_strings_test {
+
 namespace {
 
 using namespace shop;
@@ -208,3 +210,5 @@ TEST(TextStrings, VersionTwoTextFilesStillLoad) {
 }
 
 }  // namespace
+
+}  // namespace text_strings_test
