@@ -35,6 +35,7 @@
 #include "relstore/detail/subscribers.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/detail/table_layout.hpp"
+#include "relstore/detail/table_scan.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
@@ -304,30 +305,9 @@ class table final : public table_base {
   }
 
   bool for_each_int64_run(std::size_t field, function_ref<bool(std::int64_t)> fn) const override {
-    bool go_on = true;
-    mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
-      using T = member_type<M, I>;
-      if constexpr (std::is_same_v<unwrap_optional_t<T>, std::int64_t>) {
-        if (I != field) return;
-        std::int64_t last = 0;
-        bool have = false;
-        for_each_stored([&](const M& e) {
-          const T& v = e.*member_pointer<M, I>;
-          std::int64_t k;
-          if constexpr (is_optional_v<T>) {
-            if (!v) return;
-            k = *v;
-          } else {
-            k = v;
-          }
-          if (!go_on || (have && k == last)) return;
-          last = k;
-          have = true;
-          go_on = fn(k);
-        });
-      }
-    });
-    return go_on;
+    const auto typed = int64_runs<M>(
+        field, [&](auto&& each) { for_each_stored(each); }, fn);
+    return typed ? *typed : table_base::for_each_int64_run(field, fn);
   }
 
   void sort_by_key(std::vector<const void*>& entities) const override { sort_keys(entities); }
@@ -403,38 +383,7 @@ class table final : public table_base {
                     function_ref<bool(const void*)> fn) const override {
     mp::mp_for_each<ordered_defs>([&](auto d) {
       constexpr std::size_t F = decltype(d)::field;
-      if (F != field) return;
-      using less = ordered_less<M, F, pk>;
-      const auto& idx = items.template get<ordered_tag<F>>();
-      if (lo != nullptr && hi != nullptr && compare_for_order(*lo, *hi) > 0) return;  // an empty range
-      const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
-      const auto last = hi != nullptr ? idx.upper_bound(*hi, less{}) : idx.end();
-      if (!descending) {
-        for (auto it = first; it != last; ++it) {
-          if (!fn(&*it)) return;
-        }
-        return;
-      }
-      // Runs of equal values backwards, each run in primary key order. A
-      // run longer than a few steps back is found by one descent instead.
-      const ordered_key<M, F, pk> key;
-      for (auto end = last; end != first;) {
-        auto begin = std::prev(end);
-        const auto run = key(*begin);
-        for (int steps = 0; begin != first; ++steps) {
-          const auto before = std::prev(begin);
-          if (less::field_order(key(*before), run) != 0) break;
-          if (steps == 8) {
-            begin = idx.lower_bound(typename less::probe{run.value}, less{});
-            break;
-          }
-          begin = before;
-        }
-        for (auto it = begin; it != end; ++it) {
-          if (!fn(&*it)) return;
-        }
-        end = begin;
-      }
+      if (F == field) walk_ordered_range<M, F, pk>(items.template get<ordered_tag<F>>(), lo, hi, descending, fn);
     });
   }
 

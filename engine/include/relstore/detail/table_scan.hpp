@@ -1,0 +1,96 @@
+// Typed scans behind table<M>'s table_base overrides that walk more than one
+// index entry: runs of equal int64 keys in storage order, and a range of an
+// ordered index in either direction. Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <type_traits>
+
+#include "relstore/detail/function_ref.hpp"
+#include "relstore/detail/meta.hpp"
+#include "relstore/detail/reflect.hpp"
+#include "relstore/detail/table_base.hpp"
+#include "relstore/detail/table_layout.hpp"
+#include "relstore/detail/value_ops.hpp"
+
+namespace relstore::detail {
+
+// Calls fn once per run of equal values of M's field `field` met by
+// for_each_stored (fn(const M&) over every entity), nulls skipped, until fn
+// returns false. Returns whether every call returned true; nullopt when the
+// field is not an int64 (or optional int64) member, for the caller's generic
+// walk.
+template <class M, class ForEachStored>
+std::optional<bool> int64_runs(std::size_t field, ForEachStored&& for_each_stored,
+                               function_ref<bool(std::int64_t)> fn) {
+  std::optional<bool> result;
+  mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto I) {
+    using T = member_type<M, I>;
+    if constexpr (std::is_same_v<unwrap_optional_t<T>, std::int64_t>) {
+      if (I != field) return;
+      bool go_on = true;
+      std::int64_t last = 0;
+      bool have = false;
+      for_each_stored([&](const M& e) {
+        const T& v = e.*member_pointer<M, I>;
+        std::int64_t k;
+        if constexpr (is_optional_v<T>) {
+          if (!v) return;
+          k = *v;
+        } else {
+          k = v;
+        }
+        if (!go_on || (have && k == last)) return;
+        last = k;
+        have = true;
+        go_on = fn(k);
+      });
+      result = go_on;
+    }
+  });
+  return result;
+}
+
+// Calls fn for every entity of the ordered index `idx` on M's field F with
+// lo <= value <= hi (compare_for_order; a null bound is open), ascending or
+// descending by value and, among equal values, in primary key order, until
+// fn returns false.
+template <class M, std::size_t F, std::size_t Pk, class Index>
+void walk_ordered_range(const Index& idx, const value_view* lo, const value_view* hi, bool descending,
+                        function_ref<bool(const void*)> fn) {
+  using less = ordered_less<M, F, Pk>;
+  if (lo != nullptr && hi != nullptr && compare_for_order(*lo, *hi) > 0) return;  // an empty range
+  const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
+  const auto last = hi != nullptr ? idx.upper_bound(*hi, less{}) : idx.end();
+  if (!descending) {
+    for (auto it = first; it != last; ++it) {
+      if (!fn(&*it)) return;
+    }
+    return;
+  }
+  // Runs of equal values backwards, each run in primary key order. A run
+  // longer than a few steps back is found by one descent instead.
+  const ordered_key<M, F, Pk> key;
+  for (auto end = last; end != first;) {
+    auto begin = std::prev(end);
+    const auto run = key(*begin);
+    for (int steps = 0; begin != first; ++steps) {
+      const auto before = std::prev(begin);
+      if (less::field_order(key(*before), run) != 0) break;
+      if (steps == 8) {
+        begin = idx.lower_bound(typename less::probe{run.value}, less{});
+        break;
+      }
+      begin = before;
+    }
+    for (auto it = begin; it != end; ++it) {
+      if (!fn(&*it)) return;
+    }
+    end = begin;
+  }
+}
+
+}  // namespace relstore::detail
