@@ -360,6 +360,7 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
 }  // namespace bench
 
 int main(int argc, char** argv) {
+  bench::heap_counted = RELSTORE_BENCH_COUNTING != 0;
   bench::options opt;
   if (const auto status = bench::parse_options(argc, argv, opt)) return *status;
   // Google Benchmark reads its flags first, so a mistyped one stops the run

@@ -55,9 +55,25 @@ void release(block_cache::block b) noexcept {
   ::operator delete (b.p, std::align_val_t{huge_page_bytes});
 }
 
+// Gives back kept blocks, the oldest first, until at most `most` bytes are
+// kept; returns the bytes given back. REQUIRES: c.m is held.
+std::size_t shrink_to(block_cache& c, std::size_t most) noexcept {
+  std::size_t freed = 0;
+  while (c.bytes > most) {
+    const block_cache::block b = c.kept.front();
+    c.kept.erase(c.kept.begin());
+    c.bytes -= b.bytes;
+    freed += b.bytes;
+    release(b);
+  }
+  return freed;
+}
+
 // The smallest kept block of `want` bytes up to a quarter more (the newest
-// of equals, whose pages are likeliest in cache), or null.
-void* take_kept(std::size_t want) {
+// of equals, whose pages are likeliest in cache), or null. Null too when
+// there is no room to note a larger block as lent: a fresh block may still
+// be had.
+void* take_kept(std::size_t want) noexcept {
   block_cache& c = cache();
   const std::lock_guard lock(c.m);
   const std::size_t most = want + want / 4;
@@ -70,10 +86,17 @@ void* take_kept(std::size_t want) {
   }
   if (best == c.kept.end()) return nullptr;
   const block_cache::block b = *best;
-  if (b.bytes != want) c.lent.push_back(b);  // may throw: the block is still kept then
+  if (b.bytes != want) {
+    try {
+      c.lent.push_back(b);
+    } catch (const std::bad_alloc&) {
+      return nullptr;
+    }
+  }
   c.kept.erase(best);
   c.bytes -= b.bytes;
-  RELSTORE_UNPOISON(b.p, b.bytes);
+  // Only what was asked for is usable: ASan still sees a write past it.
+  RELSTORE_UNPOISON(b.p, want);
   return b.p;
 }
 
@@ -90,12 +113,7 @@ void keep_or_release(void* p, std::size_t n) noexcept {
     if (b.bytes <= c.limit) {
       // The newest are likeliest to be asked for again (the store a load
       // just replaced): the oldest make room.
-      while (c.bytes + b.bytes > c.limit) {
-        const block_cache::block old = c.kept.front();
-        c.kept.erase(c.kept.begin());
-        c.bytes -= old.bytes;
-        release(old);
-      }
+      (void)shrink_to(c, c.limit - b.bytes);
       try {
         c.kept.push_back(b);
         c.bytes += b.bytes;
@@ -113,15 +131,13 @@ std::size_t set_block_cache_limit(std::size_t bytes) noexcept {
   block_cache& c = cache();
   const std::lock_guard lock(c.m);
   c.limit = bytes;
-  std::size_t freed = 0;
-  while (c.bytes > c.limit) {  // the oldest go first
-    const block_cache::block b = c.kept.front();
-    c.kept.erase(c.kept.begin());
-    c.bytes -= b.bytes;
-    freed += b.bytes;
-    release(b);
-  }
-  return freed;
+  return shrink_to(c, bytes);
+}
+
+std::size_t release_kept_blocks() noexcept {
+  block_cache& c = cache();
+  const std::lock_guard lock(c.m);
+  return shrink_to(c, 0);
 }
 
 block_cache_state block_cache_now() noexcept {
@@ -148,11 +164,19 @@ void* allocate_block(std::size_t n, std::size_t align) {
   // on a VM). A smaller tail stays on small pages (a million-row bucket
   // array ends 16 bytes past its sixth huge page).
   if (n > std::size_t(-1) - huge_page_bytes) throw std::bad_array_new_length();
+  const bool keepable = align == huge_page_bytes && n >= huge_page_bytes;
   n = huge_block_bytes(n);
-  if (align == huge_page_bytes) {
+  if (keepable) {
     if (void* kept = take_kept(n)) return kept;
   }
-  void* p = ::operator new (n, std::align_val_t{align});
+  void* p = nullptr;
+  try {
+    p = ::operator new (n, std::align_val_t{align});
+  } catch (const std::bad_alloc&) {
+    // Kept blocks of other sizes may be what the heap lacks.
+    if (release_kept_blocks() == 0) throw;
+    p = ::operator new (n, std::align_val_t{align});
+  }
 #if defined(MADV_HUGEPAGE) && defined(__linux__)
   if (huge_pages_allowed()) {
     const std::size_t whole = n / huge_page_bytes * huge_page_bytes;
@@ -174,7 +198,7 @@ void free_block(void* p, std::size_t n, std::size_t align) noexcept {
   // n chooses the form, and for a huge-page block the size it is kept as.
   align = block_align(n, align);
   if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
-  if (align != huge_page_bytes) return ::operator delete (p, std::align_val_t{align});
+  if (align != huge_page_bytes || n < huge_page_bytes) return ::operator delete (p, std::align_val_t{align});
   keep_or_release(p, n);
 }
 

@@ -12,11 +12,6 @@ block_cache_stats block_cache() noexcept {
 
 std::size_t set_block_cache_limit(std::size_t bytes) noexcept { return detail::set_block_cache_limit(bytes); }
 
-std::size_t release_cached_blocks() noexcept {
-  const std::size_t limit = detail::block_cache_now().limit;
-  const std::size_t freed = detail::set_block_cache_limit(0);
-  (void)detail::set_block_cache_limit(limit);
-  return freed;
-}
+std::size_t release_cached_blocks() noexcept { return detail::release_kept_blocks(); }
 
 }  // namespace relstore

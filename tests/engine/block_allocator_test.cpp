@@ -16,6 +16,10 @@
 #include "relstore/detail/column_table.hpp"
 #include "relstore/memory.hpp"
 
+#ifdef RELSTORE_TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace block_allocator_test {
 
 namespace {
@@ -159,6 +163,9 @@ TEST(BlockCache, ALargerKeptBlockServesAndIsKeptAtItsRealSize) {
   void* b = allocate_block(asked, 8);
   EXPECT_EQ(b, a);
   static_cast<char*>(b)[asked - 1] = 1;
+#ifdef RELSTORE_TEST_ASAN
+  EXPECT_TRUE(__asan_address_is_poisoned(static_cast<char*>(b) + asked)) << "past what was asked for is out of bounds";
+#endif
   free_block(b, asked, 8);
   EXPECT_EQ(relstore::block_cache().bytes, big) << "kept as the 8 MiB it is";
 
@@ -177,6 +184,11 @@ TEST(BlockCache, ASmallBlockIsNotKept) {
   const kept_up_to room(64 * huge_page);
   void* a = allocate_block(huge_page - 1, 8);
   free_block(a, huge_page - 1, 8);
+  EXPECT_EQ(relstore::block_cache().bytes, 0u);
+  // Not even one asked for on a huge-page boundary.
+  void* b = allocate_block(huge_page - 1, huge_page);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b) % huge_page, 0u);
+  free_block(b, huge_page - 1, huge_page);
   EXPECT_EQ(relstore::block_cache().bytes, 0u);
 }
 
@@ -217,13 +229,17 @@ TEST(BlockCache, TheLimitIsKeptAndReleaseGivesEverythingBack) {
 // Blocks allocated on one thread and freed on another (a background save's
 // buffers), from several threads at once, are all accounted for.
 TEST(BlockCache, ThreadsTakeAndKeepBlocksTogether) {
-  const kept_up_to room(16 * huge_page);
+  const kept_up_to room(32 * huge_page);
+  // 6, 6.5 and 8 MiB: each kept block serves the next size down too (within
+  // a quarter), so blocks are also lent larger than asked.
+  constexpr std::size_t sizes[] = {3 * huge_page, 3 * huge_page + huge_page / 4, 4 * huge_page};
+  for (std::size_t n : sizes) ASSERT_EQ(huge_block_bytes(n), n);
   std::vector<std::thread> threads;
   std::atomic<bool> wrong{false};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
-        const std::size_t n = (2 + static_cast<std::size_t>((i + t) % 3)) * huge_page;
+        const std::size_t n = sizes[static_cast<std::size_t>(i + t) % 3];
         auto* p = static_cast<unsigned char*>(allocate_block(n, 8));
         p[0] = static_cast<unsigned char>(t);
         p[n - 1] = static_cast<unsigned char>(t);
@@ -234,8 +250,13 @@ TEST(BlockCache, ThreadsTakeAndKeepBlocksTogether) {
   }
   for (auto& th : threads) th.join();
   EXPECT_FALSE(wrong);
-  EXPECT_LE(relstore::block_cache().bytes, 16 * huge_page);
-  EXPECT_GT(relstore::block_cache().blocks, 0u);
+  const relstore::block_cache_stats kept = relstore::block_cache();
+  EXPECT_LE(kept.bytes, 32 * huge_page);
+  EXPECT_GT(kept.blocks, 0u);
+  // Every block is back and counted at its real size: release gives back
+  // exactly what the cache says it holds.
+  EXPECT_EQ(relstore::release_cached_blocks(), kept.bytes);
+  EXPECT_EQ(relstore::block_cache().blocks, 0u);
 }
 
 }  // namespace

@@ -27,7 +27,9 @@ bool huge_pages_allowed();
 // huge pages (MADV_HUGEPAGE) and, best effort, backed by them at once
 // (MADV_COLLAPSE, Linux 6.1+): it may then be resident before it is
 // touched. A kept block of the same size, or up to a quarter larger, is
-// taken first; it holds what it held when freed. Throws std::bad_alloc.
+// taken first; it holds what it held when freed. If operator new throws
+// std::bad_alloc, every kept block is given back and the block asked for
+// once more. Throws std::bad_alloc.
 // Freed with free_block(p, n, align) and the same n and align.
 void* allocate_block(std::size_t n, std::size_t align);
 // What allocate_block takes for a huge-page-aligned block of n bytes: n
@@ -52,6 +54,8 @@ struct block_cache_state {
 // Sets the limit, giving back the oldest kept blocks until within it;
 // returns the bytes given back.
 std::size_t set_block_cache_limit(std::size_t bytes) noexcept;
+// Gives back every kept block, the limit unchanged; returns the bytes.
+std::size_t release_kept_blocks() noexcept;
 block_cache_state block_cache_now() noexcept;
 
 // A standard allocator over allocate_block: a vector of millions of cells
