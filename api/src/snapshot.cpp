@@ -45,6 +45,10 @@ result<void> save_columns(const column_store& data, std::ostream& out, const sav
   });
 }
 
+result<void> out_of_memory_loading() {
+  return make_error(errc::io_error, "the snapshot cannot be loaded: out of memory");
+}
+
 result<column_store> load_columns(const std::filesystem::path& path, const load_options& options) {
   return read_snapshot_file(path, nullptr, options.fs ? *options.fs : default_file_system());
 }

@@ -11,6 +11,7 @@
 #include <boost/serialization/string.hpp>
 #include <cstring>
 #include <istream>
+#include <new>
 #include <streambuf>
 #include <string_view>
 #include <type_traits>
@@ -372,6 +373,10 @@ result<column_store> decode(std::string_view payload, archive_format format, std
     // Its what() may end in an errno text that says nothing here ("-Success").
     return make_error(errc::snapshot_corrupt, "the snapshot payload cannot be read as a " +
                                                   std::string(to_string(format)) + " archive: " + archive_problem(e));
+  } catch (const std::bad_alloc&) {
+    // Lengths are bounded by the bytes that remain: this is the machine's
+    // memory, not a damaged file.
+    return make_error(errc::io_error, "the snapshot payload cannot be read: out of memory");
   } catch (const std::exception& e) {
     return make_error(errc::snapshot_corrupt, std::string("the snapshot payload cannot be read: ") + e.what());
   }

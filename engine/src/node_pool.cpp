@@ -77,14 +77,21 @@ void node_pool::index_chunks() {
 std::size_t node_pool::add_chunk() {
   const std::size_t slots = std::clamp(capacity_, min_slots, max_slots(slot_size_, capacity_));
   const std::size_t words = slots / 64;
+  // Everything that may throw comes before the block is taken, which
+  // nothing would free: room in both lists, then the chunk's bitmaps.
+  auto room_for_one_more = [](auto& v) {
+    if (v.size() == v.capacity()) v.reserve(v.size() * 2 + 1);
+  };
+  room_for_one_more(chunks_);
+  room_for_one_more(by_address_);
   chunk c;
+  c.used_bits = std::make_unique<std::uint64_t[]>(words);
+  c.live = std::make_unique<std::uint64_t[]>(words);
   c.raw = static_cast<std::byte*>(allocate_block(chunk_bytes(slots, slot_size_), align_));
   c.base = line_up(c.raw);
   c.capacity = static_cast<std::uint32_t>(slots);
-  c.used_bits = std::make_unique<std::uint64_t[]>(words);
-  c.live = std::make_unique<std::uint64_t[]>(words);
   RELSTORE_POISON(c.base, slots * slot_size_);
-  chunks_.push_back(std::move(c));
+  chunks_.push_back(std::move(c));  // within capacity: no allocation
   capacity_ += slots;
   index_chunks();
   return chunks_.size() - 1;

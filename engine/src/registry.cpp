@@ -101,8 +101,8 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
 }
 
 result<std::size_t> registry::add_model(model_info model) {
-  owned_.push_back(std::move(model));
-  auto r = add_static_model(owned_.back());
+  owned_.push_back(std::make_unique<model_info>(std::move(model)));
+  auto r = add_static_model(*owned_.back());
   if (!r) owned_.pop_back();
   return r;
 }

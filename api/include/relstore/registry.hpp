@@ -9,8 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -173,7 +173,10 @@ class registry {
   };
   using name_map = std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>>;
 
-  std::deque<model_info> owned_;
+  // Each apart, so a model's address never changes; and a registry (a
+  // snapshot's columns hold one) moves without allocating, as its noexcept
+  // move promises (std::deque's move allocates in libstdc++).
+  std::vector<std::unique_ptr<model_info>> owned_;
   std::vector<const model_info*> models_;
   std::vector<relation_info> relations_;
   name_map model_index_;

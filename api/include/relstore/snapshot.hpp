@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <new>
 #include <string>
 
 #include "relstore/dataset.hpp"
@@ -59,13 +60,20 @@ result<void> save_columns(const column_store& data, std::ostream& out, const sav
 result<column_store> load_columns(const std::filesystem::path& path, const load_options& options);
 result<column_store> load_columns(std::istream& in);
 
+// What a load that ran out of memory returns; `db` is untouched.
+result<void> out_of_memory_loading();
+
 template <class Schema>
 result<void> load_into(store<Schema>& db, const column_store& data, bool lenient) {
-  store<Schema> fresh;
-  fresh.set_limits(db.limits());
-  return snapshot_bridge<Schema>::from_columns(data, store_access::of(fresh), lenient).transform([&] {
-    db = std::move(fresh);
-  });
+  try {
+    store<Schema> fresh;
+    fresh.set_limits(db.limits());
+    return snapshot_bridge<Schema>::from_columns(data, store_access::of(fresh), lenient).transform([&] {
+      db = std::move(fresh);
+    });
+  } catch (const std::bad_alloc&) {  // `fresh`, and all it held, is freed
+    return out_of_memory_loading();
+  }
 }
 }  // namespace detail
 
@@ -89,7 +97,8 @@ result<void> save(const store<Schema>& db, std::ostream& out, save_options optio
 // schema_mismatch (a changed key type, a missing relation target, a relation
 // that contradicts the program's, no model in common), and snapshot_corrupt
 // for a duplicate key, a dangling foreign key or a key create refuses (0 or
-// ""). load_options::lenient relaxes what it says.
+// ""), and io_error when memory runs out. load_options::lenient relaxes what
+// it says.
 template <class Schema>
 result<void> load(store<Schema>& db, const std::filesystem::path& path, load_options options = {}) {
   return detail::load_columns(path, options).and_then([&](const detail::column_store& data) {
@@ -108,8 +117,12 @@ result<void> load(store<Schema>& db, std::istream& in, load_options options = {}
 template <class Schema>
 result<void> load(store<Schema>& db, const dataset& data, load_options options = {}) {
   const detail::column_store& columns = detail::dataset_access::of(data);
-  for (std::size_t m = 0; m < columns.model_count(); ++m) {
-    if (auto r = columns.table(m).check(); !r) return r;
+  try {
+    for (std::size_t m = 0; m < columns.model_count(); ++m) {
+      if (auto r = columns.table(m).check(); !r) return r;
+    }
+  } catch (const std::bad_alloc&) {
+    return detail::out_of_memory_loading();
   }
   return detail::load_into(db, columns, options.lenient);
 }

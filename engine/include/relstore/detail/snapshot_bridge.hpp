@@ -40,7 +40,8 @@ struct snapshot_bridge {
 
   // Fills the empty `fresh` from `data` and checks every key. A model the
   // snapshot predates starts empty. Errors: schema_mismatch,
-  // snapshot_corrupt (a duplicate or dangling key, a key create refuses).
+  // snapshot_corrupt (a duplicate or dangling key, a key create refuses),
+  // io_error when memory runs out (`fresh` is then to be discarded).
   // `lenient` accepts what create refuses, and a snapshot whose schema
   // shares nothing with the program's or contradicts a relation of it.
   // Both out of line, after the class: RELSTORE_EXTERN_TABLES compiles them
@@ -457,13 +458,22 @@ template <class S>
 result<void> snapshot_bridge<S>::from_columns(const column_store& data, engine<S>& fresh, bool lenient) {
   if (auto r = check_relations(S::registry(), data, lenient); !r) return r;
   result<void> out;
-  mp::mp_for_each<typename S::model_list>([&](auto m) {
-    using M = decltype(m);
-    if (out) out = read_table<M>(data, fresh.template tab<M>());
-  });
-  if (!out) return out;
-  if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
-    return make_error(errc::snapshot_corrupt, std::move(r).error().message());
+  const char* model = nullptr;
+  try {
+    mp::mp_for_each<typename S::model_list>([&](auto m) {
+      using M = decltype(m);
+      model = info_of<M>().name.c_str();
+      if (out) out = read_table<M>(data, fresh.template tab<M>());
+    });
+    if (!out) return out;
+    model = nullptr;
+    if (auto r = fresh.verify_all({.keys_as_create = !lenient}); !r) {
+      return make_error(errc::snapshot_corrupt, std::move(r).error().message());
+    }
+  } catch (const std::bad_alloc&) {  // `fresh` holds what was read, freed with it
+    return make_error(errc::io_error, model != nullptr
+                                          ? std::string("the rows of ") + model + " could not be loaded: out of memory"
+                                          : std::string("the loaded rows could not be checked: out of memory"));
   }
   return {};
 }
