@@ -61,6 +61,22 @@ TEST(Crc32c, MatchesTheStandardCheckValueOnBothPaths) {
             relstore::detail::crc32c_portable(big.data(), big.size()));
 }
 
+// The fast path checksums blocks of three 16 KiB lanes at once and joins
+// them: sizes around those blocks, and starts at odd addresses, agree with
+// the table.
+TEST(Crc32c, LanesJoinedAgreeWithTheTableAroundEveryBlockEdge) {
+  constexpr std::size_t block = 3 * 16384;
+  std::string big(3 * block + 64, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 2654435761u >> 13);
+  for (const std::size_t size : {block - 1, block, block + 1, block + 9, 2 * block, 3 * block + 63}) {
+    for (const std::size_t at : {std::size_t{0}, std::size_t{1}}) {
+      EXPECT_EQ(relstore::detail::crc32c_extend(0x12345678u, big.data() + at, size),
+                relstore::detail::crc32c_extend_portable(0x12345678u, big.data() + at, size))
+          << size << " bytes from " << at;
+    }
+  }
+}
+
 // A save checksums its payload as it streams it, piece by piece.
 TEST(Crc32c, ExtendingPieceByPieceGivesTheWholesOnBothPaths) {
   std::string big(100003, '\0');
