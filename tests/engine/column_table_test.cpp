@@ -165,6 +165,26 @@ TEST(RowsGroupedBy, GroupPlacesIsTheSameOrderSeenFromTheRows) {
   EXPECT_EQ(relstore::detail::group_places(c, 7), (relstore::detail::cell_vector<std::uint32_t>{5, 3, 1, 6, 0, 4, 2}));
 }
 
+// Rows already in that order (as save() writes them) keep their places:
+// group_places is empty, and a load reads them straight through.
+TEST(RowsGroupedBy, RowsAlreadyInGroupOrderKeepTheirPlaces) {
+  using relstore::detail::cell_vector;
+  relstore::detail::column c;
+  c.ints = {0, 0, 10, 10, 20, 30};
+  c.nulls = {1, 1, 0, 0, 0, 0};
+  EXPECT_TRUE(relstore::detail::in_group_order(c, 6));
+  EXPECT_TRUE(relstore::detail::group_places(c, 6).empty());
+  EXPECT_EQ(relstore::detail::rows_grouped_by(c, 6), (cell_vector<std::uint32_t>{0, 1, 2, 3, 4, 5}));
+  c.nulls = {1, 0, 1, 0, 0, 0};  // a null after a value
+  EXPECT_FALSE(relstore::detail::in_group_order(c, 6));
+  EXPECT_EQ(relstore::detail::group_places(c, 6), (cell_vector<std::uint32_t>{0, 2, 1, 3, 4, 5}));
+  c.nulls.clear();
+  EXPECT_TRUE(relstore::detail::in_group_order(c, 6));
+  c.ints = {0, 10, 5, 20, 20, 30};  // one step down
+  EXPECT_FALSE(relstore::detail::in_group_order(c, 6));
+  EXPECT_EQ(relstore::detail::group_places(c, 6), (cell_vector<std::uint32_t>{0, 2, 1, 3, 4, 5}));
+}
+
 }  // namespace
 
 }  // namespace column_table_test

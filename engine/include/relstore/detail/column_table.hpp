@@ -50,9 +50,13 @@ void reserve_column(column& c, const field_info& f, std::size_t rows);
 // when the values are dense, else O(rows log rows).
 // REQUIRES: c.ints has `rows` cells, rows < 2^32.
 cell_vector<std::uint32_t> rows_grouped_by(const column& c, std::size_t rows);
+// Whether rows 0 .. rows-1 of `c` are already in rows_grouped_by's order
+// (as save() writes a model's rows). REQUIRES: as rows_grouped_by.
+bool in_group_order(const column& c, std::size_t rows) noexcept;
 // The same grouping as each row's place in it: rows_grouped_by(c, rows)[
-// group_places(c, rows)[r]] == r. A load scatters rows read in file order
-// to their places. REQUIRES: as rows_grouped_by.
+// group_places(c, rows)[r]] == r; empty when in_group_order(c, rows), each
+// row in its own place. A load scatters rows read in file order to their
+// places. REQUIRES: as rows_grouped_by.
 cell_vector<std::uint32_t> group_places(const column& c, std::size_t rows);
 
 class column_table final : public table_base {
