@@ -287,15 +287,24 @@ INSTANTIATE_TEST_SUITE_P(
              std::to_string(param_info.param.version);
     });
 
+// 20 customers and 400 orders, order i of customer (i * 7) % 20 + 1: no
+// customer's orders are created together. `backwards`: the orders created
+// from the last key down.
+store interleaved_orders(bool backwards) {
+  store db;
+  for (std::int64_t c = 1; c <= 20; ++c) EXPECT_TRUE(db.repo<Customer>().create({.id = c, .name = "c"}));
+  for (std::int64_t n = 1; n <= 400; ++n) {
+    const std::int64_t i = backwards ? 401 - n : n;
+    EXPECT_TRUE(db.repo<Order>().create({.id = i, .customerId = (i * 7) % 20 + 1}));
+  }
+  return db;
+}
+
 // A load leaves a table as compact() does: each customer's orders side by
 // side in storage order (customers ascending, each one's orders by key), so a
 // constrained walk after a load reads neighbouring memory.
 TEST(RoundTrip, ALoadPutsEachParentsChildrenSideBySide) {
-  store db;
-  for (std::int64_t c = 1; c <= 20; ++c) ASSERT_TRUE(db.repo<Customer>().create({.id = c, .name = "c"}));
-  for (std::int64_t i = 1; i <= 400; ++i) {
-    ASSERT_TRUE(db.repo<Order>().create({.id = i, .customerId = (i * 7) % 20 + 1}));
-  }
+  const store db = interleaved_orders(false);
   std::stringstream bytes;
   ASSERT_TRUE(relstore::save(db, bytes));
   store loaded;
@@ -324,14 +333,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> order_rows(const relstore::da
 // order within a group, whatever order the store holds them in: a load then
 // reads them straight through. The same contents give the same bytes.
 TEST(RoundTrip, RowsAreWrittenGroupedByTheFirstForeignKeyThenInKeyOrder) {
-  store a, b;
-  for (store* db : {&a, &b}) {
-    for (std::int64_t c = 1; c <= 20; ++c) ASSERT_TRUE(db->repo<Customer>().create({.id = c, .name = "c"}));
-  }
-  for (std::int64_t i = 1; i <= 400; ++i) {
-    ASSERT_TRUE(a.repo<Order>().create({.id = i, .customerId = (i * 7) % 20 + 1}));
-    ASSERT_TRUE(b.repo<Order>().create({.id = 401 - i, .customerId = ((401 - i) * 7) % 20 + 1}));
-  }
+  store a = interleaved_orders(false), b = interleaved_orders(true);
   ASSERT_TRUE(a == b);
   std::stringstream sa, sb;
   ASSERT_TRUE(relstore::save(a, sa));
@@ -369,11 +371,7 @@ TEST(RoundTrip, RowsAreWrittenGroupedByTheFirstForeignKeyThenInKeyOrder) {
 // same grouped storage.
 TEST(RoundTrip, RowsNotGroupedInTheFileAreGroupedByTheLoad) {
   test::temp_dir dir;
-  store db;
-  for (std::int64_t c = 1; c <= 20; ++c) ASSERT_TRUE(db.repo<Customer>().create({.id = c, .name = "c"}));
-  for (std::int64_t i = 1; i <= 400; ++i) {
-    ASSERT_TRUE(db.repo<Order>().create({.id = i, .customerId = (i * 7) % 20 + 1}));
-  }
+  const store db = interleaved_orders(false);
   const auto path = dir.path() / "background.snap";
   auto save = relstore::save_in_background(db, path);
   ASSERT_TRUE(save) << save.error().message();
