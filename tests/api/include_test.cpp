@@ -1,5 +1,5 @@
 // include: has_many and belongs_to, scopes applied per parent, nesting,
-// projection, and rejection of unknown relations.
+// find_by_id and to_json. Invalid includes: include_invalid_test.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "api/include_fixture.hpp"
 #include "common/shop_schema.hpp"
 
 namespace include_test {
@@ -15,83 +16,11 @@ namespace include_test {
 namespace {
 
 using namespace shop;
+using include_fixture::ids_t;
+using include_fixture::Include;
 using relstore::errc;
 using relstore::field;
 using relstore::filter;
-using ids_t = std::vector<std::int64_t>;
-
-// Three customers c0..c2 with five orders each, created round robin (so no
-// customer's orders are contiguous in key order), two lines per order, and a
-// fourth customer "lonely" with no orders. Order o (0..4) of customer c has
-// total o * 10 + c and note "n<o>"; the first order of each customer has a
-// coupon, the others none.
-class Include : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto coupon = db.repo<Coupon>().create({.label = "C"});
-    ASSERT_TRUE(coupon) << coupon.error().message();
-    coupon_id = coupon->id;
-    for (int c = 0; c < 3; ++c) {
-      auto cust = customers.create({.name = "c" + std::to_string(c)});
-      ASSERT_TRUE(cust) << cust.error().message();
-      customer_ids.push_back(cust->id);
-    }
-    for (int o = 0; o < 5; ++o) {
-      for (int c = 0; c < 3; ++c) {
-        auto ord = customers.related<"orders">(customer_ids[static_cast<std::size_t>(c)])
-                       .create({.total = o * 10.0 + c,
-                                .note = "n" + std::to_string(o),
-                                .couponId = o == 0 ? std::optional<std::int64_t>(coupon_id) : std::nullopt});
-        ASSERT_TRUE(ord) << ord.error().message();
-        for (int l = 0; l < 2; ++l) {
-          auto line = db.repo<Order>().related<"lines">(ord->id).create(
-              {.sku = "s" + std::to_string(ord->id) + "-" + std::to_string(l), .qty = l});
-          ASSERT_TRUE(line) << line.error().message();
-        }
-      }
-    }
-    auto lonely = customers.create({.name = "lonely"});
-    ASSERT_TRUE(lonely) << lonely.error().message();
-    lonely_id = lonely->id;
-  }
-
-  // The ids of `customer`'s orders that satisfy `keep`, in key order, read
-  // straight from the store.
-  ids_t orders_of(
-      std::int64_t customer, const std::function<bool(const Order&)>& keep = [](const Order&) { return true; }) const {
-    ids_t out;
-    db.for_each<Order>([&](const Order& o) {
-      if (o.customerId == customer && keep(o)) out.push_back(o.id);
-    });
-    return out;
-  }
-  ids_t lines_of(std::int64_t order) const {
-    ids_t out;
-    db.for_each<OrderLine>([&](const OrderLine& l) {
-      if (l.orderId == order) out.push_back(l.id);
-    });
-    return out;
-  }
-  template <class T>
-  static ids_t ids(const relstore::rows<T>& rows) {
-    ids_t out;
-    for (const auto& r : rows) out.push_back(r->id);
-    return out;
-  }
-  static ids_t reversed(ids_t v) { return ids_t(v.rbegin(), v.rend()); }
-  static ids_t slice(const ids_t& v, std::size_t from, std::size_t n) {
-    ids_t out;
-    for (std::size_t i = from; i < v.size() && out.size() < n; ++i) out.push_back(v[i]);
-    return out;
-  }
-  static bool says(const relstore::error& e, const char* text) { return e.message().find(text) != std::string::npos; }
-
-  store db;
-  relstore::repository<schema, Customer> customers = db.repo<Customer>();
-  std::vector<std::int64_t> customer_ids;
-  std::int64_t lonely_id = 0;
-  std::int64_t coupon_id = 0;
-};
 
 // ------------------------------------------------------------ has_many
 
@@ -397,114 +326,6 @@ TEST_F(Include, ARelationWithANonPrimaryKeyFromIncludesBothWays) {
     EXPECT_EQ((*acct)->code, s->accountCode);
   }
   EXPECT_EQ(sessions[1].one<Account>("account")->value.id, y.id) << "t2 belongs to Y";
-}
-
-// ------------------------------------------------------------ invalid includes
-
-TEST_F(Include, AnUnknownRelationIsInvalidFilterWithTheBuilder) {
-  auto r = customers.find(filter<Customer>{}.include("nope"));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message();
-  EXPECT_TRUE(says(r.error(), "nope")) << r.error().message();
-  EXPECT_TRUE(says(r.error(), "Customer")) << r.error().message();
-  auto other_models = customers.find(filter<Customer>{}.include("lines"));
-  ASSERT_FALSE(other_models) << "lines is a relation of Order, not Customer";
-  EXPECT_EQ(other_models.error().code, errc::invalid_filter);
-}
-
-TEST_F(Include, AnUnknownRelationIsInvalidFilterWithJson) {
-  for (const char* json : {R"({"include":["nope"]})", R"({"include":[{"relation":"nope"}]})", R"({"include":"nope"})",
-                           R"({"include":["orders","nope"]})"}) {
-    auto r = customers.find(json);
-    ASSERT_FALSE(r) << json;
-    EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
-    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << json << ": " << r.error().message();
-    EXPECT_TRUE(says(r.error(), "nope")) << json << ": " << r.error().message();
-  }
-}
-
-TEST_F(Include, AnUnknownRelationInAScopeIsRejectedEvenWithNoRowsToRecurseInto) {
-  const char* jsons[] = {
-      R"({"where":{"name":"nobody"},"include":[{"relation":"orders","scope":{"include":["nope"]}}]})",
-      R"({"where":{"name":"lonely"},"include":[{"relation":"orders","scope":{"include":["nope"]}}]})",
-  };
-  for (const char* json : jsons) {
-    auto r = customers.find(json);
-    ASSERT_FALSE(r) << json;
-    EXPECT_EQ(r.error().code, errc::invalid_filter) << json;
-    EXPECT_TRUE(says(r.error(), "Invalid \"filter.include\" entries")) << r.error().message();
-    EXPECT_TRUE(says(r.error(), "nope")) << r.error().message();
-    EXPECT_TRUE(says(r.error(), "Order")) << "names the scope's model: " << r.error().message();
-  }
-  auto typed = customers.find(
-      filter<Customer>{}.where(field(&Customer::name) == "nobody").include("orders", filter<Order>{}.include("nope")));
-  ASSERT_FALSE(typed);
-  EXPECT_EQ(typed.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(typed.error(), "Invalid \"filter.include\" entries")) << typed.error().message();
-  auto deeper = customers.find(
-      filter<Customer>{}.include("orders", filter<Order>{}.include("lines", filter<OrderLine>{}.include("nope"))));
-  ASSERT_FALSE(deeper);
-  EXPECT_EQ(deeper.error().code, errc::invalid_filter);
-}
-
-TEST_F(Include, AScopeFilterOfTheWrongModelIsInvalidFilter) {
-  auto r = customers.find(filter<Customer>{}.include("orders", filter<Coupon>{}));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "Coupon")) << r.error().message();
-  EXPECT_TRUE(says(r.error(), "Order")) << r.error().message();
-  auto belongs = db.repo<Order>().find(filter<Order>{}.include("customer", filter<Order>{}));
-  ASSERT_FALSE(belongs);
-  EXPECT_EQ(belongs.error().code, errc::invalid_filter);
-}
-
-TEST_F(Include, AScopeIsValidatedAgainstTheRelatedModel) {
-  auto r = customers.find(R"({"include":[{"relation":"orders","scope":{"where":{"name":"c0"}}}]})");
-  ASSERT_FALSE(r) << "name is a field of Customer, not of Order";
-  EXPECT_EQ(r.error().code, errc::invalid_filter);
-  EXPECT_TRUE(says(r.error(), "name")) << r.error().message();
-  auto bad_key = customers.find(R"({"include":[{"relation":"orders","scope":{"limit":-1}}]})");
-  ASSERT_FALSE(bad_key);
-  EXPECT_EQ(bad_key.error().code, errc::invalid_filter);
-  auto bad_entry = customers.find(R"({"include":[{"relation":"orders","scop":{}}]})");
-  ASSERT_FALSE(bad_entry);
-  EXPECT_EQ(bad_entry.error().code, errc::invalid_filter);
-}
-
-// ------------------------------------------------------------ projection of keys
-
-TEST_F(Include, DroppingTheKeyWithFieldsStillIncludesTheRelation) {
-  const std::int64_t c1 = customer_ids[1];
-  auto json =
-      customers.find(R"({"where":{"id":)" + std::to_string(c1) + R"(},"fields":["name"],"include":["orders"]})");
-  ASSERT_TRUE(json) << json.error().message();
-  ASSERT_EQ(json->size(), 1u);
-  const auto& row = (*json)[0];
-  EXPECT_EQ(row->id, 0) << "the key is not selected, so it is value-initialised";
-  EXPECT_EQ(row->name, "c1");
-  ASSERT_TRUE(row.has("orders")) << "the relation is not silently dropped";
-  EXPECT_EQ(ids(row.many<Order>("orders")), orders_of(c1));
-  EXPECT_TRUE(row.to_json().starts_with(R"({"name":"c1","orders":[{"id":)")) << row.to_json();
-
-  auto typed = customers.find(filter<Customer>{}.fields(&Customer::name).include("orders")).value();
-  ASSERT_EQ(typed.size(), 4u);
-  for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(typed[i]->id, 0);
-    EXPECT_EQ(ids(typed[i].many<Order>("orders")), orders_of(customer_ids[i])) << typed[i]->name;
-  }
-  EXPECT_TRUE(typed[3].many<Order>("orders").empty());
-}
-
-TEST_F(Include, DroppingTheForeignKeyWithFieldsStillIncludesTheParent) {
-  auto rows = db.repo<Order>().find(filter<Order>{}.fields(&Order::id).include("customer")).value();
-  ASSERT_EQ(rows.size(), db.size<Order>());
-  for (const auto& o : rows) {
-    EXPECT_EQ(o->customerId, 0);
-    const relstore::row<Customer>* c = o.one<Customer>("customer");
-    ASSERT_NE(c, nullptr) << "order " << o->id;
-    EXPECT_EQ((*c)->id, db.repo<Order>().find_by_id(o->id).value().customerId);
-  }
 }
 
 // ------------------------------------------------------------ find_by_id and to_json

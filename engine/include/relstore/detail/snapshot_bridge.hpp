@@ -49,6 +49,20 @@ struct snapshot_bridge {
   static result<void> from_columns(const column_store& data, engine<S>& fresh, bool lenient);
 
  private:
+  // The field a model's rows are grouped by, in a file save() writes and in
+  // the order a load inserts them: its first foreign key if that is an
+  // int64 (optional or not), else npos.
+  template <class M>
+  static constexpr std::size_t group_field() {
+    using defs = typename engine<S>::template table_t<M>::defs;
+    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
+    if constexpr (grouping::value < mp::mp_size<defs>::value) {
+      constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
+      if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) return g;
+    }
+    return npos;
+  }
+
   // Appends field I of `e` to `col`: a cell, or an array's cells.
   template <class M, std::size_t I>
   static void append_cell(const M& e, column& col) {
@@ -100,27 +114,20 @@ struct snapshot_bridge {
     // read straight through. The same store always gives the same rows in
     // the same order, whatever its history.
     void finish() {
-      using defs = typename engine<S>::template table_t<M>::defs;
-      using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
-      if constexpr (grouping::value < mp::mp_size<defs>::value) {
-        constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
-        if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) {
-          // A store a load filled holds its rows in this order already.
-          if (rows_ <= UINT32_MAX && in_group_order(*cols_[g], rows_) && keys_rise_within_groups(*cols_[g])) {
-            table_.set_rows(rows_);
-            return;
-          }
+      constexpr std::size_t g = group_field<M>();
+      if constexpr (g != npos) {
+        // A store a load filled holds its rows in this order already.
+        if (rows_ <= UINT32_MAX && in_group_order(*cols_[g], rows_) && keys_rise_within_groups(*cols_[g])) {
+          table_.set_rows(rows_);
+          return;
         }
       }
       in_key_order();
-      if constexpr (grouping::value < mp::mp_size<defs>::value) {
-        constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
-        if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) {
-          const column& fk = *cols_[g];
-          if (rows_ <= UINT32_MAX && !in_group_order(fk, rows_)) {
-            const cell_vector<std::uint32_t> grouped = rows_grouped_by(fk, rows_);  // stable: key order stays
-            table_.select_rows(std::vector<std::size_t>(grouped.begin(), grouped.end()));
-          }
+      if constexpr (g != npos) {
+        const column& fk = *cols_[g];
+        if (rows_ <= UINT32_MAX && !in_group_order(fk, rows_)) {
+          const cell_vector<std::uint32_t> grouped = rows_grouped_by(fk, rows_);  // stable: key order stays
+          table_.select_rows(std::vector<std::size_t>(grouped.begin(), grouped.end()));
         }
       }
     }
@@ -412,12 +419,8 @@ struct snapshot_bridge {
     // each parent's children side by side in the node pool, and the
     // foreign-key index filled bucket after bucket instead of at random.
     cell_vector<std::uint32_t> places;
-    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
-    if constexpr (grouping::value < mp::mp_size<defs>::value) {
-      constexpr std::size_t g = mp::mp_at<defs, grouping>::field;
-      if constexpr (std::is_same_v<unwrap_optional_t<member_type<M, g>>, std::int64_t>) {
-        if (map[g] != npos && src.rows() <= UINT32_MAX) places = group_places(src.at(map[g]), src.rows());
-      }
+    if constexpr (constexpr std::size_t g = group_field<M>(); g != npos) {
+      if (map[g] != npos && src.rows() <= UINT32_MAX) places = group_places(src.at(map[g]), src.rows());
     }
     std::optional<staged_rows<M>> staged;
     if (!places.empty()) staged.emplace(src, map, places);
