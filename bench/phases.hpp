@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -193,10 +194,32 @@ void find_prepared(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.find_prepared(pick.parent()); });
 }
 
-// Memory of a snapshot phase: the process's peak resident set over what it
-// held before (Linux: /proc/self/clear_refs resets VmHWM), i.e. what a save
-// or load holds at its peak on top of the loaded store.
-// Resident memory in bytes: "VmRSS" now, or "VmHWM" (the peak since reset).
+// Memory of a snapshot phase: the heap a call holds at its peak over what
+// was live before it, counting operator new (relstore, the floor) and
+// SQLite's own allocator. The blocks relstore keeps for reuse are released
+// first, so a load cannot hide its store in them. 0 where nothing counts.
+struct heap_peak {
+  std::int64_t base = 0, sql_base = 0;
+  heap_peak() {
+    relstore::release_cached_blocks();
+    base = live_bytes.load();
+    sql_base = sqlite3_memory_used();
+    peak_live_bytes.store(base);
+    sqlite3_memory_highwater(1);
+  }
+  std::int64_t peak() const {
+    if (!heap_counted) return 0;
+    return peak_live_bytes.load() - base + sqlite3_memory_highwater(0) - sql_base;
+  }
+  // Live now over the base, kept blocks released.
+  std::int64_t now() const {
+    if (!heap_counted) return 0;
+    relstore::release_cached_blocks();
+    return live_bytes.load() - base + sqlite3_memory_used() - sql_base;
+  }
+};
+
+// Resident memory in bytes: "VmRSS" now, or "VmHWM" (the peak).
 inline std::int64_t resident(const char* which) {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -205,8 +228,36 @@ inline std::int64_t resident(const char* which) {
   }
   return 0;
 }
-// Starts measuring the peak from the present resident size.
-inline void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+// A counter of /proc/vmstat, system-wide (0 where absent): the kernel's
+// transparent-huge-page fallbacks and compaction stalls, which a fragmented
+// machine charges to a load's page faults.
+inline std::int64_t vmstat(const char* key) {
+  std::ifstream in("/proc/vmstat");
+  std::string name;
+  std::int64_t value = 0;
+  while (in >> name >> value) {
+    if (name == key) return value;
+  }
+  return 0;
+}
+// Minor page faults of this process so far.
+inline std::int64_t minor_faults() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+// What the kernel did for one timed call, per iteration: page faults taken,
+// huge pages asked for and not given, compaction stalls.
+struct kernel_work {
+  std::int64_t faults = minor_faults(), fallback = vmstat("thp_fault_fallback"), stall = vmstat("compact_stall");
+  void report(benchmark::State& state) const {
+    const auto it = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+    state.counters["minflt"] = static_cast<double>(minor_faults() - faults) / it;
+    state.counters["thp_fallback"] = static_cast<double>(vmstat("thp_fault_fallback") - fallback) / it;
+    state.counters["compact_stall"] = static_cast<double>(vmstat("compact_stall") - stall) / it;
+  }
+};
 
 inline std::filesystem::path snapshot_path(const char* system) {
   return std::filesystem::temp_directory_path() /
@@ -218,12 +269,14 @@ void snapshot_save(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));
   const auto path = snapshot_path(System::name);
   std::int64_t bytes = 0, extra = 0;
-  for (auto _ : state) {
-    reset_peak();
-    const std::int64_t before = resident("VmRSS:");
+  {  // untimed: the save's transient heap
+    const heap_peak heap;
     bytes = wd.sys->save(path);
-    extra = std::max(extra, resident("VmHWM:") - before);
+    extra = heap.peak();
   }
+  const kernel_work kernel;
+  for (auto _ : state) bytes = wd.sys->save(path);
+  kernel.report(state);
   state.counters["peak_extra_mb"] = static_cast<double>(extra) / 1e6;
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["file_bytes"] = static_cast<double>(bytes);
@@ -237,12 +290,15 @@ void snapshot_load(benchmark::State& state) {
   const auto path = snapshot_path(System::name);
   const std::int64_t bytes = wd.sys->save(path);
   std::int64_t extra = 0;
-  for (auto _ : state) {
-    reset_peak();
-    const std::int64_t before = resident("VmRSS:");
-    wd.sys->load(path);
-    extra = std::max(extra, resident("VmHWM:") - before);
+  {  // untimed: a load into an empty store, its peak over the store it built
+    System fresh;
+    const heap_peak heap;
+    fresh.load(path);
+    extra = heap.peak() - heap.now();
   }
+  const kernel_work kernel;
+  for (auto _ : state) wd.sys->load(path);
+  kernel.report(state);
   state.counters["peak_extra_mb"] = static_cast<double>(extra) / 1e6;
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["file_bytes"] = static_cast<double>(bytes);

@@ -62,7 +62,7 @@ void* counted_alloc(std::size_t n) noexcept {
   auto* p = static_cast<std::size_t*>(std::malloc(n + 16));
   if (p == nullptr) return nullptr;
   *p = n;
-  bench::live_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  bench::count_allocated(static_cast<std::int64_t>(n));
   return reinterpret_cast<char*>(p) + 16;
 }
 void counted_free(void* q) noexcept {
@@ -85,7 +85,7 @@ void* counted_aligned_alloc(std::size_t n, std::align_val_t al) noexcept {
   if (p == nullptr) return nullptr;
   char* q = static_cast<char*>(p) + a;
   *reinterpret_cast<std::size_t*>(q - 16) = n;
-  bench::live_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  bench::count_allocated(static_cast<std::int64_t>(n));
   return q;
 }
 void counted_aligned_free(void* q, std::align_val_t al) noexcept {

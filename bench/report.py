@@ -21,7 +21,7 @@ doc = {"context": docs[0].get("context", {}), "benchmarks": [b for d in docs for
 ns = defaultdict(dict)     # (phase, scale) -> system -> ns/op
 mbs = defaultdict(dict)    # (phase, scale) -> system -> MB/s
 mem = defaultdict(dict)    # scale -> system -> bytes per child
-peak = defaultdict(dict)   # (phase, scale) -> system -> peak resident MB over the loaded store
+peak = defaultdict(dict)   # (phase, scale) -> system -> peak heap MB over the store
 bg = {}                    # scale -> background_save's counters
 for b in doc["benchmarks"]:
     if b.get("aggregate_name") != "median":
@@ -75,7 +75,8 @@ for scale in sorted(mem):
     lines.append(f"| bytes per child | {scale:,} | {fmt(m.get('relstore'))} | {fmt(m.get('floor'))} | "
                  f"{fmt(m.get('sqlite'))} |")
 if peak:
-    lines += ["", "| peak resident MB over the loaded store | children | relstore | floor | SQLite |",
+    lines += ["", "| peak heap MB over the store (save: during the call; load: into an empty store, over the store built) "
+              "| children | relstore | floor | SQLite |",
               "|---|---:|---:|---:|---:|"]
     for (phase, scale), m in sorted(peak.items()):
         lines.append(f"| {phase} | {scale:,} | {fmt(m.get('relstore'))} | {fmt(m.get('floor'))} | "

@@ -17,6 +17,15 @@ namespace bench {
 // Live heap bytes requested through operator new (counted by the main's
 // replacement operators), for memory per entity.
 inline std::atomic<std::int64_t> live_bytes{0};
+// The most live_bytes has been since someone last stored to it.
+inline std::atomic<std::int64_t> peak_live_bytes{0};
+// Counts n more live bytes.
+inline void count_allocated(std::int64_t n) noexcept {
+  const std::int64_t now = live_bytes.fetch_add(n, std::memory_order_relaxed) + n;
+  std::int64_t peak = peak_live_bytes.load(std::memory_order_relaxed);
+  while (now > peak && !peak_live_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
 // The heap bytes the systems hold: live_bytes less the freed blocks relstore
 // keeps for reuse (relstore/memory.hpp), which operator new still counts as
 // live. A store built in kept blocks grows live_bytes by nothing.
