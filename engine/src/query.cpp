@@ -28,7 +28,7 @@ error too_much(const std::string& what, std::size_t limit, const char* name) {
 result<void> validate_level(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds,
                             std::size_t depth, std::size_t& terms) {
   const model_info& info = reg.model(model);
-  if (spec.model != nullptr && spec.model->name != info.name) {
+  if (spec.model != nullptr && spec.model != &info && spec.model->name != info.name) {
     return make_error(errc::invalid_filter, "filter for model " + spec.model->name + " used on " + info.name);
   }
   terms += (spec.where ? terms_of(*spec.where) : 0) + spec.order.size() + spec.include.size() + (spec.fields ? 1 : 0);
@@ -279,22 +279,23 @@ void page(std::vector<const void*>& v, std::int64_t skip_count, const std::optio
 
 namespace {
 
-// The first skip + limit entities in `order` (one key, on an ordered index)
-// that `w` accepts: a walk of that index, stopped when the page is full.
-result<std::vector<const void*>> walk_in_order(const table_base& t, const filter_spec& spec, const where_node* w,
-                                               query_plan* plan) try {
+// Calls sink on the page of `spec` (skip, then at most limit entities in
+// its order, one key on an ordered index) that `w` accepts: a walk of that
+// index, stopped when the page is full. Returns how many sink took.
+result<std::size_t> walk_in_order(const table_base& t, const filter_spec& spec, const where_node* w, query_plan* plan,
+                                  function_ref<void(const void*)> sink) try {
   const order_key& o = spec.order.front();
   const auto skip = static_cast<std::size_t>(spec.skip);
   const auto limit = static_cast<std::size_t>(*spec.limit);
   const std::size_t want = limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit;
-  std::vector<const void*> out;
-  out.reserve(std::min({want, t.size(), std::size_t{256}}));  // a page grows once at most
-  std::size_t examined = 0;
+  std::size_t examined = 0, matched = 0;
   if (want > 0) {
     walk(t, o.field, choose_range(t, w, o.field), o.descending, [&](const void* e) {
       ++examined;
-      if (w == nullptr || evaluate(t.info(), *w, e)) out.push_back(e);
-      return out.size() < want;
+      if (w == nullptr || evaluate(t.info(), *w, e)) {
+        if (matched++ >= skip) sink(e);
+      }
+      return matched < want;
     });
   }
   if (plan != nullptr) {
@@ -302,20 +303,17 @@ result<std::vector<const void*>> walk_in_order(const table_base& t, const filter
     plan->index = t.info().fields[o.field].name;
     plan->access = access_kind::index_order;
     plan->examined = examined;
-    plan->matched = out.size();
+    plan->matched = matched;
   }
-  page(out, spec.skip, spec.limit);
-  return out;
+  return matched > skip ? matched - skip : 0;
 } catch (const match_aborted& a) {
   return a.error;
 }
 
-}  // namespace
-
-result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec, const where_node* extra,
-                                           query_plan* plan) {
+// The where clause a query runs: spec's ANDed with `extra` (either may be
+// null; `merged` holds the conjunction), or null when it accepts everything.
+const where_node* effective_where(const filter_spec& spec, const where_node* extra, where_node& merged) {
   const where_node* w = spec.where ? &*spec.where : nullptr;
-  where_node merged;
   if (extra != nullptr && w != nullptr) {
     merged.kind = op::and_;
     merged.children = {*extra, *w};
@@ -323,18 +321,53 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
   } else if (extra != nullptr) {
     w = extra;
   }
-  if (w != nullptr && matches_all(*w)) w = nullptr;
-  // An order by one ordered field with a limit walks that index, unless an
-  // equality index narrows the search first.
-  if (spec.limit && spec.order.size() == 1 && t.ordered_on(spec.order.front().field) &&
-      choose_access(t, w) == nullptr) {
-    return walk_in_order(t, spec, w, plan);
+  return w != nullptr && matches_all(*w) ? nullptr : w;
+}
+
+// An order by one ordered field with a limit walks that index, unless an
+// equality index narrows the search first.
+bool walks_in_order(const table_base& t, const filter_spec& spec, const where_node* w) {
+  return spec.limit && spec.order.size() == 1 && t.ordered_on(spec.order.front().field) &&
+         choose_access(t, w) == nullptr;
+}
+
+// Whether evaluating `w` can give up (a regexp match at its bound).
+bool may_give_up(const where_node& w) {
+  if (w.kind == op::regexp) return true;
+  return std::any_of(w.children.begin(), w.children.end(), [](const where_node& c) { return may_give_up(c); });
+}
+
+}  // namespace
+
+result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec, const where_node* extra,
+                                           query_plan* plan) {
+  where_node merged;
+  const where_node* w = effective_where(spec, extra, merged);
+  if (walks_in_order(t, spec, w)) {
+    std::vector<const void*> out;
+    const auto want = static_cast<std::size_t>(*spec.limit);
+    out.reserve(std::min({want, t.size(), std::size_t{256}}));  // a page grows once at most
+    auto walked = walk_in_order(t, spec, w, plan, [&](const void* e) { out.push_back(e); });
+    if (!walked) return std::move(walked).error();
+    return out;
   }
   auto hits = select(t, w, plan);
   if (!hits) return hits;
   order_by(t.info(), *hits, spec.order);
   page(*hits, spec.skip, spec.limit);
   return hits;
+}
+
+result<std::size_t> visit_query(const table_base& t, const filter_spec& spec, function_ref<void(const void*)> fn) {
+  where_node merged;
+  const where_node* w = effective_where(spec, nullptr, merged);
+  // A walk hands each entity over as it goes, unless the where clause could
+  // give up half way: a visit is all or nothing.
+  if (walks_in_order(t, spec, w) && (w == nullptr || !may_give_up(*w))) return walk_in_order(t, spec, w, nullptr, fn);
+  return run_query(t, spec).transform([&](const std::vector<const void*>& hits) {
+    for (const void* e : hits) fn(e);
+    return hits.size();
+  });
 }
 
 namespace {

@@ -235,6 +235,24 @@ TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
 #endif
 }
 
+// A visit hands over stored entities as it walks: its fn must not write.
+TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check is compiled in Debug builds only";
+#else
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  std::size_t calls = 0;
+  auto write = [&](const Order& o) {
+    ++calls;
+    (void)db_.repo<Order>().update_by_id(o.id, relstore::patch<Order>{}.set(&Order::total, 1.0));
+  };
+  EXPECT_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, write), misuse);
+  EXPECT_EQ(calls, 1u) << "caught at the first write";
+  EXPECT_NO_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, [&](const Order&) { ++calls; }));
+  relstore::set_assert_handler(previous);
+#endif
+}
+
 }  // namespace
 
 }  // namespace entity_view_test

@@ -4,9 +4,11 @@
 // rebuild them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <relstore/snapshot.hpp>
@@ -145,6 +147,78 @@ TEST(SecondaryIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
             (std::vector<std::int64_t>{2, 5}));
   EXPECT_EQ(ids_of(filter<Player>{}.where(field(&Player::score) <= 0.0).order(&Player::score, relstore::desc).limit(2)),
             (std::vector<std::int64_t>{1, 4}));
+}
+
+TEST(SecondaryIndex, ADescendingWalkGivesRunsOfEveryLengthInKeyOrder) {
+  // Run k (k = 1..12) holds k players of score k, created in an order that
+  // interleaves the runs; each page, from every skip, is the sorted list's.
+  indexed_store db;
+  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
+  auto players = db.repo<Player>();
+  std::vector<std::pair<double, std::int64_t>> expected;  // (-score, id)
+  for (int round = 0; round < 12; ++round) {
+    for (int k = round + 1; k <= 12; ++k) {
+      auto p = players.create(
+          {.guildId = 1, .handle = "p" + std::to_string(expected.size()), .score = static_cast<double>(k)});
+      ASSERT_TRUE(p) << p.error().message();
+      expected.emplace_back(-static_cast<double>(k), p->id);
+    }
+  }
+  std::sort(expected.begin(), expected.end());
+  for (std::size_t skip = 0; skip < expected.size(); skip += 7) {
+    for (std::size_t limit : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+      std::vector<std::int64_t> got, want;
+      const auto page = filter<Player>{}.order(&Player::score, relstore::desc).skip(skip).limit(limit);
+      ASSERT_TRUE(players.visit(page, [&](const Player& p) { got.push_back(p.id); }));
+      for (std::size_t i = skip; i < expected.size() && want.size() < limit; ++i) {
+        want.push_back(expected[i].second);
+      }
+      EXPECT_EQ(got, want) << "skip " << skip << " limit " << limit;
+    }
+  }
+  // Bounded below: the walk stops at the range's first entity, inside a run.
+  std::vector<std::int64_t> got;
+  ASSERT_TRUE(players.visit(
+      filter<Player>{}.where(field(&Player::score) >= 11.0).order(&Player::score, relstore::desc).limit(100),
+      [&](const Player& p) { got.push_back(p.id); }));
+  std::vector<std::int64_t> want;
+  for (const auto& [score, id] : expected) {
+    if (-score >= 11.0) want.push_back(id);
+  }
+  EXPECT_EQ(got, want);
+}
+
+// A visit of a page in index order hands each entity over as the walk
+// meets it; a where clause that can give up (a regexp at its bound) keeps
+// the visit all or nothing.
+TEST(SecondaryIndex, AVisitInIndexOrderCallsNothingWhenARegexpGivesUp) {
+  indexed_store db;
+  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
+  auto players = db.repo<Player>();
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(players.create({.guildId = 1, .handle = "p" + std::to_string(i), .score = 10.0 * i}));
+  }
+  const auto page = [](const relstore::where<Player>& w) {
+    return filter<Player>{}.where(w).order(&Player::score, relstore::desc).limit(10);
+  };
+  const auto quick_or_evil = field(&Player::handle).regexp("^p|(a+)+$");
+  std::vector<std::int64_t> seen;
+  auto n = players.visit(page(quick_or_evil), [&](const Player& p) { seen.push_back(p.id); });
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 4, 3, 2, 1}));
+  EXPECT_EQ(players.explain(page(quick_or_evil)).value().access, access_kind::index_order);
+
+  // The lowest score: met last, after five entities the where accepts.
+  ASSERT_TRUE(players.create({.guildId = 1, .handle = std::string(40, 'a') + "b", .score = 0.0}));
+  seen.clear();
+  auto gave_up = players.visit(page(quick_or_evil), [&](const Player& p) { seen.push_back(p.id); });
+  ASSERT_FALSE(gave_up);
+  EXPECT_EQ(gave_up.error().code, errc::limit_exceeded);
+  EXPECT_TRUE(seen.empty()) << "fn was called " << seen.size() << " times";
+  // Without the regexp the walk streams: the same five, then the sixth.
+  seen.clear();
+  ASSERT_TRUE(players.visit(page(field(&Player::score) >= 0.0), [&](const Player& p) { seen.push_back(p.id); }));
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 4, 3, 2, 1, 6}));
 }
 
 TEST(SecondaryIndex, ARangeIsWalkedNotScanned) {

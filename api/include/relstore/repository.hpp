@@ -111,15 +111,21 @@ class repository {
   }
 
   // Calls fn(const M&) on each entity view(f) holds, in order; returns how
-  // many. Errors: view's, and invalid_filter for an include (use view).
-  // REQUIRES: fn does not write to the store.
+  // many. A page walked in index order is handed over as the walk goes,
+  // without a list. On an error fn was not called. Errors: view's, and
+  // invalid_filter for an include (use view). REQUIRES: fn does not write
+  // to the store (checked in Debug builds).
   template <class Fn>
   requires std::invocable<Fn&, const M&> result<std::size_t> visit(const filter<M>& f, Fn&& fn)
   const {
-    return eng().template visitable<M>(spec::spec(f)).and_then([&] {
-      return view(f).transform([&](const entity_view<M>& v) {
-        for (const M& e : v) fn(e);
-        return v.size();
+    const detail::filter_spec& sp = spec::spec(f);
+    return eng().template visitable<M>(sp).and_then([&] { return eng().template validate<M>(sp); }).and_then([&] {
+      [[maybe_unused]] const std::uint64_t writes = eng().write_count();
+      return eng().template visit_entities<M>(sp, [&](const void* e) {
+        fn(*static_cast<const M*>(e));
+#ifndef NDEBUG
+        RELSTORE_ASSERT(eng().write_count() == writes, "relstore: a visit's fn wrote to the store");
+#endif
       });
     });
   }

@@ -130,6 +130,15 @@ class engine {
     if (!materializer<S>::asks_all_stored(spec)) return std::nullopt;
     return materializer<S>::template visit_children<R>(st_, key, std::forward<Fn>(fn));
   }
+  // fn on each entity entities(spec) would hold, in order, without that
+  // list where the query walks an ordered index (visit_query); returns how
+  // many. Errors: as entities'. REQUIRES: spec validated and visitable; fn
+  // does not write.
+  template <class M>
+  result<std::size_t> visit_entities(const filter_spec& spec, function_ref<void(const void*)> fn) const {
+    if (auto r = viewable(spec, info_of<M>()); !r) return std::move(r).error();
+    return visit_query(tab<M>(), spec, fn);
+  }
   // A visit gives the entities alone: an include is invalid_filter there.
   template <class M>
   static result<void> visitable(const filter_spec& spec) {

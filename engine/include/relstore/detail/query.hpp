@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "relstore/detail/filter_spec.hpp"
+#include "relstore/detail/function_ref.hpp"
 #include "relstore/detail/query_result.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
@@ -58,5 +59,11 @@ result<void> include_into(const registry& reg, const table_base* const* tables, 
 // select's.
 result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec,
                                            const where_node* extra = nullptr, query_plan* plan = nullptr);
+
+// Calls fn on each entity run_query(t, spec) returns, in its order, and
+// returns how many; a walk of an ordered index hands them over as it goes,
+// without building the list. Nothing is called when it fails. REQUIRES:
+// spec validated; fn does not write to t. Errors: as run_query's.
+result<std::size_t> visit_query(const table_base& t, const filter_spec& spec, function_ref<void(const void*)> fn);
 
 }  // namespace relstore::detail

@@ -72,24 +72,40 @@ void walk_ordered_range(const Index& idx, const value_view* lo, const value_view
     return;
   }
   // Runs of equal values backwards, each run in primary key order. A run
-  // longer than a few steps back is found by one descent instead.
+  // longer than a few steps back is found by one descent instead. Each step
+  // back is taken once: the entity before a run is the next run's last.
   const ordered_key<M, F, Pk> key;
-  for (auto end = last; end != first;) {
-    auto begin = std::prev(end);
+  if (first == last) return;
+  auto begin = std::prev(last);
+  for (auto end = last;;) {
     const auto run = key(*begin);
-    for (int steps = 0; begin != first; ++steps) {
-      const auto before = std::prev(begin);
+    auto before = begin;
+    bool at_first = begin == first;
+    bool single = true;
+    for (int steps = 0; !at_first; ++steps) {
+      before = std::prev(begin);
       if (less::field_order(key(*before), run) != 0) break;
       if (steps == 8) {
+        single = false;
         begin = idx.lower_bound(typename less::probe{run.value}, less{});
+        at_first = begin == first;
+        if (!at_first) before = std::prev(begin);
         break;
       }
       begin = before;
+      at_first = begin == first;
+      single = false;
     }
-    for (auto it = begin; it != end; ++it) {
-      if (!fn(&*it)) return;
+    if (single) {  // most runs: one entity
+      if (!fn(&*begin)) return;
+    } else {
+      for (auto it = begin; it != end; ++it) {
+        if (!fn(&*it)) return;
+      }
     }
+    if (at_first) return;
     end = begin;
+    begin = before;
   }
 }
 
