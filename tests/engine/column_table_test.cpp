@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace column_table_test {
@@ -156,10 +159,22 @@ TEST(RowsGroupedBy, GroupPlacesIsTheSameOrderSeenFromTheRows) {
       if (sparse) c.ints[4] = INT64_MIN;
       c.nulls = nullable ? relstore::detail::cell_vector<std::uint8_t>{0, 0, 1, 0, 0, 0, 1}
                          : relstore::detail::cell_vector<std::uint8_t>{};
+      // The grouping, worked out here: nulls first, then by value, rows in
+      // their order within a group.
+      std::vector<std::uint32_t> want(7);
+      std::iota(want.begin(), want.end(), 0u);
+      auto group_key = [&](std::uint32_t r) {
+        const bool null = nullable && c.nulls[r] != 0;
+        return std::pair<bool, std::int64_t>{!null, null ? 0 : c.ints[r]};
+      };
+      std::stable_sort(want.begin(), want.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return group_key(a) < group_key(b); });
       const auto order = relstore::detail::rows_grouped_by(c, 7);
+      EXPECT_EQ(std::vector<std::uint32_t>(order.begin(), order.end()), want)
+          << "nullable " << nullable << " sparse " << sparse;
       const auto places = relstore::detail::group_places(c, 7);
       ASSERT_EQ(places.size(), 7u);
-      for (std::uint32_t r = 0; r < 7; ++r) EXPECT_EQ(order[places[r]], r) << "row " << r;
+      for (std::uint32_t i = 0; i < 7; ++i) EXPECT_EQ(places[want[i]], i) << "row " << want[i];
     }
   }
   EXPECT_EQ(relstore::detail::group_places(c, 7), (relstore::detail::cell_vector<std::uint32_t>{5, 3, 1, 6, 0, 4, 2}));
