@@ -358,6 +358,12 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
   return hits;
 }
 
+bool is_index_page(const table_base& t, const filter_spec& spec) {
+  where_node merged;
+  const where_node* w = effective_where(spec, nullptr, merged);
+  return w == nullptr && walks_in_order(t, spec, w);
+}
+
 result<std::size_t> visit_query(const table_base& t, const filter_spec& spec, function_ref<void(const void*)> fn) {
   where_node merged;
   const where_node* w = effective_where(spec, nullptr, merged);

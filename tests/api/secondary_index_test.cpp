@@ -149,31 +149,42 @@ TEST(SecondaryIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
             (std::vector<std::int64_t>{1, 4}));
 }
 
-TEST(SecondaryIndex, ADescendingWalkGivesRunsOfEveryLengthInKeyOrder) {
+TEST(SecondaryIndex, AWalkGivesRunsOfEveryLengthInKeyOrderEitherWay) {
   // Run k (k = 1..12) holds k players of score k, created in an order that
-  // interleaves the runs; each page, from every skip, is the sorted list's.
+  // interleaves the runs; each page, from every skip, either way, is the
+  // sorted list's, by visit and by find.
   indexed_store db;
   ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
   auto players = db.repo<Player>();
-  std::vector<std::pair<double, std::int64_t>> expected;  // (-score, id)
+  std::vector<std::pair<double, std::int64_t>> down, up;  // (-score, id), (score, id)
   for (int round = 0; round < 12; ++round) {
     for (int k = round + 1; k <= 12; ++k) {
-      auto p = players.create(
-          {.guildId = 1, .handle = "p" + std::to_string(expected.size()), .score = static_cast<double>(k)});
+      auto p =
+          players.create({.guildId = 1, .handle = "p" + std::to_string(down.size()), .score = static_cast<double>(k)});
       ASSERT_TRUE(p) << p.error().message();
-      expected.emplace_back(-static_cast<double>(k), p->id);
+      down.emplace_back(-static_cast<double>(k), p->id);
+      up.emplace_back(static_cast<double>(k), p->id);
     }
   }
-  std::sort(expected.begin(), expected.end());
-  for (std::size_t skip = 0; skip < expected.size(); skip += 7) {
-    for (std::size_t limit : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
-      std::vector<std::int64_t> got, want;
-      const auto page = filter<Player>{}.order(&Player::score, relstore::desc).skip(skip).limit(limit);
-      ASSERT_TRUE(players.visit(page, [&](const Player& p) { got.push_back(p.id); }));
-      for (std::size_t i = skip; i < expected.size() && want.size() < limit; ++i) {
-        want.push_back(expected[i].second);
+  std::sort(down.begin(), down.end());
+  std::sort(up.begin(), up.end());
+  for (const bool descending : {true, false}) {
+    const auto& expected = descending ? down : up;
+    for (std::size_t skip = 0; skip < expected.size(); skip += 7) {
+      for (std::size_t limit : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+        std::vector<std::int64_t> got, found, want;
+        const auto page =
+            filter<Player>{}.order(&Player::score, descending ? relstore::desc : relstore::asc).skip(skip).limit(limit);
+        auto n = players.visit(page, [&](const Player& p) { got.push_back(p.id); });
+        ASSERT_TRUE(n);
+        for (const auto& r : players.find(page).value()) found.push_back(r->id);
+        for (std::size_t i = skip; i < expected.size() && want.size() < limit; ++i) {
+          want.push_back(expected[i].second);
+        }
+        EXPECT_EQ(got, want) << "descending " << descending << " skip " << skip << " limit " << limit;
+        EXPECT_EQ(found, want) << "descending " << descending << " skip " << skip << " limit " << limit;
+        EXPECT_EQ(*n, want.size());
       }
-      EXPECT_EQ(got, want) << "skip " << skip << " limit " << limit;
     }
   }
   // Bounded below: the walk stops at the range's first entity, inside a run.
@@ -182,7 +193,7 @@ TEST(SecondaryIndex, ADescendingWalkGivesRunsOfEveryLengthInKeyOrder) {
       filter<Player>{}.where(field(&Player::score) >= 11.0).order(&Player::score, relstore::desc).limit(100),
       [&](const Player& p) { got.push_back(p.id); }));
   std::vector<std::int64_t> want;
-  for (const auto& [score, id] : expected) {
+  for (const auto& [score, id] : down) {
     if (-score >= 11.0) want.push_back(id);
   }
   EXPECT_EQ(got, want);

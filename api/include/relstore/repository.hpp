@@ -121,8 +121,8 @@ class repository {
     const detail::filter_spec& sp = spec::spec(f);
     return eng().template visitable<M>(sp).and_then([&] { return eng().template validate<M>(sp); }).and_then([&] {
       [[maybe_unused]] const std::uint64_t writes = eng().write_count();
-      return eng().template visit_entities<M>(sp, [&](const void* e) {
-        fn(*static_cast<const M*>(e));
+      return eng().template visit_entities<M>(sp, [&](const M& e) {
+        fn(e);
 #ifndef NDEBUG
         RELSTORE_ASSERT(eng().write_count() == writes, "relstore: a visit's fn wrote to the store");
 #endif

@@ -60,6 +60,10 @@ result<void> include_into(const registry& reg, const table_base* const* tables, 
 result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec,
                                            const where_node* extra = nullptr, query_plan* plan = nullptr);
 
+// Whether run_query(t, spec) is a page of one ordered index with no where
+// clause: skip, then limit entities, walked in the order asked.
+bool is_index_page(const table_base& t, const filter_spec& spec);
+
 // Calls fn on each entity run_query(t, spec) returns, in its order, and
 // returns how many; a walk of an ordered index hands them over as it goes,
 // without building the list. Nothing is called when it fails. REQUIRES:

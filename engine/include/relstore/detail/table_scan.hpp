@@ -57,10 +57,9 @@ std::optional<bool> int64_runs(std::size_t field, ForEachStored&& for_each_store
 // Calls fn for every entity of the ordered index `idx` on M's field F with
 // lo <= value <= hi (compare_for_order; a null bound is open), ascending or
 // descending by value and, among equal values, in primary key order, until
-// fn returns false.
-template <class M, std::size_t F, std::size_t Pk, class Index>
-void walk_ordered_range(const Index& idx, const value_view* lo, const value_view* hi, bool descending,
-                        function_ref<bool(const void*)> fn) {
+// fn returns false. Fn: bool(const void*).
+template <class M, std::size_t F, std::size_t Pk, class Index, class Fn>
+void walk_ordered_range(const Index& idx, const value_view* lo, const value_view* hi, bool descending, Fn&& fn) {
   using less = ordered_less<M, F, Pk>;
   if (lo != nullptr && hi != nullptr && compare_for_order(*lo, *hi) > 0) return;  // an empty range
   const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
