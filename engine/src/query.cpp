@@ -285,17 +285,13 @@ namespace {
 result<std::size_t> walk_in_order(const table_base& t, const filter_spec& spec, const where_node* w, query_plan* plan,
                                   function_ref<void(const void*)> sink) try {
   const order_key& o = spec.order.front();
-  const auto skip = static_cast<std::size_t>(spec.skip);
-  const auto limit = static_cast<std::size_t>(*spec.limit);
-  const std::size_t want = limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit;
-  std::size_t examined = 0, matched = 0;
-  if (want > 0) {
+  page_counter page(static_cast<std::size_t>(spec.skip), static_cast<std::size_t>(*spec.limit));
+  std::size_t examined = 0;
+  if (page.more()) {
     walk(t, o.field, choose_range(t, w, o.field), o.descending, [&](const void* e) {
       ++examined;
-      if (w == nullptr || evaluate(t.info(), *w, e)) {
-        if (matched++ >= skip) sink(e);
-      }
-      return matched < want;
+      if ((w == nullptr || evaluate(t.info(), *w, e)) && page.take()) sink(e);
+      return page.more();
     });
   }
   if (plan != nullptr) {
@@ -303,9 +299,9 @@ result<std::size_t> walk_in_order(const table_base& t, const filter_spec& spec, 
     plan->index = t.info().fields[o.field].name;
     plan->access = access_kind::index_order;
     plan->examined = examined;
-    plan->matched = matched;
+    plan->matched = page.accepted();
   }
-  return matched > skip ? matched - skip : 0;
+  return page.given();
 } catch (const match_aborted& a) {
   return a.error;
 }
@@ -359,9 +355,7 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
 }
 
 bool is_index_page(const table_base& t, const filter_spec& spec) {
-  where_node merged;
-  const where_node* w = effective_where(spec, nullptr, merged);
-  return w == nullptr && walks_in_order(t, spec, w);
+  return (!spec.where || matches_all(*spec.where)) && walks_in_order(t, spec, nullptr);
 }
 
 result<std::size_t> visit_query(const table_base& t, const filter_spec& spec, function_ref<void(const void*)> fn) {

@@ -23,6 +23,14 @@ relstore::dataset dataset_of(const Store& db) {
   return ds ? std::move(*ds) : relstore::dataset{};
 }
 
+// The bytes of a snapshot of `db`, saved to a stream.
+template <class Store>
+std::string saved_bytes(const Store& db) {
+  std::stringstream out;
+  EXPECT_TRUE(relstore::save(db, out));
+  return out.str();
+}
+
 // A dataset of one model `name` and one row: an int64 id of 1, then one
 // field per `fields` holding the matching `values`.
 inline relstore::dataset one_row(const std::string& name, const std::vector<relstore::field_info>& fields,

@@ -393,19 +393,18 @@ class table final : public table_base {
   // REQUIRES: ordered_on(field).
   template <class Fn>
   std::size_t walk_page(std::size_t field, bool descending, std::size_t skip, std::size_t limit, Fn&& fn) const {
-    const std::size_t want = limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit;
-    std::size_t met = 0;
-    if (want == 0) return 0;
+    page_counter page(skip, limit);
+    if (!page.more()) return 0;
     mp::mp_for_each<ordered_defs>([&](auto d) {
       constexpr std::size_t F = decltype(d)::field;
       if (F != field) return;
       walk_ordered_range<M, F, pk>(items.template get<ordered_tag<F>>(), nullptr, nullptr, descending,
                                    [&](const void* e) {
-                                     if (met++ >= skip) fn(*static_cast<const M*>(e));
-                                     return met < want;
+                                     if (page.take()) fn(*static_cast<const M*>(e));
+                                     return page.more();
                                    });
     });
-    return met > skip ? met - skip : 0;
+    return page.given();
   }
 
   void erase(const std::vector<const void*>& entities, const std::vector<change_reason>* reasons) override {

@@ -127,4 +127,19 @@ class table_base {
   key_counter keys_;
 };
 
+// One page of a walk: entities skip + 1 .. skip + limit of those accepted.
+// take() counts one accepted entity and says whether it is on the page;
+// more() whether the walk should go on.
+struct page_counter {
+  page_counter(std::size_t skip, std::size_t limit) noexcept
+      : skip_(skip), want_(limit > SIZE_MAX - skip ? SIZE_MAX : skip + limit) {}
+  bool take() noexcept { return met_++ >= skip_; }
+  bool more() const noexcept { return met_ < want_; }
+  std::size_t accepted() const noexcept { return met_; }  // the skipped ones included
+  std::size_t given() const noexcept { return met_ > skip_ ? met_ - skip_ : 0; }
+
+ private:
+  std::size_t skip_, want_, met_ = 0;
+};
+
 }  // namespace relstore::detail
