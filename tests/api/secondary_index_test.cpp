@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,8 +53,21 @@ std::vector<std::int64_t> ids(const Store& db, const std::string& json) {
   return out;
 }
 
-TEST(SecondaryIndex, EveryQueryAnswersAsWithoutTheIndex) {
-  indexed_store with;
+// Each ordered-index test runs on both kinds: stored lowest first
+// (relstore::ordered) and highest first (relstore::ordered_desc).
+template <class Store>
+class OrderedIndex : public ::testing::Test {};
+using ordered_kinds = ::testing::Types<indexed_store, descending_store>;
+struct kind_name {
+  template <class Store>
+  static std::string GetName(int) {
+    return std::is_same_v<Store, descending_store> ? "ordered_desc" : "ordered";
+  }
+};
+TYPED_TEST_SUITE(OrderedIndex, ordered_kinds, kind_name);
+
+TYPED_TEST(OrderedIndex, EveryQueryAnswersAsWithoutTheIndex) {
+  TypeParam with;
   plain_store without;
   fill(with, 500, 7);
   fill(without, 500, 7);
@@ -100,15 +114,15 @@ TEST(SecondaryIndex, EveryQueryAnswersAsWithoutTheIndex) {
   }
 }
 
-TEST(SecondaryIndex, ATopTenWalksTenEntries) {
-  indexed_store db;
+TYPED_TEST(OrderedIndex, ATopTenWalksTenEntries) {
+  TypeParam db;
   fill(db, 2000, 3);
   const auto top = filter<Player>{}.order(&Player::score, relstore::desc).limit(10);
-  auto plan = db.repo<Player>().explain(top).value();
+  auto plan = db.template repo<Player>().explain(top).value();
   EXPECT_EQ(plan.access, access_kind::index_order);
   EXPECT_EQ(plan.index, "score");
   EXPECT_EQ(plan.examined, 10u);
-  auto rows = db.repo<Player>().find(top).value();
+  auto rows = db.template repo<Player>().find(top).value();
   ASSERT_EQ(rows.size(), 10u);
   for (std::size_t i = 1; i < rows.size(); ++i) {
     EXPECT_TRUE(rows[i - 1]->score > rows[i]->score ||
@@ -116,16 +130,16 @@ TEST(SecondaryIndex, ATopTenWalksTenEntries) {
         << "ties keep primary key order";
   }
   // Without a limit, or ordered by something else, nothing is walked in order.
-  EXPECT_NE(db.repo<Player>().explain(filter<Player>{}.order(&Player::score, relstore::desc)).value().access,
+  EXPECT_NE(db.template repo<Player>().explain(filter<Player>{}.order(&Player::score, relstore::desc)).value().access,
             access_kind::index_order);
 }
 
-TEST(SecondaryIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
+TYPED_TEST(OrderedIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
   // Runs of 300 equal scores: a descending walk finds where each run starts
   // (by a descent once it is longer than a few steps), then walks it forwards.
-  indexed_store db;
-  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
-  auto players = db.repo<Player>();
+  TypeParam db;
+  ASSERT_TRUE(db.template repo<Guild>().create({.name = "g"}));
+  auto players = db.template repo<Player>();
   for (int i = 0; i < 900; ++i) {
     ASSERT_TRUE(players.create({.guildId = 1, .handle = "p" + std::to_string(i), .score = (i % 3) * 10.0}));
   }
@@ -149,13 +163,13 @@ TEST(SecondaryIndex, ADescendingPageThroughLongTiesKeepsKeyOrder) {
             (std::vector<std::int64_t>{1, 4}));
 }
 
-TEST(SecondaryIndex, AWalkGivesRunsOfEveryLengthInKeyOrderEitherWay) {
+TYPED_TEST(OrderedIndex, AWalkGivesRunsOfEveryLengthInKeyOrderEitherWay) {
   // Run k (k = 1..12) holds k players of score k, created in an order that
   // interleaves the runs; each page, from every skip, either way, is the
   // sorted list's, by visit and by find.
-  indexed_store db;
-  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
-  auto players = db.repo<Player>();
+  TypeParam db;
+  ASSERT_TRUE(db.template repo<Guild>().create({.name = "g"}));
+  auto players = db.template repo<Player>();
   std::vector<std::pair<double, std::int64_t>> down, up;  // (-score, id), (score, id)
   for (int round = 0; round < 12; ++round) {
     for (int k = round + 1; k <= 12; ++k) {
@@ -202,10 +216,10 @@ TEST(SecondaryIndex, AWalkGivesRunsOfEveryLengthInKeyOrderEitherWay) {
 // A visit of a page in index order hands each entity over as the walk
 // meets it; a where clause that can give up (a regexp at its bound) keeps
 // the visit all or nothing.
-TEST(SecondaryIndex, AVisitInIndexOrderCallsNothingWhenARegexpGivesUp) {
-  indexed_store db;
-  ASSERT_TRUE(db.repo<Guild>().create({.name = "g"}));
-  auto players = db.repo<Player>();
+TYPED_TEST(OrderedIndex, AVisitInIndexOrderCallsNothingWhenARegexpGivesUp) {
+  TypeParam db;
+  ASSERT_TRUE(db.template repo<Guild>().create({.name = "g"}));
+  auto players = db.template repo<Player>();
   for (int i = 1; i <= 5; ++i) {
     ASSERT_TRUE(players.create({.guildId = 1, .handle = "p" + std::to_string(i), .score = 10.0 * i}));
   }
@@ -232,36 +246,36 @@ TEST(SecondaryIndex, AVisitInIndexOrderCallsNothingWhenARegexpGivesUp) {
   EXPECT_EQ(seen, (std::vector<std::int64_t>{5, 4, 3, 2, 1, 6}));
 }
 
-TEST(SecondaryIndex, ARangeIsWalkedNotScanned) {
-  indexed_store db;
+TYPED_TEST(OrderedIndex, ARangeIsWalkedNotScanned) {
+  TypeParam db;
   fill(db, 1000, 5);
   const auto f = filter<Player>{}.where(field(&Player::score) >= 18.0 && field(&Player::score) < 19.0);
-  auto plan = db.repo<Player>().explain(f).value();
+  auto plan = db.template repo<Player>().explain(f).value();
   EXPECT_EQ(plan.access, access_kind::index_range);
   EXPECT_EQ(plan.index, "score");
-  EXPECT_EQ(plan.examined, plan.matched + db.repo<Player>().count(field(&Player::score) == 19.0).value())
+  EXPECT_EQ(plan.examined, plan.matched + db.template repo<Player>().count(field(&Player::score) == 19.0).value())
       << "the walk examines the range, its inclusive upper end included, and nothing else";
   // A hashed index answers equality.
-  auto eq = db.repo<Player>().explain(filter<Player>{}.where(field(&Player::level) == 2)).value();
+  auto eq = db.template repo<Player>().explain(filter<Player>{}.where(field(&Player::level) == 2)).value();
   EXPECT_EQ(eq.access, access_kind::index_equal);
   EXPECT_EQ(eq.index, "level");
 }
 
-TEST(SecondaryIndex, TheIndexFollowsWritesAndRollbacks) {
-  indexed_store db;
+TYPED_TEST(OrderedIndex, TheIndexFollowsWritesAndRollbacks) {
+  TypeParam db;
   fill(db, 50, 9);
-  auto players = db.repo<Player>();
+  auto players = db.template repo<Player>();
   const auto top1 = filter<Player>{}.order(&Player::score, relstore::desc).limit(1);
   ASSERT_TRUE(players.update_by_id(7, relstore::patch<Player>{}.set(&Player::score, 1000.0)));
   EXPECT_EQ(players.find(top1).value().at(0)->id, 7);
   {
     auto tx = db.begin();
-    ASSERT_TRUE(db.repo<Player>().update_by_id(8, relstore::patch<Player>{}.set(&Player::score, 2000.0)));
+    ASSERT_TRUE(db.template repo<Player>().update_by_id(8, relstore::patch<Player>{}.set(&Player::score, 2000.0)));
     EXPECT_EQ(players.find(top1).value().at(0)->id, 8);
     tx.rollback();
   }
   EXPECT_EQ(players.find(top1).value().at(0)->id, 7);
-  ASSERT_TRUE(db.repo<Guild>().delete_by_id(players.find_by_id(7).value().guildId));  // cascades
+  ASSERT_TRUE(db.template repo<Guild>().delete_by_id(players.find_by_id(7).value().guildId));  // cascades
   EXPECT_NE(players.find(top1).value().at(0)->id, 7);
 }
 
@@ -315,6 +329,11 @@ TEST(SecondaryIndex, SnapshotsRebuildIndexesAndTolerateAddedOrRemovedOnes) {
   plain_store removed;  // the program dropped its indexes
   ASSERT_TRUE(relstore::load(removed, path));
   EXPECT_EQ(ids(removed, top), ids(db, top));
+  descending_store turned;  // the program declared them highest first
+  ASSERT_TRUE(relstore::load(turned, path));
+  EXPECT_EQ(ids(turned, top), ids(db, top));
+  const std::string bottom = R"({"order":["title ASC"],"limit":7})";
+  EXPECT_EQ(ids(turned, bottom), ids(db, bottom));
 
   // Data the unique index refuses, written by a program without it.
   plain_store loose;

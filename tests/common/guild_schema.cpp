@@ -3,4 +3,5 @@
 
 RELSTORE_INSTANTIATE_TABLES(guild::indexed_schema, guild::Guild, guild::Player)
 RELSTORE_INSTANTIATE_TABLES(guild::plain_schema, guild::Guild, guild::Player)
+RELSTORE_INSTANTIATE_TABLES(guild::descending_schema, guild::Guild, guild::Player)
 RELSTORE_INSTANTIATE_MODELS(guild::Guild, guild::Player)

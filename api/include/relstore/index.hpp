@@ -11,6 +11,13 @@
 //            and an order by the field alone with a limit walks the index
 //            until the page is full: a top-10 leaderboard costs about ten
 //            steps, not a scan. explain() names the index and the walk.
+//   ordered_desc
+//            ordered, stored highest value first (SQL's CREATE INDEX ... DESC),
+//            equal values still in primary key order. It answers the same
+//            filters with the same results; an order by the field descending
+//            is then its plain forward walk (a leaderboard), and ascending
+//            the walk that steps back run by run. Declare the direction the
+//            hot page reads.
 //   hashed   an equality index: eq and inq on the field are lookups. Not on
 //            a floating-point field (a compile error): use ordered.
 //   unique   hashed and enforced: a create or update that repeats a value is
@@ -33,6 +40,7 @@
 namespace relstore {
 
 struct ordered {};
+struct ordered_desc {};
 struct hashed {};
 struct unique {};
 
@@ -40,12 +48,15 @@ template <auto Member, class Kind = ordered>
 struct index {
   static_assert(std::is_member_object_pointer_v<decltype(Member)>,
                 "relstore: index<&Model::field, kind> names a data member of a model");
-  static_assert(std::is_same_v<Kind, ordered> || std::is_same_v<Kind, hashed> || std::is_same_v<Kind, unique>,
-                "relstore: an index's kind is relstore::ordered, relstore::hashed or relstore::unique");
+  static_assert(std::is_same_v<Kind, ordered> || std::is_same_v<Kind, ordered_desc> || std::is_same_v<Kind, hashed> ||
+                    std::is_same_v<Kind, unique>,
+                "relstore: an index's kind is relstore::ordered, relstore::ordered_desc, relstore::hashed or "
+                "relstore::unique");
 
   using model = typename detail::member_pointer_traits<decltype(Member)>::class_type;
   static constexpr bool is_index = true;
-  static constexpr bool is_ordered = std::is_same_v<Kind, ordered>;
+  static constexpr bool is_ordered = std::is_same_v<Kind, ordered> || std::is_same_v<Kind, ordered_desc>;
+  static constexpr bool is_descending = std::is_same_v<Kind, ordered_desc>;
   static constexpr bool is_unique = std::is_same_v<Kind, unique>;
   static constexpr std::size_t field = detail::member_index<model, Member>();
   static_assert(field != detail::npos, "relstore: an index names a field the model describes in RELSTORE_MODEL");

@@ -382,8 +382,11 @@ class table final : public table_base {
   void walk_ordered(std::size_t field, const value_view* lo, const value_view* hi, bool descending,
                     function_ref<bool(const void*)> fn) const override {
     mp::mp_for_each<ordered_defs>([&](auto d) {
-      constexpr std::size_t F = decltype(d)::field;
-      if (F == field) walk_ordered_range<M, F, pk>(items.template get<ordered_tag<F>>(), lo, hi, descending, fn);
+      using D = decltype(d);
+      if (D::field == field) {
+        walk_ordered_range<M, D::field, pk, D::descending>(items.template get<ordered_tag<D::field>>(), lo, hi,
+                                                           descending, fn);
+      }
     });
   }
 
@@ -396,13 +399,13 @@ class table final : public table_base {
     page_counter page(skip, limit);
     if (!page.more()) return 0;
     mp::mp_for_each<ordered_defs>([&](auto d) {
-      constexpr std::size_t F = decltype(d)::field;
-      if (F != field) return;
-      walk_ordered_range<M, F, pk>(items.template get<ordered_tag<F>>(), nullptr, nullptr, descending,
-                                   [&](const void* e) {
-                                     if (page.take()) fn(*static_cast<const M*>(e));
-                                     return page.more();
-                                   });
+      using D = decltype(d);
+      if (D::field != field) return;
+      walk_ordered_range<M, D::field, pk, D::descending>(items.template get<ordered_tag<D::field>>(), nullptr, nullptr,
+                                                         descending, [&](const void* e) {
+                                                           if (page.take()) fn(*static_cast<const M*>(e));
+                                                           return page.more();
+                                                         });
     });
     return page.given();
   }

@@ -30,11 +30,12 @@ namespace bmi = boost::multi_index;
 template <std::size_t F>
 struct field_tag {};
 
-template <std::size_t F, bool Unique, bool User = false>
+template <std::size_t F, bool Unique, bool User = false, bool Descending = false>
 struct index_def {
   static constexpr std::size_t field = F;
   static constexpr bool unique = Unique;
-  static constexpr bool user = User;  // declared by a relstore::index
+  static constexpr bool user = User;              // declared by a relstore::index
+  static constexpr bool descending = Descending;  // an ordered index stored highest first
 };
 
 template <class D>
@@ -70,7 +71,7 @@ using user_hashed_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && !I:
                                      mp::mp_list<index_def<I::field, I::is_unique, true>>, mp::mp_list<>>;
 template <class M, class I>
 using user_ordered_defs = mp::mp_if_c<std::is_same_v<typename I::model, M> && I::is_ordered,
-                                      mp::mp_list<index_def<I::field, false, true>>, mp::mp_list<>>;
+                                      mp::mp_list<index_def<I::field, false, true, I::is_descending>>, mp::mp_list<>>;
 
 template <std::size_t F>
 struct ordered_tag {};
@@ -94,22 +95,29 @@ struct ordered_probe {
   const member_type<M, F>* value;
 };
 
-// Orders ordered_key values (typed, as compare_for_order would); a
+// Orders ordered_key values (typed, as compare_for_order would; highest
+// first when Descending, equal values in primary key order either way); a
 // value_view or an ordered_probe alone compares with the field only (for
 // lower_bound and upper_bound).
-template <class M, std::size_t F, std::size_t Pk>
+template <class M, std::size_t F, std::size_t Pk, bool Descending = false>
 struct ordered_less {
   using key = typename ordered_key<M, F, Pk>::type;
   using probe = ordered_probe<M, F>;
   static int field_order(const key& a, const key& b) noexcept { return order_field_values(*a.value, *b.value); }
+  // Whether a field value a comes before b in the index (three-way `order`).
+  static bool before(int order) noexcept { return Descending ? order > 0 : order < 0; }
   bool operator()(const key& a, const key& b) const noexcept {
     const int c = field_order(a, b);
-    return c != 0 ? c < 0 : *a.key < *b.key;
+    return c != 0 ? before(c) : *a.key < *b.key;
   }
-  bool operator()(const value_view& a, const key& b) const { return compare_for_order(a, view_of(*b.value)) < 0; }
-  bool operator()(const key& a, const value_view& b) const { return compare_for_order(view_of(*a.value), b) < 0; }
-  bool operator()(const probe& a, const key& b) const noexcept { return order_field_values(*a.value, *b.value) < 0; }
-  bool operator()(const key& a, const probe& b) const noexcept { return order_field_values(*a.value, *b.value) < 0; }
+  bool operator()(const value_view& a, const key& b) const { return before(compare_for_order(a, view_of(*b.value))); }
+  bool operator()(const key& a, const value_view& b) const { return before(compare_for_order(view_of(*a.value), b)); }
+  bool operator()(const probe& a, const key& b) const noexcept {
+    return before(order_field_values(*a.value, *b.value));
+  }
+  bool operator()(const key& a, const probe& b) const noexcept {
+    return before(order_field_values(*a.value, *b.value));
+  }
 };
 
 template <class M, class Relations, class Indexes>
@@ -144,7 +152,7 @@ struct table_layout {
 
   template <class D>
   using ordered_spec = bmi::ordered_non_unique<bmi::tag<ordered_tag<D::field>>, ordered_key<M, D::field, pk>,
-                                               ordered_less<M, D::field, pk>>;
+                                               ordered_less<M, D::field, pk, D::descending>>;
   using indices = mp::mp_apply<bmi::indexed_by, mp::mp_append<mp::mp_transform_q<index_spec_of<M>, defs>,
                                                               mp::mp_transform<ordered_spec, ordered_defs>>>;
   using container = bmi::multi_index_container<M, indices, node_allocator<M, M>>;

@@ -54,17 +54,22 @@ std::optional<bool> int64_runs(std::size_t field, ForEachStored&& for_each_store
   return result;
 }
 
-// Calls fn for every entity of the ordered index `idx` on M's field F with
-// lo <= value <= hi (compare_for_order; a null bound is open), ascending or
-// descending by value and, among equal values, in primary key order, until
-// fn returns false. Fn: bool(const void*).
-template <class M, std::size_t F, std::size_t Pk, class Index, class Fn>
+// Calls fn for every entity of the ordered index `idx` on M's field F
+// (stored highest first when StoredDescending) with lo <= value <= hi
+// (compare_for_order; a null bound is open), ascending or descending by
+// value and, among equal values, in primary key order, until fn returns
+// false. The walk in the index's own direction is a plain forward walk.
+// Fn: bool(const void*).
+template <class M, std::size_t F, std::size_t Pk, bool StoredDescending, class Index, class Fn>
 void walk_ordered_range(const Index& idx, const value_view* lo, const value_view* hi, bool descending, Fn&& fn) {
-  using less = ordered_less<M, F, Pk>;
+  using less = ordered_less<M, F, Pk, StoredDescending>;
   if (lo != nullptr && hi != nullptr && compare_for_order(*lo, *hi) > 0) return;  // an empty range
-  const auto first = lo != nullptr ? idx.lower_bound(*lo, less{}) : idx.begin();
-  const auto last = hi != nullptr ? idx.upper_bound(*hi, less{}) : idx.end();
-  if (!descending) {
+  // The index's first and last bound: lo then hi, or hi then lo.
+  const value_view* const low = StoredDescending ? hi : lo;
+  const value_view* const high = StoredDescending ? lo : hi;
+  const auto first = low != nullptr ? idx.lower_bound(*low, less{}) : idx.begin();
+  const auto last = high != nullptr ? idx.upper_bound(*high, less{}) : idx.end();
+  if (descending == StoredDescending) {
     for (auto it = first; it != last; ++it) {
       if (!fn(&*it)) return;
     }
