@@ -2,6 +2,7 @@
 #include "relstore/detail/query.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -93,6 +94,11 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
 }
 
 }  // namespace
+
+std::uint64_t next_validation_stamp() noexcept {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds) {
   if (spec.total_limit) {

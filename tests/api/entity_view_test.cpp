@@ -196,6 +196,43 @@ TEST_F(EntityView, APreparedJsonFilterRunsManyTimes) {
   EXPECT_FALSE(deep);
 }
 
+// A prepared filter is checked once, on the store that prepared it and
+// under its limits: changing the filter, the limits or the store checks it
+// again, and the run refuses what the check refuses.
+TEST_F(EntityView, APreparedFilterIsCheckedAgainWhenItOrItsStoreChanges) {
+  using relstore::field;
+  auto q = db_.repo<Order>().prepare(relstore::filter<Order>{}
+                                         .where(field(&Order::total) > 6.0 && field(&Order::note) == "ada")
+                                         .order(&Order::total, relstore::desc)
+                                         .limit(2));
+  ASSERT_TRUE(q) << q.error().message();
+  EXPECT_EQ(ids(db_.repo<Order>().view(*q).value()), (std::vector<std::int64_t>{1, 3}));
+
+  const relstore::limits roomy = db_.limits();
+  db_.set_limits({.max_filter_terms = 1});
+  auto tight = db_.repo<Order>().find(*q);
+  ASSERT_FALSE(tight);
+  EXPECT_EQ(tight.error().code, errc::limit_exceeded);
+  EXPECT_FALSE(db_.repo<Order>().visit(*q, [](const Order&) {}));
+  EXPECT_FALSE(db_.repo<Customer>().related<"orders">(ada_).find(*q));
+  db_.set_limits(roomy);
+  EXPECT_EQ(db_.repo<Customer>().related<"orders">(ada_).find(*q).value().size(), 2u);
+
+  q = db_.repo<Order>().prepare(*q);  // prepared under the limits as they are now
+  ASSERT_TRUE(q);
+  auto twice = *q;
+  twice.order(&Order::total);  // total is ordered already
+  auto refused = db_.repo<Order>().find(twice);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::invalid_filter);
+
+  store other;
+  other.set_limits({.max_filter_terms = 1});
+  auto elsewhere = other.repo<Order>().find(*q);
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code, errc::limit_exceeded);
+}
+
 struct misuse : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

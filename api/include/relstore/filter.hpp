@@ -188,7 +188,7 @@ class filter {
   filter() { spec_.model = &model_info_of<M>(); }
 
   filter& where(relstore::where<M> w) & {
-    spec_.where = std::move(w.spec_);
+    edit().where = std::move(w.spec_);
     return *this;
   }
   filter&& where(relstore::where<M> w) && { return std::move(this->where(std::move(w))); }
@@ -196,7 +196,7 @@ class filter {
   template <class T>
   filter& order(T M::*member, direction d = asc) & {
     static_assert(!detail::is_std_array_v<detail::unwrap_optional_t<T>>, "relstore: an array field has no order");
-    spec_.order.push_back({detail::field_of(member), d == desc});
+    edit().order.push_back({detail::field_of(member), d == desc});
     return *this;
   }
   template <class T>
@@ -206,7 +206,7 @@ class filter {
 
   // At most n rows; a count above INT64_MAX (SIZE_MAX, say) means no limit.
   filter& limit(std::size_t n) & {
-    spec_.limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
+    edit().limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;
   }
   filter&& limit(std::size_t n) && { return std::move(this->limit(n)); }
@@ -215,12 +215,12 @@ class filter {
   // order), after each parent's own where, skip and limit. Elsewhere it is
   // invalid_filter.
   filter& total_limit(std::size_t n) & {
-    spec_.total_limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
+    edit().total_limit = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;
   }
   filter&& total_limit(std::size_t n) && { return std::move(this->total_limit(n)); }
   filter& skip(std::size_t n) & {
-    spec_.skip = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
+    edit().skip = static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
     return *this;
   }
   filter&& skip(std::size_t n) && { return std::move(this->skip(n)); }
@@ -230,7 +230,7 @@ class filter {
   filter& fields(T M::*... member) & {
     std::uint64_t mask = 0;
     ((mask |= std::uint64_t{1} << detail::field_of(member)), ...);
-    spec_.fields = mask;
+    edit().fields = mask;
     return *this;
   }
   template <class... T>
@@ -241,13 +241,13 @@ class filter {
   // Includes relation `relation` (has_many or belongs_to) of M. An unknown name
   // or a scope of the wrong model is invalid_filter when the filter is run.
   filter& include(std::string relation) & {
-    spec_.include.push_back({std::move(relation), {}});
+    edit().include.push_back({std::move(relation), {}});
     return *this;
   }
   filter&& include(std::string relation) && { return std::move(this->include(std::move(relation))); }
   template <class T>
   filter& include(std::string relation, const filter<T>& scope) & {
-    spec_.include.push_back({std::move(relation), scope.spec_});
+    edit().include.push_back({std::move(relation), scope.spec_});
     return *this;
   }
   template <class T>
@@ -285,6 +285,13 @@ class filter {
   friend class filter;
   template <class, class>
   friend class repository;
+
+  // Every change goes through here: a prepared filter that changes is
+  // checked again when it runs.
+  detail::filter_spec& edit() noexcept {
+    spec_.validated = 0;
+    return spec_;
+  }
 
   detail::filter_spec spec_;
 };

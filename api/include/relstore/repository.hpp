@@ -135,13 +135,17 @@ class repository {
     return parse_filter(json).and_then([&](const filter<M>& f) { return visit(f, fn); });
   }
 
-  // A JSON filter parsed and checked once, to run many times with find,
-  // view, visit or find_one: no JSON is read again. Errors: invalid_filter.
+  // A filter parsed (from JSON) and checked once, to run many times with
+  // find, view, visit or find_one on this store: no JSON is read and
+  // nothing is checked again. Changing the returned filter, or the store's
+  // limits, makes the next run check it again, as does running it on another
+  // store. Errors: invalid_filter, limit_exceeded.
   result<filter<M>> prepare(std::string_view json) const {
-    return parse_filter(json).and_then([&](filter<M> f) -> result<filter<M>> {
-      if (auto r = eng().template validate<M>(spec::spec(f)); !r) return std::move(r).error();
-      return f;
-    });
+    return parse_filter(json).and_then([&](filter<M> f) { return prepare(std::move(f)); });
+  }
+  result<filter<M>> prepare(filter<M> f) const {
+    if (auto r = eng().template validate<M>(spec::spec(f)); !r) return std::move(r).error();
+    return spec::validated(std::move(f), eng().stamp());
   }
 
   // The first match; not_found when nothing matches.

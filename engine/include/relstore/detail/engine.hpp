@@ -63,12 +63,20 @@ class engine {
   // ------------------------------------------------------------------ reads
 
   const limits& bounds() const noexcept { return limits_; }
-  void set_bounds(const limits& l) noexcept { limits_ = l; }
+  void set_bounds(const limits& l) noexcept {
+    limits_ = l;
+    stamp_ = next_validation_stamp();  // what passed under the old limits is checked again
+  }
 
+  // A spec prepared by this engine under its current limits (stamp())
+  // passes without a second look.
   template <class M>
   result<void> validate(const filter_spec& spec) const {
+    if (spec.validated == stamp_) return {};
     return validate_filter(schema(), model_index<M>, spec, limits_);
-  }
+  }  // The stamp validate() accepts: this engine's, under its current limits.
+  std::uint64_t stamp() const noexcept { return stamp_; }
+
   // REQUIRES: w validated. Errors: limit_exceeded (a regexp gave up).
   template <class M>
   result<std::vector<const void*>> select(const where_node* w, query_plan* plan = nullptr,
@@ -502,6 +510,7 @@ class engine {
 
   storage<S> st_;
   limits limits_;
+  std::uint64_t stamp_ = next_validation_stamp();
   journal_mark tx_start_;
   std::vector<std::pair<std::uint64_t, journal_mark>> savepoints_;  // (id, mark), outermost first
   std::uint64_t tx_id_ = 0;

@@ -64,6 +64,9 @@ struct filter_spec {
   std::int64_t skip = 0;
   std::optional<std::uint64_t> fields;  // projection mask; nullopt = all
   std::vector<include_spec> include;
+  // The stamp of the engine and limits this spec passed validation under
+  // (prepare); 0 when unchecked. Any edit resets it.
+  std::uint64_t validated = 0;
 };
 
 struct include_spec {
@@ -184,6 +187,13 @@ struct spec_access {
   static F make(Spec spec) {
     F f;
     f.spec_ = std::move(spec);
+    if constexpr (std::is_same_v<Spec, filter_spec>) f.spec_.validated = 0;  // checked again
+    return f;
+  }
+  // A copy of filter f whose spec passed validation under `stamp`.
+  template <class F>
+  static F validated(F f, std::uint64_t stamp) {
+    f.spec_.validated = stamp;
     return f;
   }
 };

@@ -27,6 +27,8 @@ namespace relstore::detail {
 // Errors: invalid_filter, limit_exceeded.
 result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec,
                              const limits& bounds = {});
+// A validation stamp no earlier call returned (never 0). Thread-safe.
+std::uint64_t next_validation_stamp() noexcept;
 
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
