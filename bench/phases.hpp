@@ -109,6 +109,11 @@ void constrained_find_sum(benchmark::State& state) {
 }
 
 template <class System>
+void constrained_find_visit(benchmark::State& state) {
+  reads<System>(state, [](System& sys, picker& pick) { return sys.find_sum_visit(pick.parent()); });
+}
+
+template <class System>
 void constrained_find_copied(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.find_sum_copied(pick.parent()); });
 }

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -147,8 +148,11 @@ std::vector<std::int64_t> observe(std::int64_t n) {
     const std::int64_t p = pick.parent();
     const double got = s.find_sum(p);
     sum += got;
-    if constexpr (requires { s.find_sum_copied(p); }) {
-      if (s.find_sum_copied(p) != got) seen.push_back(-1);  // the two reads disagree
+    if constexpr (requires { s.find_sum_visit(p); }) {
+      // Key order twice: the same bits. The index's order: the same cents.
+      const double visited = s.find_sum_visit(p);
+      if (s.find_sum_copied(p) != visited) seen.push_back(-1);
+      if (std::llround(visited * 100) != std::llround(got * 100)) seen.push_back(-1);
     }
   }
   seen.push_back(static_cast<std::int64_t>(sum * 100 + 0.5));
@@ -236,6 +240,9 @@ void register_system(const std::vector<std::int64_t>& scales) {
   add("insert_children", &insert_children<System>, true);
   add("point_lookup", &point_lookup<System>, false);
   add("constrained_find_sum", &constrained_find_sum<System>, false);
+  if constexpr (requires(System & sys) { sys.find_sum_visit(1); }) {
+    add("constrained_find_visit", &constrained_find_visit<System>, false);
+  }
   if constexpr (requires(System & sys) { sys.find_sum_copied(1); }) {
     add("constrained_find_copied", &constrained_find_copied<System>, false);
   }

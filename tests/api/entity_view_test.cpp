@@ -109,6 +109,36 @@ TEST_F(EntityView, AConstrainedVisitOfAllGivesKeyOrderWhateverTheCreationOrder) 
   }
 }
 
+// for_each_unordered hands over exactly the family visit gives (in the
+// index's order, not key order), however the family was made and churned,
+// and nothing of another parent or of a null foreign key.
+TEST_F(EntityView, AConstrainedForEachUnorderedGivesTheWholeFamilyAndNothingElse) {
+  auto family = [&](auto repo) {
+    std::vector<std::int64_t> seen, visited;
+    const std::size_t n = repo.for_each_unordered([&](const Order& o) { seen.push_back(o.id); });
+    EXPECT_EQ(n, seen.size());
+    EXPECT_TRUE(repo.visit({}, [&](const Order& o) { visited.push_back(o.id); }));
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, visited) << "for_each_unordered and visit disagree";
+    return seen;
+  };
+  auto ada = db_.repo<Customer>().related<"orders">(ada_);
+  EXPECT_EQ(family(ada), (std::vector<std::int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(family(db_.repo<Customer>().related<"orders">(bob_)), (std::vector<std::int64_t>{5}));
+  EXPECT_TRUE(family(db_.repo<Customer>().related<"orders">(bob_ + 100)).empty());
+  // Churn: a child deleted, two created out of key order, one moved away.
+  ASSERT_TRUE(db_.repo<Order>().delete_by_id(2));
+  ASSERT_TRUE(ada.create({.id = 40, .total = 1.0}));
+  ASSERT_TRUE(ada.create({.id = 7, .total = 1.0}));
+  ASSERT_TRUE(db_.repo<Order>().update_by_id(3, relstore::patch<Order>{}.set(&Order::customerId, bob_)));
+  EXPECT_EQ(family(ada), (std::vector<std::int64_t>{1, 4, 7, 40}));
+  EXPECT_EQ(family(db_.repo<Customer>().related<"orders">(bob_)), (std::vector<std::int64_t>{3, 5}));
+  // A nullable foreign key: the orders without a coupon are no coupon's.
+  const auto coupon = db_.repo<Coupon>().create({.label = "half"}).value().id;
+  ASSERT_TRUE(db_.repo<Order>().update_by_id(4, relstore::patch<Order>{}.set(&Order::couponId, coupon)));
+  EXPECT_EQ(family(db_.repo<Coupon>().related<"orders">(coupon)), (std::vector<std::int64_t>{4}));
+}
+
 TEST_F(EntityView, AConstrainedViewSeesOnlyItsParentsChildren) {
   auto orders = db_.repo<Customer>().related<"orders">(ada_);
   auto v = orders.view(relstore::filter<Order>{}.order(&Order::total).limit(3)).value();
@@ -286,6 +316,9 @@ TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
   EXPECT_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, write), misuse);
   EXPECT_EQ(calls, 1u) << "caught at the first write";
   EXPECT_NO_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, [&](const Order&) { ++calls; }));
+  calls = 0;
+  EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).for_each_unordered(write), misuse);
+  EXPECT_EQ(calls, 1u) << "for_each_unordered: caught at the first write";
   relstore::set_assert_handler(previous);
 #endif
 }

@@ -20,6 +20,23 @@ using namespace shop;
 using relstore::errc;
 using relstore::field;
 
+// A family with a float field: a double out of its range is rejected only
+// when a patch is applied.
+struct Squad {
+  std::int64_t id = 0;
+  friend bool operator==(const Squad&, const Squad&) = default;
+};
+RELSTORE_MODEL(Squad, id)
+struct Trooper {
+  std::int64_t id = 0;
+  std::int64_t squadId = 0;
+  float speed = 0;
+  friend bool operator==(const Trooper&, const Trooper&) = default;
+};
+RELSTORE_MODEL(Trooper, id, squadId, speed)
+using squad_store =
+    relstore::store<relstore::schema<relstore::models<Squad, Trooper>, relstore::has_many<"troopers", Squad, Trooper>>>;
+
 const std::string kCannotChange = "Property \"customerId\" cannot be changed!";
 
 // Ada (id 1) has orders with totals 5, 15, 25; Bob (id 2) has 10, 20.
@@ -251,6 +268,59 @@ TEST_F(ConstrainedRepository, ExistsOnlyForThisParentsChildren) {
   EXPECT_TRUE(orders_of(bob.id).exists(bobs));
   EXPECT_FALSE(orders_of(bob.id).exists(adas));
   EXPECT_FALSE(orders_of(ada.id).exists(9999));
+}
+
+// A patch of a whole family in fields no index holds is written as the
+// index walk reaches each child; with an observer, or in a transaction, it
+// is an update whose events come in key order. Both ways leave one store.
+TEST_F(ConstrainedRepository, APatchOfAWholeFamilyLeavesTheSameStoreObservedOrInATransaction) {
+  for (std::int64_t k : {40, 7, 30}) ASSERT_TRUE(orders_of(ada.id).create({.id = k, .total = 1.0}));
+  store observed = db;
+  store in_tx = db;
+  const auto p = relstore::patch<Order>{}.set(&Order::note, "paid").set(&Order::total, 2.5);
+  auto patched = orders_of(ada.id).patch(p);
+  ASSERT_TRUE(patched) << patched.error().message();
+  EXPECT_EQ(*patched, 6u);
+  for (const Order& o : all_orders()) {
+    EXPECT_EQ(o.note, o.customerId == ada.id ? "paid" : "") << o.id;
+    EXPECT_EQ(o.total == 2.5, o.customerId == ada.id) << o.id;
+  }
+  std::vector<std::int64_t> updated;
+  auto sub = observed.on<Order>(relstore::on_update_event,
+                                [&](const relstore::event<Order>& e) { updated.push_back(e.after->id); });
+  EXPECT_EQ(observed.repo<Customer>().related<"orders">(ada.id).patch(p).value_or(0), 6u);
+  EXPECT_EQ(updated, (std::vector<std::int64_t>{1, 2, 3, 7, 30, 40})) << "events in key order";
+  EXPECT_TRUE(observed == db);
+  {
+    auto tx = in_tx.begin();
+    EXPECT_EQ(in_tx.repo<Customer>().related<"orders">(ada.id).patch(p).value_or(0), 6u);
+    ASSERT_TRUE(tx.commit());
+  }
+  EXPECT_TRUE(in_tx == db);
+  const store before = in_tx;
+  {
+    auto tx = in_tx.begin();
+    EXPECT_EQ(in_tx.repo<Customer>().related<"orders">(bob.id).patch(p).value_or(0), 2u);
+    tx.rollback();
+  }
+  EXPECT_TRUE(in_tx == before);
+}
+
+TEST(ConstrainedPatch, AValueOutOfItsFieldsRangeWritesNoChild) {
+  squad_store db;
+  const auto squad = db.repo<Squad>().create({}).value().id;
+  for (float v : {1.0F, 2.0F, 3.0F}) ASSERT_TRUE(db.repo<Squad>().related<"troopers">(squad).create({.speed = v}));
+  const squad_store before = db;
+  const auto too_fast = relstore::patch<Trooper>{}.set(&Trooper::speed, 1e39);
+  auto r = db.repo<Squad>().related<"troopers">(squad).patch(too_fast);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  for (const char* part : {"Trooper", "speed", "1e+39"}) {
+    EXPECT_NE(r.error().message().find(part), std::string::npos) << r.error().message();
+  }
+  EXPECT_TRUE(db == before);
+  // A family of none: nothing to convert, nothing rejected.
+  EXPECT_EQ(db.repo<Squad>().related<"troopers">(squad + 1).patch(too_fast).value_or(99), 0u);
 }
 
 TEST_F(ConstrainedRepository, OperationsOnANonexistentParentTouchNothing) {

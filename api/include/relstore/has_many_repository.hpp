@@ -11,6 +11,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -122,6 +123,16 @@ class has_many_repository {
     });
   }
 
+  // Calls fn(const C&) on each of this parent's children in the order its
+  // foreign key index holds them, which any write may change (visit gives
+  // key order); returns how many. The fastest read of a family: one walk of
+  // the index range, each child handed over as it is reached, no sort and
+  // nothing gathered. REQUIRES: fn does not write to the store (checked in
+  // Debug builds).
+  template <class Fn>
+  requires std::invocable<Fn&, const C&> std::size_t for_each_unordered(Fn&& fn)
+  const { return eng().template visit_children_unordered<R>(child_key_, eng().reading(fn)); }
+
   // not_found if there is no such child of this parent.
   result<C> find_by_id(const key_type& id) const {
     const C* e = mine(id);
@@ -144,7 +155,11 @@ class has_many_repository {
     if (const value* v = p.find(R::child_key)) {
       if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed(detail::as_view(*v));
     }
-    return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
+    if (detail::matches_all(spec::spec(w))) {
+      if (auto done = writer<W>().template patch_children_in_place<R>(child_key_, spec::spec(p))) return *done;
+    }
+    const bool any_order = eng().template patches_in_place<C>(spec::spec(p));
+    return matching(w, !any_order).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
       return writer<W>().template patch<C>(targets, spec::spec(p)).transform([&] { return targets.size(); });
     });
   }

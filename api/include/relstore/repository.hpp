@@ -120,13 +120,7 @@ class repository {
   const {
     const detail::filter_spec& sp = spec::spec(f);
     return eng().template visitable<M>(sp).and_then([&] { return eng().template validate<M>(sp); }).and_then([&] {
-      [[maybe_unused]] const std::uint64_t writes = eng().write_count();
-      return eng().template visit_entities<M>(sp, [&](const M& e) {
-        fn(e);
-#ifndef NDEBUG
-        RELSTORE_ASSERT(eng().write_count() == writes, "relstore: a visit's fn wrote to the store");
-#endif
-      });
+      return eng().template visit_entities<M>(sp, eng().reading(fn));
     });
   }
   template <class Fn>
@@ -224,7 +218,8 @@ class repository {
   // Patches every match; returns how many matched. All or nothing.
   template <bool W = writable>
   result<std::size_t> update_all(const patch<M>& p, const where<M>& w = {}) {
-    return matching(w).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
+    const bool any_order = eng().template patches_in_place<M>(spec::spec(p));
+    return matching(w, !any_order).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
       return writer<W>().template patch<M>(targets, spec::spec(p)).transform([&] { return targets.size(); });
     });
   }

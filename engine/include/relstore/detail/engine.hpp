@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/cascade.hpp"
 #include "relstore/detail/materialize.hpp"
 #include "relstore/detail/query.hpp"
@@ -138,6 +139,12 @@ class engine {
     if (!materializer<S>::asks_all_stored(spec)) return std::nullopt;
     return materializer<S>::template visit_children<R>(st_, key, std::forward<Fn>(fn));
   }
+  // fn(const C&) on R's children of `key` in the foreign key index's order;
+  // returns how many. REQUIRES: fn does not write.
+  template <class R, class Fn>
+  std::size_t visit_children_unordered(const member_type<typename R::child, R::child_key>& key, Fn&& fn) const {
+    return materializer<S>::template visit_children_unordered<R>(st_, key, std::forward<Fn>(fn));
+  }
   // fn(const M&) on each entity entities(spec) would hold, in order,
   // without that list where the query walks an ordered index (visit_query;
   // a page of one index with no where, typed: table::walk_page); returns
@@ -163,6 +170,21 @@ class engine {
   // Counts every change to the store: a view taken at one count is invalid
   // at another (entity_view's Debug check).
   const std::uint64_t& write_count() const noexcept { return writes_; }
+  // fn(const M&), checked in Debug builds not to write to this store: a
+  // visit hands over stored entities as it walks. REQUIRES: fn outlives the
+  // returned callable.
+  template <class Fn>
+  auto reading(Fn& fn) const {
+    return [this, &fn, writes = writes_](const auto& e) {
+      fn(e);
+#ifndef NDEBUG
+      RELSTORE_ASSERT(writes_ == writes, "relstore: a visit's fn wrote to the store");
+#else
+      (void)this;
+      (void)writes;
+#endif
+    };
+  }
 
   // ----------------------------------------------------------------- writes
   // Each write is all or nothing: on an error the journal undoes whatever it
@@ -201,8 +223,18 @@ class engine {
     if (!r) return std::move(r).error();
     return std::move(*after);
   }
-  // Sets `changes` on each of `targets` (entities of M, in key order), all
-  // or nothing, each value converted once. A patch of fields in no index
+  // Whether patch<M>(targets, changes) writes in place: it sets no indexed
+  // field, and nothing records or observes M's updates. Such a patch cannot
+  // fail once its values convert and delivers no event, so the order of its
+  // targets makes no difference: a caller need not sort them.
+  template <class M>
+  bool patches_in_place(const field_changes& changes) const noexcept {
+    std::uint64_t fields = 0;
+    for (const auto& c : changes) fields |= std::uint64_t{1} << c.field;
+    return writes_in_place<M>(fields);
+  }
+  // Sets `changes` on each of `targets` (entities of M, in key order unless
+  // patches_in_place), all or nothing, each value converted once. A patch of fields in no index
   // writes them in place when nothing records or observes the write
   // (update_each's way: no key, parent or unique rule can be at stake);
   // otherwise it is an update. Errors: update's; a value that does not fit
@@ -213,7 +245,7 @@ class engine {
     auto made = prepared_patch<M>::prepare(*static_cast<const M*>(targets.front()), changes);
     if (!made) return std::move(made).error();
     const prepared_patch<M>& p = *made;
-    if ((p.fields() & indexed_fields<typename table_t<M>::indexed_defs>) == 0 && !updates_journaled<M>()) {
+    if (writes_in_place<M>(p.fields())) {
       if (p.fields() == 0) return {};  // an empty patch writes nothing
       // A background save copies each entity before its first write: while
       // one runs, only the targets the patch changes are written, so a patch
@@ -233,6 +265,40 @@ class engine {
     return update<M>(targets, [&p](const M& old) -> result<M> {
       M n = old;
       p.write(n);
+      return n;
+    });
+  }
+  // patch<C>(each of R's children of `key`, changes) in one walk of the
+  // foreign key's range, each child written as the walk reaches it, no list
+  // gathered; returns how many children. Only where the patch writes in
+  // place (patches_in_place) and no background save watches C; otherwise
+  // nullopt, and the caller takes patch's way. Errors: patch's.
+  template <class R>
+  std::optional<result<std::size_t>> patch_children_in_place(const member_type<typename R::child, R::child_key>& key,
+                                                             const field_changes& changes) {
+    using C = typename R::child;
+    auto& t = tab<C>();
+    if (changes.empty() || !patches_in_place<C>(changes) || t.watched()) return std::nullopt;
+    const auto& family = t.template index<R::child_key>();
+    if (family.find(key) == family.end()) return result<std::size_t>(0);  // no write: nothing to count
+    return guarded(false, [&]() -> result<std::size_t> {
+      std::optional<prepared_patch<C>> p;
+      std::size_t n = 0;
+      std::optional<error> failed;
+      t.template for_each_equal<R::child_key>(key, [&](const C& c) {
+        if (failed) return;
+        if (!p) {  // converted once, on the first child (as patch does)
+          auto made = prepared_patch<C>::prepare(c, changes);
+          if (!made) {
+            failed = std::move(made).error();
+            return;
+          }
+          p.emplace(std::move(*made));
+        }
+        p->write(t.stored(&c));
+        ++n;
+      });
+      if (failed) return std::move(*failed);
       return n;
     });
   }
@@ -480,6 +546,11 @@ class engine {
   template <class M>
   bool updates_journaled() const noexcept {
     return st_.log().recording || tab<M>().observed(event_kind::updated);
+  }
+  // Whether a patch of `fields` (bit i: field i) writes in place.
+  template <class M>
+  bool writes_in_place(std::uint64_t fields) const noexcept {
+    return (fields & indexed_fields<typename table_t<M>::indexed_defs>) == 0 && !updates_journaled<M>();
   }
   // update_each and update_fields. Checked: apply may touch any field.
   template <class M, bool Checked, class Apply>

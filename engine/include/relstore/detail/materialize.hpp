@@ -149,6 +149,24 @@ struct materializer {
     return far.size();
   }
 
+  // Calls fn(const C&) on R's children of the parent whose key is `key`, in
+  // the foreign key index's order; returns how many. Each child is handed
+  // over as the walk reaches it, nothing gathered: a large table's walk is a
+  // chain of cache misses, and a walk that also gathers or sorts (as
+  // visit_children must, for key order) costs about half again.
+  // REQUIRES: fn does not write to the store.
+  template <class R, class Fn>
+  static std::size_t visit_children_unordered(const storage<S>& st,
+                                              const member_type<typename R::child, R::child_key>& key, Fn&& fn) {
+    using C = typename R::child;
+    std::size_t n = 0;
+    st.template tab<C>().template for_each_equal<R::child_key>(key, [&](const C& c) {
+      fn(c);
+      ++n;
+    });
+    return n;
+  }
+
   // find(spec) on R's children of one parent. REQUIRES: spec validated.
   template <class R>
   static result<rows<typename R::child>> run_children(const storage<S>& st,
