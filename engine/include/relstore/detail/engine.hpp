@@ -280,7 +280,7 @@ class engine {
     auto& t = tab<C>();
     if (changes.empty() || !patches_in_place<C>(changes) || t.watched()) return std::nullopt;
     const auto& family = t.template index<R::child_key>();
-    if (family.find(key) == family.end()) return result<std::size_t>(0);  // no write: nothing to count
+    if (family.find(key) == family.end()) return result<std::size_t>(std::size_t{0});  // no write: nothing to count
     return guarded(false, [&]() -> result<std::size_t> {
       std::optional<prepared_patch<C>> p;
       std::size_t n = 0;
