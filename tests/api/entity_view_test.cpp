@@ -137,6 +137,12 @@ TEST_F(EntityView, AConstrainedForEachUnorderedGivesTheWholeFamilyAndNothingElse
   const auto coupon = db_.repo<Coupon>().create({.label = "half"}).value().id;
   ASSERT_TRUE(db_.repo<Order>().update_by_id(4, relstore::patch<Order>{}.set(&Order::couponId, coupon)));
   EXPECT_EQ(family(db_.repo<Coupon>().related<"orders">(coupon)), (std::vector<std::int64_t>{4}));
+  // A read-only repository's families read the same way.
+  const store& reader = db_;
+  double sum = 0;
+  EXPECT_EQ(reader.repo<Customer>().related<"orders">(ada_).for_each_unordered([&](const Order& o) { sum += o.total; }),
+            4u);
+  EXPECT_EQ(sum, 30.0 + 8.0 + 1.0 + 1.0) << "orders 1, 4, 7 and 40";
 }
 
 TEST_F(EntityView, AConstrainedViewSeesOnlyItsParentsChildren) {
