@@ -269,6 +269,27 @@ TEST_F(EntityView, APreparedFilterIsCheckedAgainWhenItOrItsStoreChanges) {
   EXPECT_EQ(elsewhere.error().code, errc::limit_exceeded);
 }
 
+// A moved-from filter is the empty filter, even one that was prepared
+// (REGRESSION: it kept its validation stamp, and its run read the operands
+// the move had taken).
+TEST_F(EntityView, AMovedFromPreparedFilterMatchesEverything) {
+  using relstore::field;
+  auto orders = db_.repo<Order>();
+  const auto everything = ids(orders.view().value());
+  auto q = orders.prepare(relstore::filter<Order>{}.where(field(&Order::total) > 6.0).order(&Order::total));
+  ASSERT_TRUE(q) << q.error().message();
+  auto kept = std::move(*q);
+  EXPECT_EQ(ids(orders.view(kept).value()), (std::vector<std::int64_t>{4, 3, 1, 5}));
+  EXPECT_EQ(ids(orders.view(*q).value()), everything);  // NOLINT(bugprone-use-after-move): the case under test
+
+  auto r = orders.prepare(R"({"where":{"note":{"regexp":"^a"}}})");
+  ASSERT_TRUE(r) << r.error().message();
+  relstore::filter<Order> into;
+  into = std::move(*r);
+  EXPECT_EQ(orders.find(into).value().size(), 4u);
+  EXPECT_EQ(orders.find(*r).value().size(), everything.size());  // NOLINT(bugprone-use-after-move)
+}
+
 struct misuse : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

@@ -182,10 +182,22 @@ field_ref<M, T> field(T M::*member) {
 }
 
 // A filter over model M. Copyable value type; cheap to reuse across frames.
+// A moved-from filter is the empty filter (it matches every entity).
 template <class M>
 class filter {
  public:
   filter() { spec_.model = &model_info_of<M>(); }
+  filter(const filter&) = default;
+  filter& operator=(const filter&) = default;
+  filter(filter&& o) noexcept : spec_(std::move(o.spec_)) { o.clear(); }
+  filter& operator=(filter&& o) noexcept {
+    if (this != &o) {
+      spec_ = std::move(o.spec_);
+      o.clear();
+    }
+    return *this;
+  }
+  ~filter() = default;
 
   filter& where(relstore::where<M> w) & {
     edit().where = std::move(w.spec_);
@@ -291,6 +303,10 @@ class filter {
   detail::filter_spec& edit() noexcept {
     spec_.validated = 0;
     return spec_;
+  }
+  void clear() noexcept {
+    spec_ = detail::filter_spec{};
+    spec_.model = &model_info_of<M>();
   }
 
   detail::filter_spec spec_;
