@@ -65,4 +65,5 @@ relstore_compile_fail(array_field_ordered_filter "an array field takes ==, !=, i
 relstore_compile_fail(array_patch_wrong_length "value's type does not match the field's type")
 relstore_compile_fail(patch_constant_out_of_range "relstore_constant_does_not_fit_the_field")
 relstore_compile_fail(patch_fraction_into_integer "a floating-point number for an integer field does not compile")
+relstore_compile_fail(ordered_both_directions "a field has one ordered index, ordered or ordered_desc")
 relstore_compile_fail(patch_narrowing_variable "'level' is not a constant expression|‘level’ is not a constant expression")

@@ -36,6 +36,19 @@ RELSTORE_MODEL(Score, id, value)
 using ranked = relstore::schema<relstore::models<Score>, relstore::index<&Score::value, relstore::ordered>>;
 std::size_t ranked_use(const relstore::store<ranked>& db) { return db.size<Score>(); }
 
+// ordered_both_directions's model, with the indexes that are allowed: one
+// ordered index per field, beside a hashed one on the same field.
+struct Racer {
+  std::int64_t id = 0;
+  double lap = 0;
+  std::int32_t grid = 0;
+};
+RELSTORE_MODEL(Racer, id, lap, grid)
+using racing =
+    relstore::schema<relstore::models<Racer>, relstore::index<&Racer::lap, relstore::ordered_desc>,
+                     relstore::index<&Racer::grid, relstore::ordered>, relstore::index<&Racer::grid, relstore::hashed>>;
+std::size_t racing_use(const relstore::store<racing>& db) { return db.size<Racer>(); }
+
 // The array_field_* tests' model, used as arrays may be: compared whole, an
 // ordered index on another field.
 struct Spot {

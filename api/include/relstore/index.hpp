@@ -23,7 +23,8 @@
 //   unique   hashed and enforced: a create or update that repeats a value is
 //            already_exists naming the index. Not on an optional field (a
 //            compile error): Boost's unique index would hold one null only.
-// No kind of index may be on an array field (a compile error).
+// No kind of index may be on an array field, and a field takes one ordered
+// index, ordered or ordered_desc (compile errors).
 //
 // Indexes are the program's, not the snapshot's: a load rebuilds them, so an
 // index added or removed needs nothing from the file (a unique index that

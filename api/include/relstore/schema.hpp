@@ -80,6 +80,10 @@ struct schema<models<Models...>, Relations...> {
   using child_listed = boost::mp11::mp_contains<model_list, typename R::child>;
   template <class I>
   using index_model_listed = boost::mp11::mp_contains<model_list, typename I::model>;
+  template <class I>
+  using ordered_field_of = boost::mp11::mp_list<typename I::model, boost::mp11::mp_size_t<I::field>>;
+  template <class I>
+  using is_ordered_index = boost::mp11::mp_bool<I::is_ordered>;
   template <class R>
   using through_backed = boost::mp11::mp_bool<detail::through_is_backed<relation_list, R>()>;
 
@@ -92,6 +96,10 @@ struct schema<models<Models...>, Relations...> {
   static_assert(boost::mp11::mp_all_of<index_list, index_model_listed>::value,
                 "relstore: an index's model is not in the schema");
   static_assert(boost::mp11::mp_is_set<index_list>::value, "relstore: an index is listed twice");
+  static_assert(
+      boost::mp11::mp_is_set<
+          boost::mp11::mp_transform<ordered_field_of, boost::mp11::mp_copy_if<index_list, is_ordered_index>>>::value,
+      "relstore: a field has one ordered index, ordered or ordered_desc: either answers both directions");
   static_assert(boost::mp11::mp_all_of<any_relation_list, through_backed>::value,
                 "relstore: a has_many_through needs has_many relations from both ends to the through model, on its "
                 "two keys: they enforce the keys and say what deleting an end does to its links");
