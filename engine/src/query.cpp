@@ -219,7 +219,8 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   if (best != nullptr) {
     for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
   } else if (range) {
-    walk(t, range->field, range, false, [&](const void* e) {
+    // In the index's own direction: the forward walk, whatever order is asked.
+    walk(t, range->field, range, t.stored_descending(range->field), [&](const void* e) {
       consider(e);
       return true;
     });

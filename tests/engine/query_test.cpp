@@ -10,9 +10,11 @@
 #include <vector>
 
 #include <random>
+#include "common/guild_schema.hpp"
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 #include "relstore/detail/json_filter.hpp"
+#include "relstore/detail/store_access.hpp"
 
 namespace query_test {
 
@@ -118,6 +120,39 @@ TEST(QueryPipeline, IncludesResolveTheSameOnADataset) {
     for (const auto& o : (*typed)[i].many<"orders">()) want.push_back(o->id);
     EXPECT_EQ(got, want) << "customer " << i;
   }
+}
+
+// The players with score >= 3 that select() meets, by id: in key order, or
+// (key_order false) in the order the ordered index on score is walked.
+template <class Store>
+std::vector<std::int64_t> scored_at_least_3(bool key_order) {
+  using guild::Player;
+  Store db;
+  const auto g = db.template repo<guild::Guild>().create({.name = "g"}).value().id;
+  const double scores[] = {5, 9, 1, 9, 7, 3, 7};  // ids 1..7
+  for (double s : scores) {
+    EXPECT_TRUE(db.template repo<Player>().create(
+        {.guildId = g, .handle = std::to_string(s) + "/" + std::to_string(db.template size<Player>()), .score = s}));
+  }
+  auto f = relstore::filter<Player>{}.where(relstore::field(&Player::score) >= 3.0);
+  const auto& spec = relstore::detail::spec_access::spec(f);
+  relstore::query_plan plan;
+  auto hits = relstore::detail::store_access::of(db).template select<Player>(&*spec.where, &plan, key_order);
+  EXPECT_EQ(plan.access, relstore::access_kind::index_range);
+  std::vector<std::int64_t> ids;
+  for (const void* e : hits.value()) ids.push_back(static_cast<const Player*>(e)->id);
+  return ids;
+}
+
+// A select that needs no order walks a range forward in the index, however
+// it is stored: highest first on an ordered_desc index (ties in key order),
+// each entity once. Asked for key order, both give key order.
+TEST(QueryPipeline, AnUnorderedRangeIsTheIndexsForwardWalk) {
+  using ids = std::vector<std::int64_t>;
+  EXPECT_EQ(scored_at_least_3<guild::descending_store>(false), (ids{2, 4, 5, 7, 1, 6}));
+  EXPECT_EQ(scored_at_least_3<guild::indexed_store>(false), (ids{6, 1, 5, 7, 2, 4}));
+  EXPECT_EQ(scored_at_least_3<guild::descending_store>(true), (ids{1, 2, 4, 5, 6, 7}));
+  EXPECT_EQ(scored_at_least_3<guild::indexed_store>(true), (ids{1, 2, 4, 5, 6, 7}));
 }
 
 }  // namespace

@@ -378,6 +378,12 @@ class table final : public table_base {
     mp::mp_for_each<ordered_defs>([&](auto d) { found = found || decltype(d)::field == field; });
     return found;
   }
+  bool stored_descending(std::size_t field) const noexcept override {
+    bool found = false;
+    mp::mp_for_each<ordered_defs>(
+        [&](auto d) { found = found || (decltype(d)::field == field && decltype(d)::descending); });
+    return found;
+  }
 
   void walk_ordered(std::size_t field, const value_view* lo, const value_view* hi, bool descending,
                     function_ref<bool(const void*)> fn) const override {

@@ -71,6 +71,9 @@ class table_base {
   virtual void for_each_distinct(std::size_t field, visitor fn) const = 0;
   // Whether `field` has an ordered index (a user's index<&M::f, ordered>).
   virtual bool ordered_on(std::size_t) const noexcept { return false; }
+  // Whether the ordered index on `field` is stored highest first (ordered_desc):
+  // its walk_ordered(descending = true) is the plain forward walk.
+  virtual bool stored_descending(std::size_t) const noexcept { return false; }
   // Walks the ordered index on `field` over the entities whose value v has
   // lo <= v <= hi (compare_for_order; a null bound is open), ascending or
   // descending, equal values in primary key order either way, until fn
