@@ -305,8 +305,9 @@ class filter {
     return spec_;
   }
   void clear() noexcept {
+    const model_info* model = spec_.model;  // a move copies the pointer and leaves it
     spec_ = detail::filter_spec{};
-    spec_.model = &model_info_of<M>();
+    spec_.model = model;
   }
 
   detail::filter_spec spec_;
