@@ -53,26 +53,6 @@ struct order_key {
 
 struct include_spec;
 
-// The validation stamp of a filter_spec. A move hands it over and leaves 0
-// behind: the moved-from spec's clauses are gone, so it is checked again.
-class validation_stamp {
- public:
-  validation_stamp() = default;
-  validation_stamp(std::uint64_t v) noexcept : value_(v) {}  // NOLINT(google-explicit-constructor)
-  validation_stamp(const validation_stamp&) = default;
-  validation_stamp& operator=(const validation_stamp&) = default;
-  validation_stamp(validation_stamp&& o) noexcept : value_(std::exchange(o.value_, 0)) {}
-  validation_stamp& operator=(validation_stamp&& o) noexcept {
-    value_ = std::exchange(o.value_, 0);
-    return *this;
-  }
-  ~validation_stamp() = default;
-  operator std::uint64_t() const noexcept { return value_; }  // NOLINT(google-explicit-constructor)
-
- private:
-  std::uint64_t value_ = 0;
-};
-
 struct filter_spec {
   const model_info* model = nullptr;  // null: not yet bound (an include scope)
   std::optional<where_node> where;
@@ -85,8 +65,9 @@ struct filter_spec {
   std::optional<std::uint64_t> fields;  // projection mask; nullopt = all
   std::vector<include_spec> include;
   // The stamp of the engine and limits this spec passed validation under
-  // (prepare); 0 when unchecked. Any edit or move from the spec resets it.
-  validation_stamp validated;
+  // (prepare); 0 when unchecked. Any edit resets it, and a filter moved
+  // from is left empty (filter.hpp), its stamp 0.
+  std::uint64_t validated = 0;
 };
 
 struct include_spec {
