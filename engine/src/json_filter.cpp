@@ -2,6 +2,7 @@
 #include "relstore/detail/json_filter.hpp"
 
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -142,46 +143,51 @@ result<where_node> parse_where_value(const model_info& m, const json::value& v) 
   return all;
 }
 
-result<std::int64_t> non_negative(const model_info& m, const char* name, const json::value& v) {
-  const std::string what = std::string(name) + " " + text_of(v);
+result<std::int64_t> non_negative(const model_info& m, std::string_view name, const json::value& v) {
+  auto bad = [&](const std::string& why) { return bad_filter(m, std::string(name) + " " + text_of(v) + " " + why); };
+  auto too_large = [&] { return bad("is larger than " + std::to_string(INT64_MAX) + ", the largest supported"); };
   if (v.is_int64()) {
-    if (v.get_int64() < 0) return bad_filter(m, what + " must not be negative");
+    if (v.get_int64() < 0) return bad("must not be negative");
     return v.get_int64();
   }
-  if (v.is_uint64()) {  // above INT64_MAX
-    return bad_filter(m, what + " is larger than " + std::to_string(INT64_MAX) + ", the largest supported");
-  }
+  if (v.is_uint64()) return too_large();  // above INT64_MAX
   if (v.is_double()) {
     const double d = v.get_double();
-    if (d < 0) return bad_filter(m, what + " must not be negative");
-    if (std::floor(d) != d) return bad_filter(m, what + " must be a whole number");
+    if (d < 0) return bad("must not be negative");
+    if (std::floor(d) != d) return bad("must be a whole number");
     // 2^63 as a double is the first value above INT64_MAX.
-    if (!(d < 9223372036854775808.0)) {
-      return bad_filter(m, what + " is larger than " + std::to_string(INT64_MAX) + ", the largest supported");
-    }
+    if (!(d < 9223372036854775808.0)) return too_large();
     return static_cast<std::int64_t>(d);
   }
-  return bad_filter(m, what + " must be a non-negative integer, not " + kind_of(v));
+  return bad("must be a non-negative integer, not " + kind_of(v));
 }
 
 result<void> parse_order(const model_info& m, const json::value& v, filter_spec& out) {
   auto one = [&](const json::value& e) -> result<void> {
     if (!e.is_string()) return bad_filter(m, "order entries must be strings like \"total DESC\", got " + text_of(e));
-    std::string s(e.get_string());
-    std::string name, dir;
+    const std::string_view s(e.get_string().data(), e.get_string().size());
+    // "name", "name dir": words between spaces.
+    auto word = [&](std::size_t& i) {
+      while (i < s.size() && s[i] == ' ') ++i;
+      const std::size_t from = i;
+      while (i < s.size() && s[i] != ' ') ++i;
+      return s.substr(from, i - from);
+    };
     std::size_t i = 0;
+    const std::string_view name = word(i), dir = word(i);
     while (i < s.size() && s[i] == ' ') ++i;
-    while (i < s.size() && s[i] != ' ') name += s[i++];
-    while (i < s.size() && s[i] == ' ') ++i;
-    while (i < s.size() && s[i] != ' ') dir += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++])));
-    while (i < s.size() && s[i] == ' ') ++i;
-    if (i != s.size()) return bad_filter(m, "order \"" + s + "\" has extra words");
+    if (i != s.size()) return bad_filter(m, "order \"" + std::string(s) + "\" has extra words");
     auto f = m.find_field(name);
-    if (!f) return bad_filter(m, "order names unknown field \"" + name + "\"");
-    if (!dir.empty() && dir != "ASC" && dir != "DESC") {
-      return bad_filter(m, "order \"" + s + "\": direction must be ASC or DESC");
+    if (!f) return bad_filter(m, "order names unknown field \"" + std::string(name) + "\"");
+    auto is = [&](std::string_view d) {
+      return std::equal(dir.begin(), dir.end(), d.begin(), d.end(),
+                        [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; });
+    };
+    const bool descending = is("DESC");
+    if (!dir.empty() && !descending && !is("ASC")) {
+      return bad_filter(m, "order \"" + std::string(s) + "\": direction must be ASC or DESC");
     }
-    out.order.push_back({static_cast<std::uint32_t>(*f), dir == "DESC"});
+    out.order.push_back({static_cast<std::uint32_t>(*f), descending});
     return {};
   };
   if (v.is_array()) {
@@ -300,7 +306,7 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
     } else if (k == "skip" || k == "offset") {
       if (skipped) return bad_filter(m, "skip and offset mean the same: give one of them");
       skipped = true;
-      auto n = non_negative(m, std::string(k).c_str(), val);
+      auto n = non_negative(m, k, val);
       if (!n) return n.error();
       spec.skip = *n;
     } else if (k == "fields") {
@@ -314,23 +320,40 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
   return spec;
 }
 
+// Memory for one parsed document, on the stack while it is small. Nothing
+// read from a document keeps pointers into it: it dies with the call.
+class scratch {
+ public:
+  json::storage_ptr memory() noexcept { return &resource_; }
+
+ private:
+  unsigned char buffer_[2048];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
+
 }  // namespace
 
 result<filter_spec> parse_filter_json(const registry& reg, std::size_t model, std::string_view text) {
-  auto v = parse_json(text, errc::invalid_filter, "filter for " + reg.model(model).name);
+  scratch scratch;
+  auto v = parse_json(
+      text, errc::invalid_filter, [&] { return "filter for " + reg.model(model).name; }, scratch.memory());
   if (!v) return std::move(v).error();
   return parse_filter_value(reg, model, *v);
 }
 
 result<where_node> parse_where_json(const registry& reg, std::size_t model, std::string_view text) {
-  auto v = parse_json(text, errc::invalid_filter, "where for " + reg.model(model).name);
+  scratch scratch;
+  auto v = parse_json(
+      text, errc::invalid_filter, [&] { return "where for " + reg.model(model).name; }, scratch.memory());
   if (!v) return std::move(v).error();
   return parse_where_value(reg.model(model), *v);
 }
 
 result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view text) {
   const model_info& m = reg.model(model);
-  auto v = parse_json(text, errc::invalid_argument, "data for " + m.name);
+  scratch scratch;
+  auto v = parse_json(
+      text, errc::invalid_argument, [&] { return "data for " + m.name; }, scratch.memory());
   if (!v) return std::move(v).error();
   if (!v->is_object()) return make_error(errc::invalid_argument, "data for " + m.name + " must be a JSON object");
   field_changes out;

@@ -123,17 +123,18 @@ std::size_t keys_kept(const json::value& v) {
 
 }  // namespace
 
-result<json::value> parse_json(std::string_view text, errc code, const std::string& what) {
+result<json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
+                               json::storage_ptr sp) {
   std::error_code ec;
   json::parse_options opt;
   opt.max_depth = max_json_depth;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opt);
-  if (ec) return make_error(code, what + " is not valid JSON: " + ec.message());
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, std::move(sp), opt);
+  if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message());
   // Boost.JSON drops all but the last of a repeated key: fewer keys kept
   // than written means one was repeated; only then find which.
   if (keys_kept(v) == keys_written(text)) return v;
   if (auto key = repeated_key(text)) {
-    return make_error(code, what + " names the key " + json_text(json::string(*key)) + " twice in one object");
+    return make_error(code, what() + " names the key " + json_text(json::string(*key)) + " twice in one object");
   }
   return v;
 }

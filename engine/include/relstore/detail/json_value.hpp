@@ -3,11 +3,13 @@
 // scalars to values. Internal; only compiled code includes it.
 #pragma once
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "relstore/detail/function_ref.hpp"
 #include "relstore/error.hpp"
 #include "relstore/value.hpp"
 
@@ -16,8 +18,14 @@ namespace relstore::detail {
 // The deepest nesting a JSON input may have.
 inline constexpr std::size_t max_json_depth = 64;
 
-// Parses `text`. Errors: `code`, "<what> is not valid JSON: <reason>".
-result<boost::json::value> parse_json(std::string_view text, errc code, const std::string& what);
+// Parses `text` into memory from `sp` (the default resource if null): the
+// document must not outlive it. Errors: `code`, "<what()> is not valid
+// JSON: <reason>"; what() is called only for an error.
+result<boost::json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
+                                      boost::json::storage_ptr sp = {});
+inline result<boost::json::value> parse_json(std::string_view text, errc code, const std::string& what) {
+  return parse_json(text, code, [&] { return what; });
+}
 
 // A JSON scalar as a value; nullopt, with the reason in *why (when not
 // null), for arrays, objects, integers beyond int64 and numbers beyond a
