@@ -226,9 +226,22 @@ long double as_long_double(const value_view& v) noexcept {
       return std::get<double>(v);
   }
 }
+
+// Whether v is a double, or an int64 a double holds exactly; sets `out` to it.
+bool as_exact_double(const value_view& v, double& out) noexcept {
+  if (const auto* d = std::get_if<double>(&v)) {
+    out = *d;
+    return true;
+  }
+  constexpr std::int64_t exact = std::int64_t{1} << 53;
+  const auto* i = std::get_if<std::int64_t>(&v);
+  if (i == nullptr || *i < -exact || *i > exact) return false;
+  out = static_cast<double>(*i);
+  return true;
+}
 }  // namespace
 
-std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept {
+int compare_numbers(const value_view& a, const value_view& b) noexcept {
   const bool ai = a.index() != 3, bi = b.index() != 3;
   if (ai && bi) {  // exact: int64 against uint64 by sign, then magnitude
     const auto* x = std::get_if<std::int64_t>(&a);
@@ -240,10 +253,17 @@ std::optional<int> compare_numbers(const value_view& a, const value_view& b) noe
     const std::uint64_t uy = y != nullptr ? static_cast<std::uint64_t>(*y) : std::get<std::uint64_t>(b);
     return sign_of(ux, uy);
   }
+  // A double against a double, or against an int64 of at most 2^53 (held
+  // exactly): compared as doubles, the common case and the fast one.
+  double dx = 0, dy = 0;
+  if (as_exact_double(a, dx) && as_exact_double(b, dy)) {
+    if (std::isnan(dx) || std::isnan(dy)) return unordered;
+    return sign_of(dx, dy);
+  }
   // long double holds every int64 and uint64 exactly (x86-64's 64-bit
   // mantissa, or a 113-bit one).
   const long double x = as_long_double(a), y = as_long_double(b);
-  if (std::isnan(x) || std::isnan(y)) return std::nullopt;
+  if (std::isnan(x) || std::isnan(y)) return unordered;
   return sign_of(x, y);
 }
 
@@ -306,7 +326,7 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
     case 0:
       return 0;
     case 1: {
-      if (auto c = compare_numbers(a, b)) return *c;
+      if (const int c = compare_numbers(a, b); c != unordered) return c;
       const bool an = a.index() == 3 && std::isnan(std::get<double>(a));
       const bool bn = b.index() == 3 && std::isnan(std::get<double>(b));
       return an == bn ? 0 : an ? 1 : -1;  // NaN after every number

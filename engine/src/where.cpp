@@ -39,8 +39,8 @@ error bad(const model_info& m, const where_node& n, const std::string& what) {
 }
 
 // Three-way comparison of a non-null field value with a non-null operand of a
-// compatible type; nullopt when unordered (NaN).
-std::optional<int> compare(const value_view& f, const value& o) {
+// compatible type: -1, 0, 1, or `unordered` (NaN).
+int compare(const value_view& f, const value& o) {
   switch (f.index()) {
     case 1: {
       const int a = std::get<bool>(f), b = std::get<bool>(o);
@@ -59,8 +59,7 @@ std::optional<int> compare(const value_view& f, const value& o) {
 bool equal_arrays(const array_view& a, const array_view& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    auto c = compare_numbers(a[i], b[i]);
-    if (!c || *c != 0) return false;
+    if (compare_numbers(a[i], b[i]) != 0) return false;
   }
   return true;
 }
@@ -71,8 +70,7 @@ bool equals(const value_view& f, const value& o) {
     const auto* b = std::get_if<array_value>(&o);
     return b != nullptr && equal_arrays(*a, b->view());
   }
-  auto c = compare(f, o);
-  return c && *c == 0;
+  return compare(f, o) == 0;
 }
 
 // limit_exceeded for a regexp match that gave up on `entity`'s `text`.
@@ -308,20 +306,20 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
   }
   if (is_null) return false;
   if (n.kind == op::between) {
-    auto lo = compare(f, n.operands[0]), hi = compare(f, n.operands[1]);
-    return lo && hi && *lo >= 0 && *hi <= 0;
+    const int lo = compare(f, n.operands[0]), hi = compare(f, n.operands[1]);
+    return lo != unordered && hi != unordered && lo >= 0 && hi <= 0;
   }
-  auto c = compare(f, n.operands[0]);
-  if (!c) return false;
+  const int c = compare(f, n.operands[0]);
+  if (c == unordered) return false;
   switch (n.kind) {
     case op::gt:
-      return *c > 0;
+      return c > 0;
     case op::gte:
-      return *c >= 0;
+      return c >= 0;
     case op::lt:
-      return *c < 0;
+      return c < 0;
     case op::lte:
-      return *c <= 0;
+      return c <= 0;
     default:
       return false;
   }

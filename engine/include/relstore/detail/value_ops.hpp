@@ -19,10 +19,13 @@ namespace relstore::detail {
 // NaN after every other number. Returns <0, 0 or >0.
 int compare_for_order(const value_view& a, const value_view& b) noexcept;
 
+// compare_numbers's answer when either number is NaN.
+inline constexpr int unordered = 2;
 // Three-way comparison of two numbers (int64, uint64 or double views),
-// exact across kinds; nullopt when either is NaN.
+// exact across kinds: -1, 0, 1, or `unordered`. (Not a std::optional<int>:
+// GCC returns one through a store and a wider load that stalls.)
 // REQUIRES: both views hold a number.
-std::optional<int> compare_numbers(const value_view& a, const value_view& b) noexcept;
+int compare_numbers(const value_view& a, const value_view& b) noexcept;
 
 // Calls f(std::type_identity<T>{}) with T the C++ type of number type `t`
 // (std::int8_t ... std::uint64_t, float for float32, double for float64), or
