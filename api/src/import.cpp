@@ -71,7 +71,7 @@ result<std::shared_ptr<const enum_info>> enum_from_json(const json::value& v, co
 }
 
 result<detail::column_store> schema_from_json(std::string_view text) {
-  auto parsed = detail::parse_json(text, errc::invalid_argument, "import: the schema");
+  auto parsed = detail::parse_json(text, errc::invalid_argument, [] { return std::string("import: the schema"); });
   if (!parsed) return std::move(parsed).error();
   const json::value& v = *parsed;
   if (!v.is_object() || !v.get_object().contains("models") || !v.at("models").is_array()) {
@@ -249,11 +249,11 @@ class row_reader {
     const std::string_view text = s.text;
     const std::string label = s.name.empty() ? std::string("the document") : s.name;
     const std::size_t first_end = std::min(text.find('\n'), text.size());
-    auto first = detail::parse_json(text.substr(0, first_end), errc::invalid_argument, "import: " + label);
+    auto what = [&] { return "import: " + label; };
+    auto first = detail::parse_json(text.substr(0, first_end), errc::invalid_argument, what);
     if (!first || !dump_line(*first)) {
       // A document on one line was parsed whole already.
-      auto doc = first_end == text.size() ? std::move(first)
-                                          : detail::parse_json(text, errc::invalid_argument, "import: " + label);
+      auto doc = first_end == text.size() ? std::move(first) : detail::parse_json(text, errc::invalid_argument, what);
       if (!doc) return std::move(doc).error();
       advanced(text.size());
       return read_document(*doc, s.name.empty() ? std::string() : s.name + ": ");
@@ -267,7 +267,7 @@ class row_reader {
       advanced(end + 1 - pos);
       pos = end + 1;
       if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      auto v = detail::parse_json(l, errc::invalid_argument, "import: " + where);
+      auto v = detail::parse_json(l, errc::invalid_argument, [&] { return "import: " + where; });
       if (!v) return std::move(v).error();
       auto entry = dump_line(*v);
       if (!entry) return bad_import(where + ": expected {\"model\":...,\"row\":{...}} as dump writes");

@@ -126,7 +126,7 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
     case field_type::string:
       return value{f.text};
     case field_type::array: {  // the array's JSON text: [1,2.5,3]
-      auto doc = parse_json(f.text, errc::invalid_argument, "the cell");
+      auto doc = parse_json(f.text, errc::invalid_argument, [] { return std::string("the cell"); });
       if (!doc || !doc->is_array()) return fail("an array of numbers in JSON ([1,2,3])");
       std::string reason;
       auto a = json_scalar(*doc, &reason);

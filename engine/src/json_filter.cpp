@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <cctype>
 #include <string>
+#include <utility>
 
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_value.hpp"
@@ -320,44 +321,11 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
   return spec;
 }
 
-// Memory for one parsed document, on the stack while it is small. Nothing
-// read from a document keeps pointers into it: it dies with the call.
-class scratch {
- public:
-  json::storage_ptr memory() noexcept { return &resource_; }
-
- private:
-  unsigned char buffer_[2048];
-  json::monotonic_resource resource_{buffer_, sizeof buffer_};
-};
-
-}  // namespace
-
-result<filter_spec> parse_filter_json(const registry& reg, std::size_t model, std::string_view text) {
-  scratch scratch;
-  auto v = parse_json(
-      text, errc::invalid_filter, [&] { return "filter for " + reg.model(model).name; }, scratch.memory());
-  if (!v) return std::move(v).error();
-  return parse_filter_value(reg, model, *v);
-}
-
-result<where_node> parse_where_json(const registry& reg, std::size_t model, std::string_view text) {
-  scratch scratch;
-  auto v = parse_json(
-      text, errc::invalid_filter, [&] { return "where for " + reg.model(model).name; }, scratch.memory());
-  if (!v) return std::move(v).error();
-  return parse_where_value(reg.model(model), *v);
-}
-
-result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view text) {
+result<field_changes> parse_object_value(const registry& reg, std::size_t model, const json::value& v) {
   const model_info& m = reg.model(model);
-  scratch scratch;
-  auto v = parse_json(
-      text, errc::invalid_argument, [&] { return "data for " + m.name; }, scratch.memory());
-  if (!v) return std::move(v).error();
-  if (!v->is_object()) return make_error(errc::invalid_argument, "data for " + m.name + " must be a JSON object");
+  if (!v.is_object()) return make_error(errc::invalid_argument, "data for " + m.name + " must be a JSON object");
   field_changes out;
-  for (const auto& [key, val] : v->get_object()) {
+  for (const auto& [key, val] : v.get_object()) {
     const std::string_view k(key.data(), key.size());
     auto f = m.find_field(k);
     if (!f) {
@@ -373,6 +341,39 @@ result<field_changes> parse_object_json(const registry& reg, std::size_t model, 
     out.push_back({static_cast<std::uint32_t>(*f), std::move(*s)});
   }
   return out;
+}
+
+// Parses `text` into memory on the stack (while the document is small) and
+// returns read(document), or the parse's error. Nothing read from the
+// document may keep pointers into it: it dies with the call.
+template <class Read>
+auto with_document(std::string_view text, errc code, function_ref<std::string()> what, Read&& read)
+    -> decltype(read(std::declval<const json::value&>())) {
+  unsigned char buffer[2048];
+  json::monotonic_resource memory(buffer, sizeof buffer);
+  auto v = parse_json(text, code, what, &memory);
+  if (!v) return std::move(v).error();
+  return read(*v);
+}
+
+}  // namespace
+
+result<filter_spec> parse_filter_json(const registry& reg, std::size_t model, std::string_view text) {
+  return with_document(
+      text, errc::invalid_filter, [&] { return "filter for " + reg.model(model).name; },
+      [&](const json::value& v) { return parse_filter_value(reg, model, v); });
+}
+
+result<where_node> parse_where_json(const registry& reg, std::size_t model, std::string_view text) {
+  return with_document(
+      text, errc::invalid_filter, [&] { return "where for " + reg.model(model).name; },
+      [&](const json::value& v) { return parse_where_value(reg.model(model), v); });
+}
+
+result<field_changes> parse_object_json(const registry& reg, std::size_t model, std::string_view text) {
+  return with_document(
+      text, errc::invalid_argument, [&] { return "data for " + reg.model(model).name; },
+      [&](const json::value& v) { return parse_object_value(reg, model, v); });
 }
 
 }  // namespace relstore::detail

@@ -23,9 +23,6 @@ inline constexpr std::size_t max_json_depth = 64;
 // JSON: <reason>"; what() is called only for an error.
 result<boost::json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
                                       boost::json::storage_ptr sp = {});
-inline result<boost::json::value> parse_json(std::string_view text, errc code, const std::string& what) {
-  return parse_json(text, code, [&] { return what; });
-}
 
 // A JSON scalar as a value; nullopt, with the reason in *why (when not
 // null), for arrays, objects, integers beyond int64 and numbers beyond a
