@@ -197,6 +197,7 @@ class engine {
     // Keys, then parents in other models, checked before the write starts:
     // a create refused for them marks no journal, undoes nothing and does
     // not count as a write (a view stays valid).
+    detail::prefetch_families(st_, e);
     if (auto keys = detail::check_insert_keys(st_, e); !keys) return std::move(keys).error();
     if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
     return guarded(false, [&] { return detail::create(st_, std::move(e)); });

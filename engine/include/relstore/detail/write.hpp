@@ -106,6 +106,20 @@ result<M> entity_from(const field_changes& fields) {
   return check_create(info_of<M>(), fields).and_then([&] { return apply_changes(M{}, fields); });
 }
 
+// Starts loading the run of each foreign key of e in its index, before a
+// create looks up parents: in a table larger than the cache, the parent's
+// miss and the run's then overlap instead of following one another.
+template <class S, class M>
+void prefetch_families(const storage<S>& st, const M& e) {
+  mp::mp_for_each<typename S::relation_list>([&](auto rel) {
+    using R = decltype(rel);
+    if constexpr (std::is_same_v<typename R::child, M>) {
+      const auto& fk = e.*member_pointer<M, R::child_key>;
+      if (key_ptr(fk) != nullptr) st.template tab<M>().template prefetch_run<R::child_key>(fk);
+    }
+  });
+}
+
 // e's keys checked as an insert checks them; changes nothing in the store.
 // An automatic key (0) reads as the key the counter gives next, and e takes
 // it (the counter moves past it when e is linked).
