@@ -62,8 +62,9 @@ std::pair<std::size_t, std::size_t> node_pool::locate(const void* p) const noexc
   const std::size_t i = it->second;
   const auto at = static_cast<std::size_t>(b - chunks_[i].base);
   RELSTORE_ASSERT(at < chunks_[i].capacity * slot_size_, "relstore: a pointer outside its node pool");
-  remember(chunks_[i].base + at / slot_size_ * slot_size_, i, at / slot_size_);
-  return {i, at / slot_size_};
+  const std::size_t slot = slot_of(at);
+  remember(chunks_[i].base + slot * slot_size_, i, slot);
+  return {i, slot};
 }
 
 void node_pool::index_chunks() {
@@ -111,6 +112,8 @@ void* node_pool::allocate(std::size_t size, std::size_t align) {
   RELSTORE_ASSERT(!retired_, "relstore: a allocation from a retired node pool");
   if (slot_size_ == 0) {
     slot_size_ = (size + align - 1) / align * align;
+    RELSTORE_ASSERT(slot_size_ <= (std::size_t{1} << 26), "relstore: a node pool's node is at most 64 MiB");
+    slot_reciprocal_ = ~std::uint64_t{0} / slot_size_ + 1;
     align_ = align;
   }
   RELSTORE_ASSERT(size <= slot_size_ && align <= align_, "relstore: a node pool serves one node size");

@@ -111,6 +111,41 @@ TEST(NodePool, APassVisitsTheLiveValuesInAddressOrderSkippingFreeAndUnconstructe
   p.deallocate(header);
 }
 
+// A value found by its address inside its slot, whatever the node's size
+// (locate divides by it): churn of one size leaves exactly the live values.
+TEST(NodePool, EveryNodeSizeFindsItsValuesSlots) {
+  // The value at its slot's start, or after a link as in a container's node.
+  const std::vector<std::pair<std::size_t, std::size_t>> cases{{16, 0},  {24, 8},  {40, 0},   {56, 8},  {72, 0},
+                                                               {104, 8}, {200, 0}, {1000, 8}, {4104, 0}};
+  for (const auto& [node_size, value_at] : cases) {
+    const std::size_t size = node_size, inside = value_at;
+    node_pool p;
+    std::vector<void*> slots;
+    std::set<const void*> live;
+    auto value_of = [&](void* slot) { return static_cast<const void*>(static_cast<std::byte*>(slot) + inside); };
+    for (int i = 0; i < 3000; ++i) {
+      slots.push_back(p.allocate(size, 8));
+      p.mark_live(value_of(slots.back()));
+      live.insert(value_of(slots.back()));
+    }
+    std::mt19937 rng(static_cast<unsigned>(size));
+    std::shuffle(slots.begin(), slots.end(), rng);
+    for (std::size_t i = 0; i < slots.size() / 2; ++i) {
+      p.mark_dead(value_of(slots[i]));
+      p.deallocate(slots[i]);
+      live.erase(value_of(slots[i]));
+    }
+    const auto seen = pass(p);
+    EXPECT_EQ(std::set<const void*>(seen.begin(), seen.end()), live) << size << "-byte nodes";
+    EXPECT_EQ(p.live(), live.size()) << size << "-byte nodes";
+    for (std::size_t i = slots.size() / 2; i < slots.size(); ++i) {
+      p.mark_dead(value_of(slots[i]));
+      p.deallocate(slots[i]);
+    }
+    EXPECT_EQ(p.live(), 0u) << size << "-byte nodes";
+  }
+}
+
 TEST(NodePool, ChurnRefillsTheHolesInsteadOfGrowing) {
   node_pool p;
   std::vector<void*> s;

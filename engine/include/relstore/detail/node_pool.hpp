@@ -205,6 +205,11 @@ class node_pool {
     std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // the same, less those handed over
     std::size_t left = 0;
   };
+  // at / slot_size_. REQUIRES: at < 2^32 (a chunk is at most 2 MiB).
+  std::size_t slot_of(std::size_t at) const noexcept {
+    __extension__ using wide = unsigned __int128;
+    return static_cast<std::size_t>((static_cast<wide>(slot_reciprocal_) * at) >> 64);
+  }
   const watch_state& watch_of(const void* ctx) const noexcept;
   watch_state& watch_of(const void* ctx) noexcept {
     return const_cast<watch_state&>(std::as_const(*this).watch_of(ctx));
@@ -218,6 +223,9 @@ class node_pool {
   std::vector<std::pair<const std::byte*, std::size_t>> by_address_;  // (base, index in chunks_), sorted
   std::size_t open_ = 0;                                              // every chunk before it is full
   std::size_t slot_size_ = 0;
+  // ceil(2^64 / slot_size_): slot_of() divides by slot_size_ with one
+  // multiplication (Lemire, Kaser and Kurz 2019), exact below 2^32.
+  std::uint64_t slot_reciprocal_ = 0;
   std::size_t align_ = 0;
   std::size_t value_offset_ = 0;
   bool offset_known_ = false;
