@@ -2,6 +2,8 @@
 #include "relstore/detail/where.hpp"
 
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,6 +55,67 @@ int compare(const value_view& f, const value& o) {
     default:
       return compare_numbers(f, as_view(o));
   }
+}
+
+template <class T>
+T load(const void* entity, std::ptrdiff_t offset) noexcept {
+  T v;
+  std::memcpy(&v, static_cast<const std::byte*>(entity) + offset, sizeof v);
+  return v;
+}
+
+// compare(f.get(entity), o) for a field with an offset and an int64 or
+// double operand, read in place; false (c untouched) where compare_numbers
+// would need its exact path (an integer beyond 2^53 against a double).
+bool compare_in_place(const field_info& f, const void* entity, const value& o, int& c) noexcept {
+  constexpr std::int64_t exact = std::int64_t{1} << 53;
+  const auto* od = std::get_if<double>(&o);
+  const auto* oi = std::get_if<std::int64_t>(&o);
+  if (od == nullptr && oi == nullptr) return false;
+  auto as_doubles = [&](double a, double b) {
+    c = std::isnan(a) || std::isnan(b) ? unordered : (a > b) - (a < b);
+    return true;
+  };
+  std::int64_t a = 0;
+  switch (f.type) {
+    case field_type::float64:
+    case field_type::float32: {
+      const double x = f.type == field_type::float64 ? load<double>(entity, f.offset)
+                                                     : static_cast<double>(load<float>(entity, f.offset));
+      if (od != nullptr) return as_doubles(x, *od);
+      if (*oi < -exact || *oi > exact) return false;
+      return as_doubles(x, static_cast<double>(*oi));
+    }
+    case field_type::int64:
+      a = load<std::int64_t>(entity, f.offset);
+      break;
+    case field_type::int32:
+      a = load<std::int32_t>(entity, f.offset);
+      break;
+    case field_type::int16:
+      a = load<std::int16_t>(entity, f.offset);
+      break;
+    case field_type::int8:
+      a = load<std::int8_t>(entity, f.offset);
+      break;
+    case field_type::uint32:
+      a = load<std::uint32_t>(entity, f.offset);
+      break;
+    case field_type::uint16:
+      a = load<std::uint16_t>(entity, f.offset);
+      break;
+    case field_type::uint8:
+      a = load<std::uint8_t>(entity, f.offset);
+      break;
+    default:
+      return false;
+  }
+  if (oi != nullptr) {
+    c = (a > *oi) - (a < *oi);
+    return true;
+  }
+  if (a < -exact || a > exact) return false;
+  return as_doubles(static_cast<double>(a), *od);
 }
 
 // Arrays of the same length whose elements are equal numbers, in order.
@@ -265,7 +328,33 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
     default:
       break;
   }
-  const value_view f = m.fields[n.field].get(entity);
+  const field_info& field = m.fields[n.field];
+  if (field.offset >= 0 && n.operands.size() == 1) {
+    int c = 0;
+    switch (n.kind) {
+      case op::eq:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c == 0;
+        break;
+      case op::neq:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c != 0;
+        break;
+      case op::gt:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c != unordered && c > 0;
+        break;
+      case op::gte:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c != unordered && c >= 0;
+        break;
+      case op::lt:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c < 0;
+        break;
+      case op::lte:
+        if (compare_in_place(field, entity, n.operands[0], c)) return c <= 0;
+        break;
+      default:
+        break;
+    }
+  }
+  const value_view f = field.get(entity);
   const bool is_null = f.index() == 0;
   switch (n.kind) {
     case op::eq:

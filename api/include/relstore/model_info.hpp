@@ -68,6 +68,12 @@ struct field_info {
   // max_extent.
   field_type element = field_type::int64;
   std::uint32_t extent = 0;
+  // For a typed model's field that is always a number (int8 ... int64,
+  // uint8 ... uint32, float32, float64; not nullable, not an enum): where
+  // the value sits in an entity, in bytes, so a where clause reads it there
+  // instead of through `get`. -1 for every other field, and for a
+  // dataset's.
+  std::ptrdiff_t offset = -1;
 };
 
 // A model's settings, LoopBack's model and property settings, declared

@@ -292,6 +292,7 @@ template <class M>
 model_info build_model_info() {
   model_info info;
   info.name = std::string(model_name<M>());
+  const M probe{};  // for the fields' offsets
   mp::mp_for_each<members<M>>([&](auto d) {
     using D = decltype(d);
     using T = typename member_pointer_traits<decltype(D::pointer)>::value_type;
@@ -303,6 +304,10 @@ model_info build_model_info() {
     if constexpr (is_std_array_v<unwrap_optional_t<T>>) {
       f.element = field_traits<unwrap_optional_t<T>>::element;
       f.extent = static_cast<std::uint32_t>(field_traits<unwrap_optional_t<T>>::extent);
+    }
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, std::uint64_t>) {
+      f.offset =
+          reinterpret_cast<const std::byte*>(&(probe.*(D::pointer))) - reinterpret_cast<const std::byte*>(&probe);
     }
     f.get = [](const void* e) -> value_view { return view_of(static_cast<const M*>(e)->*(D::pointer)); };
     f.set = [](void* e, const value& v, std::string* why) -> bool {
