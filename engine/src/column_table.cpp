@@ -113,6 +113,7 @@ model_info column_table::with_column_accessors(model_info info) {
   for (std::size_t i = 0; i < info.fields.size() && i < max_fields; ++i) {
     info.fields[i].get = getters[i];
     info.fields[i].set = nullptr;
+    info.fields[i].offset = -1;  // a row is no C++ object: read through get
   }
   return info;
 }

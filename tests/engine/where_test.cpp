@@ -4,15 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/edge_schema.hpp"
 #include "common/game_schema.hpp"
+#include "relstore/dataset.hpp"
 #include "relstore/detail/reflect.hpp"
+#include "relstore/dump.hpp"
 
 namespace where_test {
 namespace {
@@ -102,6 +106,35 @@ TEST(WhereInPlace, ANumberFieldReadInPlaceAnswersAsItsReaderDoes) {
   for (std::string_view name : {"id", "speed", "tilt", "height", "level", "ammo"}) {
     expect_same_answers(relstore::detail::field_index<Unit>(name), units);
   }
+}
+
+// A dataset made from a typed schema's registry holds its rows in columns:
+// a where clause must read its cells, not the typed model's offsets.
+TEST(WhereInPlace, ADatasetOfATypedSchemaComparesItsOwnCells) {
+  relstore::dataset ds(edges::schema::registry());
+  const std::size_t m = ds.find_model("Value").value();
+  auto field = [&](std::string_view name) { return relstore::detail::field_index<edges::Value>(name); };
+  for (std::int64_t i = 1; i <= 3; ++i) {
+    const std::size_t row = ds.add_row(m);
+    std::string why;
+    ASSERT_TRUE(ds.set(m, row, field("id"), value(i), &why)) << why;
+    ASSERT_TRUE(ds.set(m, row, field("small"), value(10 * i), &why)) << why;
+    ASSERT_TRUE(ds.set(m, row, field("count"), value(std::int64_t{7}), &why)) << why;
+    ASSERT_TRUE(ds.set(m, row, field("real"), value(0.5 + static_cast<double>(i)), &why)) << why;
+  }
+  auto matches = [&](std::string_view filter) {
+    std::ostringstream out;
+    auto n = relstore::dump_dataset(ds, "Value", filter, out);
+    EXPECT_TRUE(n) << filter << ": " << n.error().message();
+    return n ? out.str() : std::string();
+  };
+  const std::string small = matches(R"({"where":{"small":20}})");
+  EXPECT_EQ(std::count(small.begin(), small.end(), '\n'), 1) << small;
+  EXPECT_NE(small.find(R"("id":2)"), std::string::npos) << small;
+  const std::string real = matches(R"({"where":{"real":{"gt":2}}})");
+  EXPECT_EQ(std::count(real.begin(), real.end(), '\n'), 2) << real;
+  const std::string count = matches(R"({"where":{"count":7}})");
+  EXPECT_EQ(std::count(count.begin(), count.end(), '\n'), 3) << count;
 }
 
 TEST(WhereInPlace, OnlyAlwaysNumberFieldsAreReadInPlace) {

@@ -71,8 +71,8 @@ struct field_info {
   // For a typed model's field that is always a number (int8 ... int64,
   // uint8 ... uint32, float32, float64; not nullable, not an enum): where
   // the value sits in an entity, in bytes, so a where clause reads it there
-  // instead of through `get`. -1 for every other field, and for a
-  // dataset's.
+  // instead of through `get`. -1 for every other field, and for every
+  // field of a dataset (even one made from a typed schema's registry).
   std::ptrdiff_t offset = -1;
 };
 

@@ -205,7 +205,8 @@ class node_pool {
     std::vector<std::unique_ptr<std::uint64_t[]>> pending;  // the same, less those handed over
     std::size_t left = 0;
   };
-  // at / slot_size_. REQUIRES: at < 2^32 (a chunk is at most 2 MiB).
+  // at / slot_size_. REQUIRES: at < 2^32 (a chunk is at most 2 MiB, or 64
+  // slots of at most 64 MiB).
   std::size_t slot_of(std::size_t at) const noexcept {
     __extension__ using wide = unsigned __int128;
     return static_cast<std::size_t>((static_cast<wide>(slot_reciprocal_) * at) >> 64);
