@@ -192,6 +192,42 @@ TEST_F(FieldTypes, PatchesThatFitAreApplied) {
   EXPECT_EQ(o->token, std::nullopt);
 }
 
+// A typed patch whose values need no run-time conversion stores them as
+// they are: the result must be what the converted values give.
+TEST_F(FieldTypes, ATypedPatchStoresWhatItsConvertedValuesWould) {
+  const std::uint8_t level = 201;
+  const std::int8_t height = -7;               // into an int16 field
+  const std::uint32_t serial = 4'000'000'000;  // into a uint64 field
+  auto typed = relstore::patch<Unit>{}
+                   .set(&Unit::level, level)
+                   .set(&Unit::height, height)
+                   .set(&Unit::serial, serial)
+                   .set(&Unit::token, relstore::null)
+                   .set(&Unit::boost, 0.75f)
+                   .set(&Unit::speed, 0.1f);
+  auto converted = typed;
+  converted.set(&Unit::speed, 0.1);  // a double for a float field: converted at run time
+  store other;
+  fill(other);
+  auto a = units.update_by_id(1, typed);
+  ASSERT_TRUE(a) << a.error().message();
+  auto b = other.repo<Unit>().update_by_id(1, converted);
+  ASSERT_TRUE(b) << b.error().message();
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->serial, 4'000'000'000u);
+  EXPECT_EQ(a->height, -7);
+  EXPECT_EQ(a->token, std::nullopt);
+}
+
+// The last value set for a field wins, whichever way it is stored.
+TEST_F(FieldTypes, ATypedValueSetAgainWithAValueToConvertIsConverted) {
+  expect_rejected(units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::speed, 1.5f).set(&Unit::speed, -1e39)),
+                  {"Unit", "speed", "-1e+39"});
+  auto u = units.update_by_id(1, relstore::patch<Unit>{}.set(&Unit::speed, -1e39).set(&Unit::speed, 2.5f));
+  ASSERT_TRUE(u) << u.error().message();
+  EXPECT_EQ(u->speed, 2.5f);
+}
+
 }  // namespace
 
 }  // namespace field_types_test

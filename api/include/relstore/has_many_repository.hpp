@@ -156,11 +156,14 @@ class has_many_repository {
       if (*v != detail::to_operand<parent_key_type>(parent_key_)) return changed(detail::as_view(*v));
     }
     if (detail::matches_all(spec::spec(w))) {
-      if (auto done = writer<W>().template patch_children_in_place<R>(child_key_, spec::spec(p))) return *done;
+      if (auto done = writer<W>().template patch_children_in_place<R>(child_key_, spec::spec(p), spec::typed(p)))
+        return *done;
     }
     const bool any_order = eng().template patches_in_place<C>(spec::spec(p));
     return matching(w, !any_order).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
-      return writer<W>().template patch<C>(targets, spec::spec(p)).transform([&] { return targets.size(); });
+      return writer<W>().template patch<C>(targets, spec::spec(p), spec::typed(p)).transform([&] {
+        return targets.size();
+      });
     });
   }
 

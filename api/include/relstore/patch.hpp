@@ -6,6 +6,7 @@
 // navigational properties instead of dropping them.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -45,21 +46,27 @@ class patch {
                     "relstore: the value's type does not match the field's type");
       static_assert(detail::always_fits_v<typename V::value_type, S>,
                     "relstore: the std::optional's values do not always fit the field's type");
+      const std::uint32_t field = detail::field_of(member);
+      keep_typed(member, field, v);
       if (v.has_value()) {
-        put(detail::field_of(member), detail::to_operand<S>(*std::forward<U>(v)));
+        put(field, detail::to_operand<S>(*std::forward<U>(v)));
       } else {
-        put(detail::field_of(member), relstore::value(null));
+        put(field, relstore::value(null));
       }
     } else {
       static_assert(is_null || std::is_convertible_v<U, S>,
                     "relstore: the value's type does not match the field's type");
-      put(detail::field_of(member), detail::to_operand<S>(std::forward<U>(v)));
+      const std::uint32_t field = detail::field_of(member);
+      keep_typed(member, field, v);
+      put(field, detail::to_operand<S>(std::forward<U>(v)));
     }
     return *this;
   }
   template <class T>
   patch& set(T M::*member, detail::fitting_constant<detail::unwrap_optional_t<T>> v) & {
-    put(detail::field_of(member), detail::to_operand<detail::unwrap_optional_t<T>>(v.value));
+    const std::uint32_t field = detail::field_of(member);
+    keep_typed(member, field, v.value);
+    put(field, detail::to_operand<detail::unwrap_optional_t<T>>(v.value));
     return *this;
   }
   template <class T, class U>
@@ -100,7 +107,31 @@ class patch {
     c.value = std::move(v);
   }
 
+  // Records v in typed_ when it needs no run-time conversion; otherwise
+  // forgets any earlier typed value of the field.
+  template <class T, class V>
+  void keep_typed(T M::*member, std::uint32_t field, const V& v) {
+    const std::uint64_t bit = std::uint64_t{1} << field;
+    if constexpr (detail::stores_exactly_v<V, T>) {
+      if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
+        typed_.values.*member = std::nullopt;
+      } else if constexpr (std::is_same_v<V, T>) {
+        typed_.values.*member = v;
+      } else {
+        typed_.values.*member = static_cast<detail::unwrap_optional_t<T>>(v);
+      }
+      typed_.fields |= bit;
+    } else {
+      typed_.fields &= ~bit;
+    }
+  }
+  // The typed values, when they hold every field the patch sets.
+  const detail::typed_values<M>* typed() const noexcept {
+    return static_cast<std::size_t>(std::popcount(typed_.fields)) == spec_.size() ? &typed_ : nullptr;
+  }
+
   detail::field_changes spec_;
+  detail::typed_values<M> typed_;
 };
 
 // Names the fields an update_each callback writes, and that it gets:

@@ -201,7 +201,7 @@ class repository {
     if (e == nullptr) return not_found(id);
     const void* const target = e;
     auto& w = writer<W>();
-    return w.write_then_read(e, [&] { return w.template patch<M>({&target, 1}, spec::spec(p)); });
+    return w.write_then_read(e, [&] { return w.template patch<M>({&target, 1}, spec::spec(p), spec::typed(p)); });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
@@ -220,7 +220,9 @@ class repository {
   result<std::size_t> update_all(const patch<M>& p, const where<M>& w = {}) {
     const bool any_order = eng().template patches_in_place<M>(spec::spec(p));
     return matching(w, !any_order).and_then([&](const std::vector<const void*>& targets) -> result<std::size_t> {
-      return writer<W>().template patch<M>(targets, spec::spec(p)).transform([&] { return targets.size(); });
+      return writer<W>().template patch<M>(targets, spec::spec(p), spec::typed(p)).transform([&] {
+        return targets.size();
+      });
     });
   }
 

@@ -241,9 +241,10 @@ class engine {
   // otherwise it is an update. Errors: update's; a value that does not fit
   // its field is invalid_argument (found when some target matches).
   template <class M>
-  result<void> patch(std::span<const void* const> targets, const field_changes& changes) {
+  result<void> patch(std::span<const void* const> targets, const field_changes& changes,
+                     const typed_values<M>* typed = nullptr) {
     if (targets.empty()) return {};
-    auto made = prepared_patch<M>::prepare(*static_cast<const M*>(targets.front()), changes);
+    auto made = prepared_patch<M>::prepare(*static_cast<const M*>(targets.front()), changes, typed);
     if (!made) return std::move(made).error();
     const prepared_patch<M>& p = *made;
     if (writes_in_place<M>(p.fields())) {
@@ -276,7 +277,8 @@ class engine {
   // nullopt, and the caller takes patch's way. Errors: patch's.
   template <class R>
   std::optional<result<std::size_t>> patch_children_in_place(const member_type<typename R::child, R::child_key>& key,
-                                                             const field_changes& changes) {
+                                                             const field_changes& changes,
+                                                             const typed_values<typename R::child>* typed = nullptr) {
     using C = typename R::child;
     auto& t = tab<C>();
     if (changes.empty() || !patches_in_place<C>(changes) || t.watched()) return std::nullopt;
@@ -289,7 +291,7 @@ class engine {
       t.template for_each_equal<R::child_key>(key, [&](const C& c) {
         if (failed) return;
         if (!p) {  // converted once, on the first child (as patch does)
-          auto made = prepared_patch<C>::prepare(c, changes);
+          auto made = prepared_patch<C>::prepare(c, changes, typed);
           if (!made) {
             failed = std::move(made).error();
             return;

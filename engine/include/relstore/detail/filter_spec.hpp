@@ -83,6 +83,41 @@ struct field_change {
 // Most patches set one or two fields: those are built without allocating.
 using field_changes = boost::container::small_vector<field_change, 2>;
 
+// Whether a typed patch may store a V in a field of type T (S unwrapped)
+// directly, because the run-time conversion of to_operand<S>(v) would store
+// the same value and could not fail: a number or bool field given its own
+// type, an integer field a non-narrowing integer, a double field any
+// number, an optional field null. Enums, strings, arrays and floats from
+// doubles (which may be out of range) keep the run-time conversion.
+template <class V, class T>
+inline constexpr bool stores_exactly_v = [] {
+  using S = unwrap_optional_t<T>;
+  if constexpr (!std::is_arithmetic_v<S>) {
+    return false;
+  } else if constexpr (std::is_same_v<V, null_t> || std::is_same_v<V, std::nullopt_t>) {
+    return is_optional_v<T>;
+  } else if constexpr (std::is_same_v<V, S> || std::is_same_v<V, T>) {
+    return true;
+  } else if constexpr (std::is_same_v<S, bool> || std::is_same_v<V, bool> || !std::is_arithmetic_v<V>) {
+    return false;
+  } else if constexpr (std::is_same_v<S, double>) {
+    return true;
+  } else if constexpr (std::is_integral_v<S> && std::is_integral_v<V>) {
+    return requires(V v) { S{v}; };
+  } else {
+    return false;
+  }
+}();
+
+// A typed patch's values stored in an M: bit i of `fields` says field i
+// holds its new value (stores_exactly_v). The engine uses them instead of
+// converting the patch's run-time values when they cover every field set.
+template <class M>
+struct typed_values {
+  M values{};
+  std::uint64_t fields = 0;
+};
+
 // The index of described member `member` of M. REQUIRES: it is described.
 template <class M, class T>
 std::uint32_t field_of(T M::*member) {
@@ -183,6 +218,12 @@ struct spec_access {
   template <class F>
   static const auto& spec(const F& f) noexcept {
     return f.spec_;
+  }
+  // A patch's typed values, or null when some value it sets needs the
+  // run-time conversion.
+  template <class F>
+  static auto typed(const F& f) noexcept {
+    return f.typed();
   }
   template <class F, class Spec>
   static F make(Spec spec) {

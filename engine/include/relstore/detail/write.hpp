@@ -53,7 +53,10 @@ class prepared_patch {
  public:
   // Errors: apply_changes' (checked on `base`; the conversion depends on
   // the field alone, so one check holds for every target).
-  static result<prepared_patch> prepare(const M& base, const field_changes& changes) {
+  // A typed patch's `typed` values, when given, are taken as they are.
+  static result<prepared_patch> prepare(const M& base, const field_changes& changes,
+                                        const typed_values<M>* typed = nullptr) {
+    if (typed != nullptr) return prepared_patch(typed->values, typed->fields);
     std::uint64_t fields = 0;
     for (const auto& c : changes) fields |= std::uint64_t{1} << c.field;
     return apply_changes(base, changes).transform([&](M v) { return prepared_patch(std::move(v), fields); });
