@@ -6,7 +6,6 @@
 // navigational properties instead of dropping them.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -120,18 +119,19 @@ class patch {
       } else {
         typed_.values.*member = static_cast<detail::unwrap_optional_t<T>>(v);
       }
+      typed_count_ += (typed_.fields & bit) == 0 ? 1 : 0;
       typed_.fields |= bit;
     } else {
+      typed_count_ -= (typed_.fields & bit) != 0 ? 1 : 0;
       typed_.fields &= ~bit;
     }
   }
   // The typed values, when they hold every field the patch sets.
-  const detail::typed_values<M>* typed() const noexcept {
-    return static_cast<std::size_t>(std::popcount(typed_.fields)) == spec_.size() ? &typed_ : nullptr;
-  }
+  const detail::typed_values<M>* typed() const noexcept { return typed_count_ == spec_.size() ? &typed_ : nullptr; }
 
   detail::field_changes spec_;
   detail::typed_values<M> typed_;
+  std::size_t typed_count_ = 0;  // bits set in typed_.fields
 };
 
 // Names the fields an update_each callback writes, and that it gets:

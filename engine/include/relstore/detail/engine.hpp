@@ -264,9 +264,9 @@ class engine {
       auto apply = [&p](M& e) { p.write(e); };
       return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), written, apply); });
     }
-    return update<M>(targets, [&p](const M& old) -> result<M> {
-      M n = old;
-      p.write(n);
+    return update<M>(targets, [&p](const M& old) {
+      result<M> n = old;  // written where it is returned (see updated_value)
+      p.write(*n);
       return n;
     });
   }

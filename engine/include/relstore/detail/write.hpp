@@ -233,20 +233,27 @@ result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
 // update's first step for one target: make(old), checked against the state
 // before (a generated key kept, a unique key free, no child blocking a key
 // change unless foreign keys are deferred).
-template <class M, class S, class Make>
-result<M> updated_value(const storage<S>& st, const M& old, Make& make) {
-  result<M> n = make(old);
-  if (!n) return n;
+template <class M, class S>
+result<void> check_updated_value(const storage<S>& st, const M& old, const M& n) {
   if constexpr (settings_of<M>().generated_key) {
     constexpr std::size_t pk = storage<S>::template pk<M>;
-    if ((*n).*member_pointer<M, pk> != old.*member_pointer<M, pk>) {
-      return generated_key_given(info_of<M>(), view_of((*n).*member_pointer<M, pk>));
+    if (n.*member_pointer<M, pk> != old.*member_pointer<M, pk>) {
+      return generated_key_given(info_of<M>(), view_of(n.*member_pointer<M, pk>));
     }
   }
   // A taken key is reported before children that block the change, as SQLite does.
-  if (auto r = check_unique_conflict(st, *n, &old); !r) return std::move(r).error();
-  if (!st.log().deferred) {
-    if (auto r = check_key_change(st, old, *n); !r) return std::move(r).error();
+  if (auto r = check_unique_conflict(st, n, &old); !r) return r;
+  if (!st.log().deferred) return check_key_change(st, old, n);
+  return {};
+}
+
+// One result object from make() to the caller (every path returns `n`):
+// copying an entity just written field by field would stall on its stores.
+template <class M, class S, class Make>
+result<M> updated_value(const storage<S>& st, const M& old, Make& make) {
+  result<M> n = make(old);
+  if (n) {
+    if (auto r = check_updated_value(st, old, *n); !r) n = std::move(r).error();
   }
   return n;
 }
