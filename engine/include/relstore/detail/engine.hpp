@@ -506,6 +506,9 @@ class engine {
   template <class F>
   auto guarded(bool midway, F&& write) {
     ++writes_;
+    // Nested in another guarded write, a write that fails only before it
+    // changes anything has nothing of its own to record or undo.
+    if (nesting_ > 0 && !midway) return write();
     journal& j = st_.log();
     const bool was_recording = j.recording;
     j.recording = was_recording || j.in_transaction || midway;  // a nested write records as its outer one
