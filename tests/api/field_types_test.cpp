@@ -228,6 +228,20 @@ TEST_F(FieldTypes, ATypedValueSetAgainWithAValueToConvertIsConverted) {
   EXPECT_EQ(u->speed, 2.5f);
 }
 
+// A patch moved from sets nothing, whatever its typed values were.
+TEST_F(FieldTypes, APatchMovedFromAndSetAgainWritesOnlyWhatItNowSets) {
+  auto p = relstore::patch<Unit>{}.set(&Unit::level, std::uint8_t{7});
+  const auto moved = std::move(p);
+  p.set(&Unit::speed, 0.5);  // NOLINT(bugprone-use-after-move): reusing a moved-from patch is allowed
+  auto u = units.update_by_id(1, p);
+  ASSERT_TRUE(u) << u.error().message();
+  EXPECT_EQ(u->speed, 0.5f);
+  EXPECT_EQ(u->level, extreme_units()[0].level);
+  auto v = units.update_by_id(2, moved);
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_EQ(v->level, 7);
+}
+
 }  // namespace
 
 }  // namespace field_types_test

@@ -119,19 +119,22 @@ class patch {
       } else {
         typed_.values.*member = static_cast<detail::unwrap_optional_t<T>>(v);
       }
-      typed_count_ += (typed_.fields & bit) == 0 ? 1 : 0;
       typed_.fields |= bit;
     } else {
-      typed_count_ -= (typed_.fields & bit) != 0 ? 1 : 0;
       typed_.fields &= ~bit;
     }
   }
   // The typed values, when they hold every field the patch sets.
-  const detail::typed_values<M>* typed() const noexcept { return typed_count_ == spec_.size() ? &typed_ : nullptr; }
+  // Compared with spec_'s own fields, not counted: a patch moved from
+  // keeps typed_ but not spec_.
+  const detail::typed_values<M>* typed() const noexcept {
+    std::uint64_t set = 0;
+    for (const auto& c : spec_) set |= std::uint64_t{1} << c.field;
+    return set == typed_.fields ? &typed_ : nullptr;
+  }
 
   detail::field_changes spec_;
   detail::typed_values<M> typed_;
-  std::size_t typed_count_ = 0;  // bits set in typed_.fields
 };
 
 // Names the fields an update_each callback writes, and that it gets:
