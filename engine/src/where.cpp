@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 
 #include "relstore/assert.hpp"
@@ -76,46 +77,47 @@ bool compare_in_place(const field_info& f, const void* entity, const value& o, i
     c = std::isnan(a) || std::isnan(b) ? unordered : (a > b) - (a < b);
     return true;
   };
-  std::int64_t a = 0;
-  switch (f.type) {
-    case field_type::float64:
-    case field_type::float32: {
-      const double x = f.type == field_type::float64 ? load<double>(entity, f.offset)
-                                                     : static_cast<double>(load<float>(entity, f.offset));
-      if (od != nullptr) return as_doubles(x, *od);
-      if (*oi < -exact || *oi > exact) return false;
-      return as_doubles(x, static_cast<double>(*oi));
-    }
-    case field_type::int64:
-      a = load<std::int64_t>(entity, f.offset);
-      break;
-    case field_type::int32:
-      a = load<std::int32_t>(entity, f.offset);
-      break;
-    case field_type::int16:
-      a = load<std::int16_t>(entity, f.offset);
-      break;
-    case field_type::int8:
-      a = load<std::int8_t>(entity, f.offset);
-      break;
-    case field_type::uint32:
-      a = load<std::uint32_t>(entity, f.offset);
-      break;
-    case field_type::uint16:
-      a = load<std::uint16_t>(entity, f.offset);
-      break;
-    case field_type::uint8:
-      a = load<std::uint8_t>(entity, f.offset);
-      break;
+  return with_number_type(
+      f.type,
+      [&]<class T>(std::type_identity<T>) {
+        if constexpr (std::is_floating_point_v<T>) {
+          const auto x = static_cast<double>(load<T>(entity, f.offset));
+          if (od != nullptr) return as_doubles(x, *od);
+          if (*oi < -exact || *oi > exact) return false;
+          return as_doubles(x, static_cast<double>(*oi));
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+          return false;  // no offset: beyond int64
+        } else {
+          const std::int64_t a = load<T>(entity, f.offset);
+          if (oi != nullptr) {
+            c = (a > *oi) - (a < *oi);
+            return true;
+          }
+          if (a < -exact || a > exact) return false;
+          return as_doubles(static_cast<double>(a), *od);
+        }
+      },
+      [] { return false; });
+}
+
+// Whether comparison `kind` holds for c, compare()'s answer.
+bool holds(op kind, int c) noexcept {
+  switch (kind) {
+    case op::eq:
+      return c == 0;
+    case op::neq:
+      return c != 0;
+    case op::gt:
+      return c != unordered && c > 0;
+    case op::gte:
+      return c != unordered && c >= 0;
+    case op::lt:
+      return c < 0;
+    case op::lte:
+      return c <= 0;
     default:
       return false;
   }
-  if (oi != nullptr) {
-    c = (a > *oi) - (a < *oi);
-    return true;
-  }
-  if (a < -exact || a > exact) return false;
-  return as_doubles(static_cast<double>(a), *od);
 }
 
 // Arrays of the same length whose elements are equal numbers, in order.
@@ -329,30 +331,11 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
       break;
   }
   const field_info& field = m.fields[n.field];
-  if (field.offset >= 0 && n.operands.size() == 1) {
+  const bool ordering = n.kind == op::eq || n.kind == op::neq || n.kind == op::gt || n.kind == op::gte ||
+                        n.kind == op::lt || n.kind == op::lte;
+  if (field.offset >= 0 && ordering && n.operands.size() == 1) {
     int c = 0;
-    switch (n.kind) {
-      case op::eq:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c == 0;
-        break;
-      case op::neq:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c != 0;
-        break;
-      case op::gt:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c != unordered && c > 0;
-        break;
-      case op::gte:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c != unordered && c >= 0;
-        break;
-      case op::lt:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c < 0;
-        break;
-      case op::lte:
-        if (compare_in_place(field, entity, n.operands[0], c)) return c <= 0;
-        break;
-      default:
-        break;
-    }
+    if (compare_in_place(field, entity, n.operands[0], c)) return holds(n.kind, c);
   }
   const value_view f = field.get(entity);
   const bool is_null = f.index() == 0;
@@ -398,20 +381,7 @@ bool evaluate(const model_info& m, const where_node& n, const void* entity) {
     const int lo = compare(f, n.operands[0]), hi = compare(f, n.operands[1]);
     return lo != unordered && hi != unordered && lo >= 0 && hi <= 0;
   }
-  const int c = compare(f, n.operands[0]);
-  if (c == unordered) return false;
-  switch (n.kind) {
-    case op::gt:
-      return c > 0;
-    case op::gte:
-      return c >= 0;
-    case op::lt:
-      return c < 0;
-    case op::lte:
-      return c <= 0;
-    default:
-      return false;
-  }
+  return holds(n.kind, compare(f, n.operands[0]));
 }
 
 // Anchored SQL LIKE: % matches any run of bytes, _ exactly one byte.
