@@ -43,9 +43,9 @@ std::optional<ikey> key_of(const value_view& v) {
     case 2:
       return ikey{2, std::get<std::int64_t>(v), {}};
     case 3: {
-      const double d = std::get<double>(v);
-      if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
-      return ikey{2, static_cast<std::int64_t>(d), {}};
+      const auto i = int64_of(std::get<double>(v));
+      if (!i) return std::nullopt;
+      return ikey{2, *i, {}};
     }
     case 5:
     case 6:

@@ -168,15 +168,6 @@ struct operand_set {
 
   std::unordered_set<std::uint64_t> big;  // integers above INT64_MAX
 
-  static std::optional<std::int64_t> integral(double d) {
-    if (!(d >= -9.2e18 && d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(d)) != d) return std::nullopt;
-    return static_cast<std::int64_t>(d);
-  }
-  // An integral double in [2^63, 2^64).
-  static std::optional<std::uint64_t> big_integral(double d) {
-    if (!(d >= 9223372036854775808.0 && d < 18446744073709551616.0)) return std::nullopt;
-    return static_cast<std::uint64_t>(d);  // every double this large is integral
-  }
   void add(const value& v) {
     switch (v.index()) {
       case 0:
@@ -190,9 +181,9 @@ struct operand_set {
         break;
       case 3: {
         const double d = std::get<double>(v);
-        if (auto i = integral(d)) {
+        if (auto i = int64_of(d)) {
           ints.insert(*i);
-        } else if (auto u = big_integral(d)) {
+        } else if (auto u = big_uint64_of(d)) {
           big.insert(*u);
         } else if (!std::isnan(d)) {
           doubles.insert(d);
@@ -216,12 +207,14 @@ struct operand_set {
         return ints.count(std::get<std::int64_t>(f)) != 0;
       case 3: {
         const double d = std::get<double>(f);
-        if (auto i = integral(d)) return ints.count(*i) != 0;
-        if (auto u = big_integral(d)) return big.count(*u) != 0;
+        if (auto i = int64_of(d)) return ints.count(*i) != 0;
+        if (auto u = big_uint64_of(d)) return big.count(*u) != 0;
         return !std::isnan(d) && doubles.count(d) != 0;
       }
       case 5:
         return big.count(std::get<std::uint64_t>(f)) != 0;
+      case 6:
+        return false;  // an array equals no scalar (a set holds no array)
       default:
         return strings.find(std::get<std::string_view>(f)) != strings.end();
     }

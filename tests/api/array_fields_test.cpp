@@ -152,6 +152,23 @@ TEST_F(ArrayFields, EqNeqInqNinCompareWholeArraysElementByElement) {
             (ids_t{3}));
 }
 
+// Eight or more operands of inq and nin go into a hashed set; an array field
+// compared with a set of scalars (nulls) once aborted the process.
+TEST_F(ArrayFields, InqAndNinOfManyNullsAnswerAsOfFew) {
+  for (const char* op : {"inq", "nin"}) {
+    for (const char* f : {"position", "color"}) {
+      std::string few = std::string(R"({"where":{")") + f + R"(":{")" + op + R"(":[null,null]}},"order":["id"]})";
+      std::string many = std::string(R"({"where":{")") + f + R"(":{")" + op + R"(":[)";
+      for (int i = 0; i < 8; ++i) many += i ? ",null" : "null";
+      many += R"(]}},"order":["id"]})";
+      EXPECT_EQ(json_ids(many), json_ids(few)) << many;
+    }
+  }
+  EXPECT_EQ(json_ids(R"({"where":{"color":{"inq":[null,null,null,null,null,null,null,null]}}})"), (ids_t{1}));
+  EXPECT_EQ(json_ids(R"({"where":{"position":{"nin":[null,null,null,null,null,null,null,null]}},"order":["id"]})"),
+            (ids_t{1, 2, 3}));
+}
+
 TEST_F(ArrayFields, OtherOperatorsAndOrderAreInvalidFilters) {
   for (const char* json :
        {R"({"where":{"position":{"gt":[1,2,3]}}})", R"({"where":{"position":{"lte":[1,2,3]}}})",

@@ -86,6 +86,28 @@ TEST_F(EnumFields, FiltersTakeNamesOrValues) {
   EXPECT_EQ(items.count(field(&Item::spare).inq({kind::shield})).value(), 1u);
 }
 
+// A hashed index on an enum field (or an optional one) finds what a scan
+// finds, by name, by value and by enumerator: its lookup once found nothing.
+TEST_F(EnumFields, AHashedIndexOnAnEnumFieldFindsWhatAScanFinds) {
+  using indexed = relstore::schema<relstore::models<Item>, relstore::index<&Item::kind, relstore::hashed>,
+                                   relstore::index<&Item::spare, relstore::hashed>>;
+  relstore::store<indexed> idb;
+  auto all = items.find();
+  ASSERT_TRUE(all);
+  for (const auto& row : *all) ASSERT_TRUE(idb.repo<Item>().create(*row));
+  auto indexed_items = idb.repo<Item>();
+  for (const char* q : {R"({"where":{"kind":"sword"},"order":["id"]})", R"({"where":{"kind":7}})",
+                        R"({"where":{"kind":{"inq":["potion","shield"]}}})", R"({"where":{"spare":"shield"}})",
+                        R"({"where":{"spare":null},"order":["id"]})"}) {
+    const ids_t want = ids(q);
+    EXPECT_FALSE(want.empty()) << q;
+    EXPECT_EQ(find_ids(indexed_items, std::string(q)), want) << q;
+  }
+  EXPECT_EQ(indexed_items.count(field(&Item::kind) == kind::potion).value(), 1u);
+  EXPECT_EQ(indexed_items.count(field(&Item::kind) == kind::shield).value(), 0u);
+  EXPECT_EQ(indexed_items.count(field(&Item::spare).inq({kind::shield})).value(), 1u);
+}
+
 TEST_F(EnumFields, AnUnknownNameIsRejectedNamingTheEnumFieldAndValue) {
   expect_error(items.create_json(R"({"id":9,"kind":"axe"})"), errc::invalid_argument,
                {"Item.kind", "\"axe\" is not a kind", "sword, shield, potion"});

@@ -117,6 +117,33 @@ TEST_F(FieldTypes, ComparisonsOnUint64AreNumericAcrossInt64Max) {
       (ids_t{1, 4}));
 }
 
+// A double that is an integer beyond 9.2e18 (up to 2^64) equals that integer
+// on every path: a hashed lookup (the primary key, a hashed index on a
+// uint64), an inq of a few operands (compared one by one) and of eight or
+// more (a hashed set). The lookup and the set once gave up above 9.2e18.
+TEST(FieldTypesLargeIntegers, AnIntegralDoubleMatchesOnEveryPath) {
+  using indexed = relstore::schema<relstore::models<Unit>, relstore::index<&Unit::serial, relstore::hashed>>;
+  relstore::store<indexed> idb;
+  auto all = idb.repo<Unit>();
+  constexpr std::int64_t high = 9'210'000'000'000'000'000;  // 9.21e18, exact as a double
+  constexpr std::int64_t low = std::numeric_limits<std::int64_t>::min();
+  ASSERT_TRUE(all.create({.id = high, .serial = 10'000'000'000'000'000'000u}));
+  ASSERT_TRUE(all.create({.id = low, .serial = 7}));
+  ASSERT_TRUE(all.create({.id = 5, .serial = 5}));
+  auto ids = [&](const std::string& json) {
+    SCOPED_TRACE(json);
+    return find_ids(all, json);
+  };
+  EXPECT_EQ(ids(R"({"where":{"id":9.21e18}})"), (ids_t{high}));
+  EXPECT_EQ(ids(R"({"where":{"id":-9.223372036854775808e18}})"), (ids_t{low}));
+  EXPECT_EQ(ids(R"({"where":{"id":{"inq":[9.21e18]}}})"), (ids_t{high}));
+  EXPECT_EQ(ids(R"({"where":{"id":{"inq":[9.21e18,1,2,3,4,6,7,8]}}})"), (ids_t{high}));
+  EXPECT_EQ(ids(R"({"where":{"id":{"nin":[9.21e18,-9.223372036854775808e18,1,2,3,4,6,7]}}})"), (ids_t{5}));
+  EXPECT_EQ(ids(R"({"where":{"serial":1e19}})"), (ids_t{high}));
+  EXPECT_EQ(ids(R"({"where":{"serial":{"inq":[1e19,1,2,3,4,6,8,9]}}})"), (ids_t{high}));
+  EXPECT_EQ(ids(R"({"where":{"serial":1.8446744073709552e19}})"), ids_t{});  // 2^64: beyond every uint64
+}
+
 TEST_F(FieldTypes, NarrowIntegersFilterAndOrderBySignedValue) {
   EXPECT_EQ(json_ids(R"({"where":{"tilt":{"lt":0}},"order":["tilt ASC"]})"), (ids_t{1, 4}));
   EXPECT_EQ(json_ids(R"({"where":{"height":-32768}})"), (ids_t{1}));

@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <variant>
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/value_ops.hpp"
 #include "relstore/value.hpp"
 
 namespace relstore::detail {
@@ -48,29 +50,38 @@ bool with_lookup_key(const value_view& v, Fn&& fn) {
     if (b == nullptr) return false;
     fn(K(*b), std::hash<K>{}, loose_equal{});
     return true;
-  } else if constexpr (std::is_integral_v<S>) {
+  } else if constexpr (std::is_integral_v<S> || std::is_enum_v<S>) {
+    // An enum field's values are its underlying integers (resolve_enum).
+    using I = typename std::conditional_t<std::is_enum_v<S>, std::underlying_type<S>, std::type_identity<S>>::type;
     std::int64_t i = 0;
+    std::optional<std::uint64_t> big;  // above INT64_MAX: only a uint64 key can equal it
     if (const auto* d = std::get_if<double>(&v)) {
       // An integral double (2.0) equals the integer key; any other never does.
-      if (!(*d >= -9.2e18 && *d <= 9.2e18) || static_cast<double>(static_cast<std::int64_t>(*d)) != *d) return false;
-      i = static_cast<std::int64_t>(*d);
+      if (const auto n = int64_of(*d)) {
+        i = *n;
+      } else {
+        big = big_uint64_of(*d);
+        if (!big) return false;
+      }
     } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
       i = *n;
     } else if (const auto* u = std::get_if<std::uint64_t>(&v)) {
-      // Above INT64_MAX: only a uint64 key can equal it.
-      if constexpr (std::is_same_v<S, std::uint64_t>) {
-        fn(K(*u), std::hash<K>{}, loose_equal{});
-        return true;
-      }
-      return false;
+      big = *u;
     } else {
       return false;
     }
-    if (i < static_cast<std::int64_t>(std::numeric_limits<S>::min()) ||
-        (i > 0 && static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<S>::max()))) {
+    if (big) {
+      if constexpr (std::is_same_v<I, std::uint64_t>) {
+        fn(K(static_cast<S>(*big)), std::hash<K>{}, loose_equal{});
+        return true;
+      }
       return false;
     }
-    fn(K(static_cast<S>(i)), std::hash<K>{}, loose_equal{});
+    if (i < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
+        (i > 0 && static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<I>::max()))) {
+      return false;
+    }
+    fn(K(static_cast<S>(static_cast<I>(i))), std::hash<K>{}, loose_equal{});
     return true;
   } else {
     return false;  // doubles are never index keys

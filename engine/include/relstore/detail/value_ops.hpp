@@ -19,6 +19,22 @@ namespace relstore::detail {
 // NaN after every other number. Returns <0, 0 or >0.
 int compare_for_order(const value_view& a, const value_view& b) noexcept;
 
+// The int64 a double equals, when it is integral and within int64's range
+// (-2^63 included): how equality, inq sets and hashed lookups all read a
+// double against an integer.
+inline std::optional<std::int64_t> int64_of(double d) noexcept {
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return std::nullopt;
+  const auto i = static_cast<std::int64_t>(d);
+  if (static_cast<double>(i) != d) return std::nullopt;
+  return i;
+}
+// The uint64 an integral double in [2^63, 2^64) equals (every double that
+// large is integral).
+inline std::optional<std::uint64_t> big_uint64_of(double d) noexcept {
+  if (!(d >= 9223372036854775808.0 && d < 18446744073709551616.0)) return std::nullopt;
+  return static_cast<std::uint64_t>(d);
+}
+
 // compare_numbers's answer when either number is NaN.
 inline constexpr int unordered = 2;
 // Three-way comparison of two numbers (int64, uint64 or double views),
