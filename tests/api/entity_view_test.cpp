@@ -329,6 +329,27 @@ TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
 #endif
 }
 
+// Assigning a whole store over another replaces every entity a view on it
+// showed: the view is invalid even when both stores had counted as many
+// writes (an assignment once copied the other store's count).
+TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterItsStoreIsAssigned) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check is compiled in Debug builds only";
+#else
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  store other = db_;  // a copy: the same count of writes
+  auto v = db_.repo<Order>().view().value();
+  db_ = other;
+  EXPECT_THROW((void)v.begin(), misuse);
+  auto w = db_.repo<Order>().view().value();
+  db_ = std::move(other);
+  EXPECT_THROW((void)w.begin(), misuse);
+  auto u = db_.repo<Order>().view().value();
+  EXPECT_NO_THROW((void)u.begin()) << "a view taken after the assignment is valid";
+  relstore::set_assert_handler(previous);
+#endif
+}
+
 // A visit hands over stored entities as it walks: its fn must not write.
 TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
 #ifdef NDEBUG

@@ -28,6 +28,7 @@
 #include "relstore/detail/update_each.hpp"
 #include "relstore/detail/verify.hpp"
 #include "relstore/detail/write.hpp"
+#include "relstore/detail/write_counter.hpp"
 #include "relstore/error.hpp"
 #include "relstore/limits.hpp"
 #include "relstore/registry.hpp"
@@ -169,16 +170,16 @@ class engine {
   }
   // Counts every change to the store: a view taken at one count is invalid
   // at another (entity_view's Debug check).
-  const std::uint64_t& write_count() const noexcept { return writes_; }
+  const std::uint64_t& write_count() const noexcept { return writes_.value(); }
   // fn(const M&), checked in Debug builds not to write to this store: a
   // visit hands over stored entities as it walks. REQUIRES: fn outlives the
   // returned callable.
   template <class Fn>
   auto reading(Fn& fn) const {
-    return [this, &fn, writes = writes_](const auto& e) {
+    return [this, &fn, writes = writes_.value()](const auto& e) {
       fn(e);
 #ifndef NDEBUG
-      RELSTORE_ASSERT(writes_ == writes, "relstore: a visit's fn wrote to the store");
+      RELSTORE_ASSERT(writes_.value() == writes, "relstore: a visit's fn wrote to the store");
 #else
       (void)this;
       (void)writes;
@@ -593,7 +594,7 @@ class engine {
   std::uint64_t tx_id_ = 0;
   std::uint64_t savepoint_id_ = 0;
   int nesting_ = 0;  // guarded writes running (atomically nests them)
-  std::uint64_t writes_ = 0;
+  write_counter writes_;
 };
 
 }  // namespace relstore::detail
