@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -162,6 +164,44 @@ TEST_F(Observer, AnUpdateReturnsWhatItWroteWhateverItsCallbacksDoNext) {
   EXPECT_EQ(gone->total, 7.0);
   EXPECT_FALSE(db.repo<Order>().exists(o1.id));
   EXPECT_FALSE(db.repo<Order>().exists(o2.id));
+}
+
+// A transaction begun in a callback and committed there delivers its events
+// after the callback; one left open is misuse, reported before any of its
+// events is delivered (they were once delivered, and later a rolled-back
+// write's too).
+struct misuse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void throw_on_assert(const char*, const char* message, const char*, int) { throw misuse(message); }
+
+TEST_F(Observer, ATransactionBegunInACallbackMustEndThere) {
+  auto orders = watch<Order>("Order");
+  bool once = true;
+  auto committed = db.on<Customer>(relstore::on_create_event, [&](const relstore::event<Customer>& e) {
+    if (!std::exchange(once, false)) return;
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Order>().create({.customerId = e.after->id, .total = 1}));
+    ASSERT_TRUE(tx.commit());
+    EXPECT_TRUE(log.empty()) << "delivered after the callback returns";
+  });
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "Cy"}));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].kind, event_kind::created);
+  committed.reset();
+
+  log.clear();
+  std::optional<relstore::transaction<schema>> left_open;
+  auto leaves = db.on<Customer>(relstore::on_create_event, [&](const relstore::event<Customer>& e) {
+    left_open.emplace(db.begin());
+    (void)db.repo<Order>().create({.customerId = e.after->id, .total = 2});
+  });
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  EXPECT_THROW((void)db.repo<Customer>().create({.name = "Di"}), misuse);
+  relstore::set_assert_handler(previous);
+  EXPECT_TRUE(log.empty()) << "nothing of the open transaction is delivered";
+  leaves.reset();
+  left_open->rollback();
 }
 
 TEST_F(Observer, ACallbackMayUnsubscribeItself) {

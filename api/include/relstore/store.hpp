@@ -103,6 +103,7 @@ class store {
   // During a callback the store may be read; a write made from a callback is
   // a write like any other: it commits (or fails) at once, and its events are
   // delivered after those already queued, never inside the running callback.
+  // REQUIRES: a callback that begins a transaction ends it before returning.
   // The subscription ends when the returned object is destroyed.
   template <class M, class F>
   [[nodiscard]] subscription on(event_mask mask, F&& fn) {

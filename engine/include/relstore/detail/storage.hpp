@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <tuple>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/journal.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/table.hpp"
@@ -107,7 +108,14 @@ class storage {
     std::size_t i = 0;
     try {
       // By index: a callback's own writes append their events to this queue.
-      for (; i < journal_.events.size(); ++i) tables[journal_.events[i]]->deliver_first_event();
+      for (; i < journal_.events.size(); ++i) {
+        tables[journal_.events[i]]->deliver_first_event();
+        // The loop would deliver the open transaction's events before its
+        // commit, and clear the queue under its marks.
+        RELSTORE_ASSERT(
+            !journal_.in_transaction,
+            "relstore: a callback returned with a transaction it began still open; end it before returning");
+      }
     } catch (...) {
       // The events not delivered are dropped with the queue; the exception goes on.
       while (journal_.events.size() > i + 1) {
