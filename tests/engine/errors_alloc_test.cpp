@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <relstore/background_save.hpp>
 #include <relstore/memory.hpp>
@@ -127,6 +128,44 @@ TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
   EXPECT_EQ(made, 0);
+}
+
+// A write that runs out of memory throws std::bad_alloc: what it recorded is
+// undone, and the store goes on (later writes commit, deliver their events
+// and take the next key). A throw once left the engine counting itself inside
+// a write, so that no later write committed or delivered anything, and could
+// leave create_all's first entity behind its key counter.
+TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
+  const std::vector<Customer> batch{
+      {.name = std::string(40, 'a')}, {.name = std::string(40, 'b')}, {.name = std::string(40, 'c')}};
+  long failures = 0;
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db;
+    int events = 0;
+    auto sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
+    bool threw = false;
+    allocations = 0;
+    fail_at = k;
+    try {
+      (void)db.repo<Customer>().create_all(batch);
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    if (!threw) {
+      EXPECT_EQ(db.size<Customer>(), 3u);
+      break;
+    }
+    ++failures;
+    EXPECT_EQ(db.size<Customer>(), 0u);
+    EXPECT_EQ(events, 0);
+    auto later = db.repo<Customer>().create({.name = "later"});
+    ASSERT_TRUE(later) << later.error().message();
+    EXPECT_EQ(later->id, 1);
+    EXPECT_EQ(events, 1);
+  }
+  EXPECT_GT(failures, 3);
 }
 
 // An update of one entity by its key (a game's reparent) allocates nothing:

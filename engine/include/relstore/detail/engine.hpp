@@ -470,11 +470,7 @@ class engine {
   void clear() noexcept {
     RELSTORE_ASSERT(!in_transaction(), "relstore: clear() inside a transaction");
     ++writes_;
-    mp::mp_for_each<model_list>([&](auto m) {
-      auto& t = tab<decltype(m)>();
-      t.items.clear();
-      t.keys().reset();
-    });
+    st_.clear();
   }
 
   // -------------------------------------------------------------- integrity
@@ -501,29 +497,33 @@ class engine {
   }
 
  private:
-  // Runs one write all or nothing. `midway`: the write may fail after it
-  // changed something (so its changes are recorded for undo even outside a
-  // transaction); one that fails only before changing anything records none.
+  // Runs one write all or nothing. `midway`: the write may fail after it changed
+  // something (recorded for undo even outside a transaction); one that fails only
+  // before changing anything records none. One that throws (std::bad_alloc)
+  // has what it recorded undone, and leaves the engine usable.
   template <class F>
   auto guarded(bool midway, F&& write) {
     ++writes_;
-    // Nested in another guarded write, a write that fails only before it
-    // changes anything has nothing of its own to record or undo.
-    if (nesting_ > 0 && !midway) return write();
+    if (nesting_ > 0 && !midway) return write();  // its outer write records and undoes for it
     journal& j = st_.log();
     const bool was_recording = j.recording;
     j.recording = was_recording || j.in_transaction || midway;  // a nested write records as its outer one
-    const journal_mark m = st_.mark(false);
-    std::array<key_counter, storage<S>::model_count> keys;  // no allocation on the hot path
-    auto tables = st_.mutable_bases();
-    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = tables[i]->keys();
+    const auto back = st_.mark_write();
     ++nesting_;
-    auto r = write();
+    auto r = [&] {
+      try {
+        return write();
+      } catch (...) {  // std::bad_alloc: what was recorded is undone, and the exception goes on
+        --nesting_;
+        j.recording = was_recording;
+        st_.undo_write(back);
+        throw;
+      }
+    }();
     --nesting_;
     j.recording = was_recording;
     if (!r) {
-      st_.undo_to(m);
-      for (std::size_t i = 0; i < keys.size(); ++i) tables[i]->keys() = keys[i];
+      st_.undo_write(back);
     } else if (nesting_ == 0 && !in_transaction() && st_.has_changes_to_commit()) {
       st_.commit_changes();  // the outermost write commits
     }

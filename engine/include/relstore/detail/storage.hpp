@@ -77,6 +77,33 @@ class storage {
     return m;
   }
 
+  // A guarded write's way back: the journal's mark and every key counter
+  // (copied without allocating: the hot path of every write).
+  struct write_mark {
+    journal_mark journal;
+    std::array<key_counter, model_count> keys;
+  };
+  write_mark mark_write() {
+    write_mark w{mark(false), {}};
+    auto tables = mutable_bases();
+    for (std::size_t i = 0; i < model_count; ++i) w.keys[i] = tables[i]->keys();
+    return w;
+  }
+  void undo_write(const write_mark& w) {
+    undo_to(w.journal);
+    auto tables = mutable_bases();
+    for (std::size_t i = 0; i < model_count; ++i) tables[i]->keys() = w.keys[i];
+  }
+
+  // Removes every entity; automatic keys start again at 1.
+  void clear() noexcept {
+    mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) {
+      auto& t = std::get<decltype(I)::value>(tables_);
+      t.items.clear();
+      t.keys().reset();
+    });
+  }
+
   // Undoes every change made since `m`, newest first, drops their events,
   // and restores the key counters `m` holds.
   void undo_to(const journal_mark& m) {

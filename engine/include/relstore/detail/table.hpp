@@ -235,10 +235,15 @@ class table final : public table_base {
 
   // Links `e`. REQUIRES: its unique keys are free (checked by the caller).
   const M* insert(M&& e, change_reason why = {}) {
+    std::optional<key_type> key;  // its undo entry's, copied before it links
+    if (journal_->recording || observed(event_kind::created)) [[unlikely]] {
+      if (journal_->recording) key = e.*member_pointer<M, pk>;
+      make_room(event_kind::created);
+    }
     auto [it, inserted] = items.insert(std::move(e));
     RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
     const M* node = &*it;
-    if (journal_->recording) journal_undo({undo_kind::inserted, node->*member_pointer<M, pk>, {}});
+    if (journal_->recording) journal_undo({undo_kind::inserted, std::move(*key), {}});
     if (observed(event_kind::created)) events_.push_back({event_kind::created, {}, *node, why});
     note_event(event_kind::created);
     return node;
@@ -249,7 +254,10 @@ class table final : public table_base {
   bool replace(const M* node, M v, change_reason why = {}) {
     const bool keep = journal_->recording || observed(event_kind::updated);
     std::optional<M> before;
-    if (keep) before = *node;
+    if (keep) {
+      before = *node;
+      make_room(event_kind::updated);
+    }
     will_write(node);
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
@@ -265,13 +273,12 @@ class table final : public table_base {
       return;
     }
     M before = *node;
+    key_type key = before.*member_pointer<M, pk>;
+    make_room(event_kind::deleted);
     items.erase(items.iterator_to(*node));
     if (observed(event_kind::deleted)) events_.push_back({event_kind::deleted, before, {}, why});
     note_event(event_kind::deleted);
-    if (journal_->recording) {
-      key_type key = before.*member_pointer<M, pk>;
-      journal_undo({undo_kind::erased, std::move(key), std::move(before)});
-    }
+    if (journal_->recording) journal_undo({undo_kind::erased, std::move(key), std::move(before)});
   }
 
   // The stored entity `node`, writable where it is (no index moves).
@@ -520,6 +527,20 @@ class table final : public table_base {
     change_reason why;
   };
 
+  // Room for the undo entry and the journal's event entry of a change of
+  // kind k, made before the change: recording it then cannot fail, so a
+  // write that throws (std::bad_alloc) is undone exactly. (events_, a
+  // deque, may still throw: before its journal entry, which is then absent.)
+  void make_room(event_kind k) {
+    auto grow = [](auto& v) {
+      if (v.size() == v.capacity()) v.reserve(2 * v.size() + 8);
+    };
+    if (journal_->recording) {
+      grow(undo_);
+      grow(journal_->undo);
+    }
+    if (observed(k)) grow(journal_->events);
+  }
   void journal_undo(undo_entry u) {
     if (!journal_->recording) return;
     undo_.push_back(std::move(u));
