@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "common/clinic_schema.hpp"
@@ -55,6 +56,64 @@ TEST(RestPaths, LoopBackNames) {
   EXPECT_EQ(path_of("Key"), "keys");
   EXPECT_EQ(path_of("Box"), "boxes");
   EXPECT_EQ(path_of("HTTPLog"), "httplogs");
+}
+
+// A backend whose finds throw: a bug behind one route.
+class throwing_backend final : public relstore::rest::backend {
+ public:
+  explicit throwing_backend(relstore::rest::backend& b) : b_(b) {}
+  const relstore::registry& schema() const noexcept override { return b_.schema(); }
+  relstore::result<std::string> find(std::size_t, std::string_view) const override {
+    throw std::logic_error("a find went wrong");
+  }
+  relstore::result<std::size_t> count(std::size_t m, std::string_view w) const override { return b_.count(m, w); }
+  relstore::result<std::string> find_by_id(std::size_t m, const relstore::value& id,
+                                           std::string_view f) const override {
+    return b_.find_by_id(m, id, f);
+  }
+  relstore::result<std::string> create(std::size_t m, std::string_view d) override { return b_.create(m, d); }
+  relstore::result<std::size_t> update_all(std::size_t m, std::string_view w, std::string_view d) override {
+    return b_.update_all(m, w, d);
+  }
+  relstore::result<void> update_by_id(std::size_t m, const relstore::value& id, std::string_view d) override {
+    return b_.update_by_id(m, id, d);
+  }
+  relstore::result<void> replace_by_id(std::size_t m, const relstore::value& id, std::string_view d) override {
+    return b_.replace_by_id(m, id, d);
+  }
+  relstore::result<void> delete_by_id(std::size_t m, const relstore::value& id) override {
+    return b_.delete_by_id(m, id);
+  }
+  relstore::result<std::string> related_find(std::size_t r, const relstore::value& id,
+                                             std::string_view f) const override {
+    return b_.related_find(r, id, f);
+  }
+  relstore::result<std::string> related_create(std::size_t r, const relstore::value& id, std::string_view d) override {
+    return b_.related_create(r, id, d);
+  }
+  relstore::result<std::size_t> related_patch(std::size_t r, const relstore::value& id, std::string_view w,
+                                              std::string_view d) override {
+    return b_.related_patch(r, id, w, d);
+  }
+  relstore::result<std::size_t> related_delete(std::size_t r, const relstore::value& id, std::string_view w) override {
+    return b_.related_delete(r, id, w);
+  }
+
+ private:
+  relstore::rest::backend& b_;
+};
+
+// An exception behind a route (a bug) is a 500 naming it, and the router goes
+// on serving: a request must not stop the program that embeds the server.
+TEST_F(Router, AnExceptionBehindARouteIs500AndTheNextRequestIsServed) {
+  throwing_backend failing(backend);
+  relstore::rest::router broken(failing);
+  const response r = broken.handle(request{"GET", "/customers", {}});
+  EXPECT_EQ(r.status, 500u);
+  EXPECT_EQ(code_of(r), "INTERNAL_ERROR");
+  EXPECT_NE(r.body.find("a find went wrong"), std::string::npos) << r.body;
+  const response next = broken.handle(request{"GET", "/customers/count", {}});
+  EXPECT_EQ(next.status, 200u) << next.body;
 }
 
 TEST_F(Router, FindAllFilteredAndCounted) {

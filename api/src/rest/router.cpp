@@ -4,7 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <exception>
+#include <new>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "relstore/detail/json_write.hpp"
@@ -262,6 +265,16 @@ response endpoint_not_found(const request& r) {
 }  // namespace
 
 response router::handle(const request& r) {
+  try {
+    return dispatch(r);
+  } catch (const std::bad_alloc&) {
+    throw;  // as every write does (README, Errors)
+  } catch (const std::exception& e) {
+    return error_response(500, std::string("relstore: ") + e.what(), "INTERNAL_ERROR");
+  }
+}
+
+response router::dispatch(const request& r) {
   parsed p;
   p.method = r.method;
   p.target = r.target;

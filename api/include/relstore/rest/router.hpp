@@ -86,6 +86,9 @@ class router {
   // router.
   explicit router(backend& b, router_options options = {});
 
+  // The response to `r`. An exception from the backend other than
+  // std::bad_alloc (a bug) is a 500 INTERNAL_ERROR naming it, and the next
+  // request is served as usual: one request cannot stop the program.
   response handle(const request& r);
 
   // The OpenAPI 3 document served at /openapi.json.
@@ -93,6 +96,7 @@ class router {
 
  private:
   struct parsed;
+  response dispatch(const request& r);
   response model_route(const parsed& p, std::size_t model);
   response item_route(const parsed& p, std::size_t model, const value& id);
   response relation_route(const parsed& p, const value& id, std::size_t relation);
