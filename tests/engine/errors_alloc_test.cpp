@@ -131,10 +131,10 @@ TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
 }
 
 // A write that runs out of memory throws std::bad_alloc: what it recorded is
-// undone, and the store goes on (later writes commit, deliver their events
-// and take the next key). A throw once left the engine counting itself inside
-// a write, so that no later write committed or delivered anything, and could
-// leave create_all's first entity behind its key counter.
+// undone, and the store goes on (later writes commit and deliver their
+// events; key counters never go back). A throw once left the engine counting
+// itself inside a write, so that no later write committed or delivered
+// anything, and could leave create_all's first entity behind its key counter.
 TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
   const std::vector<Customer> batch{
       {.name = std::string(40, 'a')}, {.name = std::string(40, 'b')}, {.name = std::string(40, 'c')}};
@@ -162,10 +162,58 @@ TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
     EXPECT_EQ(events, 0);
     auto later = db.repo<Customer>().create({.name = "later"});
     ASSERT_TRUE(later) << later.error().message();
-    EXPECT_EQ(later->id, 1);
+    EXPECT_EQ(db.size<Customer>(), 1u);
     EXPECT_EQ(events, 1);
   }
   EXPECT_GT(failures, 3);
+}
+
+// A plain create records nothing for undo: when the copy it returns cannot
+// be made, the entity stays, and the key counter stays past it. Restoring
+// the counter once made the next create collide with it (an assertion).
+// Within a transaction with an update observer, an update whose event
+// cannot be copied is undone by the rollback: its undo entry comes first.
+TEST(WriteOutOfMemory, ANextCreateTakesAFreshKeyAndARollbackUndoesAnUpdate) {
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db;
+    bool threw = false;
+    allocations = 0;
+    fail_at = k;
+    try {
+      (void)db.repo<Customer>().create({.name = std::string(40, 'a')});
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    auto next = db.repo<Customer>().create({.name = "next"});
+    ASSERT_TRUE(next) << next.error().message();
+    EXPECT_TRUE(db.repo<Customer>().exists(next->id));
+    if (!threw) break;
+  }
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db;
+    const auto ada = db.repo<Customer>().create({.name = std::string(40, 'a')}).value();
+    int events = 0;
+    auto sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
+    bool threw = false;
+    {
+      auto tx = db.begin();
+      allocations = 0;
+      fail_at = k;
+      try {
+        (void)db.repo<Customer>().update_by_id(ada.id, relstore::patch<Customer>{}.set(&Customer::name, "Bea"));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      fail_at = 0;
+      tx.rollback();
+    }
+    EXPECT_EQ(db.repo<Customer>().find_by_id(ada.id).value().name, ada.name);
+    EXPECT_EQ(events, 0);
+    if (!threw) break;
+  }
 }
 
 // An update of one entity by its key (a game's reparent) allocates nothing:

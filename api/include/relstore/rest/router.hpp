@@ -86,7 +86,7 @@ class router {
   // router.
   explicit router(backend& b, router_options options = {});
 
-  // The response to `r`. An exception from the backend other than
+  // The response to `r`. A std::exception from the backend other than
   // std::bad_alloc (a bug) is a 500 INTERNAL_ERROR naming it, and the next
   // request is served as usual: one request cannot stop the program.
   response handle(const request& r);

@@ -513,10 +513,10 @@ class engine {
     auto r = [&] {
       try {
         return write();
-      } catch (...) {  // std::bad_alloc: what was recorded is undone, and the exception goes on
+      } catch (...) {  // bad_alloc: recorded changes undone; key counters stay ahead of what may remain
         --nesting_;
         j.recording = was_recording;
-        st_.undo_write(back);
+        st_.undo_to(back.journal);
         throw;
       }
     }();

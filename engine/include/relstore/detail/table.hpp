@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "relstore/assert.hpp"
+#include "relstore/detail/entity_order.hpp"
 #include "relstore/detail/lookup_key.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
@@ -39,16 +40,6 @@
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
-
-// Room in an empty `out` for a typical family of children (16 pointers),
-// before the equal range [first, last) is walked once (counting it first
-// would walk it twice, each node a cache miss in a large table). A range of
-// one (a unique index's) reserves nothing; a vector that already holds
-// entries grows as push_back grows it: geometrically.
-template <class It>
-void reserve_family(std::vector<const void*>& out, It first, It last) {
-  if (out.empty() && first != last && std::next(first) != last) out.reserve(16);
-}
 
 // One model's entities. Owned by the store.
 template <class M, class Relations, class Indexes = mp::mp_list<>>
@@ -205,29 +196,8 @@ class table final : public table_base {
     old.get_allocator().watchable_pool().retire();
   }
 
-  // Sorts entities of M by primary key. A run already in order, or in
-  // reverse order (a hashed index's group of equal foreign keys), costs one
-  // pass. Large inputs sort (key, pointer) pairs, so comparisons do not chase
-  // pointers.
-  static void sort_keys(std::span<const void*> v) {
-    constexpr auto key = member_pointer<M, pk>;
-    auto entity = [](const void* p) { return static_cast<const M*>(p); };
-    auto less = [&](const void* a, const void* b) { return entity(a)->*key < entity(b)->*key; };
-    if (std::is_sorted(v.begin(), v.end(), less)) return;
-    if (std::is_sorted(v.rbegin(), v.rend(), less)) {
-      std::reverse(v.begin(), v.end());
-      return;
-    }
-    if (v.size() < 64 || !std::is_arithmetic_v<key_type>) {
-      std::sort(v.begin(), v.end(), less);
-      return;
-    }
-    std::vector<std::pair<key_type, const void*>> keyed;
-    keyed.reserve(v.size());
-    for (const void* e : v) keyed.emplace_back(entity(e)->*key, e);
-    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = keyed[i].second;
-  }
+  // Sorts entities of M by primary key (sort_by_member).
+  static void sort_keys(std::span<const void*> v) { sort_by_member<M, member_pointer<M, pk>>(v); }
 
   // ------------------------------------------------ journaled writes
   // Every change to `items` goes through these, so that it can be undone
@@ -254,16 +224,21 @@ class table final : public table_base {
   bool replace(const M* node, M v, change_reason why = {}) {
     const bool keep = journal_->recording || observed(event_kind::updated);
     std::optional<M> before;
+    std::optional<key_type> key;  // its undo entry's: the key after the change
     if (keep) {
       before = *node;
+      if (journal_->recording) key = v.*member_pointer<M, pk>;
       make_room(event_kind::updated);
     }
     will_write(node);
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
-    if (observed(event_kind::updated)) events_.push_back({event_kind::updated, before, *node, why});
+    // The undo entry first: the event's copies may throw, and the change is then undone.
+    if (journal_->recording) journal_undo({undo_kind::replaced, std::move(*key), std::move(before)});
+    if (observed(event_kind::updated)) {
+      events_.push_back({event_kind::updated, journal_->recording ? undo_.back().before : before, *node, why});
+    }
     note_event(event_kind::updated);
-    if (journal_->recording) journal_undo({undo_kind::replaced, node->*member_pointer<M, pk>, std::move(before)});
     return true;
   }
 
@@ -273,12 +248,17 @@ class table final : public table_base {
       return;
     }
     M before = *node;
-    key_type key = before.*member_pointer<M, pk>;
+    std::optional<key_type> key;  // its undo entry's
+    if (journal_->recording) key = before.*member_pointer<M, pk>;
     make_room(event_kind::deleted);
     items.erase(items.iterator_to(*node));
-    if (observed(event_kind::deleted)) events_.push_back({event_kind::deleted, before, {}, why});
+    if (journal_->recording) {
+      journal_undo({undo_kind::erased, std::move(*key), std::move(before)});
+      if (observed(event_kind::deleted)) events_.push_back({event_kind::deleted, undo_.back().before, {}, why});
+    } else if (observed(event_kind::deleted)) {
+      events_.push_back({event_kind::deleted, std::move(before), {}, why});
+    }
     note_event(event_kind::deleted);
-    if (journal_->recording) journal_undo({undo_kind::erased, std::move(key), std::move(before)});
   }
 
   // The stored entity `node`, writable where it is (no index moves).
@@ -529,8 +509,8 @@ class table final : public table_base {
 
   // Room for the undo entry and the journal's event entry of a change of
   // kind k, made before the change: recording it then cannot fail, so a
-  // write that throws (std::bad_alloc) is undone exactly. (events_, a
-  // deque, may still throw: before its journal entry, which is then absent.)
+  // recorded write that throws (std::bad_alloc) is undone exactly. (The
+  // event, queued after its undo entry, may still throw: then it is absent.)
   void make_room(event_kind k) {
     auto grow = [](auto& v) {
       if (v.size() == v.capacity()) v.reserve(2 * v.size() + 8);
