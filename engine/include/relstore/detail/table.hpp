@@ -206,16 +206,16 @@ class table final : public table_base {
   // Links `e`. REQUIRES: its unique keys are free (checked by the caller).
   const M* insert(M&& e, change_reason why = {}) {
     std::optional<key_type> key;  // its undo entry's, copied before it links
-    if (journal_->recording || observed(event_kind::created)) [[unlikely]] {
+    const bool keep = journal_->recording || observed(event_kind::created);
+    if (keep) [[unlikely]] {
       if (journal_->recording) key = e.*member_pointer<M, pk>;
       make_room(event_kind::created);
     }
     auto [it, inserted] = items.insert(std::move(e));
     RELSTORE_ASSERT(inserted, "relstore: an insert collided after its keys were checked");
     const M* node = &*it;
-    if (journal_->recording) journal_undo({undo_kind::inserted, std::move(*key), {}});
-    if (observed(event_kind::created)) events_.push_back({event_kind::created, {}, *node, why});
-    note_event(event_kind::created);
+    if (keep) [[unlikely]]
+      record(undo_kind::inserted, event_kind::created, key, std::optional<M>{}, node, why);
     return node;
   }
 
@@ -233,12 +233,7 @@ class table final : public table_base {
     will_write(node);
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
-    // The undo entry first: the event's copies may throw, and the change is then undone.
-    if (journal_->recording) journal_undo({undo_kind::replaced, std::move(*key), std::move(before)});
-    if (observed(event_kind::updated)) {
-      events_.push_back({event_kind::updated, journal_->recording ? undo_.back().before : before, *node, why});
-    }
-    note_event(event_kind::updated);
+    if (keep) record(undo_kind::replaced, event_kind::updated, key, std::move(before), node, why);
     return true;
   }
 
@@ -252,13 +247,7 @@ class table final : public table_base {
     if (journal_->recording) key = before.*member_pointer<M, pk>;
     make_room(event_kind::deleted);
     items.erase(items.iterator_to(*node));
-    if (journal_->recording) {
-      journal_undo({undo_kind::erased, std::move(*key), std::move(before)});
-      if (observed(event_kind::deleted)) events_.push_back({event_kind::deleted, undo_.back().before, {}, why});
-    } else if (observed(event_kind::deleted)) {
-      events_.push_back({event_kind::deleted, std::move(before), {}, why});
-    }
-    note_event(event_kind::deleted);
+    record(undo_kind::erased, event_kind::deleted, key, std::move(before), nullptr, why);
   }
 
   // The stored entity `node`, writable where it is (no index moves).
@@ -521,14 +510,22 @@ class table final : public table_base {
     }
     if (observed(k)) grow(journal_->events);
   }
-  void journal_undo(undo_entry u) {
-    if (!journal_->recording) return;
-    undo_.push_back(std::move(u));
-    journal_->undo.push_back(index_);
-  }
-  // Queues the event just recorded (if any) in the journal's order.
-  void note_event(event_kind k) {
-    if (observed(k)) journal_->events.push_back(index_);
+  // After a change of kind k (undo kind u): its undo entry when recording,
+  // then its event when observed, each with its journal entry. The undo
+  // entry comes first: the event's copies may throw, and the change is then
+  // undone. REQUIRES: make_room(k) before the change; `key` holds the undo
+  // entry's key (the entity's after the change) when recording.
+  void record(undo_kind u, event_kind k, std::optional<key_type>& key, std::optional<M>&& before, const M* after,
+              change_reason why) {
+    if (journal_->recording) {
+      undo_.push_back({u, std::move(*key), std::move(before)});
+      journal_->undo.push_back(index_);
+    }
+    if (observed(k)) {
+      std::optional<M> was = journal_->recording ? undo_.back().before : std::move(before);
+      events_.push_back({k, std::move(was), after != nullptr ? std::optional<M>(*after) : std::nullopt, why});
+      journal_->events.push_back(index_);
+    }
   }
 
   std::vector<undo_entry> undo_;
