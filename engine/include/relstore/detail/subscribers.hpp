@@ -38,7 +38,14 @@ struct subscriber_list {
     }
   }
   void deliver(const event<M>& ev) {
-    const bool outer = !delivering;
+    // Cleared however the outermost delivery ends: a callback may throw.
+    struct guard {
+      bool& flag;
+      bool outer;
+      ~guard() {
+        if (outer) flag = false;
+      }
+    } const g{delivering, !delivering};
     delivering = true;
     // By index: a callback may subscribe (appending) or unsubscribe (clearing).
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -47,7 +54,6 @@ struct subscriber_list {
         fn(ev);
       }
     }
-    if (outer) delivering = false;
   }
 };
 
