@@ -1,8 +1,10 @@
 // The engine's error messages.
 #include "relstore/detail/errors.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace relstore::detail {
 
@@ -35,11 +37,24 @@ error repeated_link(const registry& reg, const relation_info& r, const value_vie
 
 namespace {
 
-std::string duplicate_key_text(const model_info& model, std::size_t field, const value_view& key) {
-  if (field == model.primary_key) {
-    return model.name + " with " + model.fields[field].name + " " + describe(key) + " already exists";
+// `key` as a value of `field`: an enum field's by its enumerator's name, as
+// JSON shows it.
+std::string describe_in(const field_info& field, const value_view& key) {
+  if (field.enumeration) {
+    const std::int64_t* i = std::get_if<std::int64_t>(&key);
+    const std::uint64_t* u = std::get_if<std::uint64_t>(&key);
+    const auto* e = i   ? field.enumeration->find(*i)
+                    : u ? field.enumeration->find(static_cast<std::int64_t>(*u))
+                        : nullptr;
+    if (e != nullptr) return describe(value_view(std::string_view(e->name)));
   }
-  return field_label(model, field) + " = " + describe(key) + " already exists";
+  return describe(key);
+}
+
+std::string duplicate_key_text(const model_info& model, std::size_t field, const value_view& key) {
+  const std::string k = describe_in(model.fields[field], key);
+  if (field == model.primary_key) return model.name + " with " + model.fields[field].name + " " + k + " already exists";
+  return field_label(model, field) + " = " + k + " already exists";
 }
 
 std::string dangling_key_text(const registry& reg, const relation_info& r, const value_view& key) {

@@ -108,6 +108,19 @@ TEST_F(EnumFields, AHashedIndexOnAnEnumFieldFindsWhatAScanFinds) {
   EXPECT_EQ(indexed_items.count(field(&Item::spare).inq({kind::shield})).value(), 1u);
 }
 
+// Regression: the message showed the enumerator's integer ("= 1").
+TEST_F(EnumFields, AUniqueIndexOnAnEnumFieldNamesTheTakenEnumerator) {
+  using unique_kind = relstore::schema<relstore::models<Item>, relstore::index<&Item::kind, relstore::unique>>;
+  relstore::store<unique_kind> udb;
+  auto unique_items = udb.repo<Item>();
+  ASSERT_TRUE(unique_items.create_json(R"({"id":1,"kind":"shield"})"));
+  auto r = unique_items.create_json(R"({"id":2,"kind":"shield"})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::already_exists);
+  EXPECT_NE(r.error().message().find("Item.kind = \"shield\""), std::string::npos) << r.error().message();
+  EXPECT_EQ(unique_items.count().value(), 1u);
+}
+
 TEST_F(EnumFields, AnUnknownNameIsRejectedNamingTheEnumFieldAndValue) {
   expect_error(items.create_json(R"({"id":9,"kind":"axe"})"), errc::invalid_argument,
                {"Item.kind", "\"axe\" is not a kind", "sword, shield, potion"});
