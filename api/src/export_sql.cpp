@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "relstore/detail/sql_text.hpp"
+#include "relstore/detail/text_escape.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore {

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <string>
 
+#include "relstore/detail/text_escape.hpp"
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/value_text.hpp"
 
@@ -74,9 +75,19 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out, co
     case 6:  // an array of numbers: [1,2.5,3]
       append_value(v, json_numbers, out, field);
       break;
-    default:
-      sr.reset(json::string_view(std::get<std::string_view>(v)));
-      drain(sr, out);
+    default: {
+      // JSON text is UTF-8: an ill-formed byte (C++ strings are bytes) is
+      // written as U+FFFD, never passed on.
+      const std::string_view s = std::get<std::string_view>(v);
+      if (invalid_utf8_at(s) == std::string_view::npos) {
+        sr.reset(json::string_view(s));
+        drain(sr, out);
+      } else {
+        const std::string fixed = with_replacement_characters(s);
+        sr.reset(json::string_view(fixed));
+        drain(sr, out);
+      }
+    }
   }
 }
 

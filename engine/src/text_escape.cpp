@@ -6,11 +6,8 @@
 #include <iterator>
 
 namespace relstore::detail {
-namespace {
 
-// The length of the well-formed UTF-8 sequence at the front of `s` (no
-// overlong forms, surrogates or code points past U+10FFFF), or 0.
-std::size_t utf8_sequence(std::string_view s) {
+std::size_t utf8_sequence(std::string_view s) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   const unsigned char c = byte(0);
   std::size_t n = 0;
@@ -35,6 +32,33 @@ std::size_t utf8_sequence(std::string_view s) {
   }
   return n;
 }
+
+std::size_t invalid_utf8_at(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s.substr(i));
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string with_replacement_characters(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s.substr(i));
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+namespace {
 
 // The bytes written as a backslash and a letter: {byte, letter}.
 constexpr char short_escapes[][2] = {{'\\', '\\'}, {'\n', 'n'}, {'\t', 't'}, {'\r', 'r'}};

@@ -152,6 +152,36 @@ TEST_F(Router, BadFiltersAre400) {
   EXPECT_EQ(code_of(call("GET", R"(/customers?filter={"limit":-1})")), "INVALID_FILTER");
 }
 
+// Regressions: a first null was taken for "not set yet" and overwritten by
+// the repeated key's next value; a number past a double's range became
+// "not valid JSON".
+TEST_F(Router, BracketFormKeepsANullAndNamesANumberOutOfRange) {
+  ASSERT_TRUE(db.repo<Customer>().related<"orders">(bob.id).create({.total = 3}));  // no coupon
+  auto r = call("GET", "/orders/count?where[couponId][inq]=null&where[couponId][inq]=999");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string none = call("GET", R"(/orders/count?where={"couponId":{"inq":[null,999]}})").body;
+  EXPECT_EQ(r.body, none);
+  EXPECT_EQ(r.body, R"({"count":1})");
+  r = call("GET", "/orders?filter[where][total]=1e400");
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(code_of(r), "INVALID_FILTER");
+  EXPECT_NE(r.body.find("filter[where][total] = 1e400 is a number beyond the range of a double"), std::string::npos)
+      << r.body;
+}
+
+// Regression: the decoded id's raw bytes went into the message, so the body
+// was not JSON (JSON text is UTF-8).
+TEST_F(Router, AnErrorEchoingBytesThatAreNotUtf8IsStillJson) {
+  for (const char* target : {"/customers/%FF", "/customers/%C3", "/\xff\xfe", "/customers/%ED%A0%80"}) {
+    const auto r = call("GET", target);
+    EXPECT_TRUE(r.status == 400u || r.status == 404u) << target << " " << r.status;
+    boost::system::error_code ec;
+    const json::value v = json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << target << ": " << r.body;
+    EXPECT_NE(std::string(v.at("error").at("message").as_string()).find("\xEF\xBF\xBD"), std::string::npos) << target;
+  }
+}
+
 TEST_F(Router, FindById) {
   auto r = call("GET", "/customers/1");
   ASSERT_EQ(r.status, 200u);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <new>
@@ -122,7 +123,8 @@ std::optional<std::string> decode(std::string_view in, bool query) {
 }
 
 // A bracket-form value: a JSON number, true, false or null if it reads as
-// one, else a string.
+// one, else a string. A number past a double's range reads as infinity,
+// which JSON cannot spell: json_param refuses it.
 json::value scalar_of(const std::string& text) {
   if (text == "true") return true;
   if (text == "false") return false;
@@ -172,9 +174,14 @@ struct router::parsed {
       if (key == name) return val;
       if (!key.starts_with(name) || key.size() <= name.size() || key[name.size()] != '[') continue;
       bracketed = true;
+      const json::value scalar = scalar_of(val);
+      if (scalar.is_double() && !std::isfinite(scalar.get_double())) {
+        return make_error(errc::invalid_filter,
+                          "query parameter " + key + " = " + val + " is a number beyond the range of a double");
+      }
       json::value* at = &tree;
       std::size_t pos = name.size();
-      bool appended = false;
+      bool appended = false, fresh = false;
       while (pos < key.size()) {
         const std::size_t close = key.find(']', pos);
         if (key[pos] != '[' || close == std::string::npos) {
@@ -187,20 +194,21 @@ struct router::parsed {
             return make_error(errc::invalid_filter, "query parameter " + key + ": [] must come last");
           }
           if (!at->is_array()) *at = json::array();
-          at->get_array().push_back(scalar_of(val));
+          at->get_array().push_back(scalar);
           appended = true;
           break;
         }
         if (!at->is_object()) *at = json::object();
+        fresh = !at->get_object().contains(part);  // a null value is there, not missing
         at = &at->get_object()[part];
       }
       if (appended) continue;
-      if (at->is_null()) {
-        *at = scalar_of(val);
+      if (fresh) {
+        *at = scalar;
       } else if (at->is_array()) {  // repeated: name[inq]=1&name[inq]=2
-        at->get_array().push_back(scalar_of(val));
+        at->get_array().push_back(scalar);
       } else {
-        json::array a{*at, scalar_of(val)};
+        json::array a{*at, scalar};
         *at = std::move(a);
       }
     }

@@ -28,9 +28,4 @@ void append_sqlite_literal(const value_view& v, std::string& out, const field_in
 // REQUIRES: a string holds no NUL (PostgreSQL's text cannot).
 void append_copy_field(const value_view& v, std::string& out, const field_info* field = nullptr);
 
-// The offset of the first byte of `s` that does not begin a well-formed
-// UTF-8 sequence (overlong forms, surrogates and code points past U+10FFFF
-// are ill-formed), or npos when `s` is valid UTF-8.
-std::size_t invalid_utf8_at(std::string_view s) noexcept;
-
 }  // namespace relstore::detail
