@@ -3,6 +3,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -39,6 +40,19 @@ unsigned http_client::call(std::string_view method, const std::string& target, c
   http::read(impl_->socket, impl_->buffer, res);
   if (out != nullptr) *out = res.body();
   return res.result_int();
+}
+
+std::string http_client::exchange(std::string_view bytes) {
+  asio::write(impl_->socket, asio::buffer(bytes.data(), bytes.size()));
+  std::string out;
+  char chunk[4096];
+  for (;;) {
+    boost::system::error_code ec;
+    const std::size_t n = impl_->socket.read_some(asio::buffer(chunk), ec);
+    out.append(chunk, n);
+    if (ec == asio::error::eof || ec == asio::error::connection_reset) return out;
+    if (ec) throw boost::system::system_error(ec);
+  }
 }
 
 }  // namespace test

@@ -24,6 +24,11 @@ class http_client {
   unsigned call(std::string_view method, const std::string& target, const std::string& body = {},
                 std::string* out = nullptr);
 
+  // Sends `bytes` as they are and returns every byte the server sends back
+  // until it closes the connection. Throws boost::system::system_error on
+  // a failure other than the close.
+  std::string exchange(std::string_view bytes);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

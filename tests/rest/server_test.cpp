@@ -6,6 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <boost/system/system_error.hpp>
 #include <chrono>
@@ -84,6 +91,126 @@ TEST(RestServer, UnpolledRequestsAreDroppedAtStop) {
   ASSERT_TRUE(server->wait(std::chrono::seconds(5)));
   server.reset();  // stop() with one request queued
   t.join();
+}
+
+// Serves `db` on a running server until the owner stops it: a thread that
+// polls, for the tests that only talk HTTP.
+class polled_server {
+ public:
+  explicit polled_server(shop::store& db, relstore::rest::server_options o = {})
+      : backend_(db), routes_(backend_), server_(routes_, std::move(o)) {
+    started_ = server_.start().has_value();
+    owner_ = std::thread([this] {
+      while (!stop_) {
+        (void)server_.wait(std::chrono::milliseconds(5));
+        (void)server_.poll();
+      }
+    });
+  }
+  ~polled_server() {
+    stop_ = true;
+    owner_.join();
+    server_.stop();
+  }
+  bool started() const { return started_; }
+  std::uint16_t port() const { return server_.port(); }
+
+ private:
+  relstore::rest::store_backend<shop::schema> backend_;
+  relstore::rest::router routes_;
+  relstore::rest::server server_;
+  bool started_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread owner_;
+};
+
+// Regression: a response to HEAD carried its body, which a keep-alive
+// client read as the start of the next response; a 204 had Content-Length.
+TEST(RestServer, HeadHasGetsHeadersAndNoBodyAndA204HasNoLength) {
+  shop::store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "Ada"}));
+  polled_server server(db);
+  ASSERT_TRUE(server.started());
+  std::string get_body;
+  ASSERT_EQ(test::http_client(server.port()).call("GET", "/customers", {}, &get_body), 200u);
+  const std::string got = test::http_client(server.port())
+                              .exchange(
+                                  "HEAD /customers HTTP/1.1\r\nHost: x\r\n\r\n"
+                                  "DELETE /customers/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::size_t head_end = got.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << got;
+  const std::string head = got.substr(0, head_end + 4), rest = got.substr(head_end + 4);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK\r\n")) << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(get_body.size()) + "\r\n"), std::string::npos) << head;
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 204 No Content\r\n")) << got;
+  EXPECT_EQ(rest.find("Content-Length"), std::string::npos) << rest;
+  EXPECT_EQ(db.size<Customer>(), 0u);  // the DELETE after the HEAD was served
+}
+
+TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {
+  shop::store db;
+  polled_server server(db, {.bearer_token = "s3cret"});
+  ASSERT_TRUE(server.started());
+  auto status_with = [&](const std::string& authorization) {
+    const std::string got = test::http_client(server.port())
+                                .exchange("GET /customers HTTP/1.1\r\nHost: x\r\nAuthorization: " + authorization +
+                                          "\r\nConnection: close\r\n\r\n");
+    return got.substr(0, got.find("\r\n"));
+  };
+  EXPECT_EQ(status_with("Bearer s3cret"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_with("bearer s3cret"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_with("BEARER s3cret"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_with("Bearer s3cre"), "HTTP/1.1 401 Unauthorized");
+  EXPECT_EQ(status_with("Basic s3cret"), "HTTP/1.1 401 Unauthorized");
+}
+
+// The process's CPU time, user and system, in milliseconds.
+long cpu_ms() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+}
+
+// Out of file descriptors, with connections waiting: 0 if the server stays
+// idle (under 150 ms of CPU in 500) and serves again once descriptors free.
+int serve_out_of_descriptors() {
+  shop::store db;
+  int code = 0;
+  {
+    polled_server server(db);
+    if (!server.started()) return 2;
+    std::vector<int> clients;
+    for (int i = 0; i < 4; ++i) clients.push_back(::socket(AF_INET, SOCK_STREAM, 0));
+    rlimit old{};
+    getrlimit(RLIMIT_NOFILE, &old);
+    rlimit low = old;
+    low.rlim_cur = static_cast<rlim_t>(*std::max_element(clients.begin(), clients.end()) + 1);
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0) return 3;
+    std::vector<int> filler;  // every free descriptor below the limit
+    for (int fd = ::dup(0); fd >= 0; fd = ::dup(0)) filler.push_back(fd);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(server.port());
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int c : clients) {
+      if (::connect(c, reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) return 4;
+    }
+    const long before = cpu_ms();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const long spent = cpu_ms() - before;
+    for (int fd : filler) ::close(fd);
+    for (int c : clients) ::close(c);
+    setrlimit(RLIMIT_NOFILE, &old);
+    if (spent > 150) code = 5;
+    if (test::http_client(server.port()).call("GET", "/customers") != 200) code = 6;
+  }
+  return code;
+}
+
+// Regression: a failed accept was retried at once, spinning a core for as
+// long as the descriptors stayed used up.
+TEST(RestServerDeathTest, AcceptRetriesAfterAPauseWhenOutOfDescriptors) {
+  EXPECT_EXIT(std::exit(serve_out_of_descriptors()), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(RestServer, BadAddressAndTakenPort) {

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -53,6 +55,7 @@ struct server::impl {
   std::uint16_t bound = 0;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
+  asio::steady_timer accept_pause{ioc};  // used by accept() only, one wait at a time
   std::vector<std::thread> threads;
   std::mutex mu;
   std::condition_variable cv;
@@ -64,16 +67,23 @@ namespace {
 using http_response = http::response<http::string_body>;
 
 // The HTTP response to `req` answering `r`: Content-Type only with a body,
-// Allow when r has one (a 405), the connection kept alive as req asks.
+// Allow when r has one (a 405), the connection kept alive as req asks. A
+// 204 has no Content-Length; a response to HEAD has GET's headers and no
+// body (RFC 9110).
 http_response to_http(response r, const http::request<http::string_body>& req) {
   http_response res{static_cast<http::status>(r.status), req.version() == 10 ? 10u : 11u};
   res.set(http::field::server, "relstore");
   if (!r.body.empty()) res.set(http::field::content_type, "application/json");
   if (!r.allow.empty()) res.set(http::field::allow, r.allow);
   res.keep_alive(req.keep_alive());
-  res.body() = std::move(r.body);
-  res.prepare_payload();
+  if (r.status != 204) res.content_length(r.body.size());
+  if (req.method() != http::verb::head) res.body() = std::move(r.body);
   return res;
+}
+
+// The method the router sees: HEAD is answered as GET (without its body).
+std::string_view routed_method(const http::request<http::string_body>& req) {
+  return req.method() == http::verb::head ? std::string_view("GET") : view(req.method_string());
 }
 
 // One connection. Runs on its strand; the owner thread only reads `request`
@@ -154,7 +164,8 @@ class session : public std::enable_shared_from_this<session> {
     if (!token.empty()) {
       const auto it = request_.find(http::field::authorization);
       const std::string_view given = it == request_.end() ? std::string_view() : view(it->value());
-      if (!given.starts_with("Bearer ") || !same_secret(given.substr(7), token)) {
+      // The scheme's name is case-insensitive (RFC 9110, 11.1).
+      if (given.size() < 7 || !beast::iequals(given.substr(0, 7), "Bearer ") || !same_secret(given.substr(7), token)) {
         http_response res = to_http(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"), request_);
         res.set(http::field::www_authenticate, "Bearer");
         write(std::move(res));
@@ -200,14 +211,22 @@ class session : public std::enable_shared_from_this<session> {
 
 }  // namespace
 
+// A failed accept (out of file descriptors: the connection stays in the
+// backlog, so an immediate retry fails again) is retried after a pause,
+// not at once: the loop would spin a core until descriptors free up.
 void server::impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<session>(std::move(socket), *this)->start();
+    if (ec) {
+      accept_pause.expires_after(std::chrono::milliseconds(50));
+      accept_pause.async_wait([this](beast::error_code wec) {
+        if (!wec && acceptor.is_open()) accept();
+      });
+      return;
     }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<session>(std::move(socket), *this)->start();
     accept();
   });
 }
@@ -255,7 +274,7 @@ std::size_t server::poll(std::size_t max_requests) {
   }
   for (const auto& job : work) {
     const auto& req = job->request();
-    job->reply(to_http(s.routes->handle({view(req.method_string()), view(req.target()), req.body()}), req));
+    job->reply(to_http(s.routes->handle({routed_method(req), view(req.target()), req.body()}), req));
   }
   return work.size();
 }
