@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
+#include "relstore/snapshot.hpp"
 
 namespace observer_test {
 
@@ -214,6 +216,34 @@ TEST_F(Observer, ACallbackMayUnsubscribeItself) {
   ASSERT_TRUE(db.repo<Customer>().create({.name = "a"}));
   ASSERT_TRUE(db.repo<Customer>().create({.name = "b"}));
   EXPECT_EQ(calls, 1);
+}
+
+// Regression: a load (which assigns a fresh store) and an assignment
+// dropped the store's subscriptions: they stayed active() and never fired
+// again.
+TEST_F(Observer, SubscriptionsOutliveALoadAndAnAssignment) {
+  auto sub = watch<Customer>("Customer");
+  std::stringstream saved;
+  ASSERT_TRUE(relstore::save(db, saved));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "c"}));
+  ASSERT_TRUE(relstore::load(db, saved));
+  EXPECT_EQ(log.size(), 1u);  // the load itself delivers nothing
+  const auto d = db.repo<Customer>().create({.name = "d"});
+  ASSERT_TRUE(d);
+  store other = db;  // a copy has no subscription
+  ASSERT_TRUE(other.repo<Customer>().create({.name = "e"}));
+  db = other;
+  ASSERT_TRUE(db.repo<Customer>().delete_by_id(d->id));
+  db = std::move(other);
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "f"}));
+  std::vector<event_kind> kinds;
+  for (const seen& s : log) kinds.push_back(s.kind);
+  EXPECT_EQ(kinds, (std::vector<event_kind>{event_kind::created, event_kind::created, event_kind::deleted,
+                                            event_kind::created}));
+  store moved = std::move(db);  // a moved-to store takes them
+  ASSERT_TRUE(moved.repo<Customer>().create({.name = "g"}));
+  EXPECT_EQ(log.size(), 5u);
+  EXPECT_TRUE(sub.active());
 }
 
 TEST_F(Observer, ASubscriptionOutlivingItsStoreIsHarmless) {

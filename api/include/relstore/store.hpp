@@ -29,6 +29,9 @@ class store {
  public:
   using schema_type = Schema;
 
+  // A copy has every entity and no subscription. An assignment (and a
+  // load) replaces every entity and keeps this store's subscriptions; it
+  // delivers no event. A moved-to store takes the moved-from one's.
   store() = default;
   store(const store&) = default;  // deep copy of every entity
   store& operator=(const store&) = default;

@@ -59,10 +59,13 @@ class table final : public table_base {
   // pull in) once per program instead of once per translation unit.
   table();
   // A copy has the entities; no journal entry, pending event or subscriber.
+  // An assignment replaces the entities and keeps this table's subscribers
+  // (they belong to the store object; a load assigns).
   table(const table& other);
   table& operator=(const table& other);
   // Swaps the containers: move construction would share the node pool
-  // with the moved-from table (node_pool.hpp).
+  // with the moved-from table (node_pool.hpp). The moved-to table takes
+  // the subscribers.
   table(table&& other) noexcept;
   table& operator=(table&& other) noexcept;
   ~table();
@@ -559,7 +562,6 @@ auto table<M, Relations, Indexes>::operator=(const table& other) -> table& {
     keys() = other.keys();
     undo_.clear();
     events_.clear();
-    subs_.reset();
     repool();
   }
   return *this;
@@ -583,7 +585,6 @@ auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
   keys() = other.keys();
   undo_ = std::move(other.undo_);
   events_ = std::move(other.events_);
-  subs_ = std::move(other.subs_);
   repool();
   other.repool();
   return *this;
