@@ -139,6 +139,16 @@ TEST_F(HasOne, PatchAndDeleteActOnlyOnThatChild) {
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().code, errc::constraint_violation);
 
+  // A where narrows both, as on a has_many.
+  const auto rich = relstore::field(&Account::balance) > 100.0;
+  EXPECT_EQ(suppliers.related<"account">(tammy.id)
+                .patch(relstore::patch<Account>{}.set(&Account::balance, 1.0), rich)
+                .value(),
+            0u);
+  EXPECT_EQ(suppliers.related<"account">(tammy.id).plan_delete_all(rich).value().count, 0u);
+  EXPECT_EQ(suppliers.related<"account">(tammy.id).delete_all(rich).value(), 0u);
+  EXPECT_EQ(accounts.find_by_id(mine.id).value().balance, 9.0);
+
   auto plan = suppliers.related<"account">(tammy.id).plan_delete_all();
   ASSERT_TRUE(plan) << plan.error().message();
   EXPECT_EQ(plan->count, 1u);

@@ -415,7 +415,14 @@ TEST(RestHasOne, GetCreatePatchDelete) {
   r = routes.handle({"GET", "/suppliers/1/account", ""});
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(json::parse(r.body).at("balance").to_number<double>(), 5.0);
-  EXPECT_EQ(routes.handle({"PATCH", "/suppliers/1/account", R"({"balance":9})"}).body, R"({"count":1})");
+  // Regression: a where was parsed and then ignored on a has_one, so these
+  // patched and deleted the account it excludes.
+  EXPECT_EQ(routes.handle({"PATCH", R"(/suppliers/1/account?where={"balance":{"gt":100}})", R"({"balance":1})"}).body,
+            R"({"count":0})");
+  EXPECT_EQ(routes.handle({"DELETE", "/suppliers/1/account?where[balance][gt]=100", ""}).body, R"({"count":0})");
+  EXPECT_EQ(db.repo<Account>().find_by_id(1)->balance, 5.0);
+  EXPECT_EQ(routes.handle({"PATCH", "/suppliers/1/account?where[balance]=5", R"({"balance":9})"}).body,
+            R"({"count":1})");
   EXPECT_EQ(db.repo<Account>().find_by_id(1)->balance, 9.0);
   EXPECT_EQ(routes.handle({"DELETE", "/suppliers/1/account", ""}).body, R"({"count":1})");
   EXPECT_EQ(db.size<Account>(), 0u);

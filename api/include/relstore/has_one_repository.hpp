@@ -66,20 +66,22 @@ class has_one_repository {
     return view_.template create_json<W>(json);
   }
 
-  // Patches the child; returns how many were patched (0 or 1), as
-  // LoopBack's patch. Changing the foreign key is constraint_violation.
+  // Patches the child if it matches `w`; returns how many were patched (0
+  // or 1), as LoopBack's patch. Changing the foreign key is
+  // constraint_violation.
   template <bool W = writable>
-  result<std::size_t> patch(const relstore::patch<C>& p) {
-    return view_.template patch<W>(p);
+  result<std::size_t> patch(const relstore::patch<C>& p, const where<C>& w = {}) {
+    return view_.template patch<W>(p, w);
   }
 
-  // Deletes the child (its own relations' policies apply); returns 0 or 1.
+  // Deletes the child if it matches `w` (its own relations' policies
+  // apply); returns 0 or 1.
   template <bool W = writable>
-  result<std::size_t> delete_all() {
-    return view_.template delete_all<W>();
+  result<std::size_t> delete_all(const where<C>& w = {}) {
+    return view_.template delete_all<W>(w);
   }
-  // What delete_all() would do, without changing anything.
-  result<delete_report> plan_delete_all() const { return view_.plan_delete_all(); }
+  // What delete_all(w) would do, without changing anything.
+  result<delete_report> plan_delete_all(const where<C>& w = {}) const { return view_.plan_delete_all(w); }
 
  private:
   // The child a find of the view found, or not_found.

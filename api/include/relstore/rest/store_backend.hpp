@@ -168,13 +168,7 @@ class store_backend final : public backend {
         return parent_key<R>(id).and_then([&](const auto& key) {
           auto rel = constrained<R>(key);
           return db_->template repo<C>().parse_patch(data).and_then([&](const patch<C>& p) {
-            return where_of<C>(where).and_then([&](const relstore::where<C>& w) -> result<std::size_t> {
-              if constexpr (W == way::parent_side && R::unique) {
-                return rel.patch(p);  // a has_one has one child: no where
-              } else {
-                return rel.patch(p, w);
-              }
-            });
+            return where_of<C>(where).and_then([&](const relstore::where<C>& w) { return rel.patch(p, w); });
           });
         });
       }
@@ -189,13 +183,7 @@ class store_backend final : public backend {
       } else {
         return parent_key<R>(id).and_then([&](const auto& key) {
           auto rel = constrained<R>(key);
-          return where_of<C>(where).and_then([&](const relstore::where<C>& w) -> result<std::size_t> {
-            if constexpr (W == way::parent_side && R::unique) {
-              return rel.delete_all();
-            } else {
-              return rel.delete_all(w);
-            }
-          });
+          return where_of<C>(where).and_then([&](const relstore::where<C>& w) { return rel.delete_all(w); });
         });
       }
     });
