@@ -46,6 +46,8 @@ relstore_compile_fail(patch_wrong_type "value's type does not match the field's 
 relstore_compile_fail(patch_optional_into_required "only an std::optional field can be set to null or to an std::optional")
 relstore_compile_fail(update_each_key_field "cannot write a primary key, a foreign key or an indexed field")
 relstore_compile_fail(relation_shadows_field "relation name must not be a field of the parent")
+relstore_compile_fail(inverse_shadows_field "name must not be a field of the child")
+relstore_compile_fail(through_keys_same_field "both ends of a has_many_through use the same field")
 relstore_compile_fail(undescribed_model "the model is not described")
 relstore_compile_fail(unsupported_field_type "unsupported field type")
 relstore_compile_fail(hashed_index_on_double "cannot be on a floating-point field")

@@ -191,6 +191,9 @@ struct has_many {
                 "relstore: on_delete::set_null needs an std::optional foreign key");
   static_assert(!models_ok || detail::field_index<P>(Name.view()) == detail::npos,
                 "relstore: a relation name must not be a field of the parent: models never carry related entities");
+  static_assert(!models_ok || detail::field_index<C>(inverse_name()) == detail::npos,
+                "relstore: the inverse (belongs_to) name must not be a field of the child; name it with "
+                "relstore::inverse<\"...\">");
 
   static constexpr bool child_key_nullable = detail::is_optional_v<child_key_type>;
 };
@@ -294,6 +297,9 @@ struct has_many_through {
                 "field or name it with relstore::through_keys<&Through::from, &Through::to>");
   static_assert(!models_ok || (!std::is_same_v<Through, Parent> && !std::is_same_v<Through, Target>),
                 "relstore: the through model must be a third model");
+  static_assert(from_key == detail::npos || from_key != to_key,
+                "relstore: both ends of a has_many_through use the same field of the through model; name them with "
+                "relstore::through_keys<&Through::from, &Through::to>");
   static_assert(!models_ok || detail::field_index<P>(Name.view()) == detail::npos,
                 "relstore: a relation name must not be a field of the parent: models never carry related entities");
 
