@@ -216,6 +216,38 @@ TEST_F(EntityView, FieldsNeedFindAndVisitTakesNoInclude) {
   EXPECT_EQ(kids.error().code, errc::invalid_filter);
 }
 
+// As README says: a constrained view and visit take JSON too.
+TEST_F(EntityView, AConstrainedViewAndVisitTakeJson) {
+  auto orders = db_.repo<Customer>().related<"orders">(ada_);
+  const char* json = R"({"where":{"total":{"gt":6}},"order":["total DESC"]})";
+  const auto typed = orders
+                         .view(relstore::filter<Order>{}
+                                   .where(relstore::field(&Order::total) > 6.0)
+                                   .order(&Order::total, relstore::desc))
+                         .value();
+  EXPECT_EQ(ids(orders.view(json).value()), ids(typed));
+  std::vector<std::int64_t> seen;
+  EXPECT_EQ(orders.visit(json, [&](const Order& o) { seen.push_back(o.id); }).value(), 3u);
+  EXPECT_EQ(seen, ids(typed));
+  EXPECT_EQ(orders.view(R"({"where":{"nope":1}})").error().code, errc::invalid_filter);
+}
+
+// Regression: fields in an include's scope were dropped, and the view gave
+// whole children where find blanks the others.
+TEST_F(EntityView, FieldsInAnIncludesScopeNeedFindToo) {
+  const char* json = R"({"include":[{"relation":"orders","scope":{"fields":["id"]}}]})";
+  for (const auto& r :
+       {db_.repo<Customer>().view(json), db_.repo<Customer>().view(relstore::filter<Customer>{}.include(
+                                             "orders", relstore::filter<Order>{}.fields(&Order::id)))}) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::invalid_filter);
+    EXPECT_NE(r.error().message().find("Customer, include orders: a view or visit gives whole stored entities"),
+              std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_TRUE(db_.repo<Customer>().view(R"({"include":[{"relation":"orders","scope":{"limit":1}}]})"));
+}
+
 // Parsed once, a prepared filter runs like the typed one and sees the
 // store as it is at each run.
 TEST_F(EntityView, APreparedJsonFilterRunsManyTimes) {
@@ -367,6 +399,12 @@ TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
   calls = 0;
   EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).for_each_unordered(write), misuse);
   EXPECT_EQ(calls, 1u) << "for_each_unordered: caught at the first write";
+  // Regression: a constrained visit did not check, on either of its paths.
+  for (const auto& f : {relstore::filter<Order>{}, relstore::filter<Order>{}.order(&Order::total)}) {
+    calls = 0;
+    EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).visit(f, write), misuse);
+    EXPECT_EQ(calls, 1u) << "constrained visit: caught at the first write";
+  }
   relstore::set_assert_handler(previous);
 #endif
 }

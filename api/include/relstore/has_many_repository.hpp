@@ -109,17 +109,34 @@ class has_many_repository {
       });
     });
   }
+  // (Templates, so that view({}) and visit({}, fn) still take a filter.)
+  template <class Json>
+  requires std::is_convertible_v<const Json&, std::string_view> result<entity_view<C>> view(const Json& json)
+  const {
+    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
+      return view(spec::make<filter<C>>(std::move(s)));
+    });
+  }
   // Calls fn(const C&) on each child view(f) holds; returns how many.
-  // REQUIRES: fn does not write to the store.
+  // REQUIRES: fn does not write to the store (checked in Debug builds).
   template <class Fn>
   requires std::invocable<Fn&, const C&> result<std::size_t> visit(const filter<C>& f, Fn&& fn)
   const {
-    if (auto all = eng().template visit_all_children<R>(child_key_, spec::spec(f), fn)) return *all;
+    auto checked = eng().reading(fn);
+    if (auto all = eng().template visit_all_children<R>(child_key_, spec::spec(f), checked)) return *all;
     return eng().template visitable<C>(spec::spec(f)).and_then([&] {
       return view(f).transform([&](const entity_view<C>& v) {
-        for (const C& e : v) fn(e);
+        for (const C& e : v) checked(e);
         return v.size();
       });
+    });
+  }
+  template <class Json, class Fn>
+  requires std::is_convertible_v<const Json&, std::string_view> && std::invocable<Fn&, const C&> result<std::size_t>
+  visit(const Json& json, Fn&& fn)
+  const {
+    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
+      return visit(spec::make<filter<C>>(std::move(s)), fn);
     });
   }
 

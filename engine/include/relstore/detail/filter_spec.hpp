@@ -17,6 +17,7 @@
 #include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/value_ops.hpp"
+#include "relstore/error.hpp"
 #include "relstore/model_info.hpp"
 #include "relstore/op.hpp"
 #include "relstore/value.hpp"
@@ -74,6 +75,11 @@ struct include_spec {
   std::string relation;
   filter_spec scope;
 };
+
+// Whether a view or visit can answer `spec` on `model`'s entities: it gives
+// whole stored entities, so `fields`, at the top or in any include's scope,
+// is invalid_filter (find projects).
+result<void> check_viewable(const filter_spec& spec, const model_info& model);
 
 // One field a patch sets.
 struct field_change {
