@@ -26,11 +26,14 @@ std::set<std::string>& running_targets() {
   return targets;
 }
 
+// One spelling per file: absolute first, since weakly_canonical leaves a
+// relative path relative when none of it exists yet ("x.snap").
 std::string target_key(const std::filesystem::path& path) {
   std::error_code ec;
-  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
-  if (ec) p = std::filesystem::absolute(path, ec);
-  return (ec ? path : p).lexically_normal().string();
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  if (ec) return path.lexically_normal().string();
+  const std::filesystem::path p = std::filesystem::weakly_canonical(absolute, ec);
+  return (ec ? absolute : p).lexically_normal().string();
 }
 
 }  // namespace

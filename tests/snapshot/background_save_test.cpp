@@ -500,6 +500,28 @@ TEST(BackgroundSave, ASecondSaveOfTheSameFileIsBusyUntilTheFirstIsCollected) {
   EXPECT_TRUE(loaded_from(path) == second);
 }
 
+// Regression: a bare relative name of a file not there yet kept its
+// relative spelling, so the absolute spelling of the same file was not busy
+// and a newer save() was overwritten by the older one.
+TEST(BackgroundSave, ABareRelativeNameIsTheSameFileAsItsAbsolutePath) {
+  test::temp_dir dir;
+  const auto gate = dir.path() / "gate";
+  const store first = world(10), second = world(20);
+  gated_fs fs(gate);
+  gate_guard guard{gate};
+  const std::filesystem::path was = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  auto running = relstore::save_in_background(first, "fresh.snap", {.fs = &fs});
+  std::filesystem::current_path(was);
+  ASSERT_TRUE(running) << running.error().message();
+  auto direct = relstore::save(second, dir.path() / "fresh.snap");
+  ASSERT_FALSE(direct);
+  EXPECT_EQ(direct.error().code, errc::busy);
+  open_gate(gate);
+  ASSERT_TRUE(running->wait());
+  EXPECT_TRUE(loaded_from(dir.path() / "fresh.snap") == first);
+}
+
 TEST(BackgroundSave, DestroyingTheHandleWaitsForTheSave) {
   test::temp_dir dir;
   const auto path = dir.path() / "dropped.snap";
