@@ -2,6 +2,7 @@
 #include "relstore/registry.hpp"
 
 #include "relstore/detail/meta.hpp"
+#include "relstore/detail/text_escape.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 #include <optional>
@@ -13,9 +14,11 @@ error schema_error(std::string message) { return make_error(errc::schema_error, 
 
 bool is_key_type(field_type t) { return t == field_type::int64 || t == field_type::string; }
 
-// A name prints as itself: no control character (C0, DEL, UTF-8 encoded C1),
-// so a name read from a file cannot drive a terminal or a message.
+// A name prints as itself: well-formed UTF-8 (it goes into JSON) with no
+// control character (C0, DEL, UTF-8 encoded C1), so a name read from a file
+// cannot drive a terminal or a message.
 bool printable(std::string_view name) {
+  if (detail::invalid_utf8_at(name) != std::string_view::npos) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto c = static_cast<unsigned char>(name[i]);
     if (c < 0x20 || c == 0x7f) return false;
@@ -31,7 +34,7 @@ std::optional<error> bad_name(const char* what, std::string_view name) {
   if (name.empty()) return schema_error(std::string("a ") + what + " has an empty name");
   if (!printable(name)) {
     return schema_error(std::string("the ") + what + " name " + describe(value_view(name)) +
-                        " has a control character");
+                        " has a control character or is not UTF-8");
   }
   return std::nullopt;
 }
@@ -82,6 +85,12 @@ result<std::size_t> registry::add_static_model(const model_info& model) {
         (!detail::is_number_type(fi.element) || fi.extent == 0 || fi.extent > max_extent)) {
       return schema_error("model " + model.name + ": array field " + f + " needs a number element type and 1 to " +
                           std::to_string(max_extent) + " elements");
+    }
+    if (fi.enumeration) {  // shown in JSON, dumps and the tool's listing
+      if (auto e = bad_name("enum", fi.enumeration->name)) return *e;
+      for (const auto& en : fi.enumeration->enumerators) {
+        if (auto e = bad_name("enumerator", en.name)) return *e;
+      }
     }
   }
   if (model.primary_key >= model.fields.size()) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -288,6 +289,37 @@ TEST(Registry, AddModelKeepsTheHandBuiltDescription) {
   EXPECT_TRUE(m.fields[2].nullable);
   EXPECT_EQ(m.fields[3].type, field_type::string);
   EXPECT_EQ(m.primary_key, 0u);
+}
+
+// Regression: names that are not UTF-8 made `info --json` throw (they go
+// into JSON), and an enum's names were never checked: a file could put a
+// terminal escape into the tool's listing.
+TEST(Registry, NamesMustBePrintableUtf8EnumsIncluded) {
+  relstore::registry reg;
+  auto bad = reg.add_model(model("Custome\xff", {f("id", field_type::int64)}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::schema_error);
+  EXPECT_TRUE(has(bad.error().message(), "is not UTF-8")) << bad.error().message();
+  auto field_name = reg.add_model(model("Item", {f("id", field_type::int64), f("k\xc3", field_type::int64)}));
+  ASSERT_FALSE(field_name);
+  auto with_enum = [](std::string name, std::string enumerator) {
+    auto e = std::make_shared<relstore::enum_info>();
+    e->name = std::move(name);
+    e->enumerators.push_back({"sword", 0});
+    e->enumerators.push_back({std::move(enumerator), 1});
+    relstore::field_info kind = f("kind", field_type::int32);
+    kind.enumeration = std::move(e);
+    return model("Item", {f("id", field_type::int64), kind});
+  };
+  for (const auto& [name, enumerator] : {std::pair<std::string, std::string>{"K\x1b]0;owned\x07", "shield"},
+                                         {"Kind", "\x1b[2Jcleared"},
+                                         {"Kind", "caf\xe9"}}) {
+    auto r = reg.add_model(with_enum(name, enumerator));
+    ASSERT_FALSE(r) << name << " " << enumerator;
+    EXPECT_EQ(r.error().code, errc::schema_error);
+    EXPECT_EQ(r.error().message().find('\x1b'), std::string::npos) << "no raw escape reaches a message";
+  }
+  EXPECT_TRUE(reg.add_model(with_enum("Kind", "caf\xc3\xa9")));
 }
 
 TEST(Registry, InfersKeyToAsCamelCaseOfTheSourceModelPlusId) {
