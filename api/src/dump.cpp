@@ -6,12 +6,14 @@
 #include <boost/json/string.hpp>
 #include <ostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "relstore/detail/csv.hpp"
 #include "relstore/detail/json_filter.hpp"
 #include "relstore/detail/json_write.hpp"
 #include "relstore/detail/query.hpp"
+#include "relstore/detail/text_escape.hpp"
 #include "relstore/detail/value_ops.hpp"
 
 namespace relstore {
@@ -163,6 +165,27 @@ class row_writer {
   std::string rule_;
 };
 
+// JSON text is UTF-8: a string field (of those in `mask`) holding other
+// bytes cannot go into JSON Lines unchanged, and import would read back
+// something else. Refused, naming the row, field and byte.
+result<void> check_json_text(const model_info& info, const std::vector<const void*>& rows, std::uint64_t mask) {
+  for (std::size_t f = 0; f < info.fields.size(); ++f) {
+    if (info.fields[f].type != field_type::string || !(mask & (std::uint64_t{1} << f))) continue;
+    for (const void* e : rows) {
+      const value_view v = info.fields[f].get(e);
+      const auto* s = std::get_if<std::string_view>(&v);
+      if (s == nullptr) continue;
+      if (const std::size_t at = detail::invalid_utf8_at(*s); at != std::string_view::npos) {
+        return make_error(errc::invalid_argument, info.name + "." + info.fields[f].name + " of " + info.name + " " +
+                                                      describe(info.fields[info.primary_key].get(e)) +
+                                                      " is not UTF-8 (at byte " + std::to_string(at) +
+                                                      "), which JSON cannot hold; --format csv writes it as it is");
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<dump_format> parse_dump_format(std::string_view name) noexcept {
@@ -191,10 +214,10 @@ result<std::size_t> dump_dataset(const dataset& data, const dump_options& o, std
   }
   std::size_t total = 0;
   for (std::size_t m : models) total += data.rows(m);
-  std::size_t written = 0;
-  std::size_t seen = 0;
+  // Every model's rows are found, and checked, before anything is written.
+  detail::filter_spec spec;
+  std::vector<std::vector<const void*>> found;
   for (std::size_t m : models) {
-    detail::filter_spec spec;
     if (!o.filter_json.empty()) {
       auto parsed = detail::parse_filter_json(reg, m, o.filter_json);
       if (!parsed) return std::move(parsed).error();
@@ -204,14 +227,23 @@ result<std::size_t> dump_dataset(const dataset& data, const dump_options& o, std
     }
     auto hits = detail::run_query(store.table(m), spec);
     if (!hits) return std::move(hits).error();
-    row_writer w(reg.model(m), spec.fields.value_or(~std::uint64_t{0}), o.format, out);
-    for (std::size_t i = 0; i < hits->size(); ++i) {
-      w.add((*hits)[i]);
+    if (o.format == dump_format::jsonl) {
+      if (auto r = check_json_text(reg.model(m), *hits, spec.fields.value_or(~std::uint64_t{0})); !r) return r.error();
+    }
+    found.push_back(std::move(*hits));
+  }
+  std::size_t written = 0;
+  std::size_t seen = 0;
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    const std::vector<const void*>& hits = found[k];
+    row_writer w(reg.model(models[k]), spec.fields.value_or(~std::uint64_t{0}), o.format, out);
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      w.add(hits[i]);
       if (o.progress && (i & 0xFFFF) == 0xFFFF) o.progress(seen + i, total);
     }
     w.finish();
-    written += hits->size();
-    seen += data.rows(m);
+    written += hits.size();
+    seen += data.rows(models[k]);
   }
   if (o.progress) o.progress(total, total);
   if (!out) return make_error(errc::io_error, "cannot write the dump");

@@ -130,6 +130,35 @@ TEST(Dump, CsvCarriesEveryValueExactlyBackThroughImport) {
   expect_same_cells(ds, *back);
 }
 
+// Regression: a string that is not UTF-8 went into JSON Lines as it was
+// (not JSON), then as U+FFFD (import read back something else). It is
+// refused before anything is written; CSV carries its bytes.
+TEST(Dump, JsonLinesRefuseAStringThatIsNotUtf8AndCsvKeepsIt) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "Ada"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = std::string("bad\xff")}));
+  const auto ds = test::dataset_of(db);
+  std::ostringstream out;
+  auto r = relstore::dump_dataset(ds, "", "", out);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_NE(r.error().message().find("Customer.name of Customer 2 is not UTF-8 (at byte 3)"), std::string::npos)
+      << r.error().message();
+  EXPECT_EQ(out.str(), "");
+  std::ostringstream fields_only;
+  EXPECT_TRUE(relstore::dump_dataset(ds, {.model = "Customer", .filter_json = R"({"fields":["id"]})"}, fields_only));
+  std::ostringstream csv;
+  ASSERT_TRUE(relstore::dump_dataset(ds, {.model = "Customer", .format = relstore::dump_format::csv}, csv));
+  relstore::import_source src;
+  src.format = relstore::import_source::kind::csv;
+  src.model = "Customer";
+  const std::string text = csv.str();
+  src.text = text;
+  auto back = relstore::import_data(relstore::schema_json(ds), {src});
+  ASSERT_TRUE(back) << back.error().message();
+  expect_same_cells(ds, *back);
+}
+
 TEST(Dump, CsvNeedsOneModel) {
   std::ostringstream out;
   auto r = relstore::dump_dataset(sample(), {.format = relstore::dump_format::csv}, out);
