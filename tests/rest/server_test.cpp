@@ -149,7 +149,7 @@ TEST(RestServer, HeadHasGetsHeadersAndNoBodyAndA204HasNoLength) {
 
 TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {
   shop::store db;
-  polled_server server(db, {.bearer_token = "s3cret"});
+  polled_server server(db, {.bearer_token = "s3cret", .idle_timeout = std::chrono::seconds(3)});
   ASSERT_TRUE(server.started());
   auto status_with = [&](const std::string& authorization) {
     const std::string got = test::http_client(server.port())
@@ -162,6 +162,13 @@ TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {
   EXPECT_EQ(status_with("BEARER s3cret"), "HTTP/1.1 200 OK");
   EXPECT_EQ(status_with("Bearer s3cre"), "HTTP/1.1 401 Unauthorized");
   EXPECT_EQ(status_with("Basic s3cret"), "HTTP/1.1 401 Unauthorized");
+  // Regression: a body was awaited (100 Continue) and read before the 401.
+  const std::string got = test::http_client(server.port())
+                              .exchange(
+                                  "POST /customers HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n"
+                                  "Expect: 100-continue\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 401 Unauthorized\r\n")) << got;
+  EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
 }
 
 // The process's CPU time, user and system, in milliseconds.

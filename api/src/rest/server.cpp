@@ -116,10 +116,15 @@ class session : public std::enable_shared_from_this<session> {
 
   // A client that sent "Expect: 100-continue" waits for a 100 before its
   // body (or for its own timeout, a second for many); a body over the limit
-  // is refused by then, from its Content-Length.
+  // is refused by then, from its Content-Length. A request without the
+  // token is refused before its body is read, and the connection closed.
   void on_header(beast::error_code ec) {
     if (ec || parser_->is_done()) {
       on_read(ec);
+      return;
+    }
+    if (!authorized(parser_->get())) {
+      unauthorized(parser_->get(), false);
       return;
     }
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -160,19 +165,28 @@ class session : public std::enable_shared_from_this<session> {
     }
     request_ = parser_->release();
     stream_.expires_never();  // the owner's poll is not the client's slowness
-    const std::string& token = owner_.options.bearer_token;
-    if (!token.empty()) {
-      const auto it = request_.find(http::field::authorization);
-      const std::string_view given = it == request_.end() ? std::string_view() : view(it->value());
-      // The scheme's name is case-insensitive (RFC 9110, 11.1).
-      if (given.size() < 7 || !beast::iequals(given.substr(0, 7), "Bearer ") || !same_secret(given.substr(7), token)) {
-        http_response res = to_http(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"), request_);
-        res.set(http::field::www_authenticate, "Bearer");
-        write(std::move(res));
-        return;
-      }
+    if (!authorized(request_)) {
+      unauthorized(request_, true);
+      return;
     }
     owner_.enqueue(shared_from_this());
+  }
+
+  bool authorized(const http::request<http::string_body>& req) const {
+    const std::string& token = owner_.options.bearer_token;
+    if (token.empty()) return true;
+    const auto it = req.find(http::field::authorization);
+    const std::string_view given = it == req.end() ? std::string_view() : view(it->value());
+    // The scheme's name is case-insensitive (RFC 9110, 11.1).
+    return given.size() >= 7 && beast::iequals(given.substr(0, 7), "Bearer ") && same_secret(given.substr(7), token);
+  }
+
+  // 401; the connection stays open only if the whole request was read.
+  void unauthorized(const http::request<http::string_body>& req, bool read_whole) {
+    http_response res = to_http(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"), req);
+    res.set(http::field::www_authenticate, "Bearer");
+    if (!read_whole) res.keep_alive(false);
+    write(std::move(res));
   }
 
   void write(http_response res) {
