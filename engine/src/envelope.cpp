@@ -1,6 +1,7 @@
 // The snapshot envelope.
 #include "relstore/detail/envelope.hpp"
 
+#include <algorithm>
 #include <boost/archive/basic_archive.hpp>
 #include <cstring>
 
@@ -107,12 +108,12 @@ std::string seal_snapshot(std::string_view payload, archive_format format, std::
   return out;
 }
 
-result<snapshot_header> check_envelope(const char* data, std::size_t size) {
-  if (size < snapshot_header_size) {
+result<snapshot_header> check_envelope_header(std::string_view front, std::uint64_t size) {
+  if (size < snapshot_header_size || front.size() < snapshot_header_size) {
     return corrupt("the file is " + std::to_string(size) + " bytes, shorter than the " +
                    std::to_string(snapshot_header_size) + "-byte snapshot header");
   }
-  const auto* h = reinterpret_cast<const unsigned char*>(data);
+  const auto* h = reinterpret_cast<const unsigned char*>(front.data());
   if (std::memcmp(h, magic, 8) != 0) return corrupt("not a relstore snapshot (bad magic bytes)");
   if (get32(h + 44) != crc32c(h, 44)) return corrupt("the snapshot header checksum does not match");
   snapshot_header out;
@@ -158,7 +159,12 @@ result<snapshot_header> check_envelope(const char* data, std::size_t size) {
                    std::to_string(out.payload_length) +
                    (actual < out.payload_length ? " (truncated)" : " (trailing bytes)"));
   }
-  if (crc32c(data + snapshot_header_size, actual) != out.payload_crc) {
+  return out;
+}
+
+result<snapshot_header> check_envelope(const char* data, std::size_t size) {
+  auto out = check_envelope_header({data, std::min<std::size_t>(size, snapshot_header_size)}, size);
+  if (out && crc32c(data + snapshot_header_size, size - snapshot_header_size) != out->payload_crc) {
     return corrupt("the payload checksum does not match (the file is damaged)");
   }
   return out;

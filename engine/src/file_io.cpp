@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <new>
 #include <ostream>
 #include <streambuf>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -208,7 +210,30 @@ void file_bytes::set_size(std::size_t n) noexcept {
   size_ = n;
 }
 
+namespace {
+
+// Reads up to `n` bytes into `to`; the count read (fewer at the end of the
+// file, which may have shrunk: a checksum will say so), or -1 with errno.
+ssize_t read_up_to(file_system& fs, int fd, char* to, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = fs.read(fd, to + got, n - got);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(got);
+}
+
+}  // namespace
+
 result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path) {
+  return read_regular_file(fs, path, 0, [](std::string_view, std::uint64_t) -> result<void> { return {}; });
+}
+
+result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path, std::size_t front,
+                                     function_ref<result<void>(std::string_view, std::uint64_t)> check) {
   // O_NONBLOCK: opening a FIFO with no writer, or a device, must not hang.
   const int fd = fs.open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
   if (fd < 0) return os_error("cannot open", path, errno);
@@ -223,28 +248,37 @@ result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::pat
     return make_error(errc::io_error,
                       "cannot read " + path.string() + ": it is " + kind_of(st.st_mode) + ", not a regular file");
   }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  // The front first, checked before the whole file is allocated.
+  std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(front, size)), '\0');
+  const ssize_t in_head = read_up_to(fs, fd, head.data(), head.size());
+  if (in_head < 0) {
+    const int err = errno;
+    fs.close(fd);
+    return os_error("cannot read", path, err);
+  }
+  head.resize(static_cast<std::size_t>(in_head));
+  if (auto r = check(head, size); !r) {
+    fs.close(fd);
+    return std::move(r).error();
+  }
   file_bytes bytes;
   try {
-    bytes = file_bytes(static_cast<std::size_t>(st.st_size));
+    bytes = file_bytes(std::max(static_cast<std::size_t>(size), head.size()));
   } catch (const std::bad_alloc&) {
     fs.close(fd);
     return make_error(errc::io_error, "cannot read " + path.string() + ": its " + std::to_string(st.st_size) +
                                           " bytes do not fit in memory");
   }
-  std::size_t got = 0;
-  while (got < bytes.capacity()) {
-    const ssize_t n = fs.read(fd, bytes.data() + got, bytes.capacity() - got);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n < 0) {
-      const int err = errno;
-      fs.close(fd);
-      return os_error("cannot read", path, err);
-    }
-    if (n == 0) break;  // the file shrank while being read: the checksum will say so
-    got += static_cast<std::size_t>(n);
+  std::memcpy(bytes.data(), head.data(), head.size());
+  ssize_t rest = 0;
+  if (head.size() == front) {  // else the file ended within the front
+    rest = read_up_to(fs, fd, bytes.data() + head.size(), bytes.capacity() - head.size());
   }
+  const int err = errno;
   fs.close(fd);
-  bytes.set_size(got);
+  if (rest < 0) return os_error("cannot read", path, err);
+  bytes.set_size(head.size() + static_cast<std::size_t>(rest));
   return bytes;
 }
 

@@ -38,8 +38,15 @@ result<void> write_snapshot_file(const column_store& data, const std::filesystem
 }
 
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs) {
-  return read_regular_file(fs, path).and_then(
-      [&](const file_bytes& bytes) { return decode_snapshot(bytes.view(), header); });
+  // The header first: a file that is no snapshot (or whose length field
+  // disagrees with its size) is refused before it is read whole.
+  auto header_first = [](std::string_view front, std::uint64_t size) -> result<void> {
+    if (auto h = check_envelope_header(front, size); !h) return std::move(h).error();
+    return {};
+  };
+  return read_regular_file(fs, path, snapshot_header_size, header_first).and_then([&](const file_bytes& bytes) {
+    return decode_snapshot(bytes.view(), header);
+  });
 }
 
 }  // namespace relstore::detail

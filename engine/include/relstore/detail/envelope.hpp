@@ -28,6 +28,9 @@ std::string make_envelope(std::uint64_t length, std::uint32_t crc, archive_forma
 // before any byte of the payload is interpreted. Errors: snapshot_corrupt,
 // snapshot_version, snapshot_platform.
 result<snapshot_header> check_envelope(const char* data, std::size_t size);
+// check_envelope without the payload's checksum: the header at the front of
+// a file of `size` bytes, from its first snapshot_header_size bytes (`front`).
+result<snapshot_header> check_envelope_header(std::string_view front, std::uint64_t size);
 
 // `payload` behind a valid envelope (tests and the fuzzer use it).
 std::string seal_snapshot(std::string_view payload, archive_format format);

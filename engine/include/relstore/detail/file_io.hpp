@@ -60,5 +60,11 @@ class file_bytes {
 // and checked before it is read, so a FIFO, a device or a folder is an
 // io_error at once; so is a file whose size cannot be allocated.
 result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path);
+// As above, but check(front bytes, file size) first sees the file's size and
+// its first `front` bytes (fewer if the file is shorter), before the rest is
+// allocated or read: a file that is not what the caller reads costs no more.
+// An error check returns is returned as it is.
+result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path, std::size_t front,
+                                     function_ref<result<void>(std::string_view, std::uint64_t)> check);
 
 }  // namespace relstore::detail
