@@ -148,11 +148,36 @@ class file_sink : public std::streambuf {
 
 }  // namespace
 
-result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::path& path, std::size_t header_size,
-                                        function_ref<result<void>(std::ostream&)> body,
+namespace {
+
+// Where a save to `path` writes: through a symbolic link to the file it
+// names (a dangling link is replaced), as an editor saves.
+std::filesystem::path save_target(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) return path;
+  std::filesystem::path target = std::filesystem::canonical(path, ec);
+  return ec ? path : target;
+}
+
+// The replaced file's permissions go to its replacement (a 0600 save stays
+// 0600). Best effort: the new file keeps 0644 (less the umask) if the old
+// one cannot be read or fchmod fails.
+void keep_permissions(const std::filesystem::path& path, int fd) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::is_regular_file(st)) return;
+  (void)::fchmod(fd, static_cast<mode_t>(st.permissions() & std::filesystem::perms::mask));
+}
+
+}  // namespace
+
+result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::path& requested,
+                                        std::size_t header_size, function_ref<result<void>(std::ostream&)> body,
                                         function_ref<std::string(std::uint64_t, std::uint32_t)> header) {
+  const std::filesystem::path path = save_target(requested);
   auto t = create_temp(fs, path);
   if (!t) return std::move(t).error();
+  keep_permissions(path, t->fd);
   const std::string room(header_size, '\0');  // keeps the header's place; a crash leaves only the temporary file
   if (const int err = write_all(fs, t->fd, room.data(), room.size()); err != 0) {
     return abandon(fs, *t, "cannot write", err);

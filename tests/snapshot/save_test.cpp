@@ -97,6 +97,26 @@ TEST(Save, ToAMissingFolderIsIoError) {
   EXPECT_NE(r.error().message().find("No such file"), std::string::npos) << r.error().message();
 }
 
+// Regression: a save replaced a symbolic link with a plain file, and a
+// replaced file's permissions with 0644.
+TEST(Save, WritesThroughASymbolicLinkAndKeepsTheFilesPermissions) {
+  test::temp_dir dir;
+  namespace fs = std::filesystem;
+  const auto slot = dir.path() / "slot3.snap", current = dir.path() / "current.snap";
+  ASSERT_TRUE(relstore::save(world(1), slot));
+  fs::permissions(slot, fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink("slot3.snap", current);
+  ASSERT_TRUE(relstore::save(world(2), current));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(current))) << "the link is still a link";
+  store loaded;
+  ASSERT_TRUE(relstore::load(loaded, slot));
+  EXPECT_TRUE(loaded == world(2)) << "the file it names was replaced";
+  EXPECT_EQ(fs::status(slot).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  }
+}
+
 TEST(Save, LoadOfAMissingFileIsIoError) {
   store db;
   auto r = relstore::load(db, std::filesystem::path("/nonexistent/relstore.snap"));

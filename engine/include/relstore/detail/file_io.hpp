@@ -19,7 +19,9 @@ namespace relstore::detail {
 // Writes a file to `path` atomically: a temporary file in the same folder,
 // fsync, close, rename over `path`, fsync the folder. On any failure before
 // the rename the previous file is untouched and the temporary one removed;
-// a failed folder sync is reported after the rename.
+// a failed folder sync is reported after the rename. A symbolic link is
+// written through (the file it names is replaced), and a replaced file's
+// permissions are kept.
 // The file's first `header_size` bytes depend on the rest: body(out)
 // streams the rest through `out` (buffered: it is never held whole in
 // memory), then header(length, crc), given the length and CRC32C of what
