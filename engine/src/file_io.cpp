@@ -274,15 +274,18 @@ result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::pat
                       "cannot read " + path.string() + ": it is " + kind_of(st.st_mode) + ", not a regular file");
   }
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  // The front first, checked before the whole file is allocated.
-  std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(front, size)), '\0');
-  const ssize_t in_head = read_up_to(fs, fd, head.data(), head.size());
+  // The front first, checked before the whole file is allocated (on the
+  // stack: running out of memory is reported below, as an io_error).
+  RELSTORE_ASSERT(front <= max_front, "read_regular_file: a front past max_front");
+  char front_bytes[max_front];
+  const ssize_t in_head =
+      read_up_to(fs, fd, front_bytes, static_cast<std::size_t>(std::min<std::uint64_t>(front, size)));
   if (in_head < 0) {
     const int err = errno;
     fs.close(fd);
     return os_error("cannot read", path, err);
   }
-  head.resize(static_cast<std::size_t>(in_head));
+  const std::string_view head(front_bytes, static_cast<std::size_t>(in_head));
   if (auto r = check(head, size); !r) {
     fs.close(fd);
     return std::move(r).error();

@@ -65,7 +65,8 @@ result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::pat
 // As above, but check(front bytes, file size) first sees the file's size and
 // its first `front` bytes (fewer if the file is shorter), before the rest is
 // allocated or read: a file that is not what the caller reads costs no more.
-// An error check returns is returned as it is.
+// An error check returns is returned as it is. REQUIRES: front <= max_front.
+inline constexpr std::size_t max_front = 64;
 result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::path& path, std::size_t front,
                                      function_ref<result<void>(std::string_view, std::uint64_t)> check);
 
