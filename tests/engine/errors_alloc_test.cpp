@@ -218,6 +218,38 @@ TEST(WriteOutOfMemory, ANextCreateTakesAFreshKeyAndARollbackUndoesAnUpdate) {
 
 // An update of one entity by its key (a game's reparent) allocates nothing:
 // it once built three one-element vectors per call.
+// Regression: a checked update_each copies each entity before its fn runs;
+// a copy that ran out of memory left the entities already done changed.
+TEST(WriteOutOfMemory, AnUpdateEachCopyThatFailsLeavesEveryEntityAsItWas) {
+  long failures = 0;
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db;
+    const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .total = 1, .note = std::string(40, 'n')}));
+    }
+    bool threw = false;
+    allocations = 0;
+    fail_at = k;
+    try {
+      (void)db.repo<Order>().update_each({}, [](Order& o) { o.total += 1; });
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    double sum = 0;
+    db.for_each<Order>([&](const Order& o) { sum += o.total; });
+    if (!threw) {
+      EXPECT_EQ(sum, 8.0);
+      break;
+    }
+    ++failures;
+    EXPECT_EQ(sum, 4.0);
+  }
+  EXPECT_GE(failures, 4);
+}
+
 TEST(UpdateById, OneEntityAllocatesNothing) {
   shop::store db;
   const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();

@@ -119,13 +119,22 @@ result<void> update_in_place(Table& t, std::span<const void* const> targets, App
   } else {
     std::vector<M> before;
     before.reserve(targets.size());
+    // Every target copied so far gets its copy back (moves: no allocation).
+    auto restore = [&] {
+      for (std::size_t j = 0; j < before.size(); ++j) t.stored(targets[j]) = std::move(before[j]);
+    };
     for (std::size_t i = 0; i < targets.size(); ++i) {
       M& e = t.stored(targets[i]);
-      before.push_back(e);
+      try {
+        before.push_back(e);  // out of memory copying a string: nothing stays changed
+      } catch (...) {
+        restore();
+        throw;
+      }
       apply(e);
       if (same_keys<defs>(before.back(), e)) continue;
       error why = keys_changed<defs>(before.back(), e);
-      for (std::size_t j = 0; j <= i; ++j) t.stored(targets[j]) = std::move(before[j]);
+      restore();
       return why;
     }
     return {};
