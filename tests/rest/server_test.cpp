@@ -171,6 +171,23 @@ TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {
   EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
 }
 
+// Regression: a refused request's body was left unread and the connection
+// closed under it: the reset could reach the client before the 413, and a
+// client still sending failed with a broken pipe.
+TEST(RestServer, ARefusedBodyIsDrainedSoTheClientReadsThe413) {
+  shop::store db;
+  polled_server server(db, {.body_limit = 4096});
+  ASSERT_TRUE(server.started());
+  const std::string body(4 << 20, 'a');
+  const std::string got = test::http_client(server.port())
+                              .exchange(
+                                  "POST /customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 413 Payload Too Large\r\n")) << got.substr(0, 200);
+  EXPECT_EQ(db.size<Customer>(), 0u);
+}
+
 // The process's CPU time, user and system, in milliseconds.
 long cpu_ms() {
   rusage u{};

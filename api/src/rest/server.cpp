@@ -1,5 +1,6 @@
 #include "relstore/rest/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -185,7 +186,10 @@ class session : public std::enable_shared_from_this<session> {
   void unauthorized(const http::request<http::string_body>& req, bool read_whole) {
     http_response res = to_http(error_response(401, "a valid bearer token is required", "UNAUTHORIZED"), req);
     res.set(http::field::www_authenticate, "Bearer");
-    if (!read_whole) res.keep_alive(false);
+    if (!read_whole) {
+      res.keep_alive(false);
+      unread_ = true;
+    }
     write(std::move(res));
   }
 
@@ -194,18 +198,43 @@ class session : public std::enable_shared_from_this<session> {
     stream_.expires_after(owner_.options.idle_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec || !self->response_.keep_alive()) {
-        self->close();
+        if (!ec && self->unread_) {
+          self->linger();
+        } else {
+          self->close();
+        }
         return;
       }
       self->read();
     });
   }
 
-  // Answers a request that cannot be served and closes the connection.
+  // Answers a request that cannot be served (its body, or part of it, not
+  // read) and closes the connection.
   void refuse(unsigned status, const std::string& message, std::string_view code) {
     http_response res = to_http(error_response(status, message, code), request_);
     res.keep_alive(false);
+    unread_ = true;
     write(std::move(res));
+  }
+
+  // Closing with unread bytes in the socket sends a reset, which can reach
+  // the client before the response it has not read yet. So: stop sending,
+  // and read and drop what the client still sends, for a second at most.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(1));
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(asio::buffer(drained_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->close();
+        return;
+      }
+      self->drain();
+    });
   }
 
   void close() {
@@ -221,6 +250,8 @@ class session : public std::enable_shared_from_this<session> {
   http::request<http::string_body> request_;
   http_response response_;
   http::response<http::empty_body> continue_;
+  bool unread_ = false;  // the client may still be sending the refused request
+  std::array<char, 4096> drained_;
 };
 
 }  // namespace
