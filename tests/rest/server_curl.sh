@@ -104,8 +104,9 @@ check 422 POST /customers '{"name":7}' 'UnprocessableEntityError'
 check 422 PATCH /customers/1/orders '{"customerId":2}' '"code":"CONSTRAINT_VIOLATION"'
 check 413 POST /customers "{\"name\":\"$(head -c 5000 /dev/zero | tr '\0' a)\"}" 'PAYLOAD_TOO_LARGE'
 extra=(-H "X-Big: $(head -c 9000 /dev/zero | tr '\0' b)")
-check 413 GET /customers '' 'PAYLOAD_TOO_LARGE'
+check 431 GET /customers '' 'HEADER_FIELDS_TOO_LARGE'
 extra=()
+check 431 GET "/customers/count?where=$(head -c 9000 /dev/zero | tr '\0' c)" '' 'RequestHeaderFieldsTooLargeError'
 # The store after the errors: nothing changed.
 check 200 GET /customers/count '' '^\{"count":2\}$'
 check 200 GET /orders/count '' '^\{"count":2\}$'

@@ -65,6 +65,8 @@ std::string_view status_name(unsigned status) {
       return "ConflictError";
     case 413:
       return "PayloadTooLargeError";
+    case 431:
+      return "RequestHeaderFieldsTooLargeError";
     case 422:
       return "UnprocessableEntityError";
     default:

@@ -153,11 +153,12 @@ class session : public std::enable_shared_from_this<session> {
       close();
       return;
     }
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      refuse(413,
-             "the request's " + std::string(ec == http::error::body_limit ? "body" : "header") +
-                 " is larger than the server's limit",
-             "PAYLOAD_TOO_LARGE");
+    if (ec == http::error::body_limit) {
+      refuse(413, "the request's body is larger than the server's limit", "PAYLOAD_TOO_LARGE");
+      return;
+    }
+    if (ec == http::error::header_limit) {  // RFC 6585: the start line counts (a long URL)
+      refuse(431, "the request's start line and headers are larger than the server's limit", "HEADER_FIELDS_TOO_LARGE");
       return;
     }
     if (ec) {

@@ -27,8 +27,9 @@
 //  * Requests left unpolled at stop() are dropped with their connections.
 //
 // Safety: binds 127.0.0.1 unless told otherwise; with a bearer token a
-// request without "Authorization: Bearer <token>" is 401; a body or header
-// beyond its limit is 413 and closes the connection; a connection idle (or
+// request without "Authorization: Bearer <token>" is 401 (before its body
+// is read); a body beyond its limit is 413, a start line and headers beyond
+// theirs 431, and either closes the connection; a connection idle (or
 // slowly sending one request) for idle_timeout is closed; malformed HTTP is
 // answered 400 and closes that connection only. Read-only mode is the
 // router's (router_options::read_only).
