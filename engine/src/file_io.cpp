@@ -298,7 +298,7 @@ result<file_bytes> read_regular_file(file_system& fs, const std::filesystem::pat
     return make_error(errc::io_error, "cannot read " + path.string() + ": its " + std::to_string(st.st_size) +
                                           " bytes do not fit in memory");
   }
-  std::memcpy(bytes.data(), head.data(), head.size());
+  if (!head.empty()) std::memcpy(bytes.data(), head.data(), head.size());  // an empty file has no buffer
   ssize_t rest = 0;
   if (head.size() == front) {  // else the file ended within the front
     rest = read_up_to(fs, fd, bytes.data() + head.size(), bytes.capacity() - head.size());
