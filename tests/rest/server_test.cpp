@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 #include "rest/http_client.hpp"
 #include "rest/shop_backend.hpp"
 
@@ -203,6 +204,8 @@ int serve_out_of_descriptors() {
   {
     polled_server server(db);
     if (!server.started()) return 2;
+    // Served once first: every thread runs before descriptors run out.
+    if (test::http_client(server.port()).call("GET", "/customers") != 200) return 7;
     std::vector<int> clients;
     for (int i = 0; i < 4; ++i) clients.push_back(::socket(AF_INET, SOCK_STREAM, 0));
     rlimit old{};
@@ -234,6 +237,9 @@ int serve_out_of_descriptors() {
 // Regression: a failed accept was retried at once, spinning a core for as
 // long as the descriptors stayed used up.
 TEST(RestServerDeathTest, AcceptRetriesAfterAPauseWhenOutOfDescriptors) {
+#ifdef RELSTORE_TEST_ASAN
+  GTEST_SKIP() << "the sanitizers' runtime opens descriptors of its own (to read /proc/self/maps)";
+#endif
   EXPECT_EXIT(std::exit(serve_out_of_descriptors()), ::testing::ExitedWithCode(0), "");
 }
 
