@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -181,13 +182,20 @@ class row_reader {
   explicit row_reader(detail::column_store& ds) : ds_(ds), reg_(ds.schema()) {}
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    // A UTF-8 byte order mark (a spreadsheet's CSV has one) is not text.
+    if (s.text.starts_with("\xEF\xBB\xBF")) {
+      import_source rest = s;
+      rest.text = s.text.substr(3);
+      advanced(3);
+      return read(rest, advanced);
+    }
     return s.format == import_source::kind::csv ? read_csv(s, advanced) : read_json(s, advanced);
   }
 
  private:
   result<std::size_t> model_named(std::string_view name, const std::string& where) const {
     auto m = reg_.find_model(name);
-    if (!m) return bad_import(where + "the schema has no model " + std::string(name));
+    if (!m) return bad_import(where + "the schema has no model " + describe(value_view(name)));
     return *m;
   }
 
@@ -200,7 +208,8 @@ class row_reader {
       return bad_import(where + "Navigational properties are not allowed in model data (model \"" + info.name +
                         "\" property \"" + std::string(key) + "\")");
     }
-    return bad_import(where + info.name + " has no field \"" + std::string(key) + "\"");
+    // Quoted and escaped: the name comes from a file (a BOM shows as \xef...).
+    return bad_import(where + info.name + " has no field " + describe(value_view(key)));
   }
 
   result<void> add_object(std::size_t m, const json::value& rowv, const std::string& where) {
@@ -295,6 +304,9 @@ class row_reader {
     for (const auto& c : cells) {
       auto f = field_named(*m, c.text, label + ": header: ");
       if (!f) return std::move(f).error();
+      if (std::find(columns.begin(), columns.end(), *f) != columns.end()) {
+        return bad_import(label + ": header: " + info.name + "." + info.fields[*f].name + " appears twice");
+      }
       columns.push_back(*f);
     }
     while (in.next(cells)) {
@@ -308,9 +320,12 @@ class row_reader {
       for (std::size_t i = 0; i < columns.size(); ++i) {
         const field_info& fi = info.fields[columns[i]];
         std::string why;
-        auto cell = detail::csv_cell(cells[i], fi.enumeration ? field_type::string : fi.type, fi.nullable, &why);
+        // An enum field takes an enumerator's name or its value, as JSON does.
+        const bool by_name = fi.enumeration && !whole_number(cells[i].text);
+        auto cell = detail::csv_cell(cells[i], by_name ? field_type::string : fi.type, fi.nullable, &why);
         if (!cell) {
-          return bad_import(where + ": " + info.name + "." + fi.name + ": \"" + cells[i].text + "\" " + why);
+          return bad_import(where + ": " + info.name + "." + fi.name + ": " + describe(value_view(cells[i].text)) +
+                            " " + why);
         }
         if (!t.set(row, columns[i], *cell, &why))
           return bad_import(where + ": " + info.name + "." + fi.name + ": " + why);
@@ -321,6 +336,12 @@ class row_reader {
     if (!in.error().empty()) return bad_csv();
     advanced(s.text.size() - done);
     return {};
+  }
+
+  static bool whole_number(std::string_view text) {
+    std::int64_t ignored = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), ignored);
+    return !text.empty() && r.ec == std::errc{} && r.ptr == text.data() + text.size();
   }
 
   detail::column_store& ds_;

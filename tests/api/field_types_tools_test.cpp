@@ -200,6 +200,27 @@ TEST(EnumTools, DumpsShowNamesAndImportReadsThemBack) {
   EXPECT_EQ(filtered.str(), "{\"model\":\"Item\",\"row\":{\"id\":2,\"kind\":\"potion\",\"spare\":\"shield\"}}\n");
 }
 
+// Regression: CSV refused an enumerator's value ("1" is not a kind), where
+// JSON and the docs take a name or a value.
+TEST(EnumTools, CsvImportTakesANameOrAValue) {
+  const std::string schema = relstore::schema_json(items());
+  relstore::import_source src;
+  src.format = relstore::import_source::kind::csv;
+  src.model = "Item";
+  src.name = "i.csv";
+  src.text = "id,kind\n1,1\n2,potion\n3,7\n";
+  auto ds = relstore::import_data(schema, {src});
+  ASSERT_TRUE(ds) << ds.error().message();
+  std::ostringstream out;
+  ASSERT_TRUE(relstore::dump_dataset(
+      *ds, {.model = "Item", .filter_json = R"({"fields":["id","kind"]})", .format = relstore::dump_format::csv}, out));
+  EXPECT_EQ(out.str(), "id,kind\n1,\"shield\"\n2,\"potion\"\n3,\"potion\"\n");
+  src.text = "id,kind\n1,3\n";
+  auto bad = relstore::import_data(schema, {src});
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(has(bad.error().message(), "i.csv:2: Item.kind: 3 is the value of no kind")) << bad.error().message();
+}
+
 TEST(EnumTools, ImportRejectsAnUnknownName) {
   const std::string schema = relstore::schema_json(items());
   relstore::import_source src;

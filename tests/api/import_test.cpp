@@ -143,7 +143,12 @@ TEST(Import, NamesTheInputLineModelFieldAndValueOfABadRow) {
   expect_error(source("id,name\n1,\"Ada\n", "c.csv", "Customer"), "c.csv: line 2: a quoted field is never closed");
   expect_error(source("id,name\n1,A\"da\n", "c.csv", "Customer"), "c.csv: line 2: a quote inside an unquoted field");
   expect_error(source("", "c.csv", "Customer"), "needs a header");
-  expect_error(source("id\n1\n", "g.csv", "Ghost"), "g.csv: the schema has no model Ghost");
+  expect_error(source("id\n1\n", "g.csv", "Ghost"), "g.csv: the schema has no model \"Ghost\"");
+  // Regressions: a repeated column was "last one wins"; names and values
+  // from the file reached the message raw (a BOM, a terminal escape).
+  expect_error(source("id,name,name\n1,a,b\n", "c.csv", "Customer"), "c.csv: header: Customer.name appears twice");
+  expect_error(source("id,name,id\n1,a,2\n", "c.csv", "Customer"), "c.csv: header: Customer.id appears twice");
+  expect_error(source("id,name\n\x1b[31m,a\n", "c.csv", "Customer"), "c.csv:2: Customer.id: \"\\x1b[31m\" is not");
   expect_error(
       source("{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"A\"}}\n{\"model\":\"Customer\"}\n", "d.jsonl"),
       "d.jsonl:2: expected {\"model\":...,\"row\":{...}}");
@@ -152,6 +157,18 @@ TEST(Import, NamesTheInputLineModelFieldAndValueOfABadRow) {
              "\"x\",\"name\":\"B\"}}\n",
              "d.jsonl"),
       "d.jsonl:2: Customer.id");
+}
+
+// Regression: a spreadsheet's CSV starts with a UTF-8 byte order mark, which
+// made its first column "no field". It is skipped, in JSON too.
+TEST(Import, AByteOrderMarkIsSkipped) {
+  auto csv = relstore::import_data(schema, {source("\xef\xbb\xbfid,name\n1,Ada\n", "c.csv", "Customer")});
+  ASSERT_TRUE(csv) << csv.error().message();
+  EXPECT_EQ(csv->rows(*csv->find_model("Customer")), 1u);
+  auto json =
+      relstore::import_data(schema, {source("\xef\xbb\xbf{\"Customer\":[{\"id\":1,\"name\":\"Ada\"}]}", "c.json")});
+  ASSERT_TRUE(json) << json.error().message();
+  EXPECT_EQ(json->rows(*json->find_model("Customer")), 1u);
 }
 
 // A CSV cell's empty forms: unquoted is null (or "" for a required string),
