@@ -33,11 +33,11 @@ bool parse_whole(std::string_view s, Number& out) {
 }  // namespace
 
 void append_csv_value(const value_view& v, std::string& out, const field_info* field) {
-  static constexpr value_spelling csv{"",          "true", "false",       "NaN", "Infinity",
-                                      "-Infinity", false,  append_quoted, "",    ""};
+  static constexpr value_spelling csv{"",    "true",        "false", "NaN", "Infinity", "-Infinity",
+                                      false, append_quoted, "",      "",    {},         "-NaN"};
   // An array as its JSON text, quoted: "[1,2.5,3]" (JSON has no NaN: null).
-  static constexpr value_spelling csv_array{"null", "true", "false",       "null", "null",
-                                            "null", false,  append_quoted, "\"[",  "]\""};
+  static constexpr value_spelling csv_array{"null", "true",        "false", "null", "null", "null",
+                                            false,  append_quoted, "\"[",   "]\"",  "-0.0"};
   append_value(v, std::holds_alternative<array_view>(v) ? csv_array : csv, out, field);
 }
 

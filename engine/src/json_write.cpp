@@ -36,7 +36,8 @@ void drain(json::serializer& sr, std::string& out) {
 }
 
 // Doubles as value_text writes them; JSON has no NaN or infinity: null.
-constexpr value_spelling json_numbers{"null", "true", "false", "null", "null", "null", false, nullptr, "[", "]"};
+constexpr value_spelling json_numbers{"null", "true",  "false", "null", "null", "null",
+                                      false,  nullptr, "[",     "]",    "-0.0"};
 
 void write_value(json::serializer& sr, const value_view& v, std::string& out, const field_info* field) {
   if (field != nullptr && field->enumeration) {
@@ -66,11 +67,7 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out, co
       break;
     }
     case 3:
-      if (std::get<double>(v) == 0 && std::signbit(std::get<double>(v))) {
-        out += "-0.0";  // "-0" would read back as the integer 0
-      } else {
-        append_value(v, json_numbers, out, field);
-      }
+      append_value(v, json_numbers, out, field);
       break;
     case 6:  // an array of numbers: [1,2.5,3]
       append_value(v, json_numbers, out, field);

@@ -57,7 +57,9 @@ void append_scalar(const value_view& v, const value_spelling& spelling, std::str
     case 3: {
       const double d = std::get<double>(v);
       if (std::isnan(d)) {
-        out += spelling.nan;
+        out += std::signbit(d) && !spelling.negative_nan.empty() ? spelling.negative_nan : spelling.nan;
+      } else if (d == 0 && std::signbit(d) && !spelling.negative_zero.empty()) {
+        out += spelling.negative_zero;
       } else if (std::isinf(d)) {
         out += d > 0 ? spelling.infinity : spelling.negative_infinity;
       } else {

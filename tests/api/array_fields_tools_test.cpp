@@ -91,6 +91,32 @@ TEST(ArrayTools, CsvAndJsonLinesImportBackExactly) {
   }
 }
 
+// Regression: an array's -0.0 was written "-0", which JSON reads as the
+// integer 0: dump then import gave +0.0 and diff saw a change.
+TEST(ArrayTools, NegativeZeroInAnArrayComesBackNegative) {
+  game::store db;
+  ASSERT_TRUE(db.repo<game::Body>().create({.id = 1, .position = {-0.0f, 1, 2}, .velocity = {-0.0, 0.5}}));
+  const auto ds = test::dataset_of(db);
+  const std::string schema = relstore::schema_json(ds);
+  for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
+    const std::string text = dump(ds, format);
+    EXPECT_TRUE(has(text, "[-0.0,1,2]")) << text;
+    EXPECT_TRUE(has(text, "[-0.0,0.5]")) << text;
+    relstore::import_source src;
+    src.text = text;
+    if (format == relstore::dump_format::csv) {
+      src.format = relstore::import_source::kind::csv;
+      src.model = "Body";
+    }
+    auto back = relstore::import_data(schema, {src});
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(dump(*back, format), text);
+    const auto diff = relstore::diff_datasets(ds, *back);
+    ASSERT_TRUE(diff) << diff.error().message();
+    for (const auto& m : *diff) EXPECT_EQ(m.changed, 0u) << m.model;
+  }
+}
+
 TEST(ArrayTools, ImportRejectsAnArrayThatDoesNotFitNamingModelFieldAndValue) {
   const std::string schema = relstore::schema_json(bodies());
   auto expect_error = [&](const std::string& row, const std::string& says) {

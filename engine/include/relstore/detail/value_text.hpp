@@ -21,6 +21,9 @@ struct value_spelling {
   void (*string)(std::string_view s, std::string& out) = nullptr;
   // What encloses an array's elements, which are written separated by commas.
   std::string_view open = "[", close = "]";
+  // When not empty: -0.0 (JSON reads "-0" as the integer 0), and a NaN whose
+  // sign bit is set (x86's default NaN), so that each reads back bit for bit.
+  std::string_view negative_zero = {}, negative_nan = {};
 };
 
 // Appends `v` as `spelling` says: integers in decimal, finite doubles as the
