@@ -482,14 +482,17 @@ class tool {
     if (!d) return usage(command_, "unknown --dialect " + dialect + " (sqlite or postgresql)");
     auto ds = read(operands[0]);
     if (!ds) return fail(ds.error());
-    std::ofstream file;
-    if (!out.empty()) {
-      file.open(out, std::ios::binary | std::ios::trunc);
-      if (!file) return fail(make_error(errc::io_error, "cannot open " + out + " for writing"));
+    auto write = [&](std::ostream& sink) {
+      return relstore::export_sql(*ds, sink, {.dialect = *d}, progress_bar("export"));
+    };
+    if (out.empty()) {
+      if (auto r = write(out_); !r) return fail(r.error());
+      return exit_ok;
     }
-    std::ostream& sink = out.empty() ? out_ : file;
-    if (auto r = relstore::export_sql(*ds, sink, {.dialect = *d}, progress_bar("export")); !r) return fail(r.error());
-    if (!out.empty() && !file.flush()) return fail(make_error(errc::io_error, "cannot write " + out));
+    // As a save: a temporary file renamed over OUT, which a refusal leaves as it was.
+    auto r = detail::write_file_atomic_streamed(default_file_system(), out, 0, write,
+                                                [](std::uint64_t, std::uint32_t) { return std::string(); });
+    if (!r) return fail(r.error());
     return exit_ok;
   }
 

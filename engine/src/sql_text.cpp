@@ -27,7 +27,9 @@ std::string fold_ascii_case(std::string_view s) {
 namespace {
 
 void sqlite_string(std::string_view s, std::string& out) {
-  if (s.find('\0') != std::string_view::npos) {  // a blob cast to TEXT keeps every byte
+  // A blob cast to TEXT keeps every byte: a NUL, and a CR (the sqlite3 shell
+  // drops a CR before a line's end as it reads a script).
+  if (s.find_first_of(std::string_view("\0\r", 2)) != std::string_view::npos) {
     static const char hex[] = "0123456789ABCDEF";
     out += "CAST(X'";
     for (char ch : s) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -328,6 +330,34 @@ TEST_F(SnapshotTool, ExportSqlLoadsIntoSqliteWithForeignKeysOnAndChecksClean) {
   auto cascade = run(std::string(RELSTORE_SQLITE3) + " " + q(db) +
                      " 'PRAGMA foreign_keys=ON; DELETE FROM \"Order\" WHERE id=1; SELECT count(*) FROM OrderLine;'");
   EXPECT_EQ(cascade.out, "0\n");
+}
+
+// Regressions: a string's CR was dropped by the sqlite3 shell (it strips a
+// CR before a line's end), and `-o OUT` emptied OUT although the export then
+// refused (a NaN, which SQLite cannot hold).
+TEST_F(SnapshotTool, ExportSqlKeepsACarriageReturnAndARefusalLeavesOutAlone) {
+  store db;
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "a\r\nb\r"}));
+  const auto cr = dir_.path() / "cr.snap";
+  ASSERT_TRUE(relstore::save(db, cr));
+  const auto sql = dir_.path() / "cr.sql", sqlite_db = dir_.path() / "cr.db";
+  ASSERT_EQ(run(tool() + " export-sql -o " + q(sql) + " " + q(cr)).code, 0);
+  ASSERT_EQ(run(std::string(RELSTORE_SQLITE3) + " -bail " + q(sqlite_db) + " < " + q(sql), true).code, 0);
+  EXPECT_EQ(run(std::string(RELSTORE_SQLITE3) + " " + q(sqlite_db) + " 'SELECT hex(name) FROM Customer;'").out,
+            "610D0A620D\n");
+
+  ASSERT_TRUE(db.repo<Customer>().related<"orders">(1).create({.total = std::numeric_limits<double>::quiet_NaN()}));
+  const auto nan = dir_.path() / "nan.snap";
+  ASSERT_TRUE(relstore::save(db, nan));
+  write_file(sql, "precious\n");
+  auto refused = run(tool() + " export-sql -o " + q(sql) + " " + q(nan), true);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.out.find("NaN"), std::string::npos) << refused.out;
+  std::ifstream kept(sql);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "precious\n");
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  }
 }
 
 }  // namespace
