@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 #include <cmath>
 #include <cstdint>
@@ -121,6 +122,19 @@ std::size_t keys_kept(const json::value& v) {
   return n;
 }
 
+// " at line L, column C": where a parse of `text` stops, for a message
+// about a multi-line document (nothing for one line).
+std::string where_parsing_stops(std::string_view text, const json::parse_options& opt) {
+  if (text.find('\n') == std::string_view::npos) return {};
+  json::parser p(json::storage_ptr(), opt);
+  std::error_code ec;
+  const std::size_t at = std::min(p.write_some(text.data(), text.size(), ec), text.size());
+  const std::string_view before = text.substr(0, at);
+  const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  return " at line " + std::to_string(std::count(before.begin(), before.end(), '\n') + 1) + ", column " +
+         std::to_string(at - line_start + 1);
+}
+
 }  // namespace
 
 result<json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
@@ -129,7 +143,7 @@ result<json::value> parse_json(std::string_view text, errc code, function_ref<st
   json::parse_options opt;
   opt.max_depth = max_json_depth;
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec, std::move(sp), opt);
-  if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message());
+  if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message() + where_parsing_stops(text, opt));
   // Boost.JSON drops all but the last of a repeated key: fewer keys kept
   // than written means one was repeated; only then find which.
   if (keys_kept(v) == keys_written(text)) return v;

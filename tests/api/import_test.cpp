@@ -146,6 +146,9 @@ TEST(Import, NamesTheInputLineModelFieldAndValueOfABadRow) {
   expect_error(source("id\n1\n", "g.csv", "Ghost"), "g.csv: the schema has no model \"Ghost\"");
   // Regressions: a repeated column was "last one wins"; names and values
   // from the file reached the message raw (a BOM, a terminal escape).
+  // Regression: a document's syntax error said where in no way.
+  expect_error(source("{\"Customer\": [\n  {\"id\": 1},\n  {\"id\": 2,,}\n]}\n", "d.json"),
+               "d.json is not valid JSON: syntax error at line 3, column 12");
   expect_error(source("id,name,name\n1,a,b\n", "c.csv", "Customer"), "c.csv: header: Customer.name appears twice");
   expect_error(source("id,name,id\n1,a,2\n", "c.csv", "Customer"), "c.csv: header: Customer.id appears twice");
   expect_error(source("id,name\n\x1b[31m,a\n", "c.csv", "Customer"), "c.csv:2: Customer.id: \"\\x1b[31m\" is not");
