@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
+#include "relstore/snapshot.hpp"
 
 namespace transaction_test {
 
@@ -123,6 +126,35 @@ TEST_F(Transaction, SavepointsNestAndRollBackToTheirStart) {
   EXPECT_TRUE(db.repo<Customer>().exists(10));
   EXPECT_TRUE(db.repo<Customer>().exists(14));
   EXPECT_FALSE(db.repo<Customer>().exists(13));
+}
+
+// Regression: an assignment (a load is one) copied the other store's
+// transaction and savepoint counters, so an ended handle matched the next
+// transaction again: destroying it rolled that one back.
+TEST_F(Transaction, HandlesEndedBeforeALoadOrAnAssignmentStayEnded) {
+  std::stringstream saved;
+  ASSERT_TRUE(relstore::save(db, saved));
+  const store other = db;
+  std::optional<relstore::transaction<shop::schema>> ended(db.begin());
+  std::optional<relstore::savepoint<shop::schema>> released(ended->savepoint());
+  released->release();
+  ASSERT_TRUE(ended->commit());
+  for (int how = 0; how < 3; ++how) {
+    SCOPED_TRACE(how);
+    if (how == 0) ASSERT_TRUE(relstore::load(db, saved));
+    if (how == 1) db = other;
+    if (how == 2) db = store(other);
+    auto tx = db.begin();
+    auto sp = tx.savepoint();
+    ASSERT_TRUE(db.repo<Customer>().create({.id = 20 + how, .name = "kept"}));
+    EXPECT_FALSE(ended->open());
+    EXPECT_FALSE(released->open());
+    ASSERT_TRUE(tx.commit());
+    EXPECT_TRUE(db.repo<Customer>().exists(20 + how));
+  }
+  released.reset();  // ended: does nothing
+  ended.reset();
+  EXPECT_TRUE(db.repo<Customer>().exists(22)) << "the last transaction's write stays";
 }
 
 TEST_F(Transaction, DeferredForeignKeysAllowChildrenFirstAndCheckAtCommit) {

@@ -92,7 +92,8 @@ result<void> save(const store<Schema>& db, std::ostream& out, save_options optio
 }
 
 // Loads a snapshot into `db`, replacing its contents only if everything
-// checks out; otherwise `db` is untouched. Fields the program gained keep
+// checks out; otherwise `db` is untouched. REQUIRES: no transaction is open
+// on `db` (a load assigns the store). Fields the program gained keep
 // their defaults; fields it lost are ignored. Errors: those of read_snapshot,
 // schema_mismatch (a changed key type, a missing relation target, a relation
 // that contradicts the program's, no model in common), and snapshot_corrupt

@@ -23,12 +23,12 @@
 #include "relstore/assert.hpp"
 #include "relstore/detail/cascade.hpp"
 #include "relstore/detail/materialize.hpp"
+#include "relstore/detail/monotonic_counter.hpp"
 #include "relstore/detail/query.hpp"
 #include "relstore/detail/storage.hpp"
 #include "relstore/detail/update_each.hpp"
 #include "relstore/detail/verify.hpp"
 #include "relstore/detail/write.hpp"
-#include "relstore/detail/write_counter.hpp"
 #include "relstore/error.hpp"
 #include "relstore/limits.hpp"
 #include "relstore/registry.hpp"
@@ -390,7 +390,7 @@ class engine {
 
   bool in_transaction() const noexcept { return st_.log().in_transaction; }
   // The open transaction's id (each begin gets a new one), or 0.
-  std::uint64_t transaction_id() const noexcept { return in_transaction() ? tx_id_ : 0; }
+  std::uint64_t transaction_id() const noexcept { return in_transaction() ? tx_id_.value() : 0; }
 
   // REQUIRES: no transaction is open. Returns the transaction's id.
   std::uint64_t begin(bool deferred_foreign_keys) {
@@ -400,7 +400,7 @@ class engine {
     st_.log().recording = true;
     st_.log().deferred = deferred_foreign_keys;
     savepoints_.clear();
-    return ++tx_id_;
+    return (++tx_id_).value();
   }
   // Ends the transaction, keeping its writes, then delivers their events.
   // With deferred foreign keys, every key is checked first: a dangling one
@@ -428,8 +428,8 @@ class engine {
   // releasing it ends those opened after it. REQUIRES: a transaction is open.
   std::uint64_t open_savepoint() {
     RELSTORE_ASSERT(in_transaction(), "relstore: a savepoint needs an open transaction");
-    savepoints_.push_back({++savepoint_id_, st_.mark(true)});
-    return savepoint_id_;
+    savepoints_.push_back({(++savepoint_id_).value(), st_.mark(true)});
+    return savepoint_id_.value();
   }
   bool savepoint_open(std::uint64_t id) const noexcept { return depth_of(id) < savepoints_.size(); }
   // Undoes the writes made since savepoint `id`, which stays open.
@@ -584,10 +584,12 @@ class engine {
   std::uint64_t stamp_ = next_validation_stamp();
   journal_mark tx_start_;
   std::vector<std::pair<std::uint64_t, journal_mark>> savepoints_;  // (id, mark), outermost first
-  std::uint64_t tx_id_ = 0;
-  std::uint64_t savepoint_id_ = 0;
+  // An assignment moves these past both sides: a handle taken before (an
+  // ended transaction, a released savepoint, a view) never matches again.
+  monotonic_counter tx_id_;
+  monotonic_counter savepoint_id_;
   int nesting_ = 0;  // guarded writes running (atomically nests them)
-  write_counter writes_;
+  monotonic_counter writes_;
 };
 
 }  // namespace relstore::detail

@@ -179,8 +179,12 @@ storage<S>::storage(const storage& other) : tables_(other.tables_) {
   attach();
 }
 
+// REQUIRES (both assignments): no transaction is open on either side: it
+// would end without a rollback, or its marks would point into other tables.
 template <class S>
 auto storage<S>::operator=(const storage& other) -> storage& {
+  RELSTORE_ASSERT(!journal_.in_transaction && !other.journal_.in_transaction,
+                  "relstore: a store is assigned (or loaded) while a transaction is open on it");
   tables_ = other.tables_;
   journal_ = {};
   attach();
@@ -194,6 +198,8 @@ storage<S>::storage(storage&& other) noexcept : tables_(std::move(other.tables_)
 
 template <class S>
 auto storage<S>::operator=(storage&& other) noexcept -> storage& {
+  RELSTORE_ASSERT(!journal_.in_transaction && !other.journal_.in_transaction,
+                  "relstore: a store is assigned (or loaded) while a transaction is open on it");
   tables_ = std::move(other.tables_);
   journal_ = std::move(other.journal_);
   attach();
