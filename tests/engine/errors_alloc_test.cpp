@@ -250,6 +250,52 @@ TEST(WriteOutOfMemory, AnUpdateEachCopyThatFailsLeavesEveryEntityAsItWas) {
   EXPECT_GE(failures, 4);
 }
 
+// Regression: a cascade or set-null outside a transaction recorded nothing,
+// so running out of memory part-way (an observed event's copy, a set-null's
+// copy) left the parent deleted and some children behind, naming it.
+TEST(WriteOutOfMemory, ACascadeOrSetNullThatFailsPartWayChangesNothing) {
+  for (const bool set_null : {false, true}) {
+    long failures = 0;
+    for (long k = 1;; ++k) {
+      SCOPED_TRACE(testing::Message() << (set_null ? "set null " : "cascade ") << k);
+      shop::store db;
+      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+      const auto coupon = db.repo<shop::Coupon>().create({.label = "c"}).value();
+      const auto order = db.repo<Order>().create({.customerId = ada.id, .couponId = coupon.id}).value();
+      for (int i = 0; i < 12; ++i) {
+        ASSERT_TRUE(db.repo<Order>().related<"lines">(order.id).create({.sku = std::string(40, 's')}));
+        ASSERT_TRUE(
+            db.repo<Order>().create({.customerId = ada.id, .note = std::string(40, 'n'), .couponId = coupon.id}));
+      }
+      int events = 0;
+      auto sub = db.on<shop::OrderLine>(relstore::on_delete_event, [&](const auto&) { ++events; });
+      const shop::store before = db;
+      bool threw = false;
+      allocations = 0;
+      fail_at = k;
+      try {
+        if (set_null) {
+          (void)db.repo<shop::Coupon>().delete_by_id(coupon.id);
+        } else {
+          (void)db.repo<Order>().delete_by_id(order.id);
+        }
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      fail_at = 0;
+      if (!threw) {
+        EXPECT_EQ(db.size<shop::OrderLine>(), set_null ? 12u : 0u);
+        break;
+      }
+      ++failures;
+      EXPECT_TRUE(db == before) << "a failed delete left part of itself";
+      EXPECT_EQ(events, 0);
+      ASSERT_TRUE(db.repo<Customer>().create({.name = "later"})) << "the store goes on";
+    }
+    EXPECT_GT(failures, 3) << set_null;
+  }
+}
+
 TEST(UpdateById, OneEntityAllocatesNothing) {
   shop::store db;
   const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();

@@ -366,6 +366,8 @@ class engine {
       auto bases = st_.bases();
       auto plan = plan_delete(schema(), bases.data(), model_index<M>, roots);
       if (!plan) return std::move(plan).error();
+      // Out of memory part-way is undone, not left with orphaned children.
+      if (!st_.log().recording && plan_may_fail_midway(st_, *plan)) st_.log().recording = true;
       apply_delete(st_.mutable_bases().data(), *plan);
       return plan->roots;
     });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "relstore/assert.hpp"
+#include "relstore/detail/cascade.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/filter_spec.hpp"
 #include "relstore/detail/integrity.hpp"
@@ -314,6 +315,25 @@ result<void> update(storage<S>& st, std::span<const void* const> targets, Make&&
     }
   }
   return {};
+}
+
+// Whether applying `plan` unrecorded could fail after changing something:
+// it allocates (a set-null's copy, an event's) only if it sets a key null or
+// someone observes a delete, and a failure can leave a change behind only
+// if it changes more than one entity. Such a plan is applied recorded.
+template <class S>
+bool plan_may_fail_midway(const storage<S>& st, const delete_plan& plan) {
+  std::size_t entities = 0;
+  for (const auto& d : plan.doomed) entities += d.size();
+  for (const auto& n : plan.nulls) entities += n.second.size();
+  if (entities < 2) return false;
+  bool allocates = !plan.nulls.empty();
+  mp::mp_for_each<typename S::model_list>([&](auto m) {
+    using T = decltype(m);
+    constexpr std::size_t i = mp::mp_find<typename S::model_list, T>::value;
+    if (!plan.doomed[i].empty() && st.template tab<T>().observed(event_kind::deleted)) allocates = true;
+  });
+  return allocates;
 }
 
 }  // namespace relstore::detail
