@@ -24,8 +24,7 @@ result<void> check_viewable_at(const filter_spec& spec, const std::string& where
 
 }  // namespace
 
-result<void> check_viewable(const filter_spec& spec, const model_info& model) {
-  if (!spec.fields && spec.include.empty()) return {};  // the common case allocates nothing
+result<void> check_viewable_deep(const filter_spec& spec, const model_info& model) {
   return check_viewable_at(spec, model.name);
 }
 

@@ -79,7 +79,11 @@ struct include_spec {
 // Whether a view or visit can answer `spec` on `model`'s entities: it gives
 // whole stored entities, so `fields`, at the top or in any include's scope,
 // is invalid_filter (find projects).
-result<void> check_viewable(const filter_spec& spec, const model_info& model);
+result<void> check_viewable_deep(const filter_spec& spec, const model_info& model);
+inline result<void> check_viewable(const filter_spec& spec, const model_info& model) {
+  if (!spec.fields && spec.include.empty()) return {};  // every frame's visit: inline, nothing to walk
+  return check_viewable_deep(spec, model);
+}
 
 // One field a patch sets.
 struct field_change {
