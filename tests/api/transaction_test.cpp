@@ -141,9 +141,13 @@ TEST_F(Transaction, HandlesEndedBeforeALoadOrAnAssignmentStayEnded) {
   ASSERT_TRUE(ended->commit());
   for (int how = 0; how < 3; ++how) {
     SCOPED_TRACE(how);
-    if (how == 0) ASSERT_TRUE(relstore::load(db, saved));
-    if (how == 1) db = other;
-    if (how == 2) db = store(other);
+    if (how == 0) {
+      ASSERT_TRUE(relstore::load(db, saved));
+    } else if (how == 1) {
+      db = other;
+    } else {
+      db = store(other);
+    }
     auto tx = db.begin();
     auto sp = tx.savepoint();
     ASSERT_TRUE(db.repo<Customer>().create({.id = 20 + how, .name = "kept"}));
