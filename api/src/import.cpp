@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -182,17 +181,20 @@ class row_reader {
   explicit row_reader(detail::column_store& ds) : ds_(ds), reg_(ds.schema()) {}
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
-    // A UTF-8 byte order mark (a spreadsheet's CSV has one) is not text.
-    if (s.text.starts_with("\xEF\xBB\xBF")) {
-      import_source rest = s;
-      rest.text = s.text.substr(3);
-      advanced(3);
-      return read(rest, advanced);
-    }
-    return s.format == import_source::kind::csv ? read_csv(s, advanced) : read_json(s, advanced);
+    // A leading UTF-8 byte order mark (a spreadsheet's CSV has one) is not
+    // text; a second one would be.
+    if (!s.text.starts_with("\xEF\xBB\xBF")) return read_text(s, advanced);
+    import_source rest = s;
+    rest.text = s.text.substr(3);
+    advanced(3);
+    return read_text(rest, advanced);
   }
 
  private:
+  result<void> read_text(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    return s.format == import_source::kind::csv ? read_csv(s, advanced) : read_json(s, advanced);
+  }
+
   result<std::size_t> model_named(std::string_view name, const std::string& where) const {
     auto m = reg_.find_model(name);
     if (!m) return bad_import(where + "the schema has no model " + describe(value_view(name)));
@@ -321,7 +323,8 @@ class row_reader {
         const field_info& fi = info.fields[columns[i]];
         std::string why;
         // An enum field takes an enumerator's name or its value, as JSON does.
-        const bool by_name = fi.enumeration && !whole_number(cells[i].text);
+        // (A quoted cell is a name: dump quotes names, and "10" may be one.)
+        const bool by_name = fi.enumeration && (cells[i].quoted || !whole_number(cells[i].text));
         auto cell = detail::csv_cell(cells[i], by_name ? field_type::string : fi.type, fi.nullable, &why);
         if (!cell) {
           return bad_import(where + ": " + info.name + "." + fi.name + ": " + describe(value_view(cells[i].text)) +
@@ -338,10 +341,10 @@ class row_reader {
     return {};
   }
 
+  // Digits, after an optional minus: the field's integer type reads it.
   static bool whole_number(std::string_view text) {
-    std::int64_t ignored = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), ignored);
-    return !text.empty() && r.ec == std::errc{} && r.ptr == text.data() + text.size();
+    if (text.starts_with('-')) text.remove_prefix(1);
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
   }
 
   detail::column_store& ds_;

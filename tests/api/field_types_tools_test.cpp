@@ -215,6 +215,15 @@ TEST(EnumTools, CsvImportTakesANameOrAValue) {
   ASSERT_TRUE(relstore::dump_dataset(
       *ds, {.model = "Item", .filter_json = R"({"fields":["id","kind"]})", .format = relstore::dump_format::csv}, out));
   EXPECT_EQ(out.str(), "id,kind\n1,\"shield\"\n2,\"potion\"\n3,\"potion\"\n");
+  // A quoted cell is a name, as dump writes names: an enumerator may be "10".
+  const char* digits = R"({"models":[{"name":"Item","fields":[{"name":"id","type":"int64"},)"
+                       R"({"name":"kind","type":"uint8","enum":{"name":"kind","values":{"10":1,"x":10}}}]}]})";
+  src.text = "id,kind\n1,\"10\"\n2,10\n";
+  auto named = relstore::import_data(digits, {src});
+  ASSERT_TRUE(named) << named.error().message();
+  std::ostringstream kinds;
+  ASSERT_TRUE(relstore::dump_dataset(*named, {.model = "Item", .format = relstore::dump_format::csv}, kinds));
+  EXPECT_EQ(kinds.str(), "id,kind\n1,\"10\"\n2,\"x\"\n");
   src.text = "id,kind\n1,3\n";
   auto bad = relstore::import_data(schema, {src});
   ASSERT_FALSE(bad);

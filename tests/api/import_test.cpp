@@ -172,6 +172,13 @@ TEST(Import, AByteOrderMarkIsSkipped) {
       relstore::import_data(schema, {source("\xef\xbb\xbf{\"Customer\":[{\"id\":1,\"name\":\"Ada\"}]}", "c.json")});
   ASSERT_TRUE(json) << json.error().message();
   EXPECT_EQ(json->rows(*json->find_model("Customer")), 1u);
+  // Only a leading one: a second is text (and many are no deep recursion).
+  std::string boms;
+  for (int i = 0; i < 200000; ++i) boms += "\xef\xbb\xbf";
+  auto many = relstore::import_data(schema, {source(boms + "id,name\n", "c.csv", "Customer")});
+  ASSERT_FALSE(many);
+  EXPECT_NE(many.error().message().find("c.csv: header: Customer has no field"), std::string::npos)
+      << many.error().message().substr(0, 200);
 }
 
 // A CSV cell's empty forms: unquoted is null (or "" for a required string),
