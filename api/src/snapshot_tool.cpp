@@ -489,7 +489,18 @@ class tool {
       if (auto r = write(out_); !r) return fail(r.error());
       return exit_ok;
     }
-    // As a save: a temporary file renamed over OUT, which a refusal leaves as it was.
+    // A file (or none yet) is written as a save is: a temporary file renamed
+    // over OUT, which a refusal leaves as it was. Anything else (a FIFO,
+    // /dev/stdout) is written to as it is.
+    std::error_code ec;
+    const auto st = std::filesystem::status(out, ec);
+    if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+      std::ofstream stream(out, std::ios::binary);
+      if (!stream) return fail(make_error(errc::io_error, "cannot open " + out + " for writing"));
+      if (auto r = write(stream); !r) return fail(r.error());
+      if (!stream.flush()) return fail(make_error(errc::io_error, "cannot write " + out));
+      return exit_ok;
+    }
     auto r = detail::write_file_atomic_streamed(default_file_system(), out, 0, write,
                                                 [](std::uint64_t, std::uint32_t) { return std::string(); });
     if (!r) return fail(r.error());

@@ -93,7 +93,7 @@ result<void> commit(file_system& fs, const temp_file& t, const std::filesystem::
   if (fs.rename(t.name.c_str(), path.c_str()) != 0) {
     const int err = errno;
     fs.unlink(t.name.c_str());
-    return os_error("cannot rename the snapshot over", path, err);
+    return os_error("cannot rename the new file over", path, err);
   }
   const int dfd = fs.open(t.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (dfd < 0) return os_error("saved, but cannot open the folder to sync it:", t.dir, errno);
@@ -166,7 +166,7 @@ void keep_permissions(const std::filesystem::path& path, int fd) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::is_regular_file(st)) return;
-  (void)::fchmod(fd, static_cast<mode_t>(st.permissions() & std::filesystem::perms::mask));
+  (void)::fchmod(fd, static_cast<mode_t>(st.permissions() & std::filesystem::perms::all));
 }
 
 }  // namespace

@@ -358,6 +358,10 @@ TEST_F(SnapshotTool, ExportSqlKeepsACarriageReturnAndARefusalLeavesOutAlone) {
   for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
   }
+  // What is no file is written to as it is: -o /dev/stdout works.
+  auto to_stdout = run(tool() + " export-sql -o /dev/stdout " + q(cr));
+  EXPECT_EQ(to_stdout.code, 0);
+  EXPECT_EQ(to_stdout.out, run(tool() + " export-sql " + q(cr)).out);
 }
 
 }  // namespace
