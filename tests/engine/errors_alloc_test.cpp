@@ -216,8 +216,6 @@ TEST(WriteOutOfMemory, ANextCreateTakesAFreshKeyAndARollbackUndoesAnUpdate) {
   }
 }
 
-// An update of one entity by its key (a game's reparent) allocates nothing:
-// it once built three one-element vectors per call.
 // Regression: a checked update_each copies each entity before its fn runs;
 // a copy that ran out of memory left the entities already done changed.
 TEST(WriteOutOfMemory, AnUpdateEachCopyThatFailsLeavesEveryEntityAsItWas) {
@@ -296,6 +294,8 @@ TEST(WriteOutOfMemory, ACascadeOrSetNullThatFailsPartWayChangesNothing) {
   }
 }
 
+// An update of one entity by its key (a game's reparent) allocates nothing:
+// it once built three one-element vectors per call.
 TEST(UpdateById, OneEntityAllocatesNothing) {
   shop::store db;
   const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();

@@ -297,7 +297,7 @@ struct has_many_through {
                 "field or name it with relstore::through_keys<&Through::from, &Through::to>");
   static_assert(!models_ok || (!std::is_same_v<Through, Parent> && !std::is_same_v<Through, Target>),
                 "relstore: the through model must be a third model");
-  static_assert(from_key == detail::npos || from_key != to_key,
+  static_assert(!models_ok || from_key == detail::npos || from_key != to_key,
                 "relstore: both ends of a has_many_through use the same field of the through model; name them with "
                 "relstore::through_keys<&Through::from, &Through::to>");
   static_assert(!models_ok || detail::field_index<P>(Name.view()) == detail::npos,

@@ -32,7 +32,7 @@ class store {
   // A copy has every entity and no subscription. An assignment (and a
   // load) replaces every entity and keeps this store's subscriptions; it
   // delivers no event, and no transaction or savepoint handle taken before
-  // it matches one begun after. A moved-to store takes the moved-from one's
+  // it matches one begun after. A move-constructed store takes the other's
   // subscriptions. REQUIRES (assignment): no transaction is open on either.
   store() = default;
   store(const store&) = default;  // deep copy of every entity

@@ -64,8 +64,8 @@ class table final : public table_base {
   table(const table& other);
   table& operator=(const table& other);
   // Swaps the containers: move construction would share the node pool
-  // with the moved-from table (node_pool.hpp). The moved-to table takes
-  // the subscribers.
+  // with the moved-from table (node_pool.hpp). A move-constructed table
+  // takes the subscribers.
   table(table&& other) noexcept;
   table& operator=(table&& other) noexcept;
   ~table();

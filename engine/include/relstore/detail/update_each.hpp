@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -133,9 +134,15 @@ result<void> update_in_place(Table& t, std::span<const void* const> targets, App
       }
       apply(e);
       if (same_keys<defs>(before.back(), e)) continue;
-      error why = keys_changed<defs>(before.back(), e);
+      std::optional<error> why;
+      try {
+        why = keys_changed<defs>(before.back(), e);  // its message may run out of memory too
+      } catch (...) {
+        restore();
+        throw;
+      }
       restore();
-      return why;
+      return std::move(*why);
     }
     return {};
   }
