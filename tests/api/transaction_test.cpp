@@ -98,6 +98,23 @@ TEST_F(Transaction, TheCallbackFormCommitsRollsBackAndRethrows) {
                std::runtime_error);
   EXPECT_TRUE(db == after_ok);
   EXPECT_FALSE(db == before);
+
+  // Regression: fn that ended tx itself and returned success hit an assert
+  // (the helper's own commit of an ended transaction).
+  auto committed = db.transaction([&](auto& tx) -> relstore::result<void> {
+    if (!tx.template repo<Customer>().create({.name = "early"}))
+      return relstore::make_error(errc::invalid_argument, "no");
+    return tx.commit();
+  });
+  ASSERT_TRUE(committed) << committed.error().message();
+  EXPECT_EQ(db.size<Customer>(), 4u);
+  auto abandoned = db.transaction([&](auto& tx) -> relstore::result<void> {
+    (void)tx.template repo<Customer>().create({.name = "dropped"});
+    tx.rollback();
+    return {};
+  });
+  ASSERT_TRUE(abandoned);
+  EXPECT_EQ(db.size<Customer>(), 4u);
 }
 
 TEST_F(Transaction, SavepointsNestAndRollBackToTheirStart) {

@@ -85,7 +85,8 @@ class store {
     return relstore::transaction<Schema>(*this, options);
   }
   // Runs fn(tx) in a transaction: commits when it returns success, rolls
-  // back when it returns an error (returned) or throws (rethrown).
+  // back when it returns an error (returned) or throws (rethrown). If fn
+  // ended tx itself (commit or rollback), that stands.
   template <class F>
   result<void> transaction(F&& fn, transaction_options options = {}) {
     relstore::transaction<Schema> tx(*this, options);
@@ -94,6 +95,7 @@ class store {
       if (tx.open()) tx.rollback();
       return r;
     }
+    if (!tx.open()) return {};
     return tx.commit();
   }
 
