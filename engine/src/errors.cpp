@@ -1,10 +1,10 @@
 // The engine's error messages.
 #include "relstore/detail/errors.hpp"
 
-#include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
+
+#include "relstore/detail/value_ops.hpp"
 
 namespace relstore::detail {
 
@@ -41,12 +41,7 @@ namespace {
 // JSON shows it.
 std::string describe_in(const field_info& field, const value_view& key) {
   if (field.enumeration) {
-    const std::int64_t* i = std::get_if<std::int64_t>(&key);
-    const std::uint64_t* u = std::get_if<std::uint64_t>(&key);
-    const auto* e = i   ? field.enumeration->find(*i)
-                    : u ? field.enumeration->find(static_cast<std::int64_t>(*u))
-                        : nullptr;
-    if (e != nullptr) return describe(value_view(std::string_view(e->name)));
+    if (const auto* e = enumerator_of(*field.enumeration, key)) return describe(value_view(std::string_view(e->name)));
   }
   return describe(key);
 }

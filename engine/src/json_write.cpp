@@ -75,15 +75,11 @@ void write_value(json::serializer& sr, const value_view& v, std::string& out, co
     default: {
       // JSON text is UTF-8: an ill-formed byte (C++ strings are bytes) is
       // written as U+FFFD, never passed on.
-      const std::string_view s = std::get<std::string_view>(v);
-      if (invalid_utf8_at(s) == std::string_view::npos) {
-        sr.reset(json::string_view(s));
-        drain(sr, out);
-      } else {
-        const std::string fixed = with_replacement_characters(s);
-        sr.reset(json::string_view(fixed));
-        drain(sr, out);
-      }
+      std::string_view s = std::get<std::string_view>(v);
+      std::string fixed;
+      if (invalid_utf8_at(s) != std::string_view::npos) s = fixed = with_replacement_characters(s);
+      sr.reset(json::string_view(s));
+      drain(sr, out);
     }
   }
 }

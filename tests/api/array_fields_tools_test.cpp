@@ -48,6 +48,15 @@ relstore::result<relstore::dataset> import_csv(const std::string& schema, const 
   return relstore::import_data(schema, {src});
 }
 
+// `text`, a dump of Body in `format`, imported back under `schema`.
+relstore::result<relstore::dataset> import_dump(const std::string& schema, relstore::dump_format format,
+                                                const std::string& text) {
+  if (format == relstore::dump_format::csv) return import_csv(schema, text);
+  relstore::import_source src;
+  src.text = text;
+  return relstore::import_data(schema, {src});
+}
+
 TEST(ArrayTools, DumpsWriteJsonArrays) {
   const auto ds = bodies();
   const std::string jsonl = dump(ds, relstore::dump_format::jsonl);
@@ -72,13 +81,7 @@ TEST(ArrayTools, CsvAndJsonLinesImportBackExactly) {
   EXPECT_TRUE(has(schema, R"({"name":"color","type":"array","optional":true,"element":"int16","length":4})")) << schema;
   for (auto format : {relstore::dump_format::csv, relstore::dump_format::jsonl}) {
     const std::string text = dump(ds, format);
-    relstore::import_source src;
-    src.text = text;
-    if (format == relstore::dump_format::csv) {
-      src.format = relstore::import_source::kind::csv;
-      src.model = "Body";
-    }
-    auto back = relstore::import_data(schema, {src});
+    auto back = import_dump(schema, format, text);
     ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(dump(*back, format), text);
     // And into the typed store, equal to what was dumped.
@@ -102,13 +105,7 @@ TEST(ArrayTools, NegativeZeroInAnArrayComesBackNegative) {
     const std::string text = dump(ds, format);
     EXPECT_TRUE(has(text, "[-0.0,1,2]")) << text;
     EXPECT_TRUE(has(text, "[-0.0,0.5]")) << text;
-    relstore::import_source src;
-    src.text = text;
-    if (format == relstore::dump_format::csv) {
-      src.format = relstore::import_source::kind::csv;
-      src.model = "Body";
-    }
-    auto back = relstore::import_data(schema, {src});
+    auto back = import_dump(schema, format, text);
     ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(dump(*back, format), text);
     const auto diff = relstore::diff_datasets(ds, *back);

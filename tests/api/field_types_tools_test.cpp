@@ -200,15 +200,21 @@ TEST(EnumTools, DumpsShowNamesAndImportReadsThemBack) {
   EXPECT_EQ(filtered.str(), "{\"model\":\"Item\",\"row\":{\"id\":2,\"kind\":\"potion\",\"spare\":\"shield\"}}\n");
 }
 
-// Regression: CSV refused an enumerator's value ("1" is not a kind), where
-// JSON and the docs take a name or a value.
-TEST(EnumTools, CsvImportTakesANameOrAValue) {
-  const std::string schema = relstore::schema_json(items());
+// `text` as the CSV input i.csv of model Item.
+relstore::import_source item_csv(std::string_view text) {
   relstore::import_source src;
   src.format = relstore::import_source::kind::csv;
   src.model = "Item";
   src.name = "i.csv";
-  src.text = "id,kind\n1,1\n2,potion\n3,7\n";
+  src.text = text;
+  return src;
+}
+
+// Regression: CSV refused an enumerator's value ("1" is not a kind), where
+// JSON and the docs take a name or a value.
+TEST(EnumTools, CsvImportTakesANameOrAValue) {
+  const std::string schema = relstore::schema_json(items());
+  relstore::import_source src = item_csv("id,kind\n1,1\n2,potion\n3,7\n");
   auto ds = relstore::import_data(schema, {src});
   ASSERT_TRUE(ds) << ds.error().message();
   std::ostringstream out;
@@ -232,11 +238,7 @@ TEST(EnumTools, CsvImportTakesANameOrAValue) {
 
 TEST(EnumTools, ImportRejectsAnUnknownName) {
   const std::string schema = relstore::schema_json(items());
-  relstore::import_source src;
-  src.format = relstore::import_source::kind::csv;
-  src.model = "Item";
-  src.name = "i.csv";
-  src.text = "id,kind\n1,axe\n";
+  const relstore::import_source src = item_csv("id,kind\n1,axe\n");
   auto ds = relstore::import_data(schema, {src});
   ASSERT_FALSE(ds);
   EXPECT_EQ(ds.error().code, errc::invalid_argument);

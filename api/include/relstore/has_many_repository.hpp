@@ -95,9 +95,7 @@ class has_many_repository {
     });
   }
   result<rows<C>> find(std::string_view json) const {
-    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
-      return find(spec::make<filter<C>>(std::move(s)));
-    });
+    return parse_filter(json).and_then([&](const filter<C>& f) { return find(f); });
   }
 
   // This parent's children find(f) returns, in its order, uncopied; as
@@ -113,9 +111,7 @@ class has_many_repository {
   template <class Json>
   requires std::is_convertible_v<const Json&, std::string_view> result<entity_view<C>> view(const Json& json)
   const {
-    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
-      return view(spec::make<filter<C>>(std::move(s)));
-    });
+    return parse_filter(json).and_then([&](const filter<C>& f) { return view(f); });
   }
   // Calls fn(const C&) on each child view(f) holds; returns how many.
   // REQUIRES: fn does not write to the store (checked in Debug builds).
@@ -135,9 +131,7 @@ class has_many_repository {
   requires std::is_convertible_v<const Json&, std::string_view> && std::invocable<Fn&, const C&> result<std::size_t>
   visit(const Json& json, Fn&& fn)
   const {
-    return detail::parse_filter_json(S::registry(), child_index(), json).and_then([&](detail::filter_spec s) {
-      return visit(spec::make<filter<C>>(std::move(s)), fn);
-    });
+    return parse_filter(json).and_then([&](const filter<C>& f) { return visit(f, fn); });
   }
 
   // Calls fn(const C&) on each of this parent's children in the order its
@@ -221,6 +215,11 @@ class has_many_repository {
 
  private:
   static std::size_t child_index() { return S::template model_index<C>; }
+  result<filter<C>> parse_filter(std::string_view json) const {
+    return detail::parse_filter_json(S::registry(), child_index(), json).transform([](detail::filter_spec s) {
+      return spec::make<filter<C>>(std::move(s));
+    });
+  }
   const engine& eng() const { return detail::store_access::of(*store_); }
   template <bool W>
   engine& writer() const {
