@@ -283,26 +283,14 @@ class engine {
     using C = typename R::child;
     auto& t = tab<C>();
     if (changes.empty() || !patches_in_place<C>(changes) || t.watched()) return std::nullopt;
-    const auto& family = t.template index<R::child_key>();
-    if (family.find(key) == family.end()) return result<std::size_t>(std::size_t{0});  // no write: nothing to count
+    auto [first, last] = t.template index<R::child_key>().equal_range(key);
+    if (first == last) return result<std::size_t>(std::size_t{0});  // no write: nothing to count
     return guarded(false, [&]() -> result<std::size_t> {
-      std::optional<prepared_patch<C>> p;
+      // Converted once, on the first child (as patch does).
+      auto p = prepared_patch<C>::prepare(*first, changes, typed);
+      if (!p) return std::move(p).error();
       std::size_t n = 0;
-      std::optional<error> failed;
-      t.template for_each_equal<R::child_key>(key, [&](const C& c) {
-        if (failed) return;
-        if (!p) {  // converted once, on the first child (as patch does)
-          auto made = prepared_patch<C>::prepare(c, changes, typed);
-          if (!made) {
-            failed = std::move(made).error();
-            return;
-          }
-          p.emplace(std::move(*made));
-        }
-        p->write(t.stored(&c));
-        ++n;
-      });
-      if (failed) return std::move(*failed);
+      for (; first != last; ++first, ++n) p->write(t.stored(&*first));
       return n;
     });
   }
