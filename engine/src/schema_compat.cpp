@@ -43,8 +43,9 @@ result<std::vector<std::size_t>> map_fields(const model_info& program, const mod
         const auto* mine = f.enumeration->find(e.name);
         if (mine == nullptr || mine->value != e.value) {
           return mismatch(program.name + "." + f.name + ": enumerator " + e.name + " of " + s.enumeration->name +
-                          " is " + std::to_string(e.value) + " in the snapshot but " +
-                          (mine ? std::to_string(mine->value) : std::string("missing")) + " in the program");
+                          " is " + describe(enumerator_value(e, s.type)) + " in the snapshot but " +
+                          (mine ? describe(enumerator_value(*mine, f.type)) : std::string("missing")) +
+                          " in the program");
         }
       }
     }

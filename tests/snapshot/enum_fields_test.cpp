@@ -3,9 +3,13 @@
 // schema mismatch.
 #include <gtest/gtest.h>
 
+#include <boost/describe/enum.hpp>
+#include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 
+#include <relstore/relstore.hpp>
 #include <relstore/snapshot.hpp>
 
 #include "common/game_schema.hpp"
@@ -84,6 +88,45 @@ TEST(EnumEvolution, AnEnumeratorMustKeepItsValue) {
   EXPECT_NE(renamed.error().message().find("enumerator blade of kind is 0 in the snapshot but missing"),
             std::string::npos)
       << renamed.error().message();
+}
+
+}  // namespace
+
+enum class serial : std::uint64_t { low = 1, top = UINT64_MAX };
+BOOST_DESCRIBE_ENUM(serial, low, top)
+struct Tag {
+  std::int64_t id = 0;
+  serial s = serial::low;
+};
+RELSTORE_MODEL(Tag, id, s)
+
+namespace {
+
+// A uint64 enumerator above INT64_MAX is shown as the unsigned value it is
+// (it was shown as its bits read as int64: -1).
+TEST(EnumEvolution, AMismatchShowsAUint64EnumeratorUnsigned) {
+  relstore::model_info m;
+  m.name = "Tag";
+  auto e = std::make_shared<relstore::enum_info>();
+  e->name = "serial";
+  e->enumerators = {{"low", 1}, {"top", 4294967295}};
+  m.fields = {{.name = "id"}, {.name = "s", .type = relstore::field_type::uint32, .enumeration = e}};
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model(m));
+  relstore::dataset ds(reg);
+  const std::size_t r = ds.add_row(0);
+  ASSERT_TRUE(ds.set(0, r, 0, std::int64_t{1}, nullptr));
+  ASSERT_TRUE(ds.set(0, r, 1, std::int64_t{1}, nullptr));
+  std::stringstream buf;
+  ASSERT_TRUE(relstore::write_snapshot(ds, buf));
+  relstore::store<relstore::schema<relstore::models<Tag>>> db;
+  auto loaded = relstore::load(db, buf);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(
+      loaded.error().message().find(
+          "Tag.s: enumerator top of serial is 4294967295 in the snapshot but 18446744073709551615 in the program"),
+      std::string::npos)
+      << loaded.error().message();
 }
 
 }  // namespace
