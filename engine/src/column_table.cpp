@@ -123,6 +123,8 @@ void column_table::changed() noexcept {
   for (auto& i : indexes_) i.reset();
 }
 
+void column_table::changed(std::size_t field) noexcept { indexes_[field].reset(); }
+
 value_view column_table::get(std::size_t row, std::size_t field) const {
   const field_info& f = info().fields[field];
   const column& c = columns_[field];
@@ -208,7 +210,7 @@ bool column_table::set(std::size_t row, std::size_t field, const value& v, std::
   }
   if (!ok) return false;
   if (f.nullable) c.nulls[row] = is_null ? 1 : 0;
-  changed();
+  changed(field);
   return true;
 }
 
@@ -276,8 +278,10 @@ void column_table::for_each(visitor fn) const {
 
 void column_table::sort_by_key(std::vector<const void*>& entities) const {
   const std::size_t pk = info().primary_key;
-  std::stable_sort(entities.begin(), entities.end(), [&](const void* a, const void* b) {
-    return compare_for_order(get(row_of(a), pk), get(row_of(b), pk)) < 0;
+  // Rows that share a key (a damaged file) by row: one row's repeats meet.
+  std::sort(entities.begin(), entities.end(), [&](const void* a, const void* b) {
+    const int c = compare_for_order(get(row_of(a), pk), get(row_of(b), pk));
+    return c < 0 || (c == 0 && row_of(a) < row_of(b));
   });
 }
 
@@ -390,7 +394,8 @@ void column_table::for_each_distinct(std::size_t field, visitor fn) const {
   for (std::size_t r = 0; r < rows_; ++r) {
     const auto k = key_of(get(r, field));
     if (!k || k->kind == 0) continue;
-    if (ix.groups.find(*k)->second.first == r) fn(entity(r));
+    const auto it = ix.groups.find(*k);
+    if (it == ix.groups.end() || it->second.first == r) fn(entity(r));  // end: a stale index (see at())
   }
 }
 
@@ -514,7 +519,7 @@ void column_table::select_rows(const std::vector<std::size_t>& order) {
 void column_table::set_null(const std::vector<const void*>& entities, std::size_t field, change_reason) {
   RELSTORE_ASSERT(info().fields[field].nullable, "column_table::set_null: the field is not nullable");
   for (const void* e : entities) columns_[field].nulls[row_of(e)] = 1;
-  changed();
+  changed(field);  // entities keep their addresses, as table_base says
 }
 
 }  // namespace relstore::detail

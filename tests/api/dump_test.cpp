@@ -62,6 +62,25 @@ TEST(Dump, RefusesAnUnknownModelABadFilterAndAFilterWithoutAModel) {
   EXPECT_TRUE(out.str().empty());
 }
 
+// A damaged file may hold one key twice: an inq or an or on that key
+// lists each row once, as a scan does.
+TEST(Dump, AKeyHeldByTwoRowsListsEachRowOnce) {
+  auto ds = sample();
+  ASSERT_TRUE(ds.find_model("Order"));
+  const std::size_t orders = *ds.find_model("Order");
+  const auto first = ds.get(orders, 0, 0);
+  ASSERT_TRUE(ds.set(orders, 1, 0, std::get<std::int64_t>(first), nullptr));
+  const std::string key = relstore::describe(first);
+  for (const std::string& where : {std::string("{}"), R"({"where":{"id":{"inq":[)" + key + "]}}}",
+                                   R"({"where":{"id":{"inq":[)" + key + "," + key + "]}}}",
+                                   R"({"where":{"or":[{"id":)" + key + "},{\"id\":" + key + "}]}}"}) {
+    std::ostringstream out;
+    auto n = relstore::dump_dataset(ds, "Order", where, out);
+    ASSERT_TRUE(n) << where << ": " << n.error().message();
+    EXPECT_EQ(*n, where == "{}" ? 3u : 2u) << where << "\n" << out.str();
+  }
+}
+
 // A model holding every awkward value a CSV cell must carry.
 constexpr const char* edge_schema = R"({"models":[{"name":"Edge","fields":[
   {"name":"id","type":"int64"},{"name":"d","type":"float64"},{"name":"s","type":"string"},

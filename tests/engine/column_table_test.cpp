@@ -121,6 +121,47 @@ TEST_F(ColumnTable, EraseAndSetNullKeepTheOtherRowsAndTheirIndexes) {
   EXPECT_EQ(t.find(2, std::string_view("b")), nullptr);
 }
 
+// A delete's plan holds entity pointers across its set-nulls and its erase
+// (cascade.cpp apply_delete): a set-null must not move them. Before the
+// fix, ASan saw the erase read the freed pointer array.
+TEST_F(ColumnTable, SetNullKeepsEntityPointersTakenBeforeIt) {
+  const void* first = t.entity(0);
+  const void* second = t.entity(1);
+  t.set_null({first}, 1, {});
+  EXPECT_EQ(t.row_of(second), 1u);
+  t.erase({second}, nullptr);
+  ASSERT_EQ(t.rows(), 3u);
+  EXPECT_EQ(t.get(0, 1), value_view(relstore::null));
+  EXPECT_EQ(t.get(1, 0), value_view(std::int64_t{3}));
+}
+
+// A column written through a reference held across a read leaves that
+// read's index stale (the documented misuse): distinct visits the row the
+// index does not know, without reading past the index (it crashed before).
+// Taking the column again gives a fresh index.
+TEST_F(ColumnTable, AStaleIndexIsNoCrashAndTakingTheColumnAgainRebuildsIt) {
+  auto& customers = t.at(1);
+  EXPECT_EQ(ids_equal(1, std::int64_t{10}), (std::vector<std::int64_t>{1, 3}));  // indexes the column
+  customers.ints[0] = 99;
+  std::vector<std::size_t> distinct;
+  t.for_each_distinct(1, [&](const void* e) { distinct.push_back(t.row_of(e)); });
+  EXPECT_EQ(distinct, (std::vector<std::size_t>{0, 1})) << "99 is in no group of the stale index";
+  (void)t.at(1);
+  EXPECT_EQ(ids_equal(1, std::int64_t{99}), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(ids_equal(1, std::int64_t{10}), (std::vector<std::int64_t>{3}));
+}
+
+// Two rows holding one key (a damaged file): sorted by key and then by
+// row, so each row's repeats meet and an inq's repeats can be dropped.
+TEST_F(ColumnTable, SortByKeyPutsEachRowsRepeatsTogether) {
+  add(1, value(std::int64_t{20}), "e");  // row 4 repeats row 0's id
+  const void* a = t.entity(0);
+  const void* b = t.entity(4);
+  std::vector<const void*> hits{a, b, t.entity(1), a, b};
+  t.sort_by_key(hits);
+  EXPECT_EQ(hits, (std::vector<const void*>{a, a, b, b, t.entity(1)}));
+}
+
 // The order a load inserts a model's rows in (grouped by its first foreign
 // key): nulls first, then each value's rows in row order, values ascending.
 TEST(RowsGroupedBy, NullsFirstThenEachValuesRowsInRowOrder) {

@@ -84,8 +84,11 @@ class column_table final : public table_base {
   // a flag where nullable) for each row named.
   void select_rows(const std::vector<std::size_t>& order);
 
+  // Drops field's index, which a later read rebuilds from the column as it
+  // is then. The reference is invalidated, for writing, by that read: a
+  // write through it after a read leaves the index stale (call at() again).
   column& at(std::size_t field) {
-    changed();
+    changed(field);
     return columns_[field];
   }
   const column& at(std::size_t field) const { return columns_[field]; }
@@ -132,7 +135,10 @@ class column_table final : public table_base {
 
  private:
   struct index;
+  // Rows added, dropped or reordered: entity pointers and every index go.
   void changed() noexcept;
+  // One field's values changed: its index goes, entity pointers stay.
+  void changed(std::size_t field) noexcept;
   const index& built(std::size_t field) const;
 
   std::vector<column> columns_;
