@@ -296,6 +296,36 @@ TEST(WriteOutOfMemory, ACascadeOrSetNullThatFailsPartWayChangesNothing) {
 
 // An update of one entity by its key (a game's reparent) allocates nothing:
 // it once built three one-element vectors per call.
+// compact() moved the entities out of the table before copying them to
+// the new pool: a bad_alloc part-way lost the rest (children without
+// parents). Now the table keeps them (REGRESSION, review helper-46).
+TEST(WriteOutOfMemory, ACompactThatFailsKeepsEveryEntity) {
+  shop::store before;
+  for (int c = 0; c < 30; ++c) {
+    const auto id = before.repo<Customer>().create({.name = "c"}).value().id;
+    for (double t : {1.0, 2.0, 3.0}) ASSERT_TRUE(before.repo<Customer>().related<"orders">(id).create({.total = t}));
+  }
+  long failures = 0;
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db = before;
+    bool threw = false;
+    allocations = 0;
+    fail_at = k;
+    try {
+      db.compact();
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    ASSERT_TRUE(db == before);
+    ASSERT_TRUE(db.repo<Customer>().related<"orders">(1).create({.total = 9}));
+    if (!threw) break;
+    ++failures;
+  }
+  EXPECT_GT(failures, 2);
+}
+
 TEST(UpdateById, OneEntityAllocatesNothing) {
   shop::store db;
   const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();

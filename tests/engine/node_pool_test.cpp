@@ -411,6 +411,25 @@ TEST(NodePoolStore, ACopyHasItsOwnPoolAndAMovedFromStoreStaysApart) {
   EXPECT_EQ(std::count(in_c.begin(), in_c.end(), 9001), 0);
 }
 
+// A move assignment swapped the containers and copied the key counter one
+// way: the moved-from store held the target's old entities behind a stale
+// counter, and its next create asserted (REGRESSION, review helper-46).
+TEST(NodePoolStore, AMoveAssignedFromStoreIsEmptyAndTakesWrites) {
+  shop::store a = churned_shop();
+  shop::store b;
+  ASSERT_TRUE(b.repo<Customer>().create({.name = "b"}));
+  const shop::store expected = b;
+  a = std::move(b);
+  EXPECT_TRUE(a == expected);
+  EXPECT_EQ(b.size<Customer>(), 0u);  // NOLINT(bugprone-use-after-move): the moved-from state is the contract
+  EXPECT_EQ(b.size<Order>(), 0u);
+  auto c = b.repo<Customer>().create({.name = "new"});
+  ASSERT_TRUE(c) << c.error().message();
+  EXPECT_EQ(c->id, 1);
+  ASSERT_TRUE(b.repo<Order>().create({.customerId = c->id}));
+  EXPECT_EQ(b.size<Order>(), 1u);
+}
+
 TEST(NodePoolStore, CompactKeepsEveryEntityAndPutsEachParentsChildrenSideBySide) {
   shop::store db = churned_shop();
   const shop::store before = db;

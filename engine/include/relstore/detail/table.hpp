@@ -65,7 +65,7 @@ class table final : public table_base {
   table& operator=(const table& other);
   // Swaps the containers: move construction would share the node pool
   // with the moved-from table (node_pool.hpp). A move-constructed table
-  // takes the subscribers.
+  // takes the subscribers. A moved-from table is empty.
   table(table&& other) noexcept;
   table& operator=(table&& other) noexcept;
   ~table();
@@ -176,25 +176,21 @@ class table final : public table_base {
     return out;
   }
 
-  // Copies the entities into a new, packed pool, the children of each
-  // parent side by side (grouped by the first foreign key, if M has one),
-  // and frees the old one. Invalidates every pointer to an entity of M.
+  // Copies the entities into a new, packed pool, the children of each parent
+  // side by side (grouped by the first foreign key, if M has one), and frees
+  // the old one. Invalidates every pointer to an entity of M, unless it
+  // throws (bad_alloc): then the table keeps its entities where they were.
   void compact() {
     container old;
     old.swap(items);  // items now has a fresh, empty pool
     repool();
-    reserve(old.size());
-    auto copy = [&](const auto& order) {
-      for (const M& e : order) {
-        const bool ok = items.insert(e).second;
-        RELSTORE_ASSERT(ok, "relstore: compact() met a duplicate key");
-      }
-    };
-    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
-    if constexpr (grouping::value < mp::mp_size<defs>::value) {
-      copy(old.template get<field_tag<mp::mp_at<defs, grouping>::field>>());
-    } else {
-      copy(old);
+    try {
+      reserve(old.size());
+      layout::copy_grouped(old, items);
+    } catch (...) {
+      items.swap(old);  // the partial copy dies with `old`
+      repool();
+      throw;
     }
     old.get_allocator().watchable_pool().retire();
   }
@@ -581,8 +577,9 @@ table<M, Relations, Indexes>::table(table&& other) noexcept
 
 template <class M, class Relations, class Indexes>
 auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
-  items = std::move(other.items);
-  keys() = other.keys();
+  items.swap(other.items);
+  keys() = std::exchange(other.keys(), key_counter{});
+  other.items.clear();  // this table's old entities: a moved-from table is empty
   undo_ = std::move(other.undo_);
   events_ = std::move(other.events_);
   repool();

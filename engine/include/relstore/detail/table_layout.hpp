@@ -19,6 +19,7 @@
 #include <functional>
 #include <type_traits>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/node_pool.hpp"
 #include "relstore/detail/reflect.hpp"
@@ -156,5 +157,23 @@ struct table_layout {
   using indices = mp::mp_apply<bmi::indexed_by, mp::mp_append<mp::mp_transform_q<index_spec_of<M>, defs>,
                                                               mp::mp_transform<ordered_spec, ordered_defs>>>;
   using container = bmi::multi_index_container<M, indices, node_allocator<M, M>>;
+
+  // Inserts each entity of `from` into `to`, the children of each parent
+  // side by side: in the order of M's first foreign-key index, if any.
+  // REQUIRES: no key of `from` is in `to`.
+  static void copy_grouped(const container& from, container& to) {
+    auto copy = [&](const auto& order) {
+      for (const M& e : order) {
+        const bool ok = to.insert(e).second;
+        RELSTORE_ASSERT(ok, "relstore: a grouped copy met a duplicate key");
+      }
+    };
+    using grouping = mp::mp_find_if<defs, is_foreign_key_def>;
+    if constexpr (grouping::value < mp::mp_size<defs>::value) {
+      copy(from.template get<field_tag<mp::mp_at<defs, grouping>::field>>());
+    } else {
+      copy(from);
+    }
+  }
 };
 }  // namespace relstore::detail
