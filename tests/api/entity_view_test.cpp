@@ -301,6 +301,29 @@ TEST_F(EntityView, APreparedFilterIsCheckedAgainWhenItOrItsStoreChanges) {
   EXPECT_EQ(elsewhere.error().code, errc::limit_exceeded);
 }
 
+// Limits belong to the store object, as its subscriptions do: a load kept
+// them, and an assignment now does too (it took the other store's, and
+// with them the other's validation stamp: REGRESSION from review helper-45).
+TEST_F(EntityView, AnAssignmentKeepsTheStoresLimits) {
+  using relstore::field;
+  const auto two_terms = relstore::filter<Order>{}.where(field(&Order::total) > 1.0 && field(&Order::total) < 9.0);
+  store tight;
+  tight.set_limits({.max_filter_terms = 1});
+  tight = db_;
+  EXPECT_EQ(tight.size<Order>(), db_.size<Order>());
+  EXPECT_EQ(tight.limits().max_filter_terms, 1u);
+  auto refused = tight.repo<Order>().find(two_terms);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::limit_exceeded);
+  auto q = db_.repo<Order>().prepare(two_terms);  // passed under db_'s roomy limits
+  ASSERT_TRUE(q) << q.error().message();
+  tight = store(db_);
+  EXPECT_EQ(tight.limits().max_filter_terms, 1u) << "a move assignment keeps them too";
+  EXPECT_FALSE(tight.repo<Order>().find(*q)) << "checked again under tight's limits";
+  const store copy = tight;
+  EXPECT_EQ(copy.limits().max_filter_terms, 1u) << "a copy takes them";
+}
+
 // A moved-from filter is the empty filter, even one that was prepared
 // (REGRESSION: it kept its validation stamp, and its run read the operands
 // the move had taken).

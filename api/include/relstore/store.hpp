@@ -29,11 +29,12 @@ class store {
  public:
   using schema_type = Schema;
 
-  // A copy has every entity and no subscription. An assignment (and a
-  // load) replaces every entity and keeps this store's subscriptions; it
-  // delivers no event, and no transaction or savepoint handle taken before
-  // it matches one begun after. A move-constructed store takes the other's
-  // subscriptions. REQUIRES (assignment): no transaction is open on either.
+  // A copy has every entity and the limits, and no subscription. An
+  // assignment (and a load) replaces every entity and keeps this store's
+  // subscriptions and limits; it delivers no event, and no transaction or
+  // savepoint handle taken before it matches one begun after. A
+  // move-constructed store takes the other's subscriptions; a moved-from
+  // store is empty. REQUIRES (assignment): no transaction is open on either.
   store() = default;
   store(const store&) = default;  // deep copy of every entity
   store& operator=(const store&) = default;

@@ -64,20 +64,20 @@ class engine {
 
   // ------------------------------------------------------------------ reads
 
-  const limits& bounds() const noexcept { return limits_; }
+  const limits& bounds() const noexcept { return bounds_.values; }
   void set_bounds(const limits& l) noexcept {
-    limits_ = l;
-    stamp_ = next_validation_stamp();  // what passed under the old limits is checked again
+    bounds_.values = l;
+    bounds_.stamp = next_validation_stamp();  // what passed under the old limits is checked again
   }
 
   // A spec prepared by this engine under its current limits (stamp())
   // passes without a second look.
   template <class M>
   result<void> validate(const filter_spec& spec) const {
-    if (spec.validated == stamp_) return {};
-    return validate_filter(schema(), model_index<M>, spec, limits_);
+    if (spec.validated == bounds_.stamp) return {};
+    return validate_filter(schema(), model_index<M>, spec, bounds_.values);
   }  // The stamp validate() accepts: this engine's, under its current limits.
-  std::uint64_t stamp() const noexcept { return stamp_; }
+  std::uint64_t stamp() const noexcept { return bounds_.stamp; }
 
   // REQUIRES: w validated. Errors: limit_exceeded (a regexp gave up).
   template <class M>
@@ -99,7 +99,7 @@ class engine {
   }
   template <class M>
   result<rows<M>> rows_of(std::vector<const void*> hits, const filter_spec& spec) const {
-    return materializer<S>::template rows_of<M>(st_, std::move(hits), spec, limits_);
+    return materializer<S>::template rows_of<M>(st_, std::move(hits), spec, bounds_.values);
   }
   template <class R>
   result<std::vector<const void*>> children_of(const member_type<typename R::child, R::child_key>& key,
@@ -109,7 +109,7 @@ class engine {
   template <class R>
   result<rows<typename R::child>> run_children(const member_type<typename R::child, R::child_key>& key,
                                                const filter_spec& spec) const {
-    return materializer<S>::template run_children<R>(st_, key, spec, limits_);
+    return materializer<S>::template run_children<R>(st_, key, spec, bounds_.values);
   }
 
   // The entities run or run_children would return, uncopied, in their
@@ -525,7 +525,7 @@ class engine {
   result<query_result> with_includes(std::vector<const void*> hits, const filter_spec& spec) const {
     query_result r{std::move(hits), {}};
     if (spec.include.empty()) return r;
-    std::size_t budget = limits_.max_included_rows;
+    std::size_t budget = bounds_.values.max_included_rows;
     if (auto ok = include_into(S::registry(), st_.bases().data(), model_index<M>, r, spec.include, budget); !ok) {
       return std::move(ok).error();
     }
@@ -570,8 +570,7 @@ class engine {
   }
 
   storage<S> st_;
-  limits limits_;
-  std::uint64_t stamp_ = next_validation_stamp();
+  store_bounds bounds_;
   journal_mark tx_start_;
   std::vector<std::pair<std::uint64_t, journal_mark>> savepoints_;  // (id, mark), outermost first
   // An assignment moves these past both sides: a handle taken before (an

@@ -30,6 +30,17 @@ result<void> validate_filter(const registry& reg, std::size_t model, const filte
 // A validation stamp no earlier call returned (never 0). Thread-safe.
 std::uint64_t next_validation_stamp() noexcept;
 
+// A store's limits and the stamp of what passed validation under them. A
+// copy takes them; an assignment keeps this side's: they belong to the
+// store object, as its subscriptions do, and a load keeps them too.
+struct store_bounds {
+  limits values;
+  std::uint64_t stamp = next_validation_stamp();
+  store_bounds() = default;
+  store_bounds(const store_bounds&) = default;
+  store_bounds& operator=(const store_bounds&) noexcept { return *this; }
+};
+
 // The entities of `t` matching `w` (null: all) in primary key order, through
 // the best index: an eq on the primary key, then on a unique key, then on a
 // foreign key or hashed index, then an inq, then a range of an ordered
