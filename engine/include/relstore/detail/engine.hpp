@@ -283,14 +283,15 @@ class engine {
     using C = typename R::child;
     auto& t = tab<C>();
     if (changes.empty() || !patches_in_place<C>(changes) || t.watched()) return std::nullopt;
-    auto [first, last] = t.template index<R::child_key>().equal_range(key);
-    if (first == last) return result<std::size_t>(std::size_t{0});  // no write: nothing to count
+    const auto range = t.template index<R::child_key>().equal_range(key);  // not a binding: clang cannot capture one
+    auto first = range.first;
+    if (first == range.second) return result<std::size_t>(std::size_t{0});  // no write: nothing to count
     return guarded(false, [&]() -> result<std::size_t> {
       // Converted once, on the first child (as patch does).
       auto p = prepared_patch<C>::prepare(*first, changes, typed);
       if (!p) return std::move(p).error();
       std::size_t n = 0;
-      for (; first != last; ++first, ++n) p->write(t.stored(&*first));
+      for (; first != range.second; ++first, ++n) p->write(t.stored(&*first));
       return n;
     });
   }
