@@ -175,6 +175,10 @@ result<void> write_file_atomic_streamed(file_system& fs, const std::filesystem::
                                         std::size_t header_size, function_ref<result<void>(std::ostream&)> body,
                                         function_ref<std::string(std::uint64_t, std::uint32_t)> header) {
   const std::filesystem::path path = save_target(requested);
+  if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {  // a rename would replace it
+    return make_error(errc::io_error,
+                      "cannot save over " + path.string() + ": it is " + kind_of(st.st_mode) + ", not a regular file");
+  }
   auto t = create_temp(fs, path);
   if (!t) return std::move(t).error();
   keep_permissions(path, t->fd);

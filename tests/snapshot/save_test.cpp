@@ -3,6 +3,7 @@
 // new snapshot, never anything else.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +113,31 @@ TEST(Save, WritesThroughASymbolicLinkAndKeepsTheFilesPermissions) {
   ASSERT_TRUE(relstore::load(loaded, slot));
   EXPECT_TRUE(loaded == world(2)) << "the file it names was replaced";
   EXPECT_EQ(fs::status(slot).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  }
+}
+
+// Regression (review helper-46): a save renamed its file over whatever the
+// path named, so a save to /dev/full (as root) replaced the device with a
+// regular file. Load refuses what is not a regular file; so does save now.
+TEST(Save, OverWhatIsNotARegularFileIsRefusedAndLeavesItBe) {
+  test::temp_dir dir;
+  namespace fs = std::filesystem;
+  const auto fifo = dir.path() / "pipe.snap";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto r = relstore::save(world(1), fifo);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::io_error);
+  EXPECT_NE(r.error().message().find("cannot save over " + fifo.string() + ": it is a FIFO, not a regular file"),
+            std::string::npos)
+      << r.error().message();
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  const auto folder = dir.path() / "folder.snap";
+  fs::create_directory(folder);
+  auto f = relstore::save(world(1), folder);
+  ASSERT_FALSE(f);
+  EXPECT_NE(f.error().message().find("it is a folder"), std::string::npos) << f.error().message();
   for (const auto& e : fs::directory_iterator(dir.path())) {
     EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
   }
