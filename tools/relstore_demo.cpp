@@ -222,14 +222,16 @@ class simulation {
     return n;
   }
 
-  std::int64_t random_id(std::int64_t next) {
-    return std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(1, next - 1))(rng_);
+  // A key in [1, high] (1 if high < 1). High may be any key a REST client
+  // gave, up to INT64_MAX.
+  std::int64_t random_id(std::int64_t high) {
+    return std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(1, high))(rng_);
   }
 
   void spawn_player() {
     const std::int64_t zone = pick(1, opt_.zones);
     std::optional<std::int64_t> guild;
-    if (pick(0, 3) != 0) guild = pick(1, static_cast<int>(guild_high_));
+    if (pick(0, 3) != 0) guild = random_id(guild_high_);
     if (guild && !db_.repo<Guild>().exists(*guild)) guild.reset();
     auto p = keep(db_.repo<Zone>().related<"players">(zone).create(
         {.guildId = guild, .name = "player-" + std::to_string(++spawned_), .level = 1, .gold = 10}));
@@ -238,7 +240,7 @@ class simulation {
 
   void loot() {
     for (int i = 0; i < opt_.players / 50 + 1; ++i) {
-      const std::int64_t pid = random_id(player_high_ + 1);
+      const std::int64_t pid = random_id(player_high_);
       if (!db_.repo<Player>().exists(pid)) continue;
       auto item = keep(
           db_.repo<Player>().related<"items">(pid).create({.kind = i % 2 ? "sword" : "shield", .power = pick(1, 100)}));
@@ -250,7 +252,7 @@ class simulation {
 
   void move_players() {
     for (int i = 0; i < opt_.players / 100 + 1; ++i) {
-      const std::int64_t pid = random_id(player_high_ + 1);
+      const std::int64_t pid = random_id(player_high_);
       if (!db_.repo<Player>().exists(pid)) continue;
       (void)keep(
           db_.repo<Player>().update_by_id(pid, relstore::patch<Player>{}.set(&Player::zoneId, pick(1, opt_.zones))));
@@ -258,7 +260,7 @@ class simulation {
   }
 
   void level_up_guild() {
-    const std::int64_t gid = pick(1, static_cast<int>(guild_high_));
+    const std::int64_t gid = random_id(guild_high_);
     auto members = db_.repo<Guild>().related<"members">(gid);
     auto n = members.patch(relstore::patch<Player>{}.set(&Player::level, 2), field(&Player::level) < 2);
     if (n) accepted_ += *n;
@@ -268,7 +270,7 @@ class simulation {
   // the seller. Four writes, one transaction: a buyer left in debt fails the
   // check and the whole trade rolls back.
   void trade() {
-    const std::int64_t seller = random_id(player_high_ + 1), buyer = random_id(player_high_ + 1);
+    const std::int64_t seller = random_id(player_high_), buyer = random_id(player_high_);
     auto sellers_items = db_.repo<Player>().related<"items">(seller).find(relstore::filter<Item>{}.limit(1));
     if (seller == buyer || !db_.repo<Player>().exists(buyer) || !sellers_items || sellers_items->empty()) return;
     const Item item = (*sellers_items)[0].value;
@@ -302,7 +304,7 @@ class simulation {
 
   void retire_players() {
     for (int i = 0; i < opt_.players / 100 + 1; ++i) {
-      const std::int64_t pid = random_id(player_high_ + 1);
+      const std::int64_t pid = random_id(player_high_);
       if (!db_.repo<Player>().exists(pid)) continue;
       if (auto r = db_.repo<Player>().delete_by_id(pid); r) {
         ++accepted_;
@@ -313,7 +315,7 @@ class simulation {
   }
 
   void disband_and_refound_guild() {
-    const std::int64_t gid = pick(1, static_cast<int>(guild_high_));
+    const std::int64_t gid = random_id(guild_high_);
     if (auto r = db_.repo<Guild>().delete_by_id(gid); !r) note(r.error());
     auto g = keep(db_.repo<Guild>().create({.name = "guild-new-" + std::to_string(gid)}));
     if (g) guild_high_ = std::max(guild_high_, g->id);

@@ -57,6 +57,8 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
     o.populate =
         tools::whole_number("populate", vm["populate"].as<std::string>(), std::int64_t{0}, std::int64_t{100'000'000});
     tools::read_serve_options(vm, o.serve);
+    if (vm.count("snapshot") != 0 && o.serve.snapshot.empty())
+      throw po::error("--snapshot expects a file path, not an empty string");
     if (o.schema != "world" && o.schema != "shop")
       throw po::error("--schema expects world or shop, not '" + o.schema + "'");
   } catch (const po::error& e) {
@@ -66,28 +68,58 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
   return std::nullopt;
 }
 
-void populate(shop::store& db, std::int64_t orders) {
-  const std::int64_t customers = orders == 0 ? 0 : std::max<std::int64_t>(1, orders / 100);
-  for (std::int64_t c = 1; c <= customers; ++c) {
-    (void)db.repo<shop::Customer>().create({.name = "customer-" + std::to_string(c)}).value();
-  }
-  for (std::int64_t i = 0; i < orders; ++i) {
-    (void)db.repo<shop::Order>()
-        .create({.customerId = 1 + i % customers, .total = static_cast<double>(i % 100), .note = "order"})
-        .value();
-  }
+// The key of the entity `r` created, or nullopt after saying on stderr
+// why the create was refused.
+template <class M>
+std::optional<std::int64_t> created(const relstore::result<M>& r) {
+  if (r) return r->id;
+  std::fprintf(stderr, "relstore-server: --populate: %s\n", r.error().message().c_str());
+  return std::nullopt;
 }
 
-void populate(world::store& db, std::int64_t players) {
-  if (players == 0) return;
-  for (int z = 1; z <= 20; ++z) (void)db.repo<world::Zone>().create({.name = "zone-" + std::to_string(z)}).value();
-  for (int g = 1; g <= 10; ++g) (void)db.repo<world::Guild>().create({.name = "guild-" + std::to_string(g)}).value();
-  for (std::int64_t p = 0; p < players; ++p) {
-    auto player = db.repo<world::Player>()
-                      .create({.zoneId = 1 + p % 20, .guildId = 1 + p % 10, .name = "player-" + std::to_string(p)})
-                      .value();
-    (void)db.repo<world::Player>().related<"items">(player.id).create({.kind = "sword", .power = 10}).value();
+// Adds `orders` orders, spread over the customers it adds (a loaded
+// snapshot's keys are left alone). False if a create was refused.
+bool populate(shop::store& db, std::int64_t orders) {
+  if (orders == 0) return true;
+  std::vector<std::int64_t> customers;
+  for (std::int64_t c = 1; c <= std::max<std::int64_t>(1, orders / 100); ++c) {
+    const auto id = created(db.repo<shop::Customer>().create({.name = "customer-" + std::to_string(c)}));
+    if (!id) return false;
+    customers.push_back(*id);
   }
+  for (std::int64_t i = 0; i < orders; ++i) {
+    const std::int64_t owner = customers[static_cast<std::size_t>(i) % customers.size()];
+    if (!created(db.repo<shop::Order>().create(
+            {.customerId = owner, .total = static_cast<double>(i % 100), .note = "order"})))
+      return false;
+  }
+  return true;
+}
+
+// Adds `players` players with a sword each, in 20 zones and 10 guilds it
+// adds. False if a create was refused.
+bool populate(world::store& db, std::int64_t players) {
+  if (players == 0) return true;
+  std::vector<std::int64_t> zones, guilds;
+  for (int z = 1; z <= 20; ++z) {
+    const auto id = created(db.repo<world::Zone>().create({.name = "zone-" + std::to_string(z)}));
+    if (!id) return false;
+    zones.push_back(*id);
+  }
+  for (int g = 1; g <= 10; ++g) {
+    const auto id = created(db.repo<world::Guild>().create({.name = "guild-" + std::to_string(g)}));
+    if (!id) return false;
+    guilds.push_back(*id);
+  }
+  for (std::int64_t p = 0; p < players; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    const auto id = created(db.repo<world::Player>().create({.zoneId = zones[i % zones.size()],
+                                                             .guildId = guilds[i % guilds.size()],
+                                                             .name = "player-" + std::to_string(p)}));
+    if (!id || !created(db.repo<world::Player>().related<"items">(*id).create({.kind = "sword", .power = 10})))
+      return false;
+  }
+  return true;
 }
 
 template <class Store>
@@ -100,7 +132,7 @@ int run(const options& o) {
       return 1;
     }
   }
-  populate(db, o.populate);
+  if (!populate(db, o.populate)) return 1;
   const auto frame = std::chrono::milliseconds(100);
   if constexpr (std::is_same_v<Store, world::store>) {
     return tools::serve_world(

@@ -97,7 +97,8 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   }
   std::signal(SIGINT, detail::request_stop);
   std::signal(SIGTERM, detail::request_stop);
-  std::printf("%s: listening on http://%s:%u%s%s\n", program, o.address.c_str(), static_cast<unsigned>(http.port()),
+  const std::string host = o.address.find(':') == std::string::npos ? o.address : "[" + o.address + "]";  // IPv6
+  std::printf("%s: listening on http://%s:%u%s%s\n", program, host.c_str(), static_cast<unsigned>(http.port()),
               o.read_only ? " (read-only)" : "", o.token.empty() ? "" : " (bearer token required)");
   std::fflush(stdout);
   using clock = std::chrono::steady_clock;

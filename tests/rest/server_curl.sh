@@ -151,11 +151,47 @@ check 403 DELETE /players/1 '' 'READ_ONLY'
 check 200 GET /players/count '' '^\{"count":20\}$'
 extra=()
 
+# --populate after a load adds its own parents: the loaded world may lack
+# zone 1 (REGRESSION: it created players in zone 1 and aborted).
+start sparse --schema world --populate 1 --snapshot "$dir/world.snap"
+check 204 DELETE /players/1
+check 204 DELETE /zones/1
+kill -TERM "$pid"
+wait "$pid" || problem "the sparse world server exited with status $?"
+start sparse_again --schema world --populate 1 --snapshot "$dir/world.snap"
+check 200 GET /zones/count '' '^\{"count":39\}$'
+check 200 GET /players '' '"zoneId":21'
+kill -TERM "$pid"
+wait "$pid" || problem "the repopulated world server exited with status $?"
+
+# An empty --snapshot is refused (it turned saving off); an IPv6 address
+# is printed as a URL can hold it.
+timeout 5 "$server" --port 0 --snapshot '' >"$dir/empty.out" 2>"$dir/empty.err"
+[ $? -eq 2 ] && grep -q 'expects a file path' "$dir/empty.err" || problem "an empty --snapshot was not refused"
+"$server" --port 0 --address ::1 >"$dir/v6.out" 2>&1 &
+v6=$!
+pids+=("$v6")
+for _ in $(seq 100); do
+  grep -q 'listening on' "$dir/v6.out" && break
+  kill -0 "$v6" 2>/dev/null || break  # no IPv6 on this machine: nothing to check
+  sleep 0.05
+done
+if grep -q 'listening on' "$dir/v6.out"; then
+  grep -q 'listening on http://\[::1\]:' "$dir/v6.out" || problem "IPv6 URL: $(cat "$dir/v6.out")"
+fi
+kill -TERM "$v6" 2>/dev/null
+
 # ------------------------------------------------ the demo serving its world
 if [ -n "$demo" ]; then
   program=$demo start demo --serve --players 30 --snapshot "$dir/demo.snap"
   check 200 GET /zones/count '' '^\{"count":20\}$'
   check 200 GET '/players?filter={"limit":1,"include":["items"]}' '' '"items":\['
+  # Keys up to INT64_MAX from a client: the tick draws keys as int64
+  # (REGRESSION: it cut a guild key to int, and overflowed past INT64_MAX).
+  check 201 POST /guilds '{"id":3000000000,"name":"big"}'
+  check 201 POST /players '{"id":9223372036854775806,"zoneId":1,"name":"max"}'
+  sleep 3
+  grep -E 'id -[0-9]|runtime error' "$dir/demo.out" "$dir/demo.err" && problem "the demo's tick drew a bad key"
   kill -TERM "$pid"
   wait "$pid" || problem "the demo exited with status $?"
   [ -s "$dir/demo.snap" ] || problem "the demo did not save its world"
