@@ -193,7 +193,8 @@ class has_many_repository {
   }
 
   // Deletes this parent's matching children (policies apply); returns how
-  // many matched. Another parent's children are never touched.
+  // many it deleted itself (repository::delete_all's count). Another
+  // parent's children are never touched.
   template <bool W = writable>
   result<std::size_t> delete_all(const where<C>& w = {}) {
     return matching(w).and_then(

@@ -136,7 +136,8 @@ class has_many_through_repository {
   // Deletes the targets find(w, through) reaches, with this parent's links
   // to them first (as LoopBack does); the targets' own relations then apply
   // their policies (a target another parent still links is refused under
-  // restrict). Returns how many targets; all or nothing.
+  // restrict). Returns how many targets it deleted itself
+  // (repository::delete_all's count); all or nothing.
   template <bool W = writable>
   result<std::size_t> delete_all(const where<T>& w = {}, const where<L>& through = {}) {
     return targets(w, through).and_then([&](std::vector<const void*> hit) -> result<std::size_t> {

@@ -264,7 +264,9 @@ class repository {
   }
 
   // Deletes every match (all entities for an empty where); returns how many
-  // matched. Cascaded and set-null rows are not counted.
+  // matches it deleted itself, in key order, as SQLite counts changes:
+  // cascaded and set-null rows, and a match an earlier match's cascade
+  // already took, are not counted.
   template <bool W = writable>
   result<std::size_t> delete_all(const where<M>& w = {}) {
     return matching(w).and_then(
