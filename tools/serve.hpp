@@ -3,6 +3,7 @@
 // the server on the thread owning the store (server.hpp's contract).
 #pragma once
 
+#include <relstore/background_save.hpp>
 #include <relstore/rest/router.hpp>
 #include <relstore/rest/server.hpp>
 #include <relstore/rest/store_backend.hpp>
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "whole_number.hpp"
@@ -71,7 +73,9 @@ inline void request_stop(int) { stop_requested = 1; }
 // Serves `db` until SIGINT or SIGTERM, then saves it to o.snapshot (if
 // set). Every `frame` it calls tick() (a game's frame; a no-op for a plain
 // server); in between it sleeps until a request arrives and runs it at once
-// through poll(), on this thread. Returns the exit status.
+// through poll(), on this thread. POST /snapshot starts a background save,
+// which reads the store a slice at a time between frames: the loop does not
+// stall for it. Returns the exit status.
 template <class Schema, class Tick>
 int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::milliseconds frame, Tick&& tick,
           const char* program) {
@@ -79,10 +83,24 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   relstore::rest::router_options ro;
   ro.read_only = o.read_only;
   ro.title = program;
+  std::optional<relstore::background_save> saving;  // the one POST /snapshot started last
+  const auto report = [&](const relstore::result<void>& r) {
+    if (r) {
+      std::printf("%s: saved %s\n", program, o.snapshot.c_str());
+    } else {
+      std::fprintf(stderr, "%s: saving %s failed: %s\n", program, o.snapshot.c_str(), r.error().message().c_str());
+    }
+    std::fflush(stdout);
+    return static_cast<bool>(r);
+  };
   if (!o.snapshot.empty()) {
     ro.save = [&]() -> relstore::result<std::string> {
-      return relstore::save(db, o.snapshot).transform([&] { return o.snapshot; });
+      auto started = relstore::save_in_background(db, o.snapshot);  // busy while the last one runs
+      if (!started) return std::move(started).error();
+      saving = std::move(*started);
+      return o.snapshot;
     };
+    ro.save_starts = true;
   }
   relstore::rest::router routes(backend, std::move(ro));
   relstore::rest::server http(routes, {.address = o.address,
@@ -111,17 +129,17 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
       tick();
       next_frame = now + frame;
     }
-    http.wait(std::min(slice, std::chrono::duration_cast<std::chrono::milliseconds>(next_frame - now)));
+    // While a save runs, it gets 2 ms in every 10.
+    const auto wait = saving && saving->running() ? std::chrono::milliseconds(8) : slice;
+    http.wait(std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(next_frame - now)));
     http.poll();
+    if (saving && saving->running()) {
+      if (auto done = saving->poll(std::chrono::milliseconds(2))) report(*done);
+    }
   }
   http.stop();
-  if (!o.snapshot.empty()) {
-    if (auto r = relstore::save(db, o.snapshot); !r) {
-      std::fprintf(stderr, "%s: saving %s failed: %s\n", program, o.snapshot.c_str(), r.error().message().c_str());
-      return 1;
-    }
-    std::printf("%s: saved %s\n", program, o.snapshot.c_str());
-  }
+  if (saving && saving->running()) report(saving->wait());
+  if (!o.snapshot.empty() && !report(relstore::save(db, o.snapshot))) return 1;
   std::printf("%s: stopped\n", program);
   return 0;
 }

@@ -382,6 +382,21 @@ TEST_F(Router, OpenApiAndSnapshotRoute) {
   EXPECT_EQ(r.body, R"({"saved":"/tmp/x.snap"})");
   EXPECT_EQ(saves, 1);
   EXPECT_TRUE(body(with_save.handle({"GET", "/openapi.json", ""})).at("paths").as_object().contains("/snapshot"));
+
+  // A save that only starts (relstore-server's background save): 202, and
+  // busy while the last one runs is 409.
+  bool running = false;
+  relstore::rest::router starts(backend, {.save =
+                                              [&]() -> relstore::result<std::string> {
+                                                if (running) return relstore::make_error(relstore::errc::busy, "busy");
+                                                running = true;
+                                                return std::string("/tmp/x.snap");
+                                              },
+                                          .save_starts = true});
+  r = starts.handle({"POST", "/snapshot", ""});
+  EXPECT_EQ(r.status, 202u);
+  EXPECT_EQ(r.body, R"({"saving":"/tmp/x.snap"})");
+  EXPECT_EQ(starts.handle({"POST", "/snapshot", ""}).status, 409u);
 }
 
 TEST(RestStatus, EveryErrorCode) {
@@ -390,6 +405,7 @@ TEST(RestStatus, EveryErrorCode) {
   auto s = [](errc c, std::string m = "x") { return status_of(relstore::make_error(c, std::move(m))); };
   EXPECT_EQ(s(errc::not_found), 404u);
   EXPECT_EQ(s(errc::already_exists), 409u);
+  EXPECT_EQ(s(errc::busy), 409u);
   EXPECT_EQ(s(errc::restrict_violation), 409u);
   EXPECT_EQ(s(errc::foreign_key_violation), 422u);
   EXPECT_EQ(s(errc::constraint_violation), 422u);

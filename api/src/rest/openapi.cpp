@@ -227,7 +227,9 @@ std::string openapi_document(const registry& reg, std::string_view title, bool s
   }
   if (snapshot_route) {
     json::object save = operation("snapshot.save", "save the store to its snapshot file", "snapshot");
-    save["responses"] = json::object{{"200", reply("the path saved", nullptr)}};
+    save["responses"] = json::object{{"200", reply("the path saved", nullptr)},
+                                     {"202", reply("the path a save was started to (it finishes later)", nullptr)},
+                                     {"409", error_reply()}};
     paths["/snapshot"] = json::object{{"post", std::move(save)}};
   }
 

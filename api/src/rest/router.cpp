@@ -28,6 +28,7 @@ unsigned status_of(const error& e) {
     case errc::already_exists:
     case errc::restrict_violation:
     case errc::key_space_exhausted:
+    case errc::busy:
       return 409;
     case errc::foreign_key_violation:
     case errc::constraint_violation:
@@ -328,9 +329,9 @@ response router::dispatch(const request& r) {
     if (options_.read_only) return error_response(403, "the server is read-only", "READ_ONLY");
     auto saved = options_.save();
     if (!saved) return error_response(saved.error());
-    std::string body = "{\"saved\":";
+    std::string body = options_.save_starts ? "{\"saving\":" : "{\"saved\":";
     detail::write_json_value(value_view(std::string_view(*saved)), body);
-    return json_ok(200, body + "}");
+    return json_ok(options_.save_starts ? 202 : 200, body + "}");
   }
   if (s.empty() || s.size() > 3) return endpoint_not_found(r);
   const auto model = models_.find(s[0]);

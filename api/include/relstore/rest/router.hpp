@@ -18,7 +18,7 @@
 //   GET/POST/PATCH/DELETE /{models}/{id}/{hasOne}   as hasMany, GET gives one object
 //   GET/POST/PATCH/DELETE /{models}/{id}/{hasManyThrough}   as hasMany; POST links
 //   GET    /openapi.json                200 OpenAPI 3 document
-//   POST   /snapshot                    200 {"saved":path} when router_options::save is set
+//   POST   /snapshot                    200 {"saved":path} (202 {"saving":path}) when router_options::save is set
 //
 // {models} is path_of(model name) (paths.hpp). A filter or where is JSON
 // (?filter={"where":{"total":{"gt":50}}}) or LoopBack's bracket form
@@ -59,9 +59,12 @@ struct router_options {
   // exists and takes the method, the server's policy refuses it (405 would
   // claim the resource never takes it).
   bool read_only = false;
-  // POST /snapshot calls it and answers {"saved": <its result>}; unset,
-  // the route does not exist.
+  // POST /snapshot calls it and answers 200 {"saved": <its result>}; unset,
+  // the route does not exist. With save_starts set, save only starts a
+  // save that finishes later (save_in_background): the answer is then 202
+  // {"saving": <its result>}. Its errors: busy is 409, others 500.
   std::function<result<std::string>()> save;
+  bool save_starts = false;
   std::string title = "relstore";  // the OpenAPI document's info.title
 };
 
