@@ -135,8 +135,9 @@ TEST_F(ColumnTable, SetNullKeepsEntityPointersTakenBeforeIt) {
   EXPECT_EQ(t.get(1, 0), value_view(std::int64_t{3}));
 }
 
-// A column written through a reference held across a read leaves that
-// read's index stale (the documented misuse): distinct visits the row the
+// An integer column written through a reference held across a read leaves
+// that read's index stale (the documented misuse; for a string field it is
+// undefined behaviour): distinct visits the row the
 // index does not know, without reading past the index (it crashed before).
 // Taking the column again gives a fresh index.
 TEST_F(ColumnTable, AStaleIndexIsNoCrashAndTakingTheColumnAgainRebuildsIt) {

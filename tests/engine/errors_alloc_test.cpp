@@ -294,8 +294,6 @@ TEST(WriteOutOfMemory, ACascadeOrSetNullThatFailsPartWayChangesNothing) {
   }
 }
 
-// An update of one entity by its key (a game's reparent) allocates nothing:
-// it once built three one-element vectors per call.
 // compact() moved the entities out of the table before copying them to
 // the new pool: a bad_alloc part-way lost the rest (children without
 // parents). Now the table keeps them (REGRESSION, review helper-46).
@@ -326,6 +324,8 @@ TEST(WriteOutOfMemory, ACompactThatFailsKeepsEveryEntity) {
   EXPECT_GT(failures, 2);
 }
 
+// An update of one entity by its key (a game's reparent) allocates nothing:
+// it once built three one-element vectors per call.
 TEST(UpdateById, OneEntityAllocatesNothing) {
   shop::store db;
   const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();

@@ -428,6 +428,17 @@ TEST(NodePoolStore, AMoveAssignedFromStoreIsEmptyAndTakesWrites) {
   EXPECT_EQ(c->id, 1);
   ASSERT_TRUE(b.repo<Order>().create({.customerId = c->id}));
   EXPECT_EQ(b.size<Order>(), 1u);
+
+  // Moved into itself, a store keeps its entities (the first version of
+  // the fix emptied it); a move-constructed-from store also starts over.
+  shop::store& alias = a;
+  a = std::move(alias);
+  EXPECT_TRUE(a == expected);
+  shop::store d = std::move(a);
+  EXPECT_TRUE(d == expected);
+  auto again = a.repo<Customer>().create({.name = "again"});  // NOLINT(bugprone-use-after-move)
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(again->id, 1);
 }
 
 TEST(NodePoolStore, CompactKeepsEveryEntityAndPutsEachParentsChildrenSideBySide) {

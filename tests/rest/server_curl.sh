@@ -195,9 +195,10 @@ if [ -n "$demo" ]; then
   check 201 POST /guilds '{"id":3000000000,"name":"big"}'
   check 201 POST /players '{"id":9223372036854775806,"zoneId":1,"name":"max"}'
   sleep 3
-  grep -E 'id -[0-9]|runtime error' "$dir/demo.out" "$dir/demo.err" && problem "the demo's tick drew a bad key"
   kill -TERM "$pid"
   wait "$pid" || problem "the demo exited with status $?"
+  # Read once the demo has exited and flushed; UBSan's report goes to stderr.
+  grep -E 'id -[0-9]|runtime error' "$dir/demo.out" "$dir/demo.err" && problem "the demo's tick drew a bad key"
   [ -s "$dir/demo.snap" ] || problem "the demo did not save its world"
 fi
 

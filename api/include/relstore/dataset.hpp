@@ -62,8 +62,8 @@ class dataset {
   // Direct access to a column, e.g. to build or damage data in bulk. After
   // changing the number of values, call resize(model, rows). The reference
   // is invalidated, for writing, by any read of the dataset (a find, dump,
-  // verify, ...): a read indexes the column as it is then, so take the
-  // reference again with cells() to change the column after a read.
+  // verify, ...), which indexes the column as it is then. REQUIRES: to
+  // change the column after a read, take the reference again with cells().
   column& cells(std::size_t model, std::size_t field) { return data_.table(model).at(field); }
   const column& cells(std::size_t model, std::size_t field) const { return data_.table(model).at(field); }
   // REQUIRES: every column of `model` holds `rows` values.

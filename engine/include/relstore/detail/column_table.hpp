@@ -3,8 +3,9 @@
 // with indexes built when first asked for, so the same query pipeline and
 // integrity checks run on it as on a typed store. Internal.
 //
-// Not synchronised. Entity pointers and indexes are invalidated by any write
-// (add_row, set, a change to a column, reserve).
+// Not synchronised. Entity pointers are invalidated by a change of rows
+// (add_row, set_rows, erase, select_rows, reserve); a field's index by a
+// change to that field (set, set_null, at()).
 #pragma once
 
 #include <cstddef>
@@ -85,8 +86,10 @@ class column_table final : public table_base {
   void select_rows(const std::vector<std::size_t>& order);
 
   // Drops field's index, which a later read rebuilds from the column as it
-  // is then. The reference is invalidated, for writing, by that read: a
-  // write through it after a read leaves the index stale (call at() again).
+  // is then. The reference is invalidated, for writing, by that read.
+  // REQUIRES: no write through it after a read (call at() again): the index
+  // would be stale, and a string field's index would point into replaced
+  // strings (undefined behaviour).
   column& at(std::size_t field) {
     changed(field);
     return columns_[field];

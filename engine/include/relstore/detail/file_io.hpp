@@ -21,7 +21,8 @@ namespace relstore::detail {
 // the rename the previous file is untouched and the temporary one removed;
 // a failed folder sync is reported after the rename. A symbolic link is
 // written through (the file it names is replaced), and a replaced file's
-// permissions are kept.
+// permissions are kept. A path naming what is not a regular file (a
+// device, FIFO, folder) is an io_error, and is left as it is.
 // The file's first `header_size` bytes depend on the rest: body(out)
 // streams the rest through `out` (buffered: it is never held whole in
 // memory), then header(length, crc), given the length and CRC32C of what

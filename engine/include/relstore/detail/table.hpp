@@ -570,6 +570,7 @@ table<M, Relations, Indexes>::table(table&& other) noexcept
       events_(std::move(other.events_)),
       subs_(std::move(other.subs_)) {
   items.swap(other.items);
+  other.keys().reset();  // a moved-from table is empty
   journal_ = nullptr;
   repool();
   other.repool();
@@ -577,6 +578,7 @@ table<M, Relations, Indexes>::table(table&& other) noexcept
 
 template <class M, class Relations, class Indexes>
 auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
+  if (this == &other) return *this;
   items.swap(other.items);
   keys() = std::exchange(other.keys(), key_counter{});
   other.items.clear();  // this table's old entities: a moved-from table is empty
