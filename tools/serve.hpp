@@ -123,19 +123,25 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   auto next_frame = clock::now() + frame;
   // A bounded wait, so a signal is seen within 100 ms whatever the frame.
   const auto slice = std::min(frame, std::chrono::milliseconds(100));
+  // While a save runs, it gets a 2 ms slice at most every 10 ms of wall
+  // clock, however many requests wake the loop.
+  auto next_slice = clock::now();
   while (detail::stop_requested == 0) {
     const auto now = clock::now();
     if (now >= next_frame) {
       tick();
       next_frame = now + frame;
     }
-    // While a save runs, it gets 2 ms in every 10.
-    const auto wait = saving && saving->running() ? std::chrono::milliseconds(8) : slice;
-    http.wait(std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(next_frame - now)));
-    http.poll();
-    if (saving && saving->running()) {
+    const bool save_running = saving && saving->running();
+    if (save_running && clock::now() >= next_slice) {
       if (auto done = saving->poll(std::chrono::milliseconds(2))) report(*done);
+      next_slice = clock::now() + std::chrono::milliseconds(8);
     }
+    auto until = std::min(next_frame, clock::now() + slice);
+    if (saving && saving->running()) until = std::min(until, next_slice);
+    http.wait(std::max(std::chrono::milliseconds(0),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now())));
+    http.poll();
   }
   http.stop();
   if (saving && saving->running()) report(saving->wait());

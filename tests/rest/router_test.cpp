@@ -386,17 +386,23 @@ TEST_F(Router, OpenApiAndSnapshotRoute) {
   // A save that only starts (relstore-server's background save): 202, and
   // busy while the last one runs is 409.
   bool running = false;
-  relstore::rest::router starts(backend, {.save =
-                                              [&]() -> relstore::result<std::string> {
-                                                if (running) return relstore::make_error(relstore::errc::busy, "busy");
-                                                running = true;
-                                                return std::string("/tmp/x.snap");
-                                              },
+  relstore::rest::router starts(backend, {.save = [&]() -> relstore::result<std::string> {
+                                            if (running) return relstore::make_error(relstore::errc::busy, "busy");
+                                            running = true;
+                                            return std::string("/tmp/x.snap");
+                                          },
                                           .save_starts = true});
   r = starts.handle({"POST", "/snapshot", ""});
   EXPECT_EQ(r.status, 202u);
   EXPECT_EQ(r.body, R"({"saving":"/tmp/x.snap"})");
   EXPECT_EQ(starts.handle({"POST", "/snapshot", ""}).status, 409u);
+  const auto saves_doc = body(with_save.handle({"GET", "/openapi.json", ""})).at("paths").at("/snapshot").at("post");
+  const auto starts_doc = body(starts.handle({"GET", "/openapi.json", ""})).at("paths").at("/snapshot").at("post");
+  EXPECT_TRUE(saves_doc.at("responses").as_object().contains("200"));
+  EXPECT_FALSE(saves_doc.at("responses").as_object().contains("202"));
+  EXPECT_TRUE(starts_doc.at("responses").as_object().contains("202"));
+  EXPECT_TRUE(starts_doc.at("responses").as_object().contains("409"));
+  EXPECT_FALSE(starts_doc.at("responses").as_object().contains("200"));
 }
 
 TEST(RestStatus, EveryErrorCode) {

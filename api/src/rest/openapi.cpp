@@ -137,7 +137,7 @@ json::object error_reply() {
 
 }  // namespace
 
-std::string openapi_document(const registry& reg, std::string_view title, bool snapshot_route) {
+std::string openapi_document(const registry& reg, std::string_view title, bool snapshot_route, bool snapshot_starts) {
   json::object schemas, paths;
   for (std::size_t m = 0; m < reg.model_count(); ++m) {
     const model_info& info = reg.model(m);
@@ -227,9 +227,10 @@ std::string openapi_document(const registry& reg, std::string_view title, bool s
   }
   if (snapshot_route) {
     json::object save = operation("snapshot.save", "save the store to its snapshot file", "snapshot");
-    save["responses"] = json::object{{"200", reply("the path saved", nullptr)},
-                                     {"202", reply("the path a save was started to (it finishes later)", nullptr)},
-                                     {"409", error_reply()}};
+    save["responses"] =
+        snapshot_starts ? json::object{{"202", reply("the path a save was started to (it finishes later)", nullptr)},
+                                       {"409", error_reply()}}
+                        : json::object{{"200", reply("the path saved", nullptr)}};
     paths["/snapshot"] = json::object{{"post", std::move(save)}};
   }
 

@@ -256,7 +256,7 @@ response no_content(const result<void>& r) {
 router::router(backend& b, router_options options) : backend_(&b), options_(std::move(options)) {
   const registry& reg = b.schema();
   for (std::size_t m = 0; m < reg.model_count(); ++m) models_.emplace(path_of(reg.model(m).name), m);
-  openapi_ = openapi_document(reg, options_.title, static_cast<bool>(options_.save));
+  openapi_ = openapi_document(reg, options_.title, static_cast<bool>(options_.save), options_.save_starts);
 }
 
 namespace {

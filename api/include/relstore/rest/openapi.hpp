@@ -10,7 +10,9 @@
 
 namespace relstore::rest {
 
-// `snapshot_route`: whether POST /snapshot is served.
-std::string openapi_document(const registry& reg, std::string_view title, bool snapshot_route);
+// `snapshot_route`: whether POST /snapshot is served; `snapshot_starts`:
+// whether it only starts a save (202, 409 while one runs) or saves (200).
+std::string openapi_document(const registry& reg, std::string_view title, bool snapshot_route,
+                             bool snapshot_starts = false);
 
 }  // namespace relstore::rest
