@@ -94,6 +94,29 @@ TEST(RestServer, UnpolledRequestsAreDroppedAtStop) {
   t.join();
 }
 
+// stop() posted the acceptor's close and stopped the threads at once, so
+// the close could be skipped: while a program saved its world after
+// stop(), new clients were accepted into the backlog and never answered
+// (review helper-46). A stopped server refuses connections.
+TEST(RestServer, AStoppedServerRefusesConnections) {
+  shop::store db;
+  relstore::rest::store_backend<shop::schema> backend(db);
+  relstore::rest::router routes(backend);
+  for (int round = 0; round < 20; ++round) {
+    relstore::rest::server server(routes);
+    ASSERT_TRUE(server.start().has_value());
+    server.stop();
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(server.port());
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(c, 0);
+    EXPECT_NE(::connect(c, reinterpret_cast<const sockaddr*>(&at), sizeof at), 0) << "round " << round;
+    ::close(c);
+  }
+}
+
 // Serves `db` on a running server until the owner stops it: a thread that
 // polls, for the tests that only talk HTTP.
 class polled_server {

@@ -334,13 +334,11 @@ bool server::wait(std::chrono::milliseconds timeout) {
 void server::stop() {
   impl& s = *impl_;
   if (s.threads.empty()) return;
-  asio::post(s.ioc, [&s] {
-    beast::error_code ignored;
-    s.acceptor.close(ignored);
-  });
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  beast::error_code ignored;
+  s.acceptor.close(ignored);  // no thread runs the io_context now; a post could be skipped by stop()
   std::lock_guard<std::mutex> lock(s.mu);
   s.queue.clear();
 }
