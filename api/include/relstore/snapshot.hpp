@@ -37,7 +37,7 @@ struct load_options {
   file_system* fs = nullptr;  // null: default_file_system()
   // Also load what a strict load refuses: a snapshot whose schema shares no
   // model with the program's (the store ends up empty) or contradicts one of
-  // its relations (another target, key or policy), and primary keys create
+  // its relations (another kind, target, key or policy), and primary keys create
   // refuses (0, ""). For repairing files; off by default.
   bool lenient = false;
 };

@@ -30,7 +30,7 @@ bool widens(field_type from, field_type to);
 
 // Checks that the snapshot shares a model with the program, that its
 // relations' models exist in the program and do not contradict a relation of
-// the same name there (another target, key or policy), and that the
+// the same name there (another kind, target, key or policy), and that the
 // program's relations find their key fields in the snapshot. `lenient`
 // skips the first and the contradiction checks. Errors: schema_mismatch
 // naming the model or relation.
