@@ -77,16 +77,24 @@ std::optional<std::int64_t> created(const relstore::result<M>& r) {
   return std::nullopt;
 }
 
+// Adds `n` entities of M named prefix-1 .. prefix-n and appends their keys
+// to `keys`. False if a create was refused.
+template <class M, class Store>
+bool add_named(Store& db, std::int64_t n, const std::string& prefix, std::vector<std::int64_t>& keys) {
+  for (std::int64_t k = 1; k <= n; ++k) {
+    const auto id = created(db.template repo<M>().create({.name = prefix + "-" + std::to_string(k)}));
+    if (!id) return false;
+    keys.push_back(*id);
+  }
+  return true;
+}
+
 // Adds `orders` orders, spread over the customers it adds (a loaded
 // snapshot's keys are left alone). False if a create was refused.
 bool populate(shop::store& db, std::int64_t orders) {
   if (orders == 0) return true;
   std::vector<std::int64_t> customers;
-  for (std::int64_t c = 1; c <= std::max<std::int64_t>(1, orders / 100); ++c) {
-    const auto id = created(db.repo<shop::Customer>().create({.name = "customer-" + std::to_string(c)}));
-    if (!id) return false;
-    customers.push_back(*id);
-  }
+  if (!add_named<shop::Customer>(db, std::max<std::int64_t>(1, orders / 100), "customer", customers)) return false;
   for (std::int64_t i = 0; i < orders; ++i) {
     const std::int64_t owner = customers[static_cast<std::size_t>(i) % customers.size()];
     if (!created(db.repo<shop::Order>().create(
@@ -101,16 +109,7 @@ bool populate(shop::store& db, std::int64_t orders) {
 bool populate(world::store& db, std::int64_t players) {
   if (players == 0) return true;
   std::vector<std::int64_t> zones, guilds;
-  for (int z = 1; z <= 20; ++z) {
-    const auto id = created(db.repo<world::Zone>().create({.name = "zone-" + std::to_string(z)}));
-    if (!id) return false;
-    zones.push_back(*id);
-  }
-  for (int g = 1; g <= 10; ++g) {
-    const auto id = created(db.repo<world::Guild>().create({.name = "guild-" + std::to_string(g)}));
-    if (!id) return false;
-    guilds.push_back(*id);
-  }
+  if (!add_named<world::Zone>(db, 20, "zone", zones) || !add_named<world::Guild>(db, 10, "guild", guilds)) return false;
   for (std::int64_t p = 0; p < players; ++p) {
     const auto i = static_cast<std::size_t>(p);
     const auto id = created(db.repo<world::Player>().create({.zoneId = zones[i % zones.size()],

@@ -126,25 +126,25 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   // While a save runs, it gets a 2 ms slice at most every 10 ms of wall
   // clock, however many requests wake the loop.
   auto next_slice = clock::now();
+  const auto save_running = [&] { return saving && saving->running(); };
   while (detail::stop_requested == 0) {
     const auto now = clock::now();
     if (now >= next_frame) {
       tick();
       next_frame = now + frame;
     }
-    const bool save_running = saving && saving->running();
-    if (save_running && clock::now() >= next_slice) {
+    if (save_running() && clock::now() >= next_slice) {
       if (auto done = saving->poll(std::chrono::milliseconds(2))) report(*done);
       next_slice = clock::now() + std::chrono::milliseconds(8);
     }
     auto until = std::min(next_frame, clock::now() + slice);
-    if (saving && saving->running()) until = std::min(until, next_slice);
+    if (save_running()) until = std::min(until, next_slice);
     http.wait(std::max(std::chrono::milliseconds(0),
                        std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now())));
     http.poll();
   }
   http.stop();
-  if (saving && saving->running()) report(saving->wait());
+  if (save_running()) report(saving->wait());
   if (!o.snapshot.empty() && !report(relstore::save(db, o.snapshot))) return 1;
   std::printf("%s: stopped\n", program);
   return 0;
