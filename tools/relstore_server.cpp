@@ -42,7 +42,7 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
   add("schema", po::value<std::string>(&o.schema)->value_name("S")->default_value(o.schema),
       "the schema served: world (the demo's game world) or shop (customers and orders)");
   add("snapshot", po::value<std::string>(&o.serve.snapshot)->value_name("PATH"),
-      "loaded at start if it exists; saved by POST /snapshot and on SIGINT/SIGTERM");
+      "loaded at start if it exists; saved by POST /snapshot and on SIGINT/SIGTERM (never with --read-only)");
   add("populate", po::value<std::string>()->value_name("N")->default_value("0"),
       "start with N orders (shop: over N/100 customers) or N players (world)");
   tools::add_serve_options(desc, o.serve);

@@ -28,7 +28,7 @@ struct serve_options {
   std::uint16_t port = 3000;
   bool read_only = false;
   std::string token;     // --token, else $RELSTORE_TOKEN; empty: none
-  std::string snapshot;  // saved by POST /snapshot and on SIGINT/SIGTERM; empty: no saving
+  std::string snapshot;  // saved by POST /snapshot and on SIGINT/SIGTERM unless read_only; empty: no saving
   unsigned threads = 1;
   std::size_t body_limit = 1 << 20;
   std::uint32_t idle_timeout_ms = 30'000;
@@ -71,7 +71,7 @@ inline void request_stop(int) { stop_requested = 1; }
 }  // namespace detail
 
 // Serves `db` until SIGINT or SIGTERM, then saves it to o.snapshot (if
-// set). Every `frame` it calls tick() (a game's frame; a no-op for a plain
+// set and not o.read_only). Every `frame` it calls tick() (a game's frame; a no-op for a plain
 // server); in between it sleeps until a request arrives and runs it at once
 // through poll(), on this thread. POST /snapshot starts a background save,
 // which reads the store a slice at a time between frames: the loop does not
@@ -145,7 +145,9 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
   }
   http.stop();
   if (save_running()) report(saving->wait());
-  if (!o.snapshot.empty() && !report(relstore::save(db, o.snapshot))) return 1;
+  // A read-only server only reads its snapshot: another program may have
+  // saved a newer one there since.
+  if (!o.snapshot.empty() && !o.read_only && !report(relstore::save(db, o.snapshot))) return 1;
   std::printf("%s: stopped\n", program);
   return 0;
 }

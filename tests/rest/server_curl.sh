@@ -141,6 +141,19 @@ wait "$pid" || problem "the server exited with status $?"
 start reload --schema shop --snapshot "$dir/shop.snap"
 check 200 GET /customers/count '' '^\{"count":3\}$'
 check 200 GET /customers/2 '' '"email":"bob@example.com"'
+kill -TERM "$pid"
+wait "$pid"
+
+# A read-only server leaves its snapshot as it found it (REGRESSION: it
+# saved on SIGTERM, over whatever another program had saved there since).
+start inspect --schema shop --snapshot "$dir/shop.snap" --read-only
+check 200 GET /customers/count '' '^\{"count":3\}$'
+check 403 POST /snapshot '' 'READ_ONLY'
+before=$(stat -c '%y %s' "$dir/shop.snap")
+kill -TERM "$pid"
+wait "$pid" || problem "the read-only server exited with status $?"
+[ "$(stat -c '%y %s' "$dir/shop.snap")" = "$before" ] || problem "a read-only server wrote its snapshot"
+grep -q 'saved' "$dir/inspect.out" && problem "a read-only server says it saved: $(cat "$dir/inspect.out")"
 
 # --------------------------------------------------- read-only, bearer token
 start guarded --schema world --populate 20 --read-only --token s3cret
