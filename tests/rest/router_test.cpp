@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "common/clinic_schema.hpp"
 #include "common/shop_world.hpp"
@@ -166,6 +167,29 @@ TEST_F(Router, BracketFormKeepsANullAndNamesANumberOutOfRange) {
   ASSERT_EQ(r.status, 400u) << r.body;
   EXPECT_EQ(code_of(r), "INVALID_FILTER");
   EXPECT_NE(r.body.find("filter[where][total] = 1e400 is a number beyond the range of a double"), std::string::npos)
+      << r.body;
+}
+
+// Regression: name[a]=1 then name[a][b]=2 replaced the 1 by {b: 2}, and a
+// repeated parameter kept its first value only: a DELETE meant for one row
+// deleted them all. Each such query is now refused and changes nothing.
+TEST_F(Router, AConditionGivenTwoWaysIs400AndChangesNothing) {
+  const std::string orders = call("GET", "/orders/count").body;
+  const std::string one = "/customers/" + std::to_string(ada.id) + "/orders";
+  for (const std::string& query :
+       std::vector<std::string>{"?where[id]=" + std::to_string(o1.id) + "&where[id][gt]=0",
+                                "?where[id][gt]=0&where[id]=1", "?where[id]=1&where[id][]=2",
+                                R"(?where={"id":1}&where={"id":{"gt":0}})", R"(?where={"id":1}&where[id][gt]=0)"}) {
+    const auto r = call("DELETE", one + query);
+    EXPECT_EQ(r.status, 400u) << query << " " << r.body;
+    EXPECT_EQ(code_of(r), "INVALID_FILTER") << query;
+    EXPECT_EQ(call("GET", "/orders/count").body, orders) << query;
+  }
+  auto r = call("GET", R"(/orders?filter={"limit":1}&filter={"limit":2})");
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_NE(r.body.find("query parameter filter is given more than once"), std::string::npos) << r.body;
+  r = call("GET", "/orders/count?where[id]=1&where[id][gt]=0");
+  EXPECT_NE(r.body.find("where[id][gt] names a part of what an earlier parameter set to a value"), std::string::npos)
       << r.body;
 }
 

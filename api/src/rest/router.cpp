@@ -169,39 +169,46 @@ struct router::parsed {
   std::vector<std::pair<std::string, std::string>> params;
 
   // The JSON of query parameter `name`: its value, or the object its
-  // bracket form (name[a][b]=v) spells, or "" when absent.
+  // bracket form (name[a][b]=v) spells, or "" when absent. A parameter
+  // given twice, in both forms, or as a value and as an object (name[a]=1
+  // and name[a][b]=2) is invalid_filter: no condition is dropped unseen.
   result<std::string> json_param(std::string_view name) const {
     json::value tree = json::object();
-    bool bracketed = false;
+    const std::string* plain = nullptr;
+    std::string first_bracketed;
+    const auto refuse = [&](const std::string& key, std::string_view why) -> result<std::string> {
+      return make_error(errc::invalid_filter, "query parameter " + key + " " + std::string(why));
+    };
     for (const auto& [key, val] : params) {
-      if (key == name) return val;
+      if (key == name) {
+        if (plain != nullptr) return refuse(key, "is given more than once");
+        plain = &val;
+        continue;
+      }
       if (!key.starts_with(name) || key.size() <= name.size() || key[name.size()] != '[') continue;
-      bracketed = true;
+      if (first_bracketed.empty()) first_bracketed = key;
       const json::value scalar = scalar_of(val);
       if (scalar.is_double() && !std::isfinite(scalar.get_double())) {
-        return make_error(errc::invalid_filter,
-                          "query parameter " + key + " = " + val + " is a number beyond the range of a double");
+        return refuse(key, "= " + val + " is a number beyond the range of a double");
       }
       json::value* at = &tree;
       std::size_t pos = name.size();
       bool appended = false, fresh = false;
       while (pos < key.size()) {
         const std::size_t close = key.find(']', pos);
-        if (key[pos] != '[' || close == std::string::npos) {
-          return make_error(errc::invalid_filter, "query parameter " + key + " is not in bracket form");
-        }
+        if (key[pos] != '[' || close == std::string::npos) return refuse(key, "is not in bracket form");
         const std::string part = key.substr(pos + 1, close - pos - 1);
         pos = close + 1;
         if (part.empty()) {  // name[fields][]=id appends
-          if (pos != key.size()) {
-            return make_error(errc::invalid_filter, "query parameter " + key + ": [] must come last");
-          }
-          if (!at->is_array()) *at = json::array();
+          if (pos != key.size()) return refuse(key, ": [] must come last");
+          if (fresh) *at = json::array();
+          if (!at->is_array()) return refuse(key, "appends to what an earlier parameter set to a value");
           at->get_array().push_back(scalar);
           appended = true;
           break;
         }
-        if (!at->is_object()) *at = json::object();
+        if (fresh) *at = json::object();
+        if (!at->is_object()) return refuse(key, "names a part of what an earlier parameter set to a value");
         fresh = !at->get_object().contains(part);  // a null value is there, not missing
         at = &at->get_object()[part];
       }
@@ -210,11 +217,18 @@ struct router::parsed {
         *at = scalar;
       } else if (at->is_array()) {  // repeated: name[inq]=1&name[inq]=2
         at->get_array().push_back(scalar);
+      } else if (at->is_object()) {
+        return refuse(key, "sets a value where an earlier parameter has parts");
       } else {
         json::array a{*at, scalar};
         *at = std::move(a);
       }
     }
+    if (plain != nullptr && !first_bracketed.empty()) {
+      return refuse(first_bracketed, "repeats " + std::string(name) + ", given as JSON too");
+    }
+    if (plain != nullptr) return *plain;
+    const bool bracketed = !first_bracketed.empty();
     if (!bracketed) return std::string();
     arrays_from_indexes(tree);
     return json::serialize(tree);
