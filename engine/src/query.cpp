@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
@@ -26,6 +27,11 @@ error too_much(const std::string& what, std::size_t limit, const char* name) {
   return make_error(errc::limit_exceeded, what + " exceeds limits::" + name + " (" + std::to_string(limit) + ")");
 }
 
+error too_many_terms(const limits& bounds) {
+  return too_much("a filter of more than " + std::to_string(bounds.max_filter_terms) + " terms",
+                  bounds.max_filter_terms, "max_filter_terms");
+}
+
 result<void> validate_level(const registry& reg, std::size_t model, const filter_spec& spec, const limits& bounds,
                             std::size_t depth, std::size_t& terms) {
   const model_info& info = reg.model(model);
@@ -33,10 +39,7 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
     return make_error(errc::invalid_filter, "filter for model " + spec.model->name + " used on " + info.name);
   }
   terms += (spec.where ? terms_of(*spec.where) : 0) + spec.order.size() + spec.include.size() + (spec.fields ? 1 : 0);
-  if (terms > bounds.max_filter_terms) {
-    return too_much("a filter of more than " + std::to_string(bounds.max_filter_terms) + " terms",
-                    bounds.max_filter_terms, "max_filter_terms");
-  }
+  if (terms > bounds.max_filter_terms) return too_many_terms(bounds);
   if (spec.where) {
     if (auto r = validate_where(info, *spec.where); !r) return r;
   }
@@ -94,6 +97,11 @@ result<void> validate_level(const registry& reg, std::size_t model, const filter
 }
 
 }  // namespace
+
+result<void> validate_where(const model_info& model, const where_node& node, const limits& bounds) {
+  if (terms_of(node) > bounds.max_filter_terms) return too_many_terms(bounds);
+  return validate_where(model, node);
+}
 
 std::uint64_t next_validation_stamp() noexcept {
   static std::atomic<std::uint64_t> last{0};
@@ -217,7 +225,18 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   const where_node* best = choose_access(t, w);
   const std::optional<range_access> range = best == nullptr ? choose_range(t, w) : std::nullopt;
   if (best != nullptr) {
-    for (const value& v : best->operands) t.for_each_equal(best->field, as_view(v), consider);
+    // Each distinct operand once: an inq repeating one value walks its
+    // entities once, not once per repeat.
+    std::vector<value_view> keys;
+    keys.reserve(best->operands.size());
+    for (const value& v : best->operands) keys.push_back(as_view(v));
+    if (keys.size() > 1) {
+      const auto less = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) < 0; };
+      const auto same = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) == 0; };
+      std::sort(keys.begin(), keys.end(), less);
+      keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+    }
+    for (const value_view& k : keys) t.for_each_equal(best->field, k, consider);
   } else if (range) {
     // In the index's own direction: the forward walk, whatever order is asked.
     walk(t, range->field, range, t.stored_descending(range->field), [&](const void* e) {

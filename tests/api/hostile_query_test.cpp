@@ -178,6 +178,50 @@ TEST_F(HostileFilter, AHugeFilterIsLimitExceeded) {
   EXPECT_TRUE(has(r.error().message(), "limits::max_filter_terms")) << r.error().message();
 }
 
+// Regression: only find counted terms; a where alone (count, update_all,
+// delete_all, a constrained view's) took any number.
+TEST_F(HostileFilter, AWhereAloneIsHeldToMaxFilterTerms) {
+  relstore::limits small;
+  small.max_filter_terms = 100;
+  db.set_limits(small);
+  std::string json = R"({"total":{"inq":[)";
+  for (int i = 0; i < 1000; ++i) json.append(i ? "," : "").append(std::to_string(i));
+  json += "]}}";
+  auto orders = db.repo<Order>();
+  auto w = orders.parse_where(json);
+  ASSERT_TRUE(w) << w.error().message();
+  const auto refused = [](const auto& r) {
+    return !r && r.error().code == errc::limit_exceeded && has(r.error().message(), "limits::max_filter_terms");
+  };
+  EXPECT_TRUE(refused(orders.count(*w)));
+  EXPECT_TRUE(refused(orders.count(json)));
+  EXPECT_TRUE(refused(orders.update_all(relstore::patch<Order>{}.set(&Order::note, "x"), *w)));
+  EXPECT_TRUE(refused(orders.delete_all(*w)));
+  EXPECT_TRUE(refused(orders.plan_delete_all(*w)));
+  const std::int64_t parent = db.repo<Customer>().find().value().at(0)->id;
+  EXPECT_TRUE(refused(db.repo<Customer>().related<"orders">(parent).count(*w)));
+  EXPECT_TRUE(refused(db.repo<Customer>().related<"orders">(parent).delete_all(*w)));
+  EXPECT_EQ(db.size<Order>(), 1000u);
+  EXPECT_EQ(*orders.count(R"({"note":"x"})"), 0u);
+}
+
+// Regression: an inq on an index walked the entities of each operand, repeats
+// included: 50,000 copies of one parent's key examined its 1,000 children
+// 50,000 times (minutes and gigabytes) to count them once.
+TEST_F(HostileFilter, AnInqRepeatingAKeyWalksItsEntitiesOnce) {
+  const std::int64_t parent = db.repo<Customer>().find().value().at(0)->id;
+  std::vector<std::int64_t> keys(50'000, parent);
+  keys.push_back(parent + 1);  // no such parent
+  const auto f = filter<Order>{}.where(relstore::field(&Order::customerId).inq(keys));
+  auto plan = db.repo<Order>().explain(f);
+  ASSERT_TRUE(plan) << plan.error().message();
+  EXPECT_EQ(plan->access, relstore::access_kind::index_in);
+  EXPECT_EQ(plan->examined, 1000u);
+  auto hits = db.repo<Order>().find(f);
+  ASSERT_TRUE(hits) << hits.error().message();
+  EXPECT_EQ(hits->size(), 1000u);
+}
+
 TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
   auto r = db.repo<Order>().find(R"({"order":["total ASC","note DESC","total DESC"]})");
   ASSERT_FALSE(r);

@@ -232,7 +232,9 @@ class has_many_repository {
       return spec::make<where<C>>(std::move(n));
     });
   }
-  static result<void> checked(const where<C>& w) { return detail::validate_where(model_info_of<C>(), spec::spec(w)); }
+  result<void> checked(const where<C>& w) const {
+    return detail::validate_where(model_info_of<C>(), spec::spec(w), eng().bounds());
+  }
   // This parent's children `w` matches, in key order (key_order false: in no
   // given order). Errors: invalid_filter, limit_exceeded.
   result<std::vector<const void*>> matching(const where<C>& w, bool key_order = true) const {

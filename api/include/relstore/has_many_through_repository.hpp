@@ -183,7 +183,7 @@ class has_many_through_repository {
 
   // The targets this parent's links matching `through` reach, each once.
   result<std::vector<const void*>> reached(const where<L>& through) const {
-    return detail::validate_where(model_info_of<L>(), spec::spec(through))
+    return detail::validate_where(model_info_of<L>(), spec::spec(through), eng().bounds())
         .and_then([&] { return eng().template children_of<from_relation>(from_key_, &spec::spec(through)); })
         .transform([&](const std::vector<const void*>& links) {
           std::vector<const void*> out;
@@ -215,7 +215,7 @@ class has_many_through_repository {
   }
   // The reached targets matching `w`, in key order.
   result<std::vector<const void*>> targets(const where<T>& w, const where<L>& through) const {
-    return detail::validate_where(model_info_of<T>(), spec::spec(w)).and_then([&] {
+    return detail::validate_where(model_info_of<T>(), spec::spec(w), eng().bounds()).and_then([&] {
       return linked_keys(through).and_then([&](detail::where_node mine) {
         detail::where_node both;
         both.kind = op::and_;

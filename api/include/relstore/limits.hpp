@@ -16,8 +16,9 @@ struct limits {
   std::size_t max_include_depth = 8;
   // Rows all the includes of one find may bring, at every level together.
   std::size_t max_included_rows = 1'000'000;
-  // Terms of one filter: where nodes and operands, order keys, fields and
-  // include entries, at every level together.
+  // Terms of one filter, or of a where alone (count, patch, delete): where
+  // nodes and operands, order keys, fields and include entries, at every
+  // level together.
   std::size_t max_filter_terms = 100'000;
 };
 

@@ -377,7 +377,9 @@ class repository {
   static error not_found(const key_type& id) {
     return detail::deferred_not_found(model_info_of<M>(), detail::view_of(id));
   }
-  static result<void> checked(const where<M>& w) { return detail::validate_where(model_info_of<M>(), spec::spec(w)); }
+  result<void> checked(const where<M>& w) const {
+    return detail::validate_where(model_info_of<M>(), spec::spec(w), eng().bounds());
+  }
   // The entities `w` matches, in key order (key_order false: in no given
   // order). Errors: invalid_filter, limit_exceeded.
   result<std::vector<const void*>> matching(const where<M>& w, bool key_order = true) const {

@@ -27,6 +27,10 @@ namespace relstore::detail {
 // Errors: invalid_filter, limit_exceeded.
 result<void> validate_filter(const registry& reg, std::size_t model, const filter_spec& spec,
                              const limits& bounds = {});
+// A where alone (count, patch, delete): validate_where's checks, after
+// its terms are checked against bounds.max_filter_terms. Errors:
+// invalid_filter, limit_exceeded.
+result<void> validate_where(const model_info& model, const where_node& node, const limits& bounds);
 // A validation stamp no earlier call returned (never 0). Thread-safe.
 std::uint64_t next_validation_stamp() noexcept;
 
