@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -122,6 +124,91 @@ std::size_t keys_kept(const json::value& v) {
   return n;
 }
 
+// Whether `v` holds a double, or an integer 0 that `text` may spell -0.
+bool needs_exact_numbers(const json::value& v, bool minus_zero) {
+  if (v.is_double()) return true;
+  if (minus_zero && v.is_int64() && v.get_int64() == 0) return true;
+  if (const json::object* o = v.if_object()) {
+    for (const auto& kv : *o) {
+      if (needs_exact_numbers(kv.value(), minus_zero)) return true;
+    }
+  } else if (const json::array* a = v.if_array()) {
+    for (const auto& e : *a) {
+      if (needs_exact_numbers(e, minus_zero)) return true;
+    }
+  }
+  return false;
+}
+
+// The number tokens of `text` (valid JSON), in document order.
+std::vector<std::string_view> number_tokens(std::string_view text) {
+  std::vector<std::string_view> out;
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < size && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t j = i + 1;
+      while (j < size && (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.' || text[j] == 'e' ||
+                          text[j] == 'E' || text[j] == '+' || text[j] == '-')) {
+        ++j;
+      }
+      out.push_back(text.substr(i, j - i));
+      i = j - 1;
+    }
+  }
+  return out;
+}
+
+// How many numbers `v` holds.
+std::size_t numbers_in(const json::value& v) {
+  std::size_t n = v.is_number() ? 1 : 0;
+  if (const json::object* o = v.if_object()) {
+    for (const auto& kv : *o) n += numbers_in(kv.value());
+  } else if (const json::array* a = v.if_array()) {
+    for (const auto& e : *a) n += numbers_in(e);
+  }
+  return n;
+}
+
+// Sets each number of `v` that is a double, or an integer written -0, to
+// the double nearest its token in `tokens`, taken in document order from
+// `next`. REQUIRES: tokens holds a token for each number of v from next on.
+void set_exact_numbers(json::value& v, const std::vector<std::string_view>& tokens, std::size_t& next) {
+  if (json::object* o = v.if_object()) {
+    for (auto& kv : *o) set_exact_numbers(kv.value(), tokens, next);
+    return;
+  }
+  if (json::array* a = v.if_array()) {
+    for (auto& e : *a) set_exact_numbers(e, tokens, next);
+    return;
+  }
+  if (!v.is_number()) return;
+  const std::string_view token = tokens[next++];
+  if (v.is_double() || (v.is_int64() && v.get_int64() == 0 && token == "-0")) {
+    double d = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
+    // A token past a double's range stays as Boost.JSON read it (infinity).
+    if (ec == std::errc() && end == token.data() + token.size()) v = d;
+  }
+}
+
+// Boost.JSON 1.81 reads some decimals one unit in the last place off the
+// nearest double (474.59380568556355 as 474.5938056855635), and -0 as the
+// integer 0: every double of `v` is read again from its token, exactly, so
+// that a value written in shortest form compares equal when read back.
+void read_numbers_exactly(std::string_view text, json::value& v) {
+  const bool minus_zero = text.find("-0") != std::string_view::npos;
+  if (!needs_exact_numbers(v, minus_zero)) return;
+  const std::vector<std::string_view> tokens = number_tokens(text);
+  if (tokens.size() != numbers_in(v)) return;  // not expected of valid JSON: keep Boost.JSON's reading
+  std::size_t next = 0;
+  set_exact_numbers(v, tokens, next);
+}
+
 // " at line L, column C": where a parse of `text` stops, for a message
 // about a multi-line document (nothing for one line).
 std::string where_parsing_stops(std::string_view text, const json::parse_options& opt) {
@@ -146,10 +233,13 @@ result<json::value> parse_json(std::string_view text, errc code, function_ref<st
   if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message() + where_parsing_stops(text, opt));
   // Boost.JSON drops all but the last of a repeated key: fewer keys kept
   // than written means one was repeated; only then find which.
-  if (keys_kept(v) == keys_written(text)) return v;
-  if (auto key = repeated_key(text)) {
-    return make_error(code, what() + " names the key " + json_text(json::string(*key)) + " twice in one object");
+  if (keys_kept(v) != keys_written(text)) {
+    if (auto key = repeated_key(text)) {
+      return make_error(code, what() + " names the key " + json_text(json::string(*key)) + " twice in one object");
+    }
+    return v;  // the numbers kept no longer follow the text's order
   }
+  read_numbers_exactly(text, v);
   return v;
 }
 

@@ -4,13 +4,18 @@
 // model, the field and the value, with the store unchanged.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "common/game_schema.hpp"
+#include "common/shop_schema.hpp"
 
 namespace field_types_test {
 
@@ -115,6 +120,43 @@ TEST_F(FieldTypes, ComparisonsOnUint64AreNumericAcrossInt64Max) {
   EXPECT_EQ(
       typed_ids(filter<Unit>{}.where(field(&Unit::serial).inq({int64_max + 1, std::uint64_t{0}})).order(&Unit::id)),
       (ids_t{1, 4}));
+}
+
+// Regression: Boost.JSON 1.81 read some decimals one unit in the last place
+// off (474.59380568556355 as 474.5938056855635), so a value written in
+// shortest form did not match itself read back, and read -0 as +0.
+TEST(JsonNumbers, ADoubleIsReadAsTheNearestDoubleToItsDigits) {
+  shop::store db;
+  const auto c = db.repo<shop::Customer>().create({.name = "c"}).value();
+  auto made = db.repo<shop::Order>().create_json(R"({"customerId":)" + std::to_string(c.id) +
+                                                 R"(,"total":474.59380568556355})");
+  ASSERT_TRUE(made) << made.error().message();
+  EXPECT_EQ(made->total, 474.59380568556355);
+  EXPECT_EQ(*db.repo<shop::Order>().count(R"({"total":474.59380568556355})"), 1u);
+  EXPECT_EQ(*db.repo<shop::Order>().count(R"({"total":{"inq":[1,474.59380568556355]}})"), 1u);
+  auto minus_zero = db.repo<shop::Order>().create_json(R"({"customerId":)" + std::to_string(c.id) + R"(,"total":-0})");
+  ASSERT_TRUE(minus_zero) << minus_zero.error().message();
+  EXPECT_TRUE(std::signbit(minus_zero->total));
+  // Random doubles written as JSON and read back, bit for bit.
+  std::mt19937_64 bits(12);
+  int differ = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const double d = std::bit_cast<double>(bits());
+    if (!std::isfinite(d)) continue;
+    char digits[64];
+    const auto end = std::to_chars(digits, digits + sizeof digits, d).ptr;  // shortest, as relstore writes
+    const std::string json =
+        R"({"customerId":)" + std::to_string(c.id) + R"(,"total":)" + std::string(digits, end) + "}";
+    auto back = db.repo<shop::Order>().create_json(json);
+    ASSERT_TRUE(back) << json << ": " << back.error().message();
+    if (std::bit_cast<std::uint64_t>(back->total) != std::bit_cast<std::uint64_t>(d)) ++differ;
+  }
+  EXPECT_EQ(differ, 0);
+}
+
+TEST_F(FieldTypes, AUint64BoundWrittenAsADoubleIsReadExactly) {
+  // 1.8446744073709550e19 is 2^64 - 2048, not 2^64: the largest uint64 is above it.
+  EXPECT_EQ(json_ids(R"({"where":{"serial":{"gte":1.8446744073709550e19}}})"), (ids_t{2}));
 }
 
 // A double that is an integer beyond 9.2e18 (up to 2^64) equals that integer
