@@ -1,7 +1,11 @@
 #include "relstore/detail/regexp.hpp"
 
+#include <algorithm>
 #include <boost/regex.hpp>
+#include <cstddef>
 #include <exception>
+#include <iterator>
+#include <limits>
 
 namespace relstore::detail {
 
@@ -46,9 +50,67 @@ std::shared_ptr<const regexp> compile_regexp(std::string_view operand, std::stri
   return nullptr;
 }
 
+namespace {
+
+constexpr std::size_t state_cap = BOOST_REGEX_MAX_STATE_COUNT;  // 1e8: Boost's cap on its N*N term
+
+// A text's bytes seen as a bidirectional range. Boost.Regex cannot measure
+// such a range, so it bounds a match by BOOST_REGEX_MAX_STATE_COUNT alone
+// (perl_matcher::estimate_max_state_count): the cap regexp_state_bound
+// puts on a bound that would exceed it.
+class capped_iterator {
+ public:
+  using iterator_category = std::bidirectional_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  capped_iterator() = default;
+  explicit capped_iterator(const char* p) noexcept : p_(p) {}
+  reference operator*() const noexcept { return *p_; }
+  capped_iterator& operator++() noexcept {
+    ++p_;
+    return *this;
+  }
+  capped_iterator operator++(int) noexcept { return capped_iterator(p_++); }
+  capped_iterator& operator--() noexcept {
+    --p_;
+    return *this;
+  }
+  capped_iterator operator--(int) noexcept { return capped_iterator(p_--); }
+  friend bool operator==(capped_iterator a, capped_iterator b) noexcept { return a.p_ == b.p_; }
+
+ private:
+  const char* p_ = nullptr;
+};
+
+// Boost.Regex's bound for a pattern of size s on a text of n bytes, before
+// its N*S*S term is capped (saturating: only its size against state_cap matters).
+std::size_t boost_state_bound(std::size_t s, std::size_t n) noexcept {
+  constexpr std::size_t k = 100'000;
+  const std::size_t big = std::numeric_limits<std::size_t>::max() / 4;
+  s = std::max<std::size_t>(s, 1);
+  n = std::max<std::size_t>(n, 1);
+  const auto times = [big](std::size_t a, std::size_t b) { return a > big / b ? big : a * b; };
+  const std::size_t nss = times(times(s, s), n) + k;
+  const std::size_t nn = std::min(times(n, n) + k, state_cap);
+  return std::max(nss, nn);
+}
+
+}  // namespace
+
+std::size_t regexp_state_bound(std::size_t pattern_bytes, std::size_t text_bytes) noexcept {
+  return std::min(boost_state_bound(pattern_bytes, text_bytes), state_cap);
+}
+
 std::optional<bool> regexp_search(const regexp& r, std::string_view text) noexcept {
   try {
-    return boost::regex_search(text.data(), text.data() + text.size(), r.re, boost::match_default);
+    const char* const b = text.data();
+    const char* const e = b + text.size();
+    if (boost_state_bound(r.re.size(), text.size()) <= state_cap) {
+      return boost::regex_search(b, e, r.re, boost::match_default);
+    }
+    return boost::regex_search(capped_iterator(b), capped_iterator(e), r.re, boost::match_default);
   } catch (const std::exception&) {  // error_complexity, error_stack, bad_alloc
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 // catastrophic patterns.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/filter_seed.hpp"
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
+#include "relstore/detail/regexp.hpp"
 
 namespace filter_regexp_test {
 
@@ -152,6 +154,27 @@ TEST_F(Regexp, ACatastrophicPatternIsStoppedAtTheBoundAndReported) {
   // Without that row, the same pattern answers: "banana" ends in a run of a.
   ASSERT_TRUE(orders.delete_by_id(victim.id));
   EXPECT_EQ(ids(evil), (ids_t{4}));
+}
+
+// Regression: Boost bounds a match by N*S*S states for a pattern of S
+// bytes, so a long catastrophic pattern ran for minutes on one 2,000-byte
+// note. A match is now capped at 1e8 states (about a second), and a long
+// pattern on a long text, searched under that cap, still answers.
+TEST_F(Regexp, ALongPatternIsCappedAtTheSameBoundAsAnyOther) {
+  EXPECT_EQ(relstore::detail::regexp_state_bound(8, 40), 102'560u);  // Boost's own: 40*8*8 + 1e5
+  EXPECT_EQ(relstore::detail::regexp_state_bound(4096, 2000), 100'000'000u);
+  const std::string tail(3900, 'z');
+  auto victim = orders.create({.customerId = data.ada.id, .note = std::string(2000, 'a') + "b"}).value();
+  const auto start = std::chrono::steady_clock::now();
+  auto found = orders.find(filter<Order>{}.where(field(&Order::note).regexp("^(a+)+$|" + tail)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().code, errc::limit_exceeded);
+  ASSERT_TRUE(orders.delete_by_id(victim.id));
+
+  auto needle = orders.create({.customerId = data.ada.id, .note = std::string(20'000, 'x') + "needle"}).value();
+  EXPECT_EQ(ids(field(&Order::note).regexp("needle$|" + tail)), (ids_t{needle.id}));
+  EXPECT_EQ(ids(field(&Order::note).regexp("^needle|" + tail)), (ids_t{}));
 }
 
 }  // namespace
