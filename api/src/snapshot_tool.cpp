@@ -153,13 +153,27 @@ class tool {
     const std::string_view name = argv[1];
     std::vector<std::string> args(argv + 2, argv + argc);
     if (name == "--help" || name == "-h" || name == "help") {
-      if (args.empty()) return help();
-      return dispatch(args[0], {"--help"});
+      if (args.empty()) return output_checked(help());
+      return output_checked(dispatch(args[0], {"--help"}));
     }
-    return dispatch(name, args);
+    return output_checked(dispatch(name, args));
   }
 
  private:
+  // What a command printed must reach its reader: output lost to a full
+  // disk or a closed pipe fails the command (diff: trouble, 2), whatever it
+  // found, as a failed write of dump or export-sql does.
+  int output_checked(int status) {
+    if (out_.flush()) return status;
+    if (!reported_) {
+      err_ << "relstore-snapshot";
+      if (command_ != nullptr) err_ << " " << command_->name;
+      err_ << ": " << error(errc::io_error, "cannot write standard output") << "\n";
+    }
+    if (command_ != nullptr && std::string_view(command_->name) == "diff") return exit_usage;
+    return status == exit_ok ? exit_problem : status;
+  }
+
   int dispatch(std::string_view name, const std::vector<std::string>& args) {
     for (const auto& c : commands) {
       if (c.name != name) continue;
@@ -199,6 +213,7 @@ class tool {
 
   int fail(const error& e) {
     err_ << "relstore-snapshot " << command_->name << ": " << e << "\n";
+    reported_ = true;
     return exit_problem;
   }
 
@@ -512,6 +527,7 @@ class tool {
   std::ostream& err_;
   const command* command_ = nullptr;
   bool stdin_used_ = false;
+  bool reported_ = false;  // fail() wrote a message
 };
 
 }  // namespace

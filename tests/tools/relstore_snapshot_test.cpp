@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <relstore/snapshot.hpp>
 
@@ -248,6 +249,25 @@ TEST_F(SnapshotTool, DiffListsEachKeyAndExitsOneWhenTheFilesDiffer) {
   EXPECT_EQ(unrelated.code, 2);
   EXPECT_NE(unrelated.out.find("schema_mismatch"), std::string::npos) << unrelated.out;
   EXPECT_EQ(run(tool() + " diff --unrelated " + q(file_) + " " + q(zed)).code, 1);
+}
+
+// Regression: info, verify and diff exited 0 with their output lost to a
+// full disk (info --json > schema.json left a truncated schema).
+TEST_F(SnapshotTool, OutputLostToAFullDiskFailsTheCommand) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  const auto to_full = [&](const std::string& args) {
+    return run("sh -c \"" + tool() + " " + args + " >/dev/full\"", true);
+  };
+  for (const std::string& args : std::vector<std::string>{"info " + q(file_), "info --json " + q(file_),
+                                                          "verify " + q(file_), "dump " + q(file_), "--help"}) {
+    const auto r = to_full(args);
+    EXPECT_EQ(r.code, 1) << args << ": " << r.out;
+    EXPECT_NE(r.out.find("cannot write"), std::string::npos) << args << ": " << r.out;
+  }
+  const auto diff = to_full("diff " + q(file_) + " " + q(file_));
+  EXPECT_EQ(diff.code, 2) << diff.out;
+  EXPECT_NE(diff.out.find("cannot write standard output"), std::string::npos) << diff.out;
+  EXPECT_EQ(run(tool() + " info " + q(file_)).code, 0);
 }
 
 // info --json is a schema import reads; dump's JSON Lines (from standard
