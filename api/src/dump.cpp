@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <cmath>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -165,21 +166,43 @@ class row_writer {
   std::string rule_;
 };
 
-// JSON text is UTF-8: a string field (of those in `mask`) holding other
-// bytes cannot go into JSON Lines unchanged, and import would read back
-// something else. Refused, naming the row, field and byte.
+// Whether `v` (a number or an array of them) is a double that is not finite.
+bool holds_non_finite(const value_view& v) {
+  if (const auto* d = std::get_if<double>(&v)) return !std::isfinite(*d);
+  if (const auto* a = std::get_if<array_view>(&v)) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (holds_non_finite((*a)[i])) return true;
+    }
+  }
+  return false;
+}
+
+// What JSON Lines cannot carry so that import reads it back: a string
+// field (of those in `mask`) holding bytes that are not UTF-8 (JSON text is
+// UTF-8), and a NaN or infinity (JSON has none: it would come back as null,
+// or be refused for a field that is not optional). Refused before anything
+// is written, naming the row, field and value.
 result<void> check_json_text(const model_info& info, const std::vector<const void*>& rows, std::uint64_t mask) {
+  const auto refuse = [&](std::size_t f, const void* e, const std::string& why) -> result<void> {
+    return make_error(errc::invalid_argument, info.name + "." + info.fields[f].name + " of " + info.name + " " +
+                                                  describe(info.fields[info.primary_key].get(e)) + " " + why +
+                                                  ", which JSON cannot hold; --format csv writes it as it is");
+  };
   for (std::size_t f = 0; f < info.fields.size(); ++f) {
-    if (info.fields[f].type != field_type::string || !(mask & (std::uint64_t{1} << f))) continue;
+    const field_type type = detail::cell_type(info.fields[f]);
+    const bool text = type == field_type::string;
+    const bool reals = type == field_type::float64 || type == field_type::float32;
+    if ((!text && !reals) || !(mask & (std::uint64_t{1} << f))) continue;
     for (const void* e : rows) {
       const value_view v = info.fields[f].get(e);
+      if (reals) {
+        if (holds_non_finite(v)) return refuse(f, e, "is " + describe(v));
+        continue;
+      }
       const auto* s = std::get_if<std::string_view>(&v);
       if (s == nullptr) continue;
       if (const std::size_t at = detail::invalid_utf8_at(*s); at != std::string_view::npos) {
-        return make_error(errc::invalid_argument, info.name + "." + info.fields[f].name + " of " + info.name + " " +
-                                                      describe(info.fields[info.primary_key].get(e)) +
-                                                      " is not UTF-8 (at byte " + std::to_string(at) +
-                                                      "), which JSON cannot hold; --format csv writes it as it is");
+        return refuse(f, e, "is not UTF-8 (at byte " + std::to_string(at) + ")");
       }
     }
   }

@@ -30,14 +30,44 @@ bool parse_whole(std::string_view s, Number& out) {
   return r.ec == std::errc{} && r.ptr == end;
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// One element of an array cell: a whole number (int64, else uint64) or a
+// double as a scalar cell spells it.
+bool array_element(std::string_view e, value_view& out) {
+  if (e.empty()) return false;
+  if (e.find_first_not_of("-0123456789") == std::string_view::npos) {
+    std::int64_t i = 0;
+    if (parse_whole(e, i)) {
+      out = i;
+      return true;
+    }
+    std::uint64_t u = 0;
+    if (parse_whole(e, u)) {
+      out = u;
+      return true;
+    }
+  }
+  if (e.front() == '+' || e.front() == '.' || e.back() == '.') return false;
+  double d = 0;
+  if (!parse_whole(e, d)) return false;
+  out = d;
+  return true;
+}
+
 }  // namespace
 
 void append_csv_value(const value_view& v, std::string& out, const field_info* field) {
   static constexpr value_spelling csv{"",    "true",        "false", "NaN", "Infinity", "-Infinity",
                                       false, append_quoted, "",      "",    {},         "-NaN"};
-  // An array as its JSON text, quoted: "[1,2.5,3]" (JSON has no NaN: null).
-  static constexpr value_spelling csv_array{"null", "true",        "false", "null", "null", "null",
-                                            false,  append_quoted, "\"[",   "]\"",  "-0.0"};
+  // An array as its JSON text, quoted: "[1,2.5,3]", with a scalar cell's
+  // NaN, Infinity, -Infinity and -NaN, which JSON has not ("[NaN,1]").
+  static constexpr value_spelling csv_array{"null", "true",        "false", "NaN", "Infinity", "-Infinity",
+                                            false,  append_quoted, "\"[",   "]\"", "-0.0",     "-NaN"};
   append_value(v, std::holds_alternative<array_view>(v) ? csv_array : csv, out, field);
 }
 
@@ -125,16 +155,26 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
   switch (type) {
     case field_type::string:
       return value{f.text};
-    case field_type::array: {  // the array's JSON text: [1,2.5,3]
-      auto doc = parse_json(f.text, errc::invalid_argument, [] { return std::string("the cell"); });
-      if (!doc || !doc->is_array()) return fail("an array of numbers in JSON ([1,2,3])");
-      std::string reason;
-      auto a = json_scalar(*doc, &reason);
-      if (!a) {
-        if (why != nullptr) *why = reason;
-        return std::nullopt;
+    case field_type::array: {  // [1,2.5,3], each element as a scalar cell's number (NaN, -0.0, Infinity)
+      std::string_view t = trim(f.text);
+      if (t.size() < 2 || t.front() != '[' || t.back() != ']') return fail("an array of numbers ([1,2,3])");
+      t = trim(t.substr(1, t.size() - 2));
+      array_value out;
+      while (!t.empty()) {
+        if (out.items.size() == max_extent) return fail("an array of at most 64 numbers");
+        const std::size_t comma = t.find(',');
+        const std::string_view e = trim(t.substr(0, comma));
+        value_view n;
+        if (!array_element(e, n)) {
+          return fail(e == "null" ? "an array of numbers (an element may not be null)"
+                                  : "an array of numbers ([1,2,3])");
+        }
+        out.items.push_back(n);
+        if (comma == std::string_view::npos) break;
+        t = t.substr(comma + 1);
+        if (trim(t).empty()) return fail("an array of numbers ([1,2,3])");  // a trailing comma
       }
-      return a;
+      return value(std::move(out));
     }
     case field_type::boolean:
       if (f.text == "true" || f.text == "1") return value{true};

@@ -114,6 +114,38 @@ TEST(ArrayTools, NegativeZeroInAnArrayComesBackNegative) {
   }
 }
 
+// Regression: an array's NaN or infinity was dumped to CSV as null, which
+// import refused, and JSON Lines wrote null too. CSV now spells them as a
+// scalar cell does and reads them back bit for bit; JSON Lines refuses them
+// before writing anything.
+TEST(ArrayTools, NanAndInfinityInAnArrayComeBackThroughCsvAndJsonLinesRefusesThem) {
+  using lim = std::numeric_limits<double>;
+  game::store db;
+  ASSERT_TRUE(db.repo<game::Body>().create({.id = 1,
+                                            .position = {std::numeric_limits<float>::infinity(), -0.0f, 2},
+                                            .velocity = {lim::quiet_NaN(), -lim::infinity()}}));
+  ASSERT_TRUE(db.repo<game::Body>().create({.id = 2, .velocity = {-lim::quiet_NaN(), lim::denorm_min()}}));
+  const auto ds = test::dataset_of(db);
+  const std::string csv = dump(ds, relstore::dump_format::csv);
+  EXPECT_TRUE(has(csv, "1,\"[Infinity,-0.0,2]\",")) << csv;
+  EXPECT_TRUE(has(csv, "\"[NaN,-Infinity]\"")) << csv;
+  EXPECT_TRUE(has(csv, "\"[-NaN,5e-324]\"")) << csv;
+  auto back = import_csv(relstore::schema_json(ds), csv);
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(dump(*back, relstore::dump_format::csv), csv);
+  const auto diff = relstore::diff_datasets(ds, *back);
+  ASSERT_TRUE(diff) << diff.error().message();
+  for (const auto& m : *diff) EXPECT_EQ(m.changed, 0u) << m.model;
+
+  std::ostringstream out;
+  auto refused = relstore::dump_dataset(ds, {.model = "Body"}, out);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::invalid_argument);
+  EXPECT_TRUE(has(refused.error().message(), "Body.position of Body 1 is [Infinity,-0,2], which JSON cannot hold"))
+      << refused.error().message();
+  EXPECT_EQ(out.str(), "");
+}
+
 TEST(ArrayTools, ImportRejectsAnArrayThatDoesNotFitNamingModelFieldAndValue) {
   const std::string schema = relstore::schema_json(bodies());
   auto expect_error = [&](const std::string& row, const std::string& says) {
