@@ -227,16 +227,18 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   if (best != nullptr) {
     // Each distinct operand once: an inq repeating one value walks its
     // entities once, not once per repeat.
-    std::vector<value_view> keys;
-    keys.reserve(best->operands.size());
-    for (const value& v : best->operands) keys.push_back(as_view(v));
-    if (keys.size() > 1) {
+    if (best->operands.size() == 1) {
+      t.for_each_equal(best->field, as_view(best->operands.front()), consider);
+    } else {
+      std::vector<value_view> keys;
+      keys.reserve(best->operands.size());
+      for (const value& v : best->operands) keys.push_back(as_view(v));
       const auto less = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) < 0; };
       const auto same = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) == 0; };
       std::sort(keys.begin(), keys.end(), less);
       keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+      for (const value_view& k : keys) t.for_each_equal(best->field, k, consider);
     }
-    for (const value_view& k : keys) t.for_each_equal(best->field, k, consider);
   } else if (range) {
     // In the index's own direction: the forward walk, whatever order is asked.
     walk(t, range->field, range, t.stored_descending(range->field), [&](const void* e) {
