@@ -88,10 +88,10 @@ class capped_iterator {
 // its N*S*S term is capped (saturating: only its size against state_cap matters).
 std::size_t boost_state_bound(std::size_t s, std::size_t n) noexcept {
   constexpr std::size_t k = 100'000;
-  const std::size_t big = std::numeric_limits<std::size_t>::max() / 4;
+  static constexpr std::size_t big = std::numeric_limits<std::size_t>::max() / 4;
   s = std::max<std::size_t>(s, 1);
   n = std::max<std::size_t>(n, 1);
-  const auto times = [big](std::size_t a, std::size_t b) { return a > big / b ? big : a * b; };
+  const auto times = [](std::size_t a, std::size_t b) { return a > big / b ? big : a * b; };
   const std::size_t nss = times(times(s, s), n) + k;
   const std::size_t nn = std::min(times(n, n) + k, state_cap);
   return std::max(nss, nn);
