@@ -124,89 +124,88 @@ std::size_t keys_kept(const json::value& v) {
   return n;
 }
 
-// Whether `v` holds a double, or an integer 0 that `text` may spell -0.
-bool needs_exact_numbers(const json::value& v, bool minus_zero) {
+// Whether `v` holds a double.
+bool holds_double(const json::value& v) {
   if (v.is_double()) return true;
-  if (minus_zero && v.is_int64() && v.get_int64() == 0) return true;
   if (const json::object* o = v.if_object()) {
     for (const auto& kv : *o) {
-      if (needs_exact_numbers(kv.value(), minus_zero)) return true;
+      if (holds_double(kv.value())) return true;
     }
   } else if (const json::array* a = v.if_array()) {
     for (const auto& e : *a) {
-      if (needs_exact_numbers(e, minus_zero)) return true;
+      if (holds_double(e)) return true;
     }
   }
   return false;
 }
 
-// The number tokens of `text` (valid JSON), in document order.
-std::vector<std::string_view> number_tokens(std::string_view text) {
-  std::vector<std::string_view> out;
-  const std::size_t size = text.size();
-  for (std::size_t i = 0; i < size; ++i) {
-    const char c = text[i];
-    if (c == '"') {
-      for (++i; i < size && text[i] != '"'; ++i) {
-        if (text[i] == '\\') ++i;
+// The number tokens of a valid JSON text, one at a time in document order:
+// what lies outside strings and starts with - or a digit.
+class number_tokens {
+ public:
+  explicit number_tokens(std::string_view text) noexcept : text_(text) {}
+  // The next token; empty when there is none.
+  std::string_view next() noexcept {
+    const std::size_t size = text_.size();
+    for (; at_ < size; ++at_) {
+      const char c = text_[at_];
+      if (c == '"') {
+        for (++at_; at_ < size && text_[at_] != '"'; ++at_) {
+          if (text_[at_] == '\\') ++at_;
+        }
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        const std::size_t start = at_;
+        for (++at_; at_ < size && (std::isdigit(static_cast<unsigned char>(text_[at_])) != 0 || text_[at_] == '.' ||
+                                   text_[at_] == 'e' || text_[at_] == 'E' || text_[at_] == '+' || text_[at_] == '-');
+             ++at_) {
+        }
+        return text_.substr(start, at_ - start);
       }
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      std::size_t j = i + 1;
-      while (j < size && (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.' || text[j] == 'e' ||
-                          text[j] == 'E' || text[j] == '+' || text[j] == '-')) {
-        ++j;
-      }
-      out.push_back(text.substr(i, j - i));
-      i = j - 1;
     }
+    return {};
   }
-  return out;
-}
 
-// How many numbers `v` holds.
-std::size_t numbers_in(const json::value& v) {
-  std::size_t n = v.is_number() ? 1 : 0;
-  if (const json::object* o = v.if_object()) {
-    for (const auto& kv : *o) n += numbers_in(kv.value());
-  } else if (const json::array* a = v.if_array()) {
-    for (const auto& e : *a) n += numbers_in(e);
-  }
-  return n;
-}
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
 
-// Sets each number of `v` that is a double, or an integer written -0, to
-// the double nearest its token in `tokens`, taken in document order from
-// `next`. REQUIRES: tokens holds a token for each number of v from next on.
-void set_exact_numbers(json::value& v, const std::vector<std::string_view>& tokens, std::size_t& next) {
+// Sets each double of `v` to the double nearest its token, the numbers of v
+// meeting the tokens in document order. False once the tokens run out.
+bool set_exact_doubles(json::value& v, number_tokens& tokens) {
   if (json::object* o = v.if_object()) {
-    for (auto& kv : *o) set_exact_numbers(kv.value(), tokens, next);
-    return;
+    for (auto& kv : *o) {
+      if (!set_exact_doubles(kv.value(), tokens)) return false;
+    }
+    return true;
   }
   if (json::array* a = v.if_array()) {
-    for (auto& e : *a) set_exact_numbers(e, tokens, next);
-    return;
+    for (auto& e : *a) {
+      if (!set_exact_doubles(e, tokens)) return false;
+    }
+    return true;
   }
-  if (!v.is_number()) return;
-  const std::string_view token = tokens[next++];
-  if (v.is_double() || (v.is_int64() && v.get_int64() == 0 && token == "-0")) {
+  if (!v.is_number()) return true;
+  const std::string_view token = tokens.next();
+  if (token.empty()) return false;
+  if (v.is_double()) {
     double d = 0;
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
-    // A token past a double's range stays as Boost.JSON read it (infinity).
+    // A token past a double's range stays as Boost.JSON read it (0 or infinity).
     if (ec == std::errc() && end == token.data() + token.size()) v = d;
   }
+  return true;
 }
 
 // Boost.JSON 1.81 reads some decimals one unit in the last place off the
-// nearest double (474.59380568556355 as 474.5938056855635), and -0 as the
-// integer 0: every double of `v` is read again from its token, exactly, so
-// that a value written in shortest form compares equal when read back.
-void read_numbers_exactly(std::string_view text, json::value& v) {
-  const bool minus_zero = text.find("-0") != std::string_view::npos;
-  if (!needs_exact_numbers(v, minus_zero)) return;
-  const std::vector<std::string_view> tokens = number_tokens(text);
-  if (tokens.size() != numbers_in(v)) return;  // not expected of valid JSON: keep Boost.JSON's reading
-  std::size_t next = 0;
-  set_exact_numbers(v, tokens, next);
+// nearest double (474.59380568556355 as 474.5938056855635): every double
+// of `v` is read again from its token, exactly, so that a value written in
+// shortest form compares equal when read back. REQUIRES: `v` is `text`
+// parsed, no key repeated (the numbers kept follow the text's order).
+void read_doubles_exactly(std::string_view text, json::value& v) {
+  if (!holds_double(v)) return;
+  number_tokens tokens(text);
+  set_exact_doubles(v, tokens);
 }
 
 // " at line L, column C": where a parse of `text` stops, for a message
@@ -239,7 +238,7 @@ result<json::value> parse_json(std::string_view text, errc code, function_ref<st
     }
     return v;  // the numbers kept no longer follow the text's order
   }
-  read_numbers_exactly(text, v);
+  read_doubles_exactly(text, v);
   return v;
 }
 
