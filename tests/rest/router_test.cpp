@@ -188,9 +188,34 @@ TEST_F(Router, AConditionGivenTwoWaysIs400AndChangesNothing) {
   auto r = call("GET", R"(/orders?filter={"limit":1}&filter={"limit":2})");
   ASSERT_EQ(r.status, 400u) << r.body;
   EXPECT_NE(r.body.find("query parameter filter is given more than once"), std::string::npos) << r.body;
+  // A condition in the parameter the route does not read (REGRESSION: ignored).
+  for (const std::string& target : std::vector<std::string>{one + "?filter[where][id]=" + std::to_string(o1.id),
+                                                            one + R"(?filter={"where":{"id":1}})"}) {
+    const auto d = call("DELETE", target);
+    EXPECT_EQ(d.status, 400u) << target << " " << d.body;
+    EXPECT_EQ(call("GET", "/orders/count").body, orders) << target;
+  }
+  r = call("GET", "/orders?where[id]=1");
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_NE(r.body.find("query parameter where[id] is not read by this route, which takes filter"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(call("PATCH", "/orders?filter[where][id]=1", R"({"note":"x"})").status, 400u);
+  EXPECT_EQ(call("GET", R"(/orders/count?filter={"where":{"id":1}})").status, 400u);
   r = call("GET", "/orders/count?where[id]=1&where[id][gt]=0");
   EXPECT_NE(r.body.find("where[id][gt] names a part of what an earlier parameter set to a value"), std::string::npos)
       << r.body;
+}
+
+// Regression: a bracket-form number was read by Boost.JSON 1.81, one unit
+// in the last place off for some decimals, so it missed the row the JSON
+// form finds.
+TEST_F(Router, ABracketNumberIsReadAsExactlyAsTheJsonForm) {
+  ASSERT_TRUE(db.repo<Order>().update_by_id(o1.id, relstore::patch<Order>{}.set(&Order::total, 474.59380568556355)));
+  EXPECT_EQ(call("GET", R"(/orders/count?where={"total":474.59380568556355})").body, R"({"count":1})");
+  EXPECT_EQ(call("GET", "/orders/count?where[total]=474.59380568556355").body, R"({"count":1})");
+  const auto r = call("GET", "/orders?filter[where][total]=474.59380568556355");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body(r).as_array().size(), 1u) << r.body;
 }
 
 // Regression: the decoded id's raw bytes went into the message, so the body

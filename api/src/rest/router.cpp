@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "relstore/detail/json_value.hpp"
 #include "relstore/detail/json_write.hpp"
 #include "relstore/rest/openapi.hpp"
 #include "relstore/rest/paths.hpp"
@@ -133,9 +134,9 @@ json::value scalar_of(const std::string& text) {
   if (text == "false") return false;
   if (text == "null") return nullptr;
   if (!text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) != 0 || text[0] == '-')) {
-    std::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (!ec && v.is_number()) return v;
+    // relstore's parse: a double is the nearest to its digits, as in the JSON form.
+    auto v = detail::parse_json(text, errc::invalid_filter, [] { return std::string(); });
+    if (v && v->is_number()) return std::move(*v);
   }
   return json::string(text);
 }
@@ -179,6 +180,14 @@ struct router::parsed {
     const auto refuse = [&](const std::string& key, std::string_view why) -> result<std::string> {
       return make_error(errc::invalid_filter, "query parameter " + key + " " + std::string(why));
     };
+    // filter on a route that takes where (count, PATCH, DELETE), or where on
+    // one that takes filter (GET), would be ignored: refused instead.
+    const std::string_view other = name == "where" ? "filter" : name == "filter" ? "where" : "";
+    for (const auto& [key, val] : params) {
+      if (!other.empty() && key.starts_with(other) && (key.size() == other.size() || key[other.size()] == '[')) {
+        return refuse(key, "is not read by this route, which takes " + std::string(name));
+      }
+    }
     for (const auto& [key, val] : params) {
       if (key == name) {
         if (plain != nullptr) return refuse(key, "is given more than once");
