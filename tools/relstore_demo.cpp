@@ -78,7 +78,7 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
 #ifdef RELSTORE_DEMO_SERVE
   add("serve", po::bool_switch(&o.serve),
       "serve the world over REST while it runs, a tick every 100 ms, until SIGINT or SIGTERM (then save to "
-      "--snapshot)");
+      "--snapshot, unless --read-only)");
   tools::add_serve_options(desc, o.http);
 #endif
   try {

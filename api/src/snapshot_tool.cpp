@@ -162,14 +162,18 @@ class tool {
  private:
   // What a command printed must reach its reader: output lost to a full
   // disk or a closed pipe fails the command (diff: trouble, 2), whatever it
-  // found, as a failed write of dump or export-sql does.
+  // found, as a failed write of dump or export-sql does. import only
+  // reports on standard output what it wrote to its file: a lost report is
+  // said, and its status stands.
   int output_checked(int status) {
     if (out_.flush()) return status;
+    const bool writes_a_file = command_ != nullptr && std::string_view(command_->name) == "import";
     if (!reported_) {
       err_ << "relstore-snapshot";
       if (command_ != nullptr) err_ << " " << command_->name;
       err_ << ": " << error(errc::io_error, "cannot write standard output") << "\n";
     }
+    if (writes_a_file) return status;
     if (command_ != nullptr && std::string_view(command_->name) == "diff") return exit_usage;
     return status == exit_ok ? exit_problem : status;
   }

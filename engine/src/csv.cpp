@@ -30,9 +30,11 @@ bool parse_whole(std::string_view s, Number& out) {
   return r.ec == std::errc{} && r.ptr == end;
 }
 
+// `s` without JSON's blanks (space, tab, line breaks) at either end.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  constexpr std::string_view blanks = " \t\r\n";
+  while (!s.empty() && blanks.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
+  while (!s.empty() && blanks.find(s.back()) != std::string_view::npos) s.remove_suffix(1);
   return s;
 }
 

@@ -133,6 +133,12 @@ TEST(ArrayTools, NanAndInfinityInAnArrayComeBackThroughCsvAndJsonLinesRefusesThe
   auto back = import_csv(relstore::schema_json(ds), csv);
   ASSERT_TRUE(back) << back.error().message();
   EXPECT_EQ(dump(*back, relstore::dump_format::csv), csv);
+  // JSON's blanks, line breaks included, may surround elements (REGRESSION: "[1\n,2]" was refused).
+  std::string spaced = csv;
+  spaced.replace(spaced.find("[Infinity,"), 10, "[ Infinity\r\n,");
+  auto blanks = import_csv(relstore::schema_json(ds), spaced);
+  ASSERT_TRUE(blanks) << blanks.error().message();
+  EXPECT_EQ(dump(*blanks, relstore::dump_format::csv), csv);
   const auto diff = relstore::diff_datasets(ds, *back);
   ASSERT_TRUE(diff) << diff.error().message();
   for (const auto& m : *diff) EXPECT_EQ(m.changed, 0u) << m.model;

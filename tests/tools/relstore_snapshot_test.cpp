@@ -268,6 +268,14 @@ TEST_F(SnapshotTool, OutputLostToAFullDiskFailsTheCommand) {
   EXPECT_EQ(diff.code, 2) << diff.out;
   EXPECT_NE(diff.out.find("cannot write standard output"), std::string::npos) << diff.out;
   EXPECT_EQ(run(tool() + " info " + q(file_)).code, 0);
+  // import's product is its file: a lost report is said, the status stands.
+  const auto lines = dir_.path() / "all.jsonl";
+  ASSERT_EQ(run(tool() + " dump " + q(file_) + " > " + q(lines)).code, 0);
+  const auto imported =
+      to_full("import " + q(lines) + " --schema-from " + q(file_) + " -o " + q(dir_.path() / "i.snap"));
+  EXPECT_EQ(imported.code, 0) << imported.out;
+  EXPECT_NE(imported.out.find("cannot write standard output"), std::string::npos) << imported.out;
+  EXPECT_EQ(run(tool() + " diff " + q(file_) + " " + q(dir_.path() / "i.snap")).code, 0);
 }
 
 // info --json is a schema import reads; dump's JSON Lines (from standard
