@@ -129,9 +129,12 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
     }
     tick(t.size());
   }
+  // Relations over the same fields (both directions of a through, two
+  // has_one on one key) make one check: each violation is reported once.
+  std::set<std::tuple<std::size_t, std::size_t, std::size_t>> checked;
   for (const relation_info& r : reg.relations()) {
     if (!go_on) break;
-    if (r.kind != relation_kind::has_one) continue;
+    if (r.kind != relation_kind::has_one || !checked.emplace(r.child, r.child_key, std::size_t(-1)).second) continue;
     // At most one child per parent key: the first in key order holds it.
     const table_base& child = *tables[r.child];
     const field_info& fk = child.info().fields[r.child_key];
@@ -152,6 +155,10 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
   for (const relation_info& r : reg.relations()) {
     if (!go_on) break;
     if (r.kind != relation_kind::has_many_through || r.repeated_links) continue;
+    if (!checked.emplace(r.through, std::min(r.through_from, r.through_to), std::max(r.through_from, r.through_to))
+             .second) {
+      continue;
+    }
     // Each (from, to) pair once: the first link in key order holds it.
     const table_base& t = *tables[r.through];
     const field_info& from = t.info().fields[r.through_from];

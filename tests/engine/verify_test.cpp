@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
@@ -103,6 +104,45 @@ TEST(Verify, RelationsThatRepeatTheSameKeysAreCheckedOnce) {
   ASSERT_EQ(found.size(), 1u) << "reported once, not once per relation";
   EXPECT_EQ(found[0].key, "20000");
   EXPECT_EQ(work, 3u * 20000u) << "each table once, plus the one distinct check";
+}
+
+// Regression: a pair linked twice was reported once per direction of a
+// through declared both ways (LoopBack's usual layout), and a parent's second
+// child once per has_one on the same key.
+TEST(Verify, AViolationSeenByTwoRelationsIsReportedOnce) {
+  using relstore::field_type;
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model({"Patient", {{"id", field_type::int64, false}}, 0}));
+  ASSERT_TRUE(reg.add_model({"Doctor", {{"id", field_type::int64, false}}, 0}));
+  ASSERT_TRUE(reg.add_model({"Appointment",
+                             {{"id", field_type::int64, false},
+                              {"patientId", field_type::int64, false},
+                              {"doctorId", field_type::int64, false}},
+                             0}));
+  ASSERT_TRUE(reg.add_model({"Badge", {{"id", field_type::int64, false}, {"doctorId", field_type::int64, false}}, 0}));
+  ASSERT_TRUE(reg.add_has_many("appointments", "Patient", "Appointment"));
+  ASSERT_TRUE(reg.add_has_many("appointments", "Doctor", "Appointment"));
+  ASSERT_TRUE(reg.add_has_many_through("doctors", "Patient", "Doctor", "Appointment"));
+  ASSERT_TRUE(reg.add_has_many_through("patients", "Doctor", "Patient", "Appointment"));
+  ASSERT_TRUE(reg.add_has_one("badge", "Doctor", "Badge", {"", "", "holder", relstore::on_delete::restrict}));
+  ASSERT_TRUE(reg.add_has_one("spareBadge", "Doctor", "Badge", {"", "", "spareHolder", relstore::on_delete::restrict}));
+  relstore::dataset ds(reg);
+  const auto row = [&](std::size_t model, std::vector<std::int64_t> cells) {
+    const std::size_t r = ds.add_row(model);
+    for (std::size_t f = 0; f < cells.size(); ++f) ASSERT_TRUE(ds.set(model, r, f, cells[f], nullptr));
+  };
+  row(0, {1});
+  row(1, {1});
+  row(2, {1, 1, 1});
+  row(2, {2, 1, 1});  // links Patient 1 and Doctor 1 again
+  row(3, {1, 1});
+  row(3, {2, 1});  // Doctor 1's second badge
+  const auto problems = relstore::verify_dataset(ds);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].model, "Badge");
+  EXPECT_EQ(problems[0].key, "2");
+  EXPECT_EQ(problems[1].model, "Appointment");
+  EXPECT_EQ(problems[1].key, "2");
 }
 
 // Keys at the ends of the int64 range, and negative ones, resolve or
