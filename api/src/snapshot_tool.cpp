@@ -162,18 +162,17 @@ class tool {
  private:
   // What a command printed must reach its reader: output lost to a full
   // disk or a closed pipe fails the command (diff: trouble, 2), whatever it
-  // found, as a failed write of dump or export-sql does. import only
-  // reports on standard output what it wrote to its file: a lost report is
+  // found, as a failed write of dump or export-sql does. An import that
+  // wrote its file only reports that on standard output: a lost report is
   // said, and its status stands.
   int output_checked(int status) {
     if (out_.flush()) return status;
-    const bool writes_a_file = command_ != nullptr && std::string_view(command_->name) == "import";
     if (!reported_) {
       err_ << "relstore-snapshot";
       if (command_ != nullptr) err_ << " " << command_->name;
       err_ << ": " << error(errc::io_error, "cannot write standard output") << "\n";
     }
-    if (writes_a_file) return status;
+    if (file_written_) return status;
     if (command_ != nullptr && std::string_view(command_->name) == "diff") return exit_usage;
     return status == exit_ok ? exit_problem : status;
   }
@@ -399,6 +398,7 @@ class tool {
     auto ds = import_data(schema_text, sources, progress_bar("import"));
     if (!ds) return fail(ds.error());
     if (auto r = write(*ds, out); !r) return fail(r.error());
+    file_written_ = true;
     out_ << out << ": " << ds->total_rows() << " entities written\n";
     return exit_ok;
   }
@@ -531,7 +531,8 @@ class tool {
   std::ostream& err_;
   const command* command_ = nullptr;
   bool stdin_used_ = false;
-  bool reported_ = false;  // fail() wrote a message
+  bool reported_ = false;      // fail() wrote a message
+  bool file_written_ = false;  // import wrote its file
 };
 
 }  // namespace

@@ -258,8 +258,9 @@ TEST_F(SnapshotTool, OutputLostToAFullDiskFailsTheCommand) {
   const auto to_full = [&](const std::string& args) {
     return run("sh -c \"" + tool() + " " + args + " >/dev/full\"", true);
   };
-  for (const std::string& args : std::vector<std::string>{"info " + q(file_), "info --json " + q(file_),
-                                                          "verify " + q(file_), "dump " + q(file_), "--help"}) {
+  for (const std::string& args :
+       std::vector<std::string>{"import --help", "info " + q(file_), "info --json " + q(file_), "verify " + q(file_),
+                                "dump " + q(file_), "--help"}) {
     const auto r = to_full(args);
     EXPECT_EQ(r.code, 1) << args << ": " << r.out;
     EXPECT_NE(r.out.find("cannot write"), std::string::npos) << args << ": " << r.out;
