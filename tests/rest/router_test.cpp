@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clinic_schema.hpp"
@@ -204,6 +205,35 @@ TEST_F(Router, AConditionGivenTwoWaysIs400AndChangesNothing) {
   r = call("GET", "/orders/count?where[id]=1&where[id][gt]=0");
   EXPECT_NE(r.body.find("where[id][gt] names a part of what an earlier parameter set to a value"), std::string::npos)
       << r.body;
+}
+
+// Regression: a condition a route does not read was ignored: GET by id
+// returned a row its where excludes, the belongsTo route dropped its whole
+// filter, and a misspelled or empty where on DELETE deleted every child.
+TEST_F(Router, AConditionNoRouteReadsIs400AndChangesNothing) {
+  const std::string orders = call("GET", "/orders/count").body;
+  const std::string one = "/customers/" + std::to_string(ada.id) + "/orders";
+  const std::string o1_path = "/orders/" + std::to_string(o1.id);
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", o1_path + "?filter[where][total][gt]=1000"},
+                                                        {"GET", o1_path + "/customer?filter[where][name]=Bob"},
+                                                        {"DELETE", one + "?Where[total][gt]=50"},
+                                                        {"DELETE", one + "?where="},
+                                                        {"DELETE", one + "?where"},
+                                                        {"DELETE", one + "?where%20[id]=999"},
+                                                        {"DELETE", o1_path + "?filter[where][total][gt]=1000"},
+                                                        {"PATCH", "/orders?FILTER[where][id]=999"},
+                                                        {"POST", one + "?where[id]=1"}}) {
+    const auto r = call(method, target, method == "PATCH" || method == "POST" ? R"({"note":"x"})" : "");
+    EXPECT_EQ(r.status, 400u) << method << " " << target << " " << r.body;
+    EXPECT_EQ(call("GET", "/orders/count").body, orders) << target;
+  }
+  EXPECT_EQ(call("GET", "/orders/count?where[note]=x").body, R"({"count":0})");
+  EXPECT_EQ(call("GET", o1_path + R"(?filter={"fields":["id"]})").status, 200u);
+  auto typed =
+      db.repo<Order>().find_by_id(o1.id, relstore::filter<Order>{}.where(relstore::field(&Order::total) > 1000.0));
+  ASSERT_FALSE(typed);
+  EXPECT_EQ(typed.error().code, relstore::errc::invalid_filter);
 }
 
 // Regression: a bracket-form number was read by Boost.JSON 1.81, one unit

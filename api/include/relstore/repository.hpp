@@ -158,10 +158,15 @@ class repository {
     return *e;
   }
 
-  // With the filter's include and fields; its where, order, skip and limit
-  // are ignored.
+  // With the filter's include and fields; its order, skip and limit are
+  // ignored. A where is invalid_filter, as LoopBack's findById excludes it:
+  // the entity returned might not match it.
   result<row<M>> find_by_id(const key_type& id, const filter<M>& f) const {
     if (auto r = eng().template validate<M>(spec::spec(f)); !r) return std::move(r).error();
+    if (spec::spec(f).where && !detail::matches_all(*spec::spec(f).where)) {
+      return make_error(errc::invalid_filter,
+                        model_info_of<M>().name + ": find by id takes no where (only fields and include)");
+    }
     const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
     detail::filter_spec s = spec::spec(f);

@@ -169,6 +169,32 @@ struct router::parsed {
   std::vector<std::string> segments;
   std::vector<std::pair<std::string, std::string>> params;
 
+  // Refuses a condition the route would not read: `filter` or `where`
+  // (in either form) other than `name` ("" for a route that reads neither),
+  // and a near miss of either (`Where`, `where ` with a blank), which a
+  // route would otherwise ignore. Errors: invalid_filter.
+  result<void> reads_only(std::string_view name) const {
+    for (const auto& kv : params) {
+      const std::string& key = kv.first;
+      const std::string_view base = std::string_view(key).substr(0, key.find('['));
+      std::string folded;
+      for (char c : base) {
+        if (c != ' ' && c != '\t') folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (folded != "where" && folded != "filter") continue;
+      if (base != folded) {
+        return make_error(errc::invalid_filter,
+                          "query parameter " + key + " is not " + folded + ": names are in lower case, without blanks");
+      }
+      if (base != name) {
+        return make_error(errc::invalid_filter,
+                          "query parameter " + key + " is not read by this route" +
+                              (name.empty() ? std::string() : ", which takes " + std::string(name)));
+      }
+    }
+    return {};
+  }
+
   // The JSON of query parameter `name`: its value, or the object its
   // bracket form (name[a][b]=v) spells, or "" when absent. A parameter
   // given twice, in both forms, or as a value and as an object (name[a]=1
@@ -180,17 +206,11 @@ struct router::parsed {
     const auto refuse = [&](const std::string& key, std::string_view why) -> result<std::string> {
       return make_error(errc::invalid_filter, "query parameter " + key + " " + std::string(why));
     };
-    // filter on a route that takes where (count, PATCH, DELETE), or where on
-    // one that takes filter (GET), would be ignored: refused instead.
-    const std::string_view other = name == "where" ? "filter" : name == "filter" ? "where" : "";
-    for (const auto& [key, val] : params) {
-      if (!other.empty() && key.starts_with(other) && (key.size() == other.size() || key[other.size()] == '[')) {
-        return refuse(key, "is not read by this route, which takes " + std::string(name));
-      }
-    }
+    if (auto r = reads_only(name); !r) return std::move(r).error();
     for (const auto& [key, val] : params) {
       if (key == name) {
         if (plain != nullptr) return refuse(key, "is given more than once");
+        if (val.empty()) return refuse(key, "is empty");
         plain = &val;
         continue;
       }
@@ -403,6 +423,7 @@ response router::model_route(const parsed& p, std::size_t model) {
   }
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
+    if (auto r = p.reads_only(""); !r) return error_response(r.error());
     return entity(201, backend_->create(model, p.body));
   }
   if (p.method == "PATCH") {
@@ -420,6 +441,7 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
   }
   if (p.method == "PATCH" || p.method == "PUT" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method != "DELETE")) return *no;
+    if (auto r = p.reads_only(""); !r) return error_response(r.error());
     if (p.method == "PATCH") return no_content(backend_->update_by_id(model, id, p.body));
     if (p.method == "PUT") return no_content(backend_->replace_by_id(model, id, p.body));
     return no_content(backend_->delete_by_id(model, id));
@@ -430,12 +452,16 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
 response router::relation_route(const parsed& p, const value& id, std::size_t relation) {
   const relation_info& rel = backend_->schema().relations()[relation];
   if (p.method == "GET") {
+    // LoopBack's belongsTo route takes no filter.
+    const std::string_view reads = rel.kind == relation_kind::belongs_to ? "" : "filter";
+    if (auto r = p.reads_only(reads); !r) return error_response(r.error());
     return entity(200, p.json_param("filter").and_then(
                            [&](const std::string& filter) { return backend_->related_find(relation, id, filter); }));
   }
   if (rel.kind == relation_kind::belongs_to) return method_not_allowed(p.method, p.target, "GET");
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
+    if (auto r = p.reads_only(""); !r) return error_response(r.error());
     return entity(201, backend_->related_create(relation, id, p.body));
   }
   if (p.method == "PATCH" || p.method == "DELETE") {

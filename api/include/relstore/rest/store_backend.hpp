@@ -122,6 +122,9 @@ class store_backend final : public backend {
     return with_relation<std::string>(relation, [&]<class R, way W>(walk<R, W>) -> result<std::string> {
       using C = typename R::child;
       if constexpr (W == way::belongs_to) {
+        if (!filter.empty()) {
+          return make_error(errc::invalid_filter, "a belongsTo route takes no filter: " + std::string(filter));
+        }
         return key_of<C>(id).and_then([&](const key_t<C>& key) {
           return db_->template repo<C>().template parent_by<R>(key).transform(object_json<typename R::parent>);
         });
