@@ -39,7 +39,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // One element of an array cell: a whole number (int64, else uint64) or a
-// double as a scalar cell spells it.
+// double, read as a scalar cell is (std::from_chars: NaN, Infinity, .5).
 bool array_element(std::string_view e, value_view& out) {
   if (e.empty()) return false;
   if (e.find_first_not_of("-0123456789") == std::string_view::npos) {
@@ -54,7 +54,6 @@ bool array_element(std::string_view e, value_view& out) {
       return true;
     }
   }
-  if (e.front() == '+' || e.front() == '.' || e.back() == '.') return false;
   double d = 0;
   if (!parse_whole(e, d)) return false;
   out = d;

@@ -143,6 +143,12 @@ TEST(ArrayTools, NanAndInfinityInAnArrayComeBackThroughCsvAndJsonLinesRefusesThe
   ASSERT_TRUE(diff) << diff.error().message();
   for (const auto& m : *diff) EXPECT_EQ(m.changed, 0u) << m.model;
 
+  // An element reads as a scalar cell does: .5 as well as -.5.
+  auto halves = import_csv(relstore::schema_json(ds),
+                           "id,position,tilt,tags,velocity\n9,\"[.5,-.5,1]\",\"[1,2]\",\"[1,2]\",\"[.5,-.5]\"\n");
+  ASSERT_TRUE(halves) << halves.error().message();
+  EXPECT_TRUE(has(dump(*halves, relstore::dump_format::csv), "9,\"[0.5,-0.5,1]\",\"[1,2]\",\"[1,2]\",\"[0.5,-0.5]\""));
+
   std::ostringstream out;
   auto refused = relstore::dump_dataset(ds, {.model = "Body"}, out);
   ASSERT_FALSE(refused);
