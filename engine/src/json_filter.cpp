@@ -305,10 +305,14 @@ result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, c
       if (!n) return n.error();
       spec.total_limit = *n;
     } else if (k == "skip" || k == "offset") {
-      if (skipped) return bad_filter(m, "skip and offset mean the same: give one of them");
-      skipped = true;
       auto n = non_negative(m, k, val);
       if (!n) return n.error();
+      // Both may come (LoopBack's explorer fills in both), if they agree.
+      if (skipped && *n != spec.skip) {
+        return bad_filter(
+            m, "skip and offset mean the same and differ: " + std::to_string(spec.skip) + " and " + std::to_string(*n));
+      }
+      skipped = true;
       spec.skip = *n;
     } else if (k == "fields") {
       if (auto r = parse_fields(m, val, spec); !r) return r.error();

@@ -171,15 +171,17 @@ struct router::parsed {
 
   // Refuses a condition the route would not read: `filter` or `where`
   // (in either form) other than `name` ("" for a route that reads neither),
-  // and a near miss of either (`Where`, `where ` with a blank), which a
-  // route would otherwise ignore. Errors: invalid_filter.
+  // and a near miss of either (`Where`, `where` with a blank or a control
+  // byte), which a route would otherwise ignore. Errors: invalid_filter.
   result<void> reads_only(std::string_view name) const {
     for (const auto& kv : params) {
       const std::string& key = kv.first;
       const std::string_view base = std::string_view(key).substr(0, key.find('['));
-      std::string folded;
+      std::string folded;  // letters in lower case, digits and _: a blank or control byte is a near miss
       for (char c : base) {
-        if (c != ' ' && c != '\t') folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0 && u < 0x80) folded += static_cast<char>(std::tolower(u));
+        if (c == '_') folded += c;
       }
       if (folded != "where" && folded != "filter") continue;
       if (base != folded) {
@@ -210,7 +212,9 @@ struct router::parsed {
     for (const auto& [key, val] : params) {
       if (key == name) {
         if (plain != nullptr) return refuse(key, "is given more than once");
-        if (val.empty()) return refuse(key, "is empty");
+        // Empty: absent on a read, as LoopBack reads it; on a write, refused
+        // (it would write every row).
+        if (val.empty() && method != "GET" && method != "HEAD") return refuse(key, "is empty");
         plain = &val;
         continue;
       }
@@ -365,11 +369,13 @@ response router::dispatch(const request& r) {
   const auto& s = p.segments;
   if (s.size() == 1 && s[0] == "openapi.json") {
     if (r.method != "GET") return method_not_allowed(r.method, r.target, "GET");
+    if (auto unread = p.reads_only(""); !unread) return error_response(unread.error());
     return json_ok(200, openapi_);
   }
   if (s.size() == 1 && s[0] == "snapshot" && options_.save) {
     if (r.method != "POST") return method_not_allowed(r.method, r.target, "POST");
     if (options_.read_only) return error_response(403, "the server is read-only", "READ_ONLY");
+    if (auto unread = p.reads_only(""); !unread) return error_response(unread.error());
     auto saved = options_.save();
     if (!saved) return error_response(saved.error());
     std::string body = options_.save_starts ? "{\"saving\":" : "{\"saved\":";
