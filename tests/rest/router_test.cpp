@@ -533,6 +533,10 @@ TEST(RestHasOne, GetCreatePatchDelete) {
   EXPECT_EQ(routes.handle({"PATCH", "/suppliers/1/account?where[balance]=5", R"({"balance":9})"}).body,
             R"({"count":1})");
   EXPECT_EQ(db.repo<Account>().find_by_id(1)->balance, 9.0);
+  // A condition in a parameter the route does not read is refused there too.
+  EXPECT_EQ(routes.handle({"DELETE", "/suppliers/1/account?filter[where][balance][gt]=100", ""}).status, 400u);
+  EXPECT_EQ(routes.handle({"GET", "/suppliers/1/account?where[balance]=1", ""}).status, 400u);
+  EXPECT_EQ(db.size<Account>(), 1u);
   EXPECT_EQ(routes.handle({"DELETE", "/suppliers/1/account", ""}).body, R"({"count":1})");
   EXPECT_EQ(db.size<Account>(), 0u);
 }
@@ -550,6 +554,11 @@ TEST(RestThrough, FindAndCreate) {
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(json::parse(r.body).as_array().size(), 1u);
   EXPECT_EQ(routes.handle({"GET", "/doctors/1/patients", ""}).status, 200u);
+  // A condition in a parameter the route does not read is refused, nothing deleted.
+  EXPECT_EQ(routes.handle({"DELETE", "/patients/1/doctors?filter[where][rank]=9", ""}).status, 400u);
+  EXPECT_EQ(routes.handle({"DELETE", "/patients/1/doctors?Where[rank]=9", ""}).status, 400u);
+  EXPECT_EQ(routes.handle({"DELETE", "/patients/1/doctors?where[rank]=9", ""}).body, R"({"count":0})");
+  EXPECT_EQ(db.size<clinic::Doctor>(), 1u);
   // The links go first, then the doctors they led to.
   EXPECT_EQ(routes.handle({"DELETE", "/patients/1/doctors", ""}).body, R"({"count":1})");
   EXPECT_EQ(db.size<clinic::Doctor>(), 0u);
