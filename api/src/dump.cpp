@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
-#include <cmath>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -166,17 +165,6 @@ class row_writer {
   std::string rule_;
 };
 
-// Whether `v` (a number or an array of them) is a double that is not finite.
-bool holds_non_finite(const value_view& v) {
-  if (const auto* d = std::get_if<double>(&v)) return !std::isfinite(*d);
-  if (const auto* a = std::get_if<array_view>(&v)) {
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      if (holds_non_finite((*a)[i])) return true;
-    }
-  }
-  return false;
-}
-
 // What JSON Lines cannot carry so that import reads it back: a string
 // field (of those in `mask`) holding bytes that are not UTF-8 (JSON text is
 // UTF-8), and a NaN or infinity (JSON has none: it would come back as null,
@@ -196,7 +184,7 @@ result<void> check_json_text(const model_info& info, const std::vector<const voi
     for (const void* e : rows) {
       const value_view v = info.fields[f].get(e);
       if (reals) {
-        if (holds_non_finite(v)) return refuse(f, e, "is " + describe(v));
+        if (detail::holds_non_finite(v)) return refuse(f, e, "is " + describe(v));
         continue;
       }
       const auto* s = std::get_if<std::string_view>(&v);

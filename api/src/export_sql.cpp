@@ -241,12 +241,9 @@ result<void> check_values(const registry& reg, const detail::column_store& ds, s
         if (!sqlite || !detail::in_doubles(info.fields[f].element)) continue;
         for (std::size_t row = 0; row < t.rows(); ++row) {
           const value_view v = t.get(row, f);
-          const auto* a = std::get_if<array_view>(&v);
-          for (std::size_t i = 0; a != nullptr && i < a->size(); ++i) {
-            if (std::isfinite(std::get<double>((*a)[i]))) continue;
-            return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
-                          ", whose JSON text for SQLite cannot hold NaN or infinity");
-          }
+          if (!detail::holds_non_finite(v)) continue;
+          return refuse(info.name + "." + info.fields[f].name + " is " + describe(v) + " " + row_named(info, t, row) +
+                        ", whose JSON text for SQLite cannot hold NaN or infinity");
         }
         continue;
       }

@@ -173,7 +173,7 @@ class tool {
       err_ << ": " << error(errc::io_error, "cannot write standard output") << "\n";
     }
     if (file_written_) return status;
-    if (command_ != nullptr && std::string_view(command_->name) == "diff") return exit_usage;
+    if (command_ != nullptr && command_->name == "diff") return exit_usage;
     return status == exit_ok ? exit_problem : status;
   }
 

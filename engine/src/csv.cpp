@@ -41,18 +41,15 @@ std::string_view trim(std::string_view s) {
 // One element of an array cell: a whole number (int64, else uint64) or a
 // double, read as a scalar cell is (std::from_chars: NaN, Infinity, .5).
 bool array_element(std::string_view e, value_view& out) {
-  if (e.empty()) return false;
-  if (e.find_first_not_of("-0123456789") == std::string_view::npos) {
-    std::int64_t i = 0;
-    if (parse_whole(e, i)) {
-      out = i;
-      return true;
-    }
-    std::uint64_t u = 0;
-    if (parse_whole(e, u)) {
-      out = u;
-      return true;
-    }
+  std::int64_t i = 0;
+  if (parse_whole(e, i)) {
+    out = i;
+    return true;
+  }
+  std::uint64_t u = 0;
+  if (parse_whole(e, u)) {
+    out = u;
+    return true;
   }
   double d = 0;
   if (!parse_whole(e, d)) return false;

@@ -95,6 +95,16 @@ std::optional<std::string> repeated_key(std::string_view text) {
   return std::nullopt;
 }
 
+// The index of the quote closing the string that opens at text[open] (or
+// text.size() if none does).
+std::size_t string_end(std::string_view text, std::size_t open) noexcept {
+  std::size_t i = open + 1;
+  for (; i < text.size() && text[i] != '"'; ++i) {
+    if (text[i] == '\\') ++i;
+  }
+  return std::min(i, text.size());
+}
+
 // How many object keys `text` (valid JSON) writes: a string is a key when
 // the next character past blanks is ':'. No allocation.
 std::size_t keys_written(std::string_view text) {
@@ -102,9 +112,7 @@ std::size_t keys_written(std::string_view text) {
   const std::size_t size = text.size();
   for (std::size_t i = 0; i < size; ++i) {
     if (text[i] != '"') continue;
-    for (++i; i < size && text[i] != '"'; ++i) {
-      if (text[i] == '\\') ++i;
-    }
+    i = string_end(text, i);
     std::size_t k = i + 1;
     while (k < size && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
     if (k < size && text[k] == ':') ++n;
@@ -112,31 +120,21 @@ std::size_t keys_written(std::string_view text) {
   return n;
 }
 
-// How many keys the parsed document kept.
-std::size_t keys_kept(const json::value& v) {
-  std::size_t n = 0;
+// What one walk of a parsed document finds: how many keys it kept, and
+// whether it holds a double.
+struct kept {
+  std::size_t keys = 0;
+  bool doubles = false;
+};
+void measure(const json::value& v, kept& out) {
   if (const json::object* o = v.if_object()) {
-    n += o->size();
-    for (const auto& kv : *o) n += keys_kept(kv.value());
+    out.keys += o->size();
+    for (const auto& kv : *o) measure(kv.value(), out);
   } else if (const json::array* a = v.if_array()) {
-    for (const auto& e : *a) n += keys_kept(e);
+    for (const auto& e : *a) measure(e, out);
+  } else if (v.is_double()) {
+    out.doubles = true;
   }
-  return n;
-}
-
-// Whether `v` holds a double.
-bool holds_double(const json::value& v) {
-  if (v.is_double()) return true;
-  if (const json::object* o = v.if_object()) {
-    for (const auto& kv : *o) {
-      if (holds_double(kv.value())) return true;
-    }
-  } else if (const json::array* a = v.if_array()) {
-    for (const auto& e : *a) {
-      if (holds_double(e)) return true;
-    }
-  }
-  return false;
 }
 
 // The number tokens of a valid JSON text, one at a time in document order:
@@ -150,9 +148,7 @@ class number_tokens {
     for (; at_ < size; ++at_) {
       const char c = text_[at_];
       if (c == '"') {
-        for (++at_; at_ < size && text_[at_] != '"'; ++at_) {
-          if (text_[at_] == '\\') ++at_;
-        }
+        at_ = string_end(text_, at_);
       } else if (c == '-' || (c >= '0' && c <= '9')) {
         const std::size_t start = at_;
         for (++at_; at_ < size && (std::isdigit(static_cast<unsigned char>(text_[at_])) != 0 || text_[at_] == '.' ||
@@ -203,7 +199,6 @@ bool set_exact_doubles(json::value& v, number_tokens& tokens) {
 // shortest form compares equal when read back. REQUIRES: `v` is `text`
 // parsed, no key repeated (the numbers kept follow the text's order).
 void read_doubles_exactly(std::string_view text, json::value& v) {
-  if (!holds_double(v)) return;
   number_tokens tokens(text);
   set_exact_doubles(v, tokens);
 }
@@ -232,13 +227,15 @@ result<json::value> parse_json(std::string_view text, errc code, function_ref<st
   if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message() + where_parsing_stops(text, opt));
   // Boost.JSON drops all but the last of a repeated key: fewer keys kept
   // than written means one was repeated; only then find which.
-  if (keys_kept(v) != keys_written(text)) {
+  kept found;
+  measure(v, found);
+  if (found.keys != keys_written(text)) {
     if (auto key = repeated_key(text)) {
       return make_error(code, what() + " names the key " + json_text(json::string(*key)) + " twice in one object");
     }
     return v;  // the numbers kept no longer follow the text's order
   }
-  read_doubles_exactly(text, v);
+  if (found.doubles) read_doubles_exactly(text, v);
   return v;
 }
 

@@ -348,6 +348,16 @@ int compare_for_order(const value_view& a, const value_view& b) noexcept {
   }
 }
 
+bool holds_non_finite(const value_view& v) noexcept {
+  if (const auto* d = std::get_if<double>(&v)) return !std::isfinite(*d);
+  if (const auto* a = std::get_if<array_view>(&v)) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (holds_non_finite((*a)[i])) return true;
+    }
+  }
+  return false;
+}
+
 bool same_value(const value_view& a, const value_view& b) noexcept {
   if (a.index() != b.index()) return false;
   if (const array_view* x = std::get_if<array_view>(&a)) {

@@ -197,6 +197,12 @@ struct router::parsed {
     return {};
   }
 
+  // reads_only(name)'s refusal as a 400, or nullopt.
+  std::optional<response> unread(std::string_view name = {}) const {
+    if (auto r = reads_only(name); !r) return error_response(r.error());
+    return std::nullopt;
+  }
+
   // The JSON of query parameter `name`: its value, or the object its
   // bracket form (name[a][b]=v) spells, or "" when absent. A parameter
   // given twice, in both forms, or as a value and as an object (name[a]=1
@@ -261,8 +267,7 @@ struct router::parsed {
       return refuse(first_bracketed, "repeats " + std::string(name) + ", given as JSON too");
     }
     if (plain != nullptr) return *plain;
-    const bool bracketed = !first_bracketed.empty();
-    if (!bracketed) return std::string();
+    if (first_bracketed.empty()) return std::string();
     arrays_from_indexes(tree);
     return json::serialize(tree);
   }
@@ -369,13 +374,13 @@ response router::dispatch(const request& r) {
   const auto& s = p.segments;
   if (s.size() == 1 && s[0] == "openapi.json") {
     if (r.method != "GET") return method_not_allowed(r.method, r.target, "GET");
-    if (auto unread = p.reads_only(""); !unread) return error_response(unread.error());
+    if (auto no = p.unread()) return *no;
     return json_ok(200, openapi_);
   }
   if (s.size() == 1 && s[0] == "snapshot" && options_.save) {
     if (r.method != "POST") return method_not_allowed(r.method, r.target, "POST");
     if (options_.read_only) return error_response(403, "the server is read-only", "READ_ONLY");
-    if (auto unread = p.reads_only(""); !unread) return error_response(unread.error());
+    if (auto no = p.unread()) return *no;
     auto saved = options_.save();
     if (!saved) return error_response(saved.error());
     std::string body = options_.save_starts ? "{\"saving\":" : "{\"saved\":";
@@ -429,7 +434,7 @@ response router::model_route(const parsed& p, std::size_t model) {
   }
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
-    if (auto r = p.reads_only(""); !r) return error_response(r.error());
+    if (auto no = p.unread()) return *no;
     return entity(201, backend_->create(model, p.body));
   }
   if (p.method == "PATCH") {
@@ -447,7 +452,7 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
   }
   if (p.method == "PATCH" || p.method == "PUT" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method != "DELETE")) return *no;
-    if (auto r = p.reads_only(""); !r) return error_response(r.error());
+    if (auto no = p.unread()) return *no;
     if (p.method == "PATCH") return no_content(backend_->update_by_id(model, id, p.body));
     if (p.method == "PUT") return no_content(backend_->replace_by_id(model, id, p.body));
     return no_content(backend_->delete_by_id(model, id));
@@ -458,16 +463,17 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
 response router::relation_route(const parsed& p, const value& id, std::size_t relation) {
   const relation_info& rel = backend_->schema().relations()[relation];
   if (p.method == "GET") {
-    // LoopBack's belongsTo route takes no filter.
-    const std::string_view reads = rel.kind == relation_kind::belongs_to ? "" : "filter";
-    if (auto r = p.reads_only(reads); !r) return error_response(r.error());
+    // LoopBack's belongsTo route takes no filter (json_param checks the others).
+    if (rel.kind == relation_kind::belongs_to) {
+      if (auto no = p.unread()) return *no;
+    }
     return entity(200, p.json_param("filter").and_then(
                            [&](const std::string& filter) { return backend_->related_find(relation, id, filter); }));
   }
   if (rel.kind == relation_kind::belongs_to) return method_not_allowed(p.method, p.target, "GET");
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
-    if (auto r = p.reads_only(""); !r) return error_response(r.error());
+    if (auto no = p.unread()) return *no;
     return entity(201, backend_->related_create(relation, id, p.body));
   }
   if (p.method == "PATCH" || p.method == "DELETE") {

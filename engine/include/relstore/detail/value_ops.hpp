@@ -130,6 +130,10 @@ bool resolve_enum(const enum_info& e, field_type type, const value& v, value* ou
 // Bitwise equality of two field values (NaN equals NaN, -0.0 differs from 0.0).
 bool same_value(const value_view& a, const value_view& b) noexcept;
 
+// Whether `v` is a double that is not finite, or an array holding one:
+// what JSON text cannot spell.
+bool holds_non_finite(const value_view& v) noexcept;
+
 // "an integer", "a string", ... for error messages.
 const char* kind_name(const value& v) noexcept;
 
