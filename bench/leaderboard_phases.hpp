@@ -155,16 +155,11 @@ void leaderboard(benchmark::State& state) {
   report(state, 1);
 }
 
-inline void register_leaderboards(const std::vector<std::int64_t>& scales) {
-  auto add = [&](const char* name, void (*fn)(benchmark::State&)) {
-    auto* b = benchmark::RegisterBenchmark(name, fn);
-    for (auto n : scales) b->Arg(n);
-    b->Unit(benchmark::kMicrosecond);
-  };
-  add("leaderboard/relstore", &leaderboard<relstore_board<ranked_schema>>);
-  add("leaderboard/floor", &leaderboard<floor_board>);
-  add("leaderboard/sqlite", &leaderboard<sqlite_board>);
-  add("leaderboard_scan/relstore", &leaderboard<relstore_board<unranked_schema>>);
+inline void register_leaderboards(schedule& plan) {
+  plan.add("leaderboard", "relstore", &leaderboard<relstore_board<ranked_schema>>);
+  plan.add("leaderboard", "floor", &leaderboard<floor_board>);
+  plan.add("leaderboard", "sqlite", &leaderboard<sqlite_board>);
+  plan.add("leaderboard_scan", "relstore", &leaderboard<relstore_board<unranked_schema>>);
 }
 
 }  // namespace bench

@@ -21,6 +21,49 @@
 
 namespace bench {
 
+// ------------------------------------------------------------ run order
+
+// Collects every system's phases, then registers them phase by phase and, in
+// each phase, scale by scale with the systems side by side. A ratio then
+// compares runs seconds apart, not the same phase run by one system and, half
+// an hour later, by another on a VM whose speed has moved since. Phases keep
+// the order in which they are first added (the churning ones last).
+struct timing {
+  bool manual = false;  // the phase times itself (SetIterationTime)
+  bool wall = false;    // timed by the wall clock (it waits on the disk)
+};
+class schedule {
+ public:
+  void add(std::string phase, std::string system, void (*fn)(benchmark::State&), timing o = {}) {
+    if (std::find(phases_.begin(), phases_.end(), phase) == phases_.end()) phases_.push_back(phase);
+    entries_.push_back({std::move(phase), std::move(system), fn, o});
+  }
+  void register_all(const std::vector<std::int64_t>& scales) const {
+    for (const auto& phase : phases_) {
+      for (auto n : scales) {
+        for (const auto& e : entries_) {
+          if (e.phase != phase) continue;
+          auto* b = benchmark::RegisterBenchmark((e.phase + "/" + e.system).c_str(), e.fn);
+          b->Arg(n);
+          if (e.o.manual) b->UseManualTime();
+          if (e.o.wall) b->UseRealTime();
+          b->Unit(benchmark::kMicrosecond);
+        }
+      }
+    }
+  }
+
+ private:
+  struct entry {
+    std::string phase;
+    std::string system;
+    void (*fn)(benchmark::State&);
+    timing o;
+  };
+  std::vector<std::string> phases_;
+  std::vector<entry> entries_;
+};
+
 // ------------------------------------------------------------ worlds, built once per scale
 
 template <class System>

@@ -226,15 +226,11 @@ int check(std::int64_t n) {
 }
 
 template <class System>
-void register_system(const std::vector<std::int64_t>& scales) {
+void register_system(schedule& plan) {
   const std::string s = System::name;
   // Snapshots wait on the disk (fsync), so they are timed by the wall clock.
   auto add = [&](const char* phase, void (*fn)(benchmark::State&), bool manual, bool wall = false) {
-    auto* b = benchmark::RegisterBenchmark((std::string(phase) + "/" + s).c_str(), fn);
-    for (auto n : scales) b->Arg(n);
-    if (manual) b->UseManualTime();
-    if (wall) b->UseRealTime();
-    b->Unit(benchmark::kMicrosecond);
+    plan.add(phase, s, fn, {.manual = manual, .wall = wall});
   };
   add("insert_parents", &insert_parents<System>, true);
   add("insert_children", &insert_children<System>, true);
@@ -394,10 +390,12 @@ int main(int argc, char** argv) {
     benchmark::Shutdown();
     return status;
   }
-  bench::register_system<bench::relstore_system>(opt.scales);
-  bench::register_system<bench::sqlite_system>(opt.scales);
-  bench::register_system<bench::floor_system>(opt.scales);
-  bench::register_leaderboards(opt.scales);
+  bench::schedule plan;
+  bench::register_system<bench::relstore_system>(plan);
+  bench::register_system<bench::sqlite_system>(plan);
+  bench::register_system<bench::floor_system>(plan);
+  bench::register_leaderboards(plan);
+  plan.register_all(opt.scales);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
