@@ -5,6 +5,7 @@
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/text_iarchive.hpp>
+#include <boost/archive/xml_archive_exception.hpp>
 #include <boost/archive/xml_iarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
 #include <boost/serialization/nvp.hpp>
@@ -59,6 +60,7 @@ struct payload_reader {
   span_buf& buf;
   bool binary;
   std::uint32_t version;  // the envelope's format version
+  std::string& at;        // what is being read, for an archive's own error
 
   [[noreturn]] static void fail(std::string message) { throw corrupt_payload{std::move(message)}; }
 
@@ -165,6 +167,7 @@ struct payload_reader {
 
   column_store read() {
     column_store ds;
+    at = "the schema";
     const auto model_count = item<std::uint32_t>("models");
     if (model_count > max_snapshot_models) fail("model count " + std::to_string(model_count) + " is absurd");
     bound(model_count, 4, "models");
@@ -270,11 +273,13 @@ struct payload_reader {
     }
     for (std::size_t m = 0; m < ds.model_count(); ++m) {
       column_table& t = ds.table(m);
+      at = "the rows of " + t.info().name;
       const auto rows = item<std::uint64_t>("rows");
       bound(rows, 1, "rows");
       for (std::size_t i = 0; i < t.info().fields.size(); ++i) {
         const field_info& f = t.info().fields[i];
         column& c = t.at(i);
+        at = "field " + t.info().name + "." + f.name;
         if (f.nullable) array("nulls", c.nulls, rows);
         // An array field holds `extent` cells a row, in row order.
         const std::uint64_t cells = rows * cells_of(f);
@@ -311,10 +316,10 @@ struct payload_reader {
               blob = copy;
             }
             c.strings.reserve(lengths.size());
-            std::size_t at = 0;
+            std::size_t offset = 0;
             for (auto n : lengths) {
-              c.strings.emplace_back(blob, at, static_cast<std::size_t>(n));
-              at += static_cast<std::size_t>(n);
+              c.strings.emplace_back(blob, offset, static_cast<std::size_t>(n));
+              offset += static_cast<std::size_t>(n);
             }
             break;
           }
@@ -331,14 +336,14 @@ struct payload_reader {
 };
 
 template <class Ar>
-column_store read_with(std::string_view payload, bool binary, std::uint32_t version) {
+column_store read_with(std::string_view payload, bool binary, std::uint32_t version, std::string& at) {
   span_buf buf(payload.data(), payload.size());
   std::istream is(&buf);
   // no_xml_tag_checking: Boost 1.81's end-tag check reads past the expected
   // name when the file's tag is longer (found by the fuzzer; see
   // tests/fuzz/regressions). The payload is validated field by field anyway.
   Ar ar(is, boost::archive::no_header | boost::archive::no_xml_tag_checking);
-  return payload_reader<Ar>{ar, buf, binary, version}.read();
+  return payload_reader<Ar>{ar, buf, binary, version, at}.read();
 }
 
 std::string archive_problem(const boost::archive::archive_exception& e) {
@@ -351,6 +356,7 @@ std::string archive_problem(const boost::archive::archive_exception& e) {
     case boost::archive::archive_exception::unsupported_version:
       return "its archive header is not Boost's";
     default:
+      if (dynamic_cast<const boost::archive::xml_archive_exception*>(&e) != nullptr) return "its XML is malformed";
       return "Boost.Serialization error " + std::to_string(static_cast<int>(e.code));
   }
 }
@@ -358,21 +364,23 @@ std::string archive_problem(const boost::archive::archive_exception& e) {
 }  // namespace
 
 result<column_store> decode(std::string_view payload, archive_format format, std::uint32_t version) {
+  std::string at;
   try {
     switch (format) {
       case archive_format::text:
-        return read_with<boost::archive::text_iarchive>(payload, false, version);
+        return read_with<boost::archive::text_iarchive>(payload, false, version, at);
       case archive_format::xml:
-        return read_with<boost::archive::xml_iarchive>(payload, false, version);
+        return read_with<boost::archive::xml_iarchive>(payload, false, version, at);
       default:
-        return read_with<boost::archive::binary_iarchive>(payload, true, version);
+        return read_with<boost::archive::binary_iarchive>(payload, true, version, at);
     }
   } catch (const corrupt_payload& e) {
     return make_error(errc::snapshot_corrupt, "the snapshot payload is damaged: " + e.message);
   } catch (const boost::archive::archive_exception& e) {
     // Its what() may end in an errno text that says nothing here ("-Success").
     return make_error(errc::snapshot_corrupt, "the snapshot payload cannot be read as a " +
-                                                  std::string(to_string(format)) + " archive: " + archive_problem(e));
+                                                  std::string(to_string(format)) + " archive: " + archive_problem(e) +
+                                                  (at.empty() ? "" : " (in " + at + ")"));
   } catch (const std::bad_alloc&) {
     // Lengths are bounded by the bytes that remain: this is the machine's
     // memory, not a damaged file.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
@@ -298,4 +299,37 @@ TEST(Hostile, OutOfRangeInt32IsRejected) {
 
 }  // namespace
 
+}  // namespace corruption_test
+
+namespace corruption_test {
+namespace {
+
+// A value Boost cannot read says what was being read: the schema or a
+// model's field (it used to say only "a value in it is malformed", or
+// "Boost.Serialization error 1" for bad XML).
+TEST(Corruption, AnArchiveErrorNamesWhatItWasReading) {
+  const std::string text = saved_bytes(small_store(), relstore::archive_format::text);
+  std::string payload = text.substr(relstore::snapshot_header_size);
+  // Order's total, 3.5, is written as its bits: make them no number.
+  const auto total = payload.find(" " + std::to_string(std::bit_cast<std::uint64_t>(3.5)));
+  ASSERT_NE(total, std::string::npos);
+  payload[total + 1] = 'x';
+  store target;
+  auto r = load_bytes(target, relstore::detail::seal_snapshot(payload, relstore::archive_format::text));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message().find("(in field Order.total)"), std::string::npos) << r.error().message();
+  EXPECT_EQ(target.size<Customer>(), 0u);
+
+  const std::string xml = saved_bytes(small_store(), relstore::archive_format::xml);
+  payload = xml.substr(relstore::snapshot_header_size);
+  const auto field = payload.find("<field>");  // a field's name
+  ASSERT_NE(field, std::string::npos);
+  payload.insert(field + 7, "&");  // a bare '&' is no XML
+  r = load_bytes(target, relstore::detail::seal_snapshot(payload, relstore::archive_format::xml));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("its XML is malformed (in the schema)"), std::string::npos) << r.error().message();
+}
+
+}  // namespace
 }  // namespace corruption_test
