@@ -246,6 +246,90 @@ TEST_F(Observer, SubscriptionsOutliveALoadAndAnAssignment) {
   EXPECT_TRUE(sub.active());
 }
 
+// Regression: each event called a copy of the callback, so a callback's
+// own state (a mutable lambda's captures, a functor's members) started
+// afresh for every event (helper-55).
+TEST_F(Observer, ACallbackKeepsItsStateFromEventToEvent) {
+  std::vector<int> counts;
+  auto sub = db.on<Customer>([&counts, n = 0](const relstore::event<Customer>&) mutable { counts.push_back(++n); });
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "a"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "b"}));
+  ASSERT_TRUE(db.repo<Customer>().create({.name = "c"}));
+  EXPECT_EQ(counts, (std::vector<int>{1, 2, 3}));
+}
+
+// Regression: a callback that assigned (or loaded) the store it observes
+// reset the journal under the running delivery: the events after its own
+// were lost, and its next write was delivered inside it (helper-55).
+TEST_F(Observer, ACallbackThatReplacesItsStoreStillGetsEveryEventInTurn) {
+  std::stringstream saved;
+  ASSERT_TRUE(relstore::save(store{}, saved));
+  const std::string blank_file = saved.str();
+  using replace_fn = void (*)(store&, const std::string&);
+  const replace_fn replacements[] = {
+      [](store& s, const std::string&) { s = store{}; },
+      [](store& s, const std::string&) {
+        store fresh;
+        s = std::move(fresh);
+      },
+      [](store& s, const std::string& file) {
+        std::istringstream in(file);
+        ASSERT_TRUE(relstore::load(s, in));
+      },
+  };
+  for (const replace_fn replace : replacements) {
+    int depth = 0;
+    std::vector<std::string> trace;
+    bool once = true;
+    auto sub = db.on<Customer>(relstore::on_create_event, [&](const relstore::event<Customer>& e) {
+      ++depth;
+      trace.push_back(e.after->name + "@" + std::to_string(depth));
+      if (std::exchange(once, false)) {
+        replace(db, blank_file);
+        ASSERT_TRUE(db.repo<Customer>().create({.name = "from-callback"}));
+      }
+      --depth;
+    });
+    {
+      auto tx = db.begin();
+      ASSERT_TRUE(db.repo<Customer>().create({.name = "first"}));
+      ASSERT_TRUE(db.repo<Customer>().create({.name = "second"}));
+      ASSERT_TRUE(tx.commit());
+    }
+    EXPECT_EQ(trace, (std::vector<std::string>{"first@1", "second@1", "from-callback@1"}));
+    EXPECT_EQ(db.size<Customer>(), 1u);  // the replacement's entities, and the callback's write
+  }
+}
+
+// Regression: a store moved into a new one from inside its own callback
+// left the new store "delivering" for good: it never delivered an event
+// again, and its queue grew with every write (helper-55).
+TEST_F(Observer, AStoreMovedFromInsideItsCallbackKeepsDelivering) {
+  std::optional<store> moved;
+  int customers = 0;
+  auto count = db.on<Customer>([&](const relstore::event<Customer>&) { ++customers; });
+  bool once = true;
+  auto mover = db.on<Order>(relstore::on_create_event, [&](const relstore::event<Order>&) {
+    if (std::exchange(once, false)) moved.emplace(std::move(db));
+  });
+  {
+    auto tx = db.begin();
+    ASSERT_TRUE(db.repo<Customer>().related<"orders">(ada.id).create({.total = 5}));
+    ASSERT_TRUE(db.repo<Customer>().create({.name = "pending"}));  // not reached when the store moves
+    ASSERT_TRUE(tx.commit());
+  }
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(customers, 0);
+  ASSERT_TRUE(moved->repo<Customer>().create({.name = "c"}));  // delivers "pending" first
+  EXPECT_EQ(customers, 2);
+  {
+    auto tx = moved->begin();
+    ASSERT_TRUE(moved->repo<Customer>().create({.name = "d"}));
+    ASSERT_TRUE(tx.commit());
+  }
+  EXPECT_EQ(customers, 3);
+}
+
 TEST_F(Observer, ASubscriptionOutlivingItsStoreIsHarmless) {
   relstore::subscription sub;
   {

@@ -31,10 +31,12 @@ class store {
 
   // A copy has every entity and the limits, and no subscription. An
   // assignment (and a load) replaces every entity and keeps this store's
-  // subscriptions and limits; it delivers no event, and no transaction or
-  // savepoint handle taken before it matches one begun after. A
-  // move-constructed store takes the other's subscriptions; a moved-from
-  // store is empty. REQUIRES (assignment): no transaction is open on either.
+  // subscriptions, limits and events not yet delivered; it delivers no
+  // event, and no transaction or savepoint handle taken before it matches
+  // one begun after. A move-constructed store takes the other's
+  // subscriptions and events not yet delivered (delivered at its next
+  // commit); a moved-from store is empty. REQUIRES (assignment): no
+  // transaction is open on either.
   store() = default;
   store(const store&) = default;  // deep copy of every entity
   store& operator=(const store&) = default;
@@ -64,6 +66,7 @@ class store {
   }
 
   // Removes every entity of every model (no policy applies: nothing survives).
+  // Delivers no event.
   void clear() noexcept { engine_.clear(); }
 
   // Moves every entity into freshly packed memory, each parent's children
@@ -111,6 +114,9 @@ class store {
   // During a callback the store may be read; a write made from a callback is
   // a write like any other: it commits (or fails) at once, and its events are
   // delivered after those already queued, never inside the running callback.
+  // fn is one object, called for every event (it may keep state). An
+  // exception from fn leaves the write or commit that delivered the event:
+  // the changes stay committed, and the events not yet delivered are dropped.
   // REQUIRES: a callback that begins a transaction ends it before returning.
   // The subscription ends when the returned object is destroyed.
   template <class M, class F>

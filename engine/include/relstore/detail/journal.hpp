@@ -31,6 +31,9 @@ struct journal {
   bool in_transaction = false;
   bool deferred = false;    // foreign keys are checked at commit, not at each write
   bool delivering = false;  // events are being delivered: new ones wait their turn
+  // While delivering: how many of `events` have been handed to their table's
+  // delivery (each table's queue no longer holds them).
+  std::size_t delivered = 0;
 };
 
 // A point in the journal to undo back to, with the key counters as they were.

@@ -132,11 +132,11 @@ class storage {
     journal_.undo.clear();
     if (journal_.delivering) return;
     journal_.delivering = true;
-    std::size_t i = 0;
+    journal_.delivered = 0;
     try {
       // By index: a callback's own writes append their events to this queue.
-      for (; i < journal_.events.size(); ++i) {
-        tables[journal_.events[i]]->deliver_first_event();
+      while (journal_.delivered < journal_.events.size()) {
+        tables[journal_.events[journal_.delivered++]]->deliver_first_event();
         // The loop would deliver the open transaction's events before its
         // commit, and clear the queue under its marks.
         RELSTORE_ASSERT(
@@ -145,19 +145,30 @@ class storage {
       }
     } catch (...) {
       // The events not delivered are dropped with the queue; the exception goes on.
-      while (journal_.events.size() > i + 1) {
+      while (journal_.events.size() > journal_.delivered) {
         tables[journal_.events.back()]->drop_last_event();
         journal_.events.pop_back();
       }
       journal_.events.clear();
+      journal_.delivered = 0;
       journal_.delivering = false;
       throw;
     }
     journal_.events.clear();
+    journal_.delivered = 0;
     journal_.delivering = false;
   }
 
  private:
+  // An assignment replaces the entities and key counters only. The queue of
+  // events not yet delivered, and whether a delivery runs, stay: a callback
+  // that assigns the store it observes is still the one running, and the
+  // events after its own are still delivered, by it. There is no undo entry
+  // to keep: no transaction is open (asserted).
+  void keep_journal_across_assignment() noexcept {
+    journal_.undo.clear();
+    attach();
+  }
   void attach() noexcept {
     mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) {
       std::get<decltype(I)::value>(tables_).attach(&journal_, static_cast<std::uint16_t>(decltype(I)::value));
@@ -186,13 +197,21 @@ auto storage<S>::operator=(const storage& other) -> storage& {
   RELSTORE_ASSERT(!journal_.in_transaction && !other.journal_.in_transaction,
                   "relstore: a store is assigned (or loaded) while a transaction is open on it");
   tables_ = other.tables_;
-  journal_ = {};
-  attach();
+  keep_journal_across_assignment();
   return *this;
 }
 
 template <class S>
 storage<S>::storage(storage&& other) noexcept : tables_(std::move(other.tables_)), journal_(std::move(other.journal_)) {
+  // Moved from inside other's callback: other's delivery ends (its queue is
+  // now empty), and the events it had not reached, which moved here with the
+  // subscriptions, are delivered by this store's next commit.
+  if (journal_.delivering) {
+    const auto reached = static_cast<std::ptrdiff_t>(journal_.delivered);
+    journal_.events.erase(journal_.events.begin(), journal_.events.begin() + reached);
+    journal_.delivered = 0;
+    journal_.delivering = false;
+  }
   attach();
 }
 
@@ -201,8 +220,7 @@ auto storage<S>::operator=(storage&& other) noexcept -> storage& {
   RELSTORE_ASSERT(!journal_.in_transaction && !other.journal_.in_transaction,
                   "relstore: a store is assigned (or loaded) while a transaction is open on it");
   tables_ = std::move(other.tables_);
-  journal_ = std::move(other.journal_);
-  attach();
+  keep_journal_across_assignment();
   return *this;
 }
 

@@ -14,19 +14,23 @@ namespace relstore::detail {
 
 template <class M>
 struct subscriber_list {
+  using callback = std::function<void(const event<M>&)>;
+  // Shared, not copied, by a delivery that runs it: the one object is called
+  // for every event (a callback may keep state), and it lives until its call
+  // returns even if the entry moves or is unsubscribed meanwhile.
   struct entry {
     std::uint64_t id;
     event_mask mask;
-    std::function<void(const event<M>&)> fn;  // empty once unsubscribed
+    std::shared_ptr<callback> fn;  // null once unsubscribed
   };
   std::vector<entry> entries;
   event_mask mask = 0;  // the union of the entries' masks: what to record
   std::uint64_t next_id = 1;
   bool delivering = false;
 
-  std::uint64_t add(event_mask m, std::function<void(const event<M>&)> fn) {
+  std::uint64_t add(event_mask m, callback fn) {
     if (!delivering) std::erase_if(entries, [](const entry& e) { return !e.fn; });
-    entries.push_back({next_id, m, std::move(fn)});
+    entries.push_back({next_id, m, std::make_shared<callback>(std::move(fn))});
     mask |= m;
     return next_id++;
   }
@@ -50,8 +54,8 @@ struct subscriber_list {
     // By index: a callback may subscribe (appending) or unsubscribe (clearing).
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (entries[i].fn && (entries[i].mask & static_cast<event_mask>(ev.kind))) {
-        auto fn = entries[i].fn;  // the entry may move while it runs
-        fn(ev);
+        const std::shared_ptr<callback> fn = entries[i].fn;  // the entry may move while it runs
+        (*fn)(ev);
       }
     }
   }

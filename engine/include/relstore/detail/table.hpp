@@ -556,8 +556,7 @@ auto table<M, Relations, Indexes>::operator=(const table& other) -> table& {
   if (this != &other) {
     items = other.items;
     keys() = other.keys();
-    undo_.clear();
-    events_.clear();
+    undo_.clear();  // events_ stay: a delivery running on this store reaches them
     repool();
   }
   return *this;
@@ -582,8 +581,7 @@ auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
   items.swap(other.items);
   keys() = std::exchange(other.keys(), key_counter{});
   other.items.clear();  // this table's old entities: a moved-from table is empty
-  undo_ = std::move(other.undo_);
-  events_ = std::move(other.events_);
+  undo_.clear();        // events_ stay, as in a copy; other's stay with other
   repool();
   other.repool();
   return *this;
