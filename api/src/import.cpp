@@ -210,7 +210,7 @@ class row_reader {
       return bad_import(where + "Navigational properties are not allowed in model data (model \"" + info.name +
                         "\" property \"" + std::string(key) + "\")");
     }
-    // Quoted and escaped: the name comes from a file (a BOM shows as \xef...).
+    // Quoted and escaped: the name comes from a file (a BOM shows as \ufeff).
     return bad_import(where + info.name + " has no field " + describe(value_view(key)));
   }
 
@@ -218,14 +218,33 @@ class row_reader {
     if (!rowv.is_object()) return bad_import(where + " is not an object");
     detail::column_table& t = ds_.table(m);
     const std::size_t row = t.add_row();
+    std::uint64_t given = 0;
     for (const auto& [k, val] : rowv.get_object()) {
       const std::string_view key(k.data(), k.size());
       auto f = field_named(m, key, where + ": ");
       if (!f) return std::move(f).error();
+      given |= std::uint64_t{1} << *f;
       std::string why;
       auto cell = detail::json_scalar(val, &why);
       if (!cell) return bad_import(where + "." + std::string(key) + ": " + detail::json_text(val) + " " + why);
       if (!t.set(row, *f, *cell, &why)) return bad_import(where + "." + std::string(key) + ": " + why);
+    }
+    return check_defaults(t, row, given, where);
+  }
+
+  // The fields of `row` not `given` keep their defaults (null, 0, ""). An
+  // enum field that is not optional may not: unless 0 is one of its
+  // enumerators, 0 is the value of none, and a load would refuse the file.
+  static result<void> check_defaults(detail::column_table& t, std::size_t row, std::uint64_t given,
+                                     const std::string& where) {
+    const model_info& info = t.info();
+    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+      const field_info& fi = info.fields[f];
+      if (!fi.enumeration || fi.nullable || ((given >> f) & 1)) continue;
+      std::string why;
+      if (!t.set(row, f, value(std::int64_t{0}), &why)) {
+        return bad_import(where + ": " + info.name + "." + fi.name + " is not given, and its default " + why);
+      }
     }
     return {};
   }
@@ -259,12 +278,22 @@ class row_reader {
   result<void> read_json(const import_source& s, const std::function<void(std::size_t)>& advanced) {
     const std::string_view text = s.text;
     const std::string label = s.name.empty() ? std::string("the document") : s.name;
-    const std::size_t first_end = std::min(text.find('\n'), text.size());
+    constexpr std::string_view blanks = " \t\r\n";
+    const std::size_t lead = text.find_first_not_of(blanks);
+    if (lead == std::string_view::npos) {  // no row: what dump writes for no row
+      advanced(text.size());
+      return {};
+    }
+    // The first line that is not blank tells JSON Lines from a document.
+    const std::size_t before = text.rfind('\n', lead);
+    const std::size_t first_begin = before == std::string_view::npos ? 0 : before + 1;
+    const std::size_t first_end = std::min(text.find('\n', lead), text.size());
     auto what = [&] { return "import: " + label; };
-    auto first = detail::parse_json(text.substr(0, first_end), errc::invalid_argument, what);
+    auto first = detail::parse_json(text.substr(first_begin, first_end - first_begin), errc::invalid_argument, what);
     if (!first || !dump_line(*first)) {
       // A document on one line was parsed whole already.
-      auto doc = first_end == text.size() ? std::move(first) : detail::parse_json(text, errc::invalid_argument, what);
+      const bool whole = first_begin == 0 && first_end == text.size();
+      auto doc = whole ? std::move(first) : detail::parse_json(text, errc::invalid_argument, what);
       if (!doc) return std::move(doc).error();
       advanced(text.size());
       return read_document(*doc, s.name.empty() ? std::string() : s.name + ": ");
@@ -311,10 +340,13 @@ class row_reader {
       }
       columns.push_back(*f);
     }
+    std::uint64_t given = 0;
+    for (const std::size_t c : columns) given |= std::uint64_t{1} << c;
     while (in.next(cells)) {
       const std::string where = label + ":" + std::to_string(in.line());
+      // A blank line is no row, however many columns (an empty string is "").
+      if (cells.size() == 1 && cells[0].text.empty() && !cells[0].quoted) continue;
       if (cells.size() != columns.size()) {
-        if (cells.size() == 1 && cells[0].text.empty() && !cells[0].quoted) continue;  // a blank line
         return bad_import(where + ": " + std::to_string(cells.size()) + " fields, the header has " +
                           std::to_string(columns.size()));
       }
@@ -325,7 +357,7 @@ class row_reader {
         // An enum field takes an enumerator's name or its value, as JSON does.
         // (A quoted cell is a name: dump quotes names, and "10" may be one.)
         const bool by_name = fi.enumeration && (cells[i].quoted || !whole_number(cells[i].text));
-        auto cell = detail::csv_cell(cells[i], by_name ? field_type::string : fi.type, fi.nullable, &why);
+        auto cell = detail::csv_cell(cells[i], by_name ? field_type::string : fi.type, fi.nullable, &why, fi.element);
         if (!cell) {
           return bad_import(where + ": " + info.name + "." + fi.name + ": " + describe(value_view(cells[i].text)) +
                             " " + why);
@@ -333,6 +365,7 @@ class row_reader {
         if (!t.set(row, columns[i], *cell, &why))
           return bad_import(where + ": " + info.name + "." + fi.name + ": " + why);
       }
+      if (auto r = check_defaults(t, row, given, where); !r) return r;
       advanced(in.offset() - done);
       done = in.offset();
     }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -360,8 +362,17 @@ class tool {
     if (auto stop = parse(args, o, {"INPUT"}, vm, operands, true)) return *stop;
     if (out.empty()) return usage(command_, "missing -o FILE");
     if (schema.empty() == schema_from.empty()) return usage(command_, "give one of --schema and --schema-from");
+    // The inputs are text and the output a snapshot: an output that is an
+    // input would replace it.
+    auto is_output = [&](const std::string& path) -> std::optional<int> {
+      std::error_code ec;
+      if (path == "-" || !std::filesystem::equivalent(path, out, ec) || ec) return std::nullopt;
+      return fail(make_error(errc::invalid_argument,
+                             "-o " + out + " is the input " + path + ": the import would replace it; nothing written"));
+    };
     std::string schema_text;
     if (!schema.empty()) {
+      if (auto stop = is_output(schema)) return *stop;
       auto text = read_input(schema);
       if (!text) return fail(text.error());
       schema_text = std::move(*text);
@@ -388,6 +399,7 @@ class tool {
         s.format = import_source::kind::csv;
         s.model = std::filesystem::path(path).stem().string();
       }
+      if (auto stop = is_output(path)) return *stop;
       auto text = read_input(path);
       if (!text) return fail(text.error());
       texts.push_back(std::move(*text));

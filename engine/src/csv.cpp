@@ -40,10 +40,13 @@ std::string_view trim(std::string_view s) {
 
 // One element of an array cell: a whole number (int64, else uint64) or a
 // double, read as a scalar cell is (std::from_chars: NaN, Infinity, .5).
-bool array_element(std::string_view e, value_view& out) {
+// In an array of floats "-0" is -0.0, as in a float cell.
+bool array_element(std::string_view e, field_type element, value_view& out) {
   std::int64_t i = 0;
   if (parse_whole(e, i)) {
-    out = i;
+    const bool float_zero =
+        i == 0 && e.starts_with('-') && (element == field_type::float32 || element == field_type::float64);
+    out = float_zero ? value_view(-0.0) : value_view(i);
     return true;
   }
   std::uint64_t u = 0;
@@ -140,7 +143,8 @@ bool csv_reader::next(std::vector<csv_field>& fields) {
   }
 }
 
-std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable, std::string* why) {
+std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable, std::string* why,
+                              field_type element) {
   auto fail = [&](const char* expected) -> std::optional<value> {
     if (why != nullptr) *why = "is not " + std::string(expected);
     return std::nullopt;
@@ -163,7 +167,7 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
         const std::size_t comma = t.find(',');
         const std::string_view e = trim(t.substr(0, comma));
         value_view n;
-        if (!array_element(e, n)) {
+        if (!array_element(e, element, n)) {
           return fail(e == "null" ? "an array of numbers (an element may not be null)"
                                   : "an array of numbers ([1,2,3])");
         }

@@ -17,34 +17,85 @@ std::string number_text(double d) {
   return std::string(buf, end);
 }
 
-// `s` in double quotes, with control characters (C0, DEL and UTF-8 encoded
-// C1), backslashes and quotes escaped: a value read from a file can then
-// never move a terminal's cursor or fake a line of output.
+// The length of the well-formed UTF-8 sequence at s[i], or 0 if none starts
+// there (a stray continuation byte, an overlong form, a surrogate, a cut).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the second byte's range
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (b(i + k) < 0x80 || b(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+// A string longer than this shows its first bytes and its length.
+constexpr std::size_t shown_bytes = 200;
+
+// `s` in double quotes, with control characters (C0, DEL and C1), bytes that
+// are not UTF-8, the invisible byte order mark, backslashes and quotes
+// escaped: a value read from a file can then never move a terminal's cursor,
+// fake a line of output or hide in a message. A long one is cut short: a
+// message never carries a whole file.
 std::string quoted(std::string_view s) {
   static const char hex[] = "0123456789abcdef";
+  const std::size_t whole = s.size();
+  const bool cut = whole > 2 * shown_bytes;
+  if (cut) s = s.substr(0, shown_bytes);
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  auto byte = [&](unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  };
+  for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      if (cut && s.size() - i < 4) break;  // a character the cut split
+      byte(c);
+      ++i;
+    } else if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
+      ++i;
     } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
-      const auto d = static_cast<unsigned char>(s[++i]);
+      byte(c);
+      ++i;
+    } else if (c == 0xc2 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) {  // C1: U+0080 to U+009F
+      const auto d = static_cast<unsigned char>(s[i + 1]);
       out += "\\u00";
       out += hex[d >> 4];
       out += hex[d & 15];
+      i += 2;
+    } else if (s.substr(i, 3) == "\xEF\xBB\xBF") {  // U+FEFF, a byte order mark
+      out += "\\ufeff";
+      i += 3;
     } else {
-      out += static_cast<char>(c);
+      out.append(s, i, n);
+      i += n;
     }
   }
   out += '"';
+  if (cut) out += "... (" + std::to_string(whole) + " bytes)";
   return out;
 }
 

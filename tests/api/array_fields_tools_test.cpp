@@ -148,6 +148,13 @@ TEST(ArrayTools, NanAndInfinityInAnArrayComeBackThroughCsvAndJsonLinesRefusesThe
                            "id,position,tilt,tags,velocity\n9,\"[.5,-.5,1]\",\"[1,2]\",\"[1,2]\",\"[.5,-.5]\"\n");
   ASSERT_TRUE(halves) << halves.error().message();
   EXPECT_TRUE(has(dump(*halves, relstore::dump_format::csv), "9,\"[0.5,-0.5,1]\",\"[1,2]\",\"[1,2]\",\"[0.5,-0.5]\""));
+  // "-0" is -0.0 in an array of floats, as in a float cell, and 0 in one of
+  // integers (REGRESSION: a float array read it as the integer 0: the sign was lost).
+  auto zeros = import_csv(relstore::schema_json(ds),
+                          "id,position,tilt,tags,velocity\n8,\"[-0,1,2]\",\"[-0,2]\",\"[1,2]\",\"[1,-0]\"\n");
+  ASSERT_TRUE(zeros) << zeros.error().message();
+  EXPECT_TRUE(has(dump(*zeros, relstore::dump_format::csv), "8,\"[-0.0,1,2]\",\"[0,2]\",\"[1,2]\",\"[1,-0.0]\""))
+      << dump(*zeros, relstore::dump_format::csv);
 
   std::ostringstream out;
   auto refused = relstore::dump_dataset(ds, {.model = "Body"}, out);

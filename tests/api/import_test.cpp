@@ -198,6 +198,86 @@ TEST(Import, CsvEmptyFieldsAreNullOrEmptyStrings) {
       << required.error().message();
 }
 
+// Regression: a row that did not give an enum field stored 0, which no
+// enumerator had; the file then failed to load, and its own dump failed to
+// import (helper-56).
+TEST(Import, AnEnumFieldNotGivenIsRefusedUnlessZeroIsAnEnumerator) {
+  const char* enums = R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},
+      {"name":"k","type":"int32","enum":{"name":"kind","values":{"a":1,"b":2}}},
+      {"name":"z","type":"int32","enum":{"name":"zone","values":{"none":0,"far":1}}},
+      {"name":"o","type":"int32","optional":true,"enum":{"name":"kind","values":{"a":1,"b":2}}},
+      {"name":"note","type":"string"}]}]})";
+  auto csv = relstore::import_data(enums, {source("id,note\n1,x\n", "m.csv", "M")});
+  ASSERT_FALSE(csv);
+  EXPECT_EQ(csv.error().code, errc::invalid_argument);
+  EXPECT_NE(csv.error().message().find("m.csv:2: M.k is not given, and its default 0 is the value of no kind (a, b)"),
+            std::string::npos)
+      << csv.error().message();
+  auto json = relstore::import_data(enums, {source(R"({"M":[{"id":1,"note":"x"}]})", "m.json")});
+  ASSERT_FALSE(json);
+  EXPECT_NE(json.error().message().find("M[0]: M.k is not given"), std::string::npos) << json.error().message();
+  // Given, or optional (null), or with 0 among its enumerators: accepted.
+  auto given = relstore::import_data(enums, {source("id,k\n1,b\n", "m.csv", "M")});
+  ASSERT_TRUE(given) << given.error().message();
+  EXPECT_EQ(given->get(0, 0, 1), relstore::value_view(std::int64_t{2}));
+  EXPECT_EQ(given->get(0, 0, 2), relstore::value_view(std::int64_t{0}));
+  EXPECT_EQ(given->get(0, 0, 3).index(), 0u) << "null";
+  // A header alone has no row to refuse.
+  EXPECT_TRUE(relstore::import_data(enums, {source("id,note\n", "m.csv", "M")}));
+}
+
+// Regression: a blank line in a one-column CSV was a row (helper-56).
+TEST(Import, ABlankLineIsNoRowWhateverTheColumnCount) {
+  const char* one = R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},{"name":"s","type":"string"}]}]})";
+  auto ds = relstore::import_data(one, {source("s\n\"a\"\n\n\"b\"\n\n", "m.csv", "M")});
+  ASSERT_TRUE(ds) << ds.error().message();
+  EXPECT_EQ(ds->rows(0), 2u);
+  // An empty string is quoted, as dump writes it.
+  auto empty = relstore::import_data(one, {source("s\n\"\"\n", "m.csv", "M")});
+  ASSERT_TRUE(empty) << empty.error().message();
+  EXPECT_EQ(empty->rows(0), 1u);
+}
+
+// Regression: an empty JSON Lines file (dump's output for no row) was "not
+// valid JSON", and one starting with a blank line had "extra data"
+// (helper-56).
+TEST(Import, AnEmptyJsonInputHasNoRowsAndLeadingBlankLinesAreSkipped) {
+  for (const char* blank : {"", "\n", " \r\n\t\n"}) {
+    auto ds = relstore::import_data(schema, {source(blank, "e.jsonl")});
+    ASSERT_TRUE(ds) << ds.error().message();
+    EXPECT_EQ(ds->total_rows(), 0u);
+  }
+  auto lead = relstore::import_data(schema, {source("\n\n{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"Ada\"}}\n"
+                                                    "{\"model\":\"Customer\",\"row\":{\"id\":2,\"name\":\"Bob\"}}\n",
+                                                    "l.jsonl")});
+  ASSERT_TRUE(lead) << lead.error().message();
+  EXPECT_EQ(lead->total_rows(), 2u);
+  auto doc = relstore::import_data(schema, {source("\n  {\"Customer\":[{\"id\":1,\"name\":\"Ada\"}]}\n", "d.json")});
+  ASSERT_TRUE(doc) << doc.error().message();
+  EXPECT_EQ(doc->total_rows(), 1u);
+}
+
+// Regression: a refusal quoted a cell whole (a 5 MB cell made a 5 MB line)
+// and passed bytes that are not UTF-8 to the terminal as they were
+// (helper-56).
+TEST(Import, AMessageCutsALongValueShortAndEscapesWhatIsNotText) {
+  const std::string digits(100000, '7');
+  auto longer = relstore::import_data(schema, {source("id,name\n" + digits + "x,Ada\n", "c.csv", "Customer")});
+  ASSERT_FALSE(longer);
+  const std::string& m = longer.error().message();
+  EXPECT_LT(m.size(), 500u) << m.substr(0, 600);
+  EXPECT_NE(m.find("... (100001 bytes) is not a whole number"), std::string::npos) << m.substr(0, 600);
+  auto raw = relstore::import_data(schema, {source("id,name\n\x9b\xff\xef\xbb\xbf"
+                                                   "1,Ada\n",
+                                                   "c.csv", "Customer")});
+  ASSERT_FALSE(raw);
+  EXPECT_NE(raw.error().message().find(R"("\x9b\xff\ufeff1")"), std::string::npos) << raw.error().message();
+  // Text is shown as it is, whatever its script.
+  auto text = relstore::import_data(schema, {source("id,name\n\xc3\xa9\xe2\x82\xac,Ada\n", "c.csv", "Customer")});
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message().find("\"\xc3\xa9\xe2\x82\xac\""), std::string::npos) << text.error().message();
+}
+
 TEST(Import, KeepsEveryIntegrityCheckForCsvAndJsonLines) {
   auto dangling = relstore::import_data(schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
                                                  source("id,customerId,total\n1,7,2\n", "o.csv", "Order")});

@@ -42,6 +42,10 @@ std::string tool() { return RELSTORE_SNAPSHOT_TOOL; }
 std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 
 void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 store sample() {
   store db;
@@ -197,6 +201,33 @@ TEST_F(SnapshotTool, ImportBuildsASnapshotAndRefusesADanglingKeyWithoutWriting) 
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.out.find("Order.customerId = 7: no Customer with id 7"), std::string::npos) << bad.out;
   EXPECT_FALSE(std::filesystem::exists(refused));
+}
+
+// Regression: -o naming an input replaced the JSON Lines, CSV or schema file
+// with the snapshot (helper-56).
+TEST_F(SnapshotTool, ImportRefusesAnOutputThatIsOneOfItsInputs) {
+  const auto lines = dir_.path() / "rows.jsonl";
+  ASSERT_EQ(run(tool() + " dump " + q(file_) + " > " + q(lines)).code, 0);
+  const auto schema = dir_.path() / "schema.json";
+  ASSERT_EQ(run(tool() + " info --json " + q(file_) + " > " + q(schema)).code, 0);
+  const std::string rows_before = read_file(lines);
+  const std::string schema_before = read_file(schema);
+  ASSERT_FALSE(rows_before.empty());
+  for (const auto& out : {lines, schema}) {
+    auto r = run(tool() + " import " + q(lines) + " -o " + q(out) + " --schema " + q(schema), true);
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("the import would replace it; nothing written"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(read_file(lines), rows_before);
+  EXPECT_EQ(read_file(schema), schema_before);
+  // Another name for the same file is the same file.
+  const auto link = dir_.path() / "link.jsonl";
+  std::filesystem::create_symlink(lines, link);
+  EXPECT_EQ(run(tool() + " import " + q(lines) + " -o " + q(link) + " --schema " + q(schema)).code, 1);
+  EXPECT_EQ(read_file(lines), rows_before);
+  // The schema's snapshot may be the output: the import replaces it on purpose.
+  auto again = run(tool() + " import " + q(lines) + " -o " + q(file_) + " --schema-from " + q(file_), true);
+  EXPECT_EQ(again.code, 0) << again.out;
 }
 
 TEST_F(SnapshotTool, ConvertToTextAndXmlAndBackIsLossless) {

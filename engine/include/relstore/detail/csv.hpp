@@ -57,7 +57,9 @@ class csv_reader {
 // otherwise an empty string for a string field. Integers must be whole
 // decimal numbers (the range of the field's type is checked when the value is
 // stored); booleans are true, false, 1 or 0. nullopt, with the reason in
-// *why, when the text is not a value of that type.
-std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable, std::string* why);
+// *why, when the text is not a value of that type. `element` is an array
+// field's element type.
+std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable, std::string* why,
+                              field_type element = field_type::int64);
 
 }  // namespace relstore::detail
