@@ -134,7 +134,7 @@ void* node_pool::allocate(std::size_t size, std::size_t align) {
 }
 
 void node_pool::deallocate(void* p) noexcept {
-  if (retired_) return;
+  if (retired_ || bulk_) return;
   const auto [i, slot] = locate(p);
   chunk& c = chunks_[i];
   const std::size_t w = slot / 64;
@@ -153,6 +153,38 @@ void node_pool::deallocate(void* p) noexcept {
   if (c.used == 0 && capacity_ - used_ >= 2 * std::size_t{c.capacity} && watches_.empty()) free_chunk(i);
 }
 
+void node_pool::end_bulk_free() noexcept {
+  bulk_ = false;
+  used_ = 0;
+  open_ = chunks_.size();
+  for (std::size_t i = 0; i < chunks_.size(); ++i) {
+    chunk& c = chunks_[i];
+    const std::size_t words = c.capacity / 64;
+    c.used = 0;
+    c.open_word = static_cast<std::uint32_t>(words);
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t freed = c.used_bits[w] & c.live[w];
+      c.used_bits[w] &= ~freed;
+      c.live[w] = 0;
+      c.used += static_cast<std::uint32_t>(std::popcount(c.used_bits[w]));
+      if (c.used_bits[w] != ~std::uint64_t{0}) c.open_word = std::min(c.open_word, static_cast<std::uint32_t>(w));
+#ifdef RELSTORE_ASAN
+      for (std::uint64_t bits = freed; bits != 0; bits &= bits - 1) {
+        RELSTORE_POISON(c.base + (w * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * slot_size_, slot_size_);
+      }
+#endif
+    }
+    used_ += c.used;
+    if (c.used < c.capacity) open_ = std::min(open_, i);
+  }
+  recent_ = nullptr;
+  // Empty chunks go back as deallocate gives them back: while the others
+  // have room to spare.
+  for (std::size_t i = chunks_.size(); i-- > 0;) {
+    if (chunks_[i].used == 0 && capacity_ - used_ >= 2 * std::size_t{chunks_[i].capacity}) free_chunk(i);
+  }
+}
+
 void node_pool::mark_live(const void* value) noexcept {
   RELSTORE_ASSERT(!retired_, "relstore: a value made in a retired node pool");
   const auto [i, slot] = locate(value);
@@ -167,7 +199,7 @@ void node_pool::mark_live(const void* value) noexcept {
 }
 
 void node_pool::mark_dead(const void* value) noexcept {
-  if (retired_) return;
+  if (retired_ || bulk_) return;
   const auto [i, slot] = locate(value);
   if (!watches_.empty()) hand_over(i, slot, value);
   chunks_[i].live[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));

@@ -151,6 +151,18 @@ class node_pool {
   // REQUIRES: afterwards only that destruction and ~node_pool use the pool
   // (allocate, mark_live, watch and passes assert it).
   void retire() noexcept { retired_ = watches_.empty(); }
+  // The same for a container about to destroy every value and keep going
+  // (clear()): between begin_bulk_free() and end_bulk_free() mark_dead and
+  // deallocate do nothing, and end_bulk_free() then frees at once every slot
+  // that held a live value, keeping what else is allocated (the container's
+  // header), and gives back the chunks left empty. begin_bulk_free() returns
+  // false, and changes nothing, while watched.
+  // REQUIRES: in between, the container only destroys values and frees nodes.
+  bool begin_bulk_free() noexcept {
+    bulk_ = watches_.empty();
+    return bulk_;
+  }
+  void end_bulk_free() noexcept;
 
   // The last block (not a node) the pool's allocator handed out, and its
   // size in bytes: after a hashed index's reserve() that rehashed, that
@@ -231,6 +243,7 @@ class node_pool {
   std::size_t value_offset_ = 0;
   bool offset_known_ = false;
   bool retired_ = false;
+  bool bulk_ = false;  // between begin_bulk_free and end_bulk_free
   std::size_t capacity_ = 0;
   std::size_t used_ = 0;
   std::pair<const void*, std::size_t> last_block_{nullptr, 0};

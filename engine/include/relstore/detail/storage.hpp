@@ -99,7 +99,7 @@ class storage {
   void clear() noexcept {
     mp::mp_for_each<mp::mp_iota_c<model_count>>([&](auto I) {
       auto& t = std::get<decltype(I)::value>(tables_);
-      t.items.clear();
+      t.clear_entities();
       t.keys().reset();
     });
   }

@@ -2,10 +2,9 @@
 // (table_layout.hpp) with a unique hashed index on the primary key, a unique
 // hashed index on every other parent key (key_from) and a non-unique hashed
 // index on every foreign key a relation uses. Relations and lookups ask keys
-// only for equality, and a hash answers in one or two cache misses where a
-// 1M-node tree costs twenty. Key order, where a result needs it, comes from
-// sorting the (few) matches. The entities live in a node_pool; a full pass
-// walks the pool in address order.
+// only for equality: a hash answers in one or two cache misses, a 1M-node
+// tree in twenty; key order comes from sorting the (few) matches. The
+// entities live in a node_pool; a full pass walks it in address order.
 //
 // It implements table_base, so the run-time pipelines (queries, verify,
 // snapshots) reach it without its type; typed callers use it directly.
@@ -54,13 +53,12 @@ class table final : public table_base {
   using key_type = member_type<M, pk>;
   static constexpr bool auto_key = std::is_same_v<key_type, std::int64_t>;
 
-  // Defined after the class, out of line: RELSTORE_EXTERN_TABLES then
-  // compiles them (and the container, journal and event queue code they
-  // pull in) once per program instead of once per translation unit.
+  // Defined after the class: RELSTORE_EXTERN_TABLES then compiles them (and
+  // the code they pull in) once per program, not once per translation unit.
   table();
   // A copy has the entities; no journal entry, pending event or subscriber.
   // An assignment replaces the entities and keeps this table's subscribers
-  // (they belong to the store object; a load assigns).
+  // and waiting events (they belong to the store object; a load assigns).
   table(const table& other);
   table& operator=(const table& other);
   // Swaps the containers: move construction would share the node pool
@@ -176,10 +174,17 @@ class table final : public table_base {
     return out;
   }
 
-  // Copies the entities into a new, packed pool, the children of each parent
-  // side by side (grouped by the first foreign key, if M has one), and frees
-  // the old one. Invalidates every pointer to an entity of M, unless it
-  // throws (bad_alloc): then the table keeps its entities where they were.
+  // Destroys every entity, freeing their slots at once (node_pool's bulk free).
+  void clear_entities() noexcept {
+    node_pool& pool = items.get_allocator().watchable_pool();
+    const bool bulk = pool.begin_bulk_free();
+    items.clear();
+    if (bulk) pool.end_bulk_free();
+  }
+  // Copies the entities into a new, packed pool, each parent's children side
+  // by side (by the first foreign key, if M has one), and frees the old one.
+  // Invalidates every pointer to an entity of M, unless it throws
+  // (bad_alloc): then the table keeps its entities where they were.
   void compact() {
     container old;
     old.swap(items);  // items now has a fresh, empty pool
@@ -556,7 +561,7 @@ auto table<M, Relations, Indexes>::operator=(const table& other) -> table& {
   if (this != &other) {
     items = other.items;
     keys() = other.keys();
-    undo_.clear();  // events_ stay: a delivery running on this store reaches them
+    undo_.clear();
     repool();
   }
   return *this;
@@ -580,8 +585,8 @@ auto table<M, Relations, Indexes>::operator=(table&& other) noexcept -> table& {
   if (this == &other) return *this;
   items.swap(other.items);
   keys() = std::exchange(other.keys(), key_counter{});
-  other.items.clear();  // this table's old entities: a moved-from table is empty
-  undo_.clear();        // events_ stay, as in a copy; other's stay with other
+  other.clear_entities();  // this table's old entities: a moved-from table is empty
+  undo_.clear();           // events_ stay, as in a copy; other's stay with other
   repool();
   other.repool();
   return *this;
