@@ -3,8 +3,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <type_traits>
 #include <variant>
+
+#include "relstore/detail/crc32c.hpp"
 
 namespace relstore {
 namespace {
@@ -45,7 +48,9 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
-// A string longer than this shows its first bytes and its length.
+// A string longer than twice this shows its first bytes (cut where a
+// character starts), its length and a checksum of the whole: two long
+// strings that differ past the cut still read differently.
 constexpr std::size_t shown_bytes = 200;
 
 // `s` in double quotes, with control characters (C0, DEL and C1), bytes that
@@ -55,9 +60,13 @@ constexpr std::size_t shown_bytes = 200;
 // message never carries a whole file.
 std::string quoted(std::string_view s) {
   static const char hex[] = "0123456789abcdef";
-  const std::size_t whole = s.size();
-  const bool cut = whole > 2 * shown_bytes;
-  if (cut) s = s.substr(0, shown_bytes);
+  const std::string_view full = s;
+  const bool cut = full.size() > 2 * shown_bytes;
+  if (cut) {
+    std::size_t end = shown_bytes;
+    for (int back = 0; back < 3 && (static_cast<unsigned char>(s[end]) & 0xc0) == 0x80; ++back) --end;
+    s = s.substr(0, end);
+  }
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
@@ -70,7 +79,6 @@ std::string quoted(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t n = utf8_length(s, i);
     if (n == 0) {
-      if (cut && s.size() - i < 4) break;  // a character the cut split
       byte(c);
       ++i;
     } else if (c == '"' || c == '\\') {
@@ -95,7 +103,11 @@ std::string quoted(std::string_view s) {
     }
   }
   out += '"';
-  if (cut) out += "... (" + std::to_string(whole) + " bytes)";
+  if (cut) {
+    char crc[9];
+    std::snprintf(crc, sizeof crc, "%08x", static_cast<unsigned>(detail::crc32c(full.data(), full.size())));
+    out += "... (" + std::to_string(full.size()) + " bytes, crc32c " + crc + ")";
+  }
   return out;
 }
 

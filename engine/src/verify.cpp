@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 #include "relstore/detail/errors.hpp"
@@ -66,6 +67,15 @@ class int_key_set {
   int shift_ = 0;
   bool has_empty_ = false;
 };
+
+// A key value as bytes that tell every two values apart (keys are int64 or
+// strings): describe() cuts long strings short.
+std::string exact_key(const value_view& v) {
+  std::string out(1, static_cast<char>('0' + v.index()));
+  if (const auto* s = std::get_if<std::string_view>(&v)) return out.append(*s);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return out.append(std::to_string(*i));
+  return out.append(describe(v));
+}
 
 // Whether every non-null `fk` of `child` is a `key` of `parent`, when both are
 // int64: one pass over each table in storage order, no index walked (a walk
@@ -165,7 +175,7 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
     const field_info& to = t.info().fields[r.through_to];
     const field_info& pk = t.info().fields[t.info().primary_key];
     std::vector<const void*> links;
-    std::map<std::string, const void*> held;  // describe(to) -> the link holding it
+    std::map<std::string, const void*> held;  // exact_key(to) -> the link holding it
     t.for_each_distinct(r.through_from, [&](const void* e) {
       if (!go_on) return;
       links.clear();
@@ -176,7 +186,7 @@ void verify(const registry& reg, const table_base* const* tables, function_ref<b
       for (const void* l : links) {
         const value_view v = to.get(l);
         if (std::holds_alternative<null_t>(v)) continue;
-        auto [it, fresh] = held.emplace(describe(v), l);
+        auto [it, fresh] = held.emplace(exact_key(v), l);
         if (!fresh && go_on) {
           go_on = sink(at(t, l, r.through_to, repeated_link(reg, r, from.get(l), v, pk.get(it->second), pk.get(l))));
         }

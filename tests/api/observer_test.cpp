@@ -328,6 +328,24 @@ TEST_F(Observer, AStoreMovedFromInsideItsCallbackKeepsDelivering) {
     ASSERT_TRUE(tx.commit());
   }
   EXPECT_EQ(customers, 3);
+
+  // The moved-from store goes on too: a write made on it in that callback,
+  // after the move, is delivered in turn (it was one write late for good).
+  store source;
+  std::optional<store> taken;
+  std::vector<std::string> names;
+  relstore::subscription later;
+  bool first = true;
+  auto mover2 = source.on<Customer>([&](const relstore::event<Customer>&) {
+    if (!std::exchange(first, false)) return;
+    taken.emplace(std::move(source));
+    later = source.on<Customer>([&](const relstore::event<Customer>& e) { names.push_back(e.after->name); });
+    ASSERT_TRUE(source.repo<Customer>().create({.name = "inner"}));
+  });
+  ASSERT_TRUE(source.repo<Customer>().create({.name = "first"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"inner"}));
+  ASSERT_TRUE(source.repo<Customer>().create({.name = "later"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"inner", "later"}));
 }
 
 TEST_F(Observer, ASubscriptionOutlivingItsStoreIsHarmless) {

@@ -223,3 +223,47 @@ TEST(Verify, AForeignKeyPassSeesTheSameRunsInATypedTableAndADataset) {
 }  // namespace
 
 }  // namespace verify_test
+
+namespace verify_test {
+namespace {
+
+// Regression: the repeated-link check of a through relation told target keys
+// apart by describe(), which cuts a long string short, so two links to
+// different long keys that share their first bytes were "a second link":
+// a valid store could not be loaded (helper-57).
+TEST(Verify, LinksToLongStringKeysThatShareAPrefixAreDistinct) {
+  relstore::registry reg;
+  ASSERT_TRUE(reg.add_model({"P", {{"id", relstore::field_type::int64, false}}, 0}));
+  ASSERT_TRUE(reg.add_model({"T", {{"code", relstore::field_type::string, false}}, 0}));
+  ASSERT_TRUE(reg.add_model({"L",
+                             {{"id", relstore::field_type::int64, false},
+                              {"pId", relstore::field_type::int64, false},
+                              {"tId", relstore::field_type::string, false}},
+                             0}));
+  ASSERT_TRUE(reg.add_has_many("ls", "P", "L", {}));
+  ASSERT_TRUE(reg.add_has_many("ls", "T", "L", {}));
+  ASSERT_TRUE(reg.add_has_many_through("ts", "P", "T", "L"));
+  const std::string a = std::string(300, 'a') + "1" + std::string(150, 'b');
+  const std::string b = std::string(300, 'a') + "2" + std::string(150, 'b');
+  relstore::dataset ds(reg);
+  ASSERT_TRUE(ds.set(0, ds.add_row(0), 0, std::int64_t{1}, nullptr));
+  std::int64_t id = 1;
+  for (const std::string& code : {a, b}) {
+    ASSERT_TRUE(ds.set(1, ds.add_row(1), 0, code, nullptr));
+    const std::size_t r = ds.add_row(2);
+    ASSERT_TRUE(ds.set(2, r, 0, id++, nullptr));
+    ASSERT_TRUE(ds.set(2, r, 1, std::int64_t{1}, nullptr));
+    ASSERT_TRUE(ds.set(2, r, 2, code, nullptr));
+  }
+  const auto found = relstore::verify_dataset(ds);
+  EXPECT_TRUE(found.empty()) << found.front().message;
+  // The same link twice is still found.
+  const std::size_t r = ds.add_row(2);
+  ASSERT_TRUE(ds.set(2, r, 0, id, nullptr));
+  ASSERT_TRUE(ds.set(2, r, 1, std::int64_t{1}, nullptr));
+  ASSERT_TRUE(ds.set(2, r, 2, b, nullptr));
+  EXPECT_EQ(relstore::verify_dataset(ds).size(), 1u);
+}
+
+}  // namespace
+}  // namespace verify_test

@@ -211,6 +211,8 @@ storage<S>::storage(storage&& other) noexcept : tables_(std::move(other.tables_)
     journal_.events.erase(journal_.events.begin(), journal_.events.begin() + reached);
     journal_.delivered = 0;
     journal_.delivering = false;
+    other.journal_.events.clear();  // what other's loop delivers from here on is new
+    other.journal_.delivered = 0;
   }
   attach();
 }
