@@ -2,6 +2,7 @@
 #include "relstore/import.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -178,7 +179,16 @@ result<detail::column_store> schema_from_json(std::string_view text) {
 // is stored.
 class row_reader {
  public:
-  explicit row_reader(detail::column_store& ds) : ds_(ds), reg_(ds.schema()) {}
+  explicit row_reader(detail::column_store& ds) : ds_(ds), reg_(ds.schema()) {
+    for (std::size_t m = 0; m < reg_.model_count(); ++m) {
+      std::uint64_t fields = 0;
+      const auto& all = reg_.model(m).fields;
+      for (std::size_t f = 0; f < all.size(); ++f) {
+        if (all[f].enumeration && !all[f].nullable) fields |= std::uint64_t{1} << f;
+      }
+      required_enums_.push_back(fields);
+    }
+  }
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
     // A leading UTF-8 byte order mark (a spreadsheet's CSV has one) is not
@@ -229,18 +239,18 @@ class row_reader {
       if (!cell) return bad_import(where + "." + std::string(key) + ": " + detail::json_text(val) + " " + why);
       if (!t.set(row, *f, *cell, &why)) return bad_import(where + "." + std::string(key) + ": " + why);
     }
-    return check_defaults(t, row, given, where);
+    return check_defaults(m, row, given, where);
   }
 
   // The fields of `row` not `given` keep their defaults (null, 0, ""). An
   // enum field that is not optional may not: unless 0 is one of its
   // enumerators, 0 is the value of none, and a load would refuse the file.
-  static result<void> check_defaults(detail::column_table& t, std::size_t row, std::uint64_t given,
-                                     const std::string& where) {
+  result<void> check_defaults(std::size_t m, std::size_t row, std::uint64_t given, const std::string& where) {
+    detail::column_table& t = ds_.table(m);
     const model_info& info = t.info();
-    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+    for (std::uint64_t left = required_enums_[m] & ~given; left != 0; left &= left - 1) {
+      const auto f = static_cast<std::size_t>(std::countr_zero(left));
       const field_info& fi = info.fields[f];
-      if (!fi.enumeration || fi.nullable || ((given >> f) & 1)) continue;
       std::string why;
       if (!t.set(row, f, value(std::int64_t{0}), &why)) {
         return bad_import(where + ": " + info.name + "." + fi.name + " is not given, and its default " + why);
@@ -365,7 +375,7 @@ class row_reader {
         if (!t.set(row, columns[i], *cell, &why))
           return bad_import(where + ": " + info.name + "." + fi.name + ": " + why);
       }
-      if (auto r = check_defaults(t, row, given, where); !r) return r;
+      if (auto r = check_defaults(*m, row, given, where); !r) return r;
       advanced(in.offset() - done);
       done = in.offset();
     }
@@ -382,6 +392,7 @@ class row_reader {
 
   detail::column_store& ds_;
   const registry& reg_;
+  std::vector<std::uint64_t> required_enums_;  // per model: its enum fields that are not optional
 };
 
 }  // namespace

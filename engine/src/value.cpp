@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "relstore/detail/crc32c.hpp"
+#include "relstore/detail/text_escape.hpp"
 
 namespace relstore {
 namespace {
@@ -18,34 +19,6 @@ std::string number_text(double d) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
   return std::string(buf, end);
-}
-
-// The length of the well-formed UTF-8 sequence at s[i], or 0 if none starts
-// there (a stray continuation byte, an overlong form, a surrogate, a cut).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // the second byte's range
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c == 0xe0) lo = 0xa0;
-    if (c == 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c == 0xf0) lo = 0x90;
-    if (c == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (b(i + k) < 0x80 || b(i + k) > 0xbf) return 0;
-  }
-  return n;
 }
 
 // A string longer than twice this shows its first bytes (cut where a
@@ -77,7 +50,7 @@ std::string quoted(std::string_view s) {
   };
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = detail::utf8_sequence(s.substr(i));
     if (n == 0) {
       byte(c);
       ++i;
