@@ -2,10 +2,13 @@
 // and printing.
 #include "relstore/error.hpp"
 
+#include "relstore/assert.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -77,6 +80,31 @@ TEST(Error, PrintsItsCodeAndMessage) {
   std::ostringstream out;
   out << error{errc::not_found, "Customer with id 7 not found"};
   EXPECT_EQ(out.str(), "not_found: Customer with id 7 not found");
+}
+
+struct misuse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void throw_on_assert(const char*, const char* message, const char*, int) { throw misuse(message); }
+
+// Reading the value of an error is misuse: the assertion carries the
+// error's message, and a value reads as before.
+TEST(Result, TheValueOfAnErrorIsAnAssertionThatNamesTheError) {
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  result<int> odd = half(7);
+  std::string said;
+  try {
+    (void)*odd;
+  } catch (const misuse& e) {
+    said = e.what();
+  }
+  EXPECT_EQ(said, "7 is odd");
+  EXPECT_THROW((void)odd.value(), misuse);
+  EXPECT_THROW((void)std::move(odd).value(), misuse);
+  const result<int> even = half(8);
+  EXPECT_EQ(*even, 4);
+  EXPECT_EQ(even.value(), 4);
+  relstore::set_assert_handler(previous);
 }
 
 }  // namespace

@@ -333,9 +333,11 @@ class [[nodiscard]] result {
   }
 
   T& checked() {
-    RELSTORE_ASSERT(has_, has_ ? "" : error_.message().c_str());
+    if (!has_) [[unlikely]]
+      unchecked_access();
     return value_;
   }
+  [[gnu::cold, gnu::noinline]] void unchecked_access() const { RELSTORE_ASSERT(has_, error_.message().c_str()); }
   void destroy() noexcept {
     if (has_) {
       value_.~T();
