@@ -71,7 +71,12 @@ result<std::shared_ptr<const enum_info>> enum_from_json(const json::value& v, co
   return std::shared_ptr<const enum_info>(std::move(e));
 }
 
+// `text` past a leading UTF-8 byte order mark (a spreadsheet's CSV, or a
+// file saved by some editors, has one): it is not text. A second one is.
+std::string_view past_bom(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text; }
+
 result<detail::column_store> schema_from_json(std::string_view text) {
+  text = past_bom(text);
   auto parsed = detail::parse_json(text, errc::invalid_argument, [] { return std::string("import: the schema"); });
   if (!parsed) return std::move(parsed).error();
   const json::value& v = *parsed;
@@ -191,11 +196,9 @@ class row_reader {
   }
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
-    // A leading UTF-8 byte order mark (a spreadsheet's CSV has one) is not
-    // text; a second one would be.
-    if (!s.text.starts_with("\xEF\xBB\xBF")) return read_text(s, advanced);
+    if (past_bom(s.text).size() == s.text.size()) return read_text(s, advanced);
     import_source rest = s;
-    rest.text = s.text.substr(3);
+    rest.text = past_bom(s.text);
     advanced(3);
     return read_text(rest, advanced);
   }

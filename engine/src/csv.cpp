@@ -2,6 +2,7 @@
 #include "relstore/detail/csv.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 #include "relstore/detail/json_value.hpp"
@@ -38,26 +39,48 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+enum class number_read { ok, not_a_number, too_large };
+
+// A double as a cell spells it (std::from_chars: NaN, Infinity, .5). A
+// number too small for a double reads as a zero of its sign, and one too
+// large is refused, as in JSON.
+number_read read_double(std::string_view s, double& out) {
+  const char* end = s.data() + s.size();
+  const auto r = std::from_chars(s.data(), end, out);
+  if (r.ptr != end || (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range)) return number_read::not_a_number;
+  if (r.ec == std::errc{}) return number_read::ok;
+  // Out of a double's range: a long double tells which way (1e-400 from
+  // 1e400); past its range too, the exponent's sign does.
+  long double wide = 0;
+  const auto w = std::from_chars(s.data(), end, wide);
+  const std::size_t e = s.find_first_of("eE");
+  const bool tiny =
+      w.ec == std::errc{} ? std::fabs(wide) < 1 : e != std::string_view::npos && s.substr(e + 1).starts_with('-');
+  if (!tiny) return number_read::too_large;
+  out = s.starts_with('-') ? -0.0 : 0.0;
+  return number_read::ok;
+}
+
 // One element of an array cell: a whole number (int64, else uint64) or a
-// double, read as a scalar cell is (std::from_chars: NaN, Infinity, .5).
+// double, read as a scalar cell is (read_double).
 // In an array of floats "-0" is -0.0, as in a float cell.
-bool array_element(std::string_view e, field_type element, value_view& out) {
+number_read array_element(std::string_view e, field_type element, value_view& out) {
   std::int64_t i = 0;
   if (parse_whole(e, i)) {
     const bool float_zero =
         i == 0 && e.starts_with('-') && (element == field_type::float32 || element == field_type::float64);
     out = float_zero ? value_view(-0.0) : value_view(i);
-    return true;
+    return number_read::ok;
   }
   std::uint64_t u = 0;
   if (parse_whole(e, u)) {
     out = u;
-    return true;
+    return number_read::ok;
   }
   double d = 0;
-  if (!parse_whole(e, d)) return false;
-  out = d;
-  return true;
+  const number_read r = read_double(e, d);
+  if (r == number_read::ok) out = d;
+  return r;
 }
 
 }  // namespace
@@ -167,9 +190,10 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
         const std::size_t comma = t.find(',');
         const std::string_view e = trim(t.substr(0, comma));
         value_view n;
-        if (!array_element(e, element, n)) {
-          return fail(e == "null" ? "an array of numbers (an element may not be null)"
-                                  : "an array of numbers ([1,2,3])");
+        if (const number_read r = array_element(e, element, n); r != number_read::ok) {
+          return fail(r == number_read::too_large ? "an array of numbers within the range of a double"
+                      : e == "null"               ? "an array of numbers (an element may not be null)"
+                                                  : "an array of numbers ([1,2,3])");
         }
         out.items.push_back(n);
         if (comma == std::string_view::npos) break;
@@ -185,7 +209,12 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
     case field_type::float64:
     case field_type::float32: {
       double d = 0;
-      if (!parse_whole(f.text, d)) return fail("a number");
+      const number_read r = read_double(f.text, d);
+      if (r == number_read::too_large) {
+        if (why != nullptr) *why = "is a number beyond the range of a double";
+        return std::nullopt;
+      }
+      if (r != number_read::ok) return fail("a number");
       return value{d};
     }
     case field_type::uint64: {

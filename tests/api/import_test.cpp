@@ -295,6 +295,53 @@ TEST(Import, KeepsEveryIntegrityCheckForCsvAndJsonLines) {
   EXPECT_NE(range.error().message().find("m.csv:2: M.n"), std::string::npos) << range.error().message();
 }
 
+// Regression: a CSV number beyond a double's range said "is not a number",
+// and one too small for a double was refused where JSON reads a zero.
+// Both now read as JSON reads them, in a cell and in an array cell.
+TEST(Import, ACsvNumberOutOfADoublesRangeIsReadAsJsonReadsIt) {
+  auto huge = relstore::import_data(schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
+                                             source("id,customerId,total\n1,1,-1e400\n", "o.csv", "Order")});
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().message().find("o.csv:2: Order.total: \"-1e400\" is a number beyond the range of a double"),
+            std::string::npos)
+      << huge.error().message();
+  auto tiny = relstore::import_data(
+      schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
+               source("id,customerId,total\n1,1,-1e-400\n2,1,1e-5000\n3,1,4e-320\n", "o.csv", "Order")});
+  ASSERT_TRUE(tiny) << tiny.error().message();
+  const std::size_t order = *tiny->find_model("Order");
+  const auto total = [&](std::size_t row) { return std::get<double>(tiny->get(order, row, 2)); };
+  EXPECT_EQ(total(0), 0.0);
+  EXPECT_TRUE(std::signbit(total(0))) << "a zero keeps its sign";
+  EXPECT_EQ(total(1), 0.0);
+  EXPECT_FALSE(std::signbit(total(1)));
+  EXPECT_EQ(total(2), 4e-320) << "a subnormal is in range";
+  auto json =
+      relstore::import_json(R"({"Customer":[{"id":1,"name":"a"}],"Order":[{"customerId":1,"total":1e-400}]})", schema);
+  ASSERT_TRUE(json) << json.error().message();
+  EXPECT_EQ(std::get<double>(json->get(*json->find_model("Order"), 0, 2)), total(1)) << "the same as JSON";
+  const char* arrays = R"({"models":[{"name":"M","fields":[{"name":"id","type":"int64"},
+                          {"name":"v","type":"array","element":"float64","length":2}]}]})";
+  auto in_array = relstore::import_data(arrays, {source("id,v\n1,\"[1e400,1]\"\n", "m.csv", "M")});
+  ASSERT_FALSE(in_array);
+  EXPECT_NE(in_array.error().message().find("m.csv:2: M.v: \"[1e400,1]\" is not an array of numbers within the range"),
+            std::string::npos)
+      << in_array.error().message();
+  auto tiny_in_array = relstore::import_data(arrays, {source("id,v\n1,\"[1e-400,1]\"\n", "m.csv", "M")});
+  ASSERT_TRUE(tiny_in_array) << tiny_in_array.error().message();
+}
+
+// Regression: a schema file that starts with a byte order mark (as some
+// editors save JSON) was refused; it is skipped, as in the inputs.
+TEST(Import, ASchemaThatStartsWithAByteOrderMarkIsRead) {
+  auto ds =
+      relstore::import_data(std::string("\xef\xbb\xbf") + schema, {source("id,name\n1,Ada\n", "c.csv", "Customer")});
+  ASSERT_TRUE(ds) << ds.error().message();
+  EXPECT_EQ(ds->rows(*ds->find_model("Customer")), 1u);
+  auto two = relstore::import_data(std::string("\xef\xbb\xbf\xef\xbb\xbf") + schema, {});
+  ASSERT_FALSE(two) << "a second mark is text";
+}
+
 }  // namespace
 
 }  // namespace import_test
