@@ -351,7 +351,8 @@ const where_node* effective_where(const filter_spec& spec, const where_node* ext
 // An order by one ordered field with a limit walks that index, unless an
 // equality index narrows the search first.
 bool walks_in_order(const table_base& t, const filter_spec& spec, const where_node* w) {
-  return orders_one_page(spec) && t.ordered_on(spec.order.front().field) && choose_access(t, w) == nullptr;
+  return spec.limit && spec.order.size() == 1 && t.ordered_on(spec.order.front().field) &&
+         choose_access(t, w) == nullptr;
 }
 
 // Whether evaluating `w` can give up (a regexp match at its bound).
@@ -379,6 +380,10 @@ result<std::vector<const void*>> run_query(const table_base& t, const filter_spe
   order_by(t.info(), *hits, spec.order);
   page(*hits, spec.skip, spec.limit);
   return hits;
+}
+
+bool is_index_page(const table_base& t, const filter_spec& spec) {
+  return (!spec.where || matches_all(*spec.where)) && walks_in_order(t, spec, nullptr);
 }
 
 result<std::size_t> visit_query(const table_base& t, const filter_spec& spec, function_ref<void(const void*)> fn) {

@@ -333,11 +333,9 @@ class [[nodiscard]] result {
   }
 
   T& checked() {
-    if (!has_) [[unlikely]]
-      unchecked_access();
+    RELSTORE_ASSERT(has_, has_ ? "" : error_.message().c_str());
     return value_;
   }
-  [[gnu::cold, gnu::noinline]] void unchecked_access() const { RELSTORE_ASSERT(has_, error_.message().c_str()); }
   void destroy() noexcept {
     if (has_) {
       value_.~T();

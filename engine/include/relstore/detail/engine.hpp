@@ -118,7 +118,7 @@ class engine {
   // whole stored entities), limit_exceeded. REQUIRES: spec validated.
   template <class M>
   result<query_result> entities(const filter_spec& spec) const {
-    if (auto r = check_viewable(spec, &info_of<M>); !r) return std::move(r).error();
+    if (auto r = check_viewable(spec, info_of<M>()); !r) return std::move(r).error();
     return run_query(tab<M>(), spec).and_then([&](std::vector<const void*> hits) {
       return with_includes<M>(std::move(hits), spec);
     });
@@ -126,7 +126,7 @@ class engine {
   template <class R>
   result<query_result> child_entities(const member_type<typename R::child, R::child_key>& key,
                                       const filter_spec& spec) const {
-    if (auto r = check_viewable(spec, &info_of<typename R::child>); !r) return std::move(r).error();
+    if (auto r = check_viewable(spec, info_of<typename R::child>()); !r) return std::move(r).error();
     return materializer<S>::template ordered_children<R>(st_, key, spec).and_then([&](std::vector<const void*> kids) {
       return with_includes<typename R::child>(std::move(kids), spec);
     });
@@ -153,7 +153,7 @@ class engine {
   // fn does not write.
   template <class M, class Fn>
   result<std::size_t> visit_entities(const filter_spec& spec, Fn&& fn) const {
-    if (auto r = check_viewable(spec, &info_of<M>); !r) return std::move(r).error();
+    if (auto r = check_viewable(spec, info_of<M>()); !r) return std::move(r).error();
     if (is_index_page(tab<M>(), spec)) {  // typed: fn inlined into the walk
       const order_key& o = spec.order.front();
       return tab<M>().walk_page(o.field, o.descending, static_cast<std::size_t>(spec.skip),

@@ -80,10 +80,9 @@ struct include_spec {
 // whole stored entities, so `fields`, at the top or in any include's scope,
 // is invalid_filter (find projects).
 result<void> check_viewable_deep(const filter_spec& spec, const model_info& model);
-// `model` gives the spec's model, asked for only to name it in an error.
-inline result<void> check_viewable(const filter_spec& spec, const model_info& (*model)()) {
+inline result<void> check_viewable(const filter_spec& spec, const model_info& model) {
   if (!spec.fields && spec.include.empty()) return {};  // every frame's visit: inline, nothing to walk
-  return check_viewable_deep(spec, model());
+  return check_viewable_deep(spec, model);
 }
 
 // One field a patch sets.

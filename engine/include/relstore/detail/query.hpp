@@ -77,16 +77,9 @@ result<void> include_into(const registry& reg, const table_base* const* tables, 
 result<std::vector<const void*>> run_query(const table_base& t, const filter_spec& spec,
                                            const where_node* extra = nullptr, query_plan* plan = nullptr);
 
-// Whether spec asks for a page (a limit) in the order of one field.
-inline bool orders_one_page(const filter_spec& spec) noexcept { return spec.limit && spec.order.size() == 1; }
-
 // Whether run_query(t, spec) is a page of one ordered index with no where
-// clause: skip, then limit entities, walked in the order asked. Table is
-// the concrete table, so that the check is inlined (every frame's board).
-template <class Table>
-bool is_index_page(const Table& t, const filter_spec& spec) {
-  return (!spec.where || matches_all(*spec.where)) && orders_one_page(spec) && t.ordered_on(spec.order.front().field);
-}
+// clause: skip, then limit entities, walked in the order asked.
+bool is_index_page(const table_base& t, const filter_spec& spec);
 
 // Calls fn on each entity run_query(t, spec) returns, in its order, and
 // returns how many; a walk of an ordered index hands them over as it goes,

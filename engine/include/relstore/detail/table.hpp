@@ -363,6 +363,7 @@ class table final : public table_base {
   }
 
   void for_each_duplicate(std::size_t, visitor) const override {}  // unique indexes refuse duplicates
+
   bool ordered_on(std::size_t field) const noexcept override {
     bool found = false;
     mp::mp_for_each<ordered_defs>([&](auto d) { found = found || decltype(d)::field == field; });
@@ -388,11 +389,10 @@ class table final : public table_base {
 
   // fn(const M&) on entities skip + 1 .. skip + limit of the whole ordered
   // index on `field`, in walk_ordered's order; returns how many. The typed
-  // twin of a page walk_in_order takes with no where clause, for visits:
-  // flattened into one loop. REQUIRES: ordered_on(field).
+  // twin of a page walk_in_order takes with no where clause, for visits.
+  // REQUIRES: ordered_on(field).
   template <class Fn>
-  [[gnu::flatten]] std::size_t walk_page(std::size_t field, bool descending, std::size_t skip, std::size_t limit,
-                                         Fn&& fn) const {
+  std::size_t walk_page(std::size_t field, bool descending, std::size_t skip, std::size_t limit, Fn&& fn) const {
     page_counter page(skip, limit);
     if (!page.more()) return 0;
     mp::mp_for_each<ordered_defs>([&](auto d) {
