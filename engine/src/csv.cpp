@@ -2,7 +2,6 @@
 #include "relstore/detail/csv.hpp"
 
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 
 #include "relstore/detail/json_value.hpp"
@@ -41,6 +40,36 @@ std::string_view trim(std::string_view s) {
 
 enum class number_read { ok, not_a_number, too_large };
 
+// Whether the decimal number `s` (as std::from_chars read it whole, not NaN
+// or Infinity) is below 1 in magnitude: the power of ten of its first
+// significant digit, from the digits and the exponent, is negative.
+bool below_one(std::string_view s) {
+  std::size_t i = s.starts_with('-') ? 1 : 0;
+  long long before_point = 0, first = -1, digits = 0;
+  bool point = false;
+  for (; i < s.size() && s[i] != 'e' && s[i] != 'E'; ++i) {
+    if (s[i] == '.') {
+      point = true;
+      continue;
+    }
+    if (first < 0 && s[i] != '0') first = digits;
+    ++digits;
+    if (!point) ++before_point;
+  }
+  if (first < 0) return true;  // zero
+  long long exponent = 0;
+  if (i + 1 < s.size()) {
+    std::string_view e = s.substr(i + 1);
+    const bool negative = e.starts_with('-');
+    if (e.starts_with('+') || negative) e.remove_prefix(1);
+    constexpr long long bound = 1LL << 60;  // far past any digit count, and no overflow below
+    const auto r = std::from_chars(e.data(), e.data() + e.size(), exponent);
+    if (r.ec != std::errc{} || exponent > bound) exponent = bound;
+    if (negative) exponent = -exponent;
+  }
+  return before_point - first - 1 + exponent < 0;
+}
+
 // A double as a cell spells it (std::from_chars: NaN, Infinity, .5). A
 // number too small for a double reads as a zero of its sign, and one too
 // large is refused, as in JSON.
@@ -49,14 +78,7 @@ number_read read_double(std::string_view s, double& out) {
   const auto r = std::from_chars(s.data(), end, out);
   if (r.ptr != end || (r.ec != std::errc{} && r.ec != std::errc::result_out_of_range)) return number_read::not_a_number;
   if (r.ec == std::errc{}) return number_read::ok;
-  // Out of a double's range: a long double tells which way (1e-400 from
-  // 1e400); past its range too, the exponent's sign does.
-  long double wide = 0;
-  const auto w = std::from_chars(s.data(), end, wide);
-  const std::size_t e = s.find_first_of("eE");
-  const bool tiny =
-      w.ec == std::errc{} ? std::fabs(wide) < 1 : e != std::string_view::npos && s.substr(e + 1).starts_with('-');
-  if (!tiny) return number_read::too_large;
+  if (!below_one(s)) return number_read::too_large;
   out = s.starts_with('-') ? -0.0 : 0.0;
   return number_read::ok;
 }

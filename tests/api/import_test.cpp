@@ -327,8 +327,24 @@ TEST(Import, ACsvNumberOutOfADoublesRangeIsReadAsJsonReadsIt) {
   EXPECT_NE(in_array.error().message().find("m.csv:2: M.v: \"[1e400,1]\" is not an array of numbers within the range"),
             std::string::npos)
       << in_array.error().message();
-  auto tiny_in_array = relstore::import_data(arrays, {source("id,v\n1,\"[1e-400,1]\"\n", "m.csv", "M")});
+  auto tiny_in_array = relstore::import_data(arrays, {source("id,v\n1,\"[-1e-400,1]\"\n", "m.csv", "M")});
   ASSERT_TRUE(tiny_in_array) << tiny_in_array.error().message();
+  const auto v = std::get<relstore::array_view>(tiny_in_array->get(0, 0, 1));
+  EXPECT_EQ(std::get<double>(v[0]), 0.0);
+  EXPECT_TRUE(std::signbit(std::get<double>(v[0])));
+  // The digits count, not only the exponent's sign: 1 and 6000 zeros, then
+  // e-10, is huge; 0. and 6000 zeros, then 1, is tiny.
+  const std::string zeros(6000, '0');
+  auto long_huge =
+      relstore::import_data(schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
+                                     source("id,customerId,total\n1,1,1" + zeros + "e-10\n", "o.csv", "Order")});
+  ASSERT_FALSE(long_huge);
+  EXPECT_NE(long_huge.error().message().find("beyond the range of a double"), std::string::npos);
+  auto long_tiny =
+      relstore::import_data(schema, {source("id,name\n1,Ada\n", "c.csv", "Customer"),
+                                     source("id,customerId,total\n1,1,0." + zeros + "1\n", "o.csv", "Order")});
+  ASSERT_TRUE(long_tiny) << long_tiny.error().message().substr(0, 300);
+  EXPECT_EQ(std::get<double>(long_tiny->get(*long_tiny->find_model("Order"), 0, 2)), 0.0);
 }
 
 // Regression: a schema file that starts with a byte order mark (as some
