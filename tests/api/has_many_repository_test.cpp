@@ -82,6 +82,32 @@ TEST_F(ConstrainedRepository, CreateRejectsAnotherParentsKeyWithLoopbacksMessage
   EXPECT_TRUE(db == before);
 }
 
+// Regression: a JSON payload whose foreign key had the wrong type ("7",
+// 7.0) was told the key "cannot be changed", naming the parent's own key.
+// It is invalid_argument, as on an unconstrained create; a key of the right
+// type naming another parent, 0 included, is still constraint_violation.
+TEST_F(ConstrainedRepository, AJsonForeignKeyOfTheWrongTypeIsInvalidArgument) {
+  const store before = db;
+  const std::string id = std::to_string(ada.id);
+  for (const std::string& fk : {"\"" + id + "\"", id + ".0", std::string("true")}) {
+    auto o = orders_of(ada.id).create_json(R"({"total":1,"customerId":)" + fk + "}");
+    ASSERT_FALSE(o) << fk;
+    EXPECT_EQ(o.error().code, errc::invalid_argument) << o.error().message();
+    EXPECT_TRUE(has(o.error().message(), "customerId")) << o.error().message();
+    EXPECT_FALSE(has(o.error().message(), "cannot be changed")) << o.error().message();
+  }
+  for (const std::string& fk : {std::to_string(bob.id), std::string("0")}) {
+    auto o = orders_of(ada.id).create_json(R"({"total":1,"customerId":)" + fk + "}");
+    ASSERT_FALSE(o) << fk;
+    EXPECT_EQ(o.error().code, errc::constraint_violation) << o.error().message();
+    EXPECT_TRUE(has(o.error().message(), "Order.customerId = " + fk + ";")) << o.error().message();
+  }
+  EXPECT_TRUE(db == before);
+  auto same = orders_of(ada.id).create_json(R"({"total":1,"customerId":)" + id + "}");
+  ASSERT_TRUE(same) << same.error().message();
+  EXPECT_EQ(same->customerId, ada.id);
+}
+
 TEST_F(ConstrainedRepository, CreateForAMissingParentIsForeignKeyViolation) {
   const store before = db;
   auto o = orders_of(404).create({.total = 1});

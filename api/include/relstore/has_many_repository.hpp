@@ -10,6 +10,7 @@
 // A handle: invalidated when its store is destroyed or moved from.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <string>
@@ -265,13 +266,18 @@ class has_many_repository {
     return {};
   }
 
+  // Types first: a foreign key of the wrong type ("5", 5.0) is
+  // invalid_argument as on any other route; a key given that names another
+  // parent (0 and null included) is constraint_violation.
   template <bool W>
   result<C> create_from(const detail::field_changes& fields) {
-    const value mine = detail::to_operand<parent_key_type>(parent_key_);
-    for (const auto& c : fields) {
-      if (c.field == R::child_key && c.value != mine) return changed(detail::as_view(c.value));
-    }
-    return detail::entity_from<C>(fields).and_then([&](C e) { return create<W>(std::move(e)); });
+    return detail::entity_from<C>(fields).and_then([&](C e) -> result<C> {
+      const auto& fk = e.*detail::member_pointer<C, R::child_key>;
+      const bool given =
+          std::any_of(fields.begin(), fields.end(), [](const auto& c) { return c.field == R::child_key; });
+      if (given && !(fk == parent_key_)) return changed(detail::view_of(fk));
+      return create<W>(std::move(e));
+    });
   }
 
   error changed(const value_view& given) const {
