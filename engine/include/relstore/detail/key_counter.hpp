@@ -37,6 +37,18 @@ class key_counter {
 
   void reset() noexcept { *this = key_counter{}; }
 
+  // Called when the entity with `key` is gone. When it held INT64_MAX, the
+  // only key no automatic one may pass, automatic keys restart above the
+  // largest key left, which largest() finds (a scan, once per exhaustion):
+  // as a load of the store would count them.
+  template <class Largest>
+  void erased(std::int64_t key, Largest&& largest) {
+    if (!exhausted_ || key != std::numeric_limits<std::int64_t>::max()) return;
+    const std::int64_t left = largest();
+    exhausted_ = false;
+    next_ = left > 0 ? left + 1 : 1;
+  }
+
   friend bool operator==(const key_counter&, const key_counter&) = default;
 
  private:

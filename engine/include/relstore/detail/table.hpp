@@ -226,6 +226,7 @@ class table final : public table_base {
   // Replaces `node`'s value by `v`, keeping the node. False, with nothing
   // changed, when one of v's unique keys is another entity's.
   bool replace(const M* node, M v, change_reason why = {}) {
+    const std::int64_t was = int64_key<pk>(*node);  // 0 for a string key
     const bool keep = journal_->recording || observed(event_kind::updated);
     std::optional<M> before;
     std::optional<key_type> key;  // its undo entry's: the key after the change
@@ -238,20 +239,23 @@ class table final : public table_base {
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
     if (keep) record(undo_kind::replaced, event_kind::updated, key, std::move(before), node, why);
+    if (int64_key<pk>(*node) != was) keys().erased(was, [&] { return largest_int64_key<pk>(items); });
     return true;
   }
 
   void erase(const M* node, change_reason why = {}) {
+    const std::int64_t gone = int64_key<pk>(*node);  // 0 for a string key
     if (!journal_->recording && !observed(event_kind::deleted)) {
       items.erase(items.iterator_to(*node));  // nothing to keep: no copy
-      return;
+    } else {
+      M before = *node;
+      std::optional<key_type> key;  // its undo entry's
+      if (journal_->recording) key = before.*member_pointer<M, pk>;
+      make_room(event_kind::deleted);
+      items.erase(items.iterator_to(*node));
+      record(undo_kind::erased, event_kind::deleted, key, std::move(before), nullptr, why);
     }
-    M before = *node;
-    std::optional<key_type> key;  // its undo entry's
-    if (journal_->recording) key = before.*member_pointer<M, pk>;
-    make_room(event_kind::deleted);
-    items.erase(items.iterator_to(*node));
-    record(undo_kind::erased, event_kind::deleted, key, std::move(before), nullptr, why);
+    keys().erased(gone, [&] { return largest_int64_key<pk>(items); });
   }
 
   // The stored entity `node`, writable where it is (no index moves).
@@ -276,7 +280,6 @@ class table final : public table_base {
   void will_write_fields(std::uint64_t fields) { pool().before_write_fields(fields); }
   // The pool of this table's entities, to watch it (node_pool::watch).
   std::shared_ptr<node_pool> shared_pool() const { return items.get_allocator().shared_pool(); }
-
   // Whether a subscriber wants events of kind `k`.
   bool observed(event_kind k) const noexcept { return subs_ && (subs_->mask & static_cast<event_mask>(k)); }
 
@@ -286,11 +289,9 @@ class table final : public table_base {
     return *subs_;
   }
   std::weak_ptr<subscriber_list<M>> subscribers_handle() { return (subscribers(), subs_); }
-
   // ------------------------------------------------------------ table_base
 
   std::size_t size() const noexcept override { return items.size(); }
-
   void for_each(visitor fn) const override {
     for_each_stored([&](const M& e) { fn(&e); });
   }
@@ -302,7 +303,6 @@ class table final : public table_base {
   }
 
   void sort_by_key(std::vector<const void*>& entities) const override { sort_keys(entities); }
-
   index_kind index_on(std::size_t field) const noexcept override {
     index_kind kind = index_kind::none;
     mp::mp_for_each<defs>([&](auto d) {

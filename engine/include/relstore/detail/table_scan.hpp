@@ -3,6 +3,7 @@
 // ordered index in either direction. Internal.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -52,6 +53,24 @@ std::optional<bool> int64_runs(std::size_t field, ForEachStored&& for_each_store
     }
   });
   return result;
+}
+
+// An entity's key as key_counter counts it: an int64 key, else 0.
+template <std::size_t Pk, class M>
+std::int64_t int64_key(const M& e) noexcept {
+  if constexpr (std::is_same_v<member_type<M, Pk>, std::int64_t>) {
+    return e.*member_pointer<M, Pk>;
+  } else {
+    return 0;
+  }
+}
+
+// The largest int64 key of `items` (0 when none is above 0): a scan.
+template <std::size_t Pk, class Items>
+std::int64_t largest_int64_key(const Items& items) noexcept {
+  std::int64_t largest = 0;
+  for (const auto& e : items) largest = std::max(largest, int64_key<Pk>(e));
+  return largest;
 }
 
 // Calls fn for every entity of the ordered index `idx` on M's field F
