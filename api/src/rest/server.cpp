@@ -61,6 +61,9 @@ struct server::impl {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::shared_ptr<session>> queue;  // guarded by mu
+  // Responses poll() handed back whose writes have not ended: stop() lets
+  // them finish (stop_grace at most), so a request that ran is answered.
+  std::atomic<std::size_t> owed{0};
 };
 
 namespace {
@@ -100,8 +103,11 @@ class session : public std::enable_shared_from_this<session> {
 
   // From any thread: writes `res` on the session's strand.
   void reply(http_response res) {
-    asio::post(stream_.get_executor(),
-               [self = shared_from_this(), res = std::move(res)]() mutable { self->write(std::move(res)); });
+    ++owner_.owed;
+    asio::post(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+      self->owed_ = true;
+      self->write(std::move(res));
+    });
   }
 
  private:
@@ -198,6 +204,7 @@ class session : public std::enable_shared_from_this<session> {
     response_ = std::move(res);
     stream_.expires_after(owner_.options.idle_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (std::exchange(self->owed_, false)) --self->owner_.owed;
       if (ec || !self->response_.keep_alive()) {
         if (!ec && self->unread_) {
           self->linger();
@@ -252,6 +259,7 @@ class session : public std::enable_shared_from_this<session> {
   http_response response_;
   http::response<http::empty_body> continue_;
   bool unread_ = false;  // the client may still be sending the refused request
+  bool owed_ = false;    // the response being written is one impl::owed counts
   std::array<char, 4096> drained_;
 };
 
@@ -334,6 +342,10 @@ bool server::wait(std::chrono::milliseconds timeout) {
 void server::stop() {
   impl& s = *impl_;
   if (s.threads.empty()) return;
+  const auto give_up = std::chrono::steady_clock::now() + s.options.stop_grace;
+  while (s.owed.load() != 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();

@@ -24,7 +24,9 @@
 //    owner, one at a time. port() may be called from any thread after start().
 //  * A connection has one request in flight: the next is read once the
 //    response is written, so pipelined requests are answered in order.
-//  * Requests left unpolled at stop() are dropped with their connections.
+//  * Requests left unpolled at stop() are dropped with their connections;
+//    a request poll() ran is answered first (stop_grace at most), so a
+//    client never loses the answer to a write that was made.
 //
 // Safety: binds 127.0.0.1 unless told otherwise; with a bearer token a
 // request without "Authorization: Bearer <token>" is 401 (before its body
@@ -55,6 +57,7 @@ struct server_options {
   std::size_t header_limit = 8 << 10;              // bytes of one request's start line and headers
   std::chrono::milliseconds idle_timeout{30'000};  // to read one request, or to write one response
   unsigned threads = 1;                            // network threads
+  std::chrono::milliseconds stop_grace{1'000};     // stop() waits this long at most for polled requests' answers
 };
 
 class server {
