@@ -198,6 +198,11 @@ TEST(RestServer, HeadHasGetsHeadersAndNoBodyAndA204HasNoLength) {
   EXPECT_TRUE(rest.starts_with("HTTP/1.1 204 No Content\r\n")) << got;
   EXPECT_EQ(rest.find("Content-Length"), std::string::npos) << rest;
   EXPECT_EQ(db.size<Customer>(), 0u);  // the DELETE after the HEAD was served
+  // Regression: a 405's Allow left out HEAD, which the server answers.
+  const std::string refused =
+      test::http_client(server.port()).exchange("OPTIONS /customers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 405 ")) << refused;
+  EXPECT_NE(refused.find("Allow: GET, HEAD, POST, PATCH\r\n"), std::string::npos) << refused;
 }
 
 TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {

@@ -71,13 +71,14 @@ namespace {
 using http_response = http::response<http::string_body>;
 
 // The HTTP response to `req` answering `r`: Content-Type only with a body,
-// Allow when r has one (a 405), the connection kept alive as req asks. A
-// 204 has no Content-Length; a response to HEAD has GET's headers and no
-// body (RFC 9110).
+// Allow when r has one (a 405, with HEAD wherever GET is: the server answers
+// it), the connection kept alive as req asks. A 204 has no Content-Length;
+// a response to HEAD has GET's headers and no body (RFC 9110).
 http_response to_http(response r, const http::request<http::string_body>& req) {
   http_response res{static_cast<http::status>(r.status), req.version() == 10 ? 10u : 11u};
   res.set(http::field::server, "relstore");
   if (!r.body.empty()) res.set(http::field::content_type, "application/json");
+  if (r.allow.starts_with("GET")) r.allow.insert(3, ", HEAD");
   if (!r.allow.empty()) res.set(http::field::allow, r.allow);
   res.keep_alive(req.keep_alive());
   if (r.status != 204) res.content_length(r.body.size());
