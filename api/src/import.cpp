@@ -196,9 +196,10 @@ class row_reader {
   }
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
-    if (past_bom(s.text).size() == s.text.size()) return read_text(s, advanced);
+    const std::string_view text = past_bom(s.text);
+    if (text.size() == s.text.size()) return read_text(s, advanced);
     import_source rest = s;
-    rest.text = past_bom(s.text);
+    rest.text = text;
     advanced(3);
     return read_text(rest, advanced);
   }

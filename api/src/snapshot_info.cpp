@@ -4,9 +4,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <cstdio>
 #include <ostream>
 
+#include "relstore/detail/crc32c.hpp"
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/import.hpp"
 
@@ -21,9 +21,7 @@ void describe_snapshot(std::string_view file, const snapshot_header& h, const da
       << "-endian, sizeof int/long/long long/double/size_t/wchar_t/bool = ";
   for (int i = 0; i < 7; ++i) out << (i ? "/" : "") << static_cast<unsigned>(h.sizes[i]);
   out << "\n";
-  char crc[16];
-  std::snprintf(crc, sizeof crc, "%08x", h.payload_crc);
-  out << "checksum: CRC32C " << crc << ", ok\n";
+  out << "checksum: CRC32C " << detail::crc32c_hex(h.payload_crc) << ", ok\n";
   out << "size: " << h.payload_length + snapshot_header_size << " bytes (" << snapshot_header_size << " header + "
       << h.payload_length << " payload)\n";
   out << "models:\n";
@@ -76,9 +74,7 @@ std::string describe_snapshot_json(const snapshot_header& h, const dataset& data
   snap["boostArchiveVersion"] = h.boost_archive_version;
   snap["littleEndian"] = h.little_endian;
   snap["bytes"] = h.payload_length + snapshot_header_size;
-  char crc[16];
-  std::snprintf(crc, sizeof crc, "%08x", h.payload_crc);
-  snap["crc32c"] = crc;
+  snap["crc32c"] = detail::crc32c_hex(h.payload_crc);
   doc.as_object()["snapshot"] = std::move(snap);
   return boost::json::serialize(doc);
 }

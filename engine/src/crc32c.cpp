@@ -3,6 +3,7 @@
 // standard check value 0xE3069283 for "123456789".
 #include <array>
 #include <boost/crc.hpp>
+#include <cstdio>
 #include <cstring>
 
 #include "relstore/detail/crc32c.hpp"
@@ -116,5 +117,11 @@ std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t siz
 }
 
 std::uint32_t crc32c(const void* data, std::size_t size) noexcept { return crc32c_extend(0, data, size); }
+
+std::string crc32c_hex(std::uint32_t crc) {
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(crc));
+  return text;
+}
 
 }  // namespace relstore::detail

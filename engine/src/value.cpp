@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <type_traits>
 #include <variant>
 
@@ -77,9 +76,8 @@ std::string quoted(std::string_view s) {
   }
   out += '"';
   if (cut) {
-    char crc[9];
-    std::snprintf(crc, sizeof crc, "%08x", static_cast<unsigned>(detail::crc32c(full.data(), full.size())));
-    out += "... (" + std::to_string(full.size()) + " bytes, crc32c " + crc + ")";
+    out += "... (" + std::to_string(full.size()) + " bytes, crc32c " +
+           detail::crc32c_hex(detail::crc32c(full.data(), full.size())) + ")";
   }
   return out;
 }

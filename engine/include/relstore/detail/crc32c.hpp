@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace relstore::detail {
 
@@ -17,5 +18,8 @@ std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t siz
 std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::size_t size) noexcept;
 // Boost.CRC: the reference the tests compare both paths with.
 std::uint32_t crc32c_portable(const void* data, std::size_t size) noexcept;
+
+// `crc` as the tools and messages show it: eight lowercase hex digits.
+std::string crc32c_hex(std::uint32_t crc);
 
 }  // namespace relstore::detail
