@@ -250,20 +250,20 @@ struct heap_peak {
   std::int64_t base = 0, sql_base = 0;
   heap_peak() {
     relstore::release_cached_blocks();
-    base = live_bytes.load();
+    base = live_bytes();
     sql_base = sqlite3_memory_used();
-    peak_live_bytes.store(base);
+    reset_peak();
     sqlite3_memory_highwater(1);
   }
   std::int64_t peak() const {
     if (!heap_counted) return 0;
-    return peak_live_bytes.load() - base + sqlite3_memory_highwater(0) - sql_base;
+    return peak_live_bytes() - base + sqlite3_memory_highwater(0) - sql_base;
   }
   // Live now over the base, kept blocks released.
   std::int64_t now() const {
     if (!heap_counted) return 0;
     relstore::release_cached_blocks();
-    return live_bytes.load() - base + sqlite3_memory_used() - sql_base;
+    return live_bytes() - base + sqlite3_memory_used() - sql_base;
   }
 };
 

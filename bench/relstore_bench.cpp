@@ -44,9 +44,10 @@
 
 // ------------------------------------------------------------ allocation counting
 
-// Live heap bytes requested through operator new, for memory per entity. Not
-// under AddressSanitizer, whose own operator new must stay in charge.
-#if defined(__SANITIZE_ADDRESS__)
+// Live heap bytes held through operator new (what malloc_usable_size gives
+// each block), for memory per entity. glibc only, and not under
+// AddressSanitizer, whose own operator new must stay in charge.
+#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__)
 #define RELSTORE_BENCH_COUNTING 0
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -59,17 +60,16 @@
 
 #if RELSTORE_BENCH_COUNTING
 namespace {
+// No header: a block counts as the bytes malloc_usable_size() gives it, so
+// the floor's nodes keep the size and spacing malloc gives them unwatched.
 void* counted_alloc(std::size_t n) noexcept {
-  auto* p = static_cast<std::size_t*>(std::malloc(n + 16));
-  if (p == nullptr) return nullptr;
-  *p = n;
-  bench::count_allocated(static_cast<std::int64_t>(n));
-  return reinterpret_cast<char*>(p) + 16;
+  void* p = std::malloc(n);
+  if (p != nullptr) bench::count_allocated(static_cast<std::int64_t>(malloc_usable_size(p)));
+  return p;
 }
-void counted_free(void* q) noexcept {
-  if (q == nullptr) return;
-  auto* p = reinterpret_cast<std::size_t*>(static_cast<char*>(q) - 16);
-  bench::live_bytes.fetch_sub(static_cast<std::int64_t>(*p), std::memory_order_relaxed);
+void counted_free(void* p) noexcept {
+  if (p == nullptr) return;
+  bench::count_allocated(-static_cast<std::int64_t>(malloc_usable_size(p)));
   std::free(p);
 }
 void* counted_new(std::size_t n) {
@@ -77,25 +77,15 @@ void* counted_new(std::size_t n) {
   if (p == nullptr) throw std::bad_alloc();
   return p;
 }
-// Over-aligned blocks (relstore's 2 MiB chunks): the count sits just before
-// the block, in `al` bytes of front room.
+// Over-aligned blocks (relstore's 2 MiB chunks).
 void* counted_aligned_alloc(std::size_t n, std::align_val_t al) noexcept {
-  const auto a = std::max(static_cast<std::size_t>(al), std::size_t{16});
-  if (n > std::size_t(-1) - 2 * a) return nullptr;
-  void* p = std::aligned_alloc(a, (n + a + a - 1) / a * a);
-  if (p == nullptr) return nullptr;
-  char* q = static_cast<char*>(p) + a;
-  *reinterpret_cast<std::size_t*>(q - 16) = n;
-  bench::count_allocated(static_cast<std::int64_t>(n));
-  return q;
+  const auto a = std::max(static_cast<std::size_t>(al), sizeof(void*));
+  void* p = nullptr;
+  if (posix_memalign(&p, a, n) != 0) return nullptr;
+  bench::count_allocated(static_cast<std::int64_t>(malloc_usable_size(p)));
+  return p;
 }
-void counted_aligned_free(void* q, std::align_val_t al) noexcept {
-  if (q == nullptr) return;
-  const auto a = std::max(static_cast<std::size_t>(al), std::size_t{16});
-  const auto n = *reinterpret_cast<std::size_t*>(static_cast<char*>(q) - 16);
-  bench::live_bytes.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_relaxed);
-  std::free(static_cast<char*>(q) - a);
-}
+void counted_aligned_free(void* p, std::align_val_t) noexcept { counted_free(p); }
 void* counted_aligned_new(std::size_t n, std::align_val_t al) {
   void* p = counted_aligned_alloc(n, al);
   if (p == nullptr) throw std::bad_alloc();
@@ -363,6 +353,7 @@ std::optional<int> parse_options(int argc, char** argv, options& o) {
 }  // namespace bench
 
 int main(int argc, char** argv) {
+  bench::counts_alone = true;
   bench::heap_counted = RELSTORE_BENCH_COUNTING != 0;
   bench::options opt;
   if (const auto status = bench::parse_options(argc, argv, opt)) return *status;

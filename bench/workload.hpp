@@ -14,17 +14,42 @@
 
 namespace bench {
 
-// Live heap bytes requested through operator new (counted by the main's
-// replacement operators), for memory per entity.
-inline std::atomic<std::int64_t> live_bytes{0};
-// The most live_bytes has been since someone last stored to it.
-inline std::atomic<std::int64_t> peak_live_bytes{0};
-// Counts n more live bytes.
+// Live heap bytes held through operator new (counted by the main's
+// replacement operators), for memory per entity. The main thread counts in
+// its own cells with plain stores: a locked add on every allocation would be
+// a full fence in the timed code, which stalls the floor's node-by-node
+// mallocs and frees most (relstore allocates its nodes in pools). Other
+// threads (a background save's) count atomically in theirs. A block freed on
+// another thread than the one that allocated it is counted out there: only
+// the sum is the live total.
+struct heap_cells {
+  std::atomic<std::int64_t> live{0};
+  std::atomic<std::int64_t> peak{0};  // the most `live` has been since peak was last stored
+};
+inline heap_cells main_heap;   // written by the main thread only
+inline heap_cells other_heap;  // every other thread's
+// True on the thread that runs main() (set first thing there).
+inline thread_local bool counts_alone = false;
+// Counts n more (or, negative, fewer) live bytes.
 inline void count_allocated(std::int64_t n) noexcept {
-  const std::int64_t now = live_bytes.fetch_add(n, std::memory_order_relaxed) + n;
-  std::int64_t peak = peak_live_bytes.load(std::memory_order_relaxed);
-  while (now > peak && !peak_live_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  if (counts_alone) {
+    const std::int64_t now = main_heap.live.load(std::memory_order_relaxed) + n;
+    main_heap.live.store(now, std::memory_order_relaxed);
+    if (now > main_heap.peak.load(std::memory_order_relaxed)) main_heap.peak.store(now, std::memory_order_relaxed);
+    return;
   }
+  const std::int64_t now = other_heap.live.fetch_add(n, std::memory_order_relaxed) + n;
+  std::int64_t peak = other_heap.peak.load(std::memory_order_relaxed);
+  while (now > peak && !other_heap.peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+inline std::int64_t live_bytes() noexcept { return main_heap.live.load() + other_heap.live.load(); }
+// The most live_bytes() has been since reset_peak(): exact while one thread
+// allocates, an upper bound otherwise.
+inline std::int64_t peak_live_bytes() noexcept { return main_heap.peak.load() + other_heap.peak.load(); }
+inline void reset_peak() noexcept {
+  main_heap.peak.store(main_heap.live.load());
+  other_heap.peak.store(other_heap.live.load());
 }
 // The heap bytes the systems hold: live_bytes less the freed blocks relstore
 // keeps for reuse (relstore/memory.hpp), which operator new still counts as
@@ -33,7 +58,7 @@ inline void count_allocated(std::int64_t n) noexcept {
 inline bool heap_counted = false;  // set by relstore_bench.cpp's operator new
 inline std::int64_t held_bytes() {
   if (!heap_counted) return 0;
-  return live_bytes.load() - static_cast<std::int64_t>(relstore::block_cache().bytes);
+  return live_bytes() - static_cast<std::int64_t>(relstore::block_cache().bytes);
 }
 
 struct Customer {
