@@ -9,65 +9,6 @@
 namespace relstore::detail {
 namespace {
 
-// A set of entity addresses: a linear search while small (a typical
-// cascade takes a handful of children), open addressing beyond. Allocates
-// only when it grows; no node per element.
-class pointer_set {
- public:
-  bool contains(const void* e) const {
-    if (slots_.empty()) return std::find(small_.begin(), small_.end(), e) != small_.end();
-    for (std::size_t i = slot_of(e);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == e) return true;
-      if (slots_[i] == nullptr) return false;
-    }
-  }
-  void reserve(std::size_t n) {
-    if (n <= linear) {
-      if (n > small_.capacity()) small_.reserve(std::min(linear + 1, std::max(n, 2 * small_.capacity())));
-    } else if (2 * n > slots_.size()) {
-      std::size_t capacity = 64;
-      while (capacity < 2 * n) capacity *= 2;
-      rehash(capacity);
-    }
-  }
-  // REQUIRES: !contains(e), e != nullptr.
-  void insert(const void* e) {
-    if (slots_.empty()) {
-      small_.push_back(e);
-      if (small_.size() > linear) rehash(64);
-      return;
-    }
-    if (2 * (size_ + 1) > slots_.size()) rehash(2 * slots_.size());
-    place(e);
-  }
-
- private:
-  static constexpr std::size_t linear = 16;
-  std::size_t slot_of(const void* e) const {
-    auto h = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e));
-    h *= 0x9E3779B97F4A7C15ull;  // Fibonacci hashing: the high bits mix
-    return static_cast<std::size_t>(h >> 32) & (slots_.size() - 1);
-  }
-  void place(const void* e) {
-    std::size_t i = slot_of(e);
-    while (slots_[i] != nullptr) i = (i + 1) & (slots_.size() - 1);
-    slots_[i] = e;
-    ++size_;
-  }
-  void rehash(std::size_t capacity) {
-    std::vector<const void*> old = std::move(slots_);
-    slots_.assign(capacity, nullptr);
-    size_ = 0;
-    for (const void* e : old.empty() ? small_ : old) {
-      if (e != nullptr) place(e);
-    }
-    small_.clear();
-  }
-  std::vector<const void*> small_;
-  std::vector<const void*> slots_;  // a power of two, at most half full
-  std::size_t size_ = 0;
-};
-
 // Room for `more` elements in v, growing geometrically (a deep chain adds
 // one at a time).
 template <class T>
@@ -76,11 +17,11 @@ void make_room(std::vector<T>& v, std::size_t more) {
   if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
 }
 
-struct doomed_set {
-  std::vector<const void*> list;
-  std::vector<change_reason> why;
-  pointer_set set;
-  std::size_t done = 0;
+// Model m's share of a plan being built.
+struct doomed_ref {
+  std::vector<const void*>& list;
+  std::vector<change_reason>& why;
+  pointer_set& set;
 
   // Room for `more` adds: one allocation per family instead of one per
   // doubling of each vector.
@@ -89,7 +30,6 @@ struct doomed_set {
     make_room(why, more);
     set.reserve(list.size() + more);
   }
-
   bool add(const void* e, change_reason reason) {
     if (set.contains(e)) return false;
     set.insert(e);
@@ -99,27 +39,48 @@ struct doomed_set {
   }
 };
 
+template <class T>
+void clear_keeping(std::vector<T>& v, std::size_t keep) {
+  if (v.capacity() > keep) v = {};
+  v.clear();
+}
+
 }  // namespace
 
-result<delete_plan> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
-                                const std::vector<const void*>& roots) {
+void delete_plan::reset(std::size_t models, std::size_t keep) {
+  doomed.resize(models);
+  reasons.resize(models);
+  seen.resize(models);
+  done.assign(models, 0);
+  for (std::size_t m = 0; m < models; ++m) {
+    clear_keeping(doomed[m], keep);
+    clear_keeping(reasons[m], keep);
+    seen[m].clear();
+  }
+  nulls.clear();
+  clear_keeping(found, keep);
+  roots = 0;
+}
+
+result<void> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
+                         std::span<const void* const> roots, delete_plan& plan) {
   const std::size_t n = reg.model_count();
-  std::vector<doomed_set> doomed(n);
-  std::vector<const void*> found;
+  plan.reset(n);
+  auto doomed = [&](std::size_t m) { return doomed_ref{plan.doomed[m], plan.reasons[m], plan.seen[m]}; };
+  std::vector<const void*>& found = plan.found;
   // Adds cascade children until nothing changes. Iterative: no recursion.
   auto close = [&] {
     for (bool progress = true; progress;) {
       progress = false;
       for (std::size_t m = 0; m < n; ++m) {
-        doomed_set& d = doomed[m];
-        while (d.done < d.list.size()) {
-          const void* e = d.list[d.done++];
+        while (plan.done[m] < plan.doomed[m].size()) {
+          const void* e = plan.doomed[m][plan.done[m]++];
           progress = true;
           for (const std::size_t ri : reg.has_many_from(m)) {
             const relation_info* r = &reg.relations()[ri];
             if (r->policy != on_delete::cascade) continue;
             const value_view key = tables[m]->info().fields[r->parent_key].get(e);
-            doomed_set& cd = doomed[r->child];
+            doomed_ref cd = doomed(r->child);
             found.clear();
             tables[r->child]->append_equal(r->child_key, key, found);
             cd.make_room_for(found.size());
@@ -129,10 +90,9 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
       }
     }
   };
-  delete_plan plan;
-  doomed[model].make_room_for(roots.size());
+  doomed(model).make_room_for(roots.size());
   for (const void* e : roots) {
-    if (!doomed[model].add(e, {})) continue;
+    if (!doomed(model).add(e, {})) continue;
     ++plan.roots;
     close();
   }
@@ -141,14 +101,14 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     if (!is_parent_side(r.kind) || r.policy == on_delete::cascade) continue;
     const table_base& parents = *tables[r.parent];
     const table_base& children = *tables[r.child];
-    const doomed_set& cd = doomed[r.child];
+    const pointer_set& doomed_children = plan.seen[r.child];
     std::vector<const void*> nulls;
-    for (const void* p : doomed[r.parent].list) {
+    for (const void* p : plan.doomed[r.parent]) {
       std::size_t survivors = 0;
       found.clear();
       children.append_equal(r.child_key, parents.info().fields[r.parent_key].get(p), found);
       for (const void* c : found) {
-        if (cd.set.contains(c)) continue;
+        if (doomed_children.contains(c)) continue;
         ++survivors;
         if (r.policy == on_delete::set_null) nulls.push_back(c);
       }
@@ -158,13 +118,7 @@ result<delete_plan> plan_delete(const registry& reg, const table_base* const* ta
     }
     if (!nulls.empty()) plan.nulls.emplace_back(&r, std::move(nulls));
   }
-  plan.doomed.resize(n);
-  plan.reasons.resize(n);
-  for (std::size_t m = 0; m < n; ++m) {
-    plan.doomed[m] = std::move(doomed[m].list);
-    plan.reasons[m] = std::move(doomed[m].why);
-  }
-  return plan;
+  return {};
 }
 
 void apply_delete(table_base* const* tables, const delete_plan& plan) {
@@ -197,23 +151,23 @@ delete_step& step_for(delete_report& out, const model_info& model, const change_
 }  // namespace
 
 delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
-                            const std::vector<const void*>& roots) {
+                            std::span<const void* const> roots) {
   delete_report out;
-  auto plan = plan_delete(reg, tables, model, roots);
-  if (!plan) {
-    out.rejected = std::move(plan).error();
+  delete_plan plan;
+  if (auto r = plan_delete(reg, tables, model, roots, plan); !r) {
+    out.rejected = std::move(r).error();
     return out;
   }
-  out.count = plan->roots;
-  for (const auto& [r, children] : plan->nulls) {
+  out.count = plan.roots;
+  for (const auto& [r, children] : plan.nulls) {
     const table_base& t = *tables[r->child];
     auto& s = step_for(out, t.info(), {change_cause::set_null, r});
     for (const void* c : children) s.keys.push_back(key_of(t, c));
   }
-  for (std::size_t m = 0; m < plan->doomed.size(); ++m) {
+  for (std::size_t m = 0; m < plan.doomed.size(); ++m) {
     const table_base& t = *tables[m];
-    for (std::size_t i = 0; i < plan->doomed[m].size(); ++i) {
-      step_for(out, t.info(), plan->reasons[m][i]).keys.push_back(key_of(t, plan->doomed[m][i]));
+    for (std::size_t i = 0; i < plan.doomed[m].size(); ++i) {
+      step_for(out, t.info(), plan.reasons[m][i]).keys.push_back(key_of(t, plan.doomed[m][i]));
     }
   }
   return out;

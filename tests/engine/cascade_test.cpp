@@ -261,4 +261,36 @@ TEST(Cascade, AModelThatParentsNothingIsDeletedAloneAndStillObservedAndRolledBac
   EXPECT_EQ(*db.repo<OrderLine>().count(), 5u);
 }
 
+// The engine keeps its last delete plan for the plan's capacity. Each
+// delete must start from an empty plan: a big cascade (past the planner's
+// linear set), then a refused delete, then a small cascade whose lines take
+// the slots the first one freed, each delete exactly its own family.
+TEST(Cascade, DeletesOneAfterAnotherEachTakeExactlyTheirOwnFamily) {
+  using namespace shop;
+  store db;
+  const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+  auto orders = db.repo<Customer>().related<"orders">(ada.id);
+  const auto big = orders.create({.total = 1}).value();
+  for (int q = 0; q < 40; ++q) ASSERT_TRUE(db.repo<Order>().related<"lines">(big.id).create({.sku = "a", .qty = q}));
+  const auto kept = orders.create({.total = 2}).value();
+  for (int q = 0; q < 3; ++q) ASSERT_TRUE(db.repo<Order>().related<"lines">(kept.id).create({.sku = "k", .qty = q}));
+
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(big.id));
+  EXPECT_EQ(*db.repo<OrderLine>().count(), 3u);
+  EXPECT_EQ(db.repo<Customer>().delete_by_id(ada.id).error().code, errc::restrict_violation);
+
+  const auto small = orders.create({.total = 3}).value();
+  for (int q = 0; q < 5; ++q) ASSERT_TRUE(db.repo<Order>().related<"lines">(small.id).create({.sku = "s", .qty = q}));
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(small.id));
+  EXPECT_EQ(*db.repo<Order>().related<"lines">(small.id).count(), 0u) << "no line of the deleted order is left";
+  EXPECT_EQ(*db.repo<Order>().related<"lines">(kept.id).count(), 3u) << "another order's lines are untouched";
+  EXPECT_EQ(*db.repo<OrderLine>().count(), 3u);
+
+  const store copy = db;  // a copy deletes with a plan of its own
+  store other = copy;
+  ASSERT_TRUE(other.repo<Order>().delete_by_id(kept.id));
+  EXPECT_EQ(*other.repo<OrderLine>().count(), 0u);
+  EXPECT_EQ(*db.repo<OrderLine>().count(), 3u);
+}
+
 }  // namespace cascade_test

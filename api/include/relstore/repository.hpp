@@ -16,6 +16,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -265,7 +266,8 @@ class repository {
   result<void> delete_by_id(const key_type& id) {
     const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
-    return writer<W>().template erase<M>({e}).transform([](std::size_t) {});
+    const void* const root = e;
+    return writer<W>().template erase<M>(std::span(&root, 1)).transform([](std::size_t) {});
   }
 
   // Deletes every match (all entities for an empty where); returns how many
@@ -288,7 +290,8 @@ class repository {
   result<delete_report> plan_delete(const key_type& id) const {
     const M* e = eng().template tab<M>().find(id);
     if (e == nullptr) return not_found(id);
-    return eng().template plan_erase<M>({e});
+    const void* const root = e;
+    return eng().template plan_erase<M>(std::span(&root, 1));
   }
   // What delete_all(w) would do, without changing anything.
   // Errors: invalid_filter.

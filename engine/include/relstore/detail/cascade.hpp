@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "relstore/delete_report.hpp"
+#include "relstore/detail/pointer_set.hpp"
 #include "relstore/detail/table_base.hpp"
 #include "relstore/error.hpp"
 #include "relstore/registry.hpp"
@@ -27,19 +29,59 @@ struct delete_plan {
   // The roots deleted by the call itself: as with SQLite's change count, a
   // root an earlier root's cascade already took is not counted.
   std::size_t roots = 0;
+
+  // The planner's working state, kept with the plan: planning into a plan
+  // used before allocates nothing once its vectors are large enough.
+  std::vector<pointer_set> seen;  // per model: doomed[m] as a set
+  std::vector<std::size_t> done;  // per model: doomed[m][0, done) have had their children added
+  std::vector<const void*> found;
+
+  // Empties the plan for `models` models, keeping the capacity of vectors
+  // of at most `keep` elements (a rare huge cascade does not pin its memory).
+  void reset(std::size_t models, std::size_t keep = 4096);
+};
+
+// A delete plan kept between deletes for its vectors' capacity: a steady
+// stream of deletes plans without allocating. A copy starts empty (so does
+// a copy of a store).
+class kept_delete_plan {
+ public:
+  kept_delete_plan() = default;
+  kept_delete_plan(const kept_delete_plan&) noexcept {}
+  kept_delete_plan(kept_delete_plan&&) noexcept = default;
+  kept_delete_plan& operator=(const kept_delete_plan&) noexcept { return *this; }
+  kept_delete_plan& operator=(kept_delete_plan&&) noexcept = default;
+
+  // Holds the kept plan for one delete and gives it back when it ends. A
+  // delete run inside another finds none kept and starts its own.
+  class lease {
+   public:
+    explicit lease(kept_delete_plan& k) : home_(k.plan_), plan_(std::move(k.plan_)) {}
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() { home_ = std::move(plan_); }
+    delete_plan& plan() noexcept { return plan_; }
+
+   private:
+    delete_plan& home_;
+    delete_plan plan_;
+  };
+
+ private:
+  delete_plan plan_;
 };
 
 // Plans the delete of `roots` (entities of `model`, in the order given)
-// without changing anything. tables[i] holds model i of `reg`.
-// Errors: restrict_violation.
-result<delete_plan> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
-                                const std::vector<const void*>& roots);
+// into `plan`, replacing what it held, without changing anything.
+// tables[i] holds model i of `reg`. Errors: restrict_violation.
+result<void> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
+                         std::span<const void* const> roots, delete_plan& plan);
 
 // What deleting `roots` would do, as plan_delete finds it: the same
 // planner, reported by model, cause and relation, or the restrict that
 // would reject it.
 delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
-                            const std::vector<const void*>& roots);
+                            std::span<const void* const> roots);
 
 // Whether deleting entities of `model` touches no other entity: no relation
 // has `model` as its parent, so plan_delete's plan would be the distinct

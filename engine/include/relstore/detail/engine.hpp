@@ -337,10 +337,10 @@ class engine {
   // returns how many roots the call deleted itself. REQUIRES: the roots are
   // distinct.
   template <class M>
-  result<std::size_t> erase(const std::vector<const void*>& roots) {
+  result<std::size_t> erase(std::span<const void* const> roots) {
     if (deletes_alone(schema(), model_index<M>)) {  // no plan to build: nothing can refuse
 #ifndef NDEBUG
-      std::vector<const void*> sorted = roots;
+      std::vector<const void*> sorted(roots.begin(), roots.end());
       std::sort(sorted.begin(), sorted.end(), std::less<>{});
       RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
                       "relstore: erase() was given an entity twice");
@@ -353,12 +353,13 @@ class engine {
     }
     return guarded(false, [&]() -> result<std::size_t> {
       auto bases = st_.bases();
-      auto plan = plan_delete(schema(), bases.data(), model_index<M>, roots);
-      if (!plan) return std::move(plan).error();
+      kept_delete_plan::lease lease(kept_plan_);
+      delete_plan& plan = lease.plan();
+      if (auto r = plan_delete(schema(), bases.data(), model_index<M>, roots, plan); !r) return std::move(r).error();
       // Out of memory part-way is undone, not left with orphaned children.
-      if (!st_.log().recording && plan_may_fail_midway(st_, *plan)) st_.log().recording = true;
-      apply_delete(st_.mutable_bases().data(), *plan);
-      return plan->roots;
+      if (!st_.log().recording && plan_may_fail_midway(st_, plan)) st_.log().recording = true;
+      apply_delete(st_.mutable_bases().data(), plan);
+      return plan.roots;
     });
   }
 
@@ -371,7 +372,7 @@ class engine {
 
   // What erase(roots) would do; changes nothing.
   template <class M>
-  delete_report plan_erase(const std::vector<const void*>& roots) const {
+  delete_report plan_erase(std::span<const void* const> roots) const {
     return report_delete(schema(), st_.bases().data(), model_index<M>, roots);
   }
 
@@ -580,6 +581,7 @@ class engine {
   monotonic_counter savepoint_id_;
   int nesting_ = 0;  // guarded writes running (atomically nests them)
   monotonic_counter writes_;
+  kept_delete_plan kept_plan_;
 };
 
 }  // namespace relstore::detail
