@@ -107,6 +107,10 @@ extra=(-H "X-Big: $(head -c 9000 /dev/zero | tr '\0' b)")
 check 431 GET /customers '' 'HEADER_FIELDS_TOO_LARGE'
 extra=()
 check 431 GET "/customers/count?where=$(head -c 9000 /dev/zero | tr '\0' c)" '' 'RequestHeaderFieldsTooLargeError'
+# curl -d sends form data: 415, as LoopBack, not read as JSON.
+got=$(curl -s -o "$dir/body" -w '%{http_code}' -X POST -d '{"name":"Form"}' "http://127.0.0.1:$port/customers")
+{ [ "$got" = 415 ] && grep -q '"code":"UNSUPPORTED_MEDIA_TYPE"' "$dir/body"; } ||
+  problem "curl -d without a JSON Content-Type: status $got, body $(cat "$dir/body")"
 # The store after the errors: nothing changed.
 check 200 GET /customers/count '' '^\{"count":2\}$'
 check 200 GET /orders/count '' '^\{"count":2\}$'

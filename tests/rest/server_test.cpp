@@ -17,6 +17,7 @@
 #include <boost/system/system_error.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -244,6 +245,34 @@ TEST(RestServer, ARefusedBodyIsDrainedSoTheClientReadsThe413) {
                                   std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_TRUE(got.starts_with("HTTP/1.1 413 Payload Too Large\r\n")) << got.substr(0, 200);
   EXPECT_EQ(db.size<Customer>(), 0u);
+}
+
+// Regression: a body sent as text/plain or form data (curl -d without -H)
+// was parsed as JSON. As LoopBack, it is 415 naming the type it came as,
+// and the store is unchanged; JSON with a charset, or a +json type, is read.
+TEST(RestServer, ABodyThatIsNotJsonIs415AndWritesNothing) {
+  shop::store db;
+  polled_server server(db);
+  ASSERT_TRUE(server.started());
+  const auto post = [&](std::string_view type) {
+    const std::string body = R"({"name":"Ada"})";
+    return test::http_client(server.port())
+        .exchange("POST /customers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: " + std::string(type) +
+                  "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  for (const std::string_view type : {"text/plain", "application/x-www-form-urlencoded", "application/jsonx"}) {
+    const std::string got = post(type);
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 415 Unsupported Media Type\r\n")) << got;
+    EXPECT_NE(got.find("\"code\":\"UNSUPPORTED_MEDIA_TYPE\""), std::string::npos) << got;
+    EXPECT_NE(got.find("Content-Type " + std::string(type) + ";"), std::string::npos) << got;
+  }
+  EXPECT_EQ(db.size<Customer>(), 0u);
+  for (const std::string_view type :
+       {"application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"}) {
+    const std::string got = post(type);
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 201 Created\r\n")) << type << ": " << got;
+  }
+  EXPECT_EQ(db.size<Customer>(), 3u);
 }
 
 // The process's CPU time, user and system, in milliseconds.

@@ -67,6 +67,8 @@ std::string_view status_name(unsigned status) {
       return "ConflictError";
     case 413:
       return "PayloadTooLargeError";
+    case 415:
+      return "UnsupportedMediaTypeError";
     case 431:
       return "RequestHeaderFieldsTooLargeError";
     case 422:

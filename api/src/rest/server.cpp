@@ -37,6 +37,18 @@ bool same_secret(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
+// Whether a body sent as `content_type` (a Content-Type value, parameters
+// such as charset ignored) is JSON: application/json or a +json type
+// (RFC 6839). A body sent without a type counts as JSON.
+bool json_media_type(std::string_view content_type) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && blank(type.front())) type.remove_prefix(1);
+  while (!type.empty() && blank(type.back())) type.remove_suffix(1);
+  constexpr std::string_view suffix = "+json";
+  return type.empty() || beast::iequals(type, "application/json") ||
+         (type.size() > suffix.size() && beast::iequals(type.substr(type.size() - suffix.size()), suffix));
+}
 }  // namespace
 
 struct server::impl {
@@ -176,6 +188,15 @@ class session : public std::enable_shared_from_this<session> {
     stream_.expires_never();  // the owner's poll is not the client's slowness
     if (!authorized(request_)) {
       unauthorized(request_, true);
+      return;
+    }
+    if (const std::string_view type = view(request_[http::field::content_type]);
+        !request_.body().empty() && !json_media_type(type)) {
+      // As LoopBack: a body the route cannot read is 415, before the store sees it.
+      constexpr std::size_t shown = 100;
+      const std::string message = "the request's body is sent as Content-Type " + std::string(type.substr(0, shown)) +
+                                  (type.size() > shown ? "..." : "") + "; relstore reads application/json";
+      write(to_http(error_response(415, message, "UNSUPPORTED_MEDIA_TYPE"), request_));
       return;
     }
     owner_.enqueue(shared_from_this());
