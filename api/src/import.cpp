@@ -193,9 +193,13 @@ class row_reader {
       }
       required_enums_.push_back(fields);
     }
+    origins_.resize(reg_.model_count());
   }
 
   result<void> read(const import_source& s, const std::function<void(std::size_t)>& advanced) {
+    const bool csv = s.format == import_source::kind::csv;
+    names_.push_back(s.name);
+    labels_.push_back(!s.name.empty() ? s.name : csv ? "the CSV input" : "the document");
     const std::string_view text = past_bom(s.text);
     if (text.size() == s.text.size()) return read_text(s, advanced);
     import_source rest = s;
@@ -204,7 +208,46 @@ class row_reader {
     return read_text(rest, advanced);
   }
 
+  // Where the rows of model `model` whose primary key describe()s as `key`
+  // came from, as the reader's messages name a row ("o.csv:12",
+  // "orders.json: Order[3]"), two at most, joined by " and "; empty if no
+  // row has it. Costs a pass over the model's rows.
+  std::string rows_keyed(std::string_view model, std::string_view key) const {
+    const auto m = reg_.find_model(model);
+    if (!m) return {};
+    const detail::column_table& t = ds_.table(*m);
+    const field_info& pk = t.info().fields[t.info().primary_key];
+    std::string out;
+    std::size_t found = 0;
+    for (std::size_t r = 0; r < t.rows() && r < origins_[*m].size(); ++r) {
+      if (describe(pk.get(t.entity(r))) != key) continue;
+      if (++found > 2) {
+        out += " and more";
+        break;
+      }
+      if (found > 1) out += " and ";
+      const origin& o = origins_[*m][r];
+      out += o.line ? labels_[o.source] + ":" + std::to_string(o.at)
+                    : (names_[o.source].empty() ? "" : names_[o.source] + ": ") + t.info().name + "[" +
+                          std::to_string(o.at) + "]";
+    }
+    return out;
+  }
+
  private:
+  // Where a row came from: line `at` of a source (CSV, JSON Lines), or
+  // element `at` of its model's array in a JSON document.
+  struct origin {
+    std::uint32_t source = 0;  // index into names_ and labels_
+    bool line = false;
+    std::uint64_t at = 0;
+  };
+
+  // Records where the row just added to model m came from.
+  void came_from(std::size_t m, bool line, std::uint64_t at) {
+    origins_[m].push_back({static_cast<std::uint32_t>(names_.size() - 1), line, at});
+  }
+
   result<void> read_text(const import_source& s, const std::function<void(std::size_t)>& advanced) {
     return s.format == import_source::kind::csv ? read_csv(s, advanced) : read_json(s, advanced);
   }
@@ -228,10 +271,12 @@ class row_reader {
     return bad_import(where + info.name + " has no field " + describe(value_view(key)));
   }
 
-  result<void> add_object(std::size_t m, const json::value& rowv, const std::string& where) {
+  result<void> add_object(std::size_t m, const json::value& rowv, const std::string& where, bool line,
+                          std::uint64_t at) {
     if (!rowv.is_object()) return bad_import(where + " is not an object");
     detail::column_table& t = ds_.table(m);
     const std::size_t row = t.add_row();
+    came_from(m, line, at);
     std::uint64_t given = 0;
     for (const auto& [k, val] : rowv.get_object()) {
       const std::string_view key(k.data(), k.size());
@@ -272,8 +317,8 @@ class row_reader {
       if (!rows.is_array()) return bad_import(prefix + std::string(name) + " must be an array of objects");
       std::size_t index = 0;
       for (const auto& rowv : rows.get_array()) {
-        const std::string where = prefix + reg_.model(*m).name + "[" + std::to_string(index++) + "]";
-        if (auto r = add_object(*m, rowv, where); !r) return r;
+        const std::string where = prefix + reg_.model(*m).name + "[" + std::to_string(index) + "]";
+        if (auto r = add_object(*m, rowv, where, false, index++); !r) return r;
       }
     }
     return {};
@@ -327,7 +372,7 @@ class row_reader {
       if (!entry) return bad_import(where + ": expected {\"model\":...,\"row\":{...}} as dump writes");
       auto m = model_named(entry->first, where + ": ");
       if (!m) return std::move(m).error();
-      if (auto r = add_object(*m, *entry->second, where + ": " + reg_.model(*m).name); !r) return r;
+      if (auto r = add_object(*m, *entry->second, where + ": " + reg_.model(*m).name, true, line); !r) return r;
     }
     return {};
   }
@@ -365,6 +410,7 @@ class row_reader {
                           std::to_string(columns.size()));
       }
       const std::size_t row = t.add_row();
+      came_from(*m, true, in.line());
       for (std::size_t i = 0; i < columns.size(); ++i) {
         const field_info& fi = info.fields[columns[i]];
         std::string why;
@@ -397,6 +443,9 @@ class row_reader {
   detail::column_store& ds_;
   const registry& reg_;
   std::vector<std::uint64_t> required_enums_;  // per model: its enum fields that are not optional
+  std::vector<std::string> names_;             // per source read: its name
+  std::vector<std::string> labels_;            // per source read: its name in messages
+  std::vector<std::vector<origin>> origins_;   // per model, per row
 };
 
 }  // namespace
@@ -443,9 +492,12 @@ result<dataset> import_data(std::string_view schema, const std::vector<import_so
     return true;
   });
   if (!problems.empty()) {
-    std::string msg = "import refused, nothing written: " + problems.front().message;
+    const violation& first = problems.front();
+    std::string msg = "import refused, nothing written: ";
+    if (const std::string at = reader.rows_keyed(first.model, first.key); !at.empty()) msg += at + ": ";
+    msg += first.message;
     if (problems.size() > 1) msg += " (and " + std::to_string(problems.size() - 1) + " more)";
-    return make_error(problems.front().code, msg);
+    return make_error(first.code, msg);
   }
   return detail::dataset_access::make(std::move(ds));
 }

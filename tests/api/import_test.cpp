@@ -295,6 +295,33 @@ TEST(Import, KeepsEveryIntegrityCheckForCsvAndJsonLines) {
   EXPECT_NE(range.error().message().find("m.csv:2: M.n"), std::string::npos) << range.error().message();
 }
 
+// Regression: an import refused for a dangling or duplicate key named the
+// key but not where its row was. The message now starts with the row's
+// place, as the reader's own messages do: a line, or a document's element
+// (found by its key, also one the import assigned).
+TEST(Import, ARefusedKeyNamesTheLineOrElementOfItsRow) {
+  const auto message = [](const auto& r) { return r ? std::string("(accepted)") : r.error().message(); };
+  const std::string customers = "id,name\n1,Ada\n2,Bob\n";
+  const auto csv = relstore::import_data(schema, {source(customers, "c.csv", "Customer"),
+                                                  source("id,customerId,total\n1,1,2\n\n2,7,2\n", "o.csv", "Order")});
+  EXPECT_NE(message(csv).find("nothing written: o.csv:4: "), std::string::npos) << message(csv);
+  EXPECT_NE(message(csv).find("no Customer with id 7"), std::string::npos) << message(csv);
+  const auto twice = relstore::import_data(schema, {source("id,name\n1,Ada\n2,Bob\n1,Cy\n", "c.csv", "Customer")});
+  EXPECT_NE(message(twice).find("nothing written: c.csv:2 and c.csv:4: "), std::string::npos) << message(twice);
+  const std::string lines =
+      "{\"model\":\"Customer\",\"row\":{\"id\":1,\"name\":\"Ada\"}}\n"
+      "{\"model\":\"Order\",\"row\":{\"id\":5,\"customerId\":9,\"total\":1}}\n";
+  const auto jsonl = relstore::import_data(schema, {source(lines, "a.jsonl")});
+  EXPECT_NE(message(jsonl).find("nothing written: a.jsonl:2: "), std::string::npos) << message(jsonl);
+  const auto doc = relstore::import_json(
+      R"({"Customer":[{"id":1,"name":"Ada"}],"Order":[{"customerId":1,"total":1},{"customerId":8,"total":1}]})",
+      schema);
+  EXPECT_NE(message(doc).find("nothing written: Order[1]: "), std::string::npos) << message(doc);
+  const auto named =
+      relstore::import_data(schema, {source(R"({"Order":[{"id":3,"customerId":8,"total":1}]})", "o.json")});
+  EXPECT_NE(message(named).find("nothing written: o.json: Order[0]: "), std::string::npos) << message(named);
+}
+
 // Regression: a CSV number beyond a double's range said "is not a number",
 // and one too small for a double was refused where JSON reads a zero.
 // Both now read as JSON reads them, in a cell and in an array cell.
