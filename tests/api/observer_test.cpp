@@ -137,6 +137,30 @@ TEST_F(Observer, ACallbackMayReadAndWriteItsEventsComeLater) {
   EXPECT_TRUE(db.repo<Customer>().exists(90));
 }
 
+// Rows deleted together come to an observer in key order, whatever order
+// they are stored in (neither the order they were created in nor the
+// foreign key index's order, here).
+TEST_F(Observer, ADeleteOfManyDeliversItsEventsInKeyOrderWhateverTheStorageOrder) {
+  auto lines = db.repo<Order>().related<"lines">(o2.id);
+  const auto add = [&] {
+    for (const std::int64_t id : {20, 30, 10}) ASSERT_TRUE(lines.create({.id = id, .sku = "x"}));
+  };
+  auto deletes = watch<OrderLine>("line", relstore::on_delete_event);
+  const auto ids = [&] {
+    std::vector<std::int64_t> out;
+    for (const seen& s : log) out.push_back(s.id);
+    log.clear();
+    return out;
+  };
+  const std::vector<std::int64_t> key_order{10, 20, 30};
+  add();
+  ASSERT_EQ(lines.delete_all(relstore::field(&OrderLine::sku) == std::string("x")).value(), 3u);
+  EXPECT_EQ(ids(), key_order) << "through a constrained view";
+  add();
+  ASSERT_EQ(db.repo<OrderLine>().delete_all(relstore::field(&OrderLine::sku) == std::string("x")).value(), 3u);
+  EXPECT_EQ(ids(), key_order) << "through the model's repository";
+}
+
 // update_by_id and replace_by_id return the entity as their own write left
 // it, though a callback their event wakes changes it again or deletes it.
 TEST_F(Observer, AnUpdateReturnsWhatItWroteWhateverItsCallbacksDoNext) {
