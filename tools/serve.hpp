@@ -32,9 +32,11 @@ struct serve_options {
   unsigned threads = 1;
   std::size_t body_limit = 1 << 20;
   std::uint32_t idle_timeout_ms = 30'000;
+  std::string cors_origin;  // --cors-origin; empty: none
 };
 
-// Declares --address, --port, --read-only, --token and --threads in `desc`.
+// Declares --address, --port, --read-only, --token, --threads, --body-limit,
+// --idle-timeout and --cors-origin in `desc`.
 inline void add_serve_options(boost::program_options::options_description& desc, serve_options& o) {
   namespace po = boost::program_options;
   auto add = desc.add_options();
@@ -51,6 +53,8 @@ inline void add_serve_options(boost::program_options::options_description& desc,
       "largest request body; a larger one is 413");
   add("idle-timeout", po::value<std::string>()->value_name("MS")->default_value(std::to_string(o.idle_timeout_ms)),
       "close a connection idle (or sending one request) this long");
+  add("cors-origin", po::value<std::string>(&o.cors_origin)->value_name("ORIGIN"),
+      "let browser pages from ORIGIN (e.g. http://localhost:8080, or '*' for any) call the server");
 }
 
 // Reads the options add_serve_options declared. Throws po::error.
@@ -108,7 +112,8 @@ int serve(relstore::store<Schema>& db, const serve_options& o, std::chrono::mill
                                        .bearer_token = o.token,
                                        .body_limit = o.body_limit,
                                        .idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms),
-                                       .threads = o.threads});
+                                       .threads = o.threads,
+                                       .cors_origin = o.cors_origin});
   if (auto r = http.start(); !r) {
     std::fprintf(stderr, "%s: %s\n", program, r.error().message().c_str());
     return 1;

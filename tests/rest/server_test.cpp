@@ -275,6 +275,50 @@ TEST(RestServer, ABodyThatIsNotJsonIs415AndWritesNothing) {
   EXPECT_EQ(db.size<Customer>(), 3u);
 }
 
+// CORS is off unless asked for. With an origin named, a page from it gets
+// Access-Control-Allow-Origin on every answer (a 401 too, so it can read
+// it) and its preflight is 204 before any token is asked for; a page from
+// another origin gets no CORS header, and its preflight is a request like
+// any other (here, 401 for the missing token).
+TEST(RestServer, CorsAnswersTheOriginItNamesAndNoOther) {
+  shop::store db;
+  const std::string no_cors = "Access-Control-", tool = "Access-Control-Allow-Origin: http://tool.example\r\n";
+  const auto send = [](const polled_server& server, const std::string& head) {
+    return test::http_client(server.port()).exchange(head + "Connection: close\r\n\r\n");
+  };
+  const auto preflight_from = [](const std::string& origin) {
+    return "OPTIONS /customers HTTP/1.1\r\nHost: x\r\nOrigin: " + origin +
+           "\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: authorization, content-type\r\n";
+  };
+  {
+    polled_server server(db, {.bearer_token = "s3cret", .cors_origin = "http://tool.example"});
+    ASSERT_TRUE(server.started());
+    const std::string preflight = send(server, preflight_from("http://tool.example"));
+    EXPECT_TRUE(preflight.starts_with("HTTP/1.1 204 No Content\r\n")) << preflight;
+    for (const char* header : {"Access-Control-Allow-Methods: GET, HEAD, POST, PATCH, PUT, DELETE\r\n",
+                               "Access-Control-Allow-Headers: Authorization, Content-Type\r\n", "Vary: Origin\r\n"}) {
+      EXPECT_NE(preflight.find(header), std::string::npos) << header << preflight;
+    }
+    EXPECT_NE(preflight.find(tool), std::string::npos) << preflight;
+    const std::string get =
+        send(server,
+             "GET /customers HTTP/1.1\r\nHost: x\r\nOrigin: http://tool.example\r\nAuthorization: Bearer s3cret\r\n");
+    EXPECT_TRUE(get.starts_with("HTTP/1.1 200 OK\r\n")) << get;
+    EXPECT_NE(get.find(tool), std::string::npos) << get;
+    const std::string no_token = send(server, "GET /customers HTTP/1.1\r\nHost: x\r\nOrigin: http://tool.example\r\n");
+    EXPECT_TRUE(no_token.starts_with("HTTP/1.1 401 ")) << no_token;
+    EXPECT_NE(no_token.find(tool), std::string::npos) << no_token;
+    const std::string other = send(server, preflight_from("http://elsewhere.example"));
+    EXPECT_TRUE(other.starts_with("HTTP/1.1 401 ")) << other;
+    EXPECT_EQ(other.find(no_cors), std::string::npos) << other;
+  }
+  polled_server plain(db);
+  ASSERT_TRUE(plain.started());
+  const std::string refused = send(plain, preflight_from("http://tool.example"));
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 405 ")) << refused;
+  EXPECT_EQ(refused.find(no_cors), std::string::npos) << refused;
+}
+
 // The process's CPU time, user and system, in milliseconds.
 long cpu_ms() {
   rusage u{};

@@ -129,6 +129,7 @@ class session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(owner_.options.header_limit));
     parser_->body_limit(owner_.options.body_limit);
     request_ = {};
+    origin_.clear();
     stream_.expires_after(owner_.options.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -139,6 +140,7 @@ class session : public std::enable_shared_from_this<session> {
   // is refused by then, from its Content-Length. A request without the
   // token is refused before its body is read, and the connection closed.
   void on_header(beast::error_code ec) {
+    if (!ec) origin_ = view(parser_->get()[http::field::origin]);
     if (ec || parser_->is_done()) {
       on_read(ec);
       return;
@@ -186,6 +188,11 @@ class session : public std::enable_shared_from_this<session> {
     }
     request_ = parser_->release();
     stream_.expires_never();  // the owner's poll is not the client's slowness
+    if (request_.method() == http::verb::options && request_.count(http::field::access_control_request_method) != 0 &&
+        allowed_origin()) {
+      write(preflight());
+      return;
+    }
     if (!authorized(request_)) {
       unauthorized(request_, true);
       return;
@@ -222,7 +229,30 @@ class session : public std::enable_shared_from_this<session> {
     write(std::move(res));
   }
 
+  // Whether the request being answered comes from the origin
+  // server_options::cors_origin allows (known once its headers are read).
+  bool allowed_origin() const {
+    const std::string& allowed = owner_.options.cors_origin;
+    return !allowed.empty() && !origin_.empty() && (allowed == "*" || origin_ == allowed);
+  }
+
+  // The answer to a CORS preflight from the allowed origin: what it may send.
+  http_response preflight() const {
+    http_response res{http::status::no_content, request_.version() == 10 ? 10u : 11u};
+    res.set(http::field::server, "relstore");
+    res.set(http::field::access_control_allow_methods, "GET, HEAD, POST, PATCH, PUT, DELETE");
+    res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+    res.set(http::field::access_control_max_age, "600");
+    res.keep_alive(request_.keep_alive());
+    return res;
+  }
+
   void write(http_response res) {
+    if (allowed_origin()) {
+      const std::string& allowed = owner_.options.cors_origin;
+      res.set(http::field::access_control_allow_origin, allowed == "*" ? allowed : origin_);
+      if (allowed != "*") res.set(http::field::vary, "Origin");
+    }
     response_ = std::move(res);
     stream_.expires_after(owner_.options.idle_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -278,6 +308,7 @@ class session : public std::enable_shared_from_this<session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
+  std::string origin_;  // the Origin header of the request being read or answered
   http_response response_;
   http::response<http::empty_body> continue_;
   bool unread_ = false;  // the client may still be sending the refused request

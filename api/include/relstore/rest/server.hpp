@@ -33,7 +33,9 @@
 // is read); a body beyond its limit is 413, a start line and headers beyond
 // theirs 431, and either closes the connection; a connection idle (or
 // slowly sending one request) for idle_timeout is closed; malformed HTTP is
-// answered 400 and closes that connection only. Read-only mode is the
+// answered 400 and closes that connection only; a body that is not JSON is
+// 415. No browser page from another origin may call it unless
+// server_options::cors_origin names that origin. Read-only mode is the
 // router's (router_options::read_only).
 #pragma once
 
@@ -58,6 +60,13 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{30'000};  // to read one request, or to write one response
   unsigned threads = 1;                            // network threads
   std::chrono::milliseconds stop_grace{1'000};     // stop() waits this long at most for polled requests' answers
+  // The origin whose pages a browser lets call the server (CORS): an exact
+  // origin ("http://localhost:8080"), "*" for any, or empty for none. A
+  // request from it is answered with Access-Control-Allow-Origin, and its
+  // preflight (OPTIONS with Access-Control-Request-Method) with 204 and the
+  // methods and headers allowed, before the token is asked for (a browser
+  // sends none with it). Empty: no CORS header, a preflight is 405.
+  std::string cors_origin;
 };
 
 class server {
