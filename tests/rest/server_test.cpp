@@ -312,6 +312,32 @@ TEST(RestServer, CorsAnswersTheOriginItNamesAndNoOther) {
     EXPECT_TRUE(other.starts_with("HTTP/1.1 401 ")) << other;
     EXPECT_EQ(other.find(no_cors), std::string::npos) << other;
   }
+  {
+    // On one connection, a request from the origin, then one from none: the
+    // second answer keeps no trace of the first's origin.
+    polled_server server(db, {.body_limit = 16, .cors_origin = "http://tool.example"});
+    ASSERT_TRUE(server.started());
+    const std::string big =
+        send(server, "POST /customers HTTP/1.1\r\nHost: x\r\nOrigin: http://tool.example\r\nContent-Length: 100\r\n");
+    EXPECT_TRUE(big.starts_with("HTTP/1.1 413 ")) << big;
+    EXPECT_NE(big.find(tool), std::string::npos) << "a page can read its 413: " << big;
+    const std::string both = test::http_client(server.port())
+                                 .exchange(
+                                     "GET /customers HTTP/1.1\r\nHost: x\r\nOrigin: http://tool.example\r\n\r\n"
+                                     "GET /customers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::size_t second = both.find("HTTP/1.1 200", 1);
+    ASSERT_NE(second, std::string::npos) << both;
+    EXPECT_NE(both.substr(0, second).find(tool), std::string::npos) << both;
+    EXPECT_EQ(both.find(no_cors, second), std::string::npos) << both;
+    EXPECT_NE(both.find("Vary: Origin\r\n", second), std::string::npos) << "caches must key on Origin: " << both;
+  }
+  {
+    polled_server server(db, {.cors_origin = "*"});
+    ASSERT_TRUE(server.started());
+    const std::string any = send(server, "GET /customers HTTP/1.1\r\nHost: x\r\n");
+    EXPECT_NE(any.find("Access-Control-Allow-Origin: *\r\n"), std::string::npos)
+        << "the same for every caller: " << any;
+  }
   polled_server plain(db);
   ASSERT_TRUE(plain.started());
   const std::string refused = send(plain, preflight_from("http://tool.example"));

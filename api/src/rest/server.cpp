@@ -140,7 +140,9 @@ class session : public std::enable_shared_from_this<session> {
   // is refused by then, from its Content-Length. A request without the
   // token is refused before its body is read, and the connection closed.
   void on_header(beast::error_code ec) {
-    if (!ec) origin_ = view(parser_->get()[http::field::origin]);
+    // A body over the limit is refused from its Content-Length once every
+    // header is read: its 413 goes to the allowed origin too.
+    if (!ec || ec == http::error::body_limit) origin_ = view(parser_->get()[http::field::origin]);
     if (ec || parser_->is_done()) {
       on_read(ec);
       return;
@@ -248,10 +250,13 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void write(http_response res) {
-    if (allowed_origin()) {
-      const std::string& allowed = owner_.options.cors_origin;
-      res.set(http::field::access_control_allow_origin, allowed == "*" ? allowed : origin_);
-      if (allowed != "*") res.set(http::field::vary, "Origin");
+    // "*" answers every request alike; a named origin's header depends on
+    // the request's Origin, which every answer then says (for caches).
+    if (const std::string& allowed = owner_.options.cors_origin; allowed == "*") {
+      res.set(http::field::access_control_allow_origin, allowed);
+    } else if (!allowed.empty()) {
+      res.set(http::field::vary, "Origin");
+      if (allowed_origin()) res.set(http::field::access_control_allow_origin, origin_);
     }
     response_ = std::move(res);
     stream_.expires_after(owner_.options.idle_timeout);

@@ -62,10 +62,12 @@ struct server_options {
   std::chrono::milliseconds stop_grace{1'000};     // stop() waits this long at most for polled requests' answers
   // The origin whose pages a browser lets call the server (CORS): an exact
   // origin ("http://localhost:8080"), "*" for any, or empty for none. A
-  // request from it is answered with Access-Control-Allow-Origin, and its
-  // preflight (OPTIONS with Access-Control-Request-Method) with 204 and the
-  // methods and headers allowed, before the token is asked for (a browser
-  // sends none with it). Empty: no CORS header, a preflight is 405.
+  // request from it is answered with Access-Control-Allow-Origin (with "*",
+  // every request is; with an origin, every answer says Vary: Origin), and
+  // its preflight (OPTIONS with Access-Control-Request-Method and no body)
+  // with 204 and the methods and headers allowed, before the token is asked
+  // for (a browser sends none with it). Empty: no CORS header, a preflight
+  // is 405.
   std::string cors_origin;
 };
 
