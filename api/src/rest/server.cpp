@@ -240,12 +240,12 @@ class session : public std::enable_shared_from_this<session> {
 
   // The answer to a CORS preflight from the allowed origin: what it may send.
   http_response preflight() const {
-    http_response res{http::status::no_content, request_.version() == 10 ? 10u : 11u};
-    res.set(http::field::server, "relstore");
+    response r;
+    r.status = 204;
+    http_response res = to_http(std::move(r), request_);
     res.set(http::field::access_control_allow_methods, "GET, HEAD, POST, PATCH, PUT, DELETE");
     res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
     res.set(http::field::access_control_max_age, "600");
-    res.keep_alive(request_.keep_alive());
     return res;
   }
 
