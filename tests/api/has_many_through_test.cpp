@@ -4,6 +4,7 @@
 // by the has_many relations into it and each pair linked once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -180,6 +181,39 @@ TEST_F(HasManyThrough, PatchAndDeleteActOnTheReachedTargets) {
   EXPECT_EQ(ids(ada.find().value()), (ids_t{2}));
 }
 
+// Where the target's own has_many into the through model cascades, deleting
+// through one parent takes every link to the deleted targets, the other
+// parents' too, and nothing else; the count is the targets alone.
+TEST_F(HasManyThrough, DeleteWhereTheTargetCascadesTakesEveryLinkToIt) {
+  auto wards = db.repo<Ward>();
+  auto nurses = db.repo<Nurse>();
+  auto visits = db.repo<Visit>();
+  ASSERT_TRUE(wards.create({.id = 1, .name = "A"}));
+  ASSERT_TRUE(wards.create({.id = 2, .name = "B"}));
+  for (std::int64_t n = 1; n <= 3; ++n) ASSERT_TRUE(nurses.create({.id = n, .name = "N" + std::to_string(n)}));
+  ASSERT_TRUE(visits.create({.id = 10, .wardId = 1, .nurseId = 1}));
+  ASSERT_TRUE(visits.create({.id = 11, .wardId = 1, .nurseId = 1}));  // a repeated link
+  ASSERT_TRUE(visits.create({.id = 12, .wardId = 1, .nurseId = 2}));
+  ASSERT_TRUE(visits.create({.id = 13, .wardId = 2, .nurseId = 1}));  // ward B's link to nurse 1
+  ASSERT_TRUE(visits.create({.id = 14, .wardId = 2, .nurseId = 3}));
+
+  std::vector<std::int64_t> gone;
+  auto sub =
+      db.on<Visit>(relstore::on_delete_event, [&](const relstore::event<Visit>& e) { gone.push_back(e.before->id); });
+
+  auto deleted = wards.related<"nurses">(1).delete_all(field(&Nurse::name) == std::string("N1"));
+  ASSERT_TRUE(deleted) << deleted.error().message();
+  EXPECT_EQ(*deleted, 1u) << "the targets it deleted, not the links";
+  EXPECT_FALSE(nurses.exists(1));
+  EXPECT_TRUE(nurses.exists(2) && nurses.exists(3));
+  EXPECT_TRUE(wards.exists(1) && wards.exists(2));
+  ids_t left;
+  for (const auto& v : visits.find().value()) left.push_back(v->id);
+  EXPECT_EQ(left, (ids_t{12, 14})) << "ward B's link to nurse 1 cascaded with it";
+  std::sort(gone.begin(), gone.end());
+  EXPECT_EQ(gone, (ids_t{10, 11, 13})) << "each link deleted once, and observed";
+  EXPECT_EQ(ids(wards.related<"nurses">(2).find().value()), (ids_t{3}));
+}
 // Deleting either end applies the policy declared on its has_many into the
 // through model: a patient's links cascade, a linked doctor is restricted.
 TEST_F(HasManyThrough, DeletingAnEndFollowsTheDeclaredPolicies) {
