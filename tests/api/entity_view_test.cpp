@@ -384,6 +384,36 @@ TEST_F(EntityView, DebugBuildsCatchAViewUsedAfterAWrite) {
 #endif
 }
 
+// The commonest misuse: a loop over a view that deletes or updates as it
+// goes. begin() was checked before the first write; the iterator's next
+// dereference must be too (it read a freed entity before).
+TEST_F(EntityView, DebugBuildsCatchALoopThatWritesAtItsNextRead) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check is compiled in Debug builds only";
+#else
+  auto previous = relstore::set_assert_handler(&throw_on_assert);
+  auto v = db_.repo<Order>().view().value();
+  ASSERT_GE(v.size(), 2u);
+  std::size_t read = 0;
+  auto loop = [&] {
+    for (const Order& o : v) {
+      ++read;
+      (void)db_.repo<Order>().delete_by_id(o.id);
+    }
+  };
+  EXPECT_THROW(loop(), misuse);
+  EXPECT_EQ(read, 1u) << "caught at the second entity, before it is read";
+  auto w = db_.repo<Order>().view().value();
+  ASSERT_FALSE(w.empty());
+  auto it = w.begin();
+  ASSERT_TRUE(db_.repo<Order>().update_by_id(it->id, relstore::patch<Order>{}.set(&Order::total, 1.0)));
+  EXPECT_THROW((void)it->id, misuse);
+  EXPECT_THROW((void)*it, misuse);
+  EXPECT_THROW((void)it[0], misuse);
+  relstore::set_assert_handler(previous);
+#endif
+}
+
 // Assigning a whole store over another replaces every entity a view on it
 // showed: the view is invalid even when both stores had counted as many
 // writes (an assignment once copied the other store's count).

@@ -4,9 +4,11 @@
 //
 // Lifetime: a view points into its store. It is invalidated by any write to
 // the store (a create, update, delete, rollback or clear, through any
-// repository) and by the store's destruction or move; Debug builds
-// (without NDEBUG) check begin(), operator[] and front() against writes
-// made since the view was taken, through RELSTORE_ASSERT. Not synchronised:
+// repository) and by the store's destruction or move; so are its
+// iterators. Debug builds (without NDEBUG) check begin(), operator[],
+// front() and every dereference of an iterator against writes made since
+// the view was taken, through RELSTORE_ASSERT: a loop over a view that
+// writes the store is caught at the next entity it reads. Not synchronised:
 // reading views is safe while nobody writes.
 #pragma once
 
@@ -42,19 +44,36 @@ class entity_view {
     using reference = const M&;
 
     iterator() = default;
-    reference operator*() const { return *static_cast<const M*>(*it_); }
-    pointer operator->() const { return static_cast<const M*>(*it_); }
-    reference operator[](difference_type n) const { return *static_cast<const M*>(it_[n]); }
+    reference operator*() const {
+      check_valid(writes_, taken_at_);
+      return *static_cast<const M*>(*it_);
+    }
+    pointer operator->() const {
+      check_valid(writes_, taken_at_);
+      return static_cast<const M*>(*it_);
+    }
+    reference operator[](difference_type n) const {
+      check_valid(writes_, taken_at_);
+      return *static_cast<const M*>(it_[n]);
+    }
     iterator& operator++() {
       ++it_;
       return *this;
     }
-    iterator operator++(int) { return iterator(it_++); }
+    iterator operator++(int) {
+      iterator was = *this;
+      ++it_;
+      return was;
+    }
     iterator& operator--() {
       --it_;
       return *this;
     }
-    iterator operator--(int) { return iterator(it_--); }
+    iterator operator--(int) {
+      iterator was = *this;
+      --it_;
+      return was;
+    }
     iterator& operator+=(difference_type n) {
       it_ += n;
       return *this;
@@ -72,8 +91,13 @@ class entity_view {
 
    private:
     friend class entity_view;
-    explicit iterator(base it) : it_(it) {}
+    iterator(base it, const std::uint64_t* writes, std::uint64_t taken_at)
+        : it_(it), writes_(writes), taken_at_(taken_at) {}
     base it_{};
+    // The view's: kept in every build, so the layout does not depend on
+    // NDEBUG; only Debug builds read them.
+    const std::uint64_t* writes_ = nullptr;
+    std::uint64_t taken_at_ = 0;
   };
 
   entity_view() = default;
@@ -82,9 +106,9 @@ class entity_view {
   bool empty() const noexcept { return hits_.empty(); }
   iterator begin() const {
     check();
-    return iterator(hits_.begin());
+    return iterator(hits_.begin(), writes_, taken_at_);
   }
-  iterator end() const { return iterator(hits_.end()); }
+  iterator end() const { return iterator(hits_.end(), writes_, taken_at_); }
   // REQUIRES: i < size().
   const M& operator[](std::size_t i) const {
     check();
@@ -122,9 +146,10 @@ class entity_view {
               const std::uint64_t* writes, std::uint64_t taken_at)
       : hits_(std::move(hits)), node_(std::move(node)), writes_(writes), taken_at_(taken_at) {}
 
-  void check() const {
+  void check() const { check_valid(writes_, taken_at_); }
+  static void check_valid([[maybe_unused]] const std::uint64_t* writes, [[maybe_unused]] std::uint64_t taken_at) {
 #ifndef NDEBUG
-    RELSTORE_ASSERT(writes_ == nullptr || *writes_ == taken_at_,
+    RELSTORE_ASSERT(writes == nullptr || *writes == taken_at,
                     "relstore: an entity_view was used after a write to its store");
 #endif
   }
