@@ -107,6 +107,52 @@ TEST_F(Observer, EventsWaitForTheCommitAndARollbackDeliversNothing) {
   EXPECT_TRUE(log.empty()) << "a rejected write delivers nothing";
 }
 
+// A subscription hears what is written after it is taken, and nothing
+// earlier still waiting for its commit, whether or not another
+// subscription was recording those earlier writes. It once heard them only
+// when another one was.
+TEST_F(Observer, ASubscriptionTakenInATransactionHearsOnlyTheWritesAfterIt) {
+  for (const bool another : {false, true}) {
+    SCOPED_TRACE(another ? "with another subscription recording" : "alone");
+    std::optional<relstore::subscription> earlier;
+    std::vector<std::int64_t> heard_earlier;
+    if (another) {
+      earlier = db.on<Customer>(relstore::on_create_event,
+                                [&](const relstore::event<Customer>& e) { heard_earlier.push_back(e.after->id); });
+    }
+    const std::int64_t base = another ? 50 : 40;
+    std::vector<std::int64_t> heard;
+    {
+      auto tx = db.begin();
+      ASSERT_TRUE(db.repo<Customer>().create({.id = base, .name = "before"}));
+      auto late = db.on<Customer>(relstore::on_create_event,
+                                  [&](const relstore::event<Customer>& e) { heard.push_back(e.after->id); });
+      ASSERT_TRUE(db.repo<Customer>().create({.id = base + 1, .name = "after"}));
+      ASSERT_TRUE(tx.commit());
+    }
+    EXPECT_EQ(heard, (std::vector<std::int64_t>{base + 1}));
+    if (another) {
+      EXPECT_EQ(heard_earlier, (std::vector<std::int64_t>{base, base + 1}));
+    }
+  }
+}
+
+// A subscription taken by a callback does not hear the event being
+// delivered, nor the others of the same commit; it hears the next write.
+TEST_F(Observer, ASubscriptionTakenInACallbackHearsTheNextWriteOnly) {
+  std::vector<std::int64_t> heard;
+  std::optional<relstore::subscription> late;
+  auto first = db.on<Customer>(relstore::on_create_event, [&](const relstore::event<Customer>&) {
+    if (late) return;
+    late = db.on<Customer>(relstore::on_create_event,
+                           [&](const relstore::event<Customer>& e) { heard.push_back(e.after->id); });
+  });
+  ASSERT_TRUE(db.repo<Customer>().create_all({{.id = 60, .name = "a"}, {.id = 61, .name = "b"}}));
+  EXPECT_TRUE(heard.empty()) << "60 was being delivered, 61 was recorded before the subscription";
+  ASSERT_TRUE(db.repo<Customer>().create({.id = 62, .name = "c"}));
+  EXPECT_EQ(heard, (std::vector<std::int64_t>{62}));
+}
+
 TEST_F(Observer, AMaskSelectsKindsAndADestroyedSubscriptionStops) {
   auto deletes = watch<Customer>("Customer", relstore::on_delete_event);
   ASSERT_TRUE(db.repo<Customer>().create({.id = 30, .name = "x"}));

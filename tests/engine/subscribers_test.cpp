@@ -28,14 +28,14 @@ TEST(Subscribers, ACallbackThatThrowsDoesNotStopCompaction) {
   const std::uint64_t thrower = l.add(relstore::on_any_event, [](const auto&) { throw std::runtime_error("boom"); });
   const Thing t;
   const relstore::event<Thing> ev{relstore::event_kind::created, nullptr, &t, {}, nullptr};
-  EXPECT_THROW(l.deliver(ev), std::runtime_error);
+  EXPECT_THROW(l.deliver(ev, l.recorded++), std::runtime_error);
   EXPECT_FALSE(l.delivering);
   l.remove(thrower);
   for (int i = 0; i < 100; ++i) l.remove(l.add(relstore::on_any_event, [](const auto&) {}));
   EXPECT_LE(l.entries.size(), 1u);
   int calls = 0;
   const std::uint64_t counter = l.add(relstore::on_create_event, [&](const auto&) { ++calls; });
-  l.deliver(ev);
+  l.deliver(ev, l.recorded++);
   EXPECT_EQ(calls, 1);
   l.remove(counter);
 }

@@ -105,8 +105,10 @@ class store {
 
   // ---------------------------------------------------------------- events
   // Calls fn(const event<M>&) for every change to an entity of M whose kind
-  // is in `mask`, once the write or transaction that made it has committed,
-  // in the order the changes were applied; a rolled-back change is never
+  // is in `mask` made after this call (not the earlier writes of an open
+  // transaction, nor the event a callback taking it was given), once the
+  // write or transaction that made it has committed, in the order the
+  // changes were applied; a rolled-back change is never
   // delivered. An update that changes no field is no change and delivers
   // nothing (SQLite's update hook would fire). With no subscriber, a
   // model's writes record no event.

@@ -6,9 +6,8 @@
 // tree in twenty; key order comes from sorting the (few) matches. The
 // entities live in a node_pool; a full pass walks it in address order.
 //
-// It implements table_base, so the run-time pipelines (queries, verify,
-// snapshots) reach it without its type; typed callers use it directly.
-// Internal: no type from here appears in a public signature.
+// As a table_base, the run-time pipelines (queries, verify, snapshots) reach
+// it without its type. Internal: no type from here is in a public signature.
 #pragma once
 
 #include <algorithm>
@@ -265,8 +264,7 @@ class table final : public table_base {
   // used again, and records the change itself (undo, events) if it must.
   M& stored(const void* node) noexcept { return const_cast<M&>(*static_cast<const M*>(node)); }
 
-  // Whether a background save watches this table's entities (will_write
-  // then copies each before its first write).
+  // Whether a background save watches the entities (see will_write).
   bool watched() { return pool().watched(); }
   // Tells a running background save (node_pool's watch) that these stored
   // entities are about to be written in place, so it copies them first.
@@ -467,7 +465,7 @@ class table final : public table_base {
     const event<M> ev{p.kind, p.before ? &*p.before : nullptr, p.after ? &*p.after : nullptr, p.why.cause,
                       p.why.relation};
     auto keep = subs_;  // a callback may drop the last subscription
-    keep->deliver(ev);
+    keep->deliver(ev, p.serial);
   }
 
   void drop_last_event() noexcept override { events_.pop_back(); }
@@ -498,6 +496,7 @@ class table final : public table_base {
     std::optional<M> before;
     std::optional<M> after;
     change_reason why;
+    std::uint64_t serial;  // subscriber_list::recorded when it was recorded
   };
 
   // Room for the undo entry and the journal's event entry of a change of
@@ -527,7 +526,8 @@ class table final : public table_base {
     }
     if (observed(k)) {
       std::optional<M> was = journal_->recording ? undo_.back().before : std::move(before);
-      events_.push_back({k, std::move(was), after != nullptr ? std::optional<M>(*after) : std::nullopt, why});
+      events_.push_back(
+          {k, std::move(was), after != nullptr ? std::optional<M>(*after) : std::nullopt, why, subs_->recorded++});
       journal_->events.push_back(index_);
     }
   }
