@@ -230,6 +230,30 @@ TEST(RestServer, TheBearerSchemeIsCaseInsensitive) {
   EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
 }
 
+// A request begun and not received within idle_timeout is answered 408 and
+// its connection closed; a connection that sends nothing is closed without
+// a word. Regression: a slow request was closed without a word too.
+TEST(RestServer, ARequestNotReceivedInTimeIs408AndAnIdleConnectionIsClosedQuietly) {
+  shop::store db;
+  polled_server server(db, {.idle_timeout = std::chrono::milliseconds(300)});
+  ASSERT_TRUE(server.started());
+  const auto start = std::chrono::steady_clock::now();
+  for (const char* begun : {"POST /customers HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"name\":",
+                            "GET /customers HTTP/1.1\r\nHost: x\r\n"}) {
+    const std::string got = test::http_client(server.port()).exchange(begun);
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 408 Request Timeout\r\n")) << got;
+    EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
+    EXPECT_NE(got.find("\"code\":\"REQUEST_TIMEOUT\""), std::string::npos) << got;
+  }
+  EXPECT_EQ(test::http_client(server.port()).exchange(""), "") << "an idle connection gets no answer";
+  // A keep-alive connection idle after an answer is closed quietly too.
+  const std::string kept = test::http_client(server.port()).exchange("GET /customers HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(kept.starts_with("HTTP/1.1 200 OK\r\n")) << kept;
+  EXPECT_EQ(kept.find("408"), std::string::npos) << kept;
+  EXPECT_EQ(db.size<shop::Customer>(), 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 // Regression: a refused request's body was left unread and the connection
 // closed under it: the reset could reach the client before the 413, and a
 // client still sending failed with a broken pipe.

@@ -63,6 +63,8 @@ std::string_view status_name(unsigned status) {
       return "NotFoundError";
     case 405:
       return "MethodNotAllowedError";
+    case 408:
+      return "RequestTimeoutError";
     case 409:
       return "ConflictError";
     case 413:

@@ -108,7 +108,8 @@ std::string_view routed_method(const http::request<http::string_body>& req) {
 // reply(), which posts to the strand.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket socket, server::impl& owner) : stream_(std::move(socket)), owner_(owner) {}
+  session(tcp::socket socket, server::impl& owner)
+      : stream_(std::move(socket)), owner_(owner), deadline_(stream_.get_executor()) {}
 
   void start() { read(); }
 
@@ -130,7 +131,7 @@ class session : public std::enable_shared_from_this<session> {
     parser_->body_limit(owner_.options.body_limit);
     request_ = {};
     origin_.clear();
-    stream_.expires_after(owner_.options.idle_timeout);
+    start_deadline();
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
@@ -170,7 +171,32 @@ class session : public std::enable_shared_from_this<session> {
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
+  // The request must be read within idle_timeout. The stream's own timeout
+  // would close the socket, leaving no way to answer; this one cancels the
+  // read, and on_read answers 408 if the client had begun a request.
+  void start_deadline() {
+    stream_.expires_never();
+    timed_out_ = false;
+    deadline_.expires_after(owner_.options.idle_timeout);
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      const auto self = weak.lock();
+      if (ec || !self) return;  // cancelled: the request was read, or the connection closed
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
   void on_read(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted && timed_out_) {
+      // An idle keep-alive connection is closed without a word (RFC 9112, 9.6).
+      if (buffer_.size() == 0 && !parser_->got_some()) {
+        close();
+        return;
+      }
+      refuse(408, "the request was not received within the server's idle timeout", "REQUEST_TIMEOUT");
+      return;
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
       close();
@@ -250,6 +276,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void write(http_response res) {
+    deadline_.cancel();  // the request is read, or refused
     // "*" answers every request alike; a named origin's header depends on
     // the request's Origin, which every answer then says (for caches).
     if (const std::string& allowed = owner_.options.cors_origin; allowed == "*") {
@@ -303,6 +330,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void close() {
+    deadline_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -316,8 +344,10 @@ class session : public std::enable_shared_from_this<session> {
   std::string origin_;  // the Origin header of the request being read or answered
   http_response response_;
   http::response<http::empty_body> continue_;
-  bool unread_ = false;  // the client may still be sending the refused request
-  bool owed_ = false;    // the response being written is one impl::owed counts
+  asio::steady_timer deadline_;  // to read the request (start_deadline)
+  bool timed_out_ = false;       // deadline_ expired and cancelled the read
+  bool unread_ = false;          // the client may still be sending the refused request
+  bool owed_ = false;            // the response being written is one impl::owed counts
   std::array<char, 4096> drained_;
 };
 

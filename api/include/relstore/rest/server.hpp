@@ -31,8 +31,9 @@
 // Safety: binds 127.0.0.1 unless told otherwise; with a bearer token a
 // request without "Authorization: Bearer <token>" is 401 (before its body
 // is read); a body beyond its limit is 413, a start line and headers beyond
-// theirs 431, and either closes the connection; a connection idle (or
-// slowly sending one request) for idle_timeout is closed; malformed HTTP is
+// theirs 431, and either closes the connection; a request not received
+// within idle_timeout is 408 and closes the connection (an idle one is
+// closed without a word); malformed HTTP is
 // answered 400 and closes that connection only; a body that is not JSON is
 // 415. No browser page from another origin may call it unless
 // server_options::cors_origin names that origin. Read-only mode is the
