@@ -254,6 +254,30 @@ TEST(RestServer, ARequestNotReceivedInTimeIs408AndAnIdleConnectionIsClosedQuietl
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// idle_timeout is the client's: a request read in time waits for the
+// owner's poll however long a frame takes, and is answered.
+TEST(RestServer, ARequestReadInTimeOutlastsASlowPoll) {
+  shop::store db;
+  relstore::rest::store_backend<shop::schema> backend(db);
+  relstore::rest::router routes(backend);
+  relstore::rest::server http(routes, {.idle_timeout = std::chrono::milliseconds(200)});
+  ASSERT_TRUE(http.start());
+  std::string got;
+  std::thread client([&] {
+    got = test::http_client(http.port())
+              .exchange(
+                  "POST /customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+                  "Connection: close\r\n\r\n{\"name\":\"a\"}");
+  });
+  const bool queued = http.wait(std::chrono::seconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a frame three timeouts long
+  EXPECT_EQ(http.poll(), 1u);
+  client.join();
+  ASSERT_TRUE(queued);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 201 Created\r\n")) << got;
+  EXPECT_EQ(db.size<Customer>(), 1u);
+}
+
 // Regression: a refused request's body was left unread and the connection
 // closed under it: the reset could reach the client before the 413, and a
 // client still sending failed with a broken pipe.

@@ -167,6 +167,12 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void read_body() {
+    // The deadline may have passed between the header's read and this one,
+    // with no read to cancel: nothing would time this one out.
+    if (timed_out_) {
+      on_read(asio::error::operation_aborted);
+      return;
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -215,7 +221,7 @@ class session : public std::enable_shared_from_this<session> {
       return;
     }
     request_ = parser_->release();
-    stream_.expires_never();  // the owner's poll is not the client's slowness
+    deadline_.cancel();  // read: the owner's poll is not the client's slowness
     if (request_.method() == http::verb::options && request_.count(http::field::access_control_request_method) != 0 &&
         allowed_origin()) {
       write(preflight());
