@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -111,7 +112,10 @@ class session : public std::enable_shared_from_this<session> {
   session(tcp::socket socket, server::impl& owner)
       : stream_(std::move(socket)), owner_(owner), deadline_(stream_.get_executor()) {}
 
-  void start() { read(); }
+  // On the session's strand, as every later step (accept runs on the io_context).
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
 
   const http::request<http::string_body>& request() const { return request_; }
 
@@ -155,6 +159,10 @@ class session : public std::enable_shared_from_this<session> {
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       continue_ = http::response<http::empty_body>(http::status::continue_, parser_->get().version());
       http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+        if (wec == asio::error::operation_aborted && self->timed_out_) {
+          self->on_read(wec);  // a request begun: 408
+          return;
+        }
         if (wec) {
           self->close();
           return;
@@ -186,12 +194,18 @@ class session : public std::enable_shared_from_this<session> {
     deadline_.expires_after(owner_.options.idle_timeout);
     deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
       const auto self = weak.lock();
-      if (ec || !self) return;  // cancelled: the request was read, or the connection closed
+      // Cancelled (the request was read, the connection closed), or queued
+      // already when it was stopped: a stopped deadline lies in the future.
+      if (ec || !self || self->deadline_.expiry() > asio::steady_timer::clock_type::now()) return;
       self->timed_out_ = true;
       beast::error_code ignored;
       self->stream_.socket().cancel(ignored);
     });
   }
+
+  // Cancels the wait, and makes a handler that was queued already see a
+  // deadline still to come (cancel() cannot take it back).
+  void stop_deadline() { deadline_.expires_at(asio::steady_timer::time_point::max()); }
 
   void on_read(beast::error_code ec) {
     if (ec == asio::error::operation_aborted && timed_out_) {
@@ -221,7 +235,7 @@ class session : public std::enable_shared_from_this<session> {
       return;
     }
     request_ = parser_->release();
-    deadline_.cancel();  // read: the owner's poll is not the client's slowness
+    stop_deadline();  // read: the owner's poll is not the client's slowness
     if (request_.method() == http::verb::options && request_.count(http::field::access_control_request_method) != 0 &&
         allowed_origin()) {
       write(preflight());
@@ -282,7 +296,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void write(http_response res) {
-    deadline_.cancel();  // the request is read, or refused
+    stop_deadline();  // the request is read, or refused
     // "*" answers every request alike; a named origin's header depends on
     // the request's Origin, which every answer then says (for caches).
     if (const std::string& allowed = owner_.options.cors_origin; allowed == "*") {
@@ -336,7 +350,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void close() {
-    deadline_.cancel();
+    stop_deadline();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
