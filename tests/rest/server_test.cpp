@@ -250,7 +250,7 @@ TEST(RestServer, ARequestNotReceivedInTimeIs408AndAnIdleConnectionIsClosedQuietl
   const std::string kept = test::http_client(server.port()).exchange("GET /customers HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(kept.starts_with("HTTP/1.1 200 OK\r\n")) << kept;
   EXPECT_EQ(kept.find("408"), std::string::npos) << kept;
-  EXPECT_EQ(db.size<shop::Customer>(), 0u);
+  EXPECT_EQ(db.size<Customer>(), 0u);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 

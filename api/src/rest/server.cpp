@@ -217,7 +217,7 @@ class session : public std::enable_shared_from_this<session> {
       refuse(408, "the request was not received within the server's idle timeout", "REQUEST_TIMEOUT");
       return;
     }
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
       close();
       return;
