@@ -442,10 +442,41 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
     const where_node* w = inc.scope.where ? &*inc.scope.where : nullptr;
     if (w != nullptr && matches_all(*w)) w = nullptr;
     out.per_entity.resize(result.entities.size());
-    for (std::size_t i = 0; i < result.entities.size(); ++i) {
-      query_result& r = out.per_entity[i];
-      const value_view k = key.get(result.entities[i]);
-      if (down || via) {
+    const auto shape = [&](std::vector<const void*>& found) -> relstore::result<void> {
+      if (w != nullptr) {
+        std::erase_if(found, [&](const void* c) { return !evaluate(to.info(), *w, c); });
+      }
+      to.sort_by_key(found);
+      order_by(to.info(), found, inc.scope.order);
+      page(found, inc.scope.skip, inc.scope.limit);
+      if (found.size() > budget) return rows_exceeded();
+      budget -= found.size();
+      return {};
+    };
+    if (down && !via) {
+      // The families of a run of parents are walked together
+      // (append_equal_each) into lists kept from run to run, then each is
+      // shaped and copied out at its final size.
+      constexpr std::size_t run = 256;
+      std::vector<value_view> keys;
+      std::vector<std::vector<const void*>> found(std::min(run, result.entities.size()));
+      for (std::size_t at = 0; at < result.entities.size(); at += run) {
+        const std::size_t end = std::min(result.entities.size(), at + run);
+        keys.clear();
+        for (std::size_t i = at; i < end; ++i) keys.push_back(key.get(result.entities[i]));
+        for (auto& f : found) f.clear();
+        to.append_equal_each(rel->child_key, keys,
+                             [&](std::size_t i) -> std::vector<const void*>& { return found[i]; });
+        for (std::size_t i = at; i < end; ++i) {
+          auto& family = found[i - at];
+          if (auto ok = shape(family); !ok) return ok;
+          out.per_entity[i].entities.assign(family.begin(), family.end());
+        }
+      }
+    } else {
+      for (std::size_t i = 0; i < result.entities.size(); ++i) {
+        query_result& r = out.per_entity[i];
+        const value_view k = key.get(result.entities[i]);
         if (via) {
           links.clear();
           tables[rel->through]->append_equal(rel->through_from, k, links);
@@ -459,23 +490,14 @@ result<void> include_level(const registry& reg, const table_base* const* tables,
             std::sort(r.entities.begin(), r.entities.end(), std::less<>{});
             r.entities.erase(std::unique(r.entities.begin(), r.entities.end()), r.entities.end());
           }
-        } else {
-          to.append_equal(rel->child_key, k, r.entities);
-        }
-        if (w != nullptr) {
-          std::erase_if(r.entities, [&](const void* c) { return !evaluate(to.info(), *w, c); });
-        }
-        to.sort_by_key(r.entities);
-        order_by(to.info(), r.entities, inc.scope.order);
-        page(r.entities, inc.scope.skip, inc.scope.limit);
-        if (r.entities.size() > budget) return rows_exceeded();
-        budget -= r.entities.size();
-      } else if (k.index() != 0) {
-        const void* p = to.find(rel->parent_key, k);
-        if (p != nullptr && (w == nullptr || evaluate(to.info(), *w, p))) {
-          if (budget == 0) return rows_exceeded();
-          --budget;
-          r.entities.push_back(p);
+          if (auto ok = shape(r.entities); !ok) return ok;
+        } else if (k.index() != 0) {
+          const void* p = to.find(rel->parent_key, k);
+          if (p != nullptr && (w == nullptr || evaluate(to.info(), *w, p))) {
+            if (budget == 0) return rows_exceeded();
+            --budget;
+            r.entities.push_back(p);
+          }
         }
       }
     }

@@ -28,6 +28,7 @@
 
 #include "relstore/assert.hpp"
 #include "relstore/detail/entity_order.hpp"
+#include "relstore/detail/family_walk.hpp"
 #include "relstore/detail/lookup_key.hpp"
 #include "relstore/detail/meta.hpp"
 #include "relstore/detail/reflect.hpp"
@@ -80,17 +81,6 @@ class table final : public table_base {
     const auto& idx = index<pk>();
     auto it = idx.find(key);
     return it == idx.end() ? nullptr : &*it;
-  }
-
-  // Starts loading the first entity of `key`'s run in hashed index F, so
-  // that linking an entity into that run soon after waits less on memory.
-  // Changes nothing.
-  template <std::size_t F, class K>
-  void prefetch_run(const K& key) const {
-    const auto& idx = index<F>();
-    const auto bucket = idx.bucket(key);
-    const auto it = idx.begin(bucket);
-    if (it != idx.end(bucket)) __builtin_prefetch(&*it);
   }
 
   // Calls fn(const M&) for each entity whose field F equals `key`.
@@ -329,6 +319,11 @@ class table final : public table_base {
         for (; first != last; ++first) out.push_back(&*first);
       });
     });
+  }
+
+  void append_equal_each(std::size_t field, std::span<const value_view> keys, family_out out) const override {
+    with_index(field,
+               [&](const auto& idx, auto d) { append_runs<member_type<M, decltype(d)::field>>(idx, keys, out); });
   }
 
   const void* find(std::size_t field, const value_view& key) const override {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "relstore/detail/function_ref.hpp"
@@ -64,6 +65,22 @@ class table_base {
   // Appends the entities for_each_equal would visit to `out`, sized once:
   // the hot path of includes and cascades.
   virtual void append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const = 0;
+  // For each i, append_equal(field, keys[i], out(i)), out(i) called only
+  // for a key that has entities. A typed table walks the keys' runs
+  // together, so that their cache misses overlap (family_walk.hpp): the hot
+  // path of an include over many parents.
+  using family_out = function_ref<std::vector<const void*>&(std::size_t)>;
+  virtual void append_equal_each(std::size_t field, std::span<const value_view> keys, family_out out) const {
+    std::vector<const void*> found;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      found.clear();
+      append_equal(field, keys[i], found);
+      if (!found.empty()) {
+        auto& list = out(i);
+        list.insert(list.end(), found.begin(), found.end());
+      }
+    }
+  }
   // The entity whose unique `field` equals `key`, or null.
   // REQUIRES: index_on(field) == index_kind::unique.
   virtual const void* find(std::size_t field, const value_view& key) const = 0;

@@ -13,6 +13,7 @@
 #include "relstore/assert.hpp"
 #include "relstore/detail/cascade.hpp"
 #include "relstore/detail/errors.hpp"
+#include "relstore/detail/family_walk.hpp"
 #include "relstore/detail/filter_spec.hpp"
 #include "relstore/detail/integrity.hpp"
 #include "relstore/detail/storage.hpp"
@@ -119,7 +120,7 @@ void prefetch_families(const storage<S>& st, const M& e) {
     using R = decltype(rel);
     if constexpr (std::is_same_v<typename R::child, M>) {
       const auto& fk = e.*member_pointer<M, R::child_key>;
-      if (key_ptr(fk) != nullptr) st.template tab<M>().template prefetch_run<R::child_key>(fk);
+      if (key_ptr(fk) != nullptr) prefetch_run(st.template tab<M>().template index<R::child_key>(), fk);
     }
   });
 }
