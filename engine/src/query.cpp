@@ -237,7 +237,11 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
       const auto same = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) == 0; };
       std::sort(keys.begin(), keys.end(), less);
       keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
-      for (const value_view& k : keys) t.for_each_equal(best->field, k, consider);
+      // The keys' families walked together (append_equal_each), into one
+      // list: the hits are sorted by key below.
+      std::vector<const void*> found;
+      t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return found; });
+      for (const void* e : found) consider(e);
     }
   } else if (range) {
     // In the index's own direction: the forward walk, whatever order is asked.

@@ -4,16 +4,40 @@
 #include "relstore/detail/family_walk.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/describe/enum.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/shop_schema.hpp"
 #include "common/snapshot_helpers.hpp"
 #include "relstore/detail/store_access.hpp"
+
+// Hashed indexes on every kind of key a lane can hold: an enum, an optional
+// enum, a uint64 (values past INT64_MAX), a bool and an optional string.
+namespace family_walk_kinds {
+enum class tint : std::uint8_t { red, green, blue = 9 };
+BOOST_DESCRIBE_ENUM(tint, red, green, blue)
+struct Thing {
+  std::int64_t id = 0;
+  tint color = tint::red;
+  std::optional<tint> spare;
+  std::uint64_t tag = 0;
+  bool on = false;
+  std::optional<std::string> label;
+};
+RELSTORE_MODEL(Thing, id, color, spare, tag, on, label)
+using schema =
+    relstore::schema<relstore::models<Thing>, relstore::index<&Thing::color, relstore::hashed>,
+                     relstore::index<&Thing::spare, relstore::hashed>, relstore::index<&Thing::tag, relstore::hashed>,
+                     relstore::index<&Thing::on, relstore::hashed>, relstore::index<&Thing::label, relstore::hashed>>;
+}  // namespace family_walk_kinds
 
 namespace family_walk_test {
 
@@ -112,6 +136,8 @@ TEST(AppendEqualEach, WalksStringKeysAsTheirStoredText) {
   for (const auto& c : codes) keys.emplace_back(std::string_view(c));
   keys.emplace_back(std::int64_t{5});  // an integer never equals a string key
   expect_same_as_one_by_one(typed(db, std::type_identity<Session>{}), 1, keys);
+  EXPECT_EQ(walk_each(typed(db, std::type_identity<Session>{}), 1, keys).lists[1].size(), 29U % 7)
+      << "acct-29's sessions";
 }
 
 TEST(AppendEqualEach, ADatasetTableGivesTheSameListsOneByOne) {
@@ -122,6 +148,9 @@ TEST(AppendEqualEach, ADatasetTableGivesTheSameListsOneByOne) {
   std::vector<value_view> keys;
   for (std::int64_t c = 1; c <= 61; ++c) keys.emplace_back(c);
   expect_same_as_one_by_one(t, 1, keys);
+  std::size_t listed = 0;
+  for (const auto& l : walk_each(t, 1, keys).lists) listed += l.size();
+  EXPECT_EQ(listed, 900U) << "every order has one of these customers";
 }
 
 // The user's view: an include over more parents than one walk takes (runs
@@ -155,6 +184,73 @@ TEST(AppendEqualEach, AnIncludeOverManyParentsListsWhatEachParentsFindLists) {
     listed += got.size();
   }
   EXPECT_GT(listed, 2000U);
+}
+
+TEST(AppendEqualEach, WalksEnumUint64BoolAndOptionalKeys) {
+  using namespace family_walk_kinds;
+  relstore::store<family_walk_kinds::schema> db;
+  constexpr std::uint64_t big = (std::uint64_t{1} << 63) + 5;
+  const tint tints[] = {tint::red, tint::green, tint::blue};
+  for (int i = 0; i < 300; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    Thing t{.color = tints[u % 3], .tag = i % 4 == 0 ? big : u % 11, .on = i % 5 == 0};
+    if (i % 2 == 0) t.spare = tints[u % 2];
+    if (i % 3 != 0) t.label = "label-" + std::to_string(i % 13);
+    ASSERT_TRUE(db.repo<Thing>().create(t));
+  }
+  const table_base& t = relstore::detail::store_access::of(db).template tab<Thing>();
+  const std::vector<std::string> labels = {"label-1", "label-12", "nope", "label-0"};
+  const std::vector<std::pair<std::size_t, std::vector<value_view>>> cases = {
+      {1, {std::int64_t{9}, std::int64_t{0}, std::int64_t{1}, std::int64_t{2}, std::int64_t{300}, std::int64_t{-1}}},
+      {2, {relstore::null_t{}, std::int64_t{0}, std::int64_t{1}, std::int64_t{9}}},
+      {3, {big, std::uint64_t{3}, std::int64_t{3}, std::int64_t{10}, std::uint64_t{1} << 63, -1.0, 3.0}},
+      {4, {true, false, std::int64_t{1}}},
+      {5,
+       {relstore::null_t{}, std::string_view(labels[0]), std::string_view(labels[1]), std::string_view(labels[2]),
+        std::string_view(labels[3])}},
+  };
+  for (const auto& [field, keys] : cases) {
+    SCOPED_TRACE(field);
+    expect_same_as_one_by_one(t, field, keys);
+    const walked w = walk_each(t, field, keys);
+    EXPECT_FALSE(w.asked.empty()) << "some key of field " << field << " has entities";
+  }
+  // The same keys through an inq: what each finds alone.
+  auto inq = db.repo<Thing>().find(
+      relstore::filter<Thing>{}.where(relstore::field(&Thing::tag).inq({big, std::uint64_t{3}, std::uint64_t{7}})));
+  ASSERT_TRUE(inq);
+  std::size_t alone = 0;
+  for (std::uint64_t k : {big, std::uint64_t{3}, std::uint64_t{7}}) {
+    alone += db.repo<Thing>().count(relstore::field(&Thing::tag) == k).value();
+  }
+  EXPECT_EQ(inq->size(), alone);
+  EXPECT_GT(alone, 75U);
+}
+
+// An inq on an indexed field walks its keys' families together: it finds,
+// in key order, what finding each key alone finds, with repeats, absent
+// keys and another condition.
+TEST(AppendEqualEach, AnInqOverManyKeysFindsWhatEachKeyFindsAlone) {
+  store db;
+  seed(db);
+  std::vector<std::int64_t> keys;
+  for (std::int64_t c = 1; c <= 61; c += 2) keys.push_back(c);  // 51..61 have no orders
+  keys.push_back(3);                                            // a repeat
+  const auto rich = relstore::field(&Order::total) >= 20.0;
+  auto got =
+      db.repo<Order>().find(relstore::filter<Order>{}.where(relstore::field(&Order::customerId).inq(keys) && rich));
+  ASSERT_TRUE(got);
+  std::vector<Order> want;
+  for (std::int64_t c = 1; c <= 61; c += 2) {
+    auto one = db.repo<Order>().find(relstore::filter<Order>{}.where(relstore::field(&Order::customerId) == c && rich));
+    ASSERT_TRUE(one);
+    for (const auto& o : *one) want.push_back(o.value);
+  }
+  std::sort(want.begin(), want.end(), [](const Order& a, const Order& b) { return a.id < b.id; });
+  std::vector<Order> found;
+  for (const auto& o : *got) found.push_back(o.value);
+  EXPECT_EQ(found, want);
+  EXPECT_GT(found.size(), 100U);
 }
 
 }  // namespace

@@ -66,9 +66,10 @@ class table_base {
   // the hot path of includes and cascades.
   virtual void append_equal(std::size_t field, const value_view& key, std::vector<const void*>& out) const = 0;
   // For each i, append_equal(field, keys[i], out(i)), out(i) called only
-  // for a key that has entities. A typed table walks the keys' runs
-  // together, so that their cache misses overlap (family_walk.hpp): the hot
-  // path of an include over many parents.
+  // for a key that has entities (keys may share a list: each appends). A
+  // typed table walks the keys' runs together, so that their cache misses
+  // overlap (family_walk.hpp): the hot path of an include over many parents
+  // and of an inq on an indexed field.
   using family_out = function_ref<std::vector<const void*>&(std::size_t)>;
   virtual void append_equal_each(std::size_t field, std::span<const value_view> keys, family_out out) const {
     std::vector<const void*> found;
