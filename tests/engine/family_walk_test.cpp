@@ -64,15 +64,16 @@ walked walk_each(const table_base& t, std::size_t field, const std::vector<value
 }
 
 // append_equal_each gives each key append_equal's list, and asks for a list
-// exactly for the keys that have entities.
-void expect_same_as_one_by_one(const table_base& t, std::size_t field, const std::vector<value_view>& keys) {
-  const walked w = walk_each(t, field, keys);
+// exactly for the keys that have entities. Returns the walk.
+walked expect_same_as_one_by_one(const table_base& t, std::size_t field, const std::vector<value_view>& keys) {
+  walked w = walk_each(t, field, keys);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     std::vector<const void*> alone;
     t.append_equal(field, keys[i], alone);
     EXPECT_EQ(w.lists[i], alone) << "key " << i;
     EXPECT_EQ(w.asked.count(i), alone.empty() ? 0U : 1U) << "key " << i;
   }
+  return w;
 }
 
 // 60 customers with families of 0 to ~40 orders (customers 50 to 60 have
@@ -97,8 +98,9 @@ void seed(store& db) {
   }
 }
 
-const table_base& typed(const store& db, auto model) {
-  return relstore::detail::store_access::of(db).template tab<typename decltype(model)::type>();
+template <class M>
+const table_base& typed(const store& db) {
+  return relstore::detail::store_access::of(db).template tab<M>();
 }
 
 TEST(AppendEqualEach, GivesEachIntegerKeyWhatAppendEqualGivesInItsOrder) {
@@ -111,8 +113,7 @@ TEST(AppendEqualEach, GivesEachIntegerKeyWhatAppendEqualGivesInItsOrder) {
   keys.emplace_back(2.5);                                       // no integer equals it
   keys.emplace_back(std::string_view("1"));                     // a string never equals an integer key
   keys.emplace_back(relstore::null_t{});                        // customerId is not optional
-  expect_same_as_one_by_one(typed(db, std::type_identity<Order>{}), 1, keys);
-  const walked w = walk_each(typed(db, std::type_identity<Order>{}), 1, keys);
+  const walked w = expect_same_as_one_by_one(typed<Order>(db), 1, keys);
   EXPECT_FALSE(w.lists[60].empty()) << "customer 1 has orders";
   EXPECT_EQ(w.lists[61], w.lists[58]) << "a key asked again gets its family again";
 }
@@ -122,8 +123,7 @@ TEST(AppendEqualEach, FindsTheNullsOfAnOptionalKeyAndEachCoupon) {
   seed(db);
   const std::vector<value_view> keys = {std::int64_t{2}, relstore::null_t{}, std::int64_t{1}, std::int64_t{9},
                                         std::int64_t{3}};
-  expect_same_as_one_by_one(typed(db, std::type_identity<Order>{}), 4, keys);
-  const walked w = walk_each(typed(db, std::type_identity<Order>{}), 4, keys);
+  const walked w = expect_same_as_one_by_one(typed<Order>(db), 4, keys);
   EXPECT_GT(w.lists[1].size(), 300U) << "about two thirds of the orders have no coupon";
 }
 
@@ -135,9 +135,7 @@ TEST(AppendEqualEach, WalksStringKeysAsTheirStoredText) {
   std::vector<value_view> keys;
   for (const auto& c : codes) keys.emplace_back(std::string_view(c));
   keys.emplace_back(std::int64_t{5});  // an integer never equals a string key
-  expect_same_as_one_by_one(typed(db, std::type_identity<Session>{}), 1, keys);
-  EXPECT_EQ(walk_each(typed(db, std::type_identity<Session>{}), 1, keys).lists[1].size(), 29U % 7)
-      << "acct-29's sessions";
+  EXPECT_EQ(expect_same_as_one_by_one(typed<Session>(db), 1, keys).lists[1].size(), 29U % 7) << "acct-29's sessions";
 }
 
 TEST(AppendEqualEach, ADatasetTableGivesTheSameListsOneByOne) {
@@ -147,9 +145,8 @@ TEST(AppendEqualEach, ADatasetTableGivesTheSameListsOneByOne) {
   const auto& t = relstore::detail::dataset_access::of(ds).table(*ds.find_model("Order"));
   std::vector<value_view> keys;
   for (std::int64_t c = 1; c <= 61; ++c) keys.emplace_back(c);
-  expect_same_as_one_by_one(t, 1, keys);
   std::size_t listed = 0;
-  for (const auto& l : walk_each(t, 1, keys).lists) listed += l.size();
+  for (const auto& l : expect_same_as_one_by_one(t, 1, keys).lists) listed += l.size();
   EXPECT_EQ(listed, 900U) << "every order has one of these customers";
 }
 
@@ -211,8 +208,7 @@ TEST(AppendEqualEach, WalksEnumUint64BoolAndOptionalKeys) {
   };
   for (const auto& [field, keys] : cases) {
     SCOPED_TRACE(field);
-    expect_same_as_one_by_one(t, field, keys);
-    const walked w = walk_each(t, field, keys);
+    const walked w = expect_same_as_one_by_one(t, field, keys);
     EXPECT_FALSE(w.asked.empty()) << "some key of field " << field << " has entities";
   }
   // The same keys through an inq: what each finds alone.
