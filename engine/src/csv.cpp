@@ -233,7 +233,7 @@ std::optional<value> csv_cell(const csv_field& f, field_type type, bool nullable
       double d = 0;
       const number_read r = read_double(f.text, d);
       if (r == number_read::too_large) {
-        if (why != nullptr) *why = "is a number beyond the range of a double";
+        if (why != nullptr) *why = beyond_double_range;
         return std::nullopt;
       }
       if (r != number_read::ok) return fail("a number");

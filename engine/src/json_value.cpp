@@ -240,7 +240,7 @@ result<json::value> parse_json(std::string_view text, errc code, function_ref<st
 }
 
 std::optional<value> json_scalar(const json::value& v, std::string* why) {
-  auto no = [&](const char* reason) -> std::optional<value> {
+  auto no = [&](std::string_view reason) -> std::optional<value> {
     if (why != nullptr) *why = reason;
     return std::nullopt;
   };
@@ -255,7 +255,7 @@ std::optional<value> json_scalar(const json::value& v, std::string* why) {
       return integer_value(v.get_uint64());
     case json::kind::double_:
       // JSON has no infinity: a number too large for a double (1e400) is refused.
-      if (!std::isfinite(v.get_double())) return no("is a number beyond the range of a double");
+      if (!std::isfinite(v.get_double())) return no(beyond_double_range);
       return value(v.get_double());
     case json::kind::string:
       return value(std::string(v.get_string()));

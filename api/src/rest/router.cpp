@@ -232,7 +232,7 @@ struct router::parsed {
       if (first_bracketed.empty()) first_bracketed = key;
       const json::value scalar = scalar_of(val);
       if (scalar.is_double() && !std::isfinite(scalar.get_double())) {
-        return refuse(key, "= " + val + " is a number beyond the range of a double");
+        return refuse(key, "= " + val + " " + std::string(detail::beyond_double_range));
       }
       json::value* at = &tree;
       std::size_t pos = name.size();

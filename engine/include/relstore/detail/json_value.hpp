@@ -18,6 +18,10 @@ namespace relstore::detail {
 // The deepest nesting a JSON input may have.
 inline constexpr std::size_t max_json_depth = 64;
 
+// How every reader (JSON, CSV, the REST query string) words a number too
+// large for a double (1e400), after the value it quotes.
+inline constexpr std::string_view beyond_double_range = "is a number beyond the range of a double";
+
 // Parses `text` into memory from `sp` (the default resource if null): the
 // document must not outlive it. Errors: `code`, "<what()> is not valid
 // JSON: <reason>"; what() is called only for an error.

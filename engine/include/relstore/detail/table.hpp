@@ -228,7 +228,7 @@ class table final : public table_base {
     // replace() leaves the element untouched on a collision (modify() would erase it).
     if (!items.replace(items.iterator_to(*node), std::move(v))) return false;
     if (keep) record(undo_kind::replaced, event_kind::updated, key, std::move(before), node, why);
-    if (int64_key<pk>(*node) != was) keys().erased(was, [&] { return largest_int64_key<pk>(items); });
+    if (int64_key<pk>(*node) != was) key_gone(was);
     return true;
   }
 
@@ -244,7 +244,7 @@ class table final : public table_base {
       items.erase(items.iterator_to(*node));
       record(undo_kind::erased, event_kind::deleted, key, std::move(before), nullptr, why);
     }
-    keys().erased(gone, [&] { return largest_int64_key<pk>(items); });
+    key_gone(gone);
   }
 
   // The stored entity `node`, writable where it is (no index moves).
@@ -479,6 +479,11 @@ class table final : public table_base {
   }
   void repool() noexcept { pool_ = &items.get_allocator().watchable_pool(); }
   node_pool* pool_ = nullptr;
+
+  // Tells the key counter that no entity holds `key` any more.
+  void key_gone(std::int64_t key) {
+    keys().erased(key, [&] { return largest_int64_key<pk>(items); });
+  }
 
   enum class undo_kind : std::uint8_t { inserted, replaced, erased };
   struct undo_entry {
