@@ -63,6 +63,16 @@ class floor_system {
     for (; a != b; ++a, ++n) const_cast<Order&>(*a).status = status;
     return n;
   }
+  // One family after another, each parent once (as an IN list counts its
+  // rows): the loop is short enough that the processor overlaps one
+  // family's walk with the next one's (write_path.md).
+  std::int64_t patch_many(std::vector<std::int64_t> parents, std::int32_t status) {
+    std::sort(parents.begin(), parents.end());
+    parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+    std::int64_t n = 0;
+    for (std::int64_t p : parents) n += patch(p, status);
+    return n;
+  }
   // The frame update as a careful engineer writes it by hand: one pass over
   // the container, writing the non-key field where it is stored (total is
   // in no index, so no index needs to know; modify() would re-check each).

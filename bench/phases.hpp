@@ -170,6 +170,23 @@ void constrained_patch(benchmark::State& state) {
   report(state, 1);
 }
 
+// The same patch on the families of 16 random parents in one call, per
+// family: how a caller that writes many families gets them walked together.
+inline constexpr std::size_t families_per_batch = 16;
+
+template <class System>
+void patch_many(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker& pick = *wd.pick;
+  std::vector<std::int64_t> parents(families_per_batch);
+  std::int32_t status = 0;
+  for (auto _ : state) {
+    for (auto& p : parents) p = pick.parent();
+    benchmark::DoNotOptimize(wd.sys->patch_many(parents, ++status));
+  }
+  report(state, static_cast<std::int64_t>(families_per_batch));
+}
+
 template <class System>
 void constrained_delete_where(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));

@@ -168,6 +168,7 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   seen.push_back(s.lookup(n) ? 1 : 0);
   seen.push_back(s.lookup(n + 1) ? 1 : 0);
   seen.push_back(s.patch(1, 7));
+  seen.push_back(s.patch_many({8, 9, 8, w.parents + 1, 10}, 3));  // a repeat and a missing parent
   seen.push_back(s.delete_where(2, 50.0));
   seen.push_back(s.reparent(3, 4) ? 1 : 0);
   seen.push_back(s.rejected_insert(w.parents + 5) ? 1 : 0);
@@ -233,6 +234,7 @@ void register_system(schedule& plan) {
     add("constrained_find_copied", &constrained_find_copied<System>, false);
   }
   add("constrained_patch", &constrained_patch<System>, false);
+  add("patch_many", &patch_many<System>, false);
   add("constrained_delete_where", &constrained_delete_where<System>, true);
   add("reparent", &reparent<System>, false);
   add("rejected_insert", &rejected_insert<System>, false);

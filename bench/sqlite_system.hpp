@@ -89,6 +89,21 @@ class sqlite_system {
     step_done(s);
     return sqlite3_changes(db_);
   }
+  // One statement for the batch: customerId IN (?, ...), prepared once per
+  // batch size.
+  std::int64_t patch_many(const std::vector<std::int64_t>& parents, std::int32_t status) {
+    std::string& sql = in_sql_[parents.size()];
+    if (sql.empty()) {
+      sql = "UPDATE \"Order\" SET status = ? WHERE customerId IN (";
+      for (std::size_t i = 0; i < parents.size(); ++i) sql += i == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    auto* s = stmt(sql.c_str());
+    sqlite3_bind_int(s, 1, status);
+    for (std::size_t i = 0; i < parents.size(); ++i) sqlite3_bind_int64(s, static_cast<int>(i + 2), parents[i]);
+    step_done(s);
+    return sqlite3_changes(db_);
+  }
   // The frame update: one statement, autocommit.
   std::int64_t frame_update() {
     step_done(stmt("UPDATE \"Order\" SET total = total + 1.0"));
@@ -281,6 +296,7 @@ class sqlite_system {
   }
   sqlite3* db_ = nullptr;
   std::map<std::string, sqlite3_stmt*> stmts_;
+  std::map<std::size_t, std::string> in_sql_;  // patch_many's, by batch size
 };
 
 }  // namespace bench
