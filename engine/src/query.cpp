@@ -253,13 +253,11 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
     if (w == nullptr) out.reserve(t.size());  // every entity matches: no regrowth
     t.for_each(consider);
   }
-  // An inq may repeat a value: sorted even out of key order, to drop repeats.
-  const bool sort = key_order ? best == nullptr || best->kind != op::eq || best->field != info.primary_key
-                              : best != nullptr && best->kind != op::eq;
-  if (sort) {
-    t.sort_by_key(out);
-    if (best != nullptr) out.erase(std::unique(out.begin(), out.end()), out.end());  // inq may repeat a value
-  }
+  // No entity is listed twice: an inq walks each distinct operand once, and
+  // operands that differ (by compare_for_order) name different keys of the
+  // field (with_lookup_key), so each entity sits in one walked run. Sorted
+  // only when key order is asked.
+  if (key_order && (best == nullptr || best->kind != op::eq || best->field != info.primary_key)) t.sort_by_key(out);
   if (plan != nullptr) {
     plan->model = info.name;
     plan->index = best != nullptr ? info.fields[best->field].name

@@ -2,9 +2,11 @@
 // and wide includes, huge filters, and messages that tell the truth.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -254,6 +256,30 @@ TEST_F(HostileFilter, AnInqRepeatingAKeyWalksItsEntitiesOnce) {
   auto hits = db.repo<Order>().find(f);
   ASSERT_TRUE(hits) << hits.error().message();
   EXPECT_EQ(hits->size(), 1000u);
+}
+
+// The writes that take their targets in no order (update_each, an in-place
+// update_all) get an inq's hits unsorted, with no pass that drops repeats:
+// one key written as an integer and as an integral double, another key
+// twice, and a number no key equals must still give each entity once, or it
+// is written (and counted) twice.
+TEST_F(HostileFilter, AnInqNamingKeysTwiceWritesEachEntityOnce) {
+  const std::int64_t parent = db.repo<Customer>().find().value().at(0)->id;
+  const std::int64_t other = db.repo<Customer>().create({.name = "d"}).value().id;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(db.repo<Customer>().related<"orders">(other).create({.total = 1}));
+  const std::string p = std::to_string(parent), o = std::to_string(other);
+  auto w = db.repo<Order>().parse_where(R"({"customerId":{"inq":[)" + p + "," + p + ".0," + o + ",1e300," + o + "]}}");
+  ASSERT_TRUE(w) << w.error().message();
+  std::map<std::int64_t, int> seen;
+  auto each = db.repo<Order>().update_each(*w, [&](Order& e) { ++seen[e.id]; });
+  ASSERT_TRUE(each) << each.error().message();
+  EXPECT_EQ(*each, 1003u);
+  EXPECT_EQ(seen.size(), 1003u);
+  EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](const auto& s) { return s.second == 1; }));
+  auto patched = db.repo<Order>().update_all(relstore::patch<Order>{}.set(&Order::note, std::string("p")), *w);
+  ASSERT_TRUE(patched) << patched.error().message();
+  EXPECT_EQ(*patched, 1003u);
+  EXPECT_EQ(*db.repo<Order>().count(R"({"note":"p"})"), 1003u);
 }
 
 TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
