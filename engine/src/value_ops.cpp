@@ -261,7 +261,10 @@ int compare_numbers(const value_view& a, const value_view& b) noexcept {
     return sign_of(dx, dy);
   }
   // long double holds every int64 and uint64 exactly (x86-64's 64-bit
-  // mantissa, or a 113-bit one).
+  // mantissa, or a 113-bit one). Where it is a double, this order would not
+  // be exact, and an inq's operand dedupe (select) would let one run be
+  // walked twice.
+  static_assert(std::numeric_limits<long double>::digits >= 64, "relstore: compare_numbers needs a 64-bit mantissa");
   const long double x = as_long_double(a), y = as_long_double(b);
   if (std::isnan(x) || std::isnan(y)) return unordered;
   return sign_of(x, y);

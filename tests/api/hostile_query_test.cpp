@@ -280,6 +280,22 @@ TEST_F(HostileFilter, AnInqNamingKeysTwiceWritesEachEntityOnce) {
   ASSERT_TRUE(patched) << patched.error().message();
   EXPECT_EQ(*patched, 1003u);
   EXPECT_EQ(*db.repo<Order>().count(R"({"note":"p"})"), 1003u);
+  EXPECT_EQ(*db.repo<Order>().count(*w), 1003u);  // the ordered path: sorted, nothing dropped
+
+  // More keys than the walk has lanes (8), each named twice: lanes reused.
+  std::string many = R"({"customerId":{"inq":[)";
+  for (int c = 0; c < 12; ++c) {
+    const std::int64_t id = db.repo<Customer>().create({.name = "e"}).value().id;
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(db.repo<Customer>().related<"orders">(id).create({.total = 2}));
+    many += std::to_string(id) + "," + std::to_string(id) + ".0,";
+  }
+  many += p + "]}}";
+  auto wide = db.repo<Order>().parse_where(many);
+  ASSERT_TRUE(wide) << wide.error().message();
+  seen.clear();
+  ASSERT_EQ(db.repo<Order>().update_each(*wide, [&](Order& e) { ++seen[e.id]; }).value(), 1024u);
+  EXPECT_EQ(seen.size(), 1024u);
+  EXPECT_EQ(*db.repo<Order>().count(*wide), 1024u);
 }
 
 TEST_F(HostileFilter, AnOrderNamingAFieldTwiceIsInvalid) {
