@@ -238,7 +238,7 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
       std::sort(keys.begin(), keys.end(), less);
       keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
       // The keys' families walked together (append_equal_each), into one
-      // list: the hits are sorted by key below.
+      // list: sorted by key below when key order is asked.
       std::vector<const void*> found;
       t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return found; });
       for (const void* e : found) consider(e);
