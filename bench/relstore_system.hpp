@@ -24,14 +24,14 @@ class relstore_system {
   void insert_parents(const workload& w) {
     auto customers = db_.repo<Customer>();
     for (std::int64_t p = 1; p <= w.parents; ++p) {
-      if (!customers.create({.id = p, .name = "customer"})) std::abort();
+      if (!customers.insert({.id = p, .name = "customer"})) std::abort();
     }
   }
   void insert_children(const workload& w) {
     auto customers = db_.repo<Customer>();
     for (std::int64_t i = 0; i < w.n; ++i) {
       const auto idx = static_cast<std::size_t>(i);
-      if (!customers.related<"orders">(w.owners[idx]).create({.id = i + 1, .total = w.totals[idx]})) std::abort();
+      if (!customers.related<"orders">(w.owners[idx]).insert({.id = i + 1, .total = w.totals[idx]})) std::abort();
     }
   }
   bool lookup(std::int64_t id) { return db_.repo<Order>().find_by_id(id).has_value(); }
@@ -113,7 +113,7 @@ class relstore_system {
       if (!orders.delete_by_id(id)) std::abort();
     }
     for (std::int64_t id : again) {
-      if (!orders.create(rows.at(id))) std::abort();
+      if (!orders.insert(rows.at(id))) std::abort();
     }
   }
   void compact() { db_.compact(); }
@@ -128,18 +128,18 @@ class relstore_system {
   }
   void restore(const std::vector<Order>& rows) {
     for (const auto& o : rows) {
-      if (!db_.repo<Order>().exists(o.id) && !db_.repo<Order>().create(o)) std::abort();
+      if (!db_.repo<Order>().exists(o.id) && !db_.repo<Order>().insert(o)) std::abort();
     }
   }
   bool reparent(std::int64_t child, std::int64_t parent) {
     return db_.repo<Order>().update_by_id(child, relstore::patch<Order>{}.set(&Order::customerId, parent)).has_value();
   }
   bool rejected_insert(std::int64_t missing) {
-    return !db_.repo<Order>().create({.customerId = missing, .total = 1}).has_value();
+    return !db_.repo<Order>().insert({.customerId = missing, .total = 1}).has_value();
   }
   bool cascade_delete(std::int64_t parent) { return db_.repo<Customer>().delete_by_id(parent).has_value(); }
   void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
-    if (!db_.repo<Customer>().create({.id = parent, .name = "customer"})) std::abort();
+    if (!db_.repo<Customer>().insert({.id = parent, .name = "customer"})) std::abort();
     restore(rows);
   }
   // Returns the sum of the included children's keys, as every system does.
@@ -179,10 +179,10 @@ class relstore_system {
   }
   // A new parent and `children` children of it (background_save's ticks).
   void create_family(std::int64_t parent, int children) {
-    if (!db_.repo<Customer>().create({.id = parent, .name = "customer"})) std::abort();
+    if (!db_.repo<Customer>().insert({.id = parent, .name = "customer"})) std::abort();
     auto orders = db_.repo<Customer>().related<"orders">(parent);
     for (int i = 0; i < children; ++i) {
-      if (!orders.create({.total = 1.0 + i})) std::abort();
+      if (!orders.insert({.total = 1.0 + i})) std::abort();
     }
   }
   void load(const std::filesystem::path& p) {

@@ -65,6 +65,24 @@ TEST_F(ConstrainedRepository, CreateFillsTheForeignKey) {
   EXPECT_EQ(orders_of(bob.id).count().value(), 2u);
 }
 
+TEST_F(ConstrainedRepository, InsertFillsTheForeignKeyAndReturnsTheKey) {
+  auto id = orders_of(ada.id).insert({.total = 1, .note = "n"});
+  ASSERT_TRUE(id) << id.error().message();
+  EXPECT_EQ(db.repo<Order>().find_by_id(*id).value(),
+            (Order{.id = *id, .customerId = ada.id, .total = 1, .note = "n"}));
+  EXPECT_EQ(orders_of(ada.id).count().value(), 4u);
+  const store before = db;
+  auto other = orders_of(ada.id).insert({.customerId = bob.id});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, errc::constraint_violation);
+  EXPECT_TRUE(has(other.error().message(), kCannotChange)) << other.error().message();
+  auto orphan = orders_of(999).insert({.total = 1});
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(orphan.error().message(), "999")) << orphan.error().message();
+  EXPECT_TRUE(db == before);
+}
+
 TEST_F(ConstrainedRepository, CreateAcceptsThePayloadCarryingTheSameKey) {
   auto o = orders_of(bob.id).create({.customerId = bob.id, .total = 1});
   ASSERT_TRUE(o) << o.error().message();

@@ -1,4 +1,4 @@
-// The per-model repository's writes: updates, patches and deletes.
+// The per-model repository's writes: inserts, updates, patches and deletes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -27,6 +27,49 @@ class RepositoryWrite : public ::testing::Test {
   relstore::repository<schema, Order> orders = db.repo<Order>();
   relstore::repository<schema, Employee> employees = db.repo<Employee>();
 };
+
+// ------------------------------------------------------------------ inserts
+
+TEST_F(RepositoryWrite, InsertStoresWhatCreateWouldAndReturnsTheKey) {
+  auto a = customers.insert({.name = "a", .email = "e"});
+  ASSERT_TRUE(a) << a.error().message();
+  auto b = customers.insert({.name = "b"});
+  ASSERT_TRUE(b) << b.error().message();
+  EXPECT_GT(*b, *a);  // assigned, increasing
+  EXPECT_EQ(customers.find_by_id(*a).value(), (Customer{.id = *a, .name = "a", .email = "e"}));
+  auto kept = customers.insert({.id = 70, .name = "k"});
+  ASSERT_TRUE(kept) << kept.error().message();
+  EXPECT_EQ(*kept, 70);
+  EXPECT_EQ(customers.find_by_id(70).value().name, "k");
+  auto next = customers.create({.name = "c"});  // the counter moved past 70
+  ASSERT_TRUE(next) << next.error().message();
+  EXPECT_GT(next->id, 70);
+  auto s = db.repo<Account>().insert({.code = "ac"});
+  ASSERT_TRUE(s) << s.error().message();
+  auto token = db.repo<Session>().insert({.token = "t1", .accountCode = "ac"});
+  ASSERT_TRUE(token) << token.error().message();
+  EXPECT_EQ(*token, "t1");  // a string key comes back as itself
+  EXPECT_TRUE(db.repo<Session>().exists("t1"));
+}
+
+TEST_F(RepositoryWrite, InsertRejectsWhatCreateRejectsAndChangesNothing) {
+  auto c = customers.insert({.name = "a"}).value();
+  ASSERT_TRUE(orders.insert({.id = 5, .customerId = c}));
+  const store before = db;
+  auto twice = orders.insert({.id = 5, .customerId = c});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, errc::already_exists);
+  auto dangling = orders.insert({.customerId = 424242});
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
+  for (const char* part : {"Order", "customerId", "424242"}) {
+    EXPECT_TRUE(has(dangling.error().message(), part)) << dangling.error().message();
+  }
+  auto empty = db.repo<Session>().insert({.token = "", .accountCode = "x"});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, errc::invalid_argument);
+  EXPECT_TRUE(db == before);
+}
 
 // ------------------------------------------------------------------ updates
 

@@ -62,6 +62,11 @@ class has_many_repository {
   result<C> create(C data) {
     return claim(data).and_then([&] { return writer<W>().template create<C>(std::move(data)); });
   }
+  // As create(data), returning only the child's key: no copy comes back.
+  template <bool W = writable>
+  result<key_type> insert(C data) {
+    return claim(data).and_then([&] { return writer<W>().template insert<C>(std::move(data)); });
+  }
 
   // Creates a child from the fields `fields` sets; the others keep C's
   // defaults. Unlike create(C), a field set to null or 0 counts as given, as

@@ -88,7 +88,7 @@ class has_many_through_repository {
       auto made = writer<W>().template create<T>(std::move(target));
       if (!made) return made;
       if (auto r = claim(link, (*made).*detail::member_pointer<T, R::child_key>); !r) return std::move(r).error();
-      if (auto l = writer<W>().template create<L>(std::move(link)); !l) return std::move(l).error();
+      if (auto l = writer<W>().template insert<L>(std::move(link)); !l) return std::move(l).error();
       return made;
     });
   }

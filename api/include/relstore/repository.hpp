@@ -62,6 +62,12 @@ class repository {
   result<M> create(M entity) {
     return writer<W>().template create<M>(std::move(entity));
   }
+  // As create(entity), returning only the key it was stored under: no copy
+  // of the stored entity (its strings and vectors) comes back.
+  template <bool W = writable>
+  result<key_type> insert(M entity) {
+    return writer<W>().template insert<M>(std::move(entity));
+  }
 
   // Creates all or none, in order; an element may reference an earlier one or
   // itself. The error is the first bad element's, prefixed with its index.

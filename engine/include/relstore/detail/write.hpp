@@ -211,8 +211,8 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
 // A create after check_insert_keys(st, e) passed and
 // dangling_before_create(st, e) found nothing.
 template <class S, class M>
-result<M> create(storage<S>& st, M&& e) {
-  return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>).transform([](const M* node) { return *node; });
+result<const M*> create(storage<S>& st, M&& e) {
+  return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>);
 }
 
 // In order: an element may reference an earlier one or itself. On an error
