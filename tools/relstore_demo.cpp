@@ -119,9 +119,9 @@ class simulation {
 
   void populate() {
     auto zones = db_.repo<Zone>();
-    for (int z = 0; z < opt_.zones; ++z) keep(zones.create({.name = "zone-" + std::to_string(z)}));
+    for (int z = 0; z < opt_.zones; ++z) keep(zones.insert({.name = "zone-" + std::to_string(z)}));
     auto guilds = db_.repo<Guild>();
-    for (int g = 0; g < opt_.guilds; ++g) keep(guilds.create({.name = "guild-" + std::to_string(g)}));
+    for (int g = 0; g < opt_.guilds; ++g) keep(guilds.insert({.name = "guild-" + std::to_string(g)}));
     for (int p = 0; p < opt_.players; ++p) spawn_player();
   }
 
@@ -233,9 +233,9 @@ class simulation {
     std::optional<std::int64_t> guild;
     if (pick(0, 3) != 0) guild = random_id(guild_high_);
     if (guild && !db_.repo<Guild>().exists(*guild)) guild.reset();
-    auto p = keep(db_.repo<Zone>().related<"players">(zone).create(
+    auto p = keep(db_.repo<Zone>().related<"players">(zone).insert(
         {.guildId = guild, .name = "player-" + std::to_string(++spawned_), .level = 1, .gold = 10}));
-    if (p) player_high_ = std::max(player_high_, p->id);
+    if (p) player_high_ = std::max(player_high_, *p);
   }
 
   void loot() {
@@ -317,8 +317,8 @@ class simulation {
   void disband_and_refound_guild() {
     const std::int64_t gid = random_id(guild_high_);
     if (auto r = db_.repo<Guild>().delete_by_id(gid); !r) note(r.error());
-    auto g = keep(db_.repo<Guild>().create({.name = "guild-new-" + std::to_string(gid)}));
-    if (g) guild_high_ = std::max(guild_high_, g->id);
+    auto g = keep(db_.repo<Guild>().insert({.name = "guild-new-" + std::to_string(gid)}));
+    if (g) guild_high_ = std::max(guild_high_, *g);
   }
 
   void attempt_bad_writes() {

@@ -53,6 +53,18 @@ TEST_F(HasOne, CreateThroughTheRelationFillsTheKeyAndGetReturnsIt) {
   EXPECT_EQ(accounts.find_by_id(made->id).value(), *made);
 }
 
+TEST_F(HasOne, InsertFillsTheKeyAndKeepsTheOneChildRule) {
+  auto id = suppliers.related<"account">(tammy.id).insert({.balance = 3});
+  ASSERT_TRUE(id) << id.error().message();
+  EXPECT_EQ(accounts.find_by_id(*id).value(), (Account{.id = *id, .supplierId = tammy.id, .balance = 3}));
+  const store before = db;
+  auto second = suppliers.related<"account">(tammy.id).insert({.balance = 4});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, errc::already_exists);
+  EXPECT_TRUE(has(second.error().message(), "has_one")) << second.error().message();
+  EXPECT_TRUE(db == before);
+}
+
 // LoopBack's get() rejects with EntityNotFound when there is none.
 TEST_F(HasOne, GetOnAParentWithoutAChildIsNotFound) {
   auto none = suppliers.related<"account">(ben.id).get();

@@ -1,5 +1,5 @@
 // The per-model repository: keys, creates, reads, values, belongs_to, JSON
-// (updates and deletes: repository_write_test.cpp).
+// (inserts, updates and deletes: repository_write_test.cpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -69,6 +69,28 @@ TEST_F(RepositoryWrite, InsertRejectsWhatCreateRejectsAndChangesNothing) {
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, errc::invalid_argument);
   EXPECT_TRUE(db == before);
+  EXPECT_EQ(orders.insert({.customerId = c}).value(), 6) << "a rejected insert takes no automatic key";
+}
+
+TEST_F(RepositoryWrite, InsertDefersInATransactionAndIsObservedWhole) {
+  std::vector<Order> heard;
+  auto sub =
+      db.on<Order>(relstore::on_create_event, [&](const relstore::event<Order>& e) { heard.push_back(*e.after); });
+  {
+    auto tx = db.begin({.deferred_foreign_keys = true});
+    auto early = orders.insert({.customerId = 31, .note = "before its parent"});
+    ASSERT_TRUE(early) << early.error().message();
+    EXPECT_TRUE(heard.empty()) << "events wait for the commit";
+  }  // destroyed uncommitted: rolled back
+  EXPECT_EQ(db.size<Order>(), 0u);
+  EXPECT_TRUE(heard.empty());
+  auto tx = db.begin({.deferred_foreign_keys = true});
+  auto o = orders.insert({.customerId = 31, .total = 2.5, .note = "n"});
+  ASSERT_TRUE(o) << o.error().message();
+  ASSERT_TRUE(customers.insert({.id = 31, .name = "late parent"}));
+  ASSERT_TRUE(tx.commit());
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0], (Order{.id = *o, .customerId = 31, .total = 2.5, .note = "n"}));
 }
 
 // ------------------------------------------------------------------ updates

@@ -56,6 +56,11 @@ class has_one_repository {
   result<C> create(C data) {
     return view_.template create<W>(std::move(data));
   }
+  // As create(data), returning only the child's key: no copy comes back.
+  template <bool W = writable>
+  result<typename view::key_type> insert(C data) {
+    return view_.template insert<W>(std::move(data));
+  }
   // (A template, so that create({}) still means create(C{}).)
   template <class Fields, bool W = writable>
   requires std::is_same_v<Fields, relstore::patch<C>> result<C> create(const Fields& fields) {

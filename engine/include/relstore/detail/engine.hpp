@@ -197,11 +197,11 @@ class engine {
   // create returns a copy of the entity stored; insert only its key.
   template <class M>
   result<M> create(M&& e) {
-    return create_as(std::move(e), [](const M& stored) { return stored; });
+    return create_as<M>(std::move(e), [](const M& stored) { return stored; });
   }
   template <class M>
   result<key_t<M>> insert(M&& e) {
-    return create_as(std::move(e), [](const M& stored) { return stored.*member_pointer<M, pk<M>>; });
+    return create_as<M>(std::move(e), [](const M& stored) { return stored.*member_pointer<M, pk<M>>; });
   }
   template <class M>
   result<std::vector<M>> create_all(std::vector<M> es) {
@@ -489,21 +489,21 @@ class engine {
   }
 
  private:
-  // Runs one write all or nothing. `midway`: the write may fail after it changed
-  // something (recorded for undo even outside a transaction); one that fails only
-  // before changing anything records none. One that throws (std::bad_alloc)
-  // has what it recorded undone, and leaves the engine usable.
   // Keys, then parents in other models, checked before the write starts:
   // a create refused for them marks no journal, undoes nothing and does not
   // count as a write (a view stays valid). out(stored) is the result.
   template <class M, class Out>
-  auto create_as(M&& e, Out out) -> result<std::invoke_result_t<Out, const M&>> {
+  auto create_as(std::type_identity_t<M>&& e, Out out) -> result<std::invoke_result_t<Out, const M&>> {
     detail::prefetch_families(st_, e);
     if (auto keys = detail::check_insert_keys(st_, e); !keys) return std::move(keys).error();
     if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
     return guarded(false,
                    [&] { return detail::create(st_, std::move(e)).transform([&](const M* n) { return out(*n); }); });
   }
+  // Runs one write all or nothing. `midway`: the write may fail after it changed
+  // something (recorded for undo even outside a transaction); one that fails only
+  // before changing anything records none. One that throws (std::bad_alloc)
+  // has what it recorded undone, and leaves the engine usable.
   template <class F>
   auto guarded(bool midway, F&& write) {
     ++writes_;
