@@ -150,6 +150,12 @@ class floor_system {
     customers_.erase(it);
     return true;
   }
+  // One parent after another, each with its family erased by key.
+  std::int64_t cascade_many(const std::vector<std::int64_t>& parents) {
+    std::int64_t n = 0;
+    for (std::int64_t p : parents) n += cascade_delete(p) ? 1 : 0;
+    return n;
+  }
   void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
     customers_.insert({parent, "customer"});
     restore(rows);

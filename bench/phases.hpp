@@ -238,6 +238,31 @@ void cascade_delete(benchmark::State& state) {
   report(state, 1);
 }
 
+// 16 distinct random parents deleted in one call, with their children, per
+// parent: how a caller that removes many families (a zone unloaded) gets
+// them walked together. Restored after each call, untimed.
+template <class System>
+void cascade_many(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker& pick = *wd.pick;
+  std::vector<std::int64_t> parents;
+  std::vector<std::vector<Order>> kept(families_per_batch);
+  for (auto _ : state) {
+    parents.clear();
+    while (parents.size() < families_per_batch) {
+      const std::int64_t p = pick.parent();
+      if (std::find(parents.begin(), parents.end(), p) == parents.end()) parents.push_back(p);
+    }
+    for (std::size_t i = 0; i < parents.size(); ++i) kept[i] = wd.sys->children(parents[i]);
+    const auto t0 = clock::now();
+    const std::int64_t n = wd.sys->cascade_many(parents);
+    state.SetIterationTime(seconds(t0, clock::now()));
+    if (n != static_cast<std::int64_t>(families_per_batch)) state.SkipWithError("cascade delete failed");
+    for (std::size_t i = 0; i < parents.size(); ++i) wd.sys->restore_parent(parents[i], kept[i]);
+  }
+  report(state, static_cast<std::int64_t>(families_per_batch));
+}
+
 template <class System>
 void include_all(benchmark::State& state) {
   auto& wd = world_for<System>(state.range(0));

@@ -173,6 +173,7 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   seen.push_back(s.reparent(3, 4) ? 1 : 0);
   seen.push_back(s.rejected_insert(w.parents + 5) ? 1 : 0);
   seen.push_back(s.cascade_delete(5) ? 1 : 0);
+  seen.push_back(s.cascade_many({11, 12, w.parents + 2}));  // a missing parent deletes nothing
   seen.push_back(s.count_children());
   seen.push_back(s.include(3));
   seen.push_back(s.json_find(6));
@@ -239,6 +240,7 @@ void register_system(schedule& plan) {
   add("reparent", &reparent<System>, false);
   add("rejected_insert", &rejected_insert<System>, false);
   add("cascade_delete", &cascade_delete<System>, true);
+  add("cascade_many", &cascade_many<System>, true);
   add("include", &include_all<System>, false);
   add("json_filter_find", &json_filter_find<System>, false);
   if constexpr (requires(System & sys) { sys.find_prepared(1); }) {

@@ -138,6 +138,12 @@ class relstore_system {
     return !db_.repo<Order>().insert({.customerId = missing, .total = 1}).has_value();
   }
   bool cascade_delete(std::int64_t parent) { return db_.repo<Customer>().delete_by_id(parent).has_value(); }
+  // Several parents deleted at once (an inq on the key): the roots' families
+  // are walked together. Returns how many parents went.
+  std::int64_t cascade_many(const std::vector<std::int64_t>& parents) {
+    return static_cast<std::int64_t>(
+        db_.repo<Customer>().delete_all(relstore::field(&Customer::id).inq(parents)).value());
+  }
   void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
     if (!db_.repo<Customer>().insert({.id = parent, .name = "customer"})) std::abort();
     restore(rows);

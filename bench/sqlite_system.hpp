@@ -92,13 +92,7 @@ class sqlite_system {
   // One statement for the batch: customerId IN (?, ...), prepared once per
   // batch size.
   std::int64_t patch_many(const std::vector<std::int64_t>& parents, std::int32_t status) {
-    std::string& sql = in_sql_[parents.size()];
-    if (sql.empty()) {
-      sql = "UPDATE \"Order\" SET status = ? WHERE customerId IN (";
-      for (std::size_t i = 0; i < parents.size(); ++i) sql += i == 0 ? "?" : ", ?";
-      sql += ")";
-    }
-    auto* s = stmt(sql.c_str());
+    auto* s = stmt(in_list("UPDATE \"Order\" SET status = ? WHERE customerId IN (", parents.size()).c_str());
     sqlite3_bind_int(s, 1, status);
     for (std::size_t i = 0; i < parents.size(); ++i) sqlite3_bind_int64(s, static_cast<int>(i + 2), parents[i]);
     step_done(s);
@@ -180,6 +174,14 @@ class sqlite_system {
     sqlite3_bind_int64(s, 1, parent);
     step_done(s);
     return sqlite3_changes(db_) == 1;
+  }
+  // One statement: id IN (?, ...), prepared once per batch size; the
+  // children go by ON DELETE CASCADE.
+  std::int64_t cascade_many(const std::vector<std::int64_t>& parents) {
+    auto* s = stmt(in_list("DELETE FROM Customer WHERE id IN (", parents.size()).c_str());
+    for (std::size_t i = 0; i < parents.size(); ++i) sqlite3_bind_int64(s, static_cast<int>(i + 1), parents[i]);
+    step_done(s);
+    return sqlite3_changes(db_);
   }
   void restore_parent(std::int64_t parent, const std::vector<Order>& rows) {
     auto* s = stmt("INSERT INTO Customer(id, name) VALUES(?, 'customer')");
@@ -296,7 +298,17 @@ class sqlite_system {
   }
   sqlite3* db_ = nullptr;
   std::map<std::string, sqlite3_stmt*> stmts_;
-  std::map<std::size_t, std::string> in_sql_;  // patch_many's, by batch size
+  // `head` followed by n placeholders and ")", built once per (head, n).
+  const std::string& in_list(const std::string& head, std::size_t n) {
+    std::string& sql = in_sql_[{head, n}];
+    if (sql.empty()) {
+      sql = head;
+      for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    return sql;
+  }
+  std::map<std::pair<std::string, std::size_t>, std::string> in_sql_;  // IN-list statements' text
 };
 
 }  // namespace bench

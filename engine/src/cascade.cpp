@@ -17,27 +17,54 @@ void make_room(std::vector<T>& v, std::size_t more) {
   if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
 }
 
-// Model m's share of a plan being built.
+// Model m's share of a plan being built. An entity can reach doomed[m] twice
+// only from two sources (the roots and a cascade, or two cascades): a
+// cascade's families are disjoint (each child has one parent) and its
+// parents distinct. So the set is kept only where m has two sources.
 struct doomed_ref {
   std::vector<const void*>& list;
   std::vector<change_reason>& why;
   pointer_set& set;
+  bool tracked;
 
   // Room for `more` adds: one allocation per family instead of one per
   // doubling of each vector.
   void make_room_for(std::size_t more) {
     make_room(list, more);
     make_room(why, more);
-    set.reserve(list.size() + more);
+    if (tracked) set.reserve(list.size() + more);
   }
   bool add(const void* e, change_reason reason) {
-    if (set.contains(e)) return false;
-    set.insert(e);
+    if (tracked) {
+      if (set.contains(e)) return false;
+      set.insert(e);
+    }
     list.push_back(e);
     why.push_back(reason);
     return true;
   }
 };
+
+// Whether a cascade that starts at `model` can come back to it (a tree of
+// one model, a cycle of models): then one root's cascade may take another.
+bool cascades_back(const registry& reg, std::size_t model) {
+  std::vector<std::size_t> todo{model};
+  std::vector<unsigned char> reached(reg.model_count(), 0);
+  while (!todo.empty()) {
+    const std::size_t m = todo.back();
+    todo.pop_back();
+    for (const std::size_t ri : reg.has_many_from(m)) {
+      const relation_info& r = reg.relations()[ri];
+      if (r.policy != on_delete::cascade) continue;
+      if (r.child == model) return true;
+      if (!reached[r.child]) {
+        reached[r.child] = 1;
+        todo.push_back(r.child);
+      }
+    }
+  }
+  return false;
+}
 
 template <class T>
 void clear_keeping(std::vector<T>& v, std::size_t keep) {
@@ -51,6 +78,7 @@ void delete_plan::reset(std::size_t models, std::size_t keep) {
   doomed.resize(models);
   reasons.resize(models);
   seen.resize(models);
+  tracked.assign(models, 0);
   done.assign(models, 0);
   for (std::size_t m = 0; m < models; ++m) {
     clear_keeping(doomed[m], keep);
@@ -59,6 +87,8 @@ void delete_plan::reset(std::size_t models, std::size_t keep) {
   }
   nulls.clear();
   clear_keeping(found, keep);
+  keys.clear();
+  for (auto& l : lists) clear_keeping(l, keep);
   roots = 0;
 }
 
@@ -66,34 +96,77 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
                          std::span<const void* const> roots, delete_plan& plan) {
   const std::size_t n = reg.model_count();
   plan.reset(n);
-  auto doomed = [&](std::size_t m) { return doomed_ref{plan.doomed[m], plan.reasons[m], plan.seen[m]}; };
+  {
+    std::vector<unsigned char>& sources = plan.tracked;  // counted, then kept as 0 or 1
+    sources[model] = 1;
+    for (const auto& r : reg.relations()) {
+      if (is_parent_side(r.kind) && r.policy == on_delete::cascade) ++sources[r.child];
+    }
+    for (auto& s : sources) s = s >= 2 ? 1 : 0;
+  }
+  // Only a model with a cascade into it can be reached from itself.
+  const bool one_root_at_a_time = plan.tracked[model] && cascades_back(reg, model);
+  auto doomed = [&](std::size_t m) {
+    return doomed_ref{plan.doomed[m], plan.reasons[m], plan.seen[m], plan.tracked[m] != 0};
+  };
   std::vector<const void*>& found = plan.found;
+  // Adds the cascade children of doomed[m][from, to), in that order, each
+  // entity's in index order. The families of up to `batch` entities are
+  // walked together (family_walk.hpp).
+  constexpr std::size_t batch = 256;
+  auto add_children = [&](std::size_t m, std::size_t from, std::size_t to) {
+    for (const std::size_t ri : reg.has_many_from(m)) {
+      const relation_info* r = &reg.relations()[ri];
+      if (r->policy != on_delete::cascade) continue;
+      const field_info& key_field = tables[m]->info().fields[r->parent_key];
+      doomed_ref cd = doomed(r->child);
+      if (to - from == 1) {
+        found.clear();
+        tables[r->child]->append_equal(r->child_key, key_field.get(plan.doomed[m][from]), found);
+        cd.make_room_for(found.size());
+        for (const void* c : found) cd.add(c, {change_cause::cascade, r});
+        continue;
+      }
+      for (std::size_t at = from; at < to; at += batch) {
+        const std::size_t count = std::min(batch, to - at);
+        plan.keys.clear();
+        for (std::size_t i = at; i < at + count; ++i) plan.keys.push_back(key_field.get(plan.doomed[m][i]));
+        if (plan.lists.size() < count) plan.lists.resize(count);
+        tables[r->child]->append_equal_each(r->child_key, plan.keys,
+                                            [&](std::size_t i) -> std::vector<const void*>& { return plan.lists[i]; });
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < count; ++i) total += plan.lists[i].size();
+        cd.make_room_for(total);
+        for (std::size_t i = 0; i < count; ++i) {
+          for (const void* c : plan.lists[i]) cd.add(c, {change_cause::cascade, r});
+          plan.lists[i].clear();
+        }
+      }
+    }
+  };
   // Adds cascade children until nothing changes. Iterative: no recursion.
   auto close = [&] {
     for (bool progress = true; progress;) {
       progress = false;
       for (std::size_t m = 0; m < n; ++m) {
         while (plan.done[m] < plan.doomed[m].size()) {
-          const void* e = plan.doomed[m][plan.done[m]++];
+          const std::size_t from = plan.done[m];
+          plan.done[m] = plan.doomed[m].size();
           progress = true;
-          for (const std::size_t ri : reg.has_many_from(m)) {
-            const relation_info* r = &reg.relations()[ri];
-            if (r->policy != on_delete::cascade) continue;
-            const value_view key = tables[m]->info().fields[r->parent_key].get(e);
-            doomed_ref cd = doomed(r->child);
-            found.clear();
-            tables[r->child]->append_equal(r->child_key, key, found);
-            cd.make_room_for(found.size());
-            for (const void* c : found) cd.add(c, {change_cause::cascade, r});
-          }
+          add_children(m, from, plan.done[m]);
         }
       }
     }
   };
   doomed(model).make_room_for(roots.size());
-  for (const void* e : roots) {
-    if (!doomed(model).add(e, {})) continue;
-    ++plan.roots;
+  if (one_root_at_a_time) {  // a root an earlier root's cascade took is not counted
+    for (const void* e : roots) {
+      if (!doomed(model).add(e, {})) continue;
+      ++plan.roots;
+      close();
+    }
+  } else {  // no cascade reaches `model`: the roots' families are walked together
+    for (const void* e : roots) plan.roots += doomed(model).add(e, {}) ? 1 : 0;
     close();
   }
   // Judges the end state relation by relation, in declaration order.
@@ -101,6 +174,13 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
     if (!is_parent_side(r.kind) || r.policy == on_delete::cascade) continue;
     const table_base& parents = *tables[r.parent];
     const table_base& children = *tables[r.child];
+    if (plan.doomed[r.parent].empty()) continue;
+    if (!plan.tracked[r.child]) {  // the set of doomed children, built now
+      pointer_set& set = plan.seen[r.child];
+      set.reserve(plan.doomed[r.child].size());
+      for (const void* c : plan.doomed[r.child]) set.insert(c);
+      plan.tracked[r.child] = 1;
+    }
     const pointer_set& doomed_children = plan.seen[r.child];
     std::vector<const void*> nulls;
     for (const void* p : plan.doomed[r.parent]) {

@@ -5,6 +5,7 @@
 // mixed:  the semantics.md "cascade meets restrict" example, with
 //         A = P, B = Q, C = R:
 //         P --cascade--> Q, P --cascade--> R, Q --restrict--> R
+// diamond: as mixed, with Q --cascade--> R
 #pragma once
 
 #include <relstore/relstore.hpp>
@@ -58,6 +59,13 @@ RELSTORE_MODEL(R, id, pId, qId)
 using mixed = relstore::schema<relstore::models<P, Q, R>, relstore::has_many<"qs", P, Q, relstore::on_delete::cascade>,
                                relstore::has_many<"rs", P, R, relstore::on_delete::cascade>,
                                relstore::has_many<"rs", Q, R, relstore::on_delete::restrict>>;
+
+// diamond: P --cascade--> Q, P --cascade--> R, Q --cascade--> R: one delete
+// can reach an R twice.
+using diamond =
+    relstore::schema<relstore::models<P, Q, R>, relstore::has_many<"qs", P, Q, relstore::on_delete::cascade>,
+                     relstore::has_many<"rs", P, R, relstore::on_delete::cascade>,
+                     relstore::has_many<"rs", Q, R, relstore::on_delete::cascade>>;
 
 }  // namespace chain
 

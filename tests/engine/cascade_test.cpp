@@ -2,11 +2,14 @@
 // blocked by a restrict at the far end, cascades into set_null, and counts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/chain_schema.hpp"
 #include "common/shop_schema.hpp"
 #include "common/test_helpers.hpp"
 #include "common/tree_schema.hpp"
@@ -291,6 +294,76 @@ TEST(Cascade, DeletesOneAfterAnotherEachTakeExactlyTheirOwnFamily) {
   ASSERT_TRUE(other.repo<Order>().delete_by_id(kept.id));
   EXPECT_EQ(*other.repo<OrderLine>().count(), 0u);
   EXPECT_EQ(*db.repo<OrderLine>().count(), 3u);
+}
+
+// A delete of many parents walks their families together, in batches of 256
+// (family_walk.hpp's lanes): each child of each deleted order goes once, in
+// its order's key order, and no other order's child goes with them.
+TEST(Cascade, ADeleteOfManyParentsTakesEachFamilyOnceInItsParentsOrder) {
+  using namespace shop;
+  store db;
+  const auto ada = db.repo<Customer>().insert({.name = "Ada"}).value();
+  const auto bob = db.repo<Customer>().insert({.name = "Bob"}).value();
+  std::vector<std::int64_t> ada_orders, expected_lines;
+  for (int i = 0; i < 300; ++i) {  // the two customers' orders and lines interleaved
+    const auto mine = db.repo<Customer>().related<"orders">(ada).insert({.total = static_cast<double>(i)}).value();
+    const auto theirs = db.repo<Customer>().related<"orders">(bob).insert({.total = static_cast<double>(i)}).value();
+    ada_orders.push_back(mine);
+    for (int q = 0; q < i % 4; ++q) {
+      ASSERT_TRUE(db.repo<Order>().related<"lines">(mine).insert({.sku = "a", .qty = q}));
+      ASSERT_TRUE(db.repo<Order>().related<"lines">(theirs).insert({.sku = "b", .qty = q}));
+      expected_lines.push_back(mine);
+    }
+  }
+  std::vector<std::int64_t> orders_heard, lines_heard;
+  auto on_order = db.on<Order>(relstore::on_delete_event,
+                               [&](const relstore::event<Order>& e) { orders_heard.push_back(e.before->id); });
+  auto on_line = db.on<OrderLine>(relstore::on_delete_event, [&](const relstore::event<OrderLine>& e) {
+    EXPECT_EQ(e.cause, relstore::change_cause::cascade);
+    lines_heard.push_back(e.before->orderId);
+  });
+
+  const auto n = db.repo<Order>().delete_all(field(&Order::customerId) == ada);
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_EQ(*n, 300u);
+  EXPECT_EQ(orders_heard, ada_orders) << "the roots, in key order";
+  EXPECT_EQ(lines_heard, expected_lines) << "each family once, in its order's place";
+  EXPECT_EQ(*db.repo<OrderLine>().count(field(&OrderLine::sku) == "a"), 0u);
+  EXPECT_EQ(*db.repo<OrderLine>().count(field(&OrderLine::sku) == "b"), 450u) << "Bob's lines are untouched";
+  EXPECT_EQ(*db.repo<Customer>().related<"orders">(bob).count(), 300u);
+}
+
+// One delete can reach an entity along two cascades (P's own R, and its Q's),
+// and two roots can each reach one (R 5 is P 2's and Q 1's, whose P is 1):
+// each is deleted, and heard, once.
+TEST(Cascade, AChildReachedAlongTwoCascadesIsDeletedOnce) {
+  using namespace chain;
+  relstore::store<diamond> db;
+  for (std::int64_t p : {1, 2, 3}) ASSERT_TRUE(db.repo<P>().insert({.id = p}));
+  for (auto [q, p] : {std::pair{1, 1}, {2, 1}, {3, 2}, {4, 3}}) ASSERT_TRUE(db.repo<Q>().insert({.id = q, .pId = p}));
+  const std::vector<R> rs = {{1, 1, 1}, {2, 1, 2}, {3, 1, 1}, {4, 2, 3}, {5, 2, 1}, {6, 3, 4}};
+  for (const R& r : rs) ASSERT_TRUE(db.repo<R>().insert(R(r)));
+  std::vector<std::int64_t> heard;
+  auto sub = db.on<R>(relstore::on_delete_event, [&](const relstore::event<R>& e) { heard.push_back(e.before->id); });
+
+  relstore::store<diamond> one = db;  // P 1 alone: R 1, 2, 3 (each twice reached) and 5 (through Q 1)
+  {
+    std::vector<std::int64_t> heard_one;
+    auto s =
+        one.on<R>(relstore::on_delete_event, [&](const relstore::event<R>& e) { heard_one.push_back(e.before->id); });
+    ASSERT_TRUE(one.repo<P>().delete_by_id(1));
+    std::sort(heard_one.begin(), heard_one.end());
+    EXPECT_EQ(heard_one, (std::vector<std::int64_t>{1, 2, 3, 5}));
+    EXPECT_EQ(*one.repo<R>().count(), 2u);
+  }
+  const auto n = db.repo<P>().delete_all(field(&P::id).inq(std::vector<std::int64_t>{1, 2}));
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_EQ(*n, 2u);
+  std::sort(heard.begin(), heard.end());
+  EXPECT_EQ(heard, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(*db.repo<Q>().count(), 1u);
+  ASSERT_EQ(*db.repo<R>().count(), 1u);
+  EXPECT_TRUE(db.repo<R>().exists(6));
 }
 
 }  // namespace cascade_test

@@ -32,9 +32,12 @@ struct delete_plan {
 
   // The planner's working state, kept with the plan: planning into a plan
   // used before allocates nothing once its vectors are large enough.
-  std::vector<pointer_set> seen;  // per model: doomed[m] as a set
-  std::vector<std::size_t> done;  // per model: doomed[m][0, done) have had their children added
+  std::vector<pointer_set> seen;       // per model: doomed[m] as a set, where `tracked`
+  std::vector<unsigned char> tracked;  // per model: whether seen[m] is kept up to date
+  std::vector<std::size_t> done;       // per model: doomed[m][0, done) have had their children added
   std::vector<const void*> found;
+  std::vector<value_view> keys;                 // a batch's parent keys
+  std::vector<std::vector<const void*>> lists;  // a batch's families, one per key
 
   // Empties the plan for `models` models, keeping the capacity of vectors
   // of at most `keep` elements (a rare huge cascade does not pin its memory).
