@@ -66,6 +66,38 @@ bool cascades_back(const registry& reg, std::size_t model) {
   return false;
 }
 
+// Calls fn(i, family) for i in [from, to) until it returns false: family
+// holds the entities of `children` whose `child_key` equals parents[i]'s
+// `parent_key`, in index order. The families of up to 256 parents are
+// walked together (family_walk.hpp). parents is read by index before each
+// batch's calls: fn may append to it.
+template <class Fn>
+void for_each_family(const table_base& children, std::size_t child_key, const field_info& parent_key,
+                     const std::vector<const void*>& parents, std::size_t from, std::size_t to, delete_plan& plan,
+                     Fn&& fn) {
+  if (to - from == 1) {
+    plan.found.clear();
+    children.append_equal(child_key, parent_key.get(parents[from]), plan.found);
+    fn(from, std::span<const void* const>(plan.found));
+    return;
+  }
+  constexpr std::size_t batch = 256;
+  for (std::size_t at = from; at < to; at += batch) {
+    const std::size_t count = std::min(batch, to - at);
+    plan.keys.clear();
+    for (std::size_t i = at; i < at + count; ++i) plan.keys.push_back(parent_key.get(parents[i]));
+    if (plan.lists.size() < count) plan.lists.resize(count);
+    children.append_equal_each(child_key, plan.keys,
+                               [&](std::size_t i) -> std::vector<const void*>& { return plan.lists[i]; });
+    bool more = true;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (more) more = fn(at + i, std::span<const void* const>(plan.lists[i]));
+      plan.lists[i].clear();
+    }
+    if (!more) return;
+  }
+}
+
 template <class T>
 void clear_keeping(std::vector<T>& v, std::size_t keep) {
   if (v.capacity() > keep) v = {};
@@ -109,39 +141,19 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
   auto doomed = [&](std::size_t m) {
     return doomed_ref{plan.doomed[m], plan.reasons[m], plan.seen[m], plan.tracked[m] != 0};
   };
-  std::vector<const void*>& found = plan.found;
   // Adds the cascade children of doomed[m][from, to), in that order, each
-  // entity's in index order. The families of up to `batch` entities are
-  // walked together (family_walk.hpp).
-  constexpr std::size_t batch = 256;
+  // entity's in index order.
   auto add_children = [&](std::size_t m, std::size_t from, std::size_t to) {
     for (const std::size_t ri : reg.has_many_from(m)) {
       const relation_info* r = &reg.relations()[ri];
       if (r->policy != on_delete::cascade) continue;
-      const field_info& key_field = tables[m]->info().fields[r->parent_key];
       doomed_ref cd = doomed(r->child);
-      if (to - from == 1) {
-        found.clear();
-        tables[r->child]->append_equal(r->child_key, key_field.get(plan.doomed[m][from]), found);
-        cd.make_room_for(found.size());
-        for (const void* c : found) cd.add(c, {change_cause::cascade, r});
-        continue;
-      }
-      for (std::size_t at = from; at < to; at += batch) {
-        const std::size_t count = std::min(batch, to - at);
-        plan.keys.clear();
-        for (std::size_t i = at; i < at + count; ++i) plan.keys.push_back(key_field.get(plan.doomed[m][i]));
-        if (plan.lists.size() < count) plan.lists.resize(count);
-        tables[r->child]->append_equal_each(r->child_key, plan.keys,
-                                            [&](std::size_t i) -> std::vector<const void*>& { return plan.lists[i]; });
-        std::size_t total = 0;
-        for (std::size_t i = 0; i < count; ++i) total += plan.lists[i].size();
-        cd.make_room_for(total);
-        for (std::size_t i = 0; i < count; ++i) {
-          for (const void* c : plan.lists[i]) cd.add(c, {change_cause::cascade, r});
-          plan.lists[i].clear();
-        }
-      }
+      for_each_family(*tables[r->child], r->child_key, tables[m]->info().fields[r->parent_key], plan.doomed[m], from,
+                      to, plan, [&](std::size_t, std::span<const void* const> family) {
+                        cd.make_room_for(family.size());
+                        for (const void* c : family) cd.add(c, {change_cause::cascade, r});
+                        return true;
+                      });
     }
   };
   // Adds cascade children until nothing changes. Iterative: no recursion.
@@ -182,19 +194,26 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
       plan.tracked[r.child] = 1;
     }
     const pointer_set& doomed_children = plan.seen[r.child];
+    const std::vector<const void*>& doomed_parents = plan.doomed[r.parent];
     std::vector<const void*> nulls;
-    for (const void* p : plan.doomed[r.parent]) {
-      std::size_t survivors = 0;
-      found.clear();
-      children.append_equal(r.child_key, parents.info().fields[r.parent_key].get(p), found);
-      for (const void* c : found) {
-        if (doomed_children.contains(c)) continue;
-        ++survivors;
-        if (r.policy == on_delete::set_null) nulls.push_back(c);
-      }
-      if (r.policy == on_delete::restrict && survivors > 0) {
-        return delete_restricted(reg, r, parents.info().fields[parents.info().primary_key].get(p), survivors);
-      }
+    const void* refused = nullptr;  // the first parent a restrict keeps, with its survivors
+    std::size_t refused_survivors = 0;
+    for_each_family(children, r.child_key, parents.info().fields[r.parent_key], doomed_parents, 0,
+                    doomed_parents.size(), plan, [&](std::size_t i, std::span<const void* const> family) {
+                      std::size_t survivors = 0;
+                      for (const void* c : family) {
+                        if (doomed_children.contains(c)) continue;
+                        ++survivors;
+                        if (r.policy == on_delete::set_null) nulls.push_back(c);
+                      }
+                      if (r.policy != on_delete::restrict || survivors == 0) return true;
+                      refused = doomed_parents[i];
+                      refused_survivors = survivors;
+                      return false;
+                    });
+    if (refused != nullptr) {
+      return delete_restricted(reg, r, parents.info().fields[parents.info().primary_key].get(refused),
+                               refused_survivors);
     }
     if (!nulls.empty()) plan.nulls.emplace_back(&r, std::move(nulls));
   }

@@ -11,6 +11,7 @@
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
 #include "common/test_helpers.hpp"
+#include "relstore/subscription.hpp"
 
 namespace on_delete_test {
 
@@ -126,6 +127,70 @@ TEST_F(OnDelete, DeleteAllCountsOnlyTheRowsItMatched) {
   ASSERT_TRUE(via_relation) << via_relation.error().message();
   EXPECT_EQ(*via_relation, 1u);
   EXPECT_EQ(db.size<OrderLine>(), 0u);
+}
+
+// ------------------------------------------- many parents in one delete
+// The planner walks the families of many parents together, 256 at a time:
+// a restrict still names the first parent, in key order, that keeps
+// children, and set_null still reaches each child once.
+
+TEST(OnDeleteMany, RestrictNamesTheFirstParentThatKeepsChildrenAmongHundreds) {
+  shop::store db;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back(db.repo<Customer>().insert({.name = "many"}).value());
+  std::vector<std::int64_t> kept;  // three orders of customer 150, one of customer 280
+  for (int k = 0; k < 3; ++k) kept.push_back(db.repo<Customer>().related<"orders">(ids[149]).insert({}).value());
+  const auto late = db.repo<Customer>().related<"orders">(ids[279]).insert({}).value();
+
+  const shop::store before = db;
+  auto r = db.repo<Customer>().delete_all(field(&Customer::name) == "many");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::restrict_violation);
+  EXPECT_TRUE(has(r.error().message(), "id " + std::to_string(ids[149]))) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "3 Order")) << r.error().message();
+  EXPECT_TRUE(db == before);
+
+  for (auto o : kept) ASSERT_TRUE(db.repo<Order>().delete_by_id(o));
+  r = db.repo<Customer>().delete_all(field(&Customer::name) == "many");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has(r.error().message(), "id " + std::to_string(ids[279]))) << r.error().message();
+  EXPECT_TRUE(has(r.error().message(), "1 Order")) << r.error().message();
+
+  ASSERT_TRUE(db.repo<Order>().delete_by_id(late));
+  r = db.repo<Customer>().delete_all(field(&Customer::name) == "many");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, 300u);
+  EXPECT_EQ(db.size<Customer>(), 0u);
+}
+
+TEST(OnDeleteMany, SetNullReachesEachChildOfHundredsOfParentsOnce) {
+  shop::store db;
+  const auto who = db.repo<Customer>().insert({.name = "Ada"}).value();
+  const auto other = db.repo<Coupon>().insert({.label = "kept"}).value();
+  auto orders = db.repo<Customer>().related<"orders">(who);
+  std::vector<std::int64_t> nulled, their_coupons;
+  for (int i = 0; i < 300; ++i) {
+    const auto c = db.repo<Coupon>().insert({.label = "many"}).value();
+    for (int k = 0; k < i % 3; ++k) {
+      nulled.push_back(orders.insert({.couponId = c}).value());
+      their_coupons.push_back(c);
+    }
+  }
+  const auto untouched = orders.insert({.couponId = other}).value();
+  std::vector<std::int64_t> heard;
+  auto sub = db.on<Order>(relstore::on_update_event, [&](const relstore::event<Order>& e) {
+    EXPECT_EQ(e.cause, relstore::change_cause::set_null);
+    EXPECT_EQ(e.after->couponId, std::nullopt);
+    heard.push_back(e.before->couponId.value_or(0));
+  });
+
+  auto r = db.repo<Coupon>().delete_all(field(&Coupon::label) == "many");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, 300u);
+  EXPECT_EQ(heard, their_coupons) << "each once, in its coupon's order";
+  EXPECT_EQ(*db.repo<Order>().count(field(&Order::couponId).is_null()), nulled.size());
+  EXPECT_EQ(db.repo<Order>().find_by_id(untouched).value().couponId, std::optional<std::int64_t>(other));
+  EXPECT_EQ(db.size<Coupon>(), 1u);
 }
 
 }  // namespace
