@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 
+#include "relstore/assert.hpp"
 #include "relstore/detail/errors.hpp"
 
 namespace relstore::detail {
@@ -47,9 +49,10 @@ struct doomed_ref {
 
 // Whether a cascade that starts at `model` can come back to it (a tree of
 // one model, a cycle of models): then one root's cascade may take another.
-bool cascades_back(const registry& reg, std::size_t model) {
-  std::vector<std::size_t> todo{model};
-  std::vector<unsigned char> reached(reg.model_count(), 0);
+bool cascades_back(const registry& reg, std::size_t model, delete_plan& plan) {
+  std::vector<std::size_t>& todo = plan.to_visit;
+  plan.reached.assign(reg.model_count(), 0);
+  todo.assign(1, model);
   while (!todo.empty()) {
     const std::size_t m = todo.back();
     todo.pop_back();
@@ -57,8 +60,8 @@ bool cascades_back(const registry& reg, std::size_t model) {
       const relation_info& r = reg.relations()[ri];
       if (r.policy != on_delete::cascade) continue;
       if (r.child == model) return true;
-      if (!reached[r.child]) {
-        reached[r.child] = 1;
+      if (!plan.reached[r.child]) {
+        plan.reached[r.child] = 1;
         todo.push_back(r.child);
       }
     }
@@ -106,6 +109,15 @@ void clear_keeping(std::vector<T>& v, std::size_t keep) {
 
 }  // namespace
 
+void check_distinct_roots([[maybe_unused]] std::span<const void* const> roots) {
+#ifndef NDEBUG
+  std::vector<const void*> sorted(roots.begin(), roots.end());
+  std::sort(sorted.begin(), sorted.end(), std::less<>{});
+  RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
+                  "relstore: a delete was given an entity twice");
+#endif
+}
+
 void delete_plan::reset(std::size_t models, std::size_t keep) {
   doomed.resize(models);
   reasons.resize(models);
@@ -120,12 +132,16 @@ void delete_plan::reset(std::size_t models, std::size_t keep) {
   nulls.clear();
   clear_keeping(found, keep);
   keys.clear();
-  for (auto& l : lists) clear_keeping(l, keep);
+  std::size_t listed = 0;  // the batch lists' capacity, kept up to `keep` in all
+  for (const auto& l : lists) listed += l.capacity();
+  if (listed > keep) lists = {};
+  for (auto& l : lists) l.clear();
   roots = 0;
 }
 
 result<void> plan_delete(const registry& reg, const table_base* const* tables, std::size_t model,
                          std::span<const void* const> roots, delete_plan& plan) {
+  check_distinct_roots(roots);
   const std::size_t n = reg.model_count();
   plan.reset(n);
   {
@@ -137,7 +153,7 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
     for (auto& s : sources) s = s >= 2 ? 1 : 0;
   }
   // Only a model with a cascade into it can be reached from itself.
-  const bool one_root_at_a_time = plan.tracked[model] && cascades_back(reg, model);
+  const bool one_root_at_a_time = plan.tracked[model] && cascades_back(reg, model, plan);
   auto doomed = [&](std::size_t m) {
     return doomed_ref{plan.doomed[m], plan.reasons[m], plan.seen[m], plan.tracked[m] != 0};
   };

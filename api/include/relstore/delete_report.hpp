@@ -33,8 +33,10 @@ struct delete_step {
 struct delete_report {
   // In the order the delete applies them, which is the order its events
   // are delivered: set-nulls first, then deletes model by model, each
-  // model's in the order the cascade reaches them (breadth-first). One step
-  // per (model, cause, relation). Empty when rejected.
+  // model's in the order the cascade reaches them (breadth-first over all
+  // the roots, or root by root where a cascade leads back to the roots'
+  // model; README "What an observer is told"). One step per (model, cause,
+  // relation). Empty when rejected.
   std::vector<delete_step> steps;
   // What the delete would return: the rows it deletes itself (a matched
   // row an earlier match's cascade takes is not counted).

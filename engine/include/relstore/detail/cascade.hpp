@@ -38,6 +38,8 @@ struct delete_plan {
   std::vector<const void*> found;
   std::vector<value_view> keys;                 // a batch's parent keys
   std::vector<std::vector<const void*>> lists;  // a batch's families, one per key
+  std::vector<std::size_t> to_visit;            // cascades_back's walk
+  std::vector<unsigned char> reached;
 
   // Empties the plan for `models` models, keeping the capacity of vectors
   // of at most `keep` elements (a rare huge cascade does not pin its memory).
@@ -85,6 +87,10 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
 // would reject it.
 delete_report report_delete(const registry& reg, const table_base* const* tables, std::size_t model,
                             std::span<const void* const> roots);
+
+// In Debug builds, asserts (RELSTORE_ASSERT) that no entity is given twice:
+// the planner does not look for repeated roots. Nothing in Release.
+void check_distinct_roots(std::span<const void* const> roots);
 
 // Whether deleting entities of `model` touches no other entity: no relation
 // has `model` as its parent, so plan_delete's plan would be the distinct

@@ -339,12 +339,7 @@ class engine {
   template <class M>
   result<std::size_t> erase(std::span<const void* const> roots) {
     if (deletes_alone(schema(), model_index<M>)) {  // no plan to build: nothing can refuse
-#ifndef NDEBUG
-      std::vector<const void*> sorted(roots.begin(), roots.end());
-      std::sort(sorted.begin(), sorted.end(), std::less<>{});
-      RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
-                      "relstore: erase() was given an entity twice");
-#endif
+      check_distinct_roots(roots);
       return guarded(false, [&]() -> result<std::size_t> {
         auto& t = tab<M>();
         for (const void* e : roots) t.erase(static_cast<const M*>(e));
