@@ -183,9 +183,9 @@ error keys_exhausted(const model_info& model) {
                         " is left (a key of 9223372036854775807 exists); give the key explicitly");
 }
 
-error in_batch(const error& e, std::size_t element) {
-  return make_error(e.code,
-                    "create_all: element " + std::to_string(element) + " rejected, nothing created: " + e.message());
+error in_batch(const error& e, std::size_t element, const char* call) {
+  return make_error(e.code, std::string(call) + ": element " + std::to_string(element) +
+                                " rejected, nothing created: " + e.message());
 }
 
 }  // namespace relstore::detail

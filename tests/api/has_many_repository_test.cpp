@@ -83,6 +83,22 @@ TEST_F(ConstrainedRepository, InsertFillsTheForeignKeyAndReturnsTheKey) {
   EXPECT_TRUE(db == before);
 }
 
+TEST_F(ConstrainedRepository, InsertAllFillsTheForeignKeysAndRefusesAnotherParentsChild) {
+  auto ids = orders_of(bob.id).insert_all({{.total = 1}, {.customerId = bob.id, .total = 2}});
+  ASSERT_TRUE(ids) << ids.error().message();
+  ASSERT_EQ(ids->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(db.repo<Order>().find_by_id((*ids)[i]).value().customerId, bob.id);
+    EXPECT_EQ(db.repo<Order>().find_by_id((*ids)[i]).value().total, static_cast<double>(i + 1));
+  }
+  const store before = db;
+  auto other = orders_of(bob.id).insert_all({{.total = 3}, {.customerId = ada.id}});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, errc::constraint_violation);
+  EXPECT_TRUE(has(other.error().message(), kCannotChange)) << other.error().message();
+  EXPECT_TRUE(db == before);
+}
+
 TEST_F(ConstrainedRepository, CreateAcceptsThePayloadCarryingTheSameKey) {
   auto o = orders_of(bob.id).create({.customerId = bob.id, .total = 1});
   ASSERT_TRUE(o) << o.error().message();

@@ -95,6 +95,43 @@ TEST_F(RepositoryWrite, InsertDefersInATransactionAndIsObservedWhole) {
 
 // ------------------------------------------------------------------ updates
 
+TEST_F(RepositoryWrite, InsertAllStoresWhatCreateAllWouldAndReturnsTheKeysInOrder) {
+  auto keys = employees.insert_all({{.id = 10, .name = "boss"}, {.name = "report", .managerId = 10}, {.name = "x"}});
+  ASSERT_TRUE(keys) << keys.error().message();
+  ASSERT_EQ(keys->size(), 3u);
+  EXPECT_EQ((*keys)[0], 10);
+  EXPECT_GT((*keys)[1], 10) << "the counter moved past the key given before it";
+  EXPECT_GT((*keys)[2], (*keys)[1]);
+  EXPECT_EQ(employees.find_by_id((*keys)[1]).value(), (Employee{.id = (*keys)[1], .name = "report", .managerId = 10}))
+      << "an element may name an earlier one";
+  ASSERT_TRUE(db.repo<Account>().insert({.code = "ac"}));
+  auto tokens =
+      db.repo<Session>().insert_all({{.token = "t1", .accountCode = "ac"}, {.token = "t2", .accountCode = "ac"}});
+  ASSERT_TRUE(tokens) << tokens.error().message();
+  EXPECT_EQ(*tokens, (std::vector<std::string>{"t1", "t2"})) << "string keys come back as themselves";
+  auto none = employees.insert_all({});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(RepositoryWrite, InsertAllIsAllOrNothingAndNamesTheElementItRejects) {
+  auto c = customers.insert({.name = "a"}).value();
+  const store before = db;
+  auto r = orders.insert_all({{.customerId = c}, {.customerId = 424242}, {.customerId = c}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::foreign_key_violation);
+  for (const char* part : {"insert_all: element 1 rejected, nothing created", "Order", "customerId", "424242"}) {
+    EXPECT_TRUE(has(r.error().message(), part)) << r.error().message();
+  }
+  EXPECT_TRUE(db == before);
+  auto twice = orders.insert_all({{.id = 7, .customerId = c}, {.id = 7, .customerId = c}});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, errc::already_exists);
+  EXPECT_TRUE(has(twice.error().message(), "element 1")) << twice.error().message();
+  EXPECT_TRUE(db == before);
+  EXPECT_EQ(orders.insert({.customerId = c}).value(), 1) << "a rejected batch takes no automatic key";
+}
+
 TEST_F(RepositoryWrite, UpdateByIdChangesOnlyTheNamedFields) {
   auto c = customers.create({.name = "a", .email = "e"}).value();
   auto other = customers.create({.name = "o", .email = "oe"}).value();

@@ -88,10 +88,12 @@ class has_many_repository {
 
   template <bool W = writable>
   result<std::vector<C>> create_all(std::vector<C> data) {
-    for (auto& d : data) {
-      if (auto r = claim(d); !r) return std::move(r).error();
-    }
-    return writer<W>().template create_all<C>(std::move(data));
+    return claim_all(data).and_then([&] { return writer<W>().template create_all<C>(std::move(data)); });
+  }
+  // As create_all(data), returning only the children's keys, in order.
+  template <bool W = writable>
+  result<std::vector<key_type>> insert_all(std::vector<C> data) {
+    return claim_all(data).and_then([&] { return writer<W>().template insert_all<C>(std::move(data)); });
   }
 
   // The user's where is ANDed with the constraint.
@@ -268,6 +270,12 @@ class has_many_repository {
       if (fk != parent_key_type{} && fk != parent_key_) return changed(detail::view_of(fk));
     }
     fk = parent_key_;
+    return {};
+  }
+  result<void> claim_all(std::vector<C>& data) const {
+    for (auto& d : data) {
+      if (auto r = claim(d); !r) return r;
+    }
     return {};
   }
 

@@ -75,6 +75,11 @@ class repository {
   result<std::vector<M>> create_all(std::vector<M> entities) {
     return writer<W>().template create_all<M>(std::move(entities));
   }
+  // As create_all, returning only the keys, in order.
+  template <bool W = writable>
+  result<std::vector<key_type>> insert_all(std::vector<M> entities) {
+    return writer<W>().template insert_all<M>(std::move(entities));
+  }
 
   // Creates from the fields `fields` sets; the others keep M's defaults. A
   // required field left out, or a generated key given (0 included), is

@@ -10,11 +10,8 @@
 // Internal: reached only through store and repositories.
 #pragma once
 
-#include <algorithm>
-#include <array>
 #include <boost/mp11/algorithm.hpp>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -194,18 +191,23 @@ class engine {
   // was. A write that succeeds outside a transaction commits at once, which
   // delivers its events.
 
-  // create returns a copy of the entity stored; insert only its key.
+  // create and create_all return copies of the entities stored; insert and
+  // insert_all only their keys.
   template <class M>
   result<M> create(M&& e) {
-    return create_as<M>(std::move(e), [](const M& stored) { return stored; });
+    return create_as<M>(std::move(e), copy_out<M>);
   }
   template <class M>
   result<key_t<M>> insert(M&& e) {
-    return create_as<M>(std::move(e), [](const M& stored) { return stored.*member_pointer<M, pk<M>>; });
+    return create_as<M>(std::move(e), key_out<M>);
   }
   template <class M>
   result<std::vector<M>> create_all(std::vector<M> es) {
-    return guarded(true, [&] { return detail::create_all(st_, std::move(es)); });
+    return guarded(true, [&] { return detail::create_all(st_, std::move(es), copy_out<M>, "create_all"); });
+  }
+  template <class M>
+  result<std::vector<key_t<M>>> insert_all(std::vector<M> es) {
+    return guarded(true, [&] { return detail::create_all(st_, std::move(es), key_out<M>, "insert_all"); });
   }
   template <class M, class Make>
   result<void> update(std::span<const void* const> targets, Make&& make) {
@@ -484,6 +486,11 @@ class engine {
   }
 
  private:
+  // What a create hands back: a copy of the entity stored, or its key.
+  template <class M>
+  static constexpr auto copy_out = [](const M& stored) { return stored; };
+  template <class M>
+  static constexpr auto key_out = [](const M& stored) { return stored.*member_pointer<M, pk<M>>; };
   // Keys, then parents in other models, checked before the write starts:
   // a create refused for them marks no journal, undoes nothing and does not
   // count as a write (a view stays valid). out(stored) is the result.

@@ -143,9 +143,10 @@ inline error deferred_not_found(const model_info& model, const value_view& key) 
   return deferred_or(errc::not_found, &format_not_found, &model, 0, key, [&] { return not_found(model, key); });
 }
 
-// The same error with "create_all: element i rejected, nothing created: " in
-// front (a deferred message is worded here).
-error in_batch(const error& e, std::size_t element);
+// The same error with "<call>: element i rejected, nothing created: " in
+// front (a deferred message is worded here); call is "create_all" or
+// "insert_all".
+error in_batch(const error& e, std::size_t element, const char* call);
 
 // "Customer.id", for messages.
 std::string field_label(const model_info& model, std::size_t field);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -215,21 +216,24 @@ result<const M*> create(storage<S>& st, M&& e) {
   return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>);
 }
 
-// In order: an element may reference an earlier one or itself. On an error
-// the elements before it stay linked: the engine undoes them (all or nothing).
-template <class S, class M>
-result<std::vector<M>> create_all(storage<S>& st, std::vector<M> es) {
+// In order: an element may reference an earlier one or itself. Returns
+// out(stored) for each, in order. On an error the elements before it stay
+// linked: the engine undoes them (all or nothing). `call` names the caller
+// in the error ("create_all").
+template <class S, class M, class Out>
+auto create_all(storage<S>& st, std::vector<M> es, Out out, const char* call)
+    -> result<std::vector<std::invoke_result_t<Out, const M&>>> {
   std::vector<const M*> done;
   done.reserve(es.size());
   for (std::size_t i = 0; i < es.size(); ++i) {
     auto r = insert_one(st, std::move(es[i]));
-    if (!r) return in_batch(r.error(), i);
+    if (!r) return in_batch(r.error(), i, call);
     done.push_back(*r);
   }
-  std::vector<M> out;
-  out.reserve(done.size());
-  for (const M* p : done) out.push_back(*p);
-  return out;
+  std::vector<std::invoke_result_t<Out, const M&>> all;
+  all.reserve(done.size());
+  for (const M* p : done) all.push_back(out(*p));
+  return all;
 }
 
 // update's first step for one target: make(old), checked against the state
