@@ -173,16 +173,20 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
     }
   };
   // Adds cascade children until nothing changes. Iterative: no recursion.
+  // Level by level (breadth-first): a round takes what the rounds before it
+  // added, every model's in declaration order, and adds the next level.
   auto close = [&] {
+    std::vector<std::size_t>& level_end = plan.level_end;
     for (bool progress = true; progress;) {
       progress = false;
+      level_end.clear();
+      for (std::size_t m = 0; m < n; ++m) level_end.push_back(plan.doomed[m].size());
       for (std::size_t m = 0; m < n; ++m) {
-        while (plan.done[m] < plan.doomed[m].size()) {
-          const std::size_t from = plan.done[m];
-          plan.done[m] = plan.doomed[m].size();
-          progress = true;
-          add_children(m, from, plan.done[m]);
-        }
+        if (plan.done[m] == level_end[m]) continue;
+        const std::size_t from = plan.done[m];
+        plan.done[m] = level_end[m];
+        progress = true;
+        add_children(m, from, level_end[m]);
       }
     }
   };

@@ -97,6 +97,11 @@ TEST_F(ConstrainedRepository, InsertAllFillsTheForeignKeysAndRefusesAnotherParen
   EXPECT_EQ(other.error().code, errc::constraint_violation);
   EXPECT_TRUE(has(other.error().message(), kCannotChange)) << other.error().message();
   EXPECT_TRUE(db == before);
+  auto dangling = orders_of(bob.id).insert_all({{.total = 3}, {.couponId = 55}});
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, errc::foreign_key_violation);
+  EXPECT_TRUE(has(dangling.error().message(), "insert_all: element 1")) << dangling.error().message();
+  EXPECT_TRUE(db == before) << "the first element, written, is undone";
 }
 
 TEST_F(ConstrainedRepository, CreateAcceptsThePayloadCarryingTheSameKey) {

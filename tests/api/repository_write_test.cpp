@@ -93,8 +93,6 @@ TEST_F(RepositoryWrite, InsertDefersInATransactionAndIsObservedWhole) {
   EXPECT_EQ(heard[0], (Order{.id = *o, .customerId = 31, .total = 2.5, .note = "n"}));
 }
 
-// ------------------------------------------------------------------ updates
-
 TEST_F(RepositoryWrite, InsertAllStoresWhatCreateAllWouldAndReturnsTheKeysInOrder) {
   auto keys = employees.insert_all({{.id = 10, .name = "boss"}, {.name = "report", .managerId = 10}, {.name = "x"}});
   ASSERT_TRUE(keys) << keys.error().message();
@@ -104,6 +102,8 @@ TEST_F(RepositoryWrite, InsertAllStoresWhatCreateAllWouldAndReturnsTheKeysInOrde
   EXPECT_GT((*keys)[2], (*keys)[1]);
   EXPECT_EQ(employees.find_by_id((*keys)[1]).value(), (Employee{.id = (*keys)[1], .name = "report", .managerId = 10}))
       << "an element may name an earlier one";
+  EXPECT_EQ(employees.find_by_id(10).value().name, "boss");
+  EXPECT_EQ(employees.find_by_id((*keys)[2]).value().name, "x");
   ASSERT_TRUE(db.repo<Account>().insert({.code = "ac"}));
   auto tokens =
       db.repo<Session>().insert_all({{.token = "t1", .accountCode = "ac"}, {.token = "t2", .accountCode = "ac"}});
@@ -131,6 +131,8 @@ TEST_F(RepositoryWrite, InsertAllIsAllOrNothingAndNamesTheElementItRejects) {
   EXPECT_TRUE(db == before);
   EXPECT_EQ(orders.insert({.customerId = c}).value(), 1) << "a rejected batch takes no automatic key";
 }
+
+// ------------------------------------------------------------------ updates
 
 TEST_F(RepositoryWrite, UpdateByIdChangesOnlyTheNamedFields) {
   auto c = customers.create({.name = "a", .email = "e"}).value();

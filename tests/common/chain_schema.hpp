@@ -6,6 +6,7 @@
 //         A = P, B = Q, C = R:
 //         P --cascade--> Q, P --cascade--> R, Q --restrict--> R
 // diamond: as mixed, with Q --cascade--> R
+// levels:  two cascade paths of different depths into one model (below)
 #pragma once
 
 #include <relstore/relstore.hpp>
@@ -66,6 +67,43 @@ using diamond =
     relstore::schema<relstore::models<P, Q, R>, relstore::has_many<"qs", P, Q, relstore::on_delete::cascade>,
                      relstore::has_many<"rs", P, R, relstore::on_delete::cascade>,
                      relstore::has_many<"rs", Q, R, relstore::on_delete::cascade>>;
+
+// levels: Top --cascade--> Mid --cascade--> Low --cascade--> Leaf, and
+// Top --cascade--> Side --cascade--> Leaf, declared so that the deep path's
+// models come first: a Leaf is two levels below Top through Side, three
+// through Mid and Low.
+struct Top {
+  std::int64_t id = 0;
+};
+RELSTORE_MODEL(Top, id)
+struct Mid {
+  std::int64_t id = 0;
+  std::int64_t topId = 0;
+};
+RELSTORE_MODEL(Mid, id, topId)
+struct Low {
+  std::int64_t id = 0;
+  std::int64_t midId = 0;
+};
+RELSTORE_MODEL(Low, id, midId)
+struct Side {
+  std::int64_t id = 0;
+  std::int64_t topId = 0;
+};
+RELSTORE_MODEL(Side, id, topId)
+struct Leaf {
+  std::int64_t id = 0;
+  std::int64_t lowId = 0;
+  std::int64_t sideId = 0;
+};
+RELSTORE_MODEL(Leaf, id, lowId, sideId)
+
+using levels = relstore::schema<
+    relstore::models<Top, Mid, Low, Side, Leaf>, relstore::has_many<"mids", Top, Mid, relstore::on_delete::cascade>,
+    relstore::has_many<"lows", Mid, Low, relstore::on_delete::cascade>,
+    relstore::has_many<"leaves", Low, Leaf, relstore::key_to<&Leaf::lowId>, relstore::on_delete::cascade>,
+    relstore::has_many<"sides", Top, Side, relstore::on_delete::cascade>,
+    relstore::has_many<"leaves", Side, Leaf, relstore::key_to<&Leaf::sideId>, relstore::on_delete::cascade>>;
 
 }  // namespace chain
 

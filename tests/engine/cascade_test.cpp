@@ -384,6 +384,26 @@ TEST(Cascade, AChildReachedAlongTwoCascadesIsDeletedOnceWhereBreadthFirstReaches
   EXPECT_TRUE(db.repo<R>().exists(6));
 }
 
+// The closure goes level by level, whatever the models' declaration order:
+// a Leaf two levels down (through Side) is credited to Side, not to Low,
+// which is declared first but three levels down.
+TEST(Cascade, AnEntityIsCreditedToTheShallowestCascadeThatReachesIt) {
+  using namespace chain;
+  relstore::store<levels> db;
+  ASSERT_TRUE(db.repo<Top>().insert({.id = 1}));
+  ASSERT_TRUE(db.repo<Mid>().insert({.id = 1, .topId = 1}));
+  ASSERT_TRUE(db.repo<Low>().insert({.id = 1, .midId = 1}));
+  ASSERT_TRUE(db.repo<Side>().insert({.id = 1, .topId = 1}));
+  ASSERT_TRUE(db.repo<Leaf>().insert({.id = 1, .lowId = 1, .sideId = 1}));
+  std::vector<std::string> heard;
+  auto sub = db.on<Leaf>(relstore::on_delete_event, [&](const relstore::event<Leaf>& e) {
+    heard.push_back(std::string(relstore::store<levels>::registry().model(e.relation->parent).name));
+  });
+  ASSERT_TRUE(db.repo<Top>().delete_by_id(1));
+  EXPECT_EQ(heard, (std::vector<std::string>{"Side"}));
+  for (std::size_t n : {db.size<Mid>(), db.size<Low>(), db.size<Side>(), db.size<Leaf>()}) EXPECT_EQ(n, 0u);
+}
+
 // Q has a cascade into it (from P) and none back, so the planner keeps a set
 // for Q and still takes its roots together: each deleted Q's Rs go, once.
 TEST(Cascade, ManyRootsOfAModelACascadeAlsoReachesAreWalkedTogether) {

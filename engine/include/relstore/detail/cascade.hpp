@@ -38,6 +38,7 @@ struct delete_plan {
   std::vector<const void*> found;
   std::vector<value_view> keys;                 // a batch's parent keys
   std::vector<std::vector<const void*>> lists;  // a batch's families, one per key
+  std::vector<std::size_t> level_end;           // per model: where the level being closed ends
   std::vector<std::size_t> to_visit;            // cascades_back's walk
   std::vector<unsigned char> reached;
 
