@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 
-#include "relstore/assert.hpp"
 #include "relstore/detail/errors.hpp"
 
 namespace relstore::detail {
@@ -108,15 +106,6 @@ void clear_keeping(std::vector<T>& v, std::size_t keep) {
 }
 
 }  // namespace
-
-void check_distinct_roots([[maybe_unused]] std::span<const void* const> roots) {
-#ifndef NDEBUG
-  std::vector<const void*> sorted(roots.begin(), roots.end());
-  std::sort(sorted.begin(), sorted.end(), std::less<>{});
-  RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
-                  "relstore: a delete was given an entity twice");
-#endif
-}
 
 void delete_plan::reset(std::size_t models, std::size_t keep) {
   doomed.resize(models);

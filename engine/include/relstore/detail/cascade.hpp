@@ -6,11 +6,14 @@
 // erases. Nothing changes unless the plan succeeded. Internal.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "relstore/assert.hpp"
 #include "relstore/delete_report.hpp"
 #include "relstore/detail/pointer_set.hpp"
 #include "relstore/detail/table_base.hpp"
@@ -90,8 +93,16 @@ delete_report report_delete(const registry& reg, const table_base* const* tables
                             std::span<const void* const> roots);
 
 // In Debug builds, asserts (RELSTORE_ASSERT) that no entity is given twice:
-// the planner does not look for repeated roots. Nothing in Release.
-void check_distinct_roots(std::span<const void* const> roots);
+// the planner does not look for repeated roots. Nothing in Release (inline,
+// so that a delete's hot path makes no call).
+inline void check_distinct_roots([[maybe_unused]] std::span<const void* const> roots) {
+#ifndef NDEBUG
+  std::vector<const void*> sorted(roots.begin(), roots.end());
+  std::sort(sorted.begin(), sorted.end(), std::less<>{});
+  RELSTORE_ASSERT(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
+                  "relstore: a delete was given an entity twice");
+#endif
+}
 
 // Whether deleting entities of `model` touches no other entity: no relation
 // has `model` as its parent, so plan_delete's plan would be the distinct
