@@ -146,6 +146,24 @@ void point_lookup(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.lookup(pick.child()); });
 }
 
+// The rows of 16 random children read in one call, per row: how a caller
+// that resolves many keys at once (a game's targets, a tool's selection)
+// gets the lookups overlapped. Each system returns the sum of the rows'
+// totals, a row once however often its key is listed (as SQL's IN).
+inline constexpr std::size_t keys_per_batch = 16;
+
+template <class System, double (System::*Lookup)(const std::vector<std::int64_t>&)>
+void lookup_many(benchmark::State& state) {
+  auto& wd = world_for<System>(state.range(0));
+  picker& pick = *wd.pick;
+  std::vector<std::int64_t> ids(keys_per_batch);
+  for (auto _ : state) {
+    for (auto& id : ids) id = pick.child();
+    benchmark::DoNotOptimize((wd.sys.get()->*Lookup)(ids));
+  }
+  report(state, static_cast<std::int64_t>(keys_per_batch));
+}
+
 template <class System>
 void constrained_find_sum(benchmark::State& state) {
   reads<System>(state, [](System& sys, picker& pick) { return sys.find_sum(pick.parent()); });

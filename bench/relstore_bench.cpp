@@ -167,6 +167,12 @@ std::vector<std::int64_t> observe(std::int64_t n) {
   seen.push_back(s.events);
   seen.push_back(s.lookup(n) ? 1 : 0);
   seen.push_back(s.lookup(n + 1) ? 1 : 0);
+  // Many keys at once, one repeated and one missing: each row once.
+  const std::vector<std::int64_t> many{n, 3, n + 1, 7, 3, n / 2};
+  seen.push_back(std::llround(s.lookup_many(many) * 100));
+  if constexpr (requires { s.lookup_many_inq(many); }) {
+    if (s.lookup_many_inq(many) != s.lookup_many(many)) seen.push_back(-1);
+  }
   seen.push_back(s.patch(1, 7));
   seen.push_back(s.patch_many({8, 9, 8, w.parents + 1, 10}, 3));  // a repeat and a missing parent
   seen.push_back(s.delete_where(2, 50.0));
@@ -227,6 +233,10 @@ void register_system(schedule& plan) {
   add("insert_parents", &insert_parents<System>, true);
   add("insert_children", &insert_children<System>, true);
   add("point_lookup", &point_lookup<System>, false);
+  add("lookup_many", &lookup_many<System, &System::lookup_many>, false);
+  if constexpr (requires { &System::lookup_many_inq; }) {
+    add("lookup_many_inq", &lookup_many<System, &System::lookup_many_inq>, false);
+  }
   add("constrained_find_sum", &constrained_find_sum<System>, false);
   if constexpr (requires(System & sys) { sys.find_sum_visit(1); }) {
     add("constrained_find_visit", &constrained_find_visit<System>, false);

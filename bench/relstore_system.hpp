@@ -35,6 +35,22 @@ class relstore_system {
     }
   }
   bool lookup(std::int64_t id) { return db_.repo<Order>().find_by_id(id).has_value(); }
+  // Many keys in one call, visited in place in key order: visit_by_ids,
+  // and the same rows through a filter (an inq on the primary key, whose
+  // keys are looked up together).
+  double lookup_many(const std::vector<std::int64_t>& ids) {
+    double sum = 0;
+    (void)db_.repo<Order>().visit_by_ids(ids, [&](const Order& o) { sum += o.total; });
+    return sum;
+  }
+  double lookup_many_inq(const std::vector<std::int64_t>& ids) {
+    double sum = 0;
+    (void)db_.repo<Order>()
+        .visit(relstore::filter<Order>{}.where(relstore::field(&Order::id).inq(ids)),
+               [&](const Order& o) { sum += o.total; })
+        .value();
+    return sum;
+  }
   // The sum of one parent's children, read in place in the index's order
   // (for_each_unordered), as a game that only sums would, and as the floor
   // and SQLite read them; find_sum_visit reads the same rows in key order

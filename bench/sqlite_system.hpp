@@ -74,6 +74,15 @@ class sqlite_system {
     sqlite3_reset(s);
     return found;
   }
+  // One statement for the batch: id IN (?, ...), prepared once per size.
+  double lookup_many(const std::vector<std::int64_t>& ids) {
+    auto* s = stmt(in_list("SELECT total FROM \"Order\" WHERE id IN (", ids.size()).c_str());
+    for (std::size_t i = 0; i < ids.size(); ++i) sqlite3_bind_int64(s, static_cast<int>(i + 1), ids[i]);
+    double sum = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) sum += sqlite3_column_double(s, 0);
+    sqlite3_reset(s);
+    return sum;
+  }
   double find_sum(std::int64_t parent) {
     auto* s = stmt("SELECT id, customerId, total, status FROM \"Order\" WHERE customerId = ?");
     sqlite3_bind_int64(s, 1, parent);

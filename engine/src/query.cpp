@@ -2,11 +2,13 @@
 #include "relstore/detail/query.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -153,6 +155,41 @@ const where_node* choose_access(const table_base& t, const where_node* w) {
   return best;
 }
 
+// Whether an equality walk of an index on `f` meets exactly the entities
+// an eq or inq on f accepts: keys compared as they are stored (integers,
+// enums, booleans, strings). Not for floating point, where -0.0 and NaN
+// make the two differ, nor arrays.
+bool index_decides(const field_info& f) {
+  return f.type != field_type::float64 && f.type != field_type::float32 && f.type != field_type::array;
+}
+
+// `operands` as views, sorted and each distinct value once (by
+// compare_for_order). Integers, the usual keys, are sorted as integers:
+// views are copied once, after the sort.
+void sorted_keys(const std::vector<value>& operands, std::vector<value_view>& keys) {
+  const bool ints = std::all_of(operands.begin(), operands.end(),
+                                [](const value& v) { return std::holds_alternative<std::int64_t>(v); });
+  if (ints) {
+    std::array<std::int64_t, 64> local;  // a short list sorts without allocating
+    std::vector<std::int64_t> heap;
+    std::span<std::int64_t> sorted(local.data(), operands.size());
+    if (operands.size() > local.size()) {
+      heap.resize(operands.size());
+      sorted = heap;
+    }
+    for (std::size_t i = 0; i < operands.size(); ++i) sorted[i] = std::get<std::int64_t>(operands[i]);
+    std::sort(sorted.begin(), sorted.end());
+    const auto end = std::unique(sorted.begin(), sorted.end());
+    for (auto it = sorted.begin(); it != end; ++it) keys.emplace_back(std::in_place_type<std::int64_t>, *it);
+    return;
+  }
+  for (const value& v : operands) keys.push_back(as_view(v));
+  const auto less = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) < 0; };
+  const auto same = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) == 0; };
+  std::sort(keys.begin(), keys.end(), less);
+  keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+}
+
 // A range of an ordered index that every entity `w` accepts lies in: bounds
 // from the conjuncts of `w` on one ordered field (eq, gt, gte, lt, lte,
 // between). Inclusive, so the where clause still decides each entity.
@@ -218,11 +255,17 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   if (w != nullptr && matches_all(*w)) w = nullptr;
   std::vector<const void*> out;
   std::size_t examined = 0;
+  const where_node* best = choose_access(t, w);
+  // What each entity met is tested against: nothing when w is the access
+  // term alone on a field whose index finds exactly what it accepts.
+  const where_node* test = w;
+  if (best != nullptr && (best == w || w->children.size() == 1) && index_decides(info.fields[best->field])) {
+    test = nullptr;
+  }
   auto consider = [&](const void* e) {
     ++examined;
-    if (w == nullptr || evaluate(info, *w, e)) out.push_back(e);
+    if (test == nullptr || evaluate(info, *test, e)) out.push_back(e);
   };
-  const where_node* best = choose_access(t, w);
   const std::optional<range_access> range = best == nullptr ? choose_range(t, w) : std::nullopt;
   if (best != nullptr) {
     // Each distinct operand once: an inq repeating one value walks its
@@ -232,16 +275,17 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
     } else {
       std::vector<value_view> keys;
       keys.reserve(best->operands.size());
-      for (const value& v : best->operands) keys.push_back(as_view(v));
-      const auto less = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) < 0; };
-      const auto same = [](const value_view& a, const value_view& b) { return compare_for_order(a, b) == 0; };
-      std::sort(keys.begin(), keys.end(), less);
-      keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+      sorted_keys(best->operands, keys);
       // The keys' families walked together (append_equal_each), into one
       // list: sorted by key below when key order is asked.
-      std::vector<const void*> found;
-      t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return found; });
-      for (const void* e : found) consider(e);
+      if (test == nullptr) {  // nothing to test: straight into the result
+        t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return out; });
+        examined = out.size();
+      } else {
+        std::vector<const void*> found;
+        t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return found; });
+        for (const void* e : found) consider(e);
+      }
     }
   } else if (range) {
     // In the index's own direction: the forward walk, whatever order is asked.
@@ -256,8 +300,12 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   // No entity is listed twice: an inq walks each distinct operand once, and
   // operands that differ (by compare_for_order) name different keys of the
   // field (with_lookup_key), so each entity sits in one walked run. Sorted
-  // only when key order is asked.
-  if (key_order && (best == nullptr || best->kind != op::eq || best->field != info.primary_key)) t.sort_by_key(out);
+  // only when key order is asked, and not when the walk gave it: one key
+  // of the primary key, or its distinct keys in order (an integer key
+  // orders as sorted_keys sorts).
+  const bool in_key_order = best != nullptr && best->field == info.primary_key &&
+                            (best->kind == op::eq || info.fields[info.primary_key].type == field_type::int64);
+  if (key_order && !in_key_order) t.sort_by_key(out);
   if (plan != nullptr) {
     plan->model = info.name;
     plan->index = best != nullptr ? info.fields[best->field].name

@@ -1,6 +1,7 @@
 // Where clauses: validation against a model and evaluation on an entity.
 #include "relstore/detail/where.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -9,7 +10,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_set>
+#include <vector>
 
 #include "relstore/assert.hpp"
 #include "relstore/detail/errors.hpp"
@@ -154,20 +155,66 @@ error regexp_gave_up(const model_info& m, const where_node& n, const void* entit
 }  // namespace
 
 // The operands of an inq or nin, normalised the way equals() compares:
-// integral numbers as integers, other numbers as doubles (NaN equals nothing).
+// integral numbers as integers, other numbers as doubles (NaN equals
+// nothing). Vectors: built with a few allocations, not one per operand (a
+// where built per call pays for it); searched in a line while short, by
+// halving (sorted) past `linear_max`.
 struct operand_set {
-  std::unordered_set<std::int64_t> ints;
-  std::unordered_set<double> doubles;
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint64_t> big;  // integers above INT64_MAX
   // Owned: a copied node shares the set, not its operands.
-  std::unordered_set<std::string, text_hash, std::equal_to<>> strings;
+  std::vector<std::string> strings;
   bool has_true = false, has_false = false, has_null = false;
 
-  std::unordered_set<std::uint64_t> big;  // integers above INT64_MAX
+  explicit operand_set(const std::vector<value>& operands) {
+    ints.reserve(operands.size());
+    for (const value& v : operands) add(v);
+    sort_unique(ints);
+    sort_unique(doubles);
+    sort_unique(big);
+    sort_unique(strings);
+  }
+  bool contains(const value_view& f) const {
+    switch (f.index()) {
+      case 0:
+        return has_null;
+      case 1:
+        return std::get<bool>(f) ? has_true : has_false;
+      case 2:
+        return holds(ints, std::get<std::int64_t>(f));
+      case 3: {
+        const double d = std::get<double>(f);
+        if (auto i = int64_of(d)) return holds(ints, *i);
+        if (auto u = big_uint64_of(d)) return holds(big, *u);
+        return !std::isnan(d) && holds(doubles, d);
+      }
+      case 5:
+        return holds(big, std::get<std::uint64_t>(f));
+      case 6:
+        return false;  // an array equals no scalar (a set holds no array)
+      default: {
+        const std::string_view text = std::get<std::string_view>(f);
+        if (strings.size() <= linear_max) return std::find(strings.begin(), strings.end(), text) != strings.end();
+        const auto it = std::lower_bound(strings.begin(), strings.end(), text, std::less<>{});
+        return it != strings.end() && *it == text;
+      }
+    }
+  }
 
+ private:
+  static constexpr std::size_t linear_max = 32;
+  template <class T>
+  static void sort_unique(std::vector<T>& v) {
+    if (v.size() <= linear_max) return;
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+  template <class T>
+  static bool holds(const std::vector<T>& v, T x) {
+    if (v.size() <= linear_max) return std::find(v.begin(), v.end(), x) != v.end();
+    return std::binary_search(v.begin(), v.end(), x);
+  }
   void add(const value& v) {
     switch (v.index()) {
       case 0:
@@ -177,46 +224,24 @@ struct operand_set {
         (std::get<bool>(v) ? has_true : has_false) = true;
         break;
       case 2:
-        ints.insert(std::get<std::int64_t>(v));
+        ints.push_back(std::get<std::int64_t>(v));
         break;
       case 3: {
         const double d = std::get<double>(v);
         if (auto i = int64_of(d)) {
-          ints.insert(*i);
+          ints.push_back(*i);
         } else if (auto u = big_uint64_of(d)) {
-          big.insert(*u);
+          big.push_back(*u);
         } else if (!std::isnan(d)) {
-          doubles.insert(d);
+          doubles.push_back(d);
         }
         break;
       }
       case 5:
-        big.insert(std::get<std::uint64_t>(v));
+        big.push_back(std::get<std::uint64_t>(v));
         break;
       default:
-        strings.insert(std::get<std::string>(v));
-    }
-  }
-  bool contains(const value_view& f) const {
-    switch (f.index()) {
-      case 0:
-        return has_null;
-      case 1:
-        return std::get<bool>(f) ? has_true : has_false;
-      case 2:
-        return ints.count(std::get<std::int64_t>(f)) != 0;
-      case 3: {
-        const double d = std::get<double>(f);
-        if (auto i = int64_of(d)) return ints.count(*i) != 0;
-        if (auto u = big_uint64_of(d)) return big.count(*u) != 0;
-        return !std::isnan(d) && doubles.count(d) != 0;
-      }
-      case 5:
-        return big.count(std::get<std::uint64_t>(f)) != 0;
-      case 6:
-        return false;  // an array equals no scalar (a set holds no array)
-      default:
-        return strings.find(std::get<std::string_view>(f)) != strings.end();
+        strings.push_back(std::get<std::string>(v));
     }
   }
 };
@@ -232,9 +257,7 @@ void index_operands(where_node& n) {
   for (const value& v : n.operands) {
     if (std::holds_alternative<array_value>(v)) return;  // arrays are compared one by one
   }
-  auto set = std::make_shared<operand_set>();
-  for (const value& v : n.operands) set->add(v);
-  n.set = std::move(set);
+  n.set = std::make_shared<operand_set>(n.operands);
 }
 
 result<void> validate_where(const model_info& m, const where_node& n) {

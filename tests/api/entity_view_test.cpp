@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -449,6 +450,11 @@ TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
   EXPECT_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, write), misuse);
   EXPECT_EQ(calls, 1u) << "caught at the first write";
   EXPECT_NO_THROW((void)db_.repo<Order>().visit(relstore::filter<Order>{}, [&](const Order&) { ++calls; }));
+  calls = 0;
+  std::vector<std::int64_t> all_ids;
+  for (const auto& o : db_.repo<Order>().find().value()) all_ids.push_back(o->id);
+  EXPECT_THROW((void)db_.repo<Order>().visit_by_ids(all_ids, write), misuse);
+  EXPECT_EQ(calls, 1u) << "visit_by_ids: caught at the first write";
   calls = 0;
   EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).for_each_unordered(write), misuse);
   EXPECT_EQ(calls, 1u) << "for_each_unordered: caught at the first write";

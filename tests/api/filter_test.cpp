@@ -8,6 +8,7 @@
 
 #include "common/filter_seed.hpp"
 #include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
 
 namespace filter_test {
 
@@ -25,15 +26,7 @@ class Filter : public ::testing::Test {
   void SetUp() override { ASSERT_NO_FATAL_FAILURE(filter_seed::seed(db, data)); }
 
   // The ids find(f) returns, in result order.
-  ids_t ids(const filter<Order>& f) {
-    auto r = orders.find(f);
-    EXPECT_TRUE(r) << r.error().message();
-    ids_t out;
-    if (r) {
-      for (const auto& o : *r) out.push_back(o->id);
-    }
-    return out;
-  }
+  ids_t ids(const filter<Order>& f) { return test::found_ids(orders, f); }
   ids_t ids(const relstore::where<Order>& w) { return ids(filter<Order>{}.where(w)); }
 
   static std::uint64_t bit(const char* name) {

@@ -1,6 +1,9 @@
 // Small helpers shared by the test suites.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,19 @@ std::vector<M> values_of(const relstore::rows<M>& rows) {
   std::vector<M> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(r.value);
+  return out;
+}
+
+// The ids of what repo.find(f) returns (f a filter or JSON), in order;
+// a failed find is a test failure and gives none.
+template <class Repo, class F>
+std::vector<std::int64_t> found_ids(const Repo& repo, const F& f) {
+  auto r = repo.find(f);
+  EXPECT_TRUE(r) << r.error().message();
+  std::vector<std::int64_t> out;
+  if (r) {
+    for (const auto& e : *r) out.push_back(e->id);
+  }
   return out;
 }
 

@@ -20,8 +20,10 @@ struct query_plan {
   std::string model;
   std::string index;  // the indexed field used; empty for a full scan
   access_kind access = access_kind::full_scan;
-  std::size_t examined = 0;  // entities the where clause was evaluated on
-  std::size_t matched = 0;   // entities it accepted (before skip and limit)
+  // Entities the index walk or scan met and judged: the where clause is
+  // evaluated on each, unless it is one eq or inq the index answers exactly.
+  std::size_t examined = 0;
+  std::size_t matched = 0;  // entities it accepted (before skip and limit)
 };
 
 }  // namespace relstore

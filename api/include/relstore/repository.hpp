@@ -25,6 +25,7 @@
 #include "relstore/delete_report.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_filter.hpp"
+#include "relstore/detail/key_batch.hpp"
 #include "relstore/detail/relations.hpp"
 #include "relstore/detail/where.hpp"
 #include "relstore/entity_view.hpp"
@@ -139,6 +140,20 @@ class repository {
   requires std::invocable<Fn&, const M&> result<std::size_t> visit(std::string_view json, Fn&& fn)
   const {
     return parse_filter(json).and_then([&](const filter<M>& f) { return visit(f, fn); });
+  }
+
+  // Calls fn(const M&) on the entity of each key of `ids` that names one,
+  // each entity once however often its key is listed, in key order; returns
+  // how many. The rows visit(field(&M::id).inq(ids)) gives, without a
+  // filter to build or check: the lookups overlap, the fastest read of many
+  // keys. A key naming nothing is passed over. REQUIRES: fn does not write
+  // to the store (checked in Debug builds).
+  template <class Fn>
+  requires std::invocable<Fn&, const M&> std::size_t visit_by_ids(std::span<const key_type> ids, Fn&& fn)
+  const {
+    const auto& t = eng().template tab<M>();
+    return detail::visit_keys<M>(
+        ids, [&](const key_type& k) { return t.find(k); }, eng().reading(fn));
   }
 
   // A filter parsed (from JSON) and checked once, to run many times with

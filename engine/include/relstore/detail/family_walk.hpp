@@ -39,9 +39,22 @@ void prefetch_run(const Index& idx, const K& key) {
 // of hashed index `idx`, on a field of type K, whose key equals keys[i] as
 // with_lookup_key<K> converts it: the entities equal_range would give, in
 // its order. out(i) is called only for a key that has some; a list that
-// was empty gets room for a typical family once it holds two.
-template <class K, class Index, class Out>
-void append_runs(const Index& idx, std::span<const value_view> keys, Out&& out) {
+// was empty gets room for a typical family once it holds two. Def is the
+// index's table_layout index_def: for a unique one, whose runs hold one
+// entity, a find per key and no step after it (the next node is another
+// key's, a miss for nothing); that loop is short, so the processor overlaps
+// the finds' misses.
+template <class K, class Index, class Out, class Def>
+void append_runs(const Index& idx, std::span<const value_view> keys, Out&& out, Def) {
+  if constexpr (Def::unique) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      with_lookup_key<K>(keys[i], [&](const auto& k, const auto& hash, const auto& eq) {
+        const auto it = idx.find(k, hash, eq);
+        if (it != idx.end()) out(i).push_back(&*it);
+      });
+    }
+    return;
+  }
   // A string key is probed as a string_view into keys[i], alive for the call.
   using probe = std::conditional_t<std::is_same_v<unwrap_optional_t<K>, std::string>, std::string_view, K>;
   struct lane {

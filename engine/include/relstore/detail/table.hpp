@@ -323,7 +323,7 @@ class table final : public table_base {
 
   void append_equal_each(std::size_t field, std::span<const value_view> keys, family_out out) const override {
     with_index(field,
-               [&](const auto& idx, auto d) { append_runs<member_type<M, decltype(d)::field>>(idx, keys, out); });
+               [&](const auto& idx, auto d) { append_runs<member_type<M, decltype(d)::field>>(idx, keys, out, d); });
   }
 
   const void* find(std::size_t field, const value_view& key) const override {

@@ -1,0 +1,217 @@
+// An inq with many operands, tested on each entity through its operand set
+// (searched in a line while short, by halving past that), and an inq on an
+// index, whose keys are looked up together: each matches exactly what the
+// equalities it lists would, each entity once, in key order.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/shop_schema.hpp"
+#include "common/test_helpers.hpp"
+
+namespace inq_test {
+
+namespace {
+
+using namespace shop;
+using relstore::access_kind;
+using relstore::field;
+using relstore::filter;
+using ids_t = std::vector<std::int64_t>;
+
+// Operand counts on both sides of the set's thresholds (8: a set at all;
+// 32: searched in a line up to it).
+constexpr std::size_t counts[] = {2, 7, 8, 31, 32, 33, 120};
+
+class Inq : public ::testing::Test {
+ protected:
+  // 4 customers, 5 coupons and 200 orders: totals in halves (i / 2), notes
+  // "n0" to "n49", every third order without a coupon.
+  void SetUp() override {
+    for (int c = 0; c < 4; ++c) {
+      auto r = db.repo<Customer>().insert({.name = "c"});
+      ASSERT_TRUE(r) << r.error().message();
+      customers.push_back(*r);
+    }
+    for (int c = 0; c < 5; ++c) {
+      auto r = db.repo<Coupon>().insert({.label = "k"});
+      ASSERT_TRUE(r) << r.error().message();
+      coupons.push_back(*r);
+    }
+    for (int i = 0; i < 200; ++i) {
+      const auto at = static_cast<std::size_t>(i);
+      Order o{.customerId = customers[at % customers.size()],
+              .total = i / 2.0,
+              .note = "n" + std::to_string(i % 50),
+              .couponId = i % 3 == 0 ? std::nullopt : std::optional<std::int64_t>(coupons[at % coupons.size()])};
+      auto r = orders.insert(std::move(o));
+      ASSERT_TRUE(r) << r.error().message();
+      all.push_back(orders.find_by_id(*r).value());
+    }
+  }
+
+  // The ids of the stored orders `keep` accepts, in key order: the answer
+  // worked out by a scan of what was stored.
+  template <class Keep>
+  ids_t expected(Keep keep) const {
+    ids_t out;
+    for (const Order& o : all) {
+      if (keep(o)) out.push_back(o.id);
+    }
+    return out;
+  }
+  ids_t ids(const filter<Order>& f) const { return test::found_ids(orders, f); }
+  ids_t ids(const relstore::where<Order>& w) const { return ids(filter<Order>{}.where(w)); }
+  ids_t ids(const std::string& json) const { return test::found_ids(orders, json); }
+  template <class T>
+  static bool listed(const std::vector<T>& ops, const T& v) {
+    return std::find(ops.begin(), ops.end(), v) != ops.end();
+  }
+
+  store db;
+  relstore::repository<schema, Order> orders = db.repo<Order>();
+  ids_t customers, coupons;
+  std::vector<Order> all;
+};
+
+TEST_F(Inq, ManyNumbersOnAFieldInNoIndexMatchWhatTheirEqualitiesWould) {
+  for (const std::size_t n : counts) {
+    // Steps of 0.75: integers, halves that are stored and quarters that
+    // are not; -0.0 equals the stored 0.0; some lie past every total.
+    std::vector<double> ops;
+    for (std::size_t i = 0; i < n; ++i) ops.push_back(static_cast<double>(i) * 0.75 * (i % 2 == 0 ? 1 : 2));
+    ops.push_back(-0.0);
+    ops.push_back(ops[1]);  // a repeat
+    auto in = [&](const Order& o) { return listed(ops, o.total); };
+    EXPECT_EQ(ids(field(&Order::total).inq(ops)), expected(in)) << n << " operands";
+    EXPECT_EQ(ids(field(&Order::total).nin(ops)), expected([&](const Order& o) { return !in(o); })) << n << " operands";
+  }
+}
+
+TEST_F(Inq, ManyStringsMatchWhatTheirEqualitiesWould) {
+  for (const std::size_t n : counts) {
+    std::vector<std::string> ops;
+    for (std::size_t i = 0; i < n; ++i) ops.push_back((i % 4 == 3 ? "x" : "n") + std::to_string(i * 3 % 70));
+    auto in = [&](const Order& o) { return listed(ops, o.note); };
+    EXPECT_EQ(ids(field(&Order::note).inq(ops)), expected(in)) << n << " operands";
+    EXPECT_EQ(ids(field(&Order::note).nin(ops)), expected([&](const Order& o) { return !in(o); })) << n << " operands";
+  }
+}
+
+TEST_F(Inq, ManyKeysWithNullOnANullableForeignKeyMatchWhatTheirEqualitiesWould) {
+  for (const std::size_t n : counts) {
+    // Listed through JSON, with null and numbers written as doubles (3.0).
+    std::vector<std::optional<std::int64_t>> ops{std::nullopt};
+    std::string json = R"({"where":{"couponId":{"inq":[null)";
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      const std::int64_t k = i % 2 == 0 ? coupons[i % 3] : 1000 + static_cast<std::int64_t>(i);
+      ops.push_back(k);
+      json += "," + std::to_string(k) + (i % 4 == 1 ? ".0" : "");
+    }
+    json += "]}}}";
+    EXPECT_EQ(ids(json), expected([&](const Order& o) { return listed(ops, o.couponId); })) << json;
+  }
+}
+
+TEST_F(Inq, ManyPrimaryKeysAreEachFoundOnceInKeyOrder) {
+  for (const std::size_t n : counts) {
+    // Scrambled, repeated, and some naming no order (0, negative, past the end).
+    std::vector<std::int64_t> ops;
+    for (std::size_t i = 0; i < n; ++i) ops.push_back(static_cast<std::int64_t>((i * 37 + 11) % 260) - 20);
+    ops.push_back(ops.front());
+    const ids_t want = expected([&](const Order& o) { return listed(ops, o.id); });
+    EXPECT_EQ(ids(field(&Order::id).inq(ops)), want) << n << " keys";
+
+    auto plan = orders.explain(filter<Order>{}.where(field(&Order::id).inq(ops)));
+    ASSERT_TRUE(plan) << plan.error().message();
+    EXPECT_EQ(plan->index, "id");
+    EXPECT_EQ(plan->access, access_kind::index_in);
+    EXPECT_EQ(plan->matched, want.size());
+
+    std::size_t visited = 0;
+    ids_t seen;
+    auto v = orders.visit(filter<Order>{}.where(field(&Order::id).inq(ops)), [&](const Order& o) {
+      ++visited;
+      seen.push_back(o.id);
+    });
+    ASSERT_TRUE(v) << v.error().message();
+    EXPECT_EQ(*v, want.size());
+    EXPECT_EQ(seen, want);
+  }
+}
+
+TEST_F(Inq, ManyPrimaryKeysWithAnotherTermOrderAndPageAsAScanWould) {
+  std::vector<std::int64_t> ops;
+  for (std::int64_t k = 180; k >= 0; k -= 7) ops.push_back(k);
+  auto keep = [&](const Order& o) { return listed(ops, o.id) && o.total > 20; };
+  ids_t want = expected(keep);
+  EXPECT_EQ(ids(field(&Order::id).inq(ops) && field(&Order::total) > 20.0), want);
+
+  // Highest total first, then skip 2 and keep 5 of them.
+  std::vector<Order> rows;
+  for (const Order& o : all) {
+    if (keep(o)) rows.push_back(o);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Order& a, const Order& b) { return a.total > b.total; });
+  ids_t page;
+  for (std::size_t i = 2; i < std::min<std::size_t>(rows.size(), 7); ++i) page.push_back(rows[i].id);
+  EXPECT_EQ(ids(filter<Order>{}
+                    .where(field(&Order::id).inq(ops) && field(&Order::total) > 20.0)
+                    .order(&Order::total, relstore::desc)
+                    .skip(2)
+                    .limit(5)),
+            page);
+}
+
+TEST_F(Inq, ManyKeysOfAForeignKeyFindEachChildOnceInKeyOrder) {
+  for (const std::size_t n : counts) {
+    std::vector<std::int64_t> ops;
+    for (std::size_t i = 0; i < n; ++i) ops.push_back(i % 3 == 0 ? customers[i % customers.size()] : 9000 + 1);
+    ops.push_back(customers[2]);
+    const ids_t want = expected([&](const Order& o) { return listed(ops, o.customerId); });
+    EXPECT_EQ(ids(field(&Order::customerId).inq(ops)), want) << n << " keys";
+    EXPECT_EQ(orders.count(field(&Order::customerId).inq(ops)).value(), want.size());
+  }
+}
+
+// visit_by_ids: the rows of an inq on the key, without a filter.
+TEST_F(Inq, VisitByIdsGivesWhatAnInqOnTheKeyGivesInKeyOrder) {
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{16}, std::size_t{64}, std::size_t{65},
+                              std::size_t{300}}) {  // past 64 keys, sorted on the heap
+    std::vector<std::int64_t> keys;
+    for (std::size_t i = 0; i < n; ++i) keys.push_back(static_cast<std::int64_t>((i * 53 + 7) % 240) - 20);
+    if (n > 0) keys.push_back(keys.front());  // a repeat
+    ids_t seen;
+    const std::size_t visited = orders.visit_by_ids(keys, [&](const Order& o) { seen.push_back(o.id); });
+    const ids_t want = expected([&](const Order& o) { return listed(keys, o.id); });
+    EXPECT_EQ(seen, want) << n << " keys";
+    EXPECT_EQ(visited, want.size());
+    EXPECT_EQ(seen, ids(field(&Order::id).inq(keys))) << n << " keys";
+  }
+}
+
+TEST_F(Inq, VisitByIdsTakesStringKeysAndHandsOverTheStoredEntities) {
+  ASSERT_TRUE(db.repo<Account>().insert({.code = "ac"}));
+  for (const char* t : {"t3", "t1", "t2"}) ASSERT_TRUE(db.repo<Session>().insert({.token = t, .accountCode = "ac"}));
+  const std::vector<std::string> keys{"t3", "nope", "t1", "t3", ""};
+  std::vector<std::string> seen;
+  std::vector<const Session*> where;
+  const std::size_t visited = db.repo<Session>().visit_by_ids(keys, [&](const Session& s) {
+    seen.push_back(s.token);
+    where.push_back(&s);
+  });
+  EXPECT_EQ(visited, 2u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"t1", "t3"}));
+  ASSERT_EQ(where.size(), 2u);
+  EXPECT_EQ(where[1],
+            &*db.repo<Session>().view(filter<Session>{}.where(field(&Session::token) == "t3")).value().begin())
+      << "the stored entity, not a copy";
+}
+
+}  // namespace
+
+}  // namespace inq_test
