@@ -172,11 +172,9 @@ void sorted_keys(const std::vector<value>& operands, std::vector<value_view>& ke
   if (ints) {
     std::array<std::int64_t, 64> local;  // a short list sorts without allocating
     std::vector<std::int64_t> heap;
-    std::span<std::int64_t> sorted(local.data(), operands.size());
-    if (operands.size() > local.size()) {
-      heap.resize(operands.size());
-      sorted = heap;
-    }
+    if (operands.size() > local.size()) heap.resize(operands.size());
+    const std::span<std::int64_t> sorted =
+        heap.empty() ? std::span<std::int64_t>(local.data(), operands.size()) : std::span<std::int64_t>(heap);
     for (std::size_t i = 0; i < operands.size(); ++i) sorted[i] = std::get<std::int64_t>(operands[i]);
     std::sort(sorted.begin(), sorted.end());
     const auto end = std::unique(sorted.begin(), sorted.end());

@@ -157,8 +157,8 @@ error regexp_gave_up(const model_info& m, const where_node& n, const void* entit
 // The operands of an inq or nin, normalised the way equals() compares:
 // integral numbers as integers, other numbers as doubles (NaN equals
 // nothing). Vectors: built with a few allocations, not one per operand (a
-// where built per call pays for it); searched in a line while short, by
-// halving (sorted) past `linear_max`.
+// where built per call pays for it). Numbers are searched in a line while
+// short, by halving (sorted) past `linear_max`; strings always by halving.
 struct operand_set {
   std::vector<std::int64_t> ints;
   std::vector<double> doubles;
@@ -173,7 +173,8 @@ struct operand_set {
     sort_unique(ints);
     sort_unique(doubles);
     sort_unique(big);
-    sort_unique(strings);
+    std::sort(strings.begin(), strings.end());
+    strings.erase(std::unique(strings.begin(), strings.end()), strings.end());
   }
   bool contains(const value_view& f) const {
     switch (f.index()) {
@@ -195,7 +196,6 @@ struct operand_set {
         return false;  // an array equals no scalar (a set holds no array)
       default: {
         const std::string_view text = std::get<std::string_view>(f);
-        if (strings.size() <= linear_max) return std::find(strings.begin(), strings.end(), text) != strings.end();
         const auto it = std::lower_bound(strings.begin(), strings.end(), text, std::less<>{});
         return it != strings.end() && *it == text;
       }

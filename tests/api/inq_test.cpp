@@ -144,6 +144,43 @@ TEST_F(Inq, ManyPrimaryKeysAreEachFoundOnceInKeyOrder) {
   }
 }
 
+TEST_F(Inq, KeysWrittenAsIntegralDoublesFindTheirEntitiesAndOthersFindNone) {
+  // 3.0 is key 3; 4.5 names no key; 5 and 5.0 are one key.
+  EXPECT_EQ(ids(std::string(R"({"where":{"id":{"inq":[7, 3.0, 4.5, 5, 5.0, -1e300, 1e300]}}})")), (ids_t{3, 5, 7}));
+  auto f = orders.prepare(R"({"where":{"id":{"inq":[7, 3.0, 4.5, 5, 5.0]}}})");
+  ASSERT_TRUE(f) << f.error().message();
+  auto plan = orders.explain(*f);
+  ASSERT_TRUE(plan) << plan.error().message();
+  EXPECT_EQ(plan->access, access_kind::index_in);
+  EXPECT_EQ(plan->examined, 3u) << "the entities the index met";
+  EXPECT_EQ(plan->matched, 3u);
+}
+
+TEST_F(Inq, ManyValuesOfAUniqueStringKeyAreEachFoundOnce) {
+  // Account.code is the key sessions name: a unique index, not the primary key.
+  std::vector<std::string> codes;
+  for (int i = 0; i < 40; ++i) {
+    codes.push_back("code" + std::to_string(i * 7 % 40));
+    ASSERT_TRUE(db.repo<Account>().insert({.code = codes.back()}));
+  }
+  for (const std::size_t n : counts) {
+    std::vector<std::string> ops;
+    for (std::size_t i = 0; i < n; ++i) ops.push_back(i % 3 == 2 ? "none" + std::to_string(i) : codes[i * 5 % 40]);
+    ops.push_back(ops.front());
+    ids_t want;
+    for (const auto& a : db.repo<Account>().find().value()) {
+      if (listed(ops, a->code)) want.push_back(a->id);
+    }
+    EXPECT_EQ(test::found_ids(db.repo<Account>(), filter<Account>{}.where(field(&Account::code).inq(ops))), want)
+        << n << " codes";
+    auto plan = db.repo<Account>().explain(filter<Account>{}.where(field(&Account::code).inq(ops)));
+    ASSERT_TRUE(plan) << plan.error().message();
+    EXPECT_EQ(plan->index, "code");
+    EXPECT_EQ(plan->access, access_kind::index_in);
+    EXPECT_EQ(plan->matched, want.size());
+  }
+}
+
 TEST_F(Inq, ManyPrimaryKeysWithAnotherTermOrderAndPageAsAScanWould) {
   std::vector<std::int64_t> ops;
   for (std::int64_t k = 180; k >= 0; k -= 7) ops.push_back(k);

@@ -19,7 +19,7 @@ namespace relstore::detail {
 template <class M, class Key, class Find, class Fn>
 std::size_t visit_keys(std::span<const Key> keys, Find&& find, Fn&& fn) {
   constexpr std::size_t batch = 64;
-  std::conditional_t<std::is_trivially_copyable_v<Key>, std::array<Key, batch>, std::array<Key, 0>> local{};
+  std::conditional_t<std::is_trivially_copyable_v<Key>, std::array<Key, batch>, std::array<Key, 0>> local;
   std::vector<Key> heap;
   std::span<Key> sorted;
   if (keys.size() <= local.size()) {
