@@ -163,6 +163,17 @@ result<std::int64_t> non_negative(const model_info& m, std::string_view name, co
   return bad("must be a non-negative integer, not " + kind_of(v));
 }
 
+// one(v) for a single entry, or one(e) for each entry of an array, until
+// one fails (order and include take either form, as LoopBack does).
+template <class One>
+result<void> one_or_each(const json::value& v, One&& one) {
+  if (!v.is_array()) return one(v);
+  for (const auto& e : v.get_array()) {
+    if (auto r = one(e); !r) return r;
+  }
+  return {};
+}
+
 result<void> parse_order(const model_info& m, const json::value& v, filter_spec& out) {
   auto one = [&](const json::value& e) -> result<void> {
     if (!e.is_string()) return bad_filter(m, "order entries must be strings like \"total DESC\", got " + text_of(e));
@@ -191,13 +202,7 @@ result<void> parse_order(const model_info& m, const json::value& v, filter_spec&
     out.order.push_back({static_cast<std::uint32_t>(*f), descending});
     return {};
   };
-  if (v.is_array()) {
-    for (const auto& e : v.get_array()) {
-      if (auto r = one(e); !r) return r;
-    }
-    return {};
-  }
-  return one(v);
+  return one_or_each(v, one);
 }
 
 result<void> parse_fields(const model_info& m, const json::value& v, filter_spec& out) {
@@ -273,13 +278,7 @@ result<void> parse_include(const registry& reg, std::size_t model, const json::v
     out.include.push_back(std::move(inc));
     return {};
   };
-  if (v.is_array()) {
-    for (const auto& e : v.get_array()) {
-      if (auto r = one(e); !r) return r;
-    }
-    return {};
-  }
-  return one(v);
+  return one_or_each(v, one);
 }
 
 result<filter_spec> parse_filter_value(const registry& reg, std::size_t model, const json::value& v) {
