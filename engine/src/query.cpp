@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "relstore/detail/key_batch.hpp"
 #include "relstore/detail/value_ops.hpp"
 #include "relstore/detail/where.hpp"
 
@@ -172,13 +173,10 @@ void sorted_keys(const std::vector<value>& operands, std::vector<value_view>& ke
   if (ints) {
     std::array<std::int64_t, 64> local;  // a short list sorts without allocating
     std::vector<std::int64_t> heap;
-    if (operands.size() > local.size()) heap.resize(operands.size());
-    const std::span<std::int64_t> sorted =
-        heap.empty() ? std::span<std::int64_t>(local.data(), operands.size()) : std::span<std::int64_t>(heap);
-    for (std::size_t i = 0; i < operands.size(); ++i) sorted[i] = std::get<std::int64_t>(operands[i]);
-    std::sort(sorted.begin(), sorted.end());
-    const auto end = std::unique(sorted.begin(), sorted.end());
-    for (auto it = sorted.begin(); it != end; ++it) keys.emplace_back(std::in_place_type<std::int64_t>, *it);
+    const auto get = [&](std::size_t i) { return std::get<std::int64_t>(operands[i]); };
+    for (const std::int64_t k : sorted_distinct(operands.size(), get, local, heap)) {
+      keys.emplace_back(std::in_place_type<std::int64_t>, k);
+    }
     return;
   }
   for (const value& v : operands) keys.push_back(as_view(v));
@@ -274,16 +272,11 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
       std::vector<value_view> keys;
       keys.reserve(best->operands.size());
       sorted_keys(best->operands, keys);
-      // The keys' families walked together (append_equal_each), into one
-      // list: sorted by key below when key order is asked.
-      if (test == nullptr) {  // nothing to test: straight into the result
-        t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return out; });
-        examined = out.size();
-      } else {
-        std::vector<const void*> found;
-        t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return found; });
-        for (const void* e : found) consider(e);
-      }
+      // The keys' families walked together (append_equal_each), into the
+      // result, then tested: sorted by key below when key order is asked.
+      t.append_equal_each(best->field, keys, [&](std::size_t) -> std::vector<const void*>& { return out; });
+      examined = out.size();
+      if (test != nullptr) std::erase_if(out, [&](const void* e) { return !evaluate(info, *test, e); });
     }
   } else if (range) {
     // In the index's own direction: the forward walk, whatever order is asked.
@@ -298,12 +291,8 @@ result<std::vector<const void*>> select(const table_base& t, const where_node* w
   // No entity is listed twice: an inq walks each distinct operand once, and
   // operands that differ (by compare_for_order) name different keys of the
   // field (with_lookup_key), so each entity sits in one walked run. Sorted
-  // only when key order is asked, and not when the walk gave it: one key
-  // of the primary key, or its distinct keys in order (an integer key
-  // orders as sorted_keys sorts).
-  const bool in_key_order = best != nullptr && best->field == info.primary_key &&
-                            (best->kind == op::eq || info.fields[info.primary_key].type == field_type::int64);
-  if (key_order && !in_key_order) t.sort_by_key(out);
+  // only when key order is asked (hits already in order cost one pass).
+  if (key_order && (best == nullptr || best->kind != op::eq || best->field != info.primary_key)) t.sort_by_key(out);
   if (plan != nullptr) {
     plan->model = info.name;
     plan->index = best != nullptr ? info.fields[best->field].name
