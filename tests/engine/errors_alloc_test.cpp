@@ -168,12 +168,15 @@ TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
   EXPECT_GT(failures, 3);
 }
 
-// A plain create records nothing for undo: when the copy it returns cannot
-// be made, the entity stays, and the key counter stays past it. Restoring
-// the counter once made the next create collide with it (an assertion).
-// Within a transaction with an update observer, an update whose event
-// cannot be copied is undone by the rollback: its undo entry comes first.
-TEST(WriteOutOfMemory, ANextCreateTakesAFreshKeyAndARollbackUndoesAnUpdate) {
+// A plain create records nothing for undo, so a create that runs out of
+// memory must leave nothing stored: its returned copy is made before the
+// entity is stored (made after, the entity stayed while the caller saw a
+// throw). The key counter stays past the key it took: restoring it once
+// made the next create collide (an assertion). Within a transaction with an
+// update observer, an update whose event cannot be copied is undone by the
+// rollback: its undo entry comes first.
+TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnUpdate) {
+  long failures = 0;
   for (long k = 1;; ++k) {
     SCOPED_TRACE(k);
     shop::store db;
@@ -186,11 +189,14 @@ TEST(WriteOutOfMemory, ANextCreateTakesAFreshKeyAndARollbackUndoesAnUpdate) {
       threw = true;
     }
     fail_at = 0;
+    EXPECT_EQ(db.size<Customer>(), threw ? 0u : 1u);
+    failures += threw ? 1 : 0;
     auto next = db.repo<Customer>().create({.name = "next"});
     ASSERT_TRUE(next) << next.error().message();
     EXPECT_TRUE(db.repo<Customer>().exists(next->id));
     if (!threw) break;
   }
+  EXPECT_GT(failures, 1) << "the copy's allocation was among those failed";
   for (long k = 1;; ++k) {
     SCOPED_TRACE(k);
     shop::store db;

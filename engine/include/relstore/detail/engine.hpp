@@ -1,5 +1,4 @@
-// engine<S>: the relation engine behind store<S>, a thin facade over its
-// jobs, each in its own header:
+// engine<S>: the relation engine behind store<S>, a thin facade over its jobs, each in its own header:
 //   storage.hpp      the typed tables (Boost.MultiIndex) and their type-erased view
 //   query.hpp        planning, where, order, paging (run-time, shared with datasets)
 //   materialize.hpp  rows, includes and projection
@@ -189,10 +188,8 @@ class engine {
   // Each write is all or nothing: on an error the journal undoes whatever it
   // changed (and restores the key counters), so the store is exactly as it
   // was. A write that succeeds outside a transaction commits at once, which
-  // delivers its events.
-
-  // create and create_all return copies of the entities stored; insert and
-  // insert_all only their keys.
+  // delivers its events. create and create_all return copies of the entities
+  // stored; insert and insert_all only their keys.
   template <class M>
   result<M> create(M&& e) {
     return create_as<M>(std::move(e), copy_out<M>);
@@ -493,14 +490,16 @@ class engine {
   static constexpr auto key_out = [](const M& stored) { return stored.*member_pointer<M, pk<M>>; };
   // Keys, then parents in other models, checked before the write starts:
   // a create refused for them marks no journal, undoes nothing and does not
-  // count as a write (a view stays valid). out(stored) is the result.
+  // count as a write (a view stays valid). The result, out(e), is made before
+  // e (keyed by then) is stored: running out of memory stores nothing.
   template <class M, class Out>
   auto create_as(std::type_identity_t<M>&& e, Out out) -> result<std::invoke_result_t<Out, const M&>> {
     detail::prefetch_families(st_, e);
     if (auto keys = detail::check_insert_keys(st_, e); !keys) return std::move(keys).error();
     if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
-    return guarded(false,
-                   [&] { return detail::create(st_, std::move(e)).transform([&](const M* n) { return out(*n); }); });
+    auto made = out(std::as_const(e));
+    return guarded(
+        false, [&] { return detail::create(st_, std::move(e)).transform([&](const M*) { return std::move(made); }); });
   }
   // Runs one write all or nothing. `midway`: the write may fail after it changed
   // something (recorded for undo even outside a transaction); one that fails only
