@@ -17,6 +17,9 @@ void make_room(std::vector<T>& v, std::size_t more) {
   if (need > v.capacity()) v.reserve(std::max(need, 2 * v.capacity()));
 }
 
+// Whether deleting a parent of r deletes its children with it.
+bool cascades(const relation_info& r) { return is_parent_side(r.kind) && r.policy == on_delete::cascade; }
+
 // Model m's share of a plan being built. An entity can reach doomed[m] twice
 // only from two sources (the roots and a cascade, or two cascades): a
 // cascade's families are disjoint (each child has one parent) and its
@@ -56,7 +59,7 @@ bool cascades_back(const registry& reg, std::size_t model, delete_plan& plan) {
     todo.pop_back();
     for (const std::size_t ri : reg.has_many_from(m)) {
       const relation_info& r = reg.relations()[ri];
-      if (r.policy != on_delete::cascade) continue;
+      if (!cascades(r)) continue;
       if (r.child == model) return true;
       if (!plan.reached[r.child]) {
         plan.reached[r.child] = 1;
@@ -137,7 +140,7 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
     std::vector<unsigned char>& sources = plan.tracked;  // counted, then kept as 0 or 1
     sources[model] = 1;
     for (const auto& r : reg.relations()) {
-      if (is_parent_side(r.kind) && r.policy == on_delete::cascade) ++sources[r.child];
+      if (cascades(r)) ++sources[r.child];
     }
     for (auto& s : sources) s = s >= 2 ? 1 : 0;
   }
@@ -151,7 +154,7 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
   auto add_children = [&](std::size_t m, std::size_t from, std::size_t to) {
     for (const std::size_t ri : reg.has_many_from(m)) {
       const relation_info* r = &reg.relations()[ri];
-      if (r->policy != on_delete::cascade) continue;
+      if (!cascades(*r)) continue;
       doomed_ref cd = doomed(r->child);
       for_each_family(*tables[r->child], r->child_key, tables[m]->info().fields[r->parent_key], plan.doomed[m], from,
                       to, plan, [&](std::size_t, std::span<const void* const> family) {
@@ -192,7 +195,7 @@ result<void> plan_delete(const registry& reg, const table_base* const* tables, s
   }
   // Judges the end state relation by relation, in declaration order.
   for (const auto& r : reg.relations()) {
-    if (!is_parent_side(r.kind) || r.policy == on_delete::cascade) continue;
+    if (!is_parent_side(r.kind) || cascades(r)) continue;
     const table_base& parents = *tables[r.parent];
     const table_base& children = *tables[r.child];
     if (plan.doomed[r.parent].empty()) continue;
