@@ -456,6 +456,9 @@ TEST_F(EntityView, DebugBuildsCatchAVisitThatWrites) {
   EXPECT_THROW((void)db_.repo<Order>().visit_by_ids(all_ids, write), misuse);
   EXPECT_EQ(calls, 1u) << "visit_by_ids: caught at the first write";
   calls = 0;
+  EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).visit_by_ids(all_ids, write), misuse);
+  EXPECT_EQ(calls, 1u) << "a constrained visit_by_ids: caught at the first write";
+  calls = 0;
   EXPECT_THROW((void)db_.repo<Customer>().related<"orders">(ada_).for_each_unordered(write), misuse);
   EXPECT_EQ(calls, 1u) << "for_each_unordered: caught at the first write";
   // Regression: a constrained visit did not check, on either of its paths.

@@ -231,6 +231,33 @@ TEST_F(Inq, VisitByIdsGivesWhatAnInqOnTheKeyGivesInKeyOrder) {
   }
 }
 
+// On a constrained repository: only this parent's children, through a
+// required foreign key and a nullable one (an order without a coupon is no
+// coupon's), the same rows as the view's visit with an inq on the key.
+TEST_F(Inq, AConstrainedVisitByIdsGivesOnlyItsParentsChildren) {
+  std::vector<std::int64_t> keys;
+  for (std::int64_t k = -3; k < 260; k += 3) keys.push_back(k);  // every parent's orders, and keys naming nothing
+  keys.push_back(keys[10]);                                      // a repeat
+  for (const std::int64_t c : customers) {
+    auto mine = db.repo<Customer>().related<"orders">(c);
+    ids_t seen;
+    const std::size_t visited = mine.visit_by_ids(keys, [&](const Order& o) { seen.push_back(o.id); });
+    const ids_t want = expected([&](const Order& o) { return o.customerId == c && listed(keys, o.id); });
+    ASSERT_FALSE(want.empty());
+    EXPECT_EQ(seen, want) << "customer " << c;
+    EXPECT_EQ(visited, want.size());
+    ids_t visited_by_filter;
+    (void)mine.visit(filter<Order>{}.where(field(&Order::id).inq(keys)),
+                     [&](const Order& o) { visited_by_filter.push_back(o.id); });
+    EXPECT_EQ(seen, visited_by_filter);
+  }
+  for (const std::int64_t k : coupons) {
+    ids_t seen;
+    (void)db.repo<Coupon>().related<"orders">(k).visit_by_ids(keys, [&](const Order& o) { seen.push_back(o.id); });
+    EXPECT_EQ(seen, expected([&](const Order& o) { return o.couponId == k && listed(keys, o.id); })) << "coupon " << k;
+  }
+}
+
 TEST_F(Inq, VisitByIdsTakesStringKeysAndHandsOverTheStoredEntities) {
   ASSERT_TRUE(db.repo<Account>().insert({.code = "ac"}));
   for (const char* t : {"t3", "t1", "t2"}) ASSERT_TRUE(db.repo<Session>().insert({.token = t, .accountCode = "ac"}));
@@ -247,6 +274,13 @@ TEST_F(Inq, VisitByIdsTakesStringKeysAndHandsOverTheStoredEntities) {
   EXPECT_EQ(where[1],
             &*db.repo<Session>().view(filter<Session>{}.where(field(&Session::token) == "t3")).value().begin())
       << "the stored entity, not a copy";
+  // Past 64 keys, sorted on the heap (as pointers to the caller's strings).
+  std::vector<std::string> many;
+  for (int i = 0; i < 100; ++i) many.push_back(i % 3 == 0 ? "t2" : std::string(40, 'x') + std::to_string(i));
+  many.push_back("t3");
+  seen.clear();
+  EXPECT_EQ(db.repo<Session>().visit_by_ids(many, [&](const Session& s) { seen.push_back(s.token); }), 2u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"t2", "t3"}));
 }
 
 }  // namespace

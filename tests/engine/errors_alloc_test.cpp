@@ -349,6 +349,33 @@ TEST(UpdateById, OneEntityAllocatesNothing) {
   EXPECT_EQ(made, 0);
 }
 
+// visit_by_ids sorts up to 64 keys on the stack, string keys as pointers to
+// the caller's: a read of many string keys allocates nothing (it once
+// copied every key to the heap to sort them).
+TEST(VisitByIds, StringKeysAllocateNothing) {
+  shop::store db;
+  ASSERT_TRUE(db.repo<shop::Account>().insert({.code = "ac"}));
+  std::vector<std::string> keys;
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(std::string(30, 'k') + std::to_string(39 - i));
+    ASSERT_TRUE(db.repo<shop::Session>().insert({.token = keys.back(), .accountCode = "ac"}));
+  }
+  keys.push_back(keys.front());
+  keys.push_back(std::string(30, 'z'));  // names nothing
+  std::string last;
+  last.reserve(64);
+  bool in_order = true;
+  const long before = allocations;
+  const std::size_t visited = db.repo<shop::Session>().visit_by_ids(keys, [&](const shop::Session& s) {
+    in_order = in_order && last < s.token;
+    last = s.token;  // within the capacity reserved
+  });
+  const long made = allocations - before;
+  EXPECT_EQ(visited, 40u);
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(made, 0);
+}
+
 // Regression: the cascade planner reserved its doomed lists to exactly
 // their new size for each parent, so deleting n parents reallocated (and
 // copied) those lists n times: quadratic in the number of parents.

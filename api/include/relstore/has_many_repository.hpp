@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +23,7 @@
 #include "relstore/delete_report.hpp"
 #include "relstore/detail/errors.hpp"
 #include "relstore/detail/json_filter.hpp"
+#include "relstore/detail/key_batch.hpp"
 #include "relstore/detail/where.hpp"
 #include "relstore/entity_view.hpp"
 #include "relstore/error.hpp"
@@ -151,6 +153,16 @@ class has_many_repository {
   template <class Fn>
   requires std::invocable<Fn&, const C&> std::size_t for_each_unordered(Fn&& fn)
   const { return eng().template visit_children_unordered<R>(child_key_, eng().reading(fn)); }
+
+  // repository::visit_by_ids on this parent's children: a key naming no
+  // child of this parent (another parent's, or nothing) is passed over.
+  // REQUIRES: fn does not write to the store (checked in Debug builds).
+  template <class Fn>
+  requires std::invocable<Fn&, const C&> std::size_t visit_by_ids(std::span<const key_type> ids, Fn&& fn)
+  const {
+    return detail::visit_keys<C>(
+        ids, [&](const key_type& k) { return mine(k); }, eng().reading(fn));
+  }
 
   // not_found if there is no such child of this parent.
   result<C> find_by_id(const key_type& id) const {
