@@ -3,7 +3,6 @@
 // catastrophic patterns.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -165,12 +164,10 @@ TEST_F(Regexp, ALongPatternIsCappedAtTheSameBoundAsAnyOther) {
   EXPECT_EQ(relstore::detail::regexp_state_bound(4096, 2000), 100'000'000u);
   const std::string tail(3900, 'z');
   auto victim = orders.create({.customerId = data.ada.id, .note = std::string(2000, 'a') + "b"}).value();
-  const auto start = std::chrono::steady_clock::now();
+  // Capped, this takes ~1 s in Release and ~30 s under ASan+UBSan on an idle
+  // 2-core VM; ctest's 300 s timeout is the hang guard (a 60 s clock check
+  // here once failed with a build running beside it).
   auto found = orders.find(filter<Order>{}.where(field(&Order::note).regexp("^(a+)+$|" + tail)));
-  // A hang guard, not a speed test: uncapped, this match would not end. Capped,
-  // it takes ~1 s in Release and ~30 s under ASan+UBSan on an idle 2-core VM;
-  // 60 s was exceeded once with a build running beside it.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(240));
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().code, errc::limit_exceeded);
   ASSERT_TRUE(orders.delete_by_id(victim.id));

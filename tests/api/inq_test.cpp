@@ -252,9 +252,14 @@ TEST_F(Inq, AConstrainedVisitByIdsGivesOnlyItsParentsChildren) {
     EXPECT_EQ(seen, visited_by_filter);
   }
   for (const std::int64_t k : coupons) {
+    auto mine = db.repo<Coupon>().related<"orders">(k);
     ids_t seen;
-    (void)db.repo<Coupon>().related<"orders">(k).visit_by_ids(keys, [&](const Order& o) { seen.push_back(o.id); });
+    (void)mine.visit_by_ids(keys, [&](const Order& o) { seen.push_back(o.id); });
     EXPECT_EQ(seen, expected([&](const Order& o) { return o.couponId == k && listed(keys, o.id); })) << "coupon " << k;
+    ids_t visited_by_filter;
+    (void)mine.visit(filter<Order>{}.where(field(&Order::id).inq(keys)),
+                     [&](const Order& o) { visited_by_filter.push_back(o.id); });
+    EXPECT_EQ(seen, visited_by_filter) << "coupon " << k;
   }
 }
 

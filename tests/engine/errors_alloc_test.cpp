@@ -168,41 +168,58 @@ TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
   EXPECT_GT(failures, 3);
 }
 
-// A plain create records nothing for undo, so a create that runs out of
-// memory must leave nothing stored: its returned copy is made before the
-// entity is stored (made after, the entity stayed while the caller saw a
-// throw). The key counter stays past the key it took: restoring it once
-// made the next create collide (an assertion). Within a transaction with an
-// update observer, an update whose event cannot be copied is undone by the
-// rollback: its undo entry comes first.
+// A store holding Ada (a 40-character name), with an observer counting
+// Customer events. Not movable: the observer points into it.
+struct observed_ada {
+  shop::store db;
+  Customer ada = db.repo<Customer>().create({.name = std::string(40, 'a')}).value();
+  int events = 0;
+  relstore::subscription sub = db.on<Customer>([this](const relstore::event<Customer>&) { ++events; });
+};
+
+// A create that runs out of memory leaves nothing stored, with or without
+// an observer: its returned copy is made before the entity links (made
+// after, the entity stayed while the caller saw a throw), and an observed
+// create records its insert, so that an event copy that throws is undone
+// (it stayed, its key not taken: the next create collided, an assertion).
+// Within a transaction with an update observer, an update whose event
+// cannot be copied is undone by the rollback: its undo entry comes first.
 TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnUpdate) {
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    shop::store db;
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      (void)db.repo<Customer>().create({.name = std::string(40, 'a')});
-    } catch (const std::bad_alloc&) {
-      threw = true;
+  for (const bool observed : {false, true}) {
+    SCOPED_TRACE(observed ? "observed" : "not observed");
+    long failures = 0;
+    for (long k = 1;; ++k) {
+      SCOPED_TRACE(k);
+      shop::store db;
+      int events = 0;
+      relstore::subscription sub;
+      if (observed) sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
+      Customer c{.name = std::string(40, 'a')};  // its own allocation not among those failed
+      bool threw = false;
+      allocations = 0;
+      fail_at = k;
+      try {
+        (void)db.repo<Customer>().create(std::move(c));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      fail_at = 0;
+      EXPECT_EQ(db.size<Customer>(), threw ? 0u : 1u);
+      EXPECT_EQ(events, observed && !threw ? 1 : 0);
+      failures += threw ? 1 : 0;
+      auto next = db.repo<Customer>().create({.name = "next"});
+      ASSERT_TRUE(next) << next.error().message();
+      EXPECT_TRUE(db.repo<Customer>().exists(next->id));
+      if (!threw) break;
     }
-    fail_at = 0;
-    EXPECT_EQ(db.size<Customer>(), threw ? 0u : 1u);
-    failures += threw ? 1 : 0;
-    auto next = db.repo<Customer>().create({.name = "next"});
-    ASSERT_TRUE(next) << next.error().message();
-    EXPECT_TRUE(db.repo<Customer>().exists(next->id));
-    if (!threw) break;
+    EXPECT_GE(failures, observed ? 2 : 1) << "the copy's allocation (and the event's) among those failed";
   }
-  EXPECT_GT(failures, 1) << "the copy's allocation was among those failed";
   for (long k = 1;; ++k) {
     SCOPED_TRACE(k);
-    shop::store db;
-    const auto ada = db.repo<Customer>().create({.name = std::string(40, 'a')}).value();
-    int events = 0;
-    auto sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
+    observed_ada w;
+    shop::store& db = w.db;
+    const Customer& ada = w.ada;
+    const int& events = w.events;
     bool threw = false;
     {
       auto tx = db.begin();
@@ -220,6 +237,36 @@ TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnU
     EXPECT_EQ(events, 0);
     if (!threw) break;
   }
+}
+
+// An observed update of one entity records it even outside a transaction:
+// an event copy that runs out of memory after the write is undone (it once
+// left the entity changed, its event lost, while the caller saw a throw).
+TEST(WriteOutOfMemory, AnObservedUpdateWhoseEventCannotBeCopiedIsUndone) {
+  long failures = 0;
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    observed_ada w;
+    shop::store& db = w.db;
+    const Customer& ada = w.ada;
+    const int& events = w.events;
+    const auto rename = relstore::patch<Customer>{}.set(&Customer::name, std::string(40, 'b'));
+    const auto only_ada = relstore::field(&Customer::id) == ada.id;
+    bool threw = false;
+    allocations = 0;
+    fail_at = k;
+    try {
+      (void)db.repo<Customer>().update_all(rename, only_ada);
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    EXPECT_EQ(db.repo<Customer>().find_by_id(ada.id).value().name, threw ? ada.name : std::string(40, 'b'));
+    EXPECT_EQ(events, threw ? 0 : 1);
+    failures += threw ? 1 : 0;
+    if (!threw) break;
+  }
+  EXPECT_GE(failures, 2);
 }
 
 // Regression: a checked update_each copies each entity before its fn runs;

@@ -178,8 +178,7 @@ class engine {
 #ifndef NDEBUG
       RELSTORE_ASSERT(writes_.value() == writes, "relstore: a visit's fn wrote to the store");
 #else
-      (void)this;
-      (void)writes;
+      (void)this, (void)writes;
 #endif
     };
   }
@@ -208,7 +207,8 @@ class engine {
   }
   template <class M, class Make>
   result<void> update(std::span<const void* const> targets, Make&& make) {
-    return guarded(targets.size() > 1, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
+    const bool midway = targets.size() > 1 || tab<M>().observed(event_kind::updated);  // an event copy may throw
+    return guarded(midway, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
   // Runs write(), a write of stored entity `e`, and returns e as it stands
   // after it, read before the write commits: an observer its events wake
@@ -356,7 +356,6 @@ class engine {
       return plan.roots;
     });
   }
-
   // Runs `steps`, several writes through this engine, as one write: all or
   // nothing, committed (events delivered) once at the end.
   template <class F>
@@ -488,18 +487,20 @@ class engine {
   static constexpr auto copy_out = [](const M& stored) { return stored; };
   template <class M>
   static constexpr auto key_out = [](const M& stored) { return stored.*member_pointer<M, pk<M>>; };
-  // Keys, then parents in other models, checked before the write starts:
-  // a create refused for them marks no journal, undoes nothing and does not
-  // count as a write (a view stays valid). The result, out(e), is made before
-  // e (keyed by then) is stored: running out of memory stores nothing.
+  // Keys, then parents in other models, checked before the write starts: a
+  // refused create marks no journal, undoes nothing and is not a write (a view
+  // stays valid). out(e) is made after every check, before e links; an observed
+  // create records its insert: out of memory (an event's copy too) stores nothing.
   template <class M, class Out>
   auto create_as(std::type_identity_t<M>&& e, Out out) -> result<std::invoke_result_t<Out, const M&>> {
     detail::prefetch_families(st_, e);
     if (auto keys = detail::check_insert_keys(st_, e); !keys) return std::move(keys).error();
     if (const detail::dangling d = detail::dangling_before_create(st_, e)) return detail::dangling_error<S>(d);
-    auto made = out(std::as_const(e));
-    return guarded(
-        false, [&] { return detail::create(st_, std::move(e)).transform([&](const M*) { return std::move(made); }); });
+    std::optional<std::invoke_result_t<Out, const M&>> made;
+    return guarded(tab<M>().observed(event_kind::created), [&] {
+      return detail::create(st_, std::move(e), [&](const M& keyed) { made.emplace(out(keyed)); })
+          .transform([&](const M*) { return std::move(*made); });
+    });
   }
   // Runs one write all or nothing. `midway`: the write may fail after it changed
   // something (recorded for undo even outside a transaction); one that fails only

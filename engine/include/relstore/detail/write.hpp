@@ -186,8 +186,10 @@ dangling dangling_before_create(const storage<S>& st, const M& e) {
 // of self relations, so every create reports a dangling key in the same
 // order. A rejected insert changes nothing.
 // `e` is taken by rvalue reference: each hop of a create moves nothing.
-template <class S, class M>
-result<const M*> insert_checked(storage<S>& st, M&& e, std::uint64_t parents) {
+// before_link(e) runs once every check has passed, before e is linked.
+template <class S, class M, class BeforeLink = void (*)(const M&)>
+result<const M*> insert_checked(
+    storage<S>& st, M&& e, std::uint64_t parents, BeforeLink&& before_link = [](const M&) {}) {
   constexpr std::size_t pk = storage<S>::template pk<M>;
   constexpr std::uint64_t others = foreign_keys_to_others<S, M>;
   auto& t = st.template tab<M>();
@@ -195,6 +197,7 @@ result<const M*> insert_checked(storage<S>& st, M&& e, std::uint64_t parents) {
     if (auto r = check_parents(st, e, parents & others); !r) return std::move(r).error();
     if (auto r = check_parents(st, e, parents & ~others); !r) return std::move(r).error();
   }
+  before_link(std::as_const(e));
   const M* node = t.insert(std::move(e));
   // An automatic key is the counter's next: observing it takes it.
   if constexpr (std::remove_reference_t<decltype(t)>::auto_key) t.keys().observe(node->*member_pointer<M, pk>);
@@ -210,10 +213,10 @@ result<const M*> insert_one(storage<S>& st, M&& e) {
 }
 
 // A create after check_insert_keys(st, e) passed and
-// dangling_before_create(st, e) found nothing.
-template <class S, class M>
-result<const M*> create(storage<S>& st, M&& e) {
-  return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>);
+// dangling_before_create(st, e) found nothing; before_link as insert_checked's.
+template <class S, class M, class BeforeLink>
+result<const M*> create(storage<S>& st, M&& e, BeforeLink&& before_link) {
+  return insert_checked(st, std::move(e), ~foreign_keys_to_others<S, M>, before_link);
 }
 
 // In order: an element may reference an earlier one or itself. Returns
