@@ -168,6 +168,22 @@ TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
   EXPECT_GT(failures, 3);
 }
 
+// Runs write() with this thread's k-th allocation failing; whether it threw
+// std::bad_alloc.
+template <class Write>
+bool out_of_memory_at(long k, Write&& write) {
+  allocations = 0;
+  fail_at = k;
+  bool threw = false;
+  try {
+    write();
+  } catch (const std::bad_alloc&) {
+    threw = true;
+  }
+  fail_at = 0;
+  return threw;
+}
+
 // A store holding Ada (a 40-character name), with an observer counting
 // Customer events. Not movable: the observer points into it.
 struct observed_ada {
@@ -195,15 +211,7 @@ TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnU
       relstore::subscription sub;
       if (observed) sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
       Customer c{.name = std::string(40, 'a')};  // its own allocation not among those failed
-      bool threw = false;
-      allocations = 0;
-      fail_at = k;
-      try {
-        (void)db.repo<Customer>().create(std::move(c));
-      } catch (const std::bad_alloc&) {
-        threw = true;
-      }
-      fail_at = 0;
+      const bool threw = out_of_memory_at(k, [&] { (void)db.repo<Customer>().create(std::move(c)); });
       EXPECT_EQ(db.size<Customer>(), threw ? 0u : 1u);
       EXPECT_EQ(events, observed && !threw ? 1 : 0);
       failures += threw ? 1 : 0;
@@ -217,24 +225,16 @@ TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnU
   for (long k = 1;; ++k) {
     SCOPED_TRACE(k);
     observed_ada w;
-    shop::store& db = w.db;
-    const Customer& ada = w.ada;
-    const int& events = w.events;
     bool threw = false;
     {
-      auto tx = db.begin();
-      allocations = 0;
-      fail_at = k;
-      try {
-        (void)db.repo<Customer>().update_by_id(ada.id, relstore::patch<Customer>{}.set(&Customer::name, "Bea"));
-      } catch (const std::bad_alloc&) {
-        threw = true;
-      }
-      fail_at = 0;
+      auto tx = w.db.begin();
+      threw = out_of_memory_at(k, [&] {
+        (void)w.db.repo<Customer>().update_by_id(w.ada.id, relstore::patch<Customer>{}.set(&Customer::name, "Bea"));
+      });
       tx.rollback();
     }
-    EXPECT_EQ(db.repo<Customer>().find_by_id(ada.id).value().name, ada.name);
-    EXPECT_EQ(events, 0);
+    EXPECT_EQ(w.db.repo<Customer>().find_by_id(w.ada.id).value().name, w.ada.name);
+    EXPECT_EQ(w.events, 0);
     if (!threw) break;
   }
 }
@@ -247,22 +247,11 @@ TEST(WriteOutOfMemory, AnObservedUpdateWhoseEventCannotBeCopiedIsUndone) {
   for (long k = 1;; ++k) {
     SCOPED_TRACE(k);
     observed_ada w;
-    shop::store& db = w.db;
-    const Customer& ada = w.ada;
-    const int& events = w.events;
     const auto rename = relstore::patch<Customer>{}.set(&Customer::name, std::string(40, 'b'));
-    const auto only_ada = relstore::field(&Customer::id) == ada.id;
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      (void)db.repo<Customer>().update_all(rename, only_ada);
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
-    EXPECT_EQ(db.repo<Customer>().find_by_id(ada.id).value().name, threw ? ada.name : std::string(40, 'b'));
-    EXPECT_EQ(events, threw ? 0 : 1);
+    const auto only_ada = relstore::field(&Customer::id) == w.ada.id;
+    const bool threw = out_of_memory_at(k, [&] { (void)w.db.repo<Customer>().update_all(rename, only_ada); });
+    EXPECT_EQ(w.db.repo<Customer>().find_by_id(w.ada.id).value().name, threw ? w.ada.name : std::string(40, 'b'));
+    EXPECT_EQ(w.events, threw ? 0 : 1);
     failures += threw ? 1 : 0;
     if (!threw) break;
   }
