@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang (ASan, UBSan) and runs each for a
 # bounded time, seeded with its corpus (tests/fuzz/corpus/<target>, the golden
 # snapshots for load) and every input it ever crashed on.
-#   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import)
+#   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import;
+#   also rest, the REST router, not run by default: its build takes minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -17,6 +17,8 @@ int filter(const std::uint8_t* data, std::size_t size);
 int create_json(const std::uint8_t* data, std::size_t size);
 // Bytes as "schema\n---\ndocument" for import_json (a fixed schema when there is no separator).
 int import(const std::uint8_t* data, std::size_t size);
+// Bytes as REST requests, one per line, to the router of a small store (rest_fuzzer.cpp: built with relstore::rest).
+int rest(const std::uint8_t* data, std::size_t size);
 
 }  // namespace fuzz
 

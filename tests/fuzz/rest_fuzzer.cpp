@@ -1,0 +1,153 @@
+// Fuzz target: bytes as a sequence of REST requests, one per line
+// ("METHOD TARGET BODY", split at the first two spaces), sent to the router
+// of a small store. A first line "#clinic" or "#supplier" picks that schema
+// (has-many-through, has-one); any other input runs on the shop schema.
+// Besides not crashing, the router must keep its contract:
+// - no request is a 5xx (status_of: no user error is a 500; nothing here
+//   does I/O);
+// - a body is JSON (empty for 204), and an error body is LoopBack's, with
+//   the response's status in it; a 405 names the methods it takes;
+// - a request answered 4xx leaves the store exactly as it was;
+// - after every request, the store's snapshot loads back and verifies clean.
+#include <boost/json.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include <relstore/rest/router.hpp>
+#include <relstore/snapshot.hpp>
+#include <relstore/verify.hpp>
+
+#include "fuzz/fuzz_targets.hpp"
+#include "rest/clinic_backend.hpp"
+#include "rest/shop_backend.hpp"
+#include "rest/supplier_backend.hpp"
+
+namespace rest_fuzzer {
+namespace {
+
+// At most this many requests per input: a longer one says no more.
+constexpr int max_requests = 16;
+
+void expect(bool ok) {
+  if (!ok) std::abort();
+}
+
+void check_response(const relstore::rest::response& r) {
+  expect(r.status >= 200 && r.status < 500);
+  if (r.status == 204) {
+    expect(r.body.empty());
+    return;
+  }
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(r.body, ec);
+  expect(!ec);
+  if (r.status >= 400) {
+    const auto* e = v.is_object() ? v.as_object().if_contains("error") : nullptr;
+    expect(e != nullptr && e->is_object());
+    const auto* code = e->as_object().if_contains("statusCode");
+    expect(code != nullptr && code->is_int64() && code->as_int64() == static_cast<std::int64_t>(r.status));
+    const auto* message = e->as_object().if_contains("message");
+    expect(message != nullptr && message->is_string());
+  }
+  if (r.status == 405) expect(!r.allow.empty());
+}
+
+// The store's snapshot reads back and has no dangling key or duplicate.
+template <class Schema>
+void check_store(const relstore::store<Schema>& db) {
+  std::stringstream bytes;
+  expect(relstore::save(db, bytes).has_value());
+  auto data = relstore::read_snapshot(bytes);
+  expect(data.has_value());
+  expect(relstore::verify_dataset(*data).empty());
+}
+
+template <class Schema>
+void run(relstore::store<Schema>& db, std::string_view input) {
+  relstore::rest::store_backend<Schema> backend{db};
+  relstore::rest::router routes{backend};
+  for (int n = 0; n < max_requests && !input.empty(); ++n) {
+    const std::size_t eol = input.find('\n');
+    std::string_view line = input.substr(0, eol);
+    input = eol == std::string_view::npos ? std::string_view{} : input.substr(eol + 1);
+    if (line.starts_with('#')) continue;
+    const std::size_t a = line.find(' ');
+    const std::string_view method = line.substr(0, a);
+    std::string_view rest = a == std::string_view::npos ? std::string_view{} : line.substr(a + 1);
+    const std::size_t b = rest.find(' ');
+    const std::string_view target = rest.substr(0, b);
+    const std::string_view body = b == std::string_view::npos ? std::string_view{} : rest.substr(b + 1);
+    const relstore::store<Schema> before = db;
+    const relstore::rest::response r = routes.handle({method, target, body});
+    check_response(r);
+    if (r.status >= 400) expect(db == before);
+    check_store(db);
+  }
+}
+
+shop::store shop_world() {
+  using namespace shop;
+  store db;
+  auto ada = db.repo<Customer>().create({.name = "Ada", .email = "ada@x"}).value();
+  (void)db.repo<Customer>().create({.name = "Bob"}).value();
+  auto coupon = db.repo<Coupon>().create({.label = "C"}).value();
+  auto orders = db.repo<Customer>().related<"orders">(ada.id);
+  auto o1 = orders.create({.total = 1.5, .note = "first", .couponId = coupon.id}).value();
+  (void)orders.create({.total = 2, .note = "second"}).value();
+  (void)db.repo<Order>().related<"lines">(o1.id).create({.sku = "a", .qty = 2}).value();
+  auto boss = db.repo<Employee>().create({.name = "Boss"}).value();
+  (void)db.repo<Employee>().create({.name = "Staff", .managerId = boss.id}).value();
+  (void)db.repo<Account>().create({.code = "A"}).value();
+  (void)db.repo<Session>().create({.token = "t 1", .accountCode = "A", .active = true}).value();
+  return db;
+}
+
+clinic::store clinic_world() {
+  using namespace clinic;
+  store db;
+  auto p = db.repo<Patient>().create({.name = "Pat"}).value();
+  auto d = db.repo<Doctor>().create({.name = "Doc", .rank = 2}).value();
+  (void)db.repo<Doctor>().create({.name = "Spare"}).value();
+  (void)db.repo<Appointment>().create({.patientId = p.id, .doctorId = d.id, .day = "mon"}).value();
+  auto w = db.repo<Ward>().create({.name = "W"}).value();
+  auto n = db.repo<Nurse>().create({.name = "N"}).value();
+  (void)db.repo<Visit>().create({.wardId = w.id, .nurseId = n.id}).value();
+  return db;
+}
+
+suppliers::store supplier_world() {
+  using namespace suppliers;
+  store db;
+  auto s = db.repo<Supplier>().create({.name = "S"}).value();
+  (void)db.repo<Supplier>().create({.name = "T"}).value();
+  auto a = db.repo<Account>().create({.supplierId = s.id, .balance = 10}).value();
+  (void)db.repo<Ledger>().create({.accountId = a.id, .note = "l"}).value();
+  (void)db.repo<Badge>().create({.supplierId = s.id, .label = "b"}).value();
+  return db;
+}
+
+}  // namespace
+}  // namespace rest_fuzzer
+
+int fuzz::rest(const std::uint8_t* data, std::size_t size) {
+  using namespace rest_fuzzer;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  if (input.starts_with("#clinic\n")) {
+    auto db = clinic_world();
+    run(db, input);
+  } else if (input.starts_with("#supplier\n")) {
+    auto db = supplier_world();
+    run(db, input);
+  } else {
+    auto db = shop_world();
+    run(db, input);
+  }
+  return 0;
+}
+
+RELSTORE_FUZZ_ENTRY(rest)
