@@ -244,10 +244,15 @@ auto create_all(storage<S>& st, std::vector<M> es, Out out, const char* call)
 // change unless foreign keys are deferred).
 template <class M, class S>
 result<void> check_updated_value(const storage<S>& st, const M& old, const M& n) {
-  if constexpr (settings_of<M>().generated_key) {
-    constexpr std::size_t pk = storage<S>::template pk<M>;
-    if (n.*member_pointer<M, pk> != old.*member_pointer<M, pk>) {
-      return generated_key_given(info_of<M>(), view_of(n.*member_pointer<M, pk>));
+  constexpr std::size_t pk = storage<S>::template pk<M>;
+  const auto& key = n.*member_pointer<M, pk>;
+  if (key != old.*member_pointer<M, pk>) {
+    if constexpr (settings_of<M>().generated_key) return generated_key_given(info_of<M>(), view_of(key));
+    // No key a create refuses or reads as "assign one" (0, ""): a snapshot would not load it back.
+    if constexpr (storage<S>::template table_t<M>::auto_key) {
+      if (key == 0) return zero_key(info_of<M>(), view_of(old.*member_pointer<M, pk>));
+    } else {
+      if (key.empty()) return empty_key(info_of<M>());
     }
   }
   // A taken key is reported before children that block the change, as SQLite does.
