@@ -37,7 +37,9 @@ for t in "${targets[@]}"; do
     done
   fi
   echo "=== fuzz $t for ${seconds}s"
-  build/fuzz/tests/${t}_fuzzer "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
+  dict=()
+  if [[ -f tests/fuzz/$t.dict ]]; then dict=(-dict="tests/fuzz/$t.dict"); fi
+  build/fuzz/tests/${t}_fuzzer "$corpus" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
     -timeout=10 -artifact_prefix=build/fuzz/crashes/$t/ -print_final_stats=1 2>&1 | tail -n 12
   echo "fuzz $t: no crash in ${seconds}s (a crash would have stopped the run and failed this script)"
 done

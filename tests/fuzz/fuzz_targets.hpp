@@ -1,7 +1,8 @@
 // The fuzz targets: any bytes must give a result or a clean error, never a
 // crash, a leak, undefined behaviour or a hang. Each is a libFuzzer target
 // (built with RELSTORE_LIBFUZZER by scripts/fuzz.sh) and is replayed by
-// fuzz_regression_test on its seed corpus and kept crashes in every build.
+// fuzz_regression_test (rest: rest_test) on its seed corpus and kept
+// crashes in every build.
 #pragma once
 
 #include <cstddef>

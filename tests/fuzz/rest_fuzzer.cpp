@@ -8,15 +8,18 @@
 // - a body is JSON (empty for 204), and an error body is LoopBack's, with
 //   the response's status in it; a 405 names the methods it takes;
 // - a request answered 4xx leaves the store exactly as it was;
-// - after every request, the store's snapshot loads back and verifies clean.
+// - after the last request, the store's snapshot reads back and verifies
+//   clean.
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <relstore/rest/router.hpp>
 #include <relstore/snapshot.hpp>
@@ -33,62 +36,83 @@ namespace {
 // At most this many requests per input: a longer one says no more.
 constexpr int max_requests = 16;
 
-void expect(bool ok) {
-  if (!ok) std::abort();
+// Stops the program, saying which rule the request broke (the request is
+// empty for the store's final check).
+void expect(bool ok, const char* rule, std::string_view request = {}) {
+  if (ok) return;
+  std::fprintf(stderr, "rest_fuzzer: %s: %.*s\n", rule, static_cast<int>(request.size()), request.data());
+  std::abort();
 }
 
-void check_response(const relstore::rest::response& r) {
-  expect(r.status >= 200 && r.status < 500);
-  if (r.status == 204) {
-    expect(r.body.empty());
-    return;
-  }
+// Whether r keeps the router's contract; else the rule it breaks.
+const char* broken_rule(const relstore::rest::response& r) {
+  if (r.status < 200 || r.status >= 500) return "a status outside 2xx-4xx";
+  if (r.status == 204) return r.body.empty() ? nullptr : "a 204 with a body";
+  if (r.status == 405 && r.allow.empty()) return "a 405 without the methods allowed";
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(r.body, ec);
-  expect(!ec);
-  if (r.status >= 400) {
-    const auto* e = v.is_object() ? v.as_object().if_contains("error") : nullptr;
-    expect(e != nullptr && e->is_object());
-    const auto* code = e->as_object().if_contains("statusCode");
-    expect(code != nullptr && code->is_int64() && code->as_int64() == static_cast<std::int64_t>(r.status));
-    const auto* message = e->as_object().if_contains("message");
-    expect(message != nullptr && message->is_string());
+  if (ec) return "a body that is no JSON";
+  if (r.status < 400) return nullptr;
+  const auto* e = v.is_object() ? v.as_object().if_contains("error") : nullptr;
+  if (e == nullptr || !e->is_object()) return "an error body without an error object";
+  const auto* code = e->as_object().if_contains("statusCode");
+  if (code == nullptr || !code->is_int64() || code->as_int64() != static_cast<std::int64_t>(r.status)) {
+    return "an error body whose statusCode is not the status";
   }
-  if (r.status == 405) expect(!r.allow.empty());
+  const auto* message = e->as_object().if_contains("message");
+  if (message == nullptr || !message->is_string()) return "an error body without a message";
+  return nullptr;
 }
 
 // The store's snapshot reads back and has no dangling key or duplicate.
 template <class Schema>
 void check_store(const relstore::store<Schema>& db) {
   std::stringstream bytes;
-  expect(relstore::save(db, bytes).has_value());
+  expect(relstore::save(db, bytes).has_value(), "the store does not save");
   auto data = relstore::read_snapshot(bytes);
-  expect(data.has_value());
-  expect(relstore::verify_dataset(*data).empty());
+  expect(data.has_value(), "the store's snapshot does not read back");
+  expect(relstore::verify_dataset(*data).empty(), "the store's snapshot does not verify");
 }
 
+// One request per line until the input or max_requests ends.
 template <class Schema>
-void run(relstore::store<Schema>& db, std::string_view input) {
-  relstore::rest::store_backend<Schema> backend{db};
-  relstore::rest::router routes{backend};
+void run(relstore::store<Schema>& db, relstore::rest::router& routes, std::string_view input) {
   for (int n = 0; n < max_requests && !input.empty(); ++n) {
     const std::size_t eol = input.find('\n');
-    std::string_view line = input.substr(0, eol);
+    const std::string_view line = input.substr(0, eol);
     input = eol == std::string_view::npos ? std::string_view{} : input.substr(eol + 1);
     if (line.starts_with('#')) continue;
     const std::size_t a = line.find(' ');
     const std::string_view method = line.substr(0, a);
-    std::string_view rest = a == std::string_view::npos ? std::string_view{} : line.substr(a + 1);
+    const std::string_view rest = a == std::string_view::npos ? std::string_view{} : line.substr(a + 1);
     const std::size_t b = rest.find(' ');
     const std::string_view target = rest.substr(0, b);
     const std::string_view body = b == std::string_view::npos ? std::string_view{} : rest.substr(b + 1);
     const relstore::store<Schema> before = db;
     const relstore::rest::response r = routes.handle({method, target, body});
-    check_response(r);
-    if (r.status >= 400) expect(db == before);
-    check_store(db);
+    const char* rule = broken_rule(r);
+    expect(rule == nullptr, rule, line);
+    expect(r.status < 400 || db == before, "a 4xx that changed the store", line);
   }
+  check_store(db);
 }
+
+// A schema's world, built once, and the store, backend and router the
+// requests go to: the store is reset to the world before each input (the
+// router's route table and OpenAPI document are built once).
+template <class Schema>
+struct harness {
+  const relstore::store<Schema> world;
+  relstore::store<Schema> db = world;
+  relstore::rest::store_backend<Schema> backend{db};
+  relstore::rest::router routes{backend};
+
+  explicit harness(relstore::store<Schema> w) : world(std::move(w)) {}
+  void serve(std::string_view input) {
+    db = world;
+    run(db, routes, input);
+  }
+};
 
 shop::store shop_world() {
   using namespace shop;
@@ -138,14 +162,14 @@ int fuzz::rest(const std::uint8_t* data, std::size_t size) {
   using namespace rest_fuzzer;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   if (input.starts_with("#clinic\n")) {
-    auto db = clinic_world();
-    run(db, input);
+    static harness<clinic::schema> h{clinic_world()};
+    h.serve(input);
   } else if (input.starts_with("#supplier\n")) {
-    auto db = supplier_world();
-    run(db, input);
+    static harness<suppliers::schema> h{supplier_world()};
+    h.serve(input);
   } else {
-    auto db = shop_world();
-    run(db, input);
+    static harness<shop::schema> h{shop_world()};
+    h.serve(input);
   }
   return 0;
 }
