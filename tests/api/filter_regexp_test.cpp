@@ -163,14 +163,17 @@ TEST_F(Regexp, ALongPatternIsCappedAtTheSameBoundAsAnyOther) {
   EXPECT_EQ(relstore::detail::regexp_state_bound(8, 40), 102'560u);  // Boost's own: 40*8*8 + 1e5
   EXPECT_EQ(relstore::detail::regexp_state_bound(4096, 2000), 100'000'000u);
   const std::string tail(3900, 'z');
+#ifndef RELSTORE_TEST_ASAN
+  // Capped, this takes ~2 s in Release and 30-55 s under ASan+UBSan (CI's
+  // longest test there), so it runs in the plain builds only; under the
+  // sanitizers ACatastrophicPatternIsStoppedAtTheBoundAndReported takes the
+  // same give-up path. ctest's 300 s timeout is the hang guard.
   auto victim = orders.create({.customerId = data.ada.id, .note = std::string(2000, 'a') + "b"}).value();
-  // Capped, this takes ~1 s in Release and ~30 s under ASan+UBSan on an idle
-  // 2-core VM; ctest's 300 s timeout is the hang guard (a 60 s clock check
-  // here once failed with a build running beside it).
   auto found = orders.find(filter<Order>{}.where(field(&Order::note).regexp("^(a+)+$|" + tail)));
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().code, errc::limit_exceeded);
   ASSERT_TRUE(orders.delete_by_id(victim.id));
+#endif
 
   auto needle = orders.create({.customerId = data.ada.id, .note = std::string(20'000, 'x') + "needle"}).value();
   EXPECT_EQ(ids(field(&Order::note).regexp("needle$|" + tail)), (ids_t{needle.id}));
