@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -74,27 +73,13 @@ void check_store(const relstore::store<Schema>& db) {
   expect(relstore::verify_dataset(*data).empty(), "the store's snapshot does not verify");
 }
 
-// One request per line until the input or max_requests ends.
-template <class Schema>
-void run(relstore::store<Schema>& db, relstore::rest::router& routes, std::string_view input) {
-  for (int n = 0; n < max_requests && !input.empty(); ++n) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input = eol == std::string_view::npos ? std::string_view{} : input.substr(eol + 1);
-    if (line.starts_with('#')) continue;
-    const std::size_t a = line.find(' ');
-    const std::string_view method = line.substr(0, a);
-    const std::string_view rest = a == std::string_view::npos ? std::string_view{} : line.substr(a + 1);
-    const std::size_t b = rest.find(' ');
-    const std::string_view target = rest.substr(0, b);
-    const std::string_view body = b == std::string_view::npos ? std::string_view{} : rest.substr(b + 1);
-    const relstore::store<Schema> before = db;
-    const relstore::rest::response r = routes.handle({method, target, body});
-    const char* rule = broken_rule(r);
-    expect(rule == nullptr, rule, line);
-    expect(r.status < 400 || db == before, "a 4xx that changed the store", line);
-  }
-  check_store(db);
+// The part of `s` before the first `sep` (all of it if none); `s` keeps
+// what follows the separator.
+std::string_view take_until(std::string_view& s, char sep) {
+  const std::size_t at = s.find(sep);
+  const std::string_view head = s.substr(0, at);
+  s = at == std::string_view::npos ? std::string_view{} : s.substr(at + 1);
+  return head;
 }
 
 // A schema's world, built once, and the store, backend and router the
@@ -108,9 +93,23 @@ struct harness {
   relstore::rest::router routes{backend};
 
   explicit harness(relstore::store<Schema> w) : world(std::move(w)) {}
+
+  // One request per line until the input or max_requests ends.
   void serve(std::string_view input) {
     db = world;
-    run(db, routes, input);
+    for (int n = 0; n < max_requests && !input.empty(); ++n) {
+      const std::string_view line = take_until(input, '\n');
+      if (line.starts_with('#')) continue;
+      std::string_view rest = line;
+      const std::string_view method = take_until(rest, ' ');
+      const std::string_view target = take_until(rest, ' ');
+      const relstore::store<Schema> before = db;
+      const relstore::rest::response r = routes.handle({method, target, rest});
+      const char* rule = broken_rule(r);
+      expect(rule == nullptr, rule, line);
+      expect(r.status < 400 || db == before, "a 4xx that changed the store", line);
+    }
+    check_store(db);
   }
 };
 
