@@ -218,6 +218,14 @@ std::string where_parsing_stops(std::string_view text, const json::parse_options
 
 }  // namespace
 
+bool is_json_object(std::string_view text) {
+  std::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = max_json_depth;
+  const json::value v = json::parse(json::string_view(text.data(), text.size()), ec, json::storage_ptr(), opt);
+  return !ec && v.is_object();
+}
+
 result<json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
                                json::storage_ptr sp) {
   std::error_code ec;

@@ -33,16 +33,8 @@ unsigned status_of(const error& e) {
       return 409;
     case errc::foreign_key_violation:
     case errc::constraint_violation:
+    case errc::invalid_argument:
       return 422;
-    case errc::invalid_argument: {
-      // parse_json's and parse_object_json's words for text that is no
-      // JSON object (json_value.cpp, json_filter.cpp): malformed, not wrong.
-      const std::string m = e.message();
-      if (m.find(" is not valid JSON") != std::string::npos || m.find(" must be a JSON object") != std::string::npos) {
-        return 400;
-      }
-      return 422;
-    }
     case errc::invalid_filter:
     case errc::limit_exceeded:
       return 400;
@@ -93,10 +85,12 @@ response error_response(unsigned status, std::string_view message, std::string_v
   return r;
 }
 
-response error_response(const error& e) {
+response error_response(const error& e, std::string_view body) {
   std::string code(to_string(e.code));
   for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return error_response(status_of(e), e.message(), code);
+  // Decided by the body, never by the message, which can quote it.
+  const bool malformed = e.code == errc::invalid_argument && !body.empty() && !detail::is_json_object(body);
+  return error_response(malformed ? 400 : status_of(e), e.message(), code);
 }
 
 // ------------------------------------------------------------------ targets
@@ -288,18 +282,19 @@ response json_ok(unsigned status, std::string body) {
   return r;
 }
 
-response count_of(const result<std::size_t>& n) {
-  if (!n) return error_response(n.error());
+// `body`: the request's, for a write that reads one (error_response).
+response count_of(const result<std::size_t>& n, std::string_view body = {}) {
+  if (!n) return error_response(n.error(), body);
   return json_ok(200, "{\"count\":" + std::to_string(*n) + "}");
 }
 
-response entity(unsigned status, result<std::string> r) {
-  if (!r) return error_response(r.error());
+response entity(unsigned status, result<std::string> r, std::string_view body = {}) {
+  if (!r) return error_response(r.error(), body);
   return json_ok(status, std::move(*r));
 }
 
-response no_content(const result<void>& r) {
-  if (!r) return error_response(r.error());
+response no_content(const result<void>& r, std::string_view body = {}) {
+  if (!r) return error_response(r.error(), body);
   response out;
   out.status = 204;
   return out;
@@ -439,12 +434,13 @@ response router::model_route(const parsed& p, std::size_t model) {
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
     if (auto no = p.unread()) return *no;
-    return entity(201, backend_->create(model, p.body));
+    return entity(201, backend_->create(model, p.body), p.body);
   }
   if (p.method == "PATCH") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
     return count_of(p.json_param("where").and_then(
-        [&](const std::string& where) { return backend_->update_all(model, where, p.body); }));
+                        [&](const std::string& where) { return backend_->update_all(model, where, p.body); }),
+                    p.body);
   }
   return method_not_allowed(p.method, p.target, "GET, POST, PATCH");
 }
@@ -457,8 +453,8 @@ response router::item_route(const parsed& p, std::size_t model, const value& id)
   if (p.method == "PATCH" || p.method == "PUT" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method != "DELETE")) return *no;
     if (auto no = p.unread()) return *no;
-    if (p.method == "PATCH") return no_content(backend_->update_by_id(model, id, p.body));
-    if (p.method == "PUT") return no_content(backend_->replace_by_id(model, id, p.body));
+    if (p.method == "PATCH") return no_content(backend_->update_by_id(model, id, p.body), p.body);
+    if (p.method == "PUT") return no_content(backend_->replace_by_id(model, id, p.body), p.body);
     return no_content(backend_->delete_by_id(model, id));
   }
   return method_not_allowed(p.method, p.target, "GET, PATCH, PUT, DELETE");
@@ -478,14 +474,15 @@ response router::relation_route(const parsed& p, const value& id, std::size_t re
   if (p.method == "POST") {
     if (auto no = refuse(options_.read_only, p.method, p.body, true)) return *no;
     if (auto no = p.unread()) return *no;
-    return entity(201, backend_->related_create(relation, id, p.body));
+    return entity(201, backend_->related_create(relation, id, p.body), p.body);
   }
   if (p.method == "PATCH" || p.method == "DELETE") {
     if (auto no = refuse(options_.read_only, p.method, p.body, p.method == "PATCH")) return *no;
     return count_of(p.json_param("where").and_then([&](const std::string& where) {
       if (p.method == "PATCH") return backend_->related_patch(relation, id, where, p.body);
       return backend_->related_delete(relation, id, where);
-    }));
+    }),
+                    p.body);
   }
   return method_not_allowed(p.method, p.target, "GET, POST, PATCH, DELETE");
 }

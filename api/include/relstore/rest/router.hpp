@@ -71,8 +71,7 @@ struct router_options {
 // The HTTP status of a store error: not_found 404; already_exists and
 // restrict_violation 409; foreign_key_violation, constraint_violation
 // (a changed foreign key) and invalid_argument (an unknown property, a
-// value of the wrong type, a missing required field) 422, but an
-// invalid_argument for text that is no JSON object 400; invalid_filter and
+// value of the wrong type, a missing required field) 422; invalid_filter and
 // limit_exceeded 400; key_space_exhausted 409; anything else (I/O, schema,
 // snapshot) 500. No user error is a 500.
 unsigned status_of(const error& e);
@@ -81,7 +80,10 @@ std::string_view status_name(unsigned status);
 // A response with LoopBack's error body. `code` is a stable upper-case
 // word: the errc's name for a store error ("FOREIGN_KEY_VIOLATION").
 response error_response(unsigned status, std::string_view message, std::string_view code);
-response error_response(const error& e);
+// `body`: the request body the failed call read, if any. An
+// invalid_argument is then 400 when the body is no JSON object (malformed
+// text, an array), whatever the message says; otherwise status_of(e).
+response error_response(const error& e, std::string_view body = {});
 
 class router {
  public:

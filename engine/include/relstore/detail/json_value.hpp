@@ -28,6 +28,11 @@ inline constexpr std::string_view beyond_double_range = "is a number beyond the 
 result<boost::json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
                                       boost::json::storage_ptr sp = {});
 
+// Whether `text` is one JSON object by parse_json's syntax and depth limit
+// (a repeated key, which parse_json refuses, does not matter here): the
+// REST router's test of a malformed body (400) against a refused one (422).
+bool is_json_object(std::string_view text);
+
 // A JSON scalar as a value; nullopt, with the reason in *why (when not
 // null), for arrays, objects, integers beyond int64 and numbers beyond a
 // double's range (1e400).
