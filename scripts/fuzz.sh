@@ -4,6 +4,10 @@
 # snapshots for load) and every input it ever crashed on.
 #   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import;
 #   also rest, the REST router, not run by default: its build takes minutes)
+# The targets are built in build/fuzz (-O1, configured here), or in the build
+# tree RELSTORE_FUZZ_BUILD names, which must be configured with
+# RELSTORE_FUZZ=ON: CI runs them from its sanitizer build (scripts/test.sh
+# asan), Debug and slower per input, but without compiling the library again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -11,18 +15,24 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=(load filter create_json import)
 scripts/deps.sh
-# -O1 with line tables only, as libFuzzer's documentation builds fuzz targets:
-# reports keep file:line, and the build takes a fraction of -O2 -g's time.
-cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
-  -DCMAKE_C_COMPILER=clang -DRELSTORE_FUZZ=ON -DRELSTORE_BUILD_TESTS=ON -DRELSTORE_BUILD_TOOLS=OFF \
-  -DRELSTORE_INSTALL=OFF -DRELSTORE_WERROR="${RELSTORE_WERROR:-OFF}" >/dev/null
-cmake --build build/fuzz --target "${targets[@]/%/_fuzzer}"
+build=${RELSTORE_FUZZ_BUILD:-build/fuzz}
+if [[ -z ${RELSTORE_FUZZ_BUILD:-} ]]; then
+  # -O1 with line tables only, as libFuzzer's documentation builds fuzz targets:
+  # reports keep file:line, and the build takes a fraction of -O2 -g's time.
+  cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+    -DCMAKE_C_COMPILER=clang -DRELSTORE_FUZZ=ON -DRELSTORE_BUILD_TESTS=ON -DRELSTORE_BUILD_TOOLS=OFF \
+    -DRELSTORE_INSTALL=OFF -DRELSTORE_WERROR="${RELSTORE_WERROR:-OFF}" >/dev/null
+elif ! grep -q '^RELSTORE_FUZZ:BOOL=ON$' "$build/CMakeCache.txt" 2>/dev/null; then
+  echo "scripts/fuzz.sh: RELSTORE_FUZZ_BUILD=$build is not a build configured with -DRELSTORE_FUZZ=ON" >&2
+  exit 2
+fi
+cmake --build "$build" --target "${targets[@]/%/_fuzzer}"
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in "${targets[@]}"; do
-  corpus=build/fuzz/corpus/$t
-  mkdir -p "$corpus" build/fuzz/crashes/$t
+  corpus=$build/corpus/$t
+  mkdir -p "$corpus" "$build/crashes/$t"
   if [[ -d tests/fuzz/corpus/$t ]]; then cp tests/fuzz/corpus/$t/* "$corpus"/; fi
   if [[ -d tests/fuzz/regressions/$t ]]; then find tests/fuzz/regressions/$t -type f -exec cp {} "$corpus"/ \;; fi
   if [[ $t == load ]]; then
@@ -39,7 +49,7 @@ for t in "${targets[@]}"; do
   echo "=== fuzz $t for ${seconds}s"
   dict=()
   if [[ -f tests/fuzz/$t.dict ]]; then dict=(-dict="tests/fuzz/$t.dict"); fi
-  build/fuzz/tests/${t}_fuzzer "$corpus" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
-    -timeout=10 -artifact_prefix=build/fuzz/crashes/$t/ -print_final_stats=1 2>&1 | tail -n 12
+  "$build/tests/${t}_fuzzer" "$corpus" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -timeout=10 -artifact_prefix="$build/crashes/$t/" -print_final_stats=1 2>&1 | tail -n 12
   echo "fuzz $t: no crash in ${seconds}s (a crash would have stopped the run and failed this script)"
 done

@@ -17,8 +17,11 @@ case "$flavor" in
   # library and tests where GCC's release build does not look.
   # The benchmark harness is built and smoke-tested by the release build
   # only: under ASan it cost CI about two minutes for code outside the library.
+  # It also builds the libFuzzer targets (RELSTORE_FUZZ), which CI runs from
+  # it (RELSTORE_FUZZ_BUILD=build/asan scripts/fuzz.sh).
   asan)
-    args+=(-DCMAKE_BUILD_TYPE=Debug -DRELSTORE_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang)
+    args+=(-DCMAKE_BUILD_TYPE=Debug -DRELSTORE_SANITIZE=ON -DRELSTORE_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
+      -DCMAKE_C_COMPILER=clang)
     bench=OFF
     ;;
   # Clang without sanitizers, for a local check.
