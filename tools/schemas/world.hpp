@@ -5,6 +5,7 @@
 //   Player --items (cascade)--> Item --enchantments (cascade)--> Enchantment
 #pragma once
 
+#include <relstore/extern_tables.hpp>
 #include <relstore/relstore.hpp>
 
 #include <cstdint>
@@ -61,3 +62,8 @@ using schema = relstore::schema<relstore::models<Zone, Guild, Player, Item, Ench
 using store = relstore::store<schema>;
 
 }  // namespace world
+
+// The world's tables are compiled once, in world.cpp, for the three tools'
+// translation units that use the store.
+RELSTORE_EXTERN_TABLES(world::schema, world::Zone, world::Guild, world::Player, world::Item, world::Enchantment)
+RELSTORE_EXTERN_MODELS(world::Zone, world::Guild, world::Player, world::Item, world::Enchantment)
