@@ -5,9 +5,12 @@
 #   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import;
 #   also rest, the REST router, not run by default: its build takes minutes)
 # The targets are built in build/fuzz (-O1, configured here), or in the build
-# tree RELSTORE_FUZZ_BUILD names, which must be configured with
-# RELSTORE_FUZZ=ON: CI runs them from its sanitizer build (scripts/test.sh
-# asan), Debug and slower per input, but without compiling the library again.
+# tree RELSTORE_FUZZ_BUILD names (relative to the repository's root), which
+# must be configured with RELSTORE_FUZZ=ON: CI runs them from its sanitizer
+# build (scripts/test.sh asan), Debug and slower per input (the load target
+# does about 20 inputs a second there: a smoke run past its seeds, not a
+# search; run build/fuzz for minutes for that), without compiling the
+# library again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -23,7 +26,7 @@ if [[ -z ${RELSTORE_FUZZ_BUILD:-} ]]; then
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
     -DCMAKE_C_COMPILER=clang -DRELSTORE_FUZZ=ON -DRELSTORE_BUILD_TESTS=ON -DRELSTORE_BUILD_TOOLS=OFF \
     -DRELSTORE_INSTALL=OFF -DRELSTORE_WERROR="${RELSTORE_WERROR:-OFF}" >/dev/null
-elif ! grep -q '^RELSTORE_FUZZ:BOOL=ON$' "$build/CMakeCache.txt" 2>/dev/null; then
+elif ! grep -qiE '^RELSTORE_FUZZ:BOOL=(ON|1|TRUE|YES|Y)$' "$build/CMakeCache.txt" 2>/dev/null; then
   echo "scripts/fuzz.sh: RELSTORE_FUZZ_BUILD=$build is not a build configured with -DRELSTORE_FUZZ=ON" >&2
   exit 2
 fi

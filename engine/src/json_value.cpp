@@ -21,6 +21,13 @@ namespace json = boost::json;
 
 namespace {
 
+// The syntax every JSON input is read with (parse_json, is_json_object).
+json::parse_options json_parse_options() {
+  json::parse_options opt;
+  opt.max_depth = max_json_depth;
+  return opt;
+}
+
 // The first key that appears twice in one object of `text`, which is valid
 // JSON. Boost.JSON keeps the last of them silently; relstore refuses them.
 // Keys are views into `text` unless written with an escape (then decoded);
@@ -220,17 +227,15 @@ std::string where_parsing_stops(std::string_view text, const json::parse_options
 
 bool is_json_object(std::string_view text) {
   std::error_code ec;
-  json::parse_options opt;
-  opt.max_depth = max_json_depth;
-  const json::value v = json::parse(json::string_view(text.data(), text.size()), ec, json::storage_ptr(), opt);
+  const json::value v =
+      json::parse(json::string_view(text.data(), text.size()), ec, json::storage_ptr(), json_parse_options());
   return !ec && v.is_object();
 }
 
 result<json::value> parse_json(std::string_view text, errc code, function_ref<std::string()> what,
                                json::storage_ptr sp) {
   std::error_code ec;
-  json::parse_options opt;
-  opt.max_depth = max_json_depth;
+  const json::parse_options opt = json_parse_options();
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec, std::move(sp), opt);
   if (ec) return make_error(code, what() + " is not valid JSON: " + ec.message() + where_parsing_stops(text, opt));
   // Boost.JSON drops all but the last of a repeated key: fewer keys kept

@@ -330,6 +330,9 @@ TEST_F(Router, MalformedBodyIs400ByTheBodyNotTheMessage) {
       EXPECT_EQ(code_of(r), "INVALID_ARGUMENT");
     }
   }
+  // Well-formed but refused: 422. Deeper than the parser's limit: malformed.
+  EXPECT_EQ(call("POST", "/customers", R"({"name":"a","name":"b"})").status, 422u);
+  EXPECT_EQ(call("POST", "/customers", "{\"name\":" + std::string(70, '[') + std::string(70, ']') + "}").status, 400u);
   EXPECT_EQ(db.size<Customer>(), 2u);
   EXPECT_EQ(db.size<Order>(), 2u);
 }

@@ -482,7 +482,7 @@ response router::relation_route(const parsed& p, const value& id, std::size_t re
       if (p.method == "PATCH") return backend_->related_patch(relation, id, where, p.body);
       return backend_->related_delete(relation, id, where);
     }),
-                    p.body);
+                    p.method == "PATCH" ? std::string_view(p.body) : std::string_view());
   }
   return method_not_allowed(p.method, p.target, "GET, POST, PATCH, DELETE");
 }

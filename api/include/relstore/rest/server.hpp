@@ -34,8 +34,9 @@
 // theirs 431, and either closes the connection; a request not received
 // within idle_timeout is 408 and closes the connection (an idle one is
 // closed without a word); malformed HTTP is
-// answered 400 and closes that connection only; a body that is not JSON is
-// 415. No browser page from another origin may call it unless
+// answered 400 and closes that connection only; a body sent as another
+// Content-Type than JSON is 415 (a malformed JSON body is the router's 400).
+// No browser page from another origin may call it unless
 // server_options::cors_origin names that origin. Read-only mode is the
 // router's (router_options::read_only).
 #pragma once
