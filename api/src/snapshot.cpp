@@ -10,19 +10,6 @@
 #include "relstore/detail/snapshot_file.hpp"
 
 namespace relstore {
-namespace {
-
-// The whole stream, read in blocks (an istreambuf_iterator costs a virtual
-// call per byte). Errors: io_error.
-result<std::string> read_all(std::istream& in) {
-  std::string bytes;
-  char block[1 << 16];
-  while (in.read(block, sizeof block) || in.gcount() > 0) bytes.append(block, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
-  return bytes;
-}
-
-}  // namespace
 
 namespace detail {
 
@@ -53,9 +40,7 @@ result<column_store> load_columns(const std::filesystem::path& path, const load_
   return read_snapshot_file(path, nullptr, options.fs ? *options.fs : default_file_system());
 }
 
-result<column_store> load_columns(std::istream& in) {
-  return read_all(in).and_then([](const std::string& bytes) { return decode_snapshot(bytes, nullptr); });
-}
+result<column_store> load_columns(std::istream& in) { return read_snapshot_stream(in, nullptr); }
 
 }  // namespace detail
 
@@ -73,10 +58,8 @@ result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header
 }
 
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header) {
-  return read_all(in).and_then([&](const std::string& bytes) {
-    return detail::decode_snapshot(bytes, header).transform([](detail::column_store c) {
-      return detail::dataset_access::make(std::move(c));
-    });
+  return detail::read_snapshot_stream(in, header).transform([](detail::column_store c) {
+    return detail::dataset_access::make(std::move(c));
   });
 }
 

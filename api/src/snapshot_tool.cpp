@@ -14,6 +14,7 @@
 #include <iostream>
 #include <iterator>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -96,6 +97,7 @@ constexpr command commands[] = {
 
 constexpr std::string_view overview =
     "Works on any relstore snapshot: the file describes its own schema.\n"
+    "A FILE, A, B or INPUT of - is standard input (one of them).\n"
     "Run relstore-snapshot COMMAND --help for a command's options.\n\n"
     "exit codes: 0 good, 1 a problem found (or the operation failed; diff: the files differ),\n"
     "2 a usage error (diff: trouble)\n";
@@ -254,9 +256,20 @@ class tool {
   // Whether progress may be drawn: stderr is a terminal.
   bool on_terminal() const { return &err_ == &std::cerr && ::isatty(STDERR_FILENO) != 0; }
 
+  // A snapshot operand: a file, or "-" for standard input, read as a stream.
+  // (A path naming a FIFO or device stays refused at once: a hostile "file"
+  // must not block the tool; standard input is what the user chose to pipe.)
   result<dataset> read(const std::string& file, snapshot_header* header = nullptr) {
-    busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + file);
+    busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + (file == "-" ? "standard input" : file));
+    if (file == "-") return take_stdin().and_then([&] { return read_snapshot(in_, header); });
     return read_snapshot(file, header);
+  }
+
+  // Standard input is one stream: one operand may name it.
+  result<void> take_stdin() {
+    if (stdin_used_) return make_error(errc::invalid_argument, "standard input (-) can be read once");
+    stdin_used_ = true;
+    return {};
   }
 
   result<void> write(const dataset& data, const std::string& file, save_options o = {}) {
@@ -337,18 +350,22 @@ class tool {
     return exit_ok;
   }
 
-  // Reads an import input: "-" is standard input.
+  // Reads an import input: a file, or "-" for standard input.
   result<std::string> read_input(const std::string& path) {
-    if (path != "-") {
-      return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
-        return std::string(bytes.view());
-      });
+    if (path == "-") return take_stdin().and_then([&] { return read_text(in_, "standard input"); });
+    return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
+      return std::string(bytes.view());
+    });
+  }
+
+  static result<std::string> read_text(std::istream& in, const std::string& name) {
+    try {
+      std::string text(std::istreambuf_iterator<char>(in), {});
+      if (in.bad()) return make_error(errc::io_error, "cannot read " + name);
+      return text;
+    } catch (const std::bad_alloc&) {
+      return make_error(errc::io_error, "cannot read " + name + ": it does not fit in memory");
     }
-    if (stdin_used_) return make_error(errc::invalid_argument, "standard input (-) can be read once");
-    stdin_used_ = true;
-    std::string text(std::istreambuf_iterator<char>(in_), {});
-    if (in_.bad()) return make_error(errc::io_error, "cannot read standard input");
-    return text;
   }
 
   int import(const std::vector<std::string>& args) {

@@ -162,6 +162,11 @@ result<snapshot_header> check_envelope_header(std::string_view front, std::uint6
   return out;
 }
 
+std::uint64_t declared_payload_length(std::string_view front) {
+  RELSTORE_ASSERT(front.size() >= snapshot_header_size, "declared_payload_length: a front shorter than the header");
+  return get64(reinterpret_cast<const unsigned char*>(front.data()) + 32);
+}
+
 result<snapshot_header> check_envelope(const char* data, std::size_t size) {
   auto out = check_envelope_header({data, std::min<std::size_t>(size, snapshot_header_size)}, size);
   if (out && crc32c(data + snapshot_header_size, size - snapshot_header_size) != out->payload_crc) {

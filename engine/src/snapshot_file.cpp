@@ -1,6 +1,10 @@
 // A snapshot as bytes and as a file.
 #include "relstore/detail/snapshot_file.hpp"
 
+#include <algorithm>
+#include <istream>
+#include <limits>
+#include <new>
 #include <ostream>
 
 #include "relstore/detail/codec.hpp"
@@ -35,6 +39,34 @@ result<void> write_snapshot_file(const column_store& data, const std::filesystem
                                  file_system& fs) {
   column_store_rows rows(data);
   return write_snapshot_file(rows, path, format, fs);
+}
+
+result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* header) {
+  std::string bytes(snapshot_header_size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(snapshot_header_size));
+  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.size() < snapshot_header_size) return check_envelope_header(bytes, bytes.size()).error();
+  const std::uint64_t declared =
+      std::min(declared_payload_length(bytes), std::numeric_limits<std::uint64_t>::max() - snapshot_header_size - 1);
+  if (auto h = check_envelope_header(bytes, snapshot_header_size + declared); !h) return std::move(h).error();
+  try {
+    char block[1 << 16];
+    for (std::uint64_t want = declared + 1; want > 0 && in;) {
+      in.read(block, static_cast<std::streamsize>(std::min<std::uint64_t>(want, sizeof block)));
+      bytes.append(block, static_cast<std::size_t>(in.gcount()));
+      want -= static_cast<std::uint64_t>(in.gcount());
+    }
+  } catch (const std::bad_alloc&) {
+    return make_error(errc::io_error, "cannot read the snapshot stream: its payload of " + std::to_string(declared) +
+                                          " bytes does not fit in memory");
+  }
+  if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
+  if (bytes.size() - snapshot_header_size > declared) {
+    return make_error(errc::snapshot_corrupt, "the stream goes on past the " + std::to_string(declared) +
+                                                  " payload bytes its header declares (trailing bytes)");
+  }
+  return decode_snapshot(bytes, header);
 }
 
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,13 +25,20 @@ struct outcome {
   std::string out, err;
 };
 
-outcome run(std::vector<std::string> args) {
+// `input`: the bytes on standard input.
+outcome run(std::vector<std::string> args, const std::string& input = {}) {
   args.insert(args.begin(), "relstore-snapshot");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
+  std::istringstream in(input);
   std::ostringstream out, err;
-  const int code = relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), out, err);
+  const int code = relstore::run_snapshot_tool(static_cast<int>(argv.size()), argv.data(), in, out, err);
   return {code, out.str(), err.str()};
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
 }
 
 class SnapshotToolInProcess : public ::testing::Test {
@@ -67,6 +76,36 @@ TEST_F(SnapshotToolInProcess, EachCommandRunsAndExitsAsDocumented) {
   auto sql = run({"export-sql", file_});
   EXPECT_EQ(sql.code, 0);
   EXPECT_NE(sql.out.find("CREATE TABLE \"Order\""), std::string::npos);
+}
+
+// A save piped in (curl ... | relstore-snapshot verify -) is read as the file is.
+TEST_F(SnapshotToolInProcess, MinusIsStandardInputForAnySnapshotOperand) {
+  const std::string bytes = bytes_of(file_);
+  for (const auto& cmd : {std::vector<std::string>{"info"}, {"verify"}, {"dump", "--model", "Order"}, {"export-sql"}}) {
+    auto with_file = cmd, with_stdin = cmd;
+    with_file.insert(with_file.begin() + 1, file_);
+    with_stdin.insert(with_stdin.begin() + 1, "-");
+    const outcome want = run(with_file), got = run(with_stdin, bytes);
+    EXPECT_EQ(got.code, 0) << cmd[0] << ": " << got.err;
+    std::string named = want.out;  // info and verify name their file
+    for (auto at = named.find(file_); at != std::string::npos; at = named.find(file_))
+      named.replace(at, file_.size(), "-");
+    EXPECT_EQ(got.out, named) << cmd[0];
+  }
+  EXPECT_EQ(run({"diff", "-", file_}, bytes).code, 0);
+  const std::string text = (dir_.path() / "piped.txt.snap").string();
+  ASSERT_EQ(run({"convert", "-", "-o", text, "--format", "text"}, bytes).code, 0);
+  EXPECT_EQ(run({"diff", file_, text}).code, 0);
+
+  auto twice = run({"diff", "-", "-"}, bytes);
+  EXPECT_EQ(twice.code, 2) << twice.err;
+  EXPECT_NE(twice.err.find("standard input (-) can be read once"), std::string::npos) << twice.err;
+  auto damaged = run({"verify", "-"}, bytes.substr(0, bytes.size() - 1));
+  EXPECT_EQ(damaged.code, 1);
+  EXPECT_NE(damaged.err.find("snapshot_corrupt"), std::string::npos) << damaged.err;
+  auto longer = run({"verify", "-"}, bytes + "junk");
+  EXPECT_EQ(longer.code, 1);
+  EXPECT_NE(longer.err.find("(trailing bytes)"), std::string::npos) << longer.err;
 }
 
 TEST_F(SnapshotToolInProcess, AProblemIsExitOneWithTheCodeAndMessageOnStderr) {

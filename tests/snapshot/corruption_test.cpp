@@ -7,8 +7,11 @@
 
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/array_wrapper.hpp>
+#include <cstdint>
 #include <cstring>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 #include <relstore/snapshot.hpp>
@@ -128,6 +131,70 @@ TEST(Corruption, TrailingBytesAreRejected) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
   EXPECT_NE(r.error().message().find("trailing"), std::string::npos) << r.error().message();
+}
+
+// Hands out `head`, then 'x' for ever, counting the bytes it handed out.
+class endless_buf : public std::streambuf {
+ public:
+  explicit endless_buf(std::string head) : head_(std::move(head)) {}
+  std::size_t handed_out = 0;
+
+ protected:
+  int_type underflow() override {
+    if (at_ < head_.size()) {
+      chunk_.assign(head_, at_, 4096);
+      at_ += chunk_.size();
+    } else {
+      chunk_.assign(4096, 'x');
+    }
+    handed_out += chunk_.size();
+    setg(chunk_.data(), chunk_.data(), chunk_.data() + chunk_.size());
+    return traits_type::to_int_type(chunk_[0]);
+  }
+
+ private:
+  std::string head_, chunk_;
+  std::size_t at_ = 0;
+};
+
+// Regression: a stream was read to its end before its header was looked
+// at, so an endless one (a pipe that never closes) was read until memory ran
+// out, and std::bad_alloc crossed the API.
+TEST(Corruption, AnEndlessStreamIsReadNoFurtherThanItsHeaderDeclares) {
+  const std::string good = saved_bytes(small_store());
+  endless_buf buf(good);
+  std::istream in(&buf);
+  store target;
+  auto r = relstore::load(target, in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message().find("(trailing bytes)"), std::string::npos) << r.error().message();
+  EXPECT_LE(buf.handed_out, good.size() + 2 * 4096);
+  EXPECT_EQ(target.size<Customer>(), 0u);
+}
+
+TEST(Corruption, AStreamThatIsNoSnapshotIsRefusedAfterItsHeader) {
+  std::istringstream in(std::string(100000, '{'));
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message().find("bad magic"), std::string::npos) << r.error().message();
+  EXPECT_EQ(in.tellg(), std::streampos(relstore::snapshot_header_size));
+}
+
+// A header (with its own checksum right) may claim any length: what is read
+// is what the stream holds, never what the header claims.
+TEST(Hostile, AStreamWhoseHeaderClaimsAnExabyteIsTruncatedNotAllocated) {
+  std::string bytes = saved_bytes(small_store());
+  const std::uint64_t claimed = std::uint64_t{1} << 60;
+  for (std::size_t i = 0; i < 8; ++i) bytes[32 + i] = static_cast<char>(claimed >> (8 * i));
+  const std::uint32_t crc = relstore::detail::crc32c(bytes.data(), 44);
+  for (std::size_t i = 0; i < 4; ++i) bytes[44 + i] = static_cast<char>(crc >> (8 * i));
+  std::istringstream in(bytes);
+  auto r = relstore::read_snapshot(in);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
+  EXPECT_NE(r.error().message().find("(truncated)"), std::string::npos) << r.error().message();
 }
 
 // Re-seals a damaged payload with a valid envelope: the parser itself must cope.

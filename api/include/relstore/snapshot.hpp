@@ -52,6 +52,10 @@ result<void> write_snapshot(const dataset& data, std::ostream& out, save_options
 // verify_dataset).
 result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header* header = nullptr,
                               load_options options = {});
+// From a stream (a pipe, standard input): the header, then the payload length
+// it declares and one byte more, which must not be there (snapshot_corrupt,
+// "trailing bytes"). A stream that is no snapshot is refused after 48 bytes,
+// and an endless one is not read to its end. Leaves `in` after the bytes read.
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header = nullptr);
 
 namespace detail {

@@ -32,6 +32,11 @@ result<snapshot_header> check_envelope(const char* data, std::size_t size);
 // a file of `size` bytes, from its first snapshot_header_size bytes (`front`).
 result<snapshot_header> check_envelope_header(std::string_view front, std::uint64_t size);
 
+// The payload length the header at `front` declares, unchecked: trust it
+// after check_envelope_header only. REQUIRES: front.size() >=
+// snapshot_header_size.
+std::uint64_t declared_payload_length(std::string_view front);
+
 // `payload` behind a valid envelope (tests and the fuzzer use it).
 std::string seal_snapshot(std::string_view payload, archive_format format);
 std::string seal_snapshot(std::string_view payload, archive_format format, std::uint32_t version);
