@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -97,7 +98,8 @@ constexpr command commands[] = {
 
 constexpr std::string_view overview =
     "Works on any relstore snapshot: the file describes its own schema.\n"
-    "A FILE, A, B or INPUT of - is standard input (one of them).\n"
+    "A FILE, A, B, INPUT, SCHEMA.json or SNAPSHOT of - is standard input (one per run);\n"
+    "-o - is refused (snapshots are written to files).\n"
     "Run relstore-snapshot COMMAND --help for a command's options.\n\n"
     "exit codes: 0 good, 1 a problem found (or the operation failed; diff: the files differ),\n"
     "2 a usage error (diff: trouble)\n";
@@ -261,15 +263,27 @@ class tool {
   // must not block the tool; standard input is what the user chose to pipe.)
   result<dataset> read(const std::string& file, snapshot_header* header = nullptr) {
     busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + (file == "-" ? "standard input" : file));
-    if (file == "-") return take_stdin().and_then([&] { return read_snapshot(in_, header); });
+    if (file == "-") return read_snapshot(in_, header);  // once: stdin_once
     return read_snapshot(file, header);
   }
 
-  // Standard input is one stream: one operand may name it.
-  result<void> take_stdin() {
-    if (stdin_used_) return make_error(errc::invalid_argument, "standard input (-) can be read once");
-    stdin_used_ = true;
-    return {};
+  // An import INPUT's path: MODEL=PATH's PATH, else the input itself.
+  static std::string input_path(const std::string& input) {
+    const auto eq = input.find('=');
+    return eq != std::string::npos && eq > 0 ? input.substr(eq + 1) : input;
+  }
+
+  // Standard input is one stream: a usage error, before anything is read,
+  // when more than one of `paths` is "-".
+  std::optional<int> stdin_once(const std::vector<std::string>& paths) {
+    if (std::count(paths.begin(), paths.end(), "-") <= 1) return std::nullopt;
+    return usage(command_, "standard input (-) can be read once, and more than one operand names it");
+  }
+
+  // A snapshot is written to a file (renamed into place), never to standard output.
+  std::optional<int> not_stdout(const std::string& out) {
+    if (out != "-") return std::nullopt;
+    return usage(command_, "-o - : a snapshot is written to a file, not to standard output");
   }
 
   result<void> write(const dataset& data, const std::string& file, save_options o = {}) {
@@ -350,21 +364,19 @@ class tool {
     return exit_ok;
   }
 
-  // Reads an import input: a file, or "-" for standard input.
+  // Reads an import input: a file, or "-" for standard input (once: stdin_once).
   result<std::string> read_input(const std::string& path) {
-    if (path == "-") return take_stdin().and_then([&] { return read_text(in_, "standard input"); });
-    return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
-      return std::string(bytes.view());
-    });
-  }
-
-  static result<std::string> read_text(std::istream& in, const std::string& name) {
+    if (path != "-") {
+      return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
+        return std::string(bytes.view());
+      });
+    }
     try {
-      std::string text(std::istreambuf_iterator<char>(in), {});
-      if (in.bad()) return make_error(errc::io_error, "cannot read " + name);
+      std::string text(std::istreambuf_iterator<char>(in_), {});
+      if (in_.bad()) return make_error(errc::io_error, "cannot read standard input");
       return text;
     } catch (const std::bad_alloc&) {
-      return make_error(errc::io_error, "cannot read " + name + ": it does not fit in memory");
+      return make_error(errc::io_error, "cannot read standard input: it does not fit in memory");
     }
   }
 
@@ -378,7 +390,11 @@ class tool {
     std::vector<std::string> operands;
     if (auto stop = parse(args, o, {"INPUT"}, vm, operands, true)) return *stop;
     if (out.empty()) return usage(command_, "missing -o FILE");
+    if (auto stop = not_stdout(out)) return *stop;
     if (schema.empty() == schema_from.empty()) return usage(command_, "give one of --schema and --schema-from");
+    std::vector<std::string> named{schema, schema_from};
+    for (const auto& input : operands) named.push_back(input_path(input));
+    if (auto stop = stdin_once(named)) return *stop;
     // The inputs are text and the output a snapshot: an output that is an
     // input would replace it.
     auto is_output = [&](const std::string& path) -> std::optional<int> {
@@ -407,11 +423,10 @@ class tool {
     std::vector<import_source> sources;
     for (const auto& input : inputs) {
       import_source s;
-      std::string path = input;
-      if (auto eq = input.find('='); eq != std::string::npos && eq > 0) {
+      const std::string path = input_path(input);
+      if (path != input) {
         s.format = import_source::kind::csv;
-        s.model = input.substr(0, eq);
-        path = input.substr(eq + 1);
+        s.model = input.substr(0, input.size() - path.size() - 1);
       } else if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) {
         s.format = import_source::kind::csv;
         s.model = std::filesystem::path(path).stem().string();
@@ -442,6 +457,7 @@ class tool {
     std::vector<std::string> operands;
     if (auto stop = parse(args, o, {"FILE"}, vm, operands)) return *stop;
     if (out.empty()) return usage(command_, "missing -o OUT");
+    if (auto stop = not_stdout(out)) return *stop;
     save_options s;
     if (format == "binary") {
       s.format = archive_format::binary;
@@ -467,6 +483,7 @@ class tool {
     po::variables_map vm;
     std::vector<std::string> operands;
     if (auto stop = parse(args, o, {"A", "B"}, vm, operands)) return *stop;
+    if (auto stop = stdin_once(operands)) return *stop;
     if (format != "table" && format != "jsonl")
       return usage(command_, "unknown --format " + format + " (table or jsonl)");
     auto x = read(operands[0]);
@@ -559,7 +576,6 @@ class tool {
   std::ostream& out_;
   std::ostream& err_;
   const command* command_ = nullptr;
-  bool stdin_used_ = false;
   bool reported_ = false;      // fail() wrote a message
   bool file_written_ = false;  // import wrote its file
 };

@@ -2,10 +2,12 @@
 #include "relstore/detail/snapshot_file.hpp"
 
 #include <algorithm>
+#include <ios>
 #include <istream>
 #include <limits>
 #include <new>
 #include <ostream>
+#include <stdexcept>
 
 #include "relstore/detail/codec.hpp"
 #include "relstore/detail/envelope.hpp"
@@ -41,7 +43,32 @@ result<void> write_snapshot_file(const column_store& data, const std::filesystem
   return write_snapshot_file(rows, path, format, fs);
 }
 
+namespace {
+
+// Turns off `in`'s exceptions while alive (a caller's exceptions() mask
+// would make the read of the byte past a snapshot throw at its end), and
+// restores the mask, without the throw that restoring may cause.
+class exceptions_off {
+ public:
+  explicit exceptions_off(std::istream& in) : in_(in), mask_(in.exceptions()) { in.exceptions(std::ios::goodbit); }
+  exceptions_off(const exceptions_off&) = delete;
+  exceptions_off& operator=(const exceptions_off&) = delete;
+  ~exceptions_off() {
+    try {
+      in_.exceptions(mask_);
+    } catch (const std::ios_base::failure&) {  // the state the caller asked to hear of: it reads rdstate()
+    }
+  }
+
+ private:
+  std::istream& in_;
+  std::ios::iostate mask_;
+};
+
+}  // namespace
+
 result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* header) {
+  const exceptions_off quiet(in);
   std::string bytes(snapshot_header_size, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(snapshot_header_size));
   if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
@@ -50,6 +77,10 @@ result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* hea
   const std::uint64_t declared =
       std::min(declared_payload_length(bytes), std::numeric_limits<std::uint64_t>::max() - snapshot_header_size - 1);
   if (auto h = check_envelope_header(bytes, snapshot_header_size + declared); !h) return std::move(h).error();
+  const auto too_big = [&] {
+    return make_error(errc::io_error, "cannot read the snapshot stream: its payload of " + std::to_string(declared) +
+                                          " bytes does not fit in memory");
+  };
   try {
     char block[1 << 16];
     for (std::uint64_t want = declared + 1; want > 0 && in;) {
@@ -58,8 +89,9 @@ result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* hea
       want -= static_cast<std::uint64_t>(in.gcount());
     }
   } catch (const std::bad_alloc&) {
-    return make_error(errc::io_error, "cannot read the snapshot stream: its payload of " + std::to_string(declared) +
-                                          " bytes does not fit in memory");
+    return too_big();
+  } catch (const std::length_error&) {
+    return too_big();
   }
   if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
   if (bytes.size() - snapshot_header_size > declared) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -97,9 +98,17 @@ TEST_F(SnapshotToolInProcess, MinusIsStandardInputForAnySnapshotOperand) {
   ASSERT_EQ(run({"convert", "-", "-o", text, "--format", "text"}, bytes).code, 0);
   EXPECT_EQ(run({"diff", file_, text}).code, 0);
 
-  auto twice = run({"diff", "-", "-"}, bytes);
-  EXPECT_EQ(twice.code, 2) << twice.err;
-  EXPECT_NE(twice.err.find("standard input (-) can be read once"), std::string::npos) << twice.err;
+  const std::string out = (dir_.path() / "never.snap").string();
+  for (const auto& twice : {std::vector<std::string>{"diff", "-", "-"},
+                            {"import", "-", "--schema-from", "-", "-o", out},
+                            {"import", "Order=-", "--schema", "-", "-o", out}}) {
+    auto r = run(twice, bytes);
+    EXPECT_EQ(r.code, 2) << twice[0] << ": " << r.err;  // a usage error, before anything is read
+    EXPECT_NE(r.err.find("standard input (-) can be read once"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(run({"convert", "-", "-o", "-"}, bytes).code, 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists("-"));
   auto damaged = run({"verify", "-"}, bytes.substr(0, bytes.size() - 1));
   EXPECT_EQ(damaged.code, 1);
   EXPECT_NE(damaged.err.find("snapshot_corrupt"), std::string::npos) << damaged.err;

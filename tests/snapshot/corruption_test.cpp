@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <istream>
+#include <optional>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -180,6 +181,25 @@ TEST(Corruption, AStreamThatIsNoSnapshotIsRefusedAfterItsHeader) {
   EXPECT_EQ(r.error().code, errc::snapshot_corrupt);
   EXPECT_NE(r.error().message().find("bad magic"), std::string::npos) << r.error().message();
   EXPECT_EQ(in.tellg(), std::streampos(relstore::snapshot_header_size));
+}
+
+// A caller's exceptions() mask makes no exception cross the API (reading
+// the byte past a snapshot hits the end), and comes back as it was.
+TEST(Corruption, AStreamThatThrowsOnEofStillLoadsAndKeepsItsMask) {
+  std::istringstream in(saved_bytes(small_store()));
+  const auto mask = std::ios::failbit | std::ios::eofbit | std::ios::badbit;
+  in.exceptions(mask);
+  store target;
+  std::optional<relstore::result<void>> r;
+  ASSERT_NO_THROW(r.emplace(relstore::load(target, in)));
+  EXPECT_TRUE(*r) << r->error().message();
+  EXPECT_EQ(target.size<Customer>(), 1u);
+  EXPECT_EQ(in.exceptions(), mask);
+  std::istringstream junk("not a snapshot at all, but longer than its header would be");
+  junk.exceptions(mask);
+  std::optional<relstore::result<relstore::dataset>> d;
+  ASSERT_NO_THROW(d.emplace(relstore::read_snapshot(junk)));
+  EXPECT_FALSE(*d);
 }
 
 // A header (with its own checksum right) may claim any length: what is read

@@ -54,8 +54,12 @@ result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header
                               load_options options = {});
 // From a stream (a pipe, standard input): the header, then the payload length
 // it declares and one byte more, which must not be there (snapshot_corrupt,
-// "trailing bytes"). A stream that is no snapshot is refused after 48 bytes,
-// and an endless one is not read to its end. Leaves `in` after the bytes read.
+// "trailing bytes"): it returns when the stream ends (a socket must be shut
+// down for writing). A stream that is no snapshot is refused after 48 bytes;
+// a longer one is read no further than its header's length (a header forged
+// to claim more than the memory before an endless stream: io_error). Leaves
+// `in` after the bytes read, with eofbit and failbit set on success; never
+// throws, whatever in.exceptions() asks (it is restored).
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header = nullptr);
 
 namespace detail {

@@ -33,13 +33,16 @@ result<void> write_snapshot_file(row_source& rows, const std::filesystem::path& 
 // reason), and the encoder's.
 result<void> write_snapshot_file(byte_pipe& bytes, const std::filesystem::path& path, archive_format format,
                                  file_system& fs);
-// A snapshot from `in` (a pipe, a socket, standard input): its header
-// first, checked as a file's is against the length it declares, then that
-// many payload bytes and one more, which must not be there. A stream that is
-// no snapshot is refused after 48 bytes; an endless or longer stream is read
-// no further; memory grows with the bytes read, never with what a header
-// claims. Errors: io_error (a failed read, out of memory), snapshot_corrupt
-// (trailing bytes), and those of decode_snapshot.
+// A snapshot from `in` (a pipe, standard input): its header first, checked
+// as a file's is against the length it declares, then that many payload
+// bytes and one more, which must not be there, so it returns when the
+// stream ends after them (a socket must be shut down for writing). A stream
+// that is no snapshot is refused after 48 bytes; a longer one is read no
+// further; memory grows with the bytes that arrive, never with what a header
+// claims (a forged header before an endless stream: io_error, out of
+// memory). in.exceptions() is off during the call and restored without a
+// throw. Errors: io_error, snapshot_corrupt (trailing bytes), and those of
+// decode_snapshot.
 result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* header);
 // Errors: io_error and those of decode_snapshot.
 result<column_store> read_snapshot_file(const std::filesystem::path& path, snapshot_header* header, file_system& fs);
