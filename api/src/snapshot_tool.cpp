@@ -264,7 +264,12 @@ class tool {
   result<dataset> read(const std::string& file, snapshot_header* header = nullptr) {
     busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + (file == "-" ? "standard input" : file));
     if (file == "-") return read_snapshot(in_, header);  // once: stdin_once
-    return read_snapshot(file, header);
+    auto r = read_snapshot(file, header);
+    std::error_code ec;
+    if (!r && std::filesystem::is_fifo(file, ec)) {  // <(zcat save.snap.gz)
+      return make_error(r.error().code, r.error().message() + " (pipe it to standard input, -, instead)");
+    }
+    return r;
   }
 
   // An import INPUT's path: MODEL=PATH's PATH, else the input itself.

@@ -61,6 +61,7 @@ TEST(HostileFiles, AFifoIsRefusedAtOnceByLoadAndEveryCommand) {
     std::string err;
     EXPECT_EQ(tool({cmd, fifo.string()}, nullptr, &err), 1) << cmd;
     EXPECT_TRUE(has(err, "FIFO")) << cmd << ": " << err;
+    EXPECT_TRUE(has(err, "(pipe it to standard input, -, instead)")) << cmd << ": " << err;
   }
   std::string err;
   EXPECT_EQ(
