@@ -99,7 +99,7 @@ constexpr command commands[] = {
 constexpr std::string_view overview =
     "Works on any relstore snapshot: the file describes its own schema.\n"
     "A FILE, A, B, INPUT, SCHEMA.json or SNAPSHOT of - is standard input (one per run);\n"
-    "-o - is refused (snapshots are written to files).\n"
+    "export-sql -o - is standard output; import and convert refuse it (a snapshot goes to a file).\n"
     "Run relstore-snapshot COMMAND --help for a command's options.\n\n"
     "exit codes: 0 good, 1 a problem found (or the operation failed; diff: the files differ),\n"
     "2 a usage error (diff: trouble)\n";
@@ -166,11 +166,10 @@ class tool {
   }
 
  private:
-  // What a command printed must reach its reader: output lost to a full
-  // disk or a closed pipe fails the command (diff: trouble, 2), whatever it
-  // found, as a failed write of dump or export-sql does. An import that
-  // wrote its file only reports that on standard output: a lost report is
-  // said, and its status stands.
+  // What a command printed must reach its reader: output lost to a full disk
+  // or a closed pipe fails the command (diff: trouble, 2), whatever it found,
+  // as a failed write of dump or export-sql does. An import that wrote its
+  // file only reports so on stdout: a lost report is said, its status kept.
   int output_checked(int status) {
     if (out_.flush()) return status;
     if (!reported_) {
@@ -258,18 +257,20 @@ class tool {
   // Whether progress may be drawn: stderr is a terminal.
   bool on_terminal() const { return &err_ == &std::cerr && ::isatty(STDERR_FILENO) != 0; }
 
-  // A snapshot operand: a file, or "-" for standard input, read as a stream.
-  // (A path naming a FIFO or device stays refused at once: a hostile "file"
-  // must not block the tool; standard input is what the user chose to pipe.)
+  // A snapshot operand: a file, or "-", standard input (stdin_once). A FIFO or
+  // device by path stays refused at once: a hostile "file" must not block us.
   result<dataset> read(const std::string& file, snapshot_header* header = nullptr) {
     busy_line busy(on_terminal() ? &err_ : nullptr, "reading " + (file == "-" ? "standard input" : file));
-    if (file == "-") return read_snapshot(in_, header);  // once: stdin_once
-    auto r = read_snapshot(file, header);
+    if (file == "-") return read_snapshot(in_, header);
+    return with_fifo_hint(read_snapshot(file, header), file);
+  }
+
+  // <(zcat save.snap.gz) names a FIFO: its refusal points at -.
+  template <class T>
+  static result<T> with_fifo_hint(result<T> r, const std::string& path) {
     std::error_code ec;
-    if (!r && std::filesystem::is_fifo(file, ec)) {  // <(zcat save.snap.gz)
-      return make_error(r.error().code, r.error().message() + " (pipe it to standard input, -, instead)");
-    }
-    return r;
+    if (r || !std::filesystem::is_fifo(path, ec)) return r;
+    return make_error(r.error().code, r.error().message() + " (pipe it to standard input, -, instead)");
   }
 
   // An import INPUT's path: MODEL=PATH's PATH, else the input itself.
@@ -278,8 +279,7 @@ class tool {
     return eq != std::string::npos && eq > 0 ? input.substr(eq + 1) : input;
   }
 
-  // Standard input is one stream: a usage error, before anything is read,
-  // when more than one of `paths` is "-".
+  // A usage error, before anything is read, when more than one of `paths` is "-".
   std::optional<int> stdin_once(const std::vector<std::string>& paths) {
     if (std::count(paths.begin(), paths.end(), "-") <= 1) return std::nullopt;
     return usage(command_, "standard input (-) can be read once, and more than one operand names it");
@@ -372,9 +372,11 @@ class tool {
   // Reads an import input: a file, or "-" for standard input (once: stdin_once).
   result<std::string> read_input(const std::string& path) {
     if (path != "-") {
-      return detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
-        return std::string(bytes.view());
-      });
+      return with_fifo_hint(
+          detail::read_regular_file(default_file_system(), path).transform([](const detail::file_bytes& bytes) {
+            return std::string(bytes.view());
+          }),
+          path);
     }
     try {
       std::string text(std::istreambuf_iterator<char>(in_), {});
@@ -555,7 +557,7 @@ class tool {
     auto write = [&](std::ostream& sink) {
       return relstore::export_sql(*ds, sink, {.dialect = *d}, progress_bar("export"));
     };
-    if (out.empty()) {
+    if (out.empty() || out == "-") {
       if (auto r = write(out_); !r) return fail(r.error());
       return exit_ok;
     }

@@ -69,11 +69,16 @@ class exceptions_off {
 
 result<column_store> read_snapshot_stream(std::istream& in, snapshot_header* header) {
   const exceptions_off quiet(in);
+  if (!in) return make_error(errc::io_error, "cannot read the snapshot stream: it has ended or failed already");
   std::string bytes(snapshot_header_size, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(snapshot_header_size));
   if (in.bad()) return make_error(errc::io_error, "cannot read the snapshot stream");
   bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (bytes.size() < snapshot_header_size) return check_envelope_header(bytes, bytes.size()).error();
+  if (bytes.size() < snapshot_header_size) {
+    return make_error(errc::snapshot_corrupt, "the stream ends after " + std::to_string(bytes.size()) +
+                                                  " bytes, within the " + std::to_string(snapshot_header_size) +
+                                                  "-byte snapshot header");
+  }
   const std::uint64_t declared =
       std::min(declared_payload_length(bytes), std::numeric_limits<std::uint64_t>::max() - snapshot_header_size - 1);
   if (auto h = check_envelope_header(bytes, snapshot_header_size + declared); !h) return std::move(h).error();

@@ -105,8 +105,10 @@ TEST_F(SnapshotToolInProcess, MinusIsStandardInputForAnySnapshotOperand) {
     auto r = run(twice, bytes);
     EXPECT_EQ(r.code, 2) << twice[0] << ": " << r.err;  // a usage error, before anything is read
     EXPECT_NE(r.err.find("standard input (-) can be read once"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("usage: relstore-snapshot"), std::string::npos) << r.err;
   }
   EXPECT_EQ(run({"convert", "-", "-o", "-"}, bytes).code, 2);
+  EXPECT_EQ(run({"export-sql", "-", "-o", "-"}, bytes).out, run({"export-sql", file_}).out);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_FALSE(std::filesystem::exists("-"));
   auto damaged = run({"verify", "-"}, bytes.substr(0, bytes.size() - 1));

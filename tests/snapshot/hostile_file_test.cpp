@@ -68,6 +68,7 @@ TEST(HostileFiles, AFifoIsRefusedAtOnceByLoadAndEveryCommand) {
       tool({"import", fifo.string(), "-o", (dir.path() / "x.snap").string(), "--schema", fifo.string()}, nullptr, &err),
       1);
   EXPECT_TRUE(has(err, "FIFO")) << err;
+  EXPECT_TRUE(has(err, "(pipe it to standard input, -, instead)")) << err;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << "nothing blocked";
 }
 

@@ -58,8 +58,9 @@ result<dataset> read_snapshot(const std::filesystem::path& path, snapshot_header
 // down for writing). A stream that is no snapshot is refused after 48 bytes;
 // a longer one is read no further than its header's length (a header forged
 // to claim more than the memory before an endless stream: io_error). Leaves
-// `in` after the bytes read, with eofbit and failbit set on success; never
-// throws, whatever in.exceptions() asks (it is restored).
+// `in` after the bytes read, with eofbit and failbit set on success. Throws
+// no std::ios_base::failure, whatever in.exceptions() asks (it is restored).
+// A stream that has ended or failed already: io_error.
 result<dataset> read_snapshot(std::istream& in, snapshot_header* header = nullptr);
 
 namespace detail {
