@@ -1,9 +1,14 @@
 // What changed between two datasets.
 #include "relstore/diff.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <utility>
+#include <variant>
 
+#include "relstore/detail/json_write.hpp"
 #include "relstore/detail/value_ops.hpp"
+#include "relstore/detail/value_text.hpp"
 
 namespace relstore {
 
@@ -68,6 +73,55 @@ bool compare_schemas(const dataset& a, const dataset& b, const std::function<voi
     if (!a.find_model(b.model(m).name)) say("model " + b.model(m).name + " only in the second file");
   }
   return related;
+}
+
+// A double's bit pattern as 16 hex digits, "0x7ff8000000000001".
+std::string hex_bits(double d) {
+  char buf[19] = "0x";
+  const auto bits = std::bit_cast<std::uint64_t>(d);
+  for (int i = 0; i < 16; ++i) buf[2 + i] = "0123456789abcdef"[(bits >> (60 - 4 * i)) & 0xf];
+  return std::string(buf, 18);
+}
+
+// describe(v) as field `f` shows its values: an enum's by name, a float32's
+// (or a float32 array's elements) as the shortest text that reads back as
+// the same float (0.1, not 0.10000000149011612).
+std::string describe_as(const value_view& v, const field_info* f) {
+  if (f != nullptr && f->enumeration) {
+    if (const auto* e = detail::enumerator_of(*f->enumeration, v))
+      return describe(value_view(std::string_view(e->name)));
+  }
+  if (f != nullptr && detail::cell_type(*f) == field_type::float32 && !std::holds_alternative<null_t>(v)) {
+    static constexpr detail::value_spelling numbers{"null", "true", "false", "NaN", "Infinity", "-Infinity"};
+    std::string out;
+    detail::append_value(v, numbers, out, f);
+    return out;
+  }
+  return describe(v);
+}
+
+std::string json_spelling(const value_view& v, const field_info* f) {
+  std::string out;
+  detail::write_json_value(v, out, f);
+  return out;
+}
+
+// A changed field's before and after values, each spelled as its field
+// shows it, or both in full when those spellings are equal: a field whose
+// type changed between the files (float32 0.1 -> float64 0.1) differs in
+// its digits only. `bits`: two NaNs that still spell alike (they differ in
+// sign or payload) show their bits, as the diff compares them.
+template <class Spell>
+std::pair<std::string, std::string> spell_change(const row_change::field& f, Spell spell, bool bits = false) {
+  std::pair<std::string, std::string> out{spell(f.before, f.before_field), spell(f.after, f.after_field)};
+  if (out.first == out.second) out = {spell(f.before, nullptr), spell(f.after, nullptr)};
+  const auto* a = std::get_if<double>(&f.before);
+  const auto* b = std::get_if<double>(&f.after);
+  if (bits && out.first == out.second && a != nullptr && b != nullptr) {
+    out.first += " (bits " + hex_bits(*a) + ")";
+    out.second += " (bits " + hex_bits(*b) + ")";
+  }
+  return out;
 }
 
 }  // namespace
@@ -180,6 +234,30 @@ result<std::vector<model_diff>> diff_datasets(const dataset& a, const dataset& b
   }
   if (o.progress) o.progress(total, total);
   return out;
+}
+
+void append_row_change(const row_change& c, diff_format format, std::string& out) {
+  if (format == diff_format::jsonl) {
+    out.append("{\"model\":");
+    detail::write_json_value(c.model, out);
+    out.append(",\"key\":");
+    detail::write_json_value(c.key, out);
+    out.append(",\"change\":\"").append(to_string(c.change)).append("\"");
+    for (std::size_t i = 0; i < c.fields.size(); ++i) {
+      out.append(i == 0 ? ",\"fields\":{" : ",");
+      detail::write_json_value(c.fields[i].name, out);
+      const auto [before, after] = spell_change(c.fields[i], json_spelling);
+      out.append(":{\"before\":").append(before).append(",\"after\":").append(after).append("}");
+    }
+    out.append(c.fields.empty() ? "}" : "}}");
+    return;
+  }
+  out.append(c.model).append(" ").append(describe(c.key)).append(": ").append(to_string(c.change));
+  for (std::size_t i = 0; i < c.fields.size(); ++i) {
+    out.append(i == 0 ? " " : ", ").append(c.fields[i].name).append(" ");
+    const auto [before, after] = spell_change(c.fields[i], describe_as, true);
+    out.append(before).append(" -> ").append(after);
+  }
 }
 
 }  // namespace relstore

@@ -28,9 +28,6 @@
 
 #include "relstore/detail/command_line.hpp"
 #include "relstore/detail/file_io.hpp"
-#include "relstore/detail/json_write.hpp"
-#include "relstore/detail/value_ops.hpp"
-#include "relstore/detail/value_text.hpp"
 #include "relstore/snapshot.hpp"
 #include "relstore/snapshot_tools.hpp"
 
@@ -42,40 +39,6 @@ namespace po = boost::program_options;
 constexpr int exit_ok = 0;       // success, nothing wrong
 constexpr int exit_problem = 1;  // a problem found (or the operation failed); diff: the files differ
 constexpr int exit_usage = 2;    // bad command line; diff: trouble
-
-// describe(v) as field `f` shows its values: an enum's by name, a float32's
-// (or a float32 array's elements) as the shortest text that reads back as
-// the same float (0.1, not 0.10000000149011612).
-std::string describe_as(const value_view& v, const field_info* f) {
-  if (f != nullptr && f->enumeration) {
-    if (const auto* e = detail::enumerator_of(*f->enumeration, v))
-      return describe(value_view(std::string_view(e->name)));
-  }
-  if (f != nullptr && detail::cell_type(*f) == field_type::float32 && !std::holds_alternative<null_t>(v)) {
-    static constexpr detail::value_spelling numbers{"null", "true", "false", "NaN", "Infinity", "-Infinity"};
-    std::string out;
-    detail::append_value(v, numbers, out, f);
-    return out;
-  }
-  return describe(v);
-}
-
-std::string json_spelling(const value_view& v, const field_info* f) {
-  std::string out;
-  detail::write_json_value(v, out, f);
-  return out;
-}
-
-// A changed field's before and after values, each spelled as its field
-// shows it, or both in full when those spellings are equal: a field whose
-// type changed between the files (float32 0.1 -> float64 0.1) differs in
-// its digits only.
-template <class Spell>
-std::pair<std::string, std::string> spell_change(const row_change::field& f, Spell spell) {
-  std::pair<std::string, std::string> out{spell(f.before, f.before_field), spell(f.after, f.after_field)};
-  if (out.first == out.second) out = {spell(f.before, nullptr), spell(f.after, nullptr)};
-  return out;
-}
 
 struct command {
   std::string_view name;
@@ -505,27 +468,7 @@ class tool {
     std::string line;
     d.on_row = [&](const row_change& c) {
       line.clear();
-      if (jsonl) {
-        line.append("{\"model\":");
-        detail::write_json_value(c.model, line);
-        line.append(",\"key\":");
-        detail::write_json_value(c.key, line);
-        line.append(",\"change\":\"").append(to_string(c.change)).append("\"");
-        for (std::size_t i = 0; i < c.fields.size(); ++i) {
-          line.append(i == 0 ? ",\"fields\":{" : ",");
-          detail::write_json_value(c.fields[i].name, line);
-          const auto [before, after] = spell_change(c.fields[i], json_spelling);
-          line.append(":{\"before\":").append(before).append(",\"after\":").append(after).append("}");
-        }
-        line.append(c.fields.empty() ? "}" : "}}");
-      } else {
-        line.append(c.model).append(" ").append(describe(c.key)).append(": ").append(to_string(c.change));
-        for (std::size_t i = 0; i < c.fields.size(); ++i) {
-          line.append(i == 0 ? " " : ", ").append(c.fields[i].name).append(" ");
-          const auto [before, after] = spell_change(c.fields[i], describe_as);
-          line.append(before).append(" -> ").append(after);
-        }
-      }
+      append_row_change(c, jsonl ? diff_format::jsonl : diff_format::table, line);
       line += '\n';
       out_ << line;
     };

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -130,6 +133,34 @@ TEST(Diff, ComparesAnEvolvedSchemaOnTheFieldsBothHave) {
   EXPECT_EQ(d->at(0).changed, 0u);
   EXPECT_EQ(notes,
             (std::vector<std::string>{"field M.gone only in the first file", "field M.new only in the second file"}));
+}
+
+// append_row_change spells a row as relstore-snapshot diff prints it. Two
+// NaNs that differ only in their bits are a change (the diff compares bits,
+// as a snapshot keeps them): the table shows the bits, where it once printed
+// "NaN -> NaN"; JSON has no NaN, so jsonl gives null for both.
+TEST(Diff, AppendRowChangeShowsTheBitsOfNaNsThatSpellAlike) {
+  store a;
+  const auto ada = a.repo<Customer>().create({.name = "Ada"}).value();
+  const double quiet = std::numeric_limits<double>::quiet_NaN();
+  const double payload = std::bit_cast<double>(std::bit_cast<std::uint64_t>(quiet) | 1u);
+  ASSERT_TRUE(a.repo<Order>().create({.customerId = ada.id, .total = quiet, .note = "a"}));
+  store b = a;
+  ASSERT_TRUE(b.repo<Order>().update_by_id(
+      1, relstore::patch<Order>{}.set(&Order::total, payload).set(&Order::note, std::string("b"))));
+  std::vector<std::string> table, jsonl;
+  relstore::diff_options o;
+  o.on_row = [&](const relstore::row_change& c) {
+    table.emplace_back();
+    relstore::append_row_change(c, relstore::diff_format::table, table.back());
+    jsonl.emplace_back();
+    relstore::append_row_change(c, relstore::diff_format::jsonl, jsonl.back());
+  };
+  ASSERT_TRUE(relstore::diff_datasets(test::dataset_of(a), test::dataset_of(b), o));
+  EXPECT_EQ(table, (std::vector<std::string>{"Order 1: changed total NaN (bits 0x7ff8000000000000) -> NaN (bits "
+                                             "0x7ff8000000000001), note \"a\" -> \"b\""}));
+  EXPECT_EQ(jsonl, (std::vector<std::string>{R"({"model":"Order","key":1,"change":"changed","fields":{"total":)"
+                                             R"({"before":null,"after":null},"note":{"before":"a","after":"b"}}})"}));
 }
 
 }  // namespace

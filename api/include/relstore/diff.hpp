@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "relstore/dataset.hpp"
@@ -42,6 +43,17 @@ struct row_change {
 
 // "added", "removed" or "changed".
 std::string_view to_string(row_change::kind k) noexcept;
+
+enum class diff_format { table, jsonl };
+
+// Appends `c` as relstore-snapshot diff prints it, without a newline.
+// table: "Order 7: changed total 3 -> 4, note \"a\" -> \"b\"", each value as
+// its field shows it (an enum by name, a float32 as the shortest float
+// text), in full where those spellings agree, with the bits where they
+// still do (two NaNs that differ in sign or payload). jsonl: one JSON object,
+// {"model":..,"key":..,"change":..,"fields":{NAME:{"before":..,"after":..}}}
+// ("fields" for changed rows only; NaN and infinities as null).
+void append_row_change(const row_change& c, diff_format format, std::string& out);
 
 struct diff_options {
   // Called for each row that differs: per model, removed and changed rows in
