@@ -1,6 +1,6 @@
 // Patches (update_all, a constrained patch, update_by_id): each value is
 // converted once and copied into every target. A patch of fields in no
-// index is written in place when nothing records or observes it; with an
+// index, none a string, is written in place when nothing records or observes it; with an
 // observer or a transaction it is journaled as any update. Either way only
 // the fields named change, and a key or foreign key it names is checked.
 #include <gtest/gtest.h>

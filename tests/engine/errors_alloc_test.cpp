@@ -1,15 +1,14 @@
-// What relstore does when it allocates, or cannot: a typed store's rejected
-// write, and an update of one entity by key, allocate nothing (a rejected
+// What relstore allocates: a typed store's rejected write, an update of one
+// entity by key and a read of many string keys allocate nothing (a rejected
 // write's message is worded only when read); a cascade's lists grow
-// geometrically; a background save or a load that cannot allocate is an
-// error, not an exception, and leaves nothing behind; a big block that cannot
-// be had gives back the kept ones first. Its own executable, since it
-// replaces the global operator new and delete (forwarding to malloc) to count
-// and fail allocations; not built under the sanitizers, which bring their own.
+// geometrically; a registry, a background save or a load that cannot
+// allocate is an error, not an exception, and leaves nothing behind; a big
+// block that cannot be had gives back the kept ones first. Writes that run
+// out of memory: write_out_of_memory_test.cpp. One executable with it
+// (common/counting_new.hpp replaces the global operator new).
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -19,6 +18,7 @@
 #include <relstore/memory.hpp>
 #include <relstore/snapshot.hpp>
 
+#include "common/counting_new.hpp"
 #include "common/shop_schema.hpp"
 #include "common/shop_world.hpp"
 #include "common/temp_dir.hpp"
@@ -27,55 +27,10 @@
 
 namespace {
 
-// Allocations made by this thread through the global operator new, and
-// those of at least 4 KiB.
-thread_local long allocations = 0;
-thread_local long large_allocations = 0;
-// The allocation number (of this thread) that throws std::bad_alloc; 0: none.
-thread_local long fail_at = 0;
-// Blocks allocated and not yet freed, by every thread.
-std::atomic<long> live{0};
-
-}  // namespace
-
-// The failure counts every allocation, aligned ones (big blocks) too; `live`
-// is what is allocated and not yet freed, by any thread.
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (size >= 4096) ++large_allocations;
-  if (allocations == fail_at) throw std::bad_alloc();
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    ++live;
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t size, std::align_val_t align) {
-  ++allocations;
-  if (size >= 4096) ++large_allocations;
-  if (allocations == fail_at) throw std::bad_alloc();
-  void* p = nullptr;
-  if (::posix_memalign(&p, std::max(static_cast<std::size_t>(align), sizeof(void*)), size == 0 ? 1 : size) == 0) {
-    ++live;
-    return p;
-  }
-  throw std::bad_alloc();
-}
-// GCC 12 at -O1 and above takes free() in a replaced operator delete for a
-// mismatch with operator new; it is this file's own pair.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept {
-  if (p != nullptr) --live;
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept { ::operator delete(p); }
-void operator delete(void* p, std::align_val_t) noexcept { ::operator delete(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { ::operator delete(p); }
-#pragma GCC diagnostic pop
-
-namespace {
-
+using counting_new::allocations;
+using counting_new::fail_at;
+using counting_new::large_allocations;
+using counting_new::live;
 using relstore::errc;
 using shop::Customer;
 using shop::Order;
@@ -129,243 +84,6 @@ TEST_F(RejectedWrite, AMissingKeyAllocatesNothing) {
   EXPECT_EQ(r.error().code, errc::not_found);
   EXPECT_EQ(made, 0);
 }
-
-// A write that runs out of memory throws std::bad_alloc: what it recorded is
-// undone, and the store goes on (later writes commit and deliver their
-// events; key counters never go back). A throw once left the engine counting
-// itself inside a write, so that no later write committed or delivered
-// anything, and could leave create_all's first entity behind its key counter.
-TEST(WriteOutOfMemory, ARecordedWriteIsUndoneAndTheStoreGoesOn) {
-  const std::vector<Customer> batch{
-      {.name = std::string(40, 'a')}, {.name = std::string(40, 'b')}, {.name = std::string(40, 'c')}};
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    shop::store db;
-    int events = 0;
-    auto sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      (void)db.repo<Customer>().create_all(batch);
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
-    if (!threw) {
-      EXPECT_EQ(db.size<Customer>(), 3u);
-      break;
-    }
-    ++failures;
-    EXPECT_EQ(db.size<Customer>(), 0u);
-    EXPECT_EQ(events, 0);
-    auto later = db.repo<Customer>().create({.name = "later"});
-    ASSERT_TRUE(later) << later.error().message();
-    EXPECT_EQ(db.size<Customer>(), 1u);
-    EXPECT_EQ(events, 1);
-  }
-  EXPECT_GT(failures, 3);
-}
-
-// Runs write() with this thread's k-th allocation failing; whether it threw
-// std::bad_alloc.
-template <class Write>
-bool out_of_memory_at(long k, Write&& write) {
-  allocations = 0;
-  fail_at = k;
-  bool threw = false;
-  try {
-    write();
-  } catch (const std::bad_alloc&) {
-    threw = true;
-  }
-  fail_at = 0;
-  return threw;
-}
-
-// A store holding Ada (a 40-character name), with an observer counting
-// Customer events. Not movable: the observer points into it.
-struct observed_ada {
-  shop::store db;
-  Customer ada = db.repo<Customer>().create({.name = std::string(40, 'a')}).value();
-  int events = 0;
-  relstore::subscription sub = db.on<Customer>([this](const relstore::event<Customer>&) { ++events; });
-};
-
-// A create that runs out of memory leaves nothing stored, with or without
-// an observer: its returned copy is made before the entity links (made
-// after, the entity stayed while the caller saw a throw), and an observed
-// create records its insert, so that an event copy that throws is undone
-// (it stayed, its key not taken: the next create collided, an assertion).
-// Within a transaction with an update observer, an update whose event
-// cannot be copied is undone by the rollback: its undo entry comes first.
-TEST(WriteOutOfMemory, ACreateLeavesNothingANextTakesAFreshKeyARollbackUndoesAnUpdate) {
-  for (const bool observed : {false, true}) {
-    SCOPED_TRACE(observed ? "observed" : "not observed");
-    long failures = 0;
-    for (long k = 1;; ++k) {
-      SCOPED_TRACE(k);
-      shop::store db;
-      int events = 0;
-      relstore::subscription sub;
-      if (observed) sub = db.on<Customer>([&](const relstore::event<Customer>&) { ++events; });
-      Customer c{.name = std::string(40, 'a')};  // its own allocation not among those failed
-      const bool threw = out_of_memory_at(k, [&] { (void)db.repo<Customer>().create(std::move(c)); });
-      EXPECT_EQ(db.size<Customer>(), threw ? 0u : 1u);
-      EXPECT_EQ(events, observed && !threw ? 1 : 0);
-      failures += threw ? 1 : 0;
-      auto next = db.repo<Customer>().create({.name = "next"});
-      ASSERT_TRUE(next) << next.error().message();
-      EXPECT_TRUE(db.repo<Customer>().exists(next->id));
-      if (!threw) break;
-    }
-    EXPECT_GE(failures, observed ? 2 : 1) << "the copy's allocation (and the event's) among those failed";
-  }
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    observed_ada w;
-    bool threw = false;
-    {
-      auto tx = w.db.begin();
-      threw = out_of_memory_at(k, [&] {
-        (void)w.db.repo<Customer>().update_by_id(w.ada.id, relstore::patch<Customer>{}.set(&Customer::name, "Bea"));
-      });
-      tx.rollback();
-    }
-    EXPECT_EQ(w.db.repo<Customer>().find_by_id(w.ada.id).value().name, w.ada.name);
-    EXPECT_EQ(w.events, 0);
-    if (!threw) break;
-  }
-}
-
-// An observed update of one entity records it even outside a transaction:
-// an event copy that runs out of memory after the write is undone (it once
-// left the entity changed, its event lost, while the caller saw a throw).
-TEST(WriteOutOfMemory, AnObservedUpdateWhoseEventCannotBeCopiedIsUndone) {
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    observed_ada w;
-    const auto rename = relstore::patch<Customer>{}.set(&Customer::name, std::string(40, 'b'));
-    const auto only_ada = relstore::field(&Customer::id) == w.ada.id;
-    const bool threw = out_of_memory_at(k, [&] { (void)w.db.repo<Customer>().update_all(rename, only_ada); });
-    EXPECT_EQ(w.db.repo<Customer>().find_by_id(w.ada.id).value().name, threw ? w.ada.name : std::string(40, 'b'));
-    EXPECT_EQ(w.events, threw ? 0 : 1);
-    failures += threw ? 1 : 0;
-    if (!threw) break;
-  }
-  EXPECT_GE(failures, 2);
-}
-
-// Regression: a checked update_each copies each entity before its fn runs;
-// a copy that ran out of memory left the entities already done changed.
-TEST(WriteOutOfMemory, AnUpdateEachCopyThatFailsLeavesEveryEntityAsItWas) {
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    shop::store db;
-    const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-    for (int i = 0; i < 4; ++i) {
-      ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .total = 1, .note = std::string(40, 'n')}));
-    }
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      (void)db.repo<Order>().update_each({}, [](Order& o) { o.total += 1; });
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
-    double sum = 0;
-    db.for_each<Order>([&](const Order& o) { sum += o.total; });
-    if (!threw) {
-      EXPECT_EQ(sum, 8.0);
-      break;
-    }
-    ++failures;
-    EXPECT_EQ(sum, 4.0);
-  }
-  EXPECT_GE(failures, 4);
-}
-
-// Regression: a cascade or set-null outside a transaction recorded nothing,
-// so running out of memory part-way (an observed event's copy, a set-null's
-// copy) left the parent deleted and some children behind, naming it.
-TEST(WriteOutOfMemory, ACascadeOrSetNullThatFailsPartWayChangesNothing) {
-  for (const bool set_null : {false, true}) {
-    long failures = 0;
-    for (long k = 1;; ++k) {
-      SCOPED_TRACE(testing::Message() << (set_null ? "set null " : "cascade ") << k);
-      shop::store db;
-      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-      const auto coupon = db.repo<shop::Coupon>().create({.label = "c"}).value();
-      const auto order = db.repo<Order>().create({.customerId = ada.id, .couponId = coupon.id}).value();
-      for (int i = 0; i < 12; ++i) {
-        ASSERT_TRUE(db.repo<Order>().related<"lines">(order.id).create({.sku = std::string(40, 's')}));
-        ASSERT_TRUE(
-            db.repo<Order>().create({.customerId = ada.id, .note = std::string(40, 'n'), .couponId = coupon.id}));
-      }
-      int events = 0;
-      auto sub = db.on<shop::OrderLine>(relstore::on_delete_event, [&](const auto&) { ++events; });
-      const shop::store before = db;
-      bool threw = false;
-      allocations = 0;
-      fail_at = k;
-      try {
-        if (set_null) {
-          (void)db.repo<shop::Coupon>().delete_by_id(coupon.id);
-        } else {
-          (void)db.repo<Order>().delete_by_id(order.id);
-        }
-      } catch (const std::bad_alloc&) {
-        threw = true;
-      }
-      fail_at = 0;
-      if (!threw) {
-        EXPECT_EQ(db.size<shop::OrderLine>(), set_null ? 12u : 0u);
-        break;
-      }
-      ++failures;
-      EXPECT_TRUE(db == before) << "a failed delete left part of itself";
-      EXPECT_EQ(events, 0);
-      ASSERT_TRUE(db.repo<Customer>().create({.name = "later"})) << "the store goes on";
-    }
-    EXPECT_GT(failures, 3) << set_null;
-  }
-}
-
-// compact() moved the entities out of the table before copying them to
-// the new pool: a bad_alloc part-way lost the rest (children without
-// parents). Now the table keeps them (REGRESSION, review helper-46).
-TEST(WriteOutOfMemory, ACompactThatFailsKeepsEveryEntity) {
-  shop::store before;
-  for (int c = 0; c < 30; ++c) {
-    const auto id = before.repo<Customer>().create({.name = "c"}).value().id;
-    for (double t : {1.0, 2.0, 3.0}) ASSERT_TRUE(before.repo<Customer>().related<"orders">(id).create({.total = t}));
-  }
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    shop::store db = before;
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      db.compact();
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
-    ASSERT_TRUE(db == before);
-    ASSERT_TRUE(db.repo<Customer>().related<"orders">(1).create({.total = 9}));
-    if (!threw) break;
-    ++failures;
-  }
-  EXPECT_GT(failures, 2);
-}
-
 // An update of one entity by its key (a game's reparent) allocates nothing:
 // it once built three one-element vectors per call.
 TEST(UpdateById, OneEntityAllocatesNothing) {

@@ -16,6 +16,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -233,7 +234,9 @@ class repository {
     if (e == nullptr) return not_found(id);
     const void* const target = e;
     auto& w = writer<W>();
-    return w.write_then_read(e, [&] { return w.template patch<M>({&target, 1}, spec::spec(p), spec::typed(p)); });
+    return w.write_then_read(e, [&](std::optional<M>* after) {
+      return w.template patch<M>({&target, 1}, spec::spec(p), spec::typed(p), after);
+    });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
@@ -425,7 +428,9 @@ class repository {
   result<M> update_one(const M* e, Make&& make) {
     const void* const target = e;
     auto& w = writer<W>();
-    return w.write_then_read(e, [&] { return w.template update<M>({&target, 1}, std::forward<Make>(make)); });
+    return w.write_then_read(e, [&](std::optional<M>* after) {
+      return w.template update<M>({&target, 1}, std::forward<Make>(make), after);
+    });
   }
 
   template <bool W>

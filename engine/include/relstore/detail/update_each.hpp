@@ -43,6 +43,19 @@ inline constexpr std::uint64_t indexed_fields = [] {
   return m;
 }();
 
+// The fields of M whose copy assignment cannot throw (bit i: field i). A
+// patch of only these cannot run out of memory part-way, so it may write in
+// place; one of a string is an update, every new value built first.
+template <class M>
+inline constexpr std::uint64_t nothrow_fields = [] {
+  std::uint64_t m = 0;
+  mp::mp_for_each<mp::mp_iota_c<field_count<M>>>([&](auto i) {
+    constexpr std::size_t f = decltype(i)::value;
+    if constexpr (std::is_nothrow_copy_assignable_v<member_type<M, f>>) m |= std::uint64_t{1} << f;
+  });
+  return m;
+}();
+
 // Whether `a` and `b` agree on every indexed field `Defs`.
 template <class Defs, class M>
 bool same_keys(const M& a, const M& b) {
