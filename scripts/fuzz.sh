@@ -2,8 +2,7 @@
 # Builds the libFuzzer targets with clang (ASan, UBSan) and runs each for a
 # bounded time, seeded with its corpus (tests/fuzz/corpus/<target>, the golden
 # snapshots for load) and every input it ever crashed on.
-#   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import;
-#   also rest, the REST router, not run by default: its build takes minutes)
+#   scripts/fuzz.sh [seconds per target] [target...]   (default 60; load filter create_json import rest)
 # The targets are built in build/fuzz (-O1, configured here), or in the build
 # tree RELSTORE_FUZZ_BUILD names (relative to the repository's root), which
 # must be configured with RELSTORE_FUZZ=ON: CI runs them from its sanitizer
@@ -16,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(load filter create_json import)
+[[ ${#targets[@]} -eq 0 ]] && targets=(load filter create_json import rest)
 scripts/deps.sh
 build=${RELSTORE_FUZZ_BUILD:-build/fuzz}
 if [[ -z ${RELSTORE_FUZZ_BUILD:-} ]]; then
