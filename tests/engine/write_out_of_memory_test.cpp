@@ -325,6 +325,46 @@ TEST(WriteOutOfMemory, APatchOfAStringOnManyEntitiesThatFailsChangesNothing) {
   }
 }
 
+// Regression: update_each whose callback runs out of memory writing a
+// string left the entities before it changed (the callback ran unguarded,
+// and writes<> on a string wrote in place, copying nothing). Both forms, on
+// every entity and on a where's matches.
+TEST(WriteOutOfMemory, AnUpdateEachThatRunsOutOfMemoryInItsCallbackChangesNothing) {
+  const std::string note(40, 'n');
+  using each_fn = std::function<void(shop::store&)>;
+  const std::vector<std::pair<const char*, each_fn>> writes{
+      {"whole entity",
+       [&](shop::store& db) { (void)db.repo<Order>().update_each({}, [&](Order& o) { o.note = note; }); }},
+      {"writes<> all",
+       [&](shop::store& db) {
+         (void)db.repo<Order>().update_each({}, relstore::writes<&Order::note>, [&](std::string& n) { n = note; });
+       }},
+      {"writes<> where",
+       [&](shop::store& db) {
+         (void)db.repo<Order>().update_each(relstore::field(&Order::total) < 10.0, relstore::writes<&Order::note>,
+                                            [&](std::string& n) { n = note; });
+       }},
+  };
+  for (const auto& [name, write] : writes) {
+    long failures = 0;
+    for (long k = 1;; ++k) {
+      SCOPED_TRACE(testing::Message() << name << " " << k);
+      shop::store db;
+      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+      for (int i = 0; i < 4; ++i) ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .note = "short"}));
+      const shop::store before = db;
+      const bool threw = out_of_memory_at(k, [&] { write(db); });
+      if (!threw) {
+        db.for_each<Order>([&](const Order& o) { EXPECT_EQ(o.note, note); });
+        break;
+      }
+      ++failures;
+      EXPECT_TRUE(db == before) << "an update_each that threw left part of itself";
+    }
+    EXPECT_GE(failures, 4) << name << ": each note's allocation among those failed";
+  }
+}
+
 }  // namespace
 
 }  // namespace write_out_of_memory_test

@@ -270,8 +270,8 @@ class repository {
   // get an update event for each entity fn changed; a transaction rolls it
   // back; with either, fn runs on a copy and the update is journaled as
   // update_all's. Entities are visited in no given order.
-  // REQUIRES: fn neither throws nor uses the store. The M& is valid only
-  // during the call.
+  // REQUIRES: fn neither throws (but std::bad_alloc, after which every entity
+  // is as it was) nor uses the store. The M& is valid only during the call.
   template <class Fn, bool W = writable>
   requires std::is_invocable_v<Fn&, M&> result<std::size_t> update_each(const where<M>& w, Fn&& fn) {
     return matching(w, false).and_then(
@@ -280,7 +280,9 @@ class repository {
   // The same, fn getting only the fields named, in order:
   //   orders.update_each(w, writes<&Order::total>, [](double& t) { t += 1.0; });
   // Naming a key, a foreign key or an indexed field does not compile; the
-  // call copies nothing (it cannot fail once the where is valid).
+  // call copies nothing (it cannot fail once the where is valid) unless it
+  // names a field that may run out of memory (a string): each entity is then
+  // copied first, as above.
   template <auto... Members, class Fn, bool W = writable>
   result<std::size_t> update_each(const where<M>& w, writes_t<Members...>, Fn&& fn) {
     if (detail::matches_all(spec::spec(w))) return writer<W>().template update_fields_all<M, Members...>(fn);

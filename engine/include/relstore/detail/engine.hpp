@@ -302,11 +302,11 @@ class engine {
     return each<M, true>(targets, fn);
   }
   // The same, fn(e.*Members...) getting only the fields named; naming an
-  // indexed field does not compile, and nothing can fail.
+  // indexed field does not compile. Nothing is copied unless a field may throw.
   template <class M, auto... Members, class Fn>
   result<std::size_t> update_fields(std::vector<const void*>& targets, Fn& fn) {
     auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
-    return each<M, false>(targets, apply);
+    return each<M, !nothrow_members<M, Members...>>(targets, apply);
   }
   // update_fields on every entity of M. When nothing records or observes the
   // write: one pass over the table's pool, with no list of targets.
@@ -314,11 +314,11 @@ class engine {
   result<std::size_t> update_fields_all(Fn& fn) {
     auto& t = tab<M>();
     auto apply = field_writer<M, typename table_t<M>::indexed_defs, Members...>(fn);
-    if (updates_journaled<M>()) {
+    if (updates_journaled<M>() || !nothrow_members<M, Members...>) {
       std::vector<const void*> all;
       all.reserve(t.size());
       t.for_each_stored([&](const M& e) { all.push_back(&e); });
-      return each<M, false>(all, apply);
+      return each<M, !nothrow_members<M, Members...>>(all, apply);
     }
     return guarded(false, [&]() -> result<std::size_t> {
       std::size_t n = 0;

@@ -56,6 +56,12 @@ inline constexpr std::uint64_t nothrow_fields = [] {
   return m;
 }();
 
+// Whether every field Members names is nothrow-copy-assignable: a callback
+// given only these cannot run out of memory on them (unlike on a string).
+template <class M, auto... Members>
+inline constexpr bool nothrow_members =
+    (std::is_nothrow_copy_assignable_v<std::remove_cvref_t<decltype(std::declval<M&>().*Members)>> && ...);
+
 // Whether `a` and `b` agree on every indexed field `Defs`.
 template <class Defs, class M>
 bool same_keys(const M& a, const M& b) {
@@ -145,7 +151,12 @@ result<void> update_in_place(Table& t, std::span<const void* const> targets, App
         restore();
         throw;
       }
-      apply(e);
+      try {
+        apply(e);  // out of memory in a string it writes: the same
+      } catch (...) {
+        restore();
+        throw;
+      }
       if (same_keys<defs>(before.back(), e)) continue;
       std::optional<error> why;
       try {
