@@ -24,6 +24,31 @@ using counting_new::out_of_memory_at;
 using shop::Customer;
 using shop::Order;
 
+// Runs write(db) on a store holding Ada and four orders (each a 30-byte
+// note, which copies allocate, and a total of 1) with this thread's k-th allocation failing, for k = 1, 2, ...
+// until it goes through: each run that throws must leave the store as it
+// was; then went_through(db, before) checks the write. Returns how many
+// runs threw.
+template <class Write, class WentThrough>
+long fail_each_allocation(Write&& write, WentThrough&& went_through) {
+  long failures = 0;
+  for (long k = 1;; ++k) {
+    SCOPED_TRACE(k);
+    shop::store db;
+    const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
+    for (int i = 0; i < 4; ++i) {
+      if (!db.repo<Order>().create({.customerId = ada.id, .total = 1, .note = std::string(30, 's')})) ADD_FAILURE();
+    }
+    const shop::store before = db;
+    if (!out_of_memory_at(k, [&] { write(db); })) {
+      went_through(db, before);
+      return failures;
+    }
+    ++failures;
+    EXPECT_TRUE(db == before) << "a write that threw left part of itself";
+  }
+}
+
 // A write that runs out of memory throws std::bad_alloc: what it recorded is
 // undone, and the store goes on (later writes commit and deliver their
 // events; key counters never go back). A throw once left the engine counting
@@ -139,32 +164,13 @@ TEST(WriteOutOfMemory, AnObservedUpdateWhoseEventCannotBeCopiedIsUndone) {
 // Regression: a checked update_each copies each entity before its fn runs;
 // a copy that ran out of memory left the entities already done changed.
 TEST(WriteOutOfMemory, AnUpdateEachCopyThatFailsLeavesEveryEntityAsItWas) {
-  long failures = 0;
-  for (long k = 1;; ++k) {
-    SCOPED_TRACE(k);
-    shop::store db;
-    const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-    for (int i = 0; i < 4; ++i) {
-      ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .total = 1, .note = std::string(40, 'n')}));
-    }
-    bool threw = false;
-    allocations = 0;
-    fail_at = k;
-    try {
-      (void)db.repo<Order>().update_each({}, [](Order& o) { o.total += 1; });
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
-    double sum = 0;
-    db.for_each<Order>([&](const Order& o) { sum += o.total; });
-    if (!threw) {
-      EXPECT_EQ(sum, 8.0);
-      break;
-    }
-    ++failures;
-    EXPECT_EQ(sum, 4.0);
-  }
+  const long failures = fail_each_allocation(
+      [](shop::store& db) { (void)db.repo<Order>().update_each({}, [](Order& o) { o.total += 1; }); },
+      [](const shop::store& db, const shop::store&) {
+        double sum = 0;
+        db.for_each<Order>([&](const Order& o) { sum += o.total; });
+        EXPECT_EQ(sum, 8.0);
+      });
   EXPECT_GE(failures, 4);
 }
 
@@ -250,45 +256,33 @@ TEST(WriteOutOfMemory, ACompactThatFailsKeepsEveryEntity) {
 // is made before anything changes. Patched and replaced, in place (a number
 // field) or not (a string field).
 TEST(WriteOutOfMemory, AnUpdateByIdWhoseReturnedCopyFailsChangesNothing) {
-  const std::string long_note(40, 'n'), longer_note(60, 'm');
-  using write_fn = std::function<relstore::result<Order>(shop::store&, const Order&)>;
+  const std::string longer_note(60, 'm');
+  using write_fn = std::function<relstore::result<Order>(shop::store&)>;
   const std::vector<std::pair<const char*, write_fn>> writes{
       {"patch a number",
-       [](shop::store& db, const Order& o) {
-         return db.repo<Order>().update_by_id(o.id, relstore::patch<Order>{}.set(&Order::total, 9.0));
+       [](shop::store& db) {
+         return db.repo<Order>().update_by_id(1, relstore::patch<Order>{}.set(&Order::total, 9.0));
        }},
       {"patch a string",
-       [&](shop::store& db, const Order& o) {
-         return db.repo<Order>().update_by_id(o.id, relstore::patch<Order>{}.set(&Order::note, longer_note));
+       [&](shop::store& db) {
+         return db.repo<Order>().update_by_id(1, relstore::patch<Order>{}.set(&Order::note, longer_note));
        }},
       {"replace",
-       [&](shop::store& db, const Order& o) {
-         Order n = o;
-         n.total = 9;
-         n.note = longer_note;
-         return db.repo<Order>().replace_by_id(o.id, n);
+       [&](shop::store& db) {
+         return db.repo<Order>().replace_by_id(1, {.customerId = 1, .total = 9, .note = longer_note});
        }},
   };
   for (const auto& [name, write] : writes) {
-    long failures = 0;
-    for (long k = 1;; ++k) {
-      SCOPED_TRACE(testing::Message() << name << " " << k);
-      shop::store db;
-      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-      const auto order = db.repo<Order>().create({.customerId = ada.id, .total = 1, .note = long_note}).value();
-      const shop::store before = db;
-      std::optional<relstore::result<Order>> returned;
-      const bool threw = out_of_memory_at(k, [&] { returned.emplace(write(db, order)); });
-      if (!threw) {
-        ASSERT_TRUE(returned && *returned) << "the write went through";
-        EXPECT_FALSE(db == before);
-        EXPECT_EQ(**returned, db.repo<Order>().find_by_id(order.id).value()) << "it returns what it stored";
-        break;
-      }
-      ++failures;
-      EXPECT_TRUE(db == before) << "a write that threw left its change";
-    }
-    EXPECT_GE(failures, 1) << name << ": the returned copy's allocation among those failed";
+    SCOPED_TRACE(name);
+    std::optional<relstore::result<Order>> returned;
+    const long failures = fail_each_allocation([&](shop::store& db) { returned.emplace(write(db)); },
+                                               [&](const shop::store& db, const shop::store& before) {
+                                                 ASSERT_TRUE(returned && *returned) << "the write went through";
+                                                 EXPECT_FALSE(db == before);
+                                                 EXPECT_EQ(**returned, db.repo<Order>().find_by_id(1).value())
+                                                     << "it returns what it stored";
+                                               });
+    EXPECT_GE(failures, 1) << "the returned copy's allocation among those failed";
   }
 }
 
@@ -298,29 +292,21 @@ TEST(WriteOutOfMemory, AnUpdateByIdWhoseReturnedCopyFailsChangesNothing) {
 // is built before any entity changes. A patch of all the entities, and of
 // one parent's children.
 TEST(WriteOutOfMemory, APatchOfAStringOnManyEntitiesThatFailsChangesNothing) {
-  const auto renote = relstore::patch<Order>{}.set(&Order::note, std::string(40, 'n'));
+  const std::string note(40, 'n');
+  const auto renote = relstore::patch<Order>{}.set(&Order::note, note);
   for (const bool constrained : {false, true}) {
-    long failures = 0;
-    for (long k = 1;; ++k) {
-      SCOPED_TRACE(testing::Message() << (constrained ? "constrained " : "update_all ") << k);
-      shop::store db;
-      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-      for (int i = 0; i < 4; ++i) ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .note = "short"}));
-      const shop::store before = db;
-      const bool threw = out_of_memory_at(k, [&] {
-        if (constrained) {
-          (void)db.repo<Customer>().related<"orders">(ada.id).patch(renote);
-        } else {
-          (void)db.repo<Order>().update_all(renote);
-        }
-      });
-      if (!threw) {
-        db.for_each<Order>([&](const Order& o) { EXPECT_EQ(o.note, std::string(40, 'n')); });
-        break;
-      }
-      ++failures;
-      EXPECT_TRUE(db == before) << "a patch that threw left part of itself";
-    }
+    SCOPED_TRACE(constrained ? "constrained" : "update_all");
+    const long failures = fail_each_allocation(
+        [&](shop::store& db) {
+          if (constrained) {
+            (void)db.repo<Customer>().related<"orders">(1).patch(renote);
+          } else {
+            (void)db.repo<Order>().update_all(renote);
+          }
+        },
+        [&](const shop::store& db, const shop::store&) {
+          db.for_each<Order>([&](const Order& o) { EXPECT_EQ(o.note, note); });
+        });
     EXPECT_GE(failures, 4) << "each new note's allocation among those failed";
   }
 }
@@ -346,22 +332,11 @@ TEST(WriteOutOfMemory, AnUpdateEachThatRunsOutOfMemoryInItsCallbackChangesNothin
        }},
   };
   for (const auto& [name, write] : writes) {
-    long failures = 0;
-    for (long k = 1;; ++k) {
-      SCOPED_TRACE(testing::Message() << name << " " << k);
-      shop::store db;
-      const auto ada = db.repo<Customer>().create({.name = "Ada"}).value();
-      for (int i = 0; i < 4; ++i) ASSERT_TRUE(db.repo<Order>().create({.customerId = ada.id, .note = "short"}));
-      const shop::store before = db;
-      const bool threw = out_of_memory_at(k, [&] { write(db); });
-      if (!threw) {
-        db.for_each<Order>([&](const Order& o) { EXPECT_EQ(o.note, note); });
-        break;
-      }
-      ++failures;
-      EXPECT_TRUE(db == before) << "an update_each that threw left part of itself";
-    }
-    EXPECT_GE(failures, 4) << name << ": each note's allocation among those failed";
+    SCOPED_TRACE(name);
+    const long failures = fail_each_allocation(write, [&](const shop::store& db, const shop::store&) {
+      db.for_each<Order>([&](const Order& o) { EXPECT_EQ(o.note, note); });
+    });
+    EXPECT_GE(failures, 4) << "each note's allocation among those failed";
   }
 }
 
