@@ -252,9 +252,9 @@ TEST(WriteOutOfMemory, ACompactThatFailsKeepsEveryEntity) {
 
 // Regression: an unobserved write of one entity by its key recorded
 // nothing, and the copy it returns was made after the write: out of memory
-// there left the entity changed while the caller saw a throw. Now the copy
-// is made before anything changes. Patched and replaced, in place (a number
-// field) or not (a string field).
+// there left the entity changed while the caller saw a throw. Now a write
+// whose copy may throw (the model has a string) is recorded, and undone.
+// Patched and replaced, a number field or a string field.
 TEST(WriteOutOfMemory, AnUpdateByIdWhoseReturnedCopyFailsChangesNothing) {
   const std::string longer_note(60, 'm');
   using write_fn = std::function<relstore::result<Order>(shop::store&)>;

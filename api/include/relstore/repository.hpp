@@ -16,7 +16,6 @@
 
 #include <concepts>
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -234,9 +233,7 @@ class repository {
     if (e == nullptr) return not_found(id);
     const void* const target = e;
     auto& w = writer<W>();
-    return w.write_then_read(e, [&](std::optional<M>* after) {
-      return w.template patch<M>({&target, 1}, spec::spec(p), spec::typed(p), after);
-    });
+    return w.write_then_read(e, [&] { return w.template patch<M>({&target, 1}, spec::spec(p), spec::typed(p)); });
   }
 
   // Replaces the entity with key `id` by `entity`. A primary key left at its
@@ -430,9 +427,7 @@ class repository {
   result<M> update_one(const M* e, Make&& make) {
     const void* const target = e;
     auto& w = writer<W>();
-    return w.write_then_read(e, [&](std::optional<M>* after) {
-      return w.template update<M>({&target, 1}, std::forward<Make>(make), after);
-    });
+    return w.write_then_read(e, [&] { return w.template update<M>({&target, 1}, std::forward<Make>(make)); });
   }
 
   template <bool W>

@@ -206,19 +206,20 @@ class engine {
     return guarded(true, [&] { return detail::create_all(st_, std::move(es), key_out<M>, "insert_all"); });
   }
   template <class M, class Make>
-  result<void> update(std::span<const void* const> targets, Make&& make, std::optional<M>* after = nullptr) {
+  result<void> update(std::span<const void* const> targets, Make&& make) {
     const bool midway = targets.size() > 1 || tab<M>().observed(event_kind::updated);  // an event copy may throw
-    return guarded(midway, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make), after); });
+    return guarded(midway, [&] { return detail::update<M>(st_, targets, std::forward<Make>(make)); });
   }
-  // Runs write(&after), a write of stored entity `e` that fills `after` before it changes
-  // anything (a copy out of memory then changes nothing), or not at all if it changes
-  // nothing; returns e as it is then, before commit (an observer may then change e).
+  // Runs write(), a write of stored entity `e`, and returns e as it stands
+  // after it, read before the write commits: an observer its events wake
+  // may change or delete e. Errors: write's. Where copying M may throw (a
+  // string), the write is recorded: a copy out of memory undoes it.
   template <class M, class Write>
   result<M> write_then_read(const M* e, Write&& write) {
     std::optional<M> after;
-    auto r = guarded(false, [&]() -> result<void> {
-      auto done = write(&after);
-      if (done && !after) after = *e;  // nothing written
+    auto r = guarded(!std::is_nothrow_copy_constructible_v<M>, [&]() -> result<void> {
+      auto done = write();
+      if (done) after = *e;
       return done;
     });
     if (!r) return std::move(r).error();
@@ -234,20 +235,20 @@ class engine {
     return writes_in_place<M>(fields);
   }
   // Sets `changes` on each of `targets` (entities of M, in key order unless
-  // patches_in_place), all or nothing, each value converted once: in place
-  // where writes_in_place (update_each's way), else as an update. `after`:
-  // detail::update's. Errors: update's; a value that does not fit its field
-  // is invalid_argument (found when some target matches).
+  // patches_in_place), all or nothing, each value converted once. A patch of fields in no index
+  // writes them in place when nothing records or observes the write
+  // (update_each's way: no key, parent or unique rule can be at stake);
+  // otherwise it is an update. Errors: update's; a value that does not fit
+  // its field is invalid_argument (found when some target matches).
   template <class M>
   result<void> patch(std::span<const void* const> targets, const field_changes& changes,
-                     const typed_values<M>* typed = nullptr, std::optional<M>* after = nullptr) {
+                     const typed_values<M>* typed = nullptr) {
     if (targets.empty()) return {};
     auto made = prepared_patch<M>::prepare(*static_cast<const M*>(targets.front()), changes, typed);
     if (!made) return std::move(made).error();
     const prepared_patch<M>& p = *made;
     if (writes_in_place<M>(p.fields())) {
       if (p.fields() == 0) return {};  // an empty patch writes nothing
-      if (after != nullptr) p.write(after->emplace(*static_cast<const M*>(targets.front())));  // one target
       // While a background save runs (it copies each entity before its first
       // write), only the targets the patch changes are written, as update's.
       std::vector<const void*> changing;
@@ -261,12 +262,11 @@ class engine {
       auto apply = [&p](M& e) { p.write(e); };
       return guarded(false, [&] { return update_in_place<M, false>(tab<M>(), written, apply); });
     }
-    auto make = [&p](const M& old) {
+    return update<M>(targets, [&p](const M& old) {
       result<M> n = old;  // written where it is returned (see updated_value)
       p.write(*n);
       return n;
-    };
-    return update<M>(targets, make, after);
+    });
   }
   // patch<C>(each of R's children of `key`, changes) in one walk of the
   // foreign key's range, each child written as the walk reaches it, no list

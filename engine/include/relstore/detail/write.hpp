@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -279,15 +278,11 @@ result<M> updated_value(const storage<S>& st, const M& old, Make& make) {
 // engine undoes them. On success the targets hold their new values, at the
 // same addresses. While a transaction defers foreign keys, neither key
 // changes nor parents are checked here (the commit checks every key).
-// One target allocates nothing here but `after`'s copy: its parents are
-// checked before it changes (the state after differs only in itself), so it
-// cannot fail once it changed something and needs no undo. `after`, when
-// given (REQUIRES: one target), gets a copy of the new value before the
-// target changes, and stays empty if the target does not change.
+// One target allocates nothing here: its parents are checked before it
+// changes (the state after differs only in itself), so it cannot fail once
+// it changed something and needs no undo.
 template <class M, class S, class Make>
-result<void> update(storage<S>& st, std::span<const void* const> targets, Make&& make,
-                    std::optional<M>* after = nullptr) {
-  RELSTORE_ASSERT(after == nullptr || targets.size() == 1, "relstore: a copy of the new value of one target only");
+result<void> update(storage<S>& st, std::span<const void* const> targets, Make&& make) {
   auto& t = st.template tab<M>();
   const bool deferred = st.log().deferred;
   constexpr std::size_t pk = storage<S>::template pk<M>;
@@ -306,7 +301,6 @@ result<void> update(storage<S>& st, std::span<const void* const> targets, Make&&
     if (!deferred) {
       if (auto r = check_parents(st, *fresh, changed_foreign_keys<S>(*node, *fresh), node); !r) return r;
     }
-    if (after != nullptr) after->emplace(*fresh);
     return store(node, std::move(*fresh));
   }
   std::vector<M> fresh;
