@@ -29,6 +29,12 @@ elif ! grep -qiE '^RELSTORE_FUZZ:BOOL=(ON|1|TRUE|YES|Y)$' "$build/CMakeCache.txt
   echo "scripts/fuzz.sh: RELSTORE_FUZZ_BUILD=$build is not a build configured with -DRELSTORE_FUZZ=ON" >&2
   exit 2
 fi
+# A tree built without the REST routes has no rest target.
+if grep -qiE '^RELSTORE_BUILD_REST:BOOL=(OFF|0|FALSE|NO|N)$' "$build/CMakeCache.txt"; then
+  kept=()
+  for t in "${targets[@]}"; do [[ $t == rest ]] || kept+=("$t"); done
+  targets=("${kept[@]}")
+fi
 cmake --build "$build" --target "${targets[@]/%/_fuzzer}"
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

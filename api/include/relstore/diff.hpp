@@ -50,7 +50,8 @@ enum class diff_format { table, jsonl };
 // table: "Order 7: changed total 3 -> 4, note \"a\" -> \"b\"", each value as
 // its field shows it (an enum by name, a float32 as the shortest float
 // text), in full where those spellings agree, with the bits where they
-// still do (two NaNs that differ in sign or payload). jsonl: one JSON object,
+// still do (two scalar NaNs that differ in sign or payload, as doubles; not
+// NaNs inside an array). jsonl: one JSON object,
 // {"model":..,"key":..,"change":..,"fields":{NAME:{"before":..,"after":..}}}
 // ("fields" for changed rows only; NaN and infinities as null).
 void append_row_change(const row_change& c, diff_format format, std::string& out);

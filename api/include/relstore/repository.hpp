@@ -279,7 +279,7 @@ class repository {
   // Naming a key, a foreign key or an indexed field does not compile; the
   // call copies nothing (it cannot fail once the where is valid) unless it
   // names a field that may run out of memory (a string): each entity is then
-  // copied first, as above.
+  // copied first, as above. With number fields only, fn must not throw at all.
   template <auto... Members, class Fn, bool W = writable>
   result<std::size_t> update_each(const where<M>& w, writes_t<Members...>, Fn&& fn) {
     if (detail::matches_all(spec::spec(w))) return writer<W>().template update_fields_all<M, Members...>(fn);
