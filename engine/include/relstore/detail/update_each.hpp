@@ -59,8 +59,7 @@ inline constexpr std::uint64_t nothrow_fields = [] {
 // Whether every field Members names is nothrow-copy-assignable: a callback
 // given only these cannot run out of memory on them (unlike on a string).
 template <class M, auto... Members>
-inline constexpr bool nothrow_members =
-    (std::is_nothrow_copy_assignable_v<std::remove_cvref_t<decltype(std::declval<M&>().*Members)>> && ...);
+inline constexpr bool nothrow_members = (((nothrow_fields<M> >> member_index<M, Members>()) & 1U) && ...);
 
 // Whether `a` and `b` agree on every indexed field `Defs`.
 template <class Defs, class M>
@@ -146,13 +145,8 @@ result<void> update_in_place(Table& t, std::span<const void* const> targets, App
     for (std::size_t i = 0; i < targets.size(); ++i) {
       M& e = t.stored(targets[i]);
       try {
-        before.push_back(e);  // out of memory copying a string: nothing stays changed
-      } catch (...) {
-        restore();
-        throw;
-      }
-      try {
-        apply(e);  // out of memory in a string it writes: the same
+        before.push_back(e);  // out of memory copying a string, or in one apply
+        apply(e);             // writes: nothing stays changed
       } catch (...) {
         restore();
         throw;
